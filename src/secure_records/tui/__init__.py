@@ -1,0 +1,1 @@
+"""The Textual shell: screens render view models from Session, nothing else."""
