@@ -1,0 +1,171 @@
+"""Projection of a record through a role: what the role may see, and nothing more.
+
+Section 10(d): access is limited to "which records and which parts of an individual
+record they can use". A view built here holds no hidden value at all, so a screen
+that draws it cannot show what the role may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from secure_records.core.masking import count_form, partial_form
+from secure_records.core.policy import FieldKind, FieldRule, MaskForm, Policy, RoleSpec, Rule, Scope
+from secure_records.core.records import ConsentEntry, Note, Record
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    label: str
+    rule: Rule
+    text: str  # the value itself when visible or revealed, else its partial form
+    revealed: bool = False
+
+    @property
+    def revealable(self) -> bool:
+        return self.rule is Rule.REVEAL and not self.revealed
+
+
+@dataclass(frozen=True)
+class EntriesView(Generic[T]):
+    """Consent entries or chronology notes, as far as the role may see them."""
+
+    name: str
+    label: str
+    rule: Rule
+    entries: tuple[T, ...]  # empty unless the rule lets them through
+    summary: str
+    revealed: bool = False
+
+    @property
+    def revealable(self) -> bool:
+        return self.rule is Rule.REVEAL and not self.revealed
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: str
+    fields: tuple[FieldView, ...]  # hidden fields are absent, not blank
+    restricted: tuple[str, ...]  # labels of fields the role may not see at all
+    consent: EntriesView[ConsentEntry] | None
+    notes: EntriesView[Note] | None
+
+    def field(self, name: str) -> FieldView | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """One line of a record list: reference, name and date of birth as the role sees them."""
+
+    id: str
+    name: str
+    date_of_birth: str
+
+
+def in_scope(role: RoleSpec, staff_name: str, assigned_to: Iterable[str]) -> bool:
+    """May this staff member open this record at all?"""
+    if role.scope is Scope.ALL:
+        return True
+    if role.scope is Scope.CASELOAD:
+        return staff_name in set(assigned_to)
+    # index and none never open a record.
+    return False
+
+
+def readable_fields(role: RoleSpec, policy: Policy) -> frozenset[str]:
+    """Fields whose plaintext the role's view needs: everything not hidden."""
+    return frozenset(name for name in policy.fields if role.rule_for(name).rule is not Rule.HIDDEN)
+
+
+def _shown_text(value: str, rule: FieldRule, revealed: bool) -> str:
+    if rule.rule is Rule.VISIBLE or (rule.rule is Rule.REVEAL and revealed):
+        return value
+    assert rule.form is not None  # the policy parser guarantees a form for masked/reveal
+    return partial_form(value, rule.form)
+
+
+def _entries(
+    name: str,
+    label: str,
+    rule: FieldRule,
+    items: tuple[T, ...],
+    noun: str,
+    revealed: bool,
+) -> EntriesView[T]:
+    summary = count_form(len(items), noun)
+    show = rule.rule is Rule.VISIBLE or (rule.rule is Rule.REVEAL and revealed)
+    return EntriesView(name, label, rule.rule, items if show else (), summary, revealed)
+
+
+def project(
+    record: Record, role: RoleSpec, policy: Policy, revealed: Iterable[str] = ()
+) -> RecordView:
+    """The record as `role` sees it; `revealed` names fields revealed with a reason."""
+    revealed_set = frozenset(revealed)
+    fields: list[FieldView] = []
+    restricted: list[str] = []
+    consent: EntriesView[ConsentEntry] | None = None
+    notes: EntriesView[Note] | None = None
+    for spec in policy.fields.values():
+        rule = role.rule_for(spec.name)
+        if rule.rule is Rule.HIDDEN:
+            restricted.append(spec.label)
+            continue
+        # A reveal only counts for a field whose rule is reveal.
+        was_revealed = rule.rule is Rule.REVEAL and spec.name in revealed_set
+        if spec.kind is FieldKind.CONSENT:
+            consent = _entries(spec.name, spec.label, rule, record.consent, "entry", was_revealed)
+        elif spec.kind is FieldKind.NOTES:
+            notes = _entries(spec.name, spec.label, rule, record.notes, "note", was_revealed)
+        else:
+            value = record.values.get(spec.name, "")
+            fields.append(
+                FieldView(
+                    spec.name,
+                    spec.label,
+                    rule.rule,
+                    _shown_text(value, rule, was_revealed),
+                    was_revealed,
+                )
+            )
+    return RecordView(record.id, tuple(fields), tuple(restricted), consent, notes)
+
+
+def summarise(record_id: str, name: str, date_of_birth: str, role: RoleSpec) -> RecordSummary:
+    """A list line, each part masked by the role's rule (never revealed here)."""
+
+    def shown(field: str, value: str) -> str:
+        rule = role.rule_for(field)
+        if rule.rule is Rule.HIDDEN:
+            return ""
+        return _shown_text(value, rule, revealed=False)
+
+    return RecordSummary(record_id, shown("name", name), shown("date_of_birth", date_of_birth))
+
+
+def searchable_by_substring(role: RoleSpec, field: str) -> bool:
+    """Only a field the role reads in full may be searched by part of its value.
+
+    A masked name matched by substring would tell the searcher what it hides.
+    """
+    return role.rule_for(field).rule is Rule.VISIBLE
+
+
+__all__ = [
+    "EntriesView",
+    "FieldView",
+    "MaskForm",
+    "RecordSummary",
+    "RecordView",
+    "in_scope",
+    "project",
+    "readable_fields",
+    "searchable_by_substring",
+    "summarise",
+]

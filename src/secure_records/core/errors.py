@@ -1,0 +1,59 @@
+"""Errors a person can cause, each one clear sentence and an exit code.
+
+Messages never carry a confidential value: they name the file, line, key, record
+id or staff member, never what a record holds.
+"""
+
+from __future__ import annotations
+
+# Exit codes: 2 for bad input (a file, an argument, a name), 1 for a refusal or a
+# vault that cannot be used as it is.
+BAD_INPUT = 2
+REFUSED = 1
+
+
+class SecureRecordsError(Exception):
+    """Base for every error that ends in one sentence for a person."""
+
+    exit_code = REFUSED
+
+
+class BadInput(SecureRecordsError):
+    exit_code = BAD_INPUT
+
+
+class PolicyError(BadInput):
+    """A policy file is malformed; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class ImportRejected(BadInput):
+    """An import file has bad lines; nothing was imported."""
+
+    def __init__(self, problems: list[str], total_bad: int) -> None:
+        self.problems = problems
+        self.total_bad = total_bad
+        lines = list(problems)
+        if total_bad > len(problems):
+            lines.append(f"... and {total_bad - len(problems)} more bad lines")
+        lines.append(f"nothing was imported ({total_bad} bad lines)")
+        super().__init__("\n".join(lines))
+
+
+class UnknownStaff(BadInput):
+    pass
+
+
+class AccessRefused(SecureRecordsError):
+    """The role may not do this, or the record is outside its scope."""
+
+
+class VaultError(SecureRecordsError):
+    """The vault is missing, damaged, or its key cannot be had."""
+
+
+class IntegrityError(VaultError):
+    """A ciphertext does not belong where it was found, or was altered."""
