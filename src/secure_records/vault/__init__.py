@@ -1,0 +1,1 @@
+"""What lasts: encryption, keys, the SQLite store."""

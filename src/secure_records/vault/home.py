@@ -1,0 +1,51 @@
+"""Where a vault lives on disk, and making that place private."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+HOME_ENV = "SECURE_RECORDS_HOME"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    home: Path
+
+    @property
+    def database(self) -> Path:
+        return self.home / "vault.db"
+
+    @property
+    def policies(self) -> Path:
+        return self.home / "policies"
+
+    @property
+    def exports(self) -> Path:
+        return self.home / "exports"
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None) -> VaultPaths:
+    """--home, else SECURE_RECORDS_HOME, else the platform's data directory."""
+    if explicit:
+        raw = Path(explicit)
+    elif os.environ.get(HOME_ENV):
+        raw = Path(os.environ[HOME_ENV])
+    else:
+        raw = platformdirs.user_data_path("secure-records")
+    return VaultPaths(raw.expanduser().absolute())
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a directory only its owner can enter (0700), or tighten an existing one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def make_private_file(path: Path) -> None:
+    """Create an empty file only its owner can read (0600), refusing to reuse one."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)

@@ -1,0 +1,41 @@
+"""Reading a policy directory from disk; the rules themselves live in core.policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secure_records.core.errors import PolicyError
+from secure_records.core.policy import Policy, parse_policy
+
+
+def read_policy_texts(directory: Path) -> dict[str, str]:
+    """The text of every top-level *.toml in `directory`, keyed by file name."""
+    if not directory.is_dir():
+        raise PolicyError([f"{directory}: no such policy directory"])
+    texts: dict[str, str] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            texts[path.name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"{path}: not UTF-8 text")
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror})")
+    if problems:
+        raise PolicyError(problems)
+    return texts
+
+
+def load_policy(directory: Path) -> Policy:
+    """Parse a policy directory; each problem line names the file by its full path."""
+    texts = read_policy_texts(directory)
+    try:
+        policy = parse_policy(texts)
+    except PolicyError as exc:
+        raise PolicyError([f"{directory / line}" for line in exc.problems]) from None
+    return Policy(
+        policy.fields,
+        policy.roles,
+        policy.session,
+        tuple(f"{directory / line}" for line in policy.warnings),
+    )

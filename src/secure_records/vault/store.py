@@ -1,0 +1,356 @@
+"""The SQLite store behind a narrow repository interface.
+
+It holds only ciphertext, wrapped keys and the metadata needed to find things
+(references, assignments, a keyed blind index). Every change is one transaction.
+WAL mode lets several sessions read while one writes; `secure_delete` makes SQLite
+overwrite what it frees.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from secure_records.core.errors import VaultError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE staff (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    pin_hash TEXT,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE vault_keys (
+    name TEXT PRIMARY KEY,
+    wrapped BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL UNIQUE,
+    key_version INTEGER NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    match_index BLOB NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX records_match ON records (match_index);
+CREATE TABLE record_fields (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (record_id, field)
+) WITHOUT ROWID;
+CREATE TABLE record_entries (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (record_id, kind, seq)
+) WITHOUT ROWID;
+CREATE TABLE assignments (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    staff TEXT NOT NULL REFERENCES staff (name),
+    PRIMARY KEY (record_id, staff)
+) WITHOUT ROWID;
+CREATE INDEX assignments_by_staff ON assignments (staff, record_id);
+"""
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    name: str
+    role: str
+    disabled: bool
+    pin_hash: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RecordKeyRow:
+    record_id: str
+    key_id: str
+    key_version: int
+    wrapped_key: bytes
+
+
+@dataclass(frozen=True)
+class RecordRows:
+    """Everything stored for one record, still sealed."""
+
+    key: RecordKeyRow
+    fields: dict[str, bytes]
+    entries: list[tuple[str, int, bytes]]  # (kind, seq, sealed)
+    assigned_to: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NewRecordRows:
+    key: RecordKeyRow
+    match_index: bytes
+    fields: Sequence[tuple[str, bytes]]
+    entries: Sequence[tuple[str, int, bytes]]
+    assigned_to: Iterable[str]
+
+
+class Store:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def connect(cls, path: Path) -> Store:
+        if not path.is_file():
+            raise VaultError(f"No vault database at {path}; run 'secure-records init' first.")
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            cls._configure(db)
+            version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise VaultError(f"{path} is not a readable vault database ({exc}).") from None
+        if version is None or int(version[0]) != SCHEMA_VERSION:
+            raise VaultError(f"{path} is not a vault of schema version {SCHEMA_VERSION}.")
+        return cls(db, path)
+
+    @classmethod
+    def create(cls, path: Path, meta: dict[str, str]) -> Store:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        cls._configure(db)
+        store = cls(db, path)
+        with store.transaction():
+            # executescript would commit early; run the statements inside this transaction.
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            rows = {"schema_version": str(SCHEMA_VERSION), **meta}
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
+        return store
+
+    @staticmethod
+    def _configure(db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode = WAL")
+        # Debian's build defaults it on, upstream's off: say so explicitly.
+        db.execute("PRAGMA secure_delete = ON")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA busy_timeout = 30000")
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One change, all or nothing; IMMEDIATE takes the write lock up front so two
+        sessions never both read-then-write on stale data."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Move everything into the main file and empty the WAL."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # meta and vault-wide keys
+
+    def meta(self, key: str) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise VaultError(f"{self.path} has no {key!r}; it is not a complete vault.")
+        return str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def vault_key(self, name: str) -> bytes:
+        row = self._db.execute("SELECT wrapped FROM vault_keys WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise VaultError(f"{self.path} has no {name} key; it is not a complete vault.")
+        return bytes(row[0])
+
+    def vault_keys(self) -> list[tuple[str, bytes]]:
+        return [(n, bytes(w)) for n, w in self._db.execute("SELECT name, wrapped FROM vault_keys")]
+
+    def put_vault_key(self, name: str, wrapped: bytes) -> None:
+        self._db.execute(
+            "INSERT INTO vault_keys (name, wrapped) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET wrapped = excluded.wrapped",
+            (name, wrapped),
+        )
+
+    # staff
+
+    def staff(self, name: str) -> StaffRow | None:
+        row = self._db.execute(
+            "SELECT name, role, disabled, pin_hash, created_at FROM staff WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else StaffRow(row[0], row[1], bool(row[2]), row[3], row[4])
+
+    def all_staff(self) -> list[StaffRow]:
+        rows = self._db.execute(
+            "SELECT name, role, disabled, pin_hash, created_at FROM staff ORDER BY name"
+        )
+        return [StaffRow(r[0], r[1], bool(r[2]), r[3], r[4]) for r in rows]
+
+    def add_staff(self, name: str, role: str, created_at: str) -> None:
+        self._db.execute(
+            "INSERT INTO staff (name, role, created_at) VALUES (?, ?, ?)", (name, role, created_at)
+        )
+
+    def set_staff_disabled(self, name: str, disabled: bool) -> None:
+        self._db.execute("UPDATE staff SET disabled = ? WHERE name = ?", (int(disabled), name))
+
+    def set_staff_pin(self, name: str, pin_hash: str) -> None:
+        self._db.execute("UPDATE staff SET pin_hash = ? WHERE name = ?", (pin_hash, name))
+
+    # records
+
+    def record_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM records ORDER BY id")]
+
+    def record_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def record_exists(self, record_id: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone()
+        return row is not None
+
+    def ids_assigned_to(self, staff: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT record_id FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
+        )
+        return [r[0] for r in rows]
+
+    def ids_matching(self, match_index: bytes) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM records WHERE match_index = ? ORDER BY id", (match_index,)
+        )
+        return [r[0] for r in rows]
+
+    def assigned_to(self, record_id: str) -> frozenset[str]:
+        rows = self._db.execute("SELECT staff FROM assignments WHERE record_id = ?", (record_id,))
+        return frozenset(r[0] for r in rows)
+
+    def add_records(self, records: Iterable[NewRecordRows], created_at: str) -> int:
+        count = 0
+        db = self._db
+        for new in records:
+            k = new.key
+            db.execute(
+                "INSERT INTO records (id, key_id, key_version, wrapped_key, match_index, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (k.record_id, k.key_id, k.key_version, k.wrapped_key, new.match_index, created_at),
+            )
+            db.executemany(
+                "INSERT INTO record_fields (record_id, field, sealed) VALUES (?, ?, ?)",
+                [(k.record_id, name, sealed) for name, sealed in new.fields],
+            )
+            db.executemany(
+                "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
+                [(k.record_id, kind, seq, sealed) for kind, seq, sealed in new.entries],
+            )
+            db.executemany(
+                "INSERT INTO assignments (record_id, staff) VALUES (?, ?)",
+                [(k.record_id, staff) for staff in new.assigned_to],
+            )
+            count += 1
+        return count
+
+    def record_key(self, record_id: str) -> RecordKeyRow | None:
+        row = self._db.execute(
+            "SELECT id, key_id, key_version, wrapped_key FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        return None if row is None else RecordKeyRow(row[0], row[1], row[2], bytes(row[3]))
+
+    def record_keys(self) -> list[RecordKeyRow]:
+        rows = self._db.execute("SELECT id, key_id, key_version, wrapped_key FROM records")
+        return [RecordKeyRow(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+    def set_wrapped_key(self, record_id: str, wrapped: bytes) -> None:
+        self._db.execute("UPDATE records SET wrapped_key = ? WHERE id = ?", (wrapped, record_id))
+
+    def record_rows(
+        self, record_id: str, fields: Iterable[str], entry_kinds: Iterable[str]
+    ) -> RecordRows | None:
+        """The sealed rows of one record, limited to the fields and entries asked for."""
+        key = self.record_key(record_id)
+        if key is None:
+            return None
+        # Filtering here rather than in SQL keeps every query a fixed string; what is
+        # not asked for is never decrypted.
+        wanted = set(fields)
+        rows = self._db.execute(
+            "SELECT field, sealed FROM record_fields WHERE record_id = ?", (record_id,)
+        )
+        sealed_fields = {name: bytes(sealed) for name, sealed in rows if name in wanted}
+        kinds = set(entry_kinds)
+        rows = self._db.execute(
+            "SELECT kind, seq, sealed FROM record_entries WHERE record_id = ? ORDER BY kind, seq",
+            (record_id,),
+        )
+        entries = [(kind, seq, bytes(sealed)) for kind, seq, sealed in rows if kind in kinds]
+        return RecordRows(key, sealed_fields, entries, self.assigned_to(record_id))
+
+    def listing_rows(
+        self, record_ids: Sequence[str] | None
+    ) -> Iterator[tuple[RecordKeyRow, bytes, bytes]]:
+        """(key, sealed name, sealed date of birth) for the records asked for, or all."""
+        query = (
+            "SELECT r.id, r.key_id, r.key_version, r.wrapped_key, n.sealed, d.sealed "
+            "FROM records r "
+            "JOIN record_fields n ON n.record_id = r.id AND n.field = 'name' "
+            "JOIN record_fields d ON d.record_id = r.id AND d.field = 'date_of_birth' "
+        )
+        if record_ids is None:
+            rows: Iterable[tuple[str, str, int, bytes, bytes, bytes]] = self._db.execute(
+                query + "ORDER BY r.id"
+            )
+        else:
+            rows = (
+                row
+                for rid in record_ids
+                for row in self._db.execute(query + "WHERE r.id = ?", (rid,))
+            )
+        for rid, key_id, version, wrapped, name, dob in rows:
+            yield RecordKeyRow(rid, key_id, version, bytes(wrapped)), bytes(name), bytes(dob)
+
+    def next_entry_seq(self, record_id: str, kind: str) -> int:
+        row = self._db.execute(
+            "SELECT coalesce(max(seq), -1) + 1 FROM record_entries "
+            "WHERE record_id = ? AND kind = ?",
+            (record_id, kind),
+        ).fetchone()
+        return int(row[0])
+
+    def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
+        self._db.execute(
+            "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
+            (record_id, kind, seq, sealed),
+        )
+
+    def assign(self, record_id: str, staff: str) -> bool:
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO assignments (record_id, staff) VALUES (?, ?)", (record_id, staff)
+        )
+        return cursor.rowcount == 1
+
+    def unassign(self, record_id: str, staff: str) -> bool:
+        cursor = self._db.execute(
+            "DELETE FROM assignments WHERE record_id = ? AND staff = ?", (record_id, staff)
+        )
+        return cursor.rowcount == 1

@@ -1,0 +1,321 @@
+"""An opened vault: the store, its keys and its policy, speaking in records.
+
+Record contents cross this boundary only as plaintext in memory; on disk there is
+ciphertext, wrapped keys and a keyed blind index, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from secure_records.core.errors import VaultError
+from secure_records.core.policy import FieldKind, Policy, parse_policy
+from secure_records.core.records import ConsentEntry, Note, NoteKind, Record, normalise_name
+from secure_records.vault.envelope import (
+    entry_ad,
+    field_ad,
+    match_index,
+    new_key,
+    seal,
+    unseal,
+    wrap_ad,
+)
+from secure_records.vault.home import VaultPaths, make_private_dir, make_private_file
+from secure_records.vault.kek import KeyEncryptionKeys
+from secure_records.vault.policy_files import load_policy
+from secure_records.vault.store import NewRecordRows, RecordKeyRow, Store
+
+MATCH_INDEX_KEY = "match_index"
+DATA_KEY_VERSION = 1
+ENTRY_KINDS = (FieldKind.CONSENT.value, FieldKind.NOTES.value)
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _note_json(note: Note) -> bytes:
+    return json.dumps(
+        {
+            "date": note.date.isoformat(),
+            "author": note.author,
+            "kind": note.kind.value,
+            "text": note.text,
+            "historical": note.historical,
+        }
+    ).encode()
+
+
+def _consent_json(entry: ConsentEntry) -> bytes:
+    return json.dumps(
+        {
+            "given_by": entry.given_by,
+            "scope": entry.scope,
+            "date": entry.date.isoformat(),
+            "withdrawn": entry.withdrawn.isoformat() if entry.withdrawn else None,
+        }
+    ).encode()
+
+
+def _note_from(raw: Mapping[str, Any]) -> Note:
+    return Note(
+        date.fromisoformat(raw["date"]),
+        raw["author"],
+        NoteKind(raw["kind"]),
+        raw["text"],
+        bool(raw["historical"]),
+    )
+
+
+def _consent_from(raw: Mapping[str, Any]) -> ConsentEntry:
+    withdrawn = raw.get("withdrawn")
+    return ConsentEntry(
+        raw["given_by"],
+        raw["scope"],
+        date.fromisoformat(raw["date"]),
+        date.fromisoformat(withdrawn) if withdrawn else None,
+    )
+
+
+class Vault:
+    def __init__(
+        self,
+        paths: VaultPaths,
+        store: Store,
+        keys: KeyEncryptionKeys,
+        kek: bytes,
+        kek_version: int,
+        policy: Policy,
+    ) -> None:
+        self.paths = paths
+        self.store = store
+        self.policy = policy
+        self.vault_id = keys.vault_id
+        self._keys = keys
+        self._kek = AESGCM(kek)
+        self._kek_version = kek_version
+        self._index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
+
+    @property
+    def insecure_keyring_warning(self) -> str | None:
+        return self._keys.insecure_warning
+
+    @property
+    def kek_version(self) -> int:
+        return self._kek_version
+
+    # opening and creating
+
+    @classmethod
+    def open(cls, paths: VaultPaths) -> Vault:
+        if not paths.database.is_file():
+            raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
+        policy = load_policy(paths.policies)
+        store = Store.connect(paths.database)
+        try:
+            keys = KeyEncryptionKeys(store.meta("vault_id"))
+            version = int(store.meta("kek_version"))
+            kek = keys.load(version)
+            return cls(paths, store, keys, kek, version, policy)
+        except BaseException:
+            store.close()
+            raise
+
+    @classmethod
+    def create(cls, paths: VaultPaths, policy_texts: Mapping[str, str]) -> Vault:
+        """A new, empty vault; refuses to touch a directory that already holds anything."""
+        home = paths.home
+        if home.exists() and (not home.is_dir() or any(home.iterdir())):
+            raise VaultError(
+                f"{home} already exists and is not empty; init refuses to touch an existing vault."
+            )
+        policy = parse_policy(policy_texts)
+        vault_id = secrets.token_hex(16)
+        keys = KeyEncryptionKeys(vault_id)
+        kek = new_key()
+        keys.store(1, kek)
+        created_home = not home.exists()
+        try:
+            make_private_dir(home)
+            make_private_dir(paths.policies)
+            make_private_dir(paths.exports)
+            for name, text in policy_texts.items():
+                target = paths.policies / name
+                make_private_file(target)
+                target.write_text(text, encoding="utf-8")
+            make_private_file(paths.database)
+            store = Store.create(
+                paths.database,
+                {"vault_id": vault_id, "kek_version": "1", "created_at": now_utc()},
+            )
+            aead = AESGCM(kek)
+            index_key = new_key()
+            with store.transaction():
+                store.put_vault_key(
+                    MATCH_INDEX_KEY,
+                    seal(aead, index_key, wrap_ad(vault_id, "vault", MATCH_INDEX_KEY, 1)),
+                )
+            store.checkpoint()
+        except BaseException:
+            # Undo only what this call made.
+            if created_home:
+                shutil.rmtree(home, ignore_errors=True)
+            else:
+                for child in home.iterdir():
+                    if child.is_dir():
+                        shutil.rmtree(child, ignore_errors=True)
+                    else:
+                        child.unlink(missing_ok=True)
+            keys.delete(1)
+            raise
+        return cls(paths, store, keys, kek, 1, policy)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # keys
+
+    def _unwrap_vault_key(self, name: str) -> bytes:
+        ad = wrap_ad(self.vault_id, "vault", name, self._kek_version)
+        return unseal(self._kek, self.store.vault_key(name), ad, f"the vault's {name} key")
+
+    def _data_key(self, key: RecordKeyRow) -> AESGCM:
+        ad = wrap_ad(self.vault_id, key.record_id, key.key_id, self._kek_version)
+        raw = unseal(self._kek, key.wrapped_key, ad, f"the data key of record {key.record_id}")
+        return AESGCM(raw)
+
+    def match_index(self, name: str, date_of_birth: str) -> bytes:
+        return match_index(self._index_key, normalise_name(name), date_of_birth)
+
+    def rotate_kek(self) -> int:
+        """New key-encryption key; every wrapped key re-wrapped in one transaction; the
+        old key removed from the keyring only once the new one is committed."""
+        old_version, new_version = self._kek_version, self._kek_version + 1
+        new_kek = new_key()
+        new_aead = AESGCM(new_kek)
+        self._keys.store(new_version, new_kek)
+        with self.store.transaction():
+            for key in self.store.record_keys():
+                old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
+                raw = unseal(self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}")
+                new_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, new_version)
+                self.store.set_wrapped_key(key.record_id, seal(new_aead, raw, new_ad))
+            for name, wrapped in self.store.vault_keys():
+                raw = unseal(
+                    self._kek, wrapped, wrap_ad(self.vault_id, "vault", name, old_version), name
+                )
+                self.store.put_vault_key(
+                    name, seal(new_aead, raw, wrap_ad(self.vault_id, "vault", name, new_version))
+                )
+            self.store.set_meta("kek_version", str(new_version))
+        self._kek, self._kek_version = new_aead, new_version
+        # Stale copies of old wrapped keys (backups, freed pages) die with the old key.
+        self.store.checkpoint()
+        self._keys.delete(old_version)
+        return new_version
+
+    # records
+
+    def _sealed_record(self, record: Record) -> NewRecordRows:
+        data_key = new_key()
+        key_id = secrets.token_hex(8)
+        wrapped = seal(
+            self._kek, data_key, wrap_ad(self.vault_id, record.id, key_id, self._kek_version)
+        )
+        aead = AESGCM(data_key)
+        rid, version = record.id, DATA_KEY_VERSION
+        fields = [
+            (name, seal(aead, value.encode(), field_ad(rid, name, version)))
+            for name, value in record.values.items()
+        ]
+        entries: list[tuple[str, int, bytes]] = []
+        consent_kind, notes_kind = ENTRY_KINDS
+        for seq, entry in enumerate(record.consent):
+            ad = entry_ad(rid, consent_kind, seq, version)
+            entries.append((consent_kind, seq, seal(aead, _consent_json(entry), ad)))
+        for seq, note in enumerate(record.notes):
+            ad = entry_ad(rid, notes_kind, seq, version)
+            entries.append((notes_kind, seq, seal(aead, _note_json(note), ad)))
+        return NewRecordRows(
+            RecordKeyRow(rid, key_id, version, wrapped),
+            self.match_index(record.values["name"], record.values["date_of_birth"]),
+            fields,
+            entries,
+            sorted(record.assigned_to),
+        )
+
+    def add_records(self, records: Iterable[Record]) -> int:
+        """Store every record in one transaction: all of them, or none."""
+        created = now_utc()
+        with self.store.transaction():
+            return self.store.add_records((self._sealed_record(r) for r in records), created)
+
+    def read_record(self, record_id: str, fields: Iterable[str]) -> Record | None:
+        """Decrypt only the named fields (consent and notes by their field names)."""
+        wanted = set(fields)
+        kinds = [
+            spec.kind.value
+            for spec in self.policy.fields.values()
+            if spec.is_list and spec.name in wanted
+        ]
+        scalars = [name for name in wanted if name in self.policy.fields]
+        scalars = [n for n in scalars if not self.policy.fields[n].is_list]
+        rows = self.store.record_rows(record_id, scalars, kinds)
+        if rows is None:
+            return None
+        aead = self._data_key(rows.key)
+        version = rows.key.key_version
+        values = {
+            name: unseal(
+                aead, sealed, field_ad(record_id, name, version), f"field {name} of {record_id}"
+            ).decode()
+            for name, sealed in rows.fields.items()
+        }
+        consent: list[ConsentEntry] = []
+        notes: list[Note] = []
+        for kind, seq, sealed in rows.entries:
+            plain = unseal(
+                aead,
+                sealed,
+                entry_ad(record_id, kind, seq, version),
+                f"{kind} {seq} of {record_id}",
+            )
+            raw = json.loads(plain)
+            if kind == FieldKind.CONSENT.value:
+                consent.append(_consent_from(raw))
+            else:
+                notes.append(_note_from(raw))
+        notes.sort(key=lambda n: n.date)
+        return Record(record_id, values, tuple(consent), tuple(notes), rows.assigned_to)
+
+    def listing(self, record_ids: Sequence[str] | None) -> list[tuple[str, str, str]]:
+        """(reference, name, date of birth) for the records asked for, or every record."""
+        result = []
+        for key, sealed_name, sealed_dob in self.store.listing_rows(record_ids):
+            aead = self._data_key(key)
+            rid, version = key.record_id, key.key_version
+            name = unseal(aead, sealed_name, field_ad(rid, "name", version), f"name of {rid}")
+            dob = unseal(
+                aead, sealed_dob, field_ad(rid, "date_of_birth", version), f"birth date of {rid}"
+            )
+            result.append((rid, name.decode(), dob.decode()))
+        return result
+
+    def add_note(self, record_id: str, note: Note) -> int:
+        with self.store.transaction():
+            key = self.store.record_key(record_id)
+            if key is None:
+                raise VaultError(f"There is no record {record_id}.")
+            aead = self._data_key(key)
+            kind = FieldKind.NOTES.value
+            seq = self.store.next_entry_seq(record_id, kind)
+            sealed = seal(aead, _note_json(note), entry_ad(record_id, kind, seq, key.key_version))
+            self.store.add_entry(record_id, kind, seq, sealed)
+        return seq
