@@ -1,0 +1,212 @@
+"""The administrative door beside Session: host-side work on a vault.
+
+Initialisation, staff accounts, imports, caseload assignment and key rotation go
+through here, never straight to the store, so that each of them is checked (and,
+once the log exists, recorded) in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from secure_records.core.errors import BadInput, ImportRejected, UnknownStaff
+from secure_records.core.importing import parse_import
+from secure_records.core.policy import Policy, Scope
+from secure_records.core.records import STAFF_NAME, Record
+from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.pins import hash_pin
+from secure_records.vault.policy_files import load_policy, read_policy_texts
+from secure_records.vault.store import StaffRow
+from secure_records.vault.vault import Vault, now_utc
+
+
+def default_policy_dir() -> Path:
+    return Path(str(resources.files("secure_records") / "default_policies"))
+
+
+def check_policy(directory: Path | None) -> Policy:
+    """Validate a policy directory (default: the shipped one); PolicyError if bad."""
+    return load_policy(directory or default_policy_dir())
+
+
+@dataclass(frozen=True)
+class ScopeCount:
+    staff: str
+    role: str
+    scope: Scope
+    records: int
+
+
+class Administration:
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | VaultPaths | None = None) -> Administration:
+        paths = home if isinstance(home, VaultPaths) else resolve_home(home)
+        return cls(Vault.open(paths))
+
+    @classmethod
+    def init(
+        cls,
+        home: str | os.PathLike[str] | VaultPaths | None = None,
+        policies: Path | None = None,
+    ) -> Administration:
+        paths = home if isinstance(home, VaultPaths) else resolve_home(home)
+        texts = read_policy_texts(policies or default_policy_dir())
+        # Validate before anything is created, naming the source files.
+        load_policy(policies or default_policy_dir())
+        return cls(Vault.create(paths, texts))
+
+    def close(self) -> None:
+        self._vault.close()
+
+    def __enter__(self) -> Administration:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def policy(self) -> Policy:
+        return self._vault.policy
+
+    @property
+    def home(self) -> Path:
+        return self._vault.paths.home
+
+    @property
+    def vault_id(self) -> str:
+        return self._vault.vault_id
+
+    @property
+    def insecure_keyring_warning(self) -> str | None:
+        return self._vault.insecure_keyring_warning
+
+    # staff
+
+    def _existing_staff(self, name: str) -> StaffRow:
+        row = self._vault.store.staff(name)
+        if row is None:
+            raise UnknownStaff(f"There is no staff member called {name!r} in this vault.")
+        return row
+
+    def add_staff(self, name: str, role: str) -> None:
+        if not STAFF_NAME.match(name):
+            raise BadInput(
+                f"{name!r} is not a usable staff name: use lower-case letters, digits, '.', '_' "
+                "or '-', starting with a letter, at most 32 characters."
+            )
+        if role not in self.policy.roles:
+            raise BadInput(
+                f"There is no role {role!r} in the policy (roles: {', '.join(self.policy.roles)})."
+            )
+        store = self._vault.store
+        with store.transaction():
+            if store.staff(name) is not None:
+                raise BadInput(f"A staff member called {name!r} already exists.")
+            store.add_staff(name, role, now_utc())
+
+    def list_staff(self) -> list[StaffRow]:
+        return self._vault.store.all_staff()
+
+    def disable_staff(self, name: str) -> None:
+        store = self._vault.store
+        with store.transaction():
+            self._existing_staff(name)
+            store.set_staff_disabled(name, True)
+
+    def set_pin(self, name: str, pin: str) -> None:
+        minimum = self.policy.session.pin_min_length
+        if len(pin) < minimum:
+            raise BadInput(f"A PIN must be at least {minimum} characters long.")
+        if not pin.isprintable():
+            raise BadInput("A PIN must not contain control characters.")
+        pin_hash = hash_pin(pin)
+        store = self._vault.store
+        with store.transaction():
+            self._existing_staff(name)
+            store.set_staff_pin(name, pin_hash)
+
+    # records
+
+    def import_lines(self, label: str, lines: list[str], today: date | None = None) -> int:
+        """Import JSON Lines; any bad line and nothing is imported."""
+        store = self._vault.store
+        staff = frozenset(row.name for row in store.all_staff())
+        result = parse_import(
+            label,
+            lines,
+            self.policy,
+            staff,
+            frozenset(store.record_ids()),
+            today or date.today(),
+        )
+        if result.bad_lines:
+            raise ImportRejected(list(result.problems), result.bad_lines)
+        return self._vault.add_records(result.records)
+
+    def import_file(self, path: Path) -> int:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
+        except FileNotFoundError:
+            raise BadInput(f"{path}: no such file.") from None
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: not UTF-8 text; nothing was imported.") from None
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot be read ({exc.strerror}).") from None
+        return self.import_lines(str(path), lines)
+
+    def add_records(self, records: list[Record]) -> int:
+        """Store records already checked (the demo's synthetic ones)."""
+        return self._vault.add_records(records)
+
+    def assign(self, record_id: str, staff_name: str) -> bool:
+        store = self._vault.store
+        with store.transaction():
+            self._checked_record(record_id)
+            self._existing_staff(staff_name)
+            return store.assign(record_id, staff_name)
+
+    def unassign(self, record_id: str, staff_name: str) -> bool:
+        store = self._vault.store
+        with store.transaction():
+            self._checked_record(record_id)
+            self._existing_staff(staff_name)
+            return store.unassign(record_id, staff_name)
+
+    def _checked_record(self, record_id: str) -> None:
+        if not self._vault.store.record_exists(record_id):
+            raise BadInput(f"There is no record {record_id!r} in this vault.")
+
+    def record_count(self) -> int:
+        return self._vault.store.record_count()
+
+    def rotate_key(self) -> int:
+        return self._vault.rotate_kek()
+
+    def scope_counts(self) -> list[ScopeCount]:
+        """How many records each staff member's role lets them list: counts only."""
+        total = self._vault.store.record_count()
+        counts = []
+        for row in self.list_staff():
+            role = self.policy.roles.get(row.role)
+            if role is None:
+                continue
+            if role.scope is Scope.ALL:
+                n = total
+            elif role.scope is Scope.CASELOAD:
+                n = len(self._vault.store.ids_assigned_to(row.name))
+            else:
+                n = 0
+            counts.append(ScopeCount(row.name, row.role, role.scope, n))
+        return counts
+
+    def role_totals(self) -> Counter[str]:
+        return Counter(row.role for row in self.list_staff())

@@ -1,0 +1,254 @@
+"""The command line: admin verbs, `demo`, and (later) `session`.
+
+Every failure a person can cause ends in one sentence on stderr and a non-zero
+exit, never a traceback: a traceback can carry a confidential value.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from secure_records.admin import Administration, check_policy
+from secure_records.core.errors import BAD_INPUT, PolicyError, SecureRecordsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE
+
+
+def _home(ctx: click.Context) -> str | None:
+    home: str | None = ctx.obj["home"]
+    return home
+
+
+def _say(message: str) -> None:
+    click.echo(message)
+
+
+def _warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _admin(ctx: click.Context) -> Administration:
+    admin = Administration.open(_home(ctx))
+    if admin.insecure_keyring_warning:
+        _warn(admin.insecure_keyring_warning)
+    ctx.call_on_close(admin.close)
+    return admin
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="The vault directory (default: $SECURE_RECORDS_HOME, else the platform data dir).",
+)
+@click.version_option(package_name="secure-records")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """secure-records: confidential records, run by the organisation's policy."""
+    ctx.ensure_object(dict)
+    ctx.obj["home"] = home
+
+
+@cli.command()
+@click.option(
+    "--policies",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Policy directory to copy into the vault (default: the shipped policies).",
+)
+@click.pass_context
+def init(ctx: click.Context, policies: Path | None) -> None:
+    """Create a new vault and its key-encryption key."""
+    with Administration.init(_home(ctx), policies) as admin:
+        if admin.insecure_keyring_warning:
+            _warn(admin.insecure_keyring_warning)
+        _say(f"Created vault {admin.vault_id} at {admin.home}.")
+
+
+@cli.group()
+def policy() -> None:
+    """Policy files."""
+
+
+@policy.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def policy_check(directory: Path | None) -> None:
+    """Validate a policy directory (default: the shipped policies)."""
+    checked = check_policy(directory)
+    for warning in checked.warnings:
+        _warn(f"warning: {warning}")
+    _say(f"policy ok: {checked.summary()}")
+
+
+@cli.group()
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="A role from the policy's roles.toml.")
+@click.pass_context
+def staff_add(ctx: click.Context, name: str, role: str) -> None:
+    """Add a staff member with a role."""
+    _admin(ctx).add_staff(name, role)
+    _say(f"Added {name} as {role}.")
+
+
+@staff.command("list")
+@click.pass_context
+def staff_list(ctx: click.Context) -> None:
+    """List staff members, their roles and whether they have a PIN."""
+    rows = _admin(ctx).list_staff()
+    if not rows:
+        _say("No staff yet.")
+    for row in rows:
+        state = "disabled" if row.disabled else "active"
+        pin = "PIN set" if row.pin_hash else "no PIN"
+        _say(f"{row.name}\t{row.role}\t{state}\t{pin}")
+
+
+@staff.command("disable")
+@click.argument("name")
+@click.pass_context
+def staff_disable(ctx: click.Context, name: str) -> None:
+    """Disable a staff member: they can no longer open a session."""
+    _admin(ctx).disable_staff(name)
+    _say(f"Disabled {name}.")
+
+
+@staff.command("pin")
+@click.argument("name")
+@click.pass_context
+def staff_pin(ctx: click.Context, name: str) -> None:
+    """Set a staff member's PIN, read from standard input (never an argument)."""
+    admin = _admin(ctx)
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN for {name}: ")
+        if getpass.getpass("Again: ") != pin:
+            raise click.UsageError("The two PINs differ; nothing was changed.")
+    else:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    admin.set_pin(name, pin)
+    _say(f"PIN set for {name}.")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def import_(ctx: click.Context, file: Path) -> None:
+    """Import records from a JSON Lines file: all of them, or none."""
+    count = _admin(ctx).import_file(file)
+    _say(f"Imported {count} records from {file}.")
+
+
+@cli.command()
+@click.argument("record")
+@click.argument("name")
+@click.pass_context
+def assign(ctx: click.Context, record: str, name: str) -> None:
+    """Add RECORD to NAME's caseload."""
+    changed = _admin(ctx).assign(record, name)
+    _say(
+        f"Assigned {record} to {name}." if changed else f"{record} was already assigned to {name}."
+    )
+
+
+@cli.command()
+@click.argument("record")
+@click.argument("name")
+@click.pass_context
+def unassign(ctx: click.Context, record: str, name: str) -> None:
+    """Remove RECORD from NAME's caseload."""
+    changed = _admin(ctx).unassign(record, name)
+    _say(
+        f"Unassigned {record} from {name}." if changed else f"{record} was not assigned to {name}."
+    )
+
+
+@cli.group()
+def key() -> None:
+    """The key-encryption key."""
+
+
+@key.command("rotate")
+@click.pass_context
+def key_rotate(ctx: click.Context) -> None:
+    """New key-encryption key; every data key re-wrapped; the old key removed."""
+    version = _admin(ctx).rotate_key()
+    _say(f"Key-encryption key rotated to version {version}; the old key was removed.")
+
+
+@cli.command()
+@click.option("--records", default=500, show_default=True, type=click.IntRange(1, 200_000))
+@click.option("--seed", default=7, show_default=True, type=int)
+def demo(records: int, seed: int) -> None:
+    """Build a throwaway vault of fictional records and summarise it."""
+    from secure_records.demo import build_demo_vault
+
+    built = build_demo_vault(records, seed)
+    try:
+        admin = built.admin
+        _say(f"Demo vault (throwaway, fictional records) at {built.home}")
+        if admin.insecure_keyring_warning:
+            _say(admin.insecure_keyring_warning)
+        _say(f"{admin.record_count()} records; staff and what their role lets them list:")
+        for count in admin.scope_counts():
+            if count.scope.value in ("all", "caseload"):
+                what = f"{count.records} records ({count.scope.value})"
+            elif count.scope.value == "index":
+                what = "an exact name + date of birth match only (index)"
+            else:
+                what = "no records (none)"
+            _say(f"  {count.staff:<10} {count.role:<18} {what}")
+        _say("Every demo PIN is 123456. The vault is deleted when this command ends.")
+    finally:
+        built.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn every error into one sentence and an exit code."""
+    os.umask(0o077)  # whatever this process writes, only its owner can read
+    try:
+        cli.main(args=argv, prog_name="secure-records", standalone_mode=False)
+    except PolicyError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        return exc.exit_code
+    except SecureRecordsError as exc:
+        click.echo(f"secure-records: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("secure-records: stopped; nothing was changed.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else BAD_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("secure-records: interrupted.", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        # The message may hold a value; only the type is safe to print.
+        click.echo(
+            f"secure-records: internal error ({type(exc).__name__}); nothing more is shown "
+            "because it might contain confidential data.",
+            err=True,
+        )
+        return INTERNAL_ERROR
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
