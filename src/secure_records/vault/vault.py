@@ -15,7 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from secure_records.core.errors import VaultError
+from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.core.policy import FieldKind, Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, NoteKind, Record, normalise_name
 from secure_records.vault.envelope import (
@@ -101,7 +101,13 @@ class Vault:
         self._keys = keys
         self._kek = AESGCM(kek)
         self._kek_version = kek_version
-        self._index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
+        try:
+            self._index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
+        except IntegrityError:
+            raise VaultError(
+                f"The key-encryption key in the keyring does not open vault {self.vault_id}: "
+                "it is the wrong key, or the vault's key table was altered."
+            ) from None
 
     @property
     def insecure_keyring_warning(self) -> str | None:

@@ -1,0 +1,126 @@
+"""The one door: each role gets what it needs from a real vault, and no more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secure_records.admin import Administration
+from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
+from secure_records.session import Session
+from tests.conftest import canaries, canary_row
+
+
+def test_a_caseworker_lists_only_their_caseload(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        assert [s.id for s in session.records()] == ["R-0001", "R-0002"]
+    with Session.open("bilal", populated) as session:
+        assert [s.id for s in session.records()] == ["R-0003"]
+    with Session.open("lead", populated) as session:
+        assert len(session.records()) == 3
+
+
+def test_search_matches_part_of_a_name_or_the_start_of_a_birth_date(populated: Path) -> None:
+    with Session.open("lead", populated) as session:
+        assert [s.id for s in session.records("r-0002")] == ["R-0002"]
+        assert [s.id for s in session.records("CANARYNAME")] == ["R-0001", "R-0002", "R-0003"]
+        assert len(session.records("2013-04")) == 3
+        assert session.records("nobody") == []
+
+
+def test_opening_outside_the_caseload_is_refused_like_a_missing_record(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        with pytest.raises(AccessRefused) as outside:
+            session.open_record("R-0003")
+        with pytest.raises(AccessRefused) as missing:
+            session.open_record("R-9999")
+    # The refusal must not confirm that R-0003 exists.
+    assert str(outside.value).replace("R-0003", "X") == str(missing.value).replace("R-9999", "X")
+
+
+def test_a_caseworker_view_masks_what_the_role_masks(populated: Path) -> None:
+    planted = canaries(canary_row("R-0001", ["alice"]))
+    with Session.open("alice", populated) as session:
+        view = session.open_record("R-0001")
+    text = repr(view)
+    assert planted["name"] in text
+    for hidden in ("address", "phone", "nhs_number", "health"):
+        assert planted[hidden] not in text, hidden
+    nhs = view.field("nhs_number")
+    assert nhs is not None and nhs.text.startswith("••••")
+    assert view.notes is not None and [n.kind.value for n in view.notes.entries] == [
+        "opinion",
+        "fact",
+    ]  # by date: the 2019 historical opinion first
+
+
+def test_reveal_needs_a_reason_of_the_policys_length(populated: Path) -> None:
+    planted = canaries(canary_row("R-0001", ["alice"]))
+    with Session.open("alice", populated) as session:
+        with pytest.raises(BadInput) as short:
+            session.reveal("R-0001", "health", "because")
+        assert "at least 15 characters" in str(short.value)
+        view = session.reveal("R-0001", "health", "planning tomorrow's home visit")
+        health = view.field("health")
+        assert health is not None and health.text == planted["health"]
+        # It stays revealed while the record is open...
+        again = session.open_record("R-0001").field("health")
+        assert again is not None and again.text == planted["health"]
+        # ...and is masked again once the record is closed.
+        session.close_record("R-0001")
+        closed = session.open_record("R-0001").field("health")
+        assert closed is not None and closed.text != planted["health"]
+
+
+def test_a_masked_field_cannot_be_revealed_at_all(populated: Path) -> None:
+    with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
+        session.reveal("R-0001", "nhs_number", "I would really like to see it please")
+
+
+def test_reception_learns_only_that_a_record_exists(populated: Path) -> None:
+    with Session.open("reception", populated) as session:
+        with pytest.raises(AccessRefused):
+            session.records()
+        with pytest.raises(AccessRefused):
+            session.open_record("R-0001")
+        match = session.find_exact("  canaryname   R-0002 ", "2013-04-02")
+        assert match is not None and match.reference == "R-0002"
+        assert session.find_exact("Canaryname R-0002", "2013-04-03") is None
+        assert session.find_exact("Canaryname", "2013-04-02") is None
+
+
+@pytest.mark.parametrize("name", ["it", "auditor"])
+def test_roles_without_record_scope_see_no_record(populated: Path, name: str) -> None:
+    with Session.open(name, populated) as session:
+        for attempt in (
+            session.records,
+            lambda: session.open_record("R-0001"),
+            lambda: session.find_exact("Canaryname R-0001", "2013-04-02"),
+        ):
+            with pytest.raises(AccessRefused):
+                attempt()
+
+
+def test_unknown_and_disabled_staff_are_refused(populated: Path) -> None:
+    with pytest.raises(UnknownStaff) as unknown:
+        Session.open("mallory", populated)
+    assert "no staff member called 'mallory'" in str(unknown.value)
+    with Administration.open(populated) as admin:
+        admin.disable_staff("bilal")
+    with pytest.raises(AccessRefused) as disabled:
+        Session.open("bilal", populated)
+    assert "disabled" in str(disabled.value)
+
+
+def test_assignment_moves_a_record_into_a_caseload(populated: Path) -> None:
+    with Administration.open(populated) as admin:
+        assert admin.assign("R-0003", "alice")
+        assert not admin.assign("R-0003", "alice")
+    with Session.open("alice", populated) as session:
+        assert [s.id for s in session.records()] == ["R-0001", "R-0002", "R-0003"]
+        session.open_record("R-0003")
+    with Administration.open(populated) as admin:
+        admin.unassign("R-0003", "alice")
+    with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
+        session.open_record("R-0003")
