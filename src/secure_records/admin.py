@@ -7,8 +7,10 @@ once the log exists, recorded) in one place.
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections import Counter
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -19,6 +21,7 @@ from secure_records.core.importing import parse_import
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
 from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.log import LogEntry, Verdict
 from secure_records.vault.pins import hash_pin
 from secure_records.vault.policy_files import load_policy, read_policy_texts
 from secure_records.vault.store import StaffRow
@@ -42,9 +45,26 @@ class ScopeCount:
     records: int
 
 
+HOST_ROLE = "host"
+
+
+def host_actor() -> str:
+    """Who is at the host's shell: the operating-system account running the command."""
+    try:
+        return f"host:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return f"host:uid{os.getuid()}"
+
+
 class Administration:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
+        self.actor = host_actor()
+
+    def _recorded(
+        self, action: str, record_id: str | None = None, **details: object
+    ) -> AbstractContextManager[int]:
+        return self._vault.recorded(self.actor, HOST_ROLE, action, record_id, dict(details))
 
     @classmethod
     def open(cls, home: str | os.PathLike[str] | VaultPaths | None = None) -> Administration:
@@ -60,8 +80,12 @@ class Administration:
         paths = home if isinstance(home, VaultPaths) else resolve_home(home)
         texts = read_policy_texts(policies or default_policy_dir())
         # Validate before anything is created, naming the source files.
-        load_policy(policies or default_policy_dir())
-        return cls(Vault.create(paths, texts))
+        source = policies or default_policy_dir()
+        load_policy(source)
+        admin = cls(Vault.create(paths, texts))
+        with admin._recorded("vault_created", policies=str(source)):
+            pass
+        return admin
 
     def close(self) -> None:
         self._vault.close()
@@ -107,7 +131,9 @@ class Administration:
                 f"There is no role {role!r} in the policy (roles: {', '.join(self.policy.roles)})."
             )
         store = self._vault.store
-        with store.transaction():
+        with self._recorded("staff_added", staff=name, staff_role=role):
+            # Checked inside the transaction, so two hosts adding the same name at
+            # once get this sentence rather than a constraint error.
             if store.staff(name) is not None:
                 raise BadInput(f"A staff member called {name!r} already exists.")
             store.add_staff(name, role, now_utc())
@@ -116,10 +142,9 @@ class Administration:
         return self._vault.store.all_staff()
 
     def disable_staff(self, name: str) -> None:
-        store = self._vault.store
-        with store.transaction():
-            self._existing_staff(name)
-            store.set_staff_disabled(name, True)
+        self._existing_staff(name)
+        with self._recorded("staff_disabled", staff=name):
+            self._vault.store.set_staff_disabled(name, True)
 
     def set_pin(self, name: str, pin: str) -> None:
         minimum = self.policy.session.pin_min_length
@@ -127,11 +152,10 @@ class Administration:
             raise BadInput(f"A PIN must be at least {minimum} characters long.")
         if not pin.isprintable():
             raise BadInput("A PIN must not contain control characters.")
+        self._existing_staff(name)
         pin_hash = hash_pin(pin)
-        store = self._vault.store
-        with store.transaction():
-            self._existing_staff(name)
-            store.set_staff_pin(name, pin_hash)
+        with self._recorded("pin_set", staff=name):
+            self._vault.store.set_staff_pin(name, pin_hash)
 
     # records
 
@@ -149,7 +173,8 @@ class Administration:
         )
         if result.bad_lines:
             raise ImportRejected(list(result.problems), result.bad_lines)
-        return self._vault.add_records(result.records)
+        with self._recorded("records_imported", file=label, count=len(result.records)):
+            return self._vault.add_records(result.records)
 
     def import_file(self, path: Path) -> int:
         try:
@@ -165,21 +190,20 @@ class Administration:
 
     def add_records(self, records: list[Record]) -> int:
         """Store records already checked (the demo's synthetic ones)."""
-        return self._vault.add_records(records)
+        with self._recorded("records_imported", file="(synthetic)", count=len(records)):
+            return self._vault.add_records(records)
 
     def assign(self, record_id: str, staff_name: str) -> bool:
-        store = self._vault.store
-        with store.transaction():
-            self._checked_record(record_id)
-            self._existing_staff(staff_name)
-            return store.assign(record_id, staff_name)
+        self._checked_record(record_id)
+        self._existing_staff(staff_name)
+        with self._recorded("assigned", record_id, staff=staff_name):
+            return self._vault.store.assign(record_id, staff_name)
 
     def unassign(self, record_id: str, staff_name: str) -> bool:
-        store = self._vault.store
-        with store.transaction():
-            self._checked_record(record_id)
-            self._existing_staff(staff_name)
-            return store.unassign(record_id, staff_name)
+        self._checked_record(record_id)
+        self._existing_staff(staff_name)
+        with self._recorded("unassigned", record_id, staff=staff_name):
+            return self._vault.store.unassign(record_id, staff_name)
 
     def _checked_record(self, record_id: str) -> None:
         if not self._vault.store.record_exists(record_id):
@@ -189,7 +213,7 @@ class Administration:
         return self._vault.store.record_count()
 
     def rotate_key(self) -> int:
-        return self._vault.rotate_kek()
+        return self._vault.rotate_kek(self.actor, HOST_ROLE)
 
     def scope_counts(self) -> list[ScopeCount]:
         """How many records each staff member's role lets them list: counts only."""
@@ -210,3 +234,39 @@ class Administration:
 
     def role_totals(self) -> Counter[str]:
         return Counter(row.role for row in self.list_staff())
+
+    # the log
+
+    def verify_log(self, checkpoint: str | None = None) -> Verdict:
+        return self._vault.log.verify(checkpoint)
+
+    def log_checkpoint(self) -> str:
+        line = self._vault.log.checkpoint()
+        with self._recorded("log_checkpoint_taken"):
+            pass
+        return line
+
+    def read_log(
+        self,
+        record_id: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+    ) -> list[LogEntry]:
+        """Entries matching every filter given. Reading the log is itself logged."""
+        with self._recorded(
+            "log_read",
+            record=record_id,
+            actor=actor,
+            since=since.isoformat() if since else None,
+        ):
+            pass
+        wanted = []
+        for entry in self._vault.log.entries():
+            if record_id is not None and entry.record_id != record_id:
+                continue
+            if actor is not None and entry.actor != actor:
+                continue
+            if since is not None and entry.time[:10] < since.isoformat():
+                continue
+            wanted.append(entry)
+        return wanted

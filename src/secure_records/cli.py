@@ -7,6 +7,7 @@ exit, never a traceback: a traceback can carry a confidential value.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import click
 
 from secure_records.admin import Administration, check_policy
 from secure_records.core.errors import BAD_INPUT, PolicyError, SecureRecordsError
+from secure_records.core.text import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -187,6 +189,72 @@ def key_rotate(ctx: click.Context) -> None:
     """New key-encryption key; every data key re-wrapped; the old key removed."""
     version = _admin(ctx).rotate_key()
     _say(f"Key-encryption key rotated to version {version}; the old key was removed.")
+
+
+@cli.group("log")
+def log_group() -> None:
+    """The encrypted, tamper-evident log of every access and decision."""
+
+
+@log_group.command("verify")
+@click.option("--checkpoint", default=None, help="A line printed earlier by 'log checkpoint'.")
+@click.pass_context
+def log_verify(ctx: click.Context, checkpoint: str | None) -> None:
+    """Check every entry's MAC, the sequence, and the sealed head."""
+    verdict = _admin(ctx).verify_log(checkpoint)
+    if verdict.intact:
+        suffix = " and extends the checkpoint" if checkpoint else ""
+        _say(verdict.sentence() + suffix)
+        return
+    _warn(f"log verify: {verdict.sentence()}")
+    ctx.exit(1)
+
+
+@log_group.command("checkpoint")
+@click.pass_context
+def log_checkpoint(ctx: click.Context) -> None:
+    """Print one line to keep offline; 'log verify --checkpoint LINE' proves the log
+    still extends it."""
+    _say(_admin(ctx).log_checkpoint())
+
+
+@log_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--record", default=None, help="Only entries about this record.")
+@click.option("--actor", default=None, help="Only entries by this staff member.")
+@click.option("--since", default=None, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.pass_context
+def log_show(
+    ctx: click.Context, as_json: bool, record: str | None, actor: str | None, since: Any
+) -> None:
+    """Show log entries, decrypted; a disposed record's details show as [disposed]."""
+    entries = _admin(ctx).read_log(record, actor, since.date() if since else None)
+    for entry in entries:
+        row = {
+            "seq": entry.seq,
+            "time": entry.time,
+            "actor": entry.actor,
+            "role": entry.role,
+            "action": entry.action,
+            "record": entry.record_id,
+            "details": entry.details,
+            "personal": entry.personal,
+        }
+        if as_json:
+            # ensure_ascii escapes every control character a value might carry.
+            _say(json.dumps(row, ensure_ascii=True, sort_keys=True))
+            continue
+        details = " ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.details.items() if v
+        )
+        personal = (
+            f" personal={json.dumps(entry.personal, ensure_ascii=False)}" if entry.personal else ""
+        )
+        line = (
+            f"{entry.seq:>6} {entry.time} {entry.actor} ({entry.role}) {entry.action}"
+            f"{' ' + entry.record_id if entry.record_id else ''} {details}{personal}"
+        )
+        _say(printable(line.rstrip()))
 
 
 @cli.command()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from secure_records.core.access import (
     RecordSummary,
@@ -21,9 +23,22 @@ from secure_records.core.access import (
 )
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
-from secure_records.core.records import normalise_name
+from secure_records.core.records import Note, NoteKind, normalise_name
 from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.pins import verify_pin
 from secure_records.vault.vault import Vault
+
+# After this many wrong PINs in a row the session ends (section 11, Clear desk).
+PIN_ATTEMPTS = 3
+
+
+def client_address() -> str | None:
+    """The SSH client's address and port, when the session came in over SSH.
+
+    SSH_CONNECTION is set by sshd; SSH_ORIGINAL_COMMAND is client-controlled and ignored.
+    """
+    parts = os.environ.get("SSH_CONNECTION", "").split()
+    return f"{parts[0]} port {parts[1]}" if len(parts) >= 2 else None
 
 
 @dataclass(frozen=True)
@@ -40,33 +55,87 @@ class Session:
         self.role = role
         self._revealed: dict[str, set[str]] = {}
         self._listing: list[tuple[str, str, str]] | None = None
+        self._pin_failures = 0
+        self.locked = False
+        self.ended = False
 
     @classmethod
     def open(
         cls, staff_name: str, home: str | os.PathLike[str] | VaultPaths | None = None
     ) -> Session:
+        """Start a session as `staff_name`; the start (or the refusal) is logged."""
         paths = home if isinstance(home, VaultPaths) else resolve_home(home)
         vault = Vault.open(paths)
         try:
+            # Fail closed: no session on a log that is missing or damaged at its end.
+            vault.log.check_tail()
+            client = client_address()
             staff = vault.store.staff(staff_name)
+            refusal: Exception | None = None
+            role = None
             if staff is None:
-                raise UnknownStaff(f"There is no staff member called {staff_name!r} in this vault.")
-            if staff.disabled:
-                raise AccessRefused(f"The staff account {staff_name!r} is disabled.")
-            role = vault.policy.roles.get(staff.role)
-            if role is None:
-                raise AccessRefused(
-                    f"{staff_name!r} has role {staff.role!r}, which the policy no longer defines."
+                refusal = UnknownStaff(
+                    f"There is no staff member called {staff_name!r} in this vault."
                 )
-            return cls(vault, staff_name, role)
+            elif staff.disabled:
+                refusal = AccessRefused(f"The staff account {staff_name!r} is disabled.")
+            else:
+                role = vault.policy.roles.get(staff.role)
+                if role is None:
+                    refusal = AccessRefused(
+                        f"{staff_name!r} has role {staff.role!r}, which the policy no longer "
+                        "defines."
+                    )
+            if refusal is not None or role is None:
+                with vault.recorded(
+                    staff_name,
+                    staff.role if staff else "-",
+                    "session_refused",
+                    details={"why": str(refusal), "client": client},
+                ):
+                    pass
+                raise refusal or AccessRefused("Refused.")
+            session = cls(vault, staff_name, role)
+            session._log("session_started", client=client)
+            return session
         except BaseException:
             vault.close()
             raise
 
-    def close(self) -> None:
+    def _log(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> None:
+        """Write one entry now; raises (and so stops the action) if it cannot be written."""
+        with self._vault.recorded(
+            self.staff_name, self.role.name, action, record_id, details, personal
+        ):
+            pass
+
+    def _recorded(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> Any:
+        return self._vault.recorded(
+            self.staff_name, self.role.name, action, record_id, details, personal
+        )
+
+    def close(self, why: str = "closed") -> None:
+        """End the session: reveals forgotten, the end logged where it still can be."""
         self._revealed.clear()
         self._listing = None
-        self._vault.close()
+        if not self.ended:
+            self.ended = True
+            try:
+                self._log("session_ended", why=why)
+            finally:
+                self._vault.close()
 
     def __enter__(self) -> Session:
         return self
@@ -87,8 +156,16 @@ class Session:
 
     # the record list
 
+    def _check_usable(self) -> None:
+        """Fail closed: a locked or ended session hands out nothing."""
+        if self.ended:
+            raise AccessRefused("This session has ended.")
+        if self.locked:
+            raise AccessRefused("The session is locked; unlock it with your PIN.")
+
     def _ids_in_scope(self) -> list[str] | None:
         """Record ids this session may list; None means every record."""
+        self._check_usable()
         scope = self.role.scope
         if scope is Scope.ALL:
             return None
@@ -102,9 +179,12 @@ class Session:
         A field the role sees in full matches by any part; a masked one only exactly,
         so a search cannot be used to read what a mask hides.
         """
+        self._check_usable()
         if self._listing is None:
             self._listing = self._vault.listing(self._ids_in_scope())
         needle = normalise_name(query)
+        if needle:
+            self._log("searched", query=query)
         by_part = {f: searchable_by_substring(self.role, f) for f in ("name", "date_of_birth")}
 
         def matches(name: str, dob: str) -> bool:
@@ -123,6 +203,7 @@ class Session:
 
     def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
         """For the index scope: does a record match this exact name and date of birth?"""
+        self._check_usable()
         if self.role.scope is Scope.NONE:
             raise AccessRefused(f"The {self.role.label} role cannot look records up.")
         if not name.strip() or not date_of_birth.strip():
@@ -131,11 +212,18 @@ class Session:
         if self.role.scope is Scope.CASELOAD:
             mine = set(self._vault.store.ids_assigned_to(self.staff_name))
             ids = [i for i in ids if i in mine]
-        return IndexMatch(ids[0]) if ids else None
+        found = IndexMatch(ids[0]) if ids else None
+        self._log(
+            "index_lookup",
+            query={"name": name, "date_of_birth": date_of_birth},
+            found=found.reference if found else None,
+        )
+        return found
 
     # one record
 
     def _checked_in_scope(self, record_id: str) -> None:
+        self._check_usable()
         assigned = self._vault.store.assigned_to(record_id)
         exists = self._vault.store.record_exists(record_id)
         # The same refusal whether the record is missing or out of scope: a refusal
@@ -145,6 +233,10 @@ class Session:
 
     def open_record(self, record_id: str) -> RecordView:
         self._checked_in_scope(record_id)
+        self._log("record_opened", record_id)
+        return self._view(record_id)
+
+    def _view(self, record_id: str) -> RecordView:
         fields = readable_fields(self.role, self.policy)
         record = self._vault.read_record(record_id, fields)
         if record is None:
@@ -160,9 +252,51 @@ class Session:
         minimum = self.policy.session.reveal_reason_min_length
         if len(reason.strip()) < minimum:
             raise BadInput(f"Say why you need to see {spec.label} (at least {minimum} characters).")
+        self._log("field_revealed", record_id, personal={"reason": reason}, field=field)
         self._revealed.setdefault(record_id, set()).add(field)
-        return self.open_record(record_id)
+        return self._view(record_id)
 
     def close_record(self, record_id: str) -> None:
         """Reveals last until the record is closed."""
         self._revealed.pop(record_id, None)
+
+    # chronology
+
+    def add_note(
+        self, record_id: str, kind: NoteKind, text: str, on: date, *, historical: bool = False
+    ) -> RecordView:
+        """Add a chronology note, labelled fact or opinion (section 6, Accurate)."""
+        if not self.may("add_note"):
+            raise AccessRefused(f"The {self.role.label} role cannot add notes.")
+        self._checked_in_scope(record_id)
+        if not text.strip():
+            raise BadInput("A note needs some text.")
+        if on > date.today():
+            raise BadInput("A note cannot be dated in the future.")
+        note = Note(on, self.staff_name, NoteKind(kind), text, historical)
+        with self._recorded("note_added", record_id, kind=note.kind.value, historical=historical):
+            self._vault.add_note(record_id, note)
+        return self._view(record_id)
+
+    # the lock (section 11, Clear desk)
+
+    def lock(self, why: str = "asked") -> None:
+        # Nothing of a record stays in memory behind the lock.
+        self._revealed.clear()
+        self._listing = None
+        self.locked = True
+        self._log("locked", why=why)
+
+    def unlock(self, pin: str) -> bool:
+        """True if the PIN is right. After PIN_ATTEMPTS wrong ones the session ends."""
+        staff = self._vault.store.staff(self.staff_name)
+        if staff is not None and staff.pin_hash and verify_pin(pin, staff.pin_hash):
+            self._pin_failures = 0
+            self.locked = False
+            self._log("unlocked")
+            return True
+        self._pin_failures += 1
+        self._log("pin_failed", attempt=self._pin_failures)
+        if self._pin_failures >= PIN_ATTEMPTS:
+            self.close(why=f"{PIN_ATTEMPTS} wrong PINs")
+        return False

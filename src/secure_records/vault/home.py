@@ -20,6 +20,10 @@ class VaultPaths:
         return self.home / "vault.db"
 
     @property
+    def log(self) -> Path:
+        return self.home / "audit.log"
+
+    @property
     def policies(self) -> Path:
         return self.home / "policies"
 

@@ -62,6 +62,13 @@ CREATE TABLE assignments (
     PRIMARY KEY (record_id, staff)
 ) WITHOUT ROWID;
 CREATE INDEX assignments_by_staff ON assignments (staff, record_id);
+CREATE TABLE log_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mac BLOB NOT NULL,
+    seal BLOB NOT NULL
+);
 """
 
 
@@ -72,6 +79,17 @@ class StaffRow:
     disabled: bool
     pin_hash: str | None
     created_at: str
+
+
+@dataclass(frozen=True)
+class LogHead:
+    """The log's sealed head: entries committed, bytes committed, last MAC, and an
+    HMAC over those three so the head itself cannot be edited."""
+
+    seq: int
+    size: int
+    mac: bytes
+    seal: bytes
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,20 @@ class Store:
             "INSERT INTO vault_keys (name, wrapped) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET wrapped = excluded.wrapped",
             (name, wrapped),
+        )
+
+    # the log's head
+
+    def log_head(self) -> LogHead | None:
+        row = self._db.execute("SELECT seq, size, mac, seal FROM log_head WHERE id = 1").fetchone()
+        return None if row is None else LogHead(row[0], row[1], bytes(row[2]), bytes(row[3]))
+
+    def put_log_head(self, head: LogHead) -> None:
+        self._db.execute(
+            "INSERT INTO log_head (id, seq, size, mac, seal) VALUES (1, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, size = excluded.size, "
+            "mac = excluded.mac, seal = excluded.seal",
+            (head.seq, head.size, head.mac, head.seal),
         )
 
     # staff

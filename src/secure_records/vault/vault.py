@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,10 +30,12 @@ from secure_records.vault.envelope import (
 )
 from secure_records.vault.home import VaultPaths, make_private_dir, make_private_file
 from secure_records.vault.kek import KeyEncryptionKeys
+from secure_records.vault.log import AuditLog
 from secure_records.vault.policy_files import load_policy
 from secure_records.vault.store import NewRecordRows, RecordKeyRow, Store
 
 MATCH_INDEX_KEY = "match_index"
+LOG_ROOT_KEY = "log"
 DATA_KEY_VERSION = 1
 ENTRY_KINDS = (FieldKind.CONSENT.value, FieldKind.NOTES.value)
 
@@ -108,6 +111,11 @@ class Vault:
                 f"The key-encryption key in the keyring does not open vault {self.vault_id}: "
                 "it is the wrong key, or the vault's key table was altered."
             ) from None
+        # The log's keys come from a root key the KEK wraps (not from the KEK itself),
+        # so that rotating the KEK re-wraps the root and old entries stay verifiable.
+        self.log = AuditLog(
+            paths.log, store, self.vault_id, self._unwrap_vault_key(LOG_ROOT_KEY), self._log_key
+        )
 
     @property
     def insecure_keyring_warning(self) -> str | None:
@@ -162,12 +170,11 @@ class Vault:
                 {"vault_id": vault_id, "kek_version": "1", "created_at": now_utc()},
             )
             aead = AESGCM(kek)
-            index_key = new_key()
+            log_root = new_key()
             with store.transaction():
-                store.put_vault_key(
-                    MATCH_INDEX_KEY,
-                    seal(aead, index_key, wrap_ad(vault_id, "vault", MATCH_INDEX_KEY, 1)),
-                )
+                for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
+                    store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
+                AuditLog.create(paths.log, store, vault_id, log_root)
             store.checkpoint()
         except BaseException:
             # Undo only what this call made.
@@ -200,14 +207,41 @@ class Vault:
     def match_index(self, name: str, date_of_birth: str) -> bytes:
         return match_index(self._index_key, normalise_name(name), date_of_birth)
 
-    def rotate_kek(self) -> int:
+    def _log_key(self, record_id: str) -> tuple[str, AESGCM] | None:
+        key = self.store.record_key(record_id)
+        return None if key is None else (key.key_id, self._data_key(key))
+
+    @contextmanager
+    def recorded(
+        self,
+        actor: str,
+        role: str,
+        action: str,
+        record_id: str | None = None,
+        details: dict[str, Any] | None = None,
+        personal: dict[str, Any] | None = None,
+    ) -> Iterator[int]:
+        """One transaction holding an action and its log entry: both commit, or neither.
+
+        Fail closed: if the entry cannot be written, the body never runs.
+        """
+        with self.store.transaction():
+            seq, before = self.log.append(actor, role, action, record_id, details, personal)
+            try:
+                yield seq
+            except BaseException:
+                self.log.cut_back(before)
+                raise
+
+    def rotate_kek(self, actor: str, role: str) -> int:
         """New key-encryption key; every wrapped key re-wrapped in one transaction; the
         old key removed from the keyring only once the new one is committed."""
         old_version, new_version = self._kek_version, self._kek_version + 1
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
         self._keys.store(new_version, new_kek)
-        with self.store.transaction():
+        details = {"from_version": old_version, "to_version": new_version}
+        with self.recorded(actor, role, "key_rotated", details=details):
             for key in self.store.record_keys():
                 old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
                 raw = unseal(self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}")
@@ -258,10 +292,8 @@ class Vault:
         )
 
     def add_records(self, records: Iterable[Record]) -> int:
-        """Store every record in one transaction: all of them, or none."""
-        created = now_utc()
-        with self.store.transaction():
-            return self.store.add_records((self._sealed_record(r) for r in records), created)
+        """Store records; call inside `recorded` so that all of them go in, or none."""
+        return self.store.add_records((self._sealed_record(r) for r in records), now_utc())
 
     def read_record(self, record_id: str, fields: Iterable[str]) -> Record | None:
         """Decrypt only the named fields (consent and notes by their field names)."""
@@ -315,13 +347,13 @@ class Vault:
         return result
 
     def add_note(self, record_id: str, note: Note) -> int:
-        with self.store.transaction():
-            key = self.store.record_key(record_id)
-            if key is None:
-                raise VaultError(f"There is no record {record_id}.")
-            aead = self._data_key(key)
-            kind = FieldKind.NOTES.value
-            seq = self.store.next_entry_seq(record_id, kind)
-            sealed = seal(aead, _note_json(note), entry_ad(record_id, kind, seq, key.key_version))
-            self.store.add_entry(record_id, kind, seq, sealed)
+        """Append a chronology note; call inside `recorded`."""
+        key = self.store.record_key(record_id)
+        if key is None:
+            raise VaultError(f"There is no record {record_id}.")
+        aead = self._data_key(key)
+        kind = FieldKind.NOTES.value
+        seq = self.store.next_entry_seq(record_id, kind)
+        sealed = seal(aead, _note_json(note), entry_ad(record_id, kind, seq, key.key_version))
+        self.store.add_entry(record_id, kind, seq, sealed)
         return seq
