@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 import click
 
 from secure_records.admin import Administration, check_policy
-from secure_records.core.errors import BAD_INPUT, PolicyError, SecureRecordsError
+from secure_records.core.errors import (
+    BAD_INPUT,
+    ImportRejected,
+    PolicyError,
+    SecureRecordsError,
+)
 from secure_records.core.text import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -289,9 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # whatever this process writes, only its owner can read
     try:
         cli.main(args=argv, prog_name="secure-records", standalone_mode=False)
-    except PolicyError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
+    except (PolicyError, ImportRejected) as exc:
+        # Already one line per problem, each naming its file and place.
+        click.echo(str(exc), err=True)
         return exc.exit_code
     except SecureRecordsError as exc:
         click.echo(f"secure-records: {exc}", err=True)

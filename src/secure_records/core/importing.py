@@ -52,6 +52,10 @@ def _text(value: object, what: str, *, required: bool = True) -> str:
         raise RowProblem(f"{what} is empty")
     if len(value) > MAX_TEXT:
         raise RowProblem(f"{what} is longer than {MAX_TEXT} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RowProblem(f"{what} is not valid Unicode text") from None
     return value
 
 
@@ -183,7 +187,8 @@ def parse_import(
         try:
             try:
                 row = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):
+                # ValueError covers JSONDecodeError and over-long integers.
                 raise RowProblem("not valid JSON") from None
             record = parse_row(row, policy, staff, today)
             if record.id in existing_ids:

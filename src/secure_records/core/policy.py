@@ -91,7 +91,7 @@ REQUIRED_FIELDS: Mapping[str, FieldKind] = {
     "date_of_birth": FieldKind.DATE,
 }
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 
 POLICY_FILES = ("records.toml", "roles.toml", "session.toml")
 
@@ -258,7 +258,11 @@ def _parse_toml(problems: _Problems, file: str, text: str) -> Mapping[str, Any] 
         return None
 
 
-def _parse_fields(problems: _Problems, doc: Mapping[str, Any]) -> dict[str, FieldSpec]:
+def _parse_fields(
+    problems: _Problems, doc: Mapping[str, Any], declared: set[str]
+) -> dict[str, FieldSpec]:
+    """Parse the fields; `declared` receives every field name written, even one whose
+    spec is bad, so that roles' rules for it are not reported a second time."""
     file = "records.toml"
     _unknown_keys(problems, file, "", doc, {"fields"})
     table = _table(problems, file, "fields", doc.get("fields", {}))
@@ -270,6 +274,7 @@ def _parse_fields(problems: _Problems, doc: Mapping[str, Any]) -> dict[str, Fiel
         if not NAME_PATTERN.match(name):
             problems.error(file, path, "a field name must be lower-case letters, digits and _")
             continue
+        declared.add(name)
         spec = _table(problems, file, path, raw)
         if spec is None:
             continue
@@ -293,7 +298,7 @@ def _parse_fields(problems: _Problems, doc: Mapping[str, Any]) -> dict[str, Fiel
                 problems.error(file, f"{path}.choices", "a choice field needs a list of choices")
             else:
                 choices = tuple(raw_choices)
-        elif "choices" in spec:
+        elif "choices" in spec and kind is not None:
             problems.error(file, f"{path}.choices", "only a choice field has choices")
         identifying = _flag(problems, file, path, spec, "identifying")
         special = _flag(problems, file, path, spec, "special_category")
@@ -354,7 +359,10 @@ def _parse_rule(problems: _Problems, path: str, raw: object, field: FieldSpec) -
 
 
 def _parse_roles(
-    problems: _Problems, doc: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+    problems: _Problems,
+    doc: Mapping[str, Any],
+    fields: Mapping[str, FieldSpec],
+    declared: set[str],
 ) -> dict[str, RoleSpec]:
     file = "roles.toml"
     _unknown_keys(problems, file, "", doc, {"roles"})
@@ -398,7 +406,10 @@ def _parse_roles(
                 rule_path = f"{path}.fields.{field_name}"
                 field = fields.get(field_name)
                 if field is None:
-                    problems.error(file, rule_path, "unknown field (not declared in records.toml)")
+                    if field_name not in declared:
+                        problems.error(
+                            file, rule_path, "unknown field (not declared in records.toml)"
+                        )
                     continue
                 parsed = _parse_rule(problems, rule_path, raw_rule, field)
                 if parsed is not None:
@@ -464,9 +475,10 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
         else:
             docs[name] = _parse_toml(problems, name, texts[name])
     records_doc = docs["records.toml"]
-    fields = _parse_fields(problems, records_doc) if records_doc is not None else {}
+    declared: set[str] = set()
+    fields = _parse_fields(problems, records_doc, declared) if records_doc is not None else {}
     roles_doc = docs["roles.toml"]
-    roles = _parse_roles(problems, roles_doc, fields) if roles_doc is not None else {}
+    roles = _parse_roles(problems, roles_doc, fields, declared) if roles_doc is not None else {}
     session_doc = docs["session.toml"]
     session = _parse_session(problems, session_doc) if session_doc is not None else None
     if problems.errors or session is None:

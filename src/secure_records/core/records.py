@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-STAFF_NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,31}$")
+# \Z, not $: $ also matches before a trailing newline, letting "R-1\n" pass.
+RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+STAFF_NAME = re.compile(r"[a-z][a-z0-9_.-]{0,31}\Z")
 
 
 class NoteKind(StrEnum):

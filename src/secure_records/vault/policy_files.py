@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from secure_records.core.errors import PolicyError
@@ -32,10 +33,15 @@ def load_policy(directory: Path) -> Policy:
     try:
         policy = parse_policy(texts)
     except PolicyError as exc:
-        raise PolicyError([f"{directory / line}" for line in exc.problems]) from None
+        raise PolicyError([_in(directory, line) for line in exc.problems]) from None
     return Policy(
         policy.fields,
         policy.roles,
         policy.session,
-        tuple(f"{directory / line}" for line in policy.warnings),
+        tuple(_in(directory, line) for line in policy.warnings),
     )
+
+
+def _in(directory: Path, line: str) -> str:
+    # Plain joining: a Path would tidy the key path too ("a//b" into "a/b").
+    return f"{directory}{os.sep}{line}"
