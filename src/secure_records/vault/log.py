@@ -62,6 +62,27 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
 
 
+class ChainMac:
+    """HMAC-SHA256 (RFC 2104) over (previous MAC, body), with the key's pads hashed once.
+
+    Verify runs this for every entry; precomputing the pads makes it about three
+    times faster than `hmac.new` per entry, for the same result.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        block = key.ljust(64, b"\0")  # keys here are 32 bytes, under SHA-256's block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def __call__(self, previous: bytes, body: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(previous)
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One entry, decrypted as far as the keys still allow."""
@@ -354,6 +375,43 @@ def _verify(
     genesis: bytes,
     checkpoint: str | None,
 ) -> Verdict:
+    """Walk the chain; only if it breaks, look closer to name what is wrong.
+
+    An unbroken chain from the genesis MAC to the sealed head proves every entry is
+    the one written, in its place: a deleted, moved or altered entry breaks the MAC
+    of the next. So the fast pass needs no parsing beyond the line's last tab.
+    """
+    if checkpoint is None and len(data) == head.size and data.endswith(b"\n"):
+        chain = ChainMac(mac_key)
+        prev = genesis
+        lines = data[:-1].split(b"\n")
+        for line in lines:
+            body, _, mac_text = line.rpartition(b"\t")
+            try:
+                mac = binascii.a2b_base64(mac_text)
+            except binascii.Error:
+                break
+            if not hmac.compare_digest(mac, chain(prev, body)):
+                break
+            prev = mac
+        else:
+            if len(lines) == head.seq and hmac.compare_digest(prev, head.mac):
+                first, last = (json.loads(x.rpartition(b"\t")[0]) for x in (lines[0], lines[-1]))
+                return Verdict(True, head.seq, first.get("time"), last.get("time"))
+    if not data and head.seq == 0 and head.size == 0:
+        return Verdict(True, 0)
+    return _diagnose(data, head, vault_id, mac_key, genesis, checkpoint)
+
+
+def _diagnose(
+    data: bytes,
+    head: LogHead,
+    vault_id: str,
+    mac_key: bytes,
+    genesis: bytes,
+    checkpoint: str | None,
+) -> Verdict:
+    """The slow pass: parse every entry and name the first thing wrong."""
     wanted_checkpoint: tuple[int, bytes] | None = None
     if checkpoint is not None:
         parts = checkpoint.strip().split(" ")
