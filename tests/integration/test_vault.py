@@ -18,6 +18,7 @@ from keyring.backends import fail, null
 from secure_records.admin import Administration
 from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.session import Session
+from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
@@ -89,17 +90,28 @@ def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path)
     assert len(after) > 0
 
 
+def sealed_fields(db: sqlite3.Connection, record_id: str) -> dict[str, bytes]:
+    (packed,) = db.execute(
+        "SELECT sealed_fields FROM records WHERE id = ?", (record_id,)
+    ).fetchone()
+    return unpack_sealed(packed, record_id)
+
+
+def put_sealed_fields(db: sqlite3.Connection, record_id: str, fields: dict[str, bytes]) -> None:
+    db.execute(
+        "UPDATE records SET sealed_fields = ? WHERE id = ?",
+        (pack_sealed(fields.items()), record_id),
+    )
+
+
 def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
     populated: Path,
 ) -> None:
     with raw(populated) as db:
-        (sealed,) = db.execute(
-            "SELECT sealed FROM record_fields WHERE record_id = 'R-0001' AND field = 'name'"
-        ).fetchone()
-        db.execute(
-            "UPDATE record_fields SET sealed = ? WHERE record_id = 'R-0002' AND field = 'name'",
-            (sealed,),
-        )
+        stolen = sealed_fields(db, "R-0001")["name"]
+        target = sealed_fields(db, "R-0002")
+        target["name"] = stolen
+        put_sealed_fields(db, "R-0002", target)
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.open_record("R-0002")
     assert "field name of R-0002 failed its integrity check" in str(caught.value)
@@ -108,15 +120,19 @@ def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
 
 def test_a_ciphertext_moved_to_another_field_fails(populated: Path) -> None:
     with raw(populated) as db:
-        (sealed,) = db.execute(
-            "SELECT sealed FROM record_fields WHERE record_id = 'R-0001' AND field = 'health'"
-        ).fetchone()
-        db.execute(
-            "UPDATE record_fields SET sealed = ? WHERE record_id = 'R-0001' AND field = 'address'",
-            (sealed,),
-        )
+        fields = sealed_fields(db, "R-0001")
+        fields["address"] = fields["health"]
+        put_sealed_fields(db, "R-0001", fields)
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError):
         session.open_record("R-0001")
+
+
+def test_damaged_packed_fields_are_named(populated: Path) -> None:
+    with raw(populated) as db:
+        db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
+    with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
+        session.open_record("R-0001")
+    assert str(caught.value) == "the fields of record R-0001 are damaged and cannot be read"
 
 
 def test_swapped_wrapped_keys_fail(populated: Path) -> None:

@@ -7,7 +7,7 @@ a real person's details, and an error message is not a safe place for them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -67,9 +67,20 @@ def _list(value: object, what: str) -> list[Any]:
     return value
 
 
-def _object(value: object, what: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
+CONSENT_KEYS = frozenset({"given_by", "scope", "date", "withdrawn"})
+CONSENT_REQUIRED = frozenset({"given_by", "scope", "date"})
+NOTE_KEYS = frozenset({"date", "author", "kind", "text", "historical"})
+NOTE_REQUIRED = frozenset({"date", "author", "kind", "text"})
+
+
+def _object(
+    value: object, what: str, allowed: frozenset[str], required: frozenset[str]
+) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise RowProblem(f"{what} must be an object")
+    keys = value.keys()
+    if keys <= allowed and required <= keys:
+        return value  # the common case, checked without building sets
     unknown = sorted(set(value) - allowed)
     if unknown:
         raise RowProblem(f"{what} has unknown key {unknown[0]!r}")
@@ -80,9 +91,7 @@ def _object(value: object, what: str, allowed: set[str], required: set[str]) -> 
 
 
 def _consent(value: object, where: str, today: date) -> ConsentEntry:
-    entry = _object(
-        value, where, {"given_by", "scope", "date", "withdrawn"}, {"given_by", "scope", "date"}
-    )
+    entry = _object(value, where, CONSENT_KEYS, CONSENT_REQUIRED)
     given = _date(entry["date"], f"{where}.date", today)
     withdrawn_raw = entry.get("withdrawn")
     withdrawn = None if withdrawn_raw is None else _date(withdrawn_raw, f"{where}.withdrawn", today)
@@ -97,12 +106,7 @@ def _consent(value: object, where: str, today: date) -> ConsentEntry:
 
 
 def parse_note(value: object, where: str, today: date) -> Note:
-    entry = _object(
-        value,
-        where,
-        {"date", "author", "kind", "text", "historical"},
-        {"date", "author", "kind", "text"},
-    )
+    entry = _object(value, where, NOTE_KEYS, NOTE_REQUIRED)
     kind_raw = entry["kind"]
     if kind_raw not in ("fact", "opinion"):
         raise RowProblem(f'{where}.kind must be "fact" or "opinion"')
@@ -168,6 +172,83 @@ def parse_row(row: object, policy: Policy, staff: frozenset[str], today: date) -
     return Record(record_id, values, consent, notes, assigned)
 
 
+class ImportCheck:
+    """Checks an import file line by line, keeping every problem (the first 20 in
+    words, all of them counted)."""
+
+    def __init__(
+        self,
+        file_label: str,
+        policy: Policy,
+        staff: frozenset[str],
+        existing_ids: frozenset[str],
+        today: date,
+    ) -> None:
+        self.file_label = file_label
+        self._policy = policy
+        self._staff = staff
+        self._existing = existing_ids
+        self._today = today
+        self._first_seen: dict[str, int] = {}
+        self.problems: list[str] = []
+        self.bad_lines = 0
+        self.good_lines = 0
+
+    def check(self, number: int, line: str) -> Record:
+        """One line as a Record, or RowProblem. Duplicates are judged only against the
+        lines this check has seen."""
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            # ValueError covers JSONDecodeError and over-long integers.
+            raise RowProblem("not valid JSON") from None
+        record = parse_row(row, self._policy, self._staff, self._today)
+        if record.id in self._existing:
+            raise RowProblem(f"record {record.id} already exists in the vault")
+        first = self._first_seen.get(record.id)
+        if first is not None:
+            raise RowProblem(f"record {record.id} appears again (first on line {first})")
+        self._first_seen[record.id] = number
+        return record
+
+    def add_problem(self, number: int, problem: str) -> None:
+        self.bad_lines += 1
+        if len(self.problems) < PROBLEMS_SHOWN:
+            self.problems.append(f"{self.file_label}:{number}: {problem}")
+
+    def seen(self, record_id: str, number: int) -> None:
+        """Note a good line checked elsewhere (another process), in file order; a
+        second sighting of the same id is a problem on the later line."""
+        first = self._first_seen.get(record_id)
+        if first is not None:
+            self.add_problem(number, f"record {record_id} appears again (first on line {first})")
+            return
+        self._first_seen[record_id] = number
+        self.good_lines += 1
+
+    def finish(self) -> None:
+        if not self.good_lines and not self.bad_lines:
+            self.bad_lines = 1
+            self.problems.append(f"{self.file_label}: holds no records")
+
+    def records(self, lines: Iterable[str]) -> Iterator[Record]:
+        """Each good record, for as long as no line has been bad; after a bad line,
+        every later line is still checked (so all problems are found) but nothing more
+        is yielded. The caller keeps what it stored only if `bad_lines` ends at 0."""
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = self.check(number, line)
+            except RowProblem as problem:
+                self.add_problem(number, str(problem))
+                continue
+            self.good_lines += 1
+            if not self.bad_lines:
+                yield record
+        self.finish()
+
+
 def parse_import(
     file_label: str,
     lines: Iterable[str],
@@ -176,34 +257,7 @@ def parse_import(
     existing_ids: frozenset[str],
     today: date,
 ) -> ImportResult:
-    """Parse every line; the caller stores the records only if `bad_lines` is 0."""
-    records: list[Record] = []
-    problems: list[str] = []
-    bad = 0
-    first_seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            try:
-                row = json.loads(line)
-            except (ValueError, RecursionError):
-                # ValueError covers JSONDecodeError and over-long integers.
-                raise RowProblem("not valid JSON") from None
-            record = parse_row(row, policy, staff, today)
-            if record.id in existing_ids:
-                raise RowProblem(f"record {record.id} already exists in the vault")
-            if record.id in first_seen:
-                raise RowProblem(
-                    f"record {record.id} appears again (first on line {first_seen[record.id]})"
-                )
-            first_seen[record.id] = number
-            records.append(record)
-        except RowProblem as problem:
-            bad += 1
-            if len(problems) < PROBLEMS_SHOWN:
-                problems.append(f"{file_label}:{number}: {problem}")
-    if not records and not bad:
-        bad = 1
-        problems.append(f"{file_label}: holds no records")
-    return ImportResult(tuple(records), tuple(problems), bad)
+    """Check every line at once; records are kept only while no line is bad."""
+    check = ImportCheck(file_label, policy, staff, existing_ids, today)
+    records = tuple(check.records(lines))
+    return ImportResult(records, tuple(check.problems), check.bad_lines)

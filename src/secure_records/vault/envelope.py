@@ -7,8 +7,9 @@ decrypting to the wrong person's details.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
+import struct
+from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -52,8 +53,63 @@ def wrap_ad(vault_id: str, owner: str, key_id: str, kek_version: int) -> bytes:
     return f"wrap|{vault_id}|{owner}|{key_id}|kek{kek_version}".encode()
 
 
-def match_index(index_key: bytes, normalised_name: str, date_of_birth: str) -> bytes:
+class PadHmac:
+    """HMAC-SHA256 (RFC 2104) with the key's pads hashed once.
+
+    Log verify and bulk import run it hundreds of thousands of times; precomputing
+    the pads makes each call about three times faster than `hmac.new`, for the same
+    result (a hypothesis test holds it to that).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        block = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(self, *parts: bytes) -> bytes:
+        inner = self._inner.copy()
+        for part in parts:
+            inner.update(part)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+def match_index(index: PadHmac, normalised_name: str, date_of_birth: str) -> bytes:
     """A keyed blind index for exact name + date of birth: equal inputs, equal tags,
     and nothing else learnable without the key."""
-    message = f"{normalised_name}\x00{date_of_birth}".encode()
-    return hmac.new(index_key, message, hashlib.sha256).digest()[:16]
+    return index.digest(f"{normalised_name}\x00{date_of_birth}".encode())[:16]
+
+
+_HEADER = struct.Struct(">BI")
+
+
+def pack_sealed(fields: Iterable[tuple[str, bytes]]) -> bytes:
+    """Several sealed field values in one blob, each still sealed on its own with its
+    own associated data: one row per record instead of one per field."""
+    parts: list[bytes] = []
+    for name, sealed in fields:
+        encoded = name.encode()
+        parts += (_HEADER.pack(len(encoded), len(sealed)), encoded, sealed)
+    return b"".join(parts)
+
+
+def unpack_sealed(blob: bytes, what: str) -> dict[str, bytes]:
+    fields: dict[str, bytes] = {}
+    offset = 0
+    try:
+        while offset < len(blob):
+            name_len, sealed_len = struct.unpack_from(">BI", blob, offset)
+            offset += 5
+            name = blob[offset : offset + name_len].decode()
+            offset += name_len
+            sealed = blob[offset : offset + sealed_len]
+            offset += sealed_len
+            if len(sealed) != sealed_len:
+                raise ValueError
+            fields[name] = sealed
+    except (struct.error, ValueError):
+        raise IntegrityError(f"{what} are damaged and cannot be read") from None
+    return fields

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from secure_records.core.errors import VaultError
-from secure_records.vault.envelope import seal, unseal
+from secure_records.vault.envelope import PadHmac, seal, unseal
 from secure_records.vault.store import LogHead, Store
 
 DISPOSED = "[disposed]"
@@ -60,27 +60,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
-
-
-class ChainMac:
-    """HMAC-SHA256 (RFC 2104) over (previous MAC, body), with the key's pads hashed once.
-
-    Verify runs this for every entry; precomputing the pads makes it about three
-    times faster than `hmac.new` per entry, for the same result.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        block = key.ljust(64, b"\0")  # keys here are 32 bytes, under SHA-256's block
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-
-    def __call__(self, previous: bytes, body: bytes) -> bytes:
-        inner = self._inner.copy()
-        inner.update(previous)
-        inner.update(body)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
 
 
 @dataclass(frozen=True)
@@ -132,15 +111,15 @@ class AuditLog:
         self._vault_id = vault_id
         self._aead = AESGCM(_derive(root_key, "secure-records log encryption v1"))
         self._mac_key = _derive(root_key, "secure-records log chain v1")
-        self._head_key = _derive(root_key, "secure-records log head v1")
+        self._chain = PadHmac(self._mac_key)
+        self._head_mac = PadHmac(_derive(root_key, "secure-records log head v1"))
         self._record_key = record_key
-        self.genesis = hmac.new(self._mac_key, f"genesis|{vault_id}".encode(), "sha256").digest()
+        self.genesis = self._chain.digest(f"genesis|{vault_id}".encode())
 
     # the head
 
     def _seal(self, seq: int, size: int, mac: bytes) -> bytes:
-        message = f"{self._vault_id}|{seq}|{size}|".encode() + mac
-        return hmac.new(self._head_key, message, hashlib.sha256).digest()
+        return self._head_mac.digest(f"{self._vault_id}|{seq}|{size}|".encode(), mac)
 
     def head(self) -> LogHead:
         head = self._store.log_head()
@@ -250,7 +229,7 @@ class AuditLog:
             },
             separators=(",", ":"),
         ).encode()
-        mac = hmac.new(self._mac_key, head.mac + body, hashlib.sha256).digest()
+        mac = self._chain.digest(head.mac, body)
         line = body + b"\t" + _b64(mac).encode() + b"\n"
         try:
             fd = os.open(self.path, os.O_RDWR)
@@ -382,7 +361,7 @@ def _verify(
     of the next. So the fast pass needs no parsing beyond the line's last tab.
     """
     if checkpoint is None and len(data) == head.size and data.endswith(b"\n"):
-        chain = ChainMac(mac_key)
+        chain = PadHmac(mac_key)
         prev = genesis
         lines = data[:-1].split(b"\n")
         for line in lines:
@@ -391,7 +370,7 @@ def _verify(
                 mac = binascii.a2b_base64(mac_text)
             except binascii.Error:
                 break
-            if not hmac.compare_digest(mac, chain(prev, body)):
+            if not hmac.compare_digest(mac, chain.digest(prev, body)):
                 break
             prev = mac
         else:

@@ -40,15 +40,11 @@ CREATE TABLE records (
     key_version INTEGER NOT NULL,
     wrapped_key BLOB NOT NULL,
     match_index BLOB NOT NULL,
-    created_at TEXT NOT NULL
-) WITHOUT ROWID;
+    created_at TEXT NOT NULL,
+    -- every scalar field, each sealed on its own, packed (envelope.pack_sealed)
+    sealed_fields BLOB NOT NULL
+);
 CREATE INDEX records_match ON records (match_index);
-CREATE TABLE record_fields (
-    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
-    field TEXT NOT NULL,
-    sealed BLOB NOT NULL,
-    PRIMARY KEY (record_id, field)
-) WITHOUT ROWID;
 CREATE TABLE record_entries (
     record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -105,7 +101,7 @@ class RecordRows:
     """Everything stored for one record, still sealed."""
 
     key: RecordKeyRow
-    fields: dict[str, bytes]
+    sealed_fields: bytes  # packed: envelope.unpack_sealed
     entries: list[tuple[str, int, bytes]]  # (kind, seq, sealed)
     assigned_to: frozenset[str]
 
@@ -114,7 +110,7 @@ class RecordRows:
 class NewRecordRows:
     key: RecordKeyRow
     match_index: bytes
-    fields: Sequence[tuple[str, bytes]]
+    sealed_fields: bytes  # packed: envelope.pack_sealed
     entries: Sequence[tuple[str, int, bytes]]
     assigned_to: Iterable[str]
 
@@ -160,6 +156,9 @@ class Store:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA busy_timeout = 30000")
+        # A 100k-record vault's indexes fit in 64 MiB; sorts never spill to temp files.
+        db.execute("PRAGMA cache_size = -65536")
+        db.execute("PRAGMA temp_store = MEMORY")
 
     def close(self) -> None:
         self._db.close()
@@ -278,30 +277,53 @@ class Store:
         rows = self._db.execute("SELECT staff FROM assignments WHERE record_id = ?", (record_id,))
         return frozenset(r[0] for r in rows)
 
-    def add_records(self, records: Iterable[NewRecordRows], created_at: str) -> int:
+    def add_records(
+        self, records: Iterable[NewRecordRows], created_at: str, batch: int = 500
+    ) -> int:
+        """Insert records in batches inside the caller's transaction: a few
+        executemany calls per batch rather than per record."""
         count = 0
-        db = self._db
+        pending: list[NewRecordRows] = []
         for new in records:
-            k = new.key
-            db.execute(
-                "INSERT INTO records (id, key_id, key_version, wrapped_key, match_index, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (k.record_id, k.key_id, k.key_version, k.wrapped_key, new.match_index, created_at),
-            )
-            db.executemany(
-                "INSERT INTO record_fields (record_id, field, sealed) VALUES (?, ?, ?)",
-                [(k.record_id, name, sealed) for name, sealed in new.fields],
-            )
-            db.executemany(
-                "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
-                [(k.record_id, kind, seq, sealed) for kind, seq, sealed in new.entries],
-            )
-            db.executemany(
-                "INSERT INTO assignments (record_id, staff) VALUES (?, ?)",
-                [(k.record_id, staff) for staff in new.assigned_to],
-            )
-            count += 1
+            pending.append(new)
+            if len(pending) >= batch:
+                count += self._insert_batch(pending, created_at)
+                pending = []
+        if pending:
+            count += self._insert_batch(pending, created_at)
         return count
+
+    def _insert_batch(self, batch: Sequence[NewRecordRows], created_at: str) -> int:
+        db = self._db
+        db.executemany(
+            "INSERT INTO records (id, key_id, key_version, wrapped_key, match_index, created_at,"
+            " sealed_fields) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    n.key.record_id,
+                    n.key.key_id,
+                    n.key.key_version,
+                    n.key.wrapped_key,
+                    n.match_index,
+                    created_at,
+                    n.sealed_fields,
+                )
+                for n in batch
+            ],
+        )
+        db.executemany(
+            "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
+            [
+                (n.key.record_id, kind, seq, sealed)
+                for n in batch
+                for kind, seq, sealed in n.entries
+            ],
+        )
+        db.executemany(
+            "INSERT INTO assignments (record_id, staff) VALUES (?, ?)",
+            [(n.key.record_id, staff) for n in batch for staff in n.assigned_to],
+        )
+        return len(batch)
 
     def record_key(self, record_id: str) -> RecordKeyRow | None:
         row = self._db.execute(
@@ -316,50 +338,43 @@ class Store:
     def set_wrapped_key(self, record_id: str, wrapped: bytes) -> None:
         self._db.execute("UPDATE records SET wrapped_key = ? WHERE id = ?", (wrapped, record_id))
 
-    def record_rows(
-        self, record_id: str, fields: Iterable[str], entry_kinds: Iterable[str]
-    ) -> RecordRows | None:
-        """The sealed rows of one record, limited to the fields and entries asked for."""
-        key = self.record_key(record_id)
-        if key is None:
-            return None
-        # Filtering here rather than in SQL keeps every query a fixed string; what is
-        # not asked for is never decrypted.
-        wanted = set(fields)
-        rows = self._db.execute(
-            "SELECT field, sealed FROM record_fields WHERE record_id = ?", (record_id,)
-        )
-        sealed_fields = {name: bytes(sealed) for name, sealed in rows if name in wanted}
-        kinds = set(entry_kinds)
-        rows = self._db.execute(
-            "SELECT kind, seq, sealed FROM record_entries WHERE record_id = ? ORDER BY kind, seq",
+    def record_rows(self, record_id: str, entry_kinds: Iterable[str]) -> RecordRows | None:
+        """The sealed rows of one record, with only the entry kinds asked for."""
+        row = self._db.execute(
+            "SELECT id, key_id, key_version, wrapped_key, sealed_fields FROM records WHERE id = ?",
             (record_id,),
-        )
-        entries = [(kind, seq, bytes(sealed)) for kind, seq, sealed in rows if kind in kinds]
-        return RecordRows(key, sealed_fields, entries, self.assigned_to(record_id))
+        ).fetchone()
+        if row is None:
+            return None
+        key = RecordKeyRow(row[0], row[1], row[2], bytes(row[3]))
+        kinds = set(entry_kinds)
+        entries: list[tuple[str, int, bytes]] = []
+        if kinds:
+            rows = self._db.execute(
+                "SELECT kind, seq, sealed FROM record_entries WHERE record_id = ? "
+                "ORDER BY kind, seq",
+                (record_id,),
+            )
+            entries = [(kind, seq, bytes(sealed)) for kind, seq, sealed in rows if kind in kinds]
+        return RecordRows(key, bytes(row[4]), entries, self.assigned_to(record_id))
 
     def listing_rows(
         self, record_ids: Sequence[str] | None
-    ) -> Iterator[tuple[RecordKeyRow, bytes, bytes]]:
-        """(key, sealed name, sealed date of birth) for the records asked for, or all."""
-        query = (
-            "SELECT r.id, r.key_id, r.key_version, r.wrapped_key, n.sealed, d.sealed "
-            "FROM records r "
-            "JOIN record_fields n ON n.record_id = r.id AND n.field = 'name' "
-            "JOIN record_fields d ON d.record_id = r.id AND d.field = 'date_of_birth' "
-        )
+    ) -> Iterator[tuple[RecordKeyRow, bytes]]:
+        """(key, packed sealed fields) for the records asked for, or every record."""
+        query = "SELECT id, key_id, key_version, wrapped_key, sealed_fields FROM records "
         if record_ids is None:
-            rows: Iterable[tuple[str, str, int, bytes, bytes, bytes]] = self._db.execute(
-                query + "ORDER BY r.id"
+            rows: Iterable[tuple[str, str, int, bytes, bytes]] = self._db.execute(
+                query + "ORDER BY id"
             )
         else:
             rows = (
                 row
                 for rid in record_ids
-                for row in self._db.execute(query + "WHERE r.id = ?", (rid,))
+                for row in self._db.execute(query + "WHERE id = ?", (rid,))
             )
-        for rid, key_id, version, wrapped, name, dob in rows:
-            yield RecordKeyRow(rid, key_id, version, bytes(wrapped)), bytes(name), bytes(dob)
+        for rid, key_id, version, wrapped, sealed_fields in rows:
+            yield RecordKeyRow(rid, key_id, version, bytes(wrapped)), bytes(sealed_fields)
 
     def next_entry_seq(self, record_id: str, kind: str) -> int:
         row = self._db.execute(

@@ -9,22 +9,24 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.errors import IntegrityError, VaultError
-from secure_records.core.policy import FieldKind, Policy, parse_policy
-from secure_records.core.records import ConsentEntry, Note, NoteKind, Record, normalise_name
+from secure_records.core.importing import ImportCheck
+from secure_records.core.policy import Policy, parse_policy
+from secure_records.core.records import ConsentEntry, Note, Record
+from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
 from secure_records.vault.envelope import (
     entry_ad,
     field_ad,
-    match_index,
     new_key,
     seal,
+    unpack_sealed,
     unseal,
     wrap_ad,
 )
@@ -32,59 +34,22 @@ from secure_records.vault.home import VaultPaths, make_private_dir, make_private
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
 from secure_records.vault.policy_files import load_policy
-from secure_records.vault.store import NewRecordRows, RecordKeyRow, Store
+from secure_records.vault.sealing import (
+    CONSENT_KIND,
+    NOTES_KIND,
+    RecordSealer,
+    consent_from,
+    note_from,
+    note_json,
+)
+from secure_records.vault.store import RecordKeyRow, Store
 
 MATCH_INDEX_KEY = "match_index"
 LOG_ROOT_KEY = "log"
-DATA_KEY_VERSION = 1
-ENTRY_KINDS = (FieldKind.CONSENT.value, FieldKind.NOTES.value)
 
 
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _note_json(note: Note) -> bytes:
-    return json.dumps(
-        {
-            "date": note.date.isoformat(),
-            "author": note.author,
-            "kind": note.kind.value,
-            "text": note.text,
-            "historical": note.historical,
-        }
-    ).encode()
-
-
-def _consent_json(entry: ConsentEntry) -> bytes:
-    return json.dumps(
-        {
-            "given_by": entry.given_by,
-            "scope": entry.scope,
-            "date": entry.date.isoformat(),
-            "withdrawn": entry.withdrawn.isoformat() if entry.withdrawn else None,
-        }
-    ).encode()
-
-
-def _note_from(raw: Mapping[str, Any]) -> Note:
-    return Note(
-        date.fromisoformat(raw["date"]),
-        raw["author"],
-        NoteKind(raw["kind"]),
-        raw["text"],
-        bool(raw["historical"]),
-    )
-
-
-def _consent_from(raw: Mapping[str, Any]) -> ConsentEntry:
-    withdrawn = raw.get("withdrawn")
-    return ConsentEntry(
-        raw["given_by"],
-        raw["scope"],
-        date.fromisoformat(raw["date"]),
-        date.fromisoformat(withdrawn) if withdrawn else None,
-    )
 
 
 class Vault:
@@ -105,12 +70,13 @@ class Vault:
         self._kek = AESGCM(kek)
         self._kek_version = kek_version
         try:
-            self._index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
+            index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
         except IntegrityError:
             raise VaultError(
                 f"The key-encryption key in the keyring does not open vault {self.vault_id}: "
                 "it is the wrong key, or the vault's key table was altered."
             ) from None
+        self._sealer = RecordSealer(self.vault_id, kek, kek_version, index_key)
         # The log's keys come from a root key the KEK wraps (not from the KEK itself),
         # so that rotating the KEK re-wraps the root and old entries stay verifiable.
         self.log = AuditLog(
@@ -205,7 +171,7 @@ class Vault:
         return AESGCM(raw)
 
     def match_index(self, name: str, date_of_birth: str) -> bytes:
-        return match_index(self._index_key, normalise_name(name), date_of_birth)
+        return self._sealer.match_index(name, date_of_birth)
 
     def _log_key(self, record_id: str) -> tuple[str, AESGCM] | None:
         key = self.store.record_key(record_id)
@@ -256,6 +222,9 @@ class Vault:
                 )
             self.store.set_meta("kek_version", str(new_version))
         self._kek, self._kek_version = new_aead, new_version
+        self._sealer = RecordSealer(
+            self.vault_id, new_kek, new_version, self._unwrap_vault_key(MATCH_INDEX_KEY)
+        )
         # Stale copies of old wrapped keys (backups, freed pages) die with the old key.
         self.store.checkpoint()
         self._keys.delete(old_version)
@@ -263,37 +232,20 @@ class Vault:
 
     # records
 
-    def _sealed_record(self, record: Record) -> NewRecordRows:
-        data_key = new_key()
-        key_id = secrets.token_hex(8)
-        wrapped = seal(
-            self._kek, data_key, wrap_ad(self.vault_id, record.id, key_id, self._kek_version)
-        )
-        aead = AESGCM(data_key)
-        rid, version = record.id, DATA_KEY_VERSION
-        fields = [
-            (name, seal(aead, value.encode(), field_ad(rid, name, version)))
-            for name, value in record.values.items()
-        ]
-        entries: list[tuple[str, int, bytes]] = []
-        consent_kind, notes_kind = ENTRY_KINDS
-        for seq, entry in enumerate(record.consent):
-            ad = entry_ad(rid, consent_kind, seq, version)
-            entries.append((consent_kind, seq, seal(aead, _consent_json(entry), ad)))
-        for seq, note in enumerate(record.notes):
-            ad = entry_ad(rid, notes_kind, seq, version)
-            entries.append((notes_kind, seq, seal(aead, _note_json(note), ad)))
-        return NewRecordRows(
-            RecordKeyRow(rid, key_id, version, wrapped),
-            self.match_index(record.values["name"], record.values["date_of_birth"]),
-            fields,
-            entries,
-            sorted(record.assigned_to),
-        )
-
     def add_records(self, records: Iterable[Record]) -> int:
         """Store records; call inside `recorded` so that all of them go in, or none."""
-        return self.store.add_records((self._sealed_record(r) for r in records), now_utc())
+        return self.store.add_records((self._sealer.seal(r) for r in records), now_utc())
+
+    def import_lines(
+        self, lines: Sequence[str], check: ImportCheck, make_check: Callable[[], ImportCheck]
+    ) -> int:
+        """Check, seal and store import lines; call inside `recorded`, and keep the
+        result only if `check.bad_lines` is 0 afterwards. Large files use both cores."""
+        if len(lines) >= PARALLEL_FROM:
+            rows = check_and_seal(lines, check, make_check, self._sealer)
+        else:
+            rows = (self._sealer.seal(record) for record in check.records(lines))
+        return self.store.add_records(rows, now_utc())
 
     def read_record(self, record_id: str, fields: Iterable[str]) -> Record | None:
         """Decrypt only the named fields (consent and notes by their field names)."""
@@ -303,47 +255,47 @@ class Vault:
             for spec in self.policy.fields.values()
             if spec.is_list and spec.name in wanted
         ]
-        scalars = [name for name in wanted if name in self.policy.fields]
-        scalars = [n for n in scalars if not self.policy.fields[n].is_list]
-        rows = self.store.record_rows(record_id, scalars, kinds)
+        rows = self.store.record_rows(record_id, kinds)
         if rows is None:
             return None
         aead = self._data_key(rows.key)
         version = rows.key.key_version
+        sealed = unpack_sealed(rows.sealed_fields, f"the fields of record {record_id}")
         values = {
             name: unseal(
-                aead, sealed, field_ad(record_id, name, version), f"field {name} of {record_id}"
+                aead, blob, field_ad(record_id, name, version), f"field {name} of {record_id}"
             ).decode()
-            for name, sealed in rows.fields.items()
+            for name, blob in sealed.items()
+            if name in wanted
         }
         consent: list[ConsentEntry] = []
         notes: list[Note] = []
-        for kind, seq, sealed in rows.entries:
+        for kind, seq, blob in rows.entries:
             plain = unseal(
-                aead,
-                sealed,
-                entry_ad(record_id, kind, seq, version),
-                f"{kind} {seq} of {record_id}",
+                aead, blob, entry_ad(record_id, kind, seq, version), f"{kind} {seq} of {record_id}"
             )
             raw = json.loads(plain)
-            if kind == FieldKind.CONSENT.value:
-                consent.append(_consent_from(raw))
+            if kind == CONSENT_KIND:
+                consent.append(consent_from(raw))
             else:
-                notes.append(_note_from(raw))
+                notes.append(note_from(raw))
         notes.sort(key=lambda n: n.date)
         return Record(record_id, values, tuple(consent), tuple(notes), rows.assigned_to)
 
     def listing(self, record_ids: Sequence[str] | None) -> list[tuple[str, str, str]]:
         """(reference, name, date of birth) for the records asked for, or every record."""
         result = []
-        for key, sealed_name, sealed_dob in self.store.listing_rows(record_ids):
-            aead = self._data_key(key)
+        for key, packed in self.store.listing_rows(record_ids):
             rid, version = key.record_id, key.key_version
-            name = unseal(aead, sealed_name, field_ad(rid, "name", version), f"name of {rid}")
-            dob = unseal(
-                aead, sealed_dob, field_ad(rid, "date_of_birth", version), f"birth date of {rid}"
+            aead = self._data_key(key)
+            sealed = unpack_sealed(packed, f"the fields of record {rid}")
+            name, dob = (
+                unseal(
+                    aead, sealed.get(f, b""), field_ad(rid, f, version), f"{f} of {rid}"
+                ).decode()
+                for f in ("name", "date_of_birth")
             )
-            result.append((rid, name.decode(), dob.decode()))
+            result.append((rid, name, dob))
         return result
 
     def add_note(self, record_id: str, note: Note) -> int:
@@ -352,8 +304,8 @@ class Vault:
         if key is None:
             raise VaultError(f"There is no record {record_id}.")
         aead = self._data_key(key)
-        kind = FieldKind.NOTES.value
+        kind = NOTES_KIND
         seq = self.store.next_entry_seq(record_id, kind)
-        sealed = seal(aead, _note_json(note), entry_ad(record_id, kind, seq, key.key_version))
+        sealed = seal(aead, note_json(note), entry_ad(record_id, kind, seq, key.key_version))
         self.store.add_entry(record_id, kind, seq, sealed)
         return seq
