@@ -262,15 +262,65 @@ def log_show(
         _say(printable(line.rstrip()))
 
 
+def _run_app(app: Any) -> None:
+    """Run the app; its exit message (a refusal, a lock that could not be logged) is
+    one sentence on stderr, and its return code becomes ours."""
+    # Remote sessions: fewer frames and no animations over a slow link.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if os.environ.get("SSH_CONNECTION"):
+        os.environ.setdefault("TEXTUAL_FPS", "30")
+    app.run()
+    code = app.return_code or 0
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+@cli.command()
+@click.argument("name")
+@click.pass_context
+def session(ctx: click.Context, name: str) -> None:
+    """Open the app as staff member NAME (what an SSH key's forced command runs).
+
+    SSH_ORIGINAL_COMMAND, which the client controls, is ignored.
+    """
+    from secure_records.session import Session
+    from secure_records.tui.app import SecureRecordsApp
+
+    home = _home(ctx)
+    # Open before the terminal is taken over, so a refusal is a plain sentence.
+    opened = Session.open(name, home)
+    if opened.insecure_keyring_warning:
+        _warn(opened.insecure_keyring_warning)
+    app = SecureRecordsApp(lambda _: opened, staff_name=name)
+    try:
+        _run_app(app)
+    finally:
+        app.end_session("ended")
+        if not opened.ended:
+            opened.close("ended")
+
+
 @cli.command()
 @click.option("--records", default=500, show_default=True, type=click.IntRange(1, 200_000))
 @click.option("--seed", default=7, show_default=True, type=int)
-def demo(records: int, seed: int) -> None:
-    """Build a throwaway vault of fictional records and summarise it."""
-    from secure_records.demo import build_demo_vault
+@click.option("--summary", is_flag=True, help="Print a summary instead of opening the app.")
+def demo(records: int, seed: int, summary: bool) -> None:
+    """Build a throwaway vault of fictional records and open the app on it."""
+    from secure_records.demo import DEMO_STAFF, build_demo_vault
 
     built = build_demo_vault(records, seed)
     try:
+        if not summary:
+            from secure_records.session import Session
+            from secure_records.tui.app import SecureRecordsApp
+
+            labels = [(name, built.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
+            app = SecureRecordsApp(lambda name: Session.open(name, built.home), demo_staff=labels)
+            try:
+                _run_app(app)
+            finally:
+                app.end_session("demo ended")
+            return
         admin = built.admin
         _say(f"Demo vault (throwaway, fictional records) at {built.home}")
         if admin.insecure_keyring_warning:

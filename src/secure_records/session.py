@@ -8,6 +8,7 @@ screen cannot forget to mask: it never holds what it was not entitled to.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -54,7 +55,9 @@ class Session:
         self.staff_name = staff_name
         self.role = role
         self._revealed: dict[str, set[str]] = {}
-        self._listing: list[tuple[str, str, str]] | None = None
+        # reference -> (name, date of birth, name as matched); built by prepare_search
+        self._index: dict[str, tuple[str, str, str]] | None = None
+        self._index_order: list[str] = []
         self._pin_failures = 0
         self.locked = False
         self.ended = False
@@ -128,8 +131,7 @@ class Session:
 
     def close(self, why: str = "closed") -> None:
         """End the session: reveals forgotten, the end logged where it still can be."""
-        self._revealed.clear()
-        self._listing = None
+        self._forget()
         if not self.ended:
             self.ended = True
             try:
@@ -156,6 +158,11 @@ class Session:
 
     # the record list
 
+    def _forget(self) -> None:
+        self._revealed.clear()
+        self._index = None
+        self._index_order = []
+
     def _check_usable(self) -> None:
         """Fail closed: a locked or ended session hands out nothing."""
         if self.ended:
@@ -173,33 +180,73 @@ class Session:
             return self._vault.store.ids_assigned_to(self.staff_name)
         raise AccessRefused(f"The {self.role.label} role does not list records.")
 
-    def records(self, query: str = "") -> list[RecordSummary]:
-        """Records in scope whose name or date of birth matches `query`.
+    def listing_ids(self) -> list[str]:
+        """References of every record in scope, in order; nothing is decrypted."""
+        ids = self._ids_in_scope()
+        if ids is None:
+            ids = self._vault.store.record_ids()
+        self._log("record_list_shown", count=len(ids))
+        return ids
+
+    def summaries(self, record_ids: Sequence[str]) -> list[RecordSummary]:
+        """List lines for these records (those on screen), masked by the role's rules."""
+        self._check_usable()
+        allowed = set(self._ids_in_scope() or ()) if self.role.scope is Scope.CASELOAD else None
+        wanted = [rid for rid in record_ids if allowed is None or rid in allowed]
+        if self._index is not None:
+            rows = [(rid, *self._index[rid][:2]) for rid in wanted if rid in self._index]
+        else:
+            rows = self._vault.listing(wanted)
+        return [summarise(rid, name, dob, self.role) for rid, name, dob in rows]
+
+    def prepare_search(self) -> None:
+        """Decrypt names and dates of birth of every record in scope, once, so each
+        keystroke of a search is a scan in memory. Safe to run on another thread: it
+        reads through its own connection."""
+        self._check_usable()
+        reader = self._vault.reader()
+        try:
+            ids = (
+                reader.ids_assigned_to(self.staff_name)
+                if self.role.scope is Scope.CASELOAD
+                else None
+            )
+            if self.role.scope not in (Scope.ALL, Scope.CASELOAD):
+                raise AccessRefused(f"The {self.role.label} role does not list records.")
+            rows = self._vault.listing(ids, store=reader)
+        finally:
+            reader.close()
+        self._index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
+        self._index_order = [rid for rid, _, _ in rows]
+
+    def search(self, query: str) -> list[str]:
+        """References in scope whose name or date of birth matches `query`.
 
         A field the role sees in full matches by any part; a masked one only exactly,
         so a search cannot be used to read what a mask hides.
         """
         self._check_usable()
-        if self._listing is None:
-            self._listing = self._vault.listing(self._ids_in_scope())
+        if self._index is None:
+            self.prepare_search()
+        assert self._index is not None
         needle = normalise_name(query)
-        if needle:
-            self._log("searched", query=query)
-        by_part = {f: searchable_by_substring(self.role, f) for f in ("name", "date_of_birth")}
+        if not needle:
+            return list(self._index_order)
+        self._log("searched", query=query)
+        name_by_part = searchable_by_substring(self.role, "name")
+        dob_by_part = searchable_by_substring(self.role, "date_of_birth")
+        found = []
+        for rid in self._index_order:
+            _, dob, name_n = self._index[rid]
+            if (needle in name_n if name_by_part else needle == name_n) or (
+                dob.startswith(needle) if dob_by_part else needle == dob
+            ):
+                found.append(rid)
+        return found
 
-        def matches(name: str, dob: str) -> bool:
-            if not needle:
-                return True
-            name_n = normalise_name(name)
-            if (needle in name_n) if by_part["name"] else needle == name_n:
-                return True
-            return dob.startswith(needle) if by_part["date_of_birth"] else needle == dob
-
-        return [
-            summarise(rid, name, dob, self.role)
-            for rid, name, dob in self._listing
-            if matches(name, dob)
-        ]
+    def records(self, query: str = "") -> list[RecordSummary]:
+        """Summaries of the records in scope matching `query` (all when it is empty)."""
+        return self.summaries(self.search(query))
 
     def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
         """For the index scope: does a record match this exact name and date of birth?"""
@@ -280,10 +327,13 @@ class Session:
 
     # the lock (section 11, Clear desk)
 
+    @property
+    def pin_failures(self) -> int:
+        return self._pin_failures
+
     def lock(self, why: str = "asked") -> None:
         # Nothing of a record stays in memory behind the lock.
-        self._revealed.clear()
-        self._listing = None
+        self._forget()
         self.locked = True
         self._log("locked", why=why)
 

@@ -282,10 +282,17 @@ class Vault:
         notes.sort(key=lambda n: n.date)
         return Record(record_id, values, tuple(consent), tuple(notes), rows.assigned_to)
 
-    def listing(self, record_ids: Sequence[str] | None) -> list[tuple[str, str, str]]:
+    def reader(self) -> Store:
+        """A second connection for reading on another thread (building a search index
+        while the person goes on working); the caller closes it."""
+        return Store.connect(self.paths.database)
+
+    def listing(
+        self, record_ids: Sequence[str] | None, store: Store | None = None
+    ) -> list[tuple[str, str, str]]:
         """(reference, name, date of birth) for the records asked for, or every record."""
         result = []
-        for key, packed in self.store.listing_rows(record_ids):
+        for key, packed in (store or self.store).listing_rows(record_ids):
             rid, version = key.record_id, key.key_version
             aead = self._data_key(key)
             sealed = unpack_sealed(packed, f"the fields of record {rid}")

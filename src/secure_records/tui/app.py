@@ -1,0 +1,207 @@
+"""The Textual shell. Screens render view models from Session and nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.core.policy import Scope
+from secure_records.session import PIN_ATTEMPTS, Session
+from secure_records.tui.list_screen import RecordListScreen
+from secure_records.tui.lock_screen import LockScreen
+from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.role_page import RolePage
+from secure_records.tui.role_picker import RolePicker
+
+# What a person does that counts as being at the keyboard.
+_ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+# Allowed while locked: typing the PIN, and leaving.
+_ALLOWED_WHILE_LOCKED = frozenset({"quit"})
+
+
+def home_screen(session: Session) -> Screen[None]:
+    """The first screen for the session's role."""
+    scope = session.role.scope
+    if scope in (Scope.ALL, Scope.CASELOAD):
+        return RecordListScreen(session)
+    if scope is Scope.INDEX:
+        return LookupScreen(session)
+    return RolePage(session)
+
+
+class SecureRecordsApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "secure-records"
+    # Selecting text would let ctrl+c send record values to the terminal's clipboard
+    # (OSC 52), outside anything the app controls. Values are read on screen only.
+    ALLOW_SELECT = False
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        open_session: Callable[[str], Session],
+        staff_name: str | None = None,
+        demo_staff: list[tuple[str, str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self._open_session = open_session
+        self._staff_name = staff_name
+        self._demo_staff = demo_staff
+        self.session: Session | None = None
+        self.locked = False
+        self._last_input = time.monotonic()
+        if demo_staff:
+            self.bind("ctrl+r", "switch_person", description="Switch person")
+
+    # starting and ending
+
+    def on_mount(self) -> None:
+        self._install_hangup_handlers()
+        self.set_interval(1.0, self._check_idle)
+        if self._demo_staff:
+            self.push_screen(RolePicker(self._demo_staff))
+        elif self._staff_name:
+            self._start(self._staff_name)
+
+    def _start(self, staff_name: str) -> None:
+        try:
+            self.session = self._open_session(staff_name)
+        except SecureRecordsError as exc:
+            self.exit(message=str(exc), return_code=exc.exit_code)
+            return
+        self._last_input = time.monotonic()
+        self.sub_title = f"{staff_name} ({self.session.role.label})"
+        self.push_screen(home_screen(self.session))
+
+    def on_role_picker_picked(self, event: RolePicker.Picked) -> None:
+        self._start(event.staff_name)
+
+    async def action_switch_person(self) -> None:
+        if not self._demo_staff or self.locked:
+            return
+        await self._clear_screens()
+        self.end_session("switched person")
+        await self.push_screen(RolePicker(self._demo_staff))
+
+    def end_session(self, why: str) -> None:
+        if self.session is not None and not self.session.ended:
+            # If the log cannot take the end, the session shows as dropped in the log.
+            with contextlib.suppress(SecureRecordsError):
+                self.session.close(why)
+        self.session = None
+
+    async def action_quit(self) -> None:
+        self.end_session("quit")
+        self.exit()
+
+    def _install_hangup_handlers(self) -> None:
+        # A dropped SSH connection sends SIGHUP; textual does not handle it. End the
+        # session cleanly (its end logged where the log can still be written).
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.hang_up, sig.name)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def hang_up(self, why: str = "SIGHUP") -> None:
+        self.end_session(f"connection dropped ({why})")
+        self.exit(return_code=1)
+
+    # the lock (policy section 11, Clear desk)
+
+    def on_event(self, event: events.Event) -> Any:
+        if isinstance(event, _ACTIVITY):
+            self._last_input = time.monotonic()
+        return super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.session is None or self.locked:
+            return
+        limit = self.session.policy.session.idle_lock_seconds
+        if time.monotonic() - self._last_input >= limit:
+            self.run_worker(self.lock("idle"), exclusive=True, group="lock")
+
+    async def action_lock(self) -> None:
+        await self.lock("asked")
+
+    async def _clear_screens(self) -> None:
+        """Remove every screen above the base, and with them what they were showing."""
+        for screen in list(self.screen_stack[1:]):
+            forget = getattr(screen, "forget", None)
+            if callable(forget):
+                forget()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def lock(self, why: str) -> None:
+        if self.session is None or self.locked:
+            return
+        self.locked = True
+        await self._clear_screens()
+        try:
+            self.session.lock(why)
+        except SecureRecordsError as exc:
+            # The lock could not be logged: end the session rather than stay open.
+            self.end_session("lock not recorded")
+            self.exit(message=str(exc), return_code=1)
+            return
+        await self.push_screen(LockScreen(self.session.staff_name))
+
+    async def on_lock_screen_pin_entered(self, event: LockScreen.PinEntered) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            unlocked = session.unlock(event.pin)
+        except SecureRecordsError as exc:
+            self.end_session("unlock not recorded")
+            self.exit(message=str(exc), return_code=1)
+            return
+        if unlocked:
+            self.locked = False
+            self._last_input = time.monotonic()
+            await self._clear_screens()
+            await self.push_screen(home_screen(session))
+        elif session.ended:
+            self.session = None
+            self.exit(message=f"{PIN_ATTEMPTS} wrong PINs: the session has ended.", return_code=1)
+        elif isinstance(self.screen, LockScreen):
+            self.screen.wrong_pin(PIN_ATTEMPTS - session.pin_failures)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # App bindings and the command palette still fire over a pushed screen.
+        if self.locked and action not in _ALLOWED_WHILE_LOCKED:
+            return False
+        return super().check_action(action, parameters)
+
+    # no way out of the app but quitting
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # The screenshot command writes the screen, record data and all, to a file.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are turned off: they would write records to disk.", markup=False)
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        return None
+
+    def action_suspend_process(self) -> None:
+        # No suspend: it would drop the person to a shell, the app's data still in memory.
+        return

@@ -1,0 +1,95 @@
+"""The records in scope, with search as you type."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.core.policy import Scope
+from secure_records.session import Session
+from secure_records.tui.literal import literal
+from secure_records.tui.record_list import RecordList
+from secure_records.tui.record_screen import RecordScreen
+
+SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
+
+
+class RecordListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("/", "search", "Search"),
+        Binding("escape", "clear", "Clear search", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+        self._pending: Timer | None = None
+        self._search_ready = False
+
+    def compose(self) -> ComposeResult:
+        what = "Your caseload" if self._session.role.scope is Scope.CASELOAD else "All records"
+        yield Static(literal(what), id="list-title", classes="title")
+        yield Input(placeholder="Search by name or date of birth (press /)", id="search")
+        yield RecordList(self._session.summaries, id="records")
+        yield Static("", id="count", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_all()
+        self.query_one(RecordList).focus()
+        self.prepare_search()
+
+    def show_all(self) -> None:
+        ids = self._session.listing_ids()
+        self.query_one(RecordList).show(ids)
+        self._count(len(ids))
+
+    def _count(self, n: int) -> None:
+        self.query_one("#count", Static).update(literal(f"{n} records"))
+
+    @work(thread=True, exclusive=True, group="search-index")
+    def prepare_search(self) -> None:
+        # Decrypting every name in scope takes a moment for a large scope: do it
+        # behind the list, which is already usable.
+        self._session.prepare_search()
+        self._search_ready = True
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(RecordList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(SEARCH_PAUSE, lambda: self.run_search(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.run_search(event.value)
+        self.query_one(RecordList).focus()
+
+    def run_search(self, query: str) -> None:
+        try:
+            found = self._session.search(query)
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.query_one(RecordList).show(found)
+        self._count(len(found))
+
+    def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
+        self.app.push_screen(RecordScreen(self._session, event.record_id))
+
+    def forget(self) -> None:
+        """Drop every name and date shown; the lock screen calls this."""
+        self.query_one(RecordList).forget()
+        self.query_one("#search", Input).value = ""

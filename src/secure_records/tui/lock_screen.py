@@ -1,0 +1,42 @@
+"""The idle lock: an opaque screen holding no record data (policy 11, Clear desk)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from secure_records.tui.literal import literal
+
+
+class LockScreen(Screen[None]):
+    class PinEntered(Message):
+        def __init__(self, pin: str) -> None:
+            self.pin = pin
+            super().__init__()
+
+    def __init__(self, staff_name: str) -> None:
+        super().__init__()
+        self._staff_name = staff_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lock"):
+            yield Static("Locked", classes="title")
+            yield Static(literal(f"Session of {self._staff_name}. Enter your PIN to go on."))
+            yield Input(password=True, placeholder="PIN", id="pin")
+            yield Static("", id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        pin = event.value
+        event.input.value = ""
+        self.post_message(self.PinEntered(pin))
+
+    def wrong_pin(self, left: int) -> None:
+        self.query_one("#problem", Static).update(
+            literal(f"That PIN is not right. {left} more tries before the session ends.")
+        )

@@ -1,0 +1,65 @@
+"""Reception's screen: does a record exist for this exact name and date of birth?"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.session import Session
+from secure_records.tui.literal import literal
+
+EXPLAINED = (
+    "Reception can learn that a record exists, and its reference, from an exact name and "
+    "date of birth; never what it holds. Telephone requests are verified by calling back "
+    "the organisation's number from the directory, never a number the caller gives."
+)
+
+
+class LookupScreen(Screen[None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lookup"):
+            yield Static("Exact lookup", classes="title")
+            yield Static(literal(EXPLAINED), classes="hint")
+            yield Input(placeholder="Full name", id="name")
+            yield Input(placeholder="Date of birth (YYYY-MM-DD)", id="dob")
+            yield Button("Look up", variant="primary", id="look-up")
+            yield Static("", id="result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def _look_up(self) -> None:
+        name = self.query_one("#name", Input).value
+        dob = self.query_one("#dob", Input).value
+        result = self.query_one("#result", Static)
+        try:
+            match = self._session.find_exact(name, dob)
+        except SecureRecordsError as exc:
+            result.update(literal(str(exc)))
+            return
+        if match is None:
+            result.update(literal("No record matches that exact name and date of birth."))
+        else:
+            result.update(literal(f"A record exists: {match.reference}"))
+
+    def on_button_pressed(self) -> None:
+        self._look_up()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "name":
+            self.query_one("#dob", Input).focus()
+        else:
+            self._look_up()
+
+    def forget(self) -> None:
+        for widget in self.query(Input):
+            widget.value = ""
+        self.query_one("#result", Static).update("")

@@ -1,0 +1,134 @@
+"""Modal questions: why a value is revealed; a new chronology note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+from secure_records.core.records import NoteKind
+from secure_records.tui.literal import literal
+
+
+class RevealReason(ModalScreen[str | None]):
+    """Asks why a masked value is needed; the reason goes to the log."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, field_label: str, minimum: int) -> None:
+        super().__init__()
+        self._label = field_label
+        self._minimum = minimum
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(f"Why do you need to see {self._label}?"), id="question")
+            yield Static(
+                literal(
+                    f"At least {self._minimum} characters. Your reason is recorded in the log "
+                    "and the value stays visible until you close the record."
+                ),
+                classes="hint",
+            )
+            yield Input(placeholder="Reason", id="reason")
+            yield Static("", id="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Reveal", variant="primary", id="reveal")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def _submit(self) -> None:
+        reason = self.query_one("#reason", Input).value
+        if len(reason.strip()) < self._minimum:
+            self.query_one("#problem", Static).update(
+                literal(f"Say a little more: at least {self._minimum} characters.")
+            )
+            return
+        self.dismiss(reason.strip())
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "reveal":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    kind: NoteKind
+    on: date
+    text: str
+    historical: bool
+
+
+class NewNote(ModalScreen[NoteDraft | None]):
+    """A chronology note: fact or opinion must be chosen (policy section 6, Accurate)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("New chronology note")
+            yield Static("Is this a fact, or an opinion? You must choose.", classes="hint")
+            with RadioSet(id="kind"):
+                yield RadioButton("Fact", id="fact")
+                yield RadioButton("Opinion", id="opinion")
+            yield Input(self._today.isoformat(), placeholder="Date (YYYY-MM-DD)", id="date")
+            yield TextArea(id="text")
+            yield Checkbox("Historical information (explain in the text)", id="historical")
+            yield Static("", id="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Save note", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#kind", RadioSet).focus()
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
+
+    def _submit(self) -> None:
+        pressed = self.query_one("#kind", RadioSet).pressed_button
+        if pressed is None or pressed.id not in ("fact", "opinion"):
+            self._problem("Choose Fact or Opinion.")
+            return
+        try:
+            on = date.fromisoformat(self.query_one("#date", Input).value.strip())
+        except ValueError:
+            self._problem("The date must be YYYY-MM-DD.")
+            return
+        if on > self._today:
+            self._problem("A note cannot be dated in the future.")
+            return
+        text = self.query_one("#text", TextArea).text
+        if not text.strip():
+            self._problem("Write the note first.")
+            return
+        historical = self.query_one("#historical", Checkbox).value
+        self.dismiss(NoteDraft(NoteKind(pressed.id), on, text, historical))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,55 @@
+"""What the IT and auditor roles do, for roles that see no record."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from secure_records.session import Session
+from secure_records.tui.literal import literal
+
+DUTIES = {
+    "manage_staff": "Staff accounts: secure-records staff add | list | disable | pin",
+    "manage_keys": (
+        "Keys: secure-records key rotate (a new key-encryption key; old backups' wrapped "
+        "keys die with the old one)"
+    ),
+    "propose_disposal": "Retention: propose records past retention for disposal",
+    "dispose": "Disposal: carry out approved disposals by cryptographic erase",
+    "read_log": (
+        "The log: secure-records log verify, log checkpoint (keep the line offline), "
+        "log show [--record ID] [--actor NAME] [--since DATE]"
+    ),
+}
+
+
+class RolePage(Screen[None]):
+    """A plain page for a role whose work is not about reading records."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        role = self._session.role
+        with VerticalScroll(id="role-page"):
+            yield Static(literal(f"{role.label}: {self._session.staff_name}"), classes="title")
+            yield Static(literal(role.description))
+            yield Static(
+                literal(
+                    "Your role sees no record's contents: not names, not notes. That is by "
+                    "design (policy section 10(d))."
+                ),
+                classes="hint",
+            )
+            duties = [text for action, text in DUTIES.items() if role.may(action)]
+            if duties:
+                yield Static("What you do, and where:", classes="heading")
+                for text in duties:
+                    yield Static(literal(f"- {text}"), classes="entry")
+        yield Footer()
+
+    def forget(self) -> None:
+        pass

@@ -1,0 +1,46 @@
+"""The demo's first screen: choose whom to be (demo only)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from secure_records.tui.literal import literal
+
+
+class RolePicker(Screen[None]):
+    class Picked(Message):
+        def __init__(self, staff_name: str) -> None:
+            self.staff_name = staff_name
+            super().__init__()
+
+    def __init__(self, staff: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._staff = staff
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static("secure-records demo", classes="title")
+            yield Static(
+                literal(
+                    "A throwaway vault of fictional records. Choose whom to be; each sees "
+                    "only what their role needs. Every demo PIN is 123456."
+                ),
+                classes="hint",
+            )
+            yield OptionList(
+                *[Option(literal(f"{name:<10} {label}"), id=name) for name, label in self._staff],
+                id="staff",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(self.Picked(event.option.id))
