@@ -1,0 +1,22 @@
+"""Pilot helpers: the real app over a real vault in tmp_path."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from secure_records.session import Session
+from secure_records.tui.app import SecureRecordsApp
+
+SIZE = (120, 40)
+
+
+def app_for(home: Path, staff_name: str) -> SecureRecordsApp:
+    """The app as `staff_name` would get it from `secure-records session NAME`."""
+    return SecureRecordsApp(lambda name: Session.open(name, home), staff_name=staff_name)
+
+
+def screen_text(app: SecureRecordsApp) -> str:
+    """Everything drawn on the screen right now (the exported SVG, entities decoded,
+    so a canary with spaces in it is found as it was written)."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
