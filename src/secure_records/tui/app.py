@@ -17,7 +17,7 @@ from textual.screen import Screen
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Scope
 from secure_records.session import PIN_ATTEMPTS, Session
-from secure_records.tui.list_screen import RecordListScreen
+from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.role_page import RolePage
@@ -146,6 +146,12 @@ class SecureRecordsApp(App[None]):
                 forget()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        if self.is_screen_installed(RECORD_SCREEN):
+            record_screen = self.get_screen(RECORD_SCREEN)
+            forget = getattr(record_screen, "forget", None)
+            if callable(forget):
+                forget()
+            self.uninstall_screen(RECORD_SCREEN)
 
     async def lock(self, why: str) -> None:
         if self.session is None or self.locked:

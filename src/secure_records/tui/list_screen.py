@@ -16,6 +16,7 @@ from secure_records.tui.literal import literal
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 
+RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
 
 
@@ -42,7 +43,8 @@ class RecordListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_all()
         self.query_one(RecordList).focus()
-        self.prepare_search()
+        # After the first paint: building the index competes for the interpreter.
+        self.call_after_refresh(self.prepare_search)
 
     def show_all(self) -> None:
         ids = self._session.listing_ids()
@@ -86,8 +88,16 @@ class RecordListScreen(Screen[None]):
         self.query_one(RecordList).show(found)
         self._count(len(found))
 
-    def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
-        self.app.push_screen(RecordScreen(self._session, event.record_id))
+    async def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
+        # One record screen per session, reused: pushing a new screen (and its
+        # footer) for every record costs far more than filling one in.
+        if not self.app.is_screen_installed(RECORD_SCREEN):
+            self.app.install_screen(RecordScreen(self._session), RECORD_SCREEN)
+        await self.app.push_screen(RECORD_SCREEN)
+        screen = self.app.get_screen(RECORD_SCREEN)
+        assert isinstance(screen, RecordScreen)
+        if not screen.show_record(event.record_id):
+            self.app.pop_screen()
 
     def forget(self) -> None:
         """Drop every name and date shown; the lock screen calls this."""

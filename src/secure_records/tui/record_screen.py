@@ -7,6 +7,7 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -38,93 +39,117 @@ class FieldRow(Static, can_focus=True):
         self.update(text)
 
 
+def _consent_text(view: RecordView) -> Content:
+    consent = view.consent
+    if consent is None:
+        return Content("")
+    lines = [Content.styled(consent.label, "bold underline")]
+    if not consent.entries:
+        lines.append(literal(f"  {consent.summary}"))
+    for entry in consent.entries:
+        state = f"withdrawn {entry.withdrawn.isoformat()}" if entry.withdrawn else "in force"
+        lines.append(
+            literal(f"  {entry.date.isoformat()}  {entry.given_by}: {entry.scope} ({state})")
+        )
+    return Content("\n").join(lines)
+
+
+def _chronology_text(view: RecordView) -> Content:
+    notes = view.notes
+    if notes is None:
+        return Content("")
+    lines = [Content.styled(notes.label, "bold underline")]
+    if not notes.entries:
+        lines.append(literal(f"  {notes.summary}"))
+    for note in notes.entries:
+        # Section 6, Accurate: fact and opinion told apart; historical marked.
+        kind = ("FACT", "bold") if note.kind.value == "fact" else ("OPINION", "bold italic")
+        lines.append(
+            Content.assemble(
+                f"  {note.date.isoformat()}  ",
+                kind,
+                ("  HISTORICAL" if note.historical else "", "bold"),
+                f"  {note.author}",
+            )
+        )
+        lines.append(literal(f"    {note.text}", multiline=True))
+    return Content("\n").join(lines)
+
+
 class RecordScreen(Screen[None]):
+    """Built once per session and reused: opening a record fills it in, closing a
+    record blanks it, so no record stays in its widgets once closed."""
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("r", "reveal", "Reveal"),
         Binding("n", "add_note", "Add note"),
     ]
 
-    def __init__(self, session: Session, record_id: str) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self._session = session
-        self._record_id = record_id
+        self._record_id: str | None = None
         self._view: RecordView | None = None
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="record")
+        with VerticalScroll(id="record"):
+            yield Static("", id="record-title", classes="title")
+            for spec in self._session.policy.scalar_fields:
+                if self._session.role.rule_for(spec.name).rule is not Rule.HIDDEN:
+                    row = FieldRow(FieldView(spec.name, spec.label, Rule.HIDDEN, ""))
+                    row.id = f"field-{spec.name}"
+                    yield row
+            yield Static("", id="restricted", classes="restricted")
+            yield Static("", id="consent", classes="entries")
+            yield Static("", id="chronology", classes="entries")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def show_record(self, record_id: str) -> bool:
+        """Open `record_id` through Session and draw it; False if it was refused."""
         try:
-            self._view = self._session.open_record(self._record_id)
+            view = self._session.open_record(record_id)
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
-            self.app.pop_screen()
-            return
+            return False
+        self._record_id, self._view = record_id, view
         self._draw()
+        rows = self.query(FieldRow)
+        if rows:
+            rows.first().focus()
+        self.query_one("#record", VerticalScroll).scroll_home(animate=False)
+        return True
 
     def _draw(self) -> None:
         view = self._view
         if view is None:
             return
-        body = self.query_one("#record", VerticalScroll)
-        body.remove_children()
-        widgets: list[Static] = [Static(literal(f"Record {view.id}"), classes="title")]
-        widgets += [FieldRow(field) for field in view.fields]
-        if view.restricted:
-            widgets.append(
-                Static(
-                    labelled("Restricted for your role", ", ".join(view.restricted)),
-                    classes="restricted",
-                )
-            )
-        if view.consent is not None:
-            widgets.append(Static(literal(f"{view.consent.label}"), classes="heading"))
-            if view.consent.entries:
-                for entry in view.consent.entries:
-                    state = (
-                        f"withdrawn {entry.withdrawn.isoformat()}"
-                        if entry.withdrawn
-                        else "in force"
-                    )
-                    widgets.append(
-                        Static(
-                            literal(
-                                f"{entry.date.isoformat()}  {entry.given_by}: {entry.scope} "
-                                f"({state})"
-                            ),
-                            classes="entry",
-                        )
-                    )
-            else:
-                widgets.append(Static(literal(view.consent.summary), classes="entry"))
-        if view.notes is not None:
-            widgets.append(Static(literal(f"{view.notes.label}"), classes="heading"))
-            if view.notes.entries:
-                for note in view.notes.entries:
-                    label = "FACT" if note.kind.value == "fact" else "OPINION"
-                    historical = "  HISTORICAL" if note.historical else ""
-                    widgets.append(
-                        Static(
-                            literal(
-                                f"{note.date.isoformat()}  {label}{historical}  {note.author}\n"
-                                f"{note.text}",
-                                multiline=True,
-                            ),
-                            classes=f"entry note-{note.kind.value}",
-                        )
-                    )
-            else:
-                widgets.append(Static(literal(view.notes.summary), classes="entry"))
-        body.mount_all(widgets)
-        rows = self.query(FieldRow)
-        if rows:
-            rows.first().focus()
+        self.query_one("#record-title", Static).update(literal(f"Record {view.id}"))
+        for field in view.fields:
+            self.query_one(f"#field-{field.name}", FieldRow).show(field)
+        restricted = (
+            labelled("Restricted for your role", ", ".join(view.restricted))
+            if view.restricted
+            else Content("")
+        )
+        self.query_one("#restricted", Static).update(restricted)
+        self.query_one("#consent", Static).update(_consent_text(view))
+        self.query_one("#chronology", Static).update(_chronology_text(view))
+
+    def forget(self) -> None:
+        """Blank every widget: nothing of the record stays behind."""
+        if self._record_id is not None:
+            self._session.close_record(self._record_id)
+        self._record_id, self._view = None, None
+        if not self.is_mounted:
+            return
+        for row in self.query(FieldRow):
+            row.update("")
+        for static_id in ("#record-title", "#restricted", "#consent", "#chronology"):
+            self.query_one(static_id, Static).update("")
 
     def action_close(self) -> None:
-        self._session.close_record(self._record_id)
-        self._view = None
+        self.forget()
         self.app.pop_screen()
 
     def action_reveal(self) -> None:
@@ -133,13 +158,16 @@ class RecordScreen(Screen[None]):
             self.app.notify("Move to a field that says 'press r to reveal' first.", markup=False)
             return
         field = focused.view
+        record_id = self._record_id
+        if record_id is None:
+            return
         minimum = self._session.policy.session.reveal_reason_min_length
 
         def revealed(reason: str | None) -> None:
             if reason is None:
                 return
             try:
-                self._view = self._session.reveal(self._record_id, field.name, reason)
+                self._view = self._session.reveal(record_id, field.name, reason)
             except SecureRecordsError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
@@ -154,12 +182,16 @@ class RecordScreen(Screen[None]):
             self.app.notify("Your role cannot add notes.", markup=False)
             return
 
+        record_id = self._record_id
+        if record_id is None:
+            return
+
         def save(draft: NoteDraft | None) -> None:
             if draft is None:
                 return
             try:
                 self._view = self._session.add_note(
-                    self._record_id, draft.kind, draft.text, draft.on, historical=draft.historical
+                    record_id, draft.kind, draft.text, draft.on, historical=draft.historical
                 )
             except SecureRecordsError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
