@@ -21,8 +21,9 @@ from secure_records.core.errors import BadInput, ImportRejected, UnknownStaff
 from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
+from secure_records.core.text import printable
 from secure_records.vault.home import VaultPaths, resolve_home
-from secure_records.vault.log import LogEntry, Verdict
+from secure_records.vault.log import LogEntry, LogError, Verdict
 from secure_records.vault.pins import hash_pin
 from secure_records.vault.policy_files import load_policy, read_policy_texts
 from secure_records.vault.store import StaffRow
@@ -190,8 +191,10 @@ class Administration:
 
     def import_file(self, path: Path) -> int:
         try:
-            with path.open(encoding="utf-8") as handle:
-                lines = handle.read().splitlines()
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                # Only a newline ends a record: splitlines() would also break a row at
+                # U+2028 or U+0085 pasted inside a value.
+                lines = [line.removesuffix("\r") for line in handle.read().split("\n")]
         except FileNotFoundError:
             raise BadInput(f"{path}: no such file.") from None
         except UnicodeDecodeError:
@@ -264,7 +267,17 @@ class Administration:
         actor: str | None = None,
         since: date | None = None,
     ) -> list[LogEntry]:
-        """Entries matching every filter given. Reading the log is itself logged."""
+        """Entries matching every filter given. Reading the log is itself logged.
+
+        Fail closed: a log that does not verify is not shown (a torn final write after a
+        crash is not tampering, and does not stop it).
+        """
+        verdict = self._vault.log.verify()
+        if not verdict.intact and not verdict.crash_tail:
+            raise LogError(
+                f"The log does not verify ({printable(str(verdict.problem))}); nothing is "
+                "shown. Run 'secure-records log verify'."
+            )
         with self._recorded(
             "log_read",
             record=record_id,

@@ -211,7 +211,8 @@ def log_verify(ctx: click.Context, checkpoint: str | None) -> None:
         suffix = " and extends the checkpoint" if checkpoint else ""
         _say(verdict.sentence() + suffix)
         return
-    _warn(f"log verify: {verdict.sentence()}")
+    # The problem can quote bytes from the log file: never let them reach the terminal raw.
+    _warn(printable(f"log verify: {verdict.sentence()}"))
     ctx.exit(1)
 
 
@@ -343,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one sentence and an exit code."""
     os.umask(0o077)  # whatever this process writes, only its owner can read
     try:
-        cli.main(args=argv, prog_name="secure-records", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of ctx.exit().
+        returned = cli.main(args=argv, prog_name="secure-records", standalone_mode=False)
+        return returned if isinstance(returned, int) else 0
     except (PolicyError, ImportRejected) as exc:
         # Already one line per problem, each naming its file and place.
         click.echo(str(exc), err=True)

@@ -17,9 +17,9 @@ from secure_records.core.access import (
     RecordSummary,
     RecordView,
     in_scope,
+    matches_search,
     project,
     readable_fields,
-    searchable_by_substring,
     summarise,
 )
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
@@ -31,6 +31,8 @@ from secure_records.vault.vault import Vault
 
 # After this many wrong PINs in a row the session ends (section 11, Clear desk).
 PIN_ATTEMPTS = 3
+# Longest search, name or reason a person may type: the log carries them.
+MAX_TYPED = 1000
 
 
 def client_address() -> str | None:
@@ -59,6 +61,8 @@ class Session:
         self._index: dict[str, tuple[str, str, str]] | None = None
         self._index_order: list[str] = []
         self._pin_failures = 0
+        self._generation = 0
+        self._list_logged = False
         self.locked = False
         self.ended = False
 
@@ -159,6 +163,7 @@ class Session:
     # the record list
 
     def _forget(self) -> None:
+        self._generation += 1  # a search index still being built is thrown away
         self._revealed.clear()
         self._index = None
         self._index_order = []
@@ -186,12 +191,17 @@ class Session:
         if ids is None:
             ids = self._vault.store.record_ids()
         self._log("record_list_shown", count=len(ids))
+        self._list_logged = True
         return ids
 
     def summaries(self, record_ids: Sequence[str]) -> list[RecordSummary]:
         """List lines for these records (those on screen), masked by the role's rules."""
-        self._check_usable()
-        allowed = set(self._ids_in_scope() or ()) if self.role.scope is Scope.CASELOAD else None
+        in_scope_ids = self._ids_in_scope()  # refuses roles that list nothing
+        if not self._list_logged:
+            # Names are being shown: fail closed if that cannot be recorded.
+            self._log("record_list_shown", count=len(record_ids))
+            self._list_logged = True
+        allowed = set(in_scope_ids or ()) if self.role.scope is Scope.CASELOAD else None
         wanted = [rid for rid in record_ids if allowed is None or rid in allowed]
         if self._index is not None:
             rows = [(rid, *self._index[rid][:2]) for rid in wanted if rid in self._index]
@@ -204,6 +214,7 @@ class Session:
         keystroke of a search is a scan in memory. Safe to run on another thread: it
         reads through its own connection."""
         self._check_usable()
+        generation = self._generation
         reader = self._vault.reader()
         try:
             ids = (
@@ -216,7 +227,10 @@ class Session:
             rows = self._vault.listing(ids, store=reader)
         finally:
             reader.close()
-        self._index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
+        index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
+        if generation != self._generation or self.locked or self.ended:
+            return  # locked or ended while this was built: keep nothing
+        self._index = index
         self._index_order = [rid for rid, _, _ in rows]
 
     def search(self, query: str) -> list[str]:
@@ -229,20 +243,21 @@ class Session:
         if self._index is None:
             self.prepare_search()
         assert self._index is not None
+        if len(query) > MAX_TYPED:
+            raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
         needle = normalise_name(query)
         if not needle:
+            self._log("record_list_shown", count=len(self._index_order))
+            self._list_logged = True
             return list(self._index_order)
         self._log("searched", query=query)
-        name_by_part = searchable_by_substring(self.role, "name")
-        dob_by_part = searchable_by_substring(self.role, "date_of_birth")
-        found = []
-        for rid in self._index_order:
-            _, dob, name_n = self._index[rid]
-            if (needle in name_n if name_by_part else needle == name_n) or (
-                dob.startswith(needle) if dob_by_part else needle == dob
-            ):
-                found.append(rid)
-        return found
+        self._list_logged = True
+        index = self._index
+        return [
+            rid
+            for rid in self._index_order
+            if matches_search(self.role, needle, index[rid][2], index[rid][1])
+        ]
 
     def records(self, query: str = "") -> list[RecordSummary]:
         """Summaries of the records in scope matching `query` (all when it is empty)."""
@@ -255,16 +270,26 @@ class Session:
             raise AccessRefused(f"The {self.role.label} role cannot look records up.")
         if not name.strip() or not date_of_birth.strip():
             raise BadInput("An exact match needs both a name and a date of birth.")
+        if len(name) > MAX_TYPED:
+            raise BadInput(f"A name can be at most {MAX_TYPED} characters.")
+        try:
+            born = date.fromisoformat(date_of_birth.strip())
+        except ValueError:
+            born = None
+        if born is None or len(date_of_birth.strip()) != 10:
+            raise BadInput("Give the date of birth as YYYY-MM-DD.")
         ids = self._vault.store.ids_matching(self._vault.match_index(name, date_of_birth.strip()))
         if self.role.scope is Scope.CASELOAD:
             mine = set(self._vault.store.ids_assigned_to(self.staff_name))
             ids = [i for i in ids if i in mine]
         found = IndexMatch(ids[0]) if ids else None
-        self._log(
-            "index_lookup",
-            query={"name": name, "date_of_birth": date_of_birth},
-            found=found.reference if found else None,
-        )
+        query = {"name": name, "date_of_birth": date_of_birth}
+        if found is not None:
+            # About a record: its details go under that record's key, so disposing of
+            # the record erases who was asked about.
+            self._log("index_lookup", found.reference, personal={"query": query}, found=True)
+        else:
+            self._log("index_lookup", query=query, found=False)
         return found
 
     # one record
@@ -297,6 +322,8 @@ class Session:
         if spec is None or self.role.rule_for(field).rule is not Rule.REVEAL:
             raise AccessRefused(f"{field!r} is not a field you can reveal.")
         minimum = self.policy.session.reveal_reason_min_length
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         if len(reason.strip()) < minimum:
             raise BadInput(f"Say why you need to see {spec.label} (at least {minimum} characters).")
         self._log("field_revealed", record_id, personal={"reason": reason}, field=field)
@@ -332,6 +359,8 @@ class Session:
         return self._pin_failures
 
     def lock(self, why: str = "asked") -> None:
+        if self.ended:
+            raise AccessRefused("This session has ended.")
         # Nothing of a record stays in memory behind the lock.
         self._forget()
         self.locked = True
@@ -339,8 +368,14 @@ class Session:
 
     def unlock(self, pin: str) -> bool:
         """True if the PIN is right. After PIN_ATTEMPTS wrong ones the session ends."""
+        if self.ended:
+            raise AccessRefused("This session has ended.")
         staff = self._vault.store.staff(self.staff_name)
-        if staff is not None and staff.pin_hash and verify_pin(pin, staff.pin_hash):
+        if staff is None or staff.disabled:
+            # Disabled while locked: the account may no longer come back in.
+            self.close(why="account disabled while locked")
+            return False
+        if staff.pin_hash and verify_pin(pin, staff.pin_hash):
             self._pin_failures = 0
             self.locked = False
             self._log("unlocked")

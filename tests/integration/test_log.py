@@ -265,7 +265,7 @@ def test_an_entry_from_another_vault_is_named_as_spliced(long_log: Path, tmp_pat
     write_lines(long_log, lines)
     problem = verify(long_log).problem
     assert problem is not None
-    assert problem.startswith("entry 1: spliced (an entry from another vault")
+    assert problem.startswith("entry 4: spliced (an entry from another vault")
 
 
 def test_a_torn_final_write_is_told_apart_from_tampering(long_log: Path) -> None:
@@ -372,3 +372,61 @@ def test_kill_during_appends_loses_nothing_committed(
         admin.log_checkpoint()
         final = admin.verify_log()
     assert final.intact and final.entries == committed_total + 1
+
+
+# Found in review
+
+
+def test_log_verify_exits_non_zero_on_a_tampered_log(long_log: Path) -> None:
+    from secure_records.cli import main
+
+    lines = log_lines(long_log)
+    write_lines(long_log, lines[:-1])
+    assert main(["--home", str(long_log), "log", "verify"]) == 1
+    write_lines(long_log, lines)
+    assert main(["--home", str(long_log), "log", "verify"]) == 0
+
+
+def test_a_restored_older_database_is_not_taken_for_a_crash(long_log: Path) -> None:
+    db_path = long_log / "vault.db"
+    with sqlite3.connect(db_path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    backup = db_path.read_bytes()
+    Session.open("alice", long_log).close()  # two more entries after the "backup"
+    before = (long_log / "audit.log").read_bytes()
+    db_path.write_bytes(backup)  # restore the database alone
+    verdict = verify(long_log)
+    assert not verdict.intact and not verdict.crash_tail
+    assert "the vault database is older than the log" in str(verdict.problem)
+    with pytest.raises(LogError) as caught:
+        Session.open("alice", long_log)
+    assert "older than the log" in str(caught.value)
+    assert (long_log / "audit.log").read_bytes() == before  # nothing cut off
+
+
+def test_a_very_long_last_entry_does_not_stop_the_next_session(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        session.reveal("R-0001", "health", "x" * 999)
+        session.lock()
+        session.unlock("wrong")  # keeps the long entry near the end
+    Session.open("alice", populated).close()
+    assert verify(populated).intact
+
+
+def test_a_short_write_is_not_committed(populated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = Session.open("alice", populated)
+    real = os.pwrite
+    calls = {"n": 0}
+
+    def short_then_stuck(fd: int, data: bytes, offset: int) -> int:
+        calls["n"] += 1
+        return real(fd, data[: len(data) // 2], offset) if calls["n"] == 1 else 0
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "pwrite", short_then_stuck)
+        with pytest.raises(LogError):
+            session.open_record("R-0001")
+    session.open_record("R-0001")  # the torn half was cut off by this append
+    session.close()
+    assert verify(populated).intact

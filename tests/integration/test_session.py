@@ -124,3 +124,56 @@ def test_assignment_moves_a_record_into_a_caseload(populated: Path) -> None:
         admin.unassign("R-0003", "alice")
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
         session.open_record("R-0003")
+
+
+# Found in review
+
+
+def test_a_search_never_matches_a_field_the_role_may_not_see(populated: Path) -> None:
+    roles = populated / "policies" / "roles.toml"
+    text = roles.read_text()
+    lead_rules = text.index("[roles.safeguarding_lead.fields]")
+    roles.write_text(
+        text[:lead_rules]
+        + text[lead_rules:].replace('date_of_birth = "visible"', 'date_of_birth = "hidden"', 1)
+    )
+    with Session.open("lead", populated) as session:
+        assert session.search("2013-04-02") == []
+        assert session.search("Canaryname R-0001") == ["R-0001"]
+
+
+def test_roles_that_list_nothing_get_no_summaries(populated: Path) -> None:
+    for name in ("reception", "it", "auditor"):
+        with Session.open(name, populated) as session, pytest.raises(AccessRefused):
+            session.summaries(["R-0001", "R-9999"])
+
+
+def test_a_search_index_finished_after_a_lock_is_thrown_away(populated: Path) -> None:
+    with Session.open("lead", populated) as session:
+        real = session._vault.listing
+
+        def lock_midway(*args: object, **kwargs: object) -> list[tuple[str, str, str]]:
+            rows = real(*args, **kwargs)  # type: ignore[arg-type]
+            session.lock()
+            return rows
+
+        session._vault.listing = lock_midway  # type: ignore[method-assign]
+        session.prepare_search()
+        assert session._index is None
+
+
+def test_an_account_disabled_while_locked_cannot_unlock(populated: Path) -> None:
+    with Administration.open(populated) as admin:
+        admin.set_pin("alice", "246810")
+    session = Session.open("alice", populated)
+    session.lock()
+    with Administration.open(populated) as admin:
+        admin.disable_staff("alice")
+    assert not session.unlock("246810")
+    assert session.ended
+
+
+def test_an_exact_lookup_needs_an_iso_date(populated: Path) -> None:
+    with Session.open("reception", populated) as session, pytest.raises(BadInput) as caught:
+        session.find_exact("Canaryname R-0001", "02/04/2013")
+    assert "YYYY-MM-DD" in str(caught.value)

@@ -271,3 +271,20 @@ def test_an_interrupted_rotation_leaves_a_vault_that_opens(
         session.open_record("R-0001")
     with Administration.open(populated) as admin:
         assert admin.rotate_key() == 2
+
+
+def test_a_second_rotation_from_a_stale_process_is_refused(populated: Path) -> None:
+    first = Administration.open(populated)
+    second = Administration.open(populated)
+    try:
+        assert first.rotate_key() == 2
+        with pytest.raises(VaultError) as caught:
+            second.rotate_key()
+        assert "rotated by another process" in str(caught.value)
+        with pytest.raises(VaultError):
+            second.assign("R-0003", "alice")  # nothing sealed or changed with the old key
+    finally:
+        first.close()
+        second.close()
+    with Session.open("lead", populated) as session:
+        assert session.open_record("R-0001").id == "R-0001"

@@ -103,3 +103,11 @@ def test_problems_are_capped_but_all_counted(policy: Policy) -> None:
 def test_an_empty_file_is_a_problem(policy: Policy) -> None:
     result = parse(policy, ["", "  "])
     assert result.bad_lines == 1 and result.problems == ("in.jsonl: holds no records",)
+
+
+def test_a_value_never_comes_back_as_a_key_or_staff_name(policy: Policy) -> None:
+    row = dict(canary_row("R-1", ["alice"]))
+    row["Jane Doe 12 Acacia Ave"] = "x"
+    result = parse(policy, [row, canary_row("R-2", ["Jane Doe, DOB 2010-01-01"])])
+    assert all("Jane" not in problem for problem in result.problems)
+    assert len(result.problems) == 2

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from secure_records.core.masking import count_form, partial_form
-from secure_records.core.policy import FieldKind, FieldRule, MaskForm, Policy, RoleSpec, Rule, Scope
+from secure_records.core.policy import FieldKind, FieldRule, Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import ConsentEntry, Note, Record
 
 T = TypeVar("T")
@@ -149,23 +149,19 @@ def summarise(record_id: str, name: str, date_of_birth: str, role: RoleSpec) -> 
     return RecordSummary(record_id, shown("name", name), shown("date_of_birth", date_of_birth))
 
 
-def searchable_by_substring(role: RoleSpec, field: str) -> bool:
-    """Only a field the role reads in full may be searched by part of its value.
+def matches_search(role: RoleSpec, needle: str, normalised_name: str, date_of_birth: str) -> bool:
+    """Does a record match a search, as far as this role may search?
 
-    A masked name matched by substring would tell the searcher what it hides.
+    A field the role sees in full matches by any part; a masked one only as a whole,
+    so a search cannot read what the mask hides; a hidden one never, so a search
+    cannot confirm it either.
     """
-    return role.rule_for(field).rule is Rule.VISIBLE
-
-
-__all__ = [
-    "EntriesView",
-    "FieldView",
-    "MaskForm",
-    "RecordSummary",
-    "RecordView",
-    "in_scope",
-    "project",
-    "readable_fields",
-    "searchable_by_substring",
-    "summarise",
-]
+    name_rule = role.rule_for("name").rule
+    dob_rule = role.rule_for("date_of_birth").rule
+    if name_rule is Rule.VISIBLE and needle in normalised_name:
+        return True
+    if name_rule in (Rule.MASKED, Rule.REVEAL) and needle == normalised_name:
+        return True
+    if dob_rule is Rule.VISIBLE:
+        return date_of_birth.startswith(needle)
+    return dob_rule is not Rule.HIDDEN and needle == date_of_birth

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from secure_records.core.policy import FieldKind, Policy
-from secure_records.core.records import RECORD_ID, ConsentEntry, Note, NoteKind, Record
+from secure_records.core.policy import NAME_PATTERN, FieldKind, Policy
+from secure_records.core.records import RECORD_ID, STAFF_NAME, ConsentEntry, Note, NoteKind, Record
 
 MAX_TEXT = 20_000
 MAX_ENTRIES = 10_000
@@ -142,12 +142,16 @@ def parse_row(row: object, policy: Policy, staff: frozenset[str], today: date) -
                 if not isinstance(name, str):
                     raise RowProblem("assigned_to must list staff names")
                 if name not in staff:
-                    raise RowProblem(f"assigned_to names unknown staff member {name!r}")
+                    # Quote it only if it looks like a staff name: a shifted column
+                    # could put someone's details here.
+                    shown = repr(name) if STAFF_NAME.match(name) else "(not a staff name)"
+                    raise RowProblem(f"assigned_to names unknown staff member {shown}")
             assigned = frozenset(names)
             continue
         spec = policy.fields.get(key)
         if spec is None:
-            raise RowProblem(f"field {key!r} is not declared in records.toml")
+            shown = repr(key) if NAME_PATTERN.match(key) else "(a key that is not a field name)"
+            raise RowProblem(f"field {shown} is not declared in records.toml")
         if spec.kind is FieldKind.CONSENT:
             consent = tuple(
                 _consent(item, f"{key}[{i}]", today) for i, item in enumerate(_list(value, key))

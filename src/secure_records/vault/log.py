@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
 import hmac
 import json
@@ -151,11 +152,19 @@ class AuditLog:
                         f"The log {self.path} is shorter than its sealed head says (truncated); "
                         "run 'secure-records log verify'."
                     )
-                start = max(0, head.size - 65536)
-                handle.seek(start)
-                chunk = handle.read(head.size - start)
+                # The last two whole lines; entries can be long, so widen until found.
+                window = 65536
+                while True:
+                    start = max(0, head.size - window)
+                    handle.seek(start)
+                    chunk = handle.read(head.size - start)
+                    if start == 0 or chunk.count(b"\n") >= 3:
+                        break
+                    window *= 4
         except FileNotFoundError:
             raise LogError(f"The log {self.path} is missing; nothing can be recorded.") from None
+        except OSError as exc:
+            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
         if head.seq == 0:
             return
         lines = chunk.split(b"\n")[:-1]
@@ -245,9 +254,21 @@ class AuditLog:
                     "truncated. Run 'secure-records log verify'."
                 )
             if size > head.size:
+                tail = os.pread(fd, size - head.size, head.size)
+                if not _one_crashed_write(tail):
+                    raise LogError(
+                        f"The log {self.path} holds entries the vault database never committed: "
+                        "the database is older than the log (restored from a backup?). Nothing "
+                        "was recorded; run 'secure-records log verify'."
+                    )
                 # Never committed: a crash between writing and committing. Cut it off.
                 os.ftruncate(fd, head.size)
-            os.pwrite(fd, line, head.size)
+            written = 0
+            while written < len(line):
+                done = os.pwrite(fd, line[written:], head.size + written)
+                if done <= 0:
+                    raise OSError(errno.EIO, "the write made no progress")
+                written += done
             os.fsync(fd)
         except OSError as exc:
             raise LogError(f"The log {self.path} cannot be written ({exc.strerror}).") from None
@@ -280,6 +301,8 @@ class AuditLog:
             return self.path.read_bytes()
         except FileNotFoundError:
             raise LogError(f"The log {self.path} is missing.") from None
+        except OSError as exc:
+            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
 
     def entries(self) -> Iterator[LogEntry]:
         """Every committed entry, decrypted. Verify first: this trusts the chain."""
@@ -324,10 +347,11 @@ class AuditLog:
         head = self.head()
         data = self._lines()
         if len(data) > head.size:
-            # A writer may be between its append and its commit: wait for it once.
+            # A writer may be between its append and its commit: wait for it, and read
+            # head and file together while no one can write.
             with self._store.transaction():
                 head = self.head()
-            data = self._lines()
+                data = self._lines()
         return _verify(
             data,
             head,
@@ -340,6 +364,12 @@ class AuditLog:
     def checkpoint(self) -> str:
         head = self.head()
         return f"{CHECKPOINT_PREFIX} {self._vault_id} {head.seq} {_b64(head.mac)}"
+
+
+def _one_crashed_write(tail: bytes) -> bool:
+    """Bytes beyond the head that one append cut short by a crash could leave: at most
+    one line, whole or torn. Under the write lock no more can be uncommitted."""
+    return b"\n" not in tail[:-1]
 
 
 def _problem(seq_at: int, what: str) -> str:
@@ -433,7 +463,9 @@ def _diagnose(
             return Verdict(
                 False,
                 position,
-                problem=_problem(seq, f"spliced (an entry from another vault, {doc.get('vault')})"),
+                problem=_problem(
+                    expected, f"spliced (an entry from another vault, {doc.get('vault')})"
+                ),
             )
         if seq != expected:
             later = expected in seqs[position + 1 :]
@@ -475,6 +507,18 @@ def _diagnose(
             count,
             problem=(
                 f"truncated (the checkpoint is at entry {wanted_checkpoint[0]}, log has {count})"
+            ),
+        )
+    if tail and not _one_crashed_write(tail):
+        extra = tail.count(b"\n") + (0 if tail.endswith(b"\n") else 1)
+        return Verdict(
+            False,
+            count,
+            first_time,
+            last_time,
+            problem=(
+                f"entry {count + 1}: {extra} entries lie beyond the sealed head: the vault "
+                "database is older than the log (restored from a backup, or rolled back)"
             ),
         )
     if tail:

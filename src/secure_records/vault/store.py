@@ -167,13 +167,22 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One change, all or nothing; IMMEDIATE takes the write lock up front so two
         sessions never both read-then-write on stale data."""
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise VaultError(f"The vault database {self.path} cannot be written ({exc}).") from None
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise VaultError(
+                    f"The vault database {self.path} is damaged or cannot be written ({exc}); "
+                    "nothing was changed."
+                ) from None
             raise
-        self._db.execute("COMMIT")
 
     def checkpoint(self) -> None:
         """Move everything into the main file and empty the WAL."""

@@ -192,6 +192,13 @@ class Vault:
         Fail closed: if the entry cannot be written, the body never runs.
         """
         with self.store.transaction():
+            # Under the write lock: if the KEK was rotated since this vault was opened,
+            # what this process would seal or unwrap belongs to a key that is gone.
+            if int(self.store.meta("kek_version")) != self._kek_version:
+                raise VaultError(
+                    "The vault's key was rotated by another process since this one opened "
+                    "it; nothing was done. Open it again (start a new session)."
+                )
             seq, before = self.log.append(actor, role, action, record_id, details, personal)
             try:
                 yield seq
@@ -205,9 +212,12 @@ class Vault:
         old_version, new_version = self._kek_version, self._kek_version + 1
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
-        self._keys.store(new_version, new_kek)
         details = {"from_version": old_version, "to_version": new_version}
         with self.recorded(actor, role, "key_rotated", details=details):
+            # Stored under the write lock, after `recorded` has checked that nobody
+            # else rotated first: two rotations can never write the same version.
+            # Should this transaction roll back, the stored key is simply unused.
+            self._keys.store(new_version, new_kek)
             for key in self.store.record_keys():
                 old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
                 raw = unseal(self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}")
