@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from secure_records.core.access import in_scope, project, readable_fields, summarise
+from secure_records.core.access import (
+    SearchMode,
+    in_scope,
+    project,
+    readable_fields,
+    search_modes,
+    summarise,
+)
 from secure_records.core.masking import partial_form
 from secure_records.core.policy import MaskForm, Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, NoteKind, Record
@@ -105,3 +112,23 @@ def test_list_summary_masks_by_rule(policy: Policy) -> None:
 )
 def test_partial_forms(value: str, form: MaskForm, shown: str) -> None:
     assert partial_form(value, form) == shown
+
+
+@pytest.mark.parametrize(
+    ("name_rule", "mode"),
+    [
+        ('"visible"', SearchMode.PART),
+        ('{ rule = "masked", form = "initials" }', SearchMode.WHOLE),
+        ('{ rule = "reveal", form = "initials" }', SearchMode.WHOLE),
+        ('"hidden"', SearchMode.NEVER),
+    ],
+)
+def test_search_reads_nothing_through_a_mask_or_a_hidden_field(
+    name_rule: str, mode: SearchMode
+) -> None:
+    texts = {p.name: p.read_text() for p in POLICIES.glob("*.toml")}
+    texts["roles.toml"] = texts["roles.toml"].replace(
+        '[roles.caseworker.fields]\nname = "visible"',
+        f"[roles.caseworker.fields]\nname = {name_rule}",
+    )
+    assert search_modes(parse_policy(texts).role("caseworker"))[0] is mode

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from secure_records.core.masking import count_form, partial_form
@@ -149,19 +150,24 @@ def summarise(record_id: str, name: str, date_of_birth: str, role: RoleSpec) -> 
     return RecordSummary(record_id, shown("name", name), shown("date_of_birth", date_of_birth))
 
 
-def matches_search(role: RoleSpec, needle: str, normalised_name: str, date_of_birth: str) -> bool:
-    """Does a record match a search, as far as this role may search?
+class SearchMode(StrEnum):
+    PART = "part"  # any part of the value matches (a name) or its start (a date)
+    WHOLE = "whole"  # only the whole value
+    NEVER = "never"
+
+
+def search_modes(role: RoleSpec) -> tuple[SearchMode, SearchMode]:
+    """How far the role may search by name, and by date of birth.
 
     A field the role sees in full matches by any part; a masked one only as a whole,
     so a search cannot read what the mask hides; a hidden one never, so a search
     cannot confirm it either.
     """
-    name_rule = role.rule_for("name").rule
-    dob_rule = role.rule_for("date_of_birth").rule
-    if name_rule is Rule.VISIBLE and needle in normalised_name:
-        return True
-    if name_rule in (Rule.MASKED, Rule.REVEAL) and needle == normalised_name:
-        return True
-    if dob_rule is Rule.VISIBLE:
-        return date_of_birth.startswith(needle)
-    return dob_rule is not Rule.HIDDEN and needle == date_of_birth
+
+    def mode(field: str) -> SearchMode:
+        rule = role.rule_for(field).rule
+        if rule is Rule.VISIBLE:
+            return SearchMode.PART
+        return SearchMode.NEVER if rule is Rule.HIDDEN else SearchMode.WHOLE
+
+    return mode("name"), mode("date_of_birth")

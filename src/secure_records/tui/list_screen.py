@@ -18,6 +18,7 @@ from secure_records.tui.record_screen import RecordScreen
 
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
+INDEX_DELAY = 1.0  # seconds after the list is shown before the search index is built
 
 
 class RecordListScreen(Screen[None]):
@@ -43,8 +44,9 @@ class RecordListScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_all()
         self.query_one(RecordList).focus()
-        # After the first paint: building the index competes for the interpreter.
-        self.call_after_refresh(self.prepare_search)
+        # A moment after the first paint: building the index competes for the
+        # interpreter, and the list is what the person looks at first.
+        self.set_timer(INDEX_DELAY, self.prepare_search)
 
     def show_all(self) -> None:
         ids = self._session.listing_ids()
