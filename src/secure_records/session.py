@@ -63,6 +63,7 @@ class Session:
         self._index_order: list[str] = []
         self._index_names: list[str] = []
         self._index_dobs: list[str] = []
+        self._last_search: tuple[str, list[int]] = ("", [])
         self._pin_failures = 0
         self._generation = 0
         self._list_logged = False
@@ -170,6 +171,7 @@ class Session:
         self._revealed.clear()
         self._index = None
         self._index_order, self._index_names, self._index_dobs = [], [], []
+        self._last_search = ("", [])
 
     def _check_usable(self) -> None:
         """Fail closed: a locked or ended session hands out nothing."""
@@ -237,6 +239,7 @@ class Session:
         self._index_order = [rid for rid, _, _ in rows]
         self._index_names = [index[rid][2] for rid in self._index_order]
         self._index_dobs = [index[rid][1] for rid in self._index_order]
+        self._last_search = ("", [])
 
     def search(self, query: str) -> list[str]:
         """References in scope whose name or date of birth matches `query`.
@@ -260,23 +263,32 @@ class Session:
         # One pass over plain lists, specialised to the role's modes (matches_search
         # is the same rule, record by record): a keystroke over 100k names.
         by_name, by_dob = search_modes(self.role)
-        ids, names, dobs = self._index_order, self._index_names, self._index_dobs
-        part, whole = SearchMode.PART, SearchMode.WHOLE
-        name_hits = (
-            {i for i, n in enumerate(names) if needle in n}
-            if by_name is part
-            else {i for i, n in enumerate(names) if n == needle}
-            if by_name is whole
-            else set()
-        )
-        dob_hits = (
-            {i for i, d in enumerate(dobs) if d.startswith(needle)}
-            if by_dob is part
-            else {i for i, d in enumerate(dobs) if d == needle}
-            if by_dob is whole
-            else set()
-        )
-        return [ids[i] for i in sorted(name_hits | dob_hits)]
+        names, dobs = self._index_names, self._index_dobs
+        # Typing narrows: when the query only grew and every field is searched by
+        # part, a match now was a match before, so only the last matches are scanned.
+        last_needle, last_hits = self._last_search
+        narrowing = bool(last_needle) and needle.startswith(last_needle)
+        narrowing = narrowing and SearchMode.WHOLE not in (by_name, by_dob)
+        candidates: Sequence[int] = last_hits if narrowing else range(len(names))
+        # A date of birth starts with a digit: a name query cannot match one.
+        dates = needle[0].isdigit()
+        name_part, name_whole = by_name is SearchMode.PART, by_name is SearchMode.WHOLE
+        dob_part = dates and by_dob is SearchMode.PART
+        dob_whole = dates and by_dob is SearchMode.WHOLE
+        if name_part and not (dob_part or dob_whole):
+            hits = [i for i in candidates if needle in names[i]]
+        else:
+            hits = [
+                i
+                for i in candidates
+                if (name_part and needle in names[i])
+                or (name_whole and needle == names[i])
+                or (dob_part and dobs[i].startswith(needle))
+                or (dob_whole and needle == dobs[i])
+            ]
+        self._last_search = (needle, hits)
+        ids = self._index_order
+        return [ids[i] for i in hits]
 
     def records(self, query: str = "") -> list[RecordSummary]:
         """Summaries of the records in scope matching `query` (all when it is empty)."""

@@ -177,3 +177,17 @@ def test_an_exact_lookup_needs_an_iso_date(populated: Path) -> None:
     with Session.open("reception", populated) as session, pytest.raises(BadInput) as caught:
         session.find_exact("Canaryname R-0001", "02/04/2013")
     assert "YYYY-MM-DD" in str(caught.value)
+
+
+def test_narrowing_as_you_type_finds_what_a_fresh_search_finds(home: Path) -> None:
+    from secure_records.demo import synthetic_records
+
+    with Administration.open(home) as admin:
+        admin.add_records(list(synthetic_records(300, seed=3, staff=("alice", "bilal"))))
+    typed = ["a", "ad", "ada", "ada q", "q", "qu", "2", "20", "201", "2013-0", "zz", "z"]
+    with Session.open("lead", home) as typing:
+        as_typed = [typing.search(query) for query in typed]
+    for query, found in zip(typed, as_typed, strict=True):
+        with Session.open("lead", home) as fresh:
+            assert fresh.search(query) == found, query
+    assert any(as_typed) and not all(as_typed)

@@ -31,7 +31,9 @@ class RecordListScreen(Screen[None]):
         super().__init__()
         self._session = session
         self._pending: Timer | None = None
-        self._search_ready = False
+        self._index_started = False
+        self.search_ready = False
+        self._waiting_query: str | None = None
 
     def compose(self) -> ComposeResult:
         what = "Your caseload" if self._session.role.scope is Scope.CASELOAD else "All records"
@@ -46,7 +48,7 @@ class RecordListScreen(Screen[None]):
         self.query_one(RecordList).focus()
         # A moment after the first paint: building the index competes for the
         # interpreter, and the list is what the person looks at first.
-        self.set_timer(INDEX_DELAY, self.prepare_search)
+        self.set_timer(INDEX_DELAY, self._start_index)
 
     def show_all(self) -> None:
         ids = self._session.listing_ids()
@@ -56,12 +58,27 @@ class RecordListScreen(Screen[None]):
     def _count(self, n: int) -> None:
         self.query_one("#count", Static).update(literal(f"{n} records"))
 
+    def _start_index(self) -> None:
+        if not self._index_started:
+            self._index_started = True
+            self.prepare_search()
+
     @work(thread=True, exclusive=True, group="search-index")
     def prepare_search(self) -> None:
         # Decrypting every name in scope takes a moment for a large scope: do it
         # behind the list, which is already usable.
-        self._session.prepare_search()
-        self._search_ready = True
+        try:
+            self._session.prepare_search()
+        except SecureRecordsError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._index_ready)
+
+    def _index_ready(self) -> None:
+        self.search_ready = True
+        if self._waiting_query is not None:
+            query, self._waiting_query = self._waiting_query, None
+            self.run_search(query)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -82,6 +99,13 @@ class RecordListScreen(Screen[None]):
         self.query_one(RecordList).focus()
 
     def run_search(self, query: str) -> None:
+        if not self.search_ready:
+            # Searching before the index is built would stall the screen: say so and
+            # run the search the moment it is ready.
+            self._waiting_query = query
+            self.query_one("#count", Static).update(literal("Preparing search..."))
+            self._start_index()
+            return
         try:
             found = self._session.search(query)
         except SecureRecordsError as exc:
