@@ -95,6 +95,10 @@ class RecordListScreen(Screen[None]):
         self._pending = self.set_timer(SEARCH_PAUSE, lambda: self.run_search(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._pending is not None:
+            # The search runs now; the one still waiting would run (and log) it again.
+            self._pending.stop()
+            self._pending = None
         self.run_search(event.value)
         self.query_one(RecordList).focus()
 

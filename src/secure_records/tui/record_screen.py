@@ -69,7 +69,7 @@ def _chronology_text(view: RecordView) -> Content:
                 f"  {note.date.isoformat()}  ",
                 kind,
                 ("  HISTORICAL" if note.historical else "", "bold"),
-                f"  {note.author}",
+                literal(f"  {note.author}"),
             )
         )
         lines.append(literal(f"    {note.text}", multiline=True))
@@ -144,6 +144,7 @@ class RecordScreen(Screen[None]):
         if not self.is_mounted:
             return
         for row in self.query(FieldRow):
+            row.view = FieldView(row.view.name, row.view.label, Rule.HIDDEN, "")
             row.update("")
         for static_id in ("#record-title", "#restricted", "#consent", "#chronology"):
             self.query_one(static_id, Static).update("")
