@@ -397,7 +397,7 @@ def _verify(
         for line in lines:
             body, _, mac_text = line.rpartition(b"\t")
             try:
-                mac = binascii.a2b_base64(mac_text)
+                mac = binascii.a2b_base64(mac_text, strict_mode=True)
             except binascii.Error:
                 break
             if not hmac.compare_digest(mac, chain.digest(prev, body)):
