@@ -63,6 +63,7 @@ class Session:
         self._index_order: list[str] = []
         self._index_names: list[str] = []
         self._index_dobs: list[str] = []
+        self._index_both: list[str] = []  # name and date of birth, NUL between
         self._last_search: tuple[str, list[int]] = ("", [])
         self._pin_failures = 0
         self._generation = 0
@@ -171,6 +172,7 @@ class Session:
         self._revealed.clear()
         self._index = None
         self._index_order, self._index_names, self._index_dobs = [], [], []
+        self._index_both = []
         self._last_search = ("", [])
 
     def _check_usable(self) -> None:
@@ -239,6 +241,9 @@ class Session:
         self._index_order = [rid for rid, _, _ in rows]
         self._index_names = [index[rid][2] for rid in self._index_order]
         self._index_dobs = [index[rid][1] for rid in self._index_order]
+        self._index_both = [
+            f"{n}\x00{d}" for n, d in zip(self._index_names, self._index_dobs, strict=True)
+        ]
         self._last_search = ("", [])
 
     def search(self, query: str) -> list[str]:
@@ -253,7 +258,7 @@ class Session:
         assert self._index is not None
         if len(query) > MAX_TYPED:
             raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
-        needle = normalise_name(query)
+        needle = normalise_name(query).replace("\x00", "")
         if not needle:
             self._log("record_list_shown", count=len(self._index_order))
             self._list_logged = True
@@ -270,20 +275,32 @@ class Session:
         narrowing = bool(last_needle) and needle.startswith(last_needle)
         narrowing = narrowing and SearchMode.WHOLE not in (by_name, by_dob)
         candidates: Sequence[int] = last_hits if narrowing else range(len(names))
-        # A date of birth starts with a digit: a name query cannot match one.
-        dates = needle[0].isdigit()
+        # A date of birth is digits and dashes: a query without a digit cannot match one.
+        dates = any(ch.isdigit() for ch in needle)
         name_part, name_whole = by_name is SearchMode.PART, by_name is SearchMode.WHOLE
         dob_part = dates and by_dob is SearchMode.PART
         dob_whole = dates and by_dob is SearchMode.WHOLE
-        if name_part and not (dob_part or dob_whole):
-            hits = [i for i in candidates if needle in names[i]]
+        if name_part and by_dob is SearchMode.PART:
+            # Both seen in full: any part of either matches, one scan over both.
+            both = self._index_both
+            hits = (
+                [i for i in candidates if needle in both[i]]
+                if narrowing
+                else [i for i, text in enumerate(both) if needle in text]
+            )
+        elif name_part and not dob_whole:
+            hits = (
+                [i for i in candidates if needle in names[i]]
+                if narrowing
+                else [i for i, name in enumerate(names) if needle in name]
+            )
         else:
             hits = [
                 i
                 for i in candidates
                 if (name_part and needle in names[i])
                 or (name_whole and needle == names[i])
-                or (dob_part and dobs[i].startswith(needle))
+                or (dob_part and needle in dobs[i])
                 or (dob_whole and needle == dobs[i])
             ]
         self._last_search = (needle, hits)

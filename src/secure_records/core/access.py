@@ -151,7 +151,7 @@ def summarise(record_id: str, name: str, date_of_birth: str, role: RoleSpec) -> 
 
 
 class SearchMode(StrEnum):
-    PART = "part"  # any part of the value matches (a name) or its start (a date)
+    PART = "part"  # any part of the value matches
     WHOLE = "whole"  # only the whole value
     NEVER = "never"
 
