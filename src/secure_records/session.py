@@ -203,13 +203,20 @@ class Session:
 
     def summaries(self, record_ids: Sequence[str]) -> list[RecordSummary]:
         """List lines for these records (those on screen), masked by the role's rules."""
-        in_scope_ids = self._ids_in_scope()  # refuses roles that list nothing
+        self._check_usable()
+        if self.role.scope not in (Scope.ALL, Scope.CASELOAD):
+            raise AccessRefused(f"The {self.role.label} role does not list records.")
         if not self._list_logged:
             # Names are being shown: fail closed if that cannot be recorded.
             self._log("record_list_shown", count=len(record_ids))
             self._list_logged = True
-        allowed = set(in_scope_ids or ()) if self.role.scope is Scope.CASELOAD else None
-        wanted = [rid for rid in record_ids if allowed is None or rid in allowed]
+        if self.role.scope is Scope.CASELOAD:
+            # Asked for a screenful at a time: checking each is cheaper than loading
+            # the whole caseload again, and sees an assignment changed a moment ago.
+            store = self._vault.store
+            wanted = [rid for rid in record_ids if self.staff_name in store.assigned_to(rid)]
+        else:
+            wanted = list(record_ids)
         if self._index is not None:
             rows = [(rid, *self._index[rid][:2]) for rid in wanted if rid in self._index]
         else:
