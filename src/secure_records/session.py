@@ -24,6 +24,7 @@ from secure_records.core.access import (
     summarise,
 )
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
+from secure_records.core.importing import ISO_DATE
 from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import Note, NoteKind, normalise_name
 from secure_records.vault.home import VaultPaths, resolve_home
@@ -327,11 +328,7 @@ class Session:
             raise BadInput("An exact match needs both a name and a date of birth.")
         if len(name) > MAX_TYPED:
             raise BadInput(f"A name can be at most {MAX_TYPED} characters.")
-        try:
-            born = date.fromisoformat(date_of_birth.strip())
-        except ValueError:
-            born = None
-        if born is None or len(date_of_birth.strip()) != 10:
+        if not ISO_DATE.fullmatch(date_of_birth.strip()):
             raise BadInput("Give the date of birth as YYYY-MM-DD.")
         ids = self._vault.store.ids_matching(self._vault.match_index(name, date_of_birth.strip()))
         if self.role.scope is Scope.CASELOAD:

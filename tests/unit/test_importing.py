@@ -111,3 +111,8 @@ def test_a_value_never_comes_back_as_a_key_or_staff_name(policy: Policy) -> None
     result = parse(policy, [row, canary_row("R-2", ["Jane Doe, DOB 2010-01-01"])])
     assert all("Jane" not in problem for problem in result.problems)
     assert len(result.problems) == 2
+
+
+def test_a_week_date_is_not_a_date_of_birth(policy: Policy) -> None:
+    result = parse(policy, [bad(GOOD, date_of_birth="2010-W01-1")])
+    assert result.problems == ("in.jsonl:1: date_of_birth is not a date (YYYY-MM-DD)",)

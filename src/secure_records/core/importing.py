@@ -7,6 +7,7 @@ a real person's details, and an error message is not a safe place for them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 from secure_records.core.policy import NAME_PATTERN, FieldKind, Policy
 from secure_records.core.records import RECORD_ID, STAFF_NAME, ConsentEntry, Note, NoteKind, Record
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_TEXT = 20_000
 MAX_ENTRIES = 10_000
 PROBLEMS_SHOWN = 20
@@ -34,12 +36,13 @@ class ImportResult:
 def _date(value: object, what: str, today: date, *, past_only: bool = True) -> date:
     if not isinstance(value, str):
         raise RowProblem(f"{what} must be a date as text (YYYY-MM-DD)")
+    # fromisoformat alone would also take week dates such as 2010-W01-1.
+    if not ISO_DATE.fullmatch(value):
+        raise RowProblem(f"{what} is not a date (YYYY-MM-DD)")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
         raise RowProblem(f"{what} is not a date (YYYY-MM-DD)") from None
-    if len(value) != 10:
-        raise RowProblem(f"{what} is not a date (YYYY-MM-DD)")
     if past_only and parsed > today:
         raise RowProblem(f"{what} is in the future")
     return parsed

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from secure_records.core.errors import VaultError
+
 HOME_ENV = "SECURE_RECORDS_HOME"
 
 
@@ -34,7 +36,9 @@ class VaultPaths:
 
 def resolve_home(explicit: str | os.PathLike[str] | None) -> VaultPaths:
     """--home, else SECURE_RECORDS_HOME, else the platform's data directory."""
-    if explicit:
+    if explicit is not None:
+        if not str(explicit).strip():
+            raise VaultError("--home was given but is empty; name the vault's directory.")
         raw = Path(explicit)
     elif os.environ.get(HOME_ENV):
         raw = Path(os.environ[HOME_ENV])
