@@ -25,7 +25,11 @@ from secure_records.core.text import printable
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.log import LogEntry, LogError, Verdict
 from secure_records.vault.pins import hash_pin
-from secure_records.vault.policy_files import load_policy, read_policy_texts
+from secure_records.vault.policy_files import (
+    check_sharing_examples,
+    load_policy,
+    read_policy_texts,
+)
 from secure_records.vault.store import StaffRow
 from secure_records.vault.vault import Vault, now_utc
 
@@ -35,8 +39,11 @@ def default_policy_dir() -> Path:
 
 
 def check_policy(directory: Path | None) -> Policy:
-    """Validate a policy directory (default: the shipped one); PolicyError if bad."""
-    return load_policy(directory or default_policy_dir())
+    """Validate a policy directory (default: the shipped one) and any example sharing
+    files beside it; PolicyError if bad."""
+    policy = load_policy(directory or default_policy_dir())
+    check_sharing_examples(directory or default_policy_dir())
+    return policy
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from secure_records.core.errors import PolicyError
+from secure_records.core.sharing import SharingPolicy, parse_sharing
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -93,7 +94,7 @@ REQUIRED_FIELDS: Mapping[str, FieldKind] = {
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 
-POLICY_FILES = ("records.toml", "roles.toml", "session.toml")
+POLICY_FILES = ("records.toml", "roles.toml", "session.toml", "sharing.toml")
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Policy:
     fields: Mapping[str, FieldSpec]
     roles: Mapping[str, RoleSpec]
     session: SessionSettings
+    sharing: SharingPolicy
     warnings: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
@@ -165,7 +167,11 @@ class Policy:
 
     def summary(self) -> str:
         scopes = ", ".join(f"{r.name} ({r.scope})" for r in self.roles.values())
-        return f"{len(self.fields)} fields, {len(self.roles)} roles: {scopes}"
+        return (
+            f"{len(self.fields)} fields, {len(self.roles)} roles: {scopes}; "
+            f"sharing: {len(self.sharing.questions)} questions, "
+            f"{len(self.sharing.outcomes)} outcomes"
+        )
 
 
 class _Problems:
@@ -472,7 +478,7 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
         if name not in texts:
             problems.error(name, "", "is missing")
             docs[name] = None
-        else:
+        elif name != "sharing.toml":  # read by core.sharing
             docs[name] = _parse_toml(problems, name, texts[name])
     records_doc = docs["records.toml"]
     declared: set[str] = set()
@@ -481,6 +487,12 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
     roles = _parse_roles(problems, roles_doc, fields, declared) if roles_doc is not None else {}
     session_doc = docs["session.toml"]
     session = _parse_session(problems, session_doc) if session_doc is not None else None
-    if problems.errors or session is None:
+    sharing: SharingPolicy | None = None
+    if "sharing.toml" in texts:
+        try:
+            sharing = parse_sharing(texts["sharing.toml"])
+        except PolicyError as exc:
+            problems.errors.extend(exc.problems)
+    if problems.errors or session is None or sharing is None:
         raise PolicyError(problems.errors or ["session.toml: could not be read"])
-    return Policy(fields, roles, session, tuple(problems.warnings))
+    return Policy(fields, roles, session, sharing, tuple(problems.warnings))

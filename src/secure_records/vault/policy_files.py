@@ -7,6 +7,7 @@ from pathlib import Path
 
 from secure_records.core.errors import PolicyError
 from secure_records.core.policy import Policy, parse_policy
+from secure_records.core.sharing import parse_sharing
 
 
 def read_policy_texts(directory: Path) -> dict[str, str]:
@@ -38,8 +39,25 @@ def load_policy(directory: Path) -> Policy:
         policy.fields,
         policy.roles,
         policy.session,
+        policy.sharing,
         tuple(_in(directory, line) for line in policy.warnings),
     )
+
+
+def check_sharing_examples(directory: Path) -> int:
+    """Validate every examples/sharing*.toml beside a policy; how many there were."""
+    examples = sorted((directory / "examples").glob("sharing*.toml"))
+    problems: list[str] = []
+    for path in examples:
+        try:
+            parse_sharing(path.read_text(encoding="utf-8"), path.name)
+        except PolicyError as exc:
+            problems += [_in(path.parent, line) for line in exc.problems]
+        except (OSError, UnicodeDecodeError):
+            problems.append(f"{path}: cannot be read as UTF-8 text")
+    if problems:
+        raise PolicyError(problems)
+    return len(examples)
 
 
 def _in(directory: Path, line: str) -> str:

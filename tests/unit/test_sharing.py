@@ -1,0 +1,131 @@
+"""The sharing questions as a state machine, driven by the policy file alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secure_records.core.errors import BadInput, PolicyError
+from secure_records.core.sharing import Outcome, SharingFlow, SharingPolicy, parse_sharing
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+REASON = "recorded reason of some length"
+
+
+@pytest.fixture(scope="module")
+def seed() -> SharingPolicy:
+    return parse_sharing((POLICIES / "sharing.toml").read_text())
+
+
+def walk(policy: SharingPolicy, *answers: bool) -> SharingFlow:
+    flow = SharingFlow(policy)
+    for yes in answers:
+        flow = flow.answer(yes, REASON)
+    return flow
+
+
+def test_the_seed_flowchart_in_order(seed: SharingPolicy) -> None:
+    asked = []
+    flow = SharingFlow(seed)
+    while flow.outcome is None:
+        asked.append(flow.at.text)
+        flow = flow.answer(True, REASON) if len(asked) < 4 else flow.answer(False, REASON)
+    assert [q.split("?")[0] for q in asked] == [
+        "Is there a clear and legitimate purpose for sharing information",
+        "Does the information enable an individual to be identified",
+        "Is the information confidential",
+        "Do you have consent",
+        "Is there another reason to share information such as to fulfil a public function "
+        "or to protect the vital interests of the information subject",
+    ][: len(asked)]
+
+
+@pytest.mark.parametrize(
+    ("answers", "outcome", "share", "manager"),
+    [
+        ((False,), "do_not_share", False, False),  # no purpose: stop at the first question
+        ((True, False), "may_share", True, False),  # nobody identifiable
+        ((True, True, False), "may_share", True, False),  # not confidential
+        ((True, True, True, True), "may_share", True, False),  # consent
+        ((True, True, True, False, True), "may_share_without_consent", True, True),
+        ((True, True, True, False, False), "do_not_share", False, False),  # at the last
+    ],
+)
+def test_every_path_of_the_seed_flowchart(
+    seed: SharingPolicy, answers: tuple[bool, ...], outcome: str, share: bool, manager: bool
+) -> None:
+    flow = walk(seed, *answers)
+    assert isinstance(flow.at, Outcome)
+    assert (flow.at.name, flow.at.share, flow.at.needs_manager) == (outcome, share, manager)
+    assert [a.reason for a in flow.answers] == [REASON] * len(answers)
+
+
+def test_no_answer_without_a_reason_and_none_after_the_outcome(seed: SharingPolicy) -> None:
+    with pytest.raises(BadInput) as short:
+        SharingFlow(seed).answer(True, "because")
+    assert "at least 20 characters" in str(short.value)
+    done = walk(seed, False)
+    with pytest.raises(BadInput):
+        done.answer(True, REASON)
+    assert done.back().at.name == "purpose"
+
+
+def test_the_2024_advice_runs_on_the_same_engine() -> None:
+    advice = parse_sharing((POLICIES / "examples" / "sharing-2024.toml").read_text())
+    at_risk = walk(advice, True, True, True, True)
+    assert at_risk.outcome is not None and at_risk.outcome.name == "share_to_protect"
+    assert at_risk.outcome.needs_manager
+    others_exposed = walk(advice, True, True, True, False)
+    assert others_exposed.outcome is not None and not others_exposed.outcome.share
+    no_basis = walk(advice, True, True, False)
+    assert no_basis.outcome is not None and no_basis.outcome.name == "do_not_share"
+
+
+def changed(old: str, new: str) -> str:
+    text = (POLICIES / "sharing.toml").read_text()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            changed('no = "do_not_share"', 'no = "dont_share"'),
+            "sharing.toml: questions.purpose.no: leads to 'dont_share', which is neither",
+        ),
+        (
+            changed(
+                'no = "may_share"\n\n[questions.confidential]',
+                'no = "purpose"\n\n[questions.confidential]',
+            ),
+            "sharing.toml: questions.purpose: the questions loop back to it",
+        ),
+        (
+            changed('start = "purpose"', 'start = "consent"'),
+            "questions.purpose: no answer ever leads to it",
+        ),
+        (
+            changed('start = "purpose"', 'start = "nowhere"'),
+            "sharing.toml: start: must name the first question",
+        ),
+        (
+            changed("share = false", "share = false\nneeds_manager = true"),
+            "outcomes.do_not_share.needs_manager: only an outcome that shares needs a manager",
+        ),
+        (
+            changed("reason_min_length = 20", "reason_min_length = 0"),
+            "how.reason_min_length: must be a whole number",
+        ),
+        (changed("[how]", "[how"), "sharing.toml: not valid TOML"),
+        (
+            changed("share = true\n", "share = true\ncolour = 1\n"),
+            "outcomes.may_share.colour: unknown key",
+        ),
+    ],
+)
+def test_a_bad_sharing_file_is_refused_naming_the_key(text: str, problem: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_sharing(text)
+    assert any(problem in line for line in caught.value.problems), caught.value.problems
