@@ -8,6 +8,7 @@ screen cannot forget to mask: it never holds what it was not entitled to.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -67,6 +68,7 @@ class Session:
         self._index_both: list[str] = []  # name and date of birth, NUL between
         self._last_search: tuple[str, list[int]] = ("", [])
         self._pin_failures = 0
+        self._index_lock = threading.Lock()  # the search index is built on another thread
         self._generation = 0
         self._list_logged = False
         self.locked = False
@@ -169,8 +171,12 @@ class Session:
     # the record list
 
     def _forget(self) -> None:
-        self._generation += 1  # a search index still being built is thrown away
+        with self._index_lock:
+            self._generation += 1  # a search index still being built is thrown away
+            self._forget_index()
         self._revealed.clear()
+
+    def _forget_index(self) -> None:
         self._index = None
         self._index_order, self._index_names, self._index_dobs = [], [], []
         self._index_both = []
@@ -243,10 +249,14 @@ class Session:
         finally:
             reader.close()
         index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
-        if generation != self._generation or self.locked or self.ended:
-            return  # locked or ended while this was built: keep nothing
+        with self._index_lock:  # checked and published as one step, against _forget
+            if generation != self._generation or self.locked or self.ended:
+                return  # locked or ended while this was built: keep nothing
+            self._publish_index(index, [rid for rid, _, _ in rows])
+
+    def _publish_index(self, index: dict[str, tuple[str, str, str]], order: list[str]) -> None:
         self._index = index
-        self._index_order = [rid for rid, _, _ in rows]
+        self._index_order = order
         self._index_names = [index[rid][2] for rid in self._index_order]
         self._index_dobs = [index[rid][1] for rid in self._index_order]
         self._index_both = [
@@ -426,11 +436,11 @@ class Session:
         if staff is None or staff.disabled:
             # Disabled while locked: the account may no longer come back in.
             self.close(why="account disabled while locked")
-            return False
+            raise AccessRefused(f"The staff account {self.staff_name!r} is disabled.")
         if staff.pin_hash and verify_pin(pin, staff.pin_hash):
             self._pin_failures = 0
-            self.locked = False
             self._log("unlocked")
+            self.locked = False  # only once the unlock is on record
             return True
         self._pin_failures += 1
         self._log("pin_failed", attempt=self._pin_failures)

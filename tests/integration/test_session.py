@@ -169,7 +169,9 @@ def test_an_account_disabled_while_locked_cannot_unlock(populated: Path) -> None
     session.lock()
     with Administration.open(populated) as admin:
         admin.disable_staff("alice")
-    assert not session.unlock("246810")
+    with pytest.raises(AccessRefused) as caught:
+        session.unlock("246810")
+    assert "disabled" in str(caught.value)
     assert session.ended
 
 

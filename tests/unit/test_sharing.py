@@ -129,3 +129,21 @@ def test_a_bad_sharing_file_is_refused_naming_the_key(text: str, problem: str) -
     with pytest.raises(PolicyError) as caught:
         parse_sharing(text)
     assert any(problem in line for line in caught.value.problems), caught.value.problems
+
+
+def chain(length: int) -> str:
+    """A valid flow where every answer leads to the next question: many shared paths."""
+    parts = ['start = "q0"']
+    for n in range(length):
+        target = f"q{n + 1}" if n + 1 < length else "done"
+        parts.append(f'[questions.q{n}]\ntext = "Question {n}?"\nyes = "{target}"\nno = "{target}"')
+    parts.append('[outcomes.done]\ntext = "Do not share."\nshare = false')
+    how = (POLICIES / "sharing.toml").read_text().split("[how]", 1)[1]
+    return "\n\n".join(parts) + "\n\n[how]" + how
+
+
+def test_a_long_flow_is_checked_in_one_pass_and_a_huge_one_refused() -> None:
+    assert len(parse_sharing(chain(60)).questions) == 60  # 2**60 paths, one pass
+    with pytest.raises(PolicyError) as caught:
+        parse_sharing(chain(3000))
+    assert caught.value.problems == ["sharing.toml: questions: more than 200 questions"]

@@ -16,6 +16,7 @@ from typing import Any
 from secure_records.core.errors import BadInput, PolicyError
 
 FILE = "sharing.toml"
+MAX_REASON = 2000
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class SharingFlow:
         if isinstance(at, Outcome):
             raise BadInput("The questions are answered; the outcome is decided.")
         minimum = self.policy.reason_min_length
+        if len(reason) > MAX_REASON:
+            raise BadInput(f"A reason can be at most {MAX_REASON} characters.")
         if len(reason.strip()) < minimum:
             raise BadInput(f"Give a reason for this answer (at least {minimum} characters).")
         return SharingFlow(self.policy, (*self.answers, Answer(at.name, at.text, yes, reason)))
@@ -216,27 +219,44 @@ def _problems_in(doc: Mapping[str, Any], file: str) -> tuple[SharingPolicy | Non
     return (None if problems else policy), problems
 
 
+MAX_QUESTIONS = 200
+
+
 def _walk_problems(policy: SharingPolicy, file: str) -> list[str]:
-    """Every question reachable, every path ending in an outcome, no loops."""
+    """Every question reachable, every path ending in an outcome, no loops.
+
+    One depth-first pass with an explicit stack: each question is finished once, so a
+    long or densely shared flow costs linear time and no recursion.
+    """
+    if len(policy.questions) > MAX_QUESTIONS:
+        return [f"{file}: questions: more than {MAX_QUESTIONS} questions"]
     problems: list[str] = []
-    reached: set[str] = set()
-
-    def walk(name: str, path: tuple[str, ...]) -> None:
-        if name in path:
+    finished: set[str] = set()
+    on_path: set[str] = set()
+    stack: list[tuple[str, bool]] = [(policy.start, False)]
+    while stack:
+        name, leaving = stack.pop()
+        if leaving:
+            on_path.discard(name)
+            finished.add(name)
+            continue
+        if name in on_path:
             problems.append(f"{file}: questions.{name}: the questions loop back to it")
-            return
-        reached.add(name)
+            continue
+        if name in finished:
+            continue
         question = policy.questions.get(name)
-        if question is not None:
-            walk(question.yes, (*path, name))
-            walk(question.no, (*path, name))
-
-    walk(policy.start, ())
+        if question is None:
+            finished.add(name)  # an outcome
+            continue
+        on_path.add(name)
+        stack.append((name, True))
+        stack.extend([(question.no, False), (question.yes, False)])
     for name in policy.questions:
-        if name not in reached:
+        if name not in finished:
             problems.append(f"{file}: questions.{name}: no answer ever leads to it")
     for name in policy.outcomes:
-        if name not in reached:
+        if name not in finished:
             problems.append(f"{file}: outcomes.{name}: no answer ever leads to it")
     return problems
 

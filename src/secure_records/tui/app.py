@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from textual.screen import Screen
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Scope
+from secure_records.core.text import printable
 from secure_records.session import PIN_ATTEMPTS, Session
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
@@ -27,6 +29,11 @@ from secure_records.tui.role_picker import RolePicker
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 # Allowed while locked: typing the PIN, and leaving.
 _ALLOWED_WHILE_LOCKED = frozenset({"quit"})
+
+
+def _plain(message: str) -> Text:
+    """An exit message Textual prints after the app: as text, never as markup."""
+    return Text(printable(message))
 
 
 def home_screen(session: Session) -> Screen[None]:
@@ -80,7 +87,7 @@ class SecureRecordsApp(App[None]):
         try:
             self.session = self._open_session(staff_name)
         except SecureRecordsError as exc:
-            self.exit(message=str(exc), return_code=exc.exit_code)
+            self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
             return
         self._last_input = time.monotonic()
         self.sub_title = f"{staff_name} ({self.session.role.label})"
@@ -163,7 +170,7 @@ class SecureRecordsApp(App[None]):
         except SecureRecordsError as exc:
             # The lock could not be logged: end the session rather than stay open.
             self.end_session("lock not recorded")
-            self.exit(message=str(exc), return_code=1)
+            self.exit(message=_plain(str(exc)), return_code=1)
             return
         await self.push_screen(LockScreen(self.session.staff_name))
 
@@ -175,7 +182,7 @@ class SecureRecordsApp(App[None]):
             unlocked = session.unlock(event.pin)
         except SecureRecordsError as exc:
             self.end_session("unlock not recorded")
-            self.exit(message=str(exc), return_code=1)
+            self.exit(message=_plain(str(exc)), return_code=1)
             return
         if unlocked:
             self.locked = False
@@ -184,7 +191,9 @@ class SecureRecordsApp(App[None]):
             await self.push_screen(home_screen(session))
         elif session.ended:
             self.session = None
-            self.exit(message=f"{PIN_ATTEMPTS} wrong PINs: the session has ended.", return_code=1)
+            self.exit(
+                message=_plain(f"{PIN_ATTEMPTS} wrong PINs: the session has ended."), return_code=1
+            )
         elif isinstance(self.screen, LockScreen):
             self.screen.wrong_pin(PIN_ATTEMPTS - session.pin_failures)
 

@@ -119,6 +119,8 @@ class RecordListScreen(Screen[None]):
         self._count(len(found))
 
     async def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
+        if self.app.screen is not self:
+            return  # a second Enter that arrived with the first: the record is opening
         # One record screen per session, reused: pushing a new screen (and its
         # footer) for every record costs far more than filling one in.
         if not self.app.is_screen_installed(RECORD_SCREEN):

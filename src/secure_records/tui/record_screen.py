@@ -107,6 +107,8 @@ class RecordScreen(Screen[None]):
 
     def show_record(self, record_id: str) -> bool:
         """Open `record_id` through Session and draw it; False if it was refused."""
+        if self._record_id is not None and self._record_id != record_id:
+            self._session.close_record(self._record_id)  # its reveals end with it
         try:
             view = self._session.open_record(record_id)
         except SecureRecordsError as exc:
