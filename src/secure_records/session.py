@@ -8,10 +8,12 @@ screen cannot forget to mask: it never holds what it was not entitled to.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from secure_records.core.access import (
@@ -28,6 +30,8 @@ from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.importing import ISO_DATE
 from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import Note, NoteKind, normalise_name
+from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
+from secure_records.core.text import printable
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.pins import verify_pin
 from secure_records.vault.vault import Vault
@@ -45,6 +49,49 @@ def client_address() -> str | None:
     """
     parts = os.environ.get("SSH_CONNECTION", "").split()
     return f"{parts[0]} port {parts[1]}" if len(parts) >= 2 else None
+
+
+@dataclass(frozen=True)
+class SharingOutcome:
+    """What a recorded sharing decision came to."""
+
+    decision_id: str
+    outcome: str
+    share: bool
+    status: str  # decided | awaiting_manager
+    package: Path | None  # the disclosure package, when one was written
+
+
+def disclosure_text(
+    decision_id: str, view: RecordView, requester: Requester, how: HowChoices, sharer: str
+) -> str:
+    """Only the chosen items, with their labels (fact or opinion, historical)."""
+    lines = [
+        f"DISCLOSURE {decision_id}",
+        f"Record: {view.id}",
+        f"Shared by: {sharer} on {date.today().isoformat()}",
+        f"To: {requester.name}, {requester.role}, {requester.organisation} ({requester.contact})",
+        f"Method: {how.method}",
+        f"Lawful basis: {how.lawful_basis}",
+        "Individual informed: "
+        + ("yes" if how.inform_individual else f"no: {how.not_informing_reason}"),
+        "",
+    ]
+    chosen = [f for f in view.fields if f.name in how.fields]
+    if chosen:
+        lines.append("Fields")
+        lines += [f"  {f.label}: {f.text}" for f in chosen]
+    notes = view.notes.entries if view.notes else ()
+    if how.notes:
+        lines.append("Chronology")
+        for n in sorted(how.notes):
+            note = notes[n]
+            label = "FACT" if note.kind is NoteKind.FACT else "OPINION"
+            historical = "  HISTORICAL" if note.historical else ""
+            lines.append(f"  {note.date.isoformat()}  {label}{historical}  {note.author}")
+            lines.append(f"    {note.text}")
+    # A file may be shown on a terminal later: no control characters in it either.
+    return printable("\n".join(lines) + "\n", keep_newlines=True)
 
 
 @dataclass(frozen=True)
@@ -447,3 +494,73 @@ class Session:
         if self._pin_failures >= PIN_ATTEMPTS:
             self.close(why=f"{PIN_ATTEMPTS} wrong PINs")
         return False
+
+    # sharing (policy sections 6, 7, 8)
+
+    def decide_sharing(
+        self,
+        record_id: str,
+        requester: Requester,
+        purpose: str,
+        flow: SharingFlow,
+        how: HowChoices | None = None,
+        discussed: str = "",
+    ) -> SharingOutcome:
+        """Record a decision, to share or not, with every answer and reason (section 6
+        Record; 8). When it is to share, and no manager must confirm first, the
+        disclosure package holding only the chosen items is written 0600 to exports."""
+        if not self.may("share"):
+            raise AccessRefused(f"The {self.role.label} role cannot take sharing decisions.")
+        self._checked_in_scope(record_id)
+        policy = self.policy.sharing
+        outcome = flow.outcome
+        if outcome is None:
+            raise BadInput("Answer every question first: the outcome comes from the answers.")
+        if flow.policy is not policy:
+            raise BadInput("These answers were given to another version of the questions.")
+        minimum = policy.reason_min_length
+        if len(purpose.strip()) < minimum:
+            raise BadInput(f"Say what the information is for (at least {minimum} characters).")
+        if not all(part.strip() for part in (requester.name, requester.organisation)):
+            raise BadInput("Name the requester and their organisation.")
+        view = self._view(record_id)
+        if outcome.share:
+            if how is None:
+                raise BadInput("Say how the information will be shared.")
+            shown = {f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed}
+            notes = view.notes.entries if view.notes else ()
+            check_how(policy, how, shown, len(notes))
+        elif len(discussed.strip()) < minimum:
+            raise BadInput(
+                "Record what was discussed with the requester about not sharing "
+                f"(at least {minimum} characters)."
+            )
+        decision_id = f"D-{secrets.token_hex(6)}"
+        waiting = outcome.share and outcome.needs_manager
+        status = "awaiting_manager" if waiting else "decided"
+        personal: dict[str, Any] = {
+            "requester": requester.__dict__,
+            "purpose": purpose,
+            "answers": [
+                {"question": a.text, "yes": a.yes, "reason": a.reason} for a in flow.answers
+            ],
+            "outcome": outcome.text,
+            "how": None if how is None else {**how.__dict__, "notes": list(how.notes)},
+            "discussed": discussed,
+        }
+        with self._recorded(
+            "sharing_decision",
+            record_id,
+            personal=personal,
+            decision=decision_id,
+            outcome=outcome.name,
+            share=outcome.share,
+            status=status,
+        ):
+            package = None
+            if outcome.share and not waiting and how is not None:
+                package = self._vault.write_export(
+                    f"{decision_id}.txt",
+                    disclosure_text(decision_id, view, requester, how, self.staff_name),
+                )
+        return SharingOutcome(decision_id, outcome.name, outcome.share, status, package)

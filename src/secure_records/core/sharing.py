@@ -271,3 +271,49 @@ def parse_sharing(text: str, file: str = FILE) -> SharingPolicy:
     if policy is None:
         raise PolicyError(problems)
     return policy
+
+
+@dataclass(frozen=True)
+class Requester:
+    name: str
+    organisation: str
+    role: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class HowChoices:
+    """Section 7 "How": exactly what goes, to whom, how, and whether the person is told."""
+
+    fields: tuple[str, ...]  # nothing is chosen by default
+    notes: tuple[int, ...]  # positions in the chronology as the sharer sees it
+    recipient_confirmed: bool
+    method: str
+    lawful_basis: str
+    inform_individual: bool
+    not_informing_reason: str = ""
+
+
+def check_how(policy: SharingPolicy, how: HowChoices, shown_fields: set[str], notes: int) -> None:
+    """BadInput naming the first thing missing from the 'how' of a share."""
+    if not how.fields and not how.notes:
+        raise BadInput("Choose what to share: nothing is chosen until you choose it.")
+    unseen = sorted(set(how.fields) - shown_fields)
+    if unseen:
+        raise BadInput(f"You can share only what you can see in full; not {unseen[0]}.")
+    if any(not 0 <= n < notes for n in how.notes) or len(set(how.notes)) != len(how.notes):
+        raise BadInput("A chosen note is not one of this record's notes.")
+    if not how.recipient_confirmed:
+        raise BadInput("Confirm that this is the right information for the right individual.")
+    if how.method not in policy.methods:
+        raise BadInput("Choose one of the policy's secure methods of sending.")
+    if how.lawful_basis not in policy.lawful_bases:
+        raise BadInput("Choose the lawful basis for sharing from the policy's list.")
+    if (
+        not how.inform_individual
+        and len(how.not_informing_reason.strip()) < policy.reason_min_length
+    ):
+        raise BadInput(
+            "Say why the individual will not be told (it would create or increase a risk "
+            f"of harm), at least {policy.reason_min_length} characters."
+        )

@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -314,6 +315,19 @@ class Vault:
             )
             result.append((rid, name, dob))
         return result
+
+    def write_export(self, name: str, text: str) -> Path:
+        """A file for a person to take away (a disclosure package), 0600 under exports/;
+        call inside `recorded`, so that it exists only if its log entry does."""
+        make_private_dir(self.paths.exports)
+        target = self.paths.exports / name
+        make_private_file(target)
+        try:
+            target.write_text(text, encoding="utf-8")
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return target
 
     def add_note(self, record_id: str, note: Note) -> int:
         """Append a chronology note; call inside `recorded`."""

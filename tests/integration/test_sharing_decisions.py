@@ -1,0 +1,129 @@
+"""Sharing decisions recorded through Session: minimisation, packages, the log."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from secure_records.admin import Administration
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.sharing import HowChoices, Requester, SharingFlow
+from secure_records.session import Session
+from tests.conftest import canaries, canary_row
+
+REASON = "recorded reason of some length"
+ASKER = Requester("D. Example", "Nowhere Primary School", "Designated lead", "01632 960000")
+PURPOSE = "Planning support for the child at school next term"
+
+
+def flow(session: Session, *answers: bool) -> SharingFlow:
+    walked = SharingFlow(session.policy.sharing)
+    for yes in answers:
+        walked = walked.answer(yes, REASON)
+    return walked
+
+
+def how(session: Session, fields: tuple[str, ...], notes: tuple[int, ...]) -> HowChoices:
+    policy = session.policy.sharing
+    return HowChoices(fields, notes, True, policy.methods[0], policy.lawful_bases[0], True)
+
+
+def log_entries(home: Path) -> list:  # type: ignore[type-arg]
+    with Administration.open(home) as admin:
+        return list(admin._vault.log.entries())
+
+
+def test_a_share_with_consent_writes_only_the_chosen_items(populated: Path) -> None:
+    planted = canaries(canary_row("R-0001", ["alice"]))
+    with Session.open("alice", populated) as session:
+        chosen = how(session, ("name",), (1,))  # the 2024 fact note (notes run by date)
+        done = session.decide_sharing(
+            "R-0001", ASKER, PURPOSE, flow(session, True, True, True, True), chosen
+        )
+    assert (done.outcome, done.share, done.status) == ("may_share", True, "decided")
+    assert done.package is not None
+    assert stat.S_IMODE(done.package.stat().st_mode) == 0o600
+    text = done.package.read_text()
+    assert planted["name"] in text and planted["note.fact"] in text and "FACT" in text
+    for other in ("address", "phone", "nhs_number", "health", "consent.given_by", "note.opinion"):
+        assert planted[other] not in text, other
+    entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
+    assert entry.details["decision"] == done.decision_id and entry.details["share"] is True
+    assert [a["reason"] for a in entry.personal["answers"]] == [REASON] * 4  # type: ignore[index]
+
+
+def test_only_what_the_sharer_sees_in_full_can_be_chosen(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        consented = flow(session, True, True, True, True)
+        with pytest.raises(BadInput, match="not nhs_number"):
+            session.decide_sharing(
+                "R-0001", ASKER, PURPOSE, consented, how(session, ("nhs_number",), ())
+            )
+        with pytest.raises(BadInput, match="not health"):
+            session.decide_sharing(
+                "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
+            )
+        session.reveal("R-0001", "health", "the school nurse needs this to plan")
+        done = session.decide_sharing(
+            "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
+        )
+    assert done.package is not None and "CANARY-HEALTH-R-0001" in done.package.read_text()
+
+
+def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        consented = flow(session, True, True, True, True)
+        with pytest.raises(BadInput, match="nothing is chosen"):
+            session.decide_sharing("R-0001", ASKER, PURPOSE, consented, how(session, (), ()))
+        untold = HowChoices(
+            ("name",),
+            (),
+            True,
+            session.policy.sharing.methods[0],
+            session.policy.sharing.lawful_bases[0],
+            False,
+            "risk",
+        )
+        with pytest.raises(BadInput, match="will not be told"):
+            session.decide_sharing("R-0001", ASKER, PURPOSE, consented, untold)
+    assert not any(e.action == "sharing_decision" for e in log_entries(populated))
+
+
+def test_sharing_without_consent_waits_for_a_manager(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        done = session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            flow(session, True, True, True, False, True),
+            how(session, ("name",), ()),
+        )
+    assert (done.status, done.package) == ("awaiting_manager", None)
+    assert not list((populated / "exports").iterdir())
+
+
+def test_a_decision_not_to_share_is_recorded_with_the_discussion(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        no_purpose = flow(session, False)
+        with pytest.raises(BadInput, match="discussed with the requester"):
+            session.decide_sharing("R-0001", ASKER, PURPOSE, no_purpose)
+        done = session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            no_purpose,
+            discussed="Explained to the school why nothing can be shared yet",
+        )
+    assert (done.share, done.package) == (False, None)
+    entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
+    assert entry.details["share"] is False
+    assert "Explained to the school" in entry.personal["discussed"]  # type: ignore[index]
+
+
+def test_only_roles_that_share_and_only_in_scope(populated: Path) -> None:
+    with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
+        session.decide_sharing("R-0003", ASKER, PURPOSE, flow(session, False), discussed=REASON)
+    with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
+        session.decide_sharing("R-0001", ASKER, PURPOSE, flow(session, False), discussed=REASON)
