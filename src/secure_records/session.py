@@ -34,7 +34,8 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow, chec
 from secure_records.core.text import printable
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.pins import verify_pin
-from secure_records.vault.vault import Vault
+from secure_records.vault.store import DecisionRow
+from secure_records.vault.vault import Vault, now_utc
 
 # After this many wrong PINs in a row the session ends (section 11, Clear desk).
 PIN_ATTEMPTS = 3
@@ -52,13 +53,24 @@ def client_address() -> str | None:
 
 
 @dataclass(frozen=True)
+class QueueItem:
+    """A decision in the lead's queue: which record, whose, and since when."""
+
+    decision_id: str
+    record_id: str
+    status: str  # awaiting_manager | acted_urgently
+    decided_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
 class SharingOutcome:
     """What a recorded sharing decision came to."""
 
     decision_id: str
     outcome: str
     share: bool
-    status: str  # decided | awaiting_manager
+    status: str  # decided | awaiting_manager | acted_urgently | confirmed | rejected
     package: Path | None  # the disclosure package, when one was written
 
 
@@ -505,10 +517,16 @@ class Session:
         flow: SharingFlow,
         how: HowChoices | None = None,
         discussed: str = "",
+        urgent_manager: str = "",
     ) -> SharingOutcome:
         """Record a decision, to share or not, with every answer and reason (section 6
         Record; 8). When it is to share, and no manager must confirm first, the
-        disclosure package holding only the chosen items is written 0600 to exports."""
+        disclosure package holding only the chosen items is written 0600 to exports.
+
+        Sharing without consent waits in the safeguarding lead's queue (10(f)), unless
+        it is urgent (section 6, Timely): then `urgent_manager` says which manager was
+        consulted and how, the package is written now, and the lead confirms after.
+        """
         if not self.may("share"):
             raise AccessRefused(f"The {self.role.label} role cannot take sharing decisions.")
         self._checked_in_scope(record_id)
@@ -536,8 +554,18 @@ class Session:
                 f"(at least {minimum} characters)."
             )
         decision_id = f"D-{secrets.token_hex(6)}"
-        waiting = outcome.share and outcome.needs_manager
-        status = "awaiting_manager" if waiting else "decided"
+        urgent = outcome.share and outcome.needs_manager and bool(urgent_manager.strip())
+        if urgent and len(urgent_manager.strip()) < minimum:
+            raise BadInput(
+                f"Say which manager was consulted, and how (at least {minimum} characters)."
+            )
+        waiting = outcome.share and outcome.needs_manager and not urgent
+        status = "awaiting_manager" if waiting else "acted_urgently" if urgent else "decided"
+        package_text = (
+            disclosure_text(decision_id, view, requester, how, self.staff_name)
+            if outcome.share and how is not None
+            else None
+        )
         personal: dict[str, Any] = {
             "requester": requester.__dict__,
             "purpose": purpose,
@@ -547,6 +575,7 @@ class Session:
             "outcome": outcome.text,
             "how": None if how is None else {**how.__dict__, "notes": list(how.notes)},
             "discussed": discussed,
+            "urgent_manager": urgent_manager,
         }
         with self._recorded(
             "sharing_decision",
@@ -557,10 +586,53 @@ class Session:
             share=outcome.share,
             status=status,
         ):
+            row = DecisionRow(decision_id, record_id, status, self.staff_name, now_utc())
+            # The package is fixed now, as the sharer chose it; a manager's later
+            # confirmation releases exactly this.
+            self._vault.add_decision(row, {**personal, "package": package_text})
             package = None
-            if outcome.share and not waiting and how is not None:
-                package = self._vault.write_export(
-                    f"{decision_id}.txt",
-                    disclosure_text(decision_id, view, requester, how, self.staff_name),
-                )
+            if package_text is not None and not waiting:
+                package = self._vault.write_export(f"{decision_id}.txt", package_text)
         return SharingOutcome(decision_id, outcome.name, outcome.share, status, package)
+
+    def sharing_queue(self) -> list[QueueItem]:
+        """Decisions a safeguarding lead must confirm or reject (section 10(f))."""
+        self._check_usable()
+        if not self.may("approve_sharing"):
+            raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
+        rows = self._vault.store.decisions(("awaiting_manager", "acted_urgently"))
+        self._log("sharing_queue_viewed", count=len(rows))
+        return [QueueItem(r.id, r.record_id, r.status, r.decided_by, r.created_at) for r in rows]
+
+    def review_sharing(self, decision_id: str, confirm: bool, reason: str) -> SharingOutcome:
+        """A manager confirms or rejects a decision to share without consent, with
+        reasons; confirming one still waiting releases its package."""
+        self._check_usable()
+        if not self.may("approve_sharing"):
+            raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
+        found = self._vault.decision(decision_id)
+        if found is None or found[0].status not in ("awaiting_manager", "acted_urgently"):
+            raise BadInput(f"{decision_id} is not waiting for a manager.")
+        row, payload = found
+        if row.decided_by == self.staff_name:
+            raise AccessRefused("A manager other than the person who decided must confirm it.")
+        minimum = self.policy.sharing.reason_min_length
+        if len(reason.strip()) < minimum:
+            raise BadInput(f"Give the reason for this (at least {minimum} characters).")
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        status = "confirmed" if confirm else "rejected"
+        package = None
+        with self._recorded(
+            "sharing_reviewed",
+            row.record_id,
+            personal={"reason": reason},
+            decision=decision_id,
+            status=status,
+            was=row.status,
+        ):
+            self._vault.store.set_decision_status(decision_id, status)
+            text = payload.get("package")
+            if confirm and row.status == "awaiting_manager" and isinstance(text, str):
+                package = self._vault.write_export(f"{decision_id}.txt", text)
+        return SharingOutcome(decision_id, "", confirm, status, package)

@@ -127,3 +127,82 @@ def test_only_roles_that_share_and_only_in_scope(populated: Path) -> None:
         session.decide_sharing("R-0003", ASKER, PURPOSE, flow(session, False), discussed=REASON)
     with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
         session.decide_sharing("R-0001", ASKER, PURPOSE, flow(session, False), discussed=REASON)
+
+
+def without_consent(session: Session) -> SharingFlow:
+    return flow(session, True, True, True, False, True)
+
+
+def test_a_lead_confirms_a_share_without_consent_and_its_package_is_released(
+    populated: Path,
+) -> None:
+    with Session.open("alice", populated) as session:
+        done = session.decide_sharing(
+            "R-0001", ASKER, PURPOSE, without_consent(session), how(session, ("name",), ())
+        )
+    with Session.open("lead", populated) as lead:
+        queue = lead.sharing_queue()
+        assert [(q.decision_id, q.status, q.decided_by) for q in queue] == [
+            (done.decision_id, "awaiting_manager", "alice")
+        ]
+        with pytest.raises(BadInput, match="reason"):
+            lead.review_sharing(done.decision_id, True, "ok")
+        reviewed = lead.review_sharing(
+            done.decision_id, True, "Child at risk; school must know now"
+        )
+        assert lead.sharing_queue() == []
+    assert reviewed.status == "confirmed" and reviewed.package is not None
+    assert "Canaryname R-0001" in reviewed.package.read_text()
+    entry = [e for e in log_entries(populated) if e.action == "sharing_reviewed"][-1]
+    assert entry.actor == "lead" and entry.details["status"] == "confirmed"
+
+
+def test_a_lead_rejects_and_nothing_is_released(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        done = session.decide_sharing(
+            "R-0001", ASKER, PURPOSE, without_consent(session), how(session, ("name",), ())
+        )
+    with Session.open("lead", populated) as lead:
+        reviewed = lead.review_sharing(done.decision_id, False, "Consent can be sought first here")
+        with pytest.raises(BadInput, match="not waiting"):
+            lead.review_sharing(done.decision_id, True, "Changed my mind about this one")
+    assert (reviewed.status, reviewed.package) == ("rejected", None)
+    assert not list((populated / "exports").iterdir())
+
+
+def test_the_urgent_path_shares_now_and_the_lead_confirms_after(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        with pytest.raises(BadInput, match="which manager"):
+            session.decide_sharing(
+                "R-0001",
+                ASKER,
+                PURPOSE,
+                without_consent(session),
+                how(session, ("name",), ()),
+                urgent_manager="lead",
+            )
+        done = session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            without_consent(session),
+            how(session, ("name",), ()),
+            urgent_manager="Spoke to the lead by phone at 14:05",
+        )
+    assert done.status == "acted_urgently" and done.package is not None
+    with Session.open("lead", populated) as lead:
+        assert [q.status for q in lead.sharing_queue()] == ["acted_urgently"]
+        lead.review_sharing(done.decision_id, True, "Right call given the risk that day")
+
+
+def test_nobody_confirms_their_own_decision_and_caseworkers_have_no_queue(
+    populated: Path,
+) -> None:
+    with Session.open("lead", populated) as lead:
+        done = lead.decide_sharing(
+            "R-0003", ASKER, PURPOSE, without_consent(lead), how(lead, ("name",), ())
+        )
+        with pytest.raises(AccessRefused, match="other than"):
+            lead.review_sharing(done.decision_id, True, "I am sure about this one myself")
+    with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
+        session.sharing_queue()

@@ -49,6 +49,10 @@ def entry_ad(record_id: str, kind: str, seq: int, key_version: int) -> bytes:
     return f"entry|{record_id}|{kind}|{seq}|v{key_version}".encode()
 
 
+def decision_ad(record_id: str, decision_id: str, key_version: int) -> bytes:
+    return f"decision|{record_id}|{decision_id}|v{key_version}".encode()
+
+
 def wrap_ad(vault_id: str, owner: str, key_id: str, kek_version: int) -> bytes:
     return f"wrap|{vault_id}|{owner}|{key_id}|kek{kek_version}".encode()
 

@@ -58,6 +58,16 @@ CREATE TABLE assignments (
     PRIMARY KEY (record_id, staff)
 ) WITHOUT ROWID;
 CREATE INDEX assignments_by_staff ON assignments (staff, record_id);
+CREATE TABLE sharing_decisions (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    -- the decision in full, sealed under the record's data key
+    sealed BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sharing_decisions_by_status ON sharing_decisions (status, created_at);
 CREATE TABLE log_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq INTEGER NOT NULL,
@@ -86,6 +96,15 @@ class LogHead:
     size: int
     mac: bytes
     seal: bytes
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    id: str
+    record_id: str
+    status: str
+    decided_by: str
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -392,6 +411,36 @@ class Store:
             (record_id, kind),
         ).fetchone()
         return int(row[0])
+
+    # sharing decisions
+
+    def add_decision(self, row: DecisionRow, sealed: bytes) -> None:
+        self._db.execute(
+            "INSERT INTO sharing_decisions (id, record_id, status, decided_by, created_at, sealed)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (row.id, row.record_id, row.status, row.decided_by, row.created_at, sealed),
+        )
+
+    def decisions(self, statuses: Iterable[str]) -> list[DecisionRow]:
+        wanted = set(statuses)
+        rows = self._db.execute(
+            "SELECT id, record_id, status, decided_by, created_at FROM sharing_decisions "
+            "ORDER BY created_at, id"
+        )
+        return [DecisionRow(*row) for row in rows if row[2] in wanted]
+
+    def decision(self, decision_id: str) -> tuple[DecisionRow, bytes] | None:
+        row = self._db.execute(
+            "SELECT id, record_id, status, decided_by, created_at, sealed FROM sharing_decisions "
+            "WHERE id = ?",
+            (decision_id,),
+        ).fetchone()
+        return None if row is None else (DecisionRow(*row[:5]), bytes(row[5]))
+
+    def set_decision_status(self, decision_id: str, status: str) -> None:
+        self._db.execute(
+            "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
+        )
 
     def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
         self._db.execute(

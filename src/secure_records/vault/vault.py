@@ -23,6 +23,7 @@ from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
 from secure_records.vault.envelope import (
+    decision_ad,
     entry_ad,
     field_ad,
     new_key,
@@ -43,7 +44,7 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
-from secure_records.vault.store import RecordKeyRow, Store
+from secure_records.vault.store import DecisionRow, RecordKeyRow, Store
 
 MATCH_INDEX_KEY = "match_index"
 LOG_ROOT_KEY = "log"
@@ -315,6 +316,27 @@ class Vault:
             )
             result.append((rid, name, dob))
         return result
+
+    def add_decision(self, row: DecisionRow, payload: dict[str, Any]) -> None:
+        """Keep a sharing decision, sealed under its record's key; call inside `recorded`."""
+        key = self.store.record_key(row.record_id)
+        if key is None:
+            raise VaultError(f"There is no record {row.record_id}.")
+        ad = decision_ad(row.record_id, row.id, key.key_version)
+        self.store.add_decision(row, seal(self._data_key(key), json.dumps(payload).encode(), ad))
+
+    def decision(self, decision_id: str) -> tuple[DecisionRow, dict[str, Any]] | None:
+        found = self.store.decision(decision_id)
+        if found is None:
+            return None
+        row, sealed = found
+        key = self.store.record_key(row.record_id)
+        if key is None:
+            return None
+        ad = decision_ad(row.record_id, row.id, key.key_version)
+        plain = unseal(self._data_key(key), sealed, ad, f"decision {row.id}")
+        payload: dict[str, Any] = json.loads(plain)
+        return row, payload
 
     def write_export(self, name: str, text: str) -> Path:
         """A file for a person to take away (a disclosure package), 0600 under exports/;
