@@ -13,6 +13,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Scope
 from secure_records.session import Session
 from secure_records.tui.literal import literal
+from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 
@@ -25,6 +26,7 @@ class RecordListScreen(Screen[None]):
     BINDINGS = [
         Binding("/", "search", "Search"),
         Binding("escape", "clear", "Clear search", show=False),
+        Binding("q", "queue", "Sharing queue"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -79,6 +81,13 @@ class RecordListScreen(Screen[None]):
         if self._waiting_query is not None:
             query, self._waiting_query = self._waiting_query, None
             self.run_search(query)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The queue is only for roles that confirm sharing (and is not shown otherwise).
+        return action != "queue" or self._session.may("approve_sharing")
+
+    def action_queue(self) -> None:
+        self.app.push_screen(QueueScreen(self._session))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

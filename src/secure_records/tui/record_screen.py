@@ -17,6 +17,7 @@ from secure_records.core.policy import Rule
 from secure_records.session import Session
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import NewNote, NoteDraft, RevealReason
+from secure_records.tui.sharing_screen import SharingScreen
 
 
 class FieldRow(Static, can_focus=True):
@@ -84,6 +85,7 @@ class RecordScreen(Screen[None]):
         Binding("escape", "close", "Back"),
         Binding("r", "reveal", "Reveal"),
         Binding("n", "add_note", "Add note"),
+        Binding("s", "share", "Share"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -179,6 +181,13 @@ class RecordScreen(Screen[None]):
                 focused.show(shown)
 
         self.app.push_screen(RevealReason(field.label, minimum), revealed)
+
+    def action_share(self) -> None:
+        if not self._session.may("share"):
+            self.app.notify("Your role does not take sharing decisions.", markup=False)
+            return
+        if self._view is not None:
+            self.app.push_screen(SharingScreen(self._session, self._view))
 
     def action_add_note(self) -> None:
         if not self._session.may("add_note"):

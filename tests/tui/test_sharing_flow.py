@@ -1,0 +1,115 @@
+"""A caseworker takes a sharing decision in the app; a lead confirms one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, RadioSet
+
+from secure_records.session import Session
+from secure_records.tui.app import SecureRecordsApp
+from tests.tui.conftest import SIZE, app_for, screen_text
+
+REASON = "a reason that is long enough to record"
+
+
+async def open_first_record(pilot, app: SecureRecordsApp) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def fill_request(pilot, app: SecureRecordsApp) -> None:  # type: ignore[no-untyped-def]
+    for wid, value in (
+        ("#req-name", "D. Example"),
+        ("#req-org", "Nowhere Primary School"),
+        ("#req-role", "Designated lead"),
+        ("#req-contact", "01632 960000"),
+        ("#purpose", "Planning support at school next term"),
+    ):
+        app.screen.query_one(wid, Input).value = value
+    await pilot.click("#request-next")
+    await pilot.pause()
+
+
+async def answer(pilot, app: SecureRecordsApp, *answers: bool) -> None:  # type: ignore[no-untyped-def]
+    for yes in answers:
+        app.screen.query_one("#reason", Input).value = REASON
+        await pilot.click("#answer-yes" if yes else "#answer-no")
+        await pilot.pause()
+
+
+async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await open_first_record(pilot, app)
+        await pilot.press("s")
+        await pilot.pause()
+        await fill_request(pilot, app)
+        assert "Is there a clear and legitimate purpose" in screen_text(app)
+        await answer(pilot, app, True, True, True, True)
+        assert "You can share, but should consider how" in screen_text(app)
+        screen = app.screen
+        screen.query_one("#field-name", Checkbox).value = True
+        screen.query_one("#confirmed", Checkbox).value = True
+        for radio in ("#method", "#basis", "#inform"):
+            screen.query_one(radio, RadioSet).query("RadioButton").first().value = True
+        await pilot.click("#record")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "The disclosure package is exports/D-" in text
+    packages = list((populated / "exports").iterdir())
+    assert len(packages) == 1 and "Canaryname R-0001" in packages[0].read_text()
+    assert "CANARY-HEALTH" not in packages[0].read_text()
+
+
+async def test_the_outcome_comes_from_the_answers_not_a_choice(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await open_first_record(pilot, app)
+        await pilot.press("s")
+        await pilot.pause()
+        await fill_request(pilot, app)
+        await answer(pilot, app, False)
+        text = screen_text(app)
+        assert "Do not share" in text
+        assert not app.screen.query("#field-name")  # nothing to choose when it may not go
+        app.screen.query_one("#discussed", Input).value = "Explained why nothing can be shared yet"
+        await pilot.click("#record")
+        await pilot.pause()
+        assert "Recorded." in screen_text(app)
+    assert not list((populated / "exports").iterdir())
+
+
+async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
+    from secure_records.core.sharing import HowChoices, Requester, SharingFlow
+
+    with Session.open("alice", populated) as session:
+        flow = SharingFlow(session.policy.sharing)
+        for yes in (True, True, True, False, True):
+            flow = flow.answer(yes, REASON)
+        policy = session.policy.sharing
+        how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
+        done = session.decide_sharing(
+            "R-0001", Requester("D", "School", "Lead", "x"), "Planning support next term", flow, how
+        )
+    app = app_for(populated, "lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert done.decision_id in screen_text(app)
+        app.screen.query_one("#reason", Input).value = "Child at risk; the school must know"
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert f"{done.decision_id} confirmed" in screen_text(app)
+    assert (populated / "exports" / f"{done.decision_id}.txt").exists()
+
+
+async def test_a_caseworker_has_no_queue_key(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert "Sharing decisions to confirm" not in screen_text(app)
