@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,7 @@ from secure_records.core.access import (
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.importing import ISO_DATE
 from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
-from secure_records.core.records import Note, NoteKind, normalise_name
+from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.text import printable
 from secure_records.vault.home import VaultPaths, resolve_home
@@ -50,6 +51,22 @@ def client_address() -> str | None:
     """
     parts = os.environ.get("SSH_CONNECTION", "").split()
     return f"{parts[0]} port {parts[1]}" if len(parts) >= 2 else None
+
+
+@dataclass(frozen=True)
+class SharedBefore:
+    """One line of a record's sharing history: when, with whom, what, why."""
+
+    decision_id: str
+    on: str
+    decided_by: str
+    status: str
+    shared: bool
+    with_whom: str
+    purpose: str
+    fields: tuple[str, ...]
+    notes: int
+    method: str
 
 
 @dataclass(frozen=True)
@@ -472,6 +489,61 @@ class Session:
         with self._recorded("note_added", record_id, kind=note.kind.value, historical=historical):
             self._vault.add_note(record_id, note)
         return self._view(record_id)
+
+    def record_consent(
+        self, record_id: str, given_by: str, scope: str, on: date, withdrawn: date | None = None
+    ) -> RecordView:
+        """Capture consent on the record: who gave it, to what, when, and if withdrawn."""
+        if not self.may("record_consent"):
+            raise AccessRefused(f"The {self.role.label} role cannot record consent.")
+        self._checked_in_scope(record_id)
+        if not given_by.strip() or not scope.strip():
+            raise BadInput("Say who gave consent, and to what.")
+        if len(given_by) > MAX_TYPED or len(scope) > MAX_TYPED:
+            raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
+        if on > date.today() or (withdrawn is not None and withdrawn > date.today()):
+            raise BadInput("Consent cannot be dated in the future.")
+        if withdrawn is not None and withdrawn < on:
+            raise BadInput("Consent cannot be withdrawn before it was given.")
+        entry = ConsentEntry(given_by, scope, on, withdrawn)
+        with self._recorded("consent_recorded", record_id, withdrawn=withdrawn is not None):
+            self._vault.add_consent(record_id, entry)
+        return self._view(record_id)
+
+    def sharing_history(self, record_id: str) -> list[SharedBefore]:
+        """What has been decided about sharing this record (for whoever may open it)."""
+        self._checked_in_scope(record_id)
+        history = []
+        for row, payload in self._vault.decisions_for(record_id):
+            requester = payload.get("requester") or {}
+            how = payload.get("how") or {}
+            history.append(
+                SharedBefore(
+                    row.id,
+                    row.created_at[:10],
+                    row.decided_by,
+                    row.status,
+                    bool(how),
+                    f"{requester.get('name', '')}, {requester.get('organisation', '')}",
+                    str(payload.get("purpose", "")),
+                    tuple(how.get("fields", ())),
+                    len(how.get("notes", ())),
+                    str(how.get("method", "")),
+                )
+            )
+        return history
+
+    def expired_packages(self, now: float | None = None) -> list[str]:
+        """Disclosure packages older than the policy's days, for IT to shred: names
+        only (a decision id), never what they hold."""
+        self._check_usable()
+        if not self.may("dispose"):
+            raise AccessRefused(f"The {self.role.label} role does not dispose of files.")
+        keep = self.policy.sharing.disclosure_keep_days * 86400
+        moment = time.time() if now is None else now
+        expired = [name for name, mtime in self._vault.exports() if moment - mtime > keep]
+        self._log("expired_packages_listed", count=len(expired))
+        return expired
 
     # the lock (section 11, Clear desk)
 

@@ -206,3 +206,69 @@ def test_nobody_confirms_their_own_decision_and_caseworkers_have_no_queue(
             lead.review_sharing(done.decision_id, True, "I am sure about this one myself")
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
         session.sharing_queue()
+
+
+def test_consent_is_captured_and_withdrawal_recorded(populated: Path) -> None:
+    from datetime import date
+
+    with Session.open("alice", populated) as session:
+        with pytest.raises(BadInput, match="withdrawn before"):
+            session.record_consent("R-0002", "Carer", "School", date(2025, 5, 1), date(2025, 4, 1))
+        view = session.record_consent(
+            "R-0002", "Carer (by phone)", "Share with GP", date(2025, 5, 1), date(2025, 6, 1)
+        )
+    assert view.consent is not None
+    added = view.consent.entries[-1]
+    assert (added.given_by, added.withdrawn) == ("Carer (by phone)", date(2025, 6, 1))
+    assert not added.in_force
+    assert log_entries(populated)[-2].action == "consent_recorded"
+    with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
+        session.record_consent("R-0002", "x", "y", date(2025, 5, 1))
+
+
+def test_the_record_shows_its_sharing_history(populated: Path) -> None:
+    with Session.open("alice", populated) as session:
+        session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            flow(session, True, True, True, True),
+            how(session, ("name",), (0,)),
+        )
+        session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            flow(session, False),
+            discussed="Explained to the school why nothing can be shared yet",
+        )
+        history = session.sharing_history("R-0001")
+    assert [(h.shared, h.fields, h.notes) for h in history] == [
+        (True, ("name",), 1),
+        (False, (), 0),
+    ]
+    assert history[0].with_whom == "D. Example, Nowhere Primary School"
+    with Session.open("bilal", populated) as session, pytest.raises(AccessRefused):
+        session.sharing_history("R-0001")
+
+
+def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path) -> None:
+    import os
+    import time
+
+    with Session.open("alice", populated) as session:
+        done = session.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            flow(session, True, True, True, True),
+            how(session, ("name",), ()),
+        )
+    assert done.package is not None
+    with Session.open("it", populated) as it:
+        assert it.expired_packages() == []
+        old = time.time() - 31 * 86400
+        os.utime(done.package, (old, old))
+        assert it.expired_packages() == [done.package.name]
+    with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
+        session.expired_packages()

@@ -113,3 +113,18 @@ async def test_a_caseworker_has_no_queue_key(populated: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert "Sharing decisions to confirm" not in screen_text(app)
+
+
+async def test_consent_captured_in_the_app_and_history_shown(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await open_first_record(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#given-by", Input).value = "Carer (in person)"
+        app.screen.query_one("#scope", Input).value = "Share with the school nurse"
+        await pilot.click("#save")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Carer (in person): Share with the school nurse (in force)" in text
+        assert "Sharing history" in text

@@ -132,3 +132,64 @@ class NewNote(ModalScreen[NoteDraft | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class ConsentDraft:
+    given_by: str
+    scope: str
+    on: date
+    withdrawn: date | None
+
+
+class NewConsent(ModalScreen[ConsentDraft | None]):
+    """Consent on the record: who gave it, to what, when, and whether withdrawn."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Record consent")
+            yield Input(placeholder="Who gave consent", id="given-by")
+            yield Input(placeholder="To what (scope)", id="scope")
+            yield Input(self._today.isoformat(), placeholder="Date given (YYYY-MM-DD)", id="on")
+            yield Input(placeholder="Date withdrawn, if it was (YYYY-MM-DD)", id="withdrawn")
+            yield Static("", id="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Save consent", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#given-by", Input).focus()
+
+    def _date(self, widget_id: str) -> date | None:
+        text = self.query_one(widget_id, Input).value.strip()
+        return date.fromisoformat(text) if text else None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "save":
+            self.dismiss(None)
+            return
+        try:
+            on, withdrawn = self._date("#on"), self._date("#withdrawn")
+        except ValueError:
+            self.query_one("#problem", Static).update(literal("Dates are YYYY-MM-DD."))
+            return
+        if on is None:
+            self.query_one("#problem", Static).update(literal("Say when consent was given."))
+            return
+        self.dismiss(
+            ConsentDraft(
+                self.query_one("#given-by", Input).value,
+                self.query_one("#scope", Input).value,
+                on,
+                withdrawn,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -14,9 +14,9 @@ from textual.widgets import Footer, Static
 from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Rule
-from secure_records.session import Session
+from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
-from secure_records.tui.modals import NewNote, NoteDraft, RevealReason
+from secure_records.tui.modals import ConsentDraft, NewConsent, NewNote, NoteDraft, RevealReason
 from secure_records.tui.sharing_screen import SharingScreen
 
 
@@ -77,6 +77,36 @@ def _chronology_text(view: RecordView) -> Content:
     return Content("\n").join(lines)
 
 
+STATUS_WORDS = {
+    "decided": "",
+    "awaiting_manager": " (waiting for a safeguarding lead)",
+    "acted_urgently": " (urgent; a lead confirms after)",
+    "confirmed": " (confirmed by a lead)",
+    "rejected": " (rejected by a lead)",
+}
+
+
+def _history_text(history: list[SharedBefore]) -> Content:
+    lines = [Content.styled("Sharing history", "bold underline")]
+    if not history:
+        lines.append(literal("  none"))
+    for item in history:
+        what = ", ".join(item.fields) or "no fields"
+        verdict = (
+            f"share {what} and {item.notes} notes by {item.method}"
+            if item.shared
+            else "not to share"
+        )
+        lines.append(
+            literal(
+                f"  {item.on}  {item.decision_id}  {item.decided_by} decided {verdict}"
+                f"{STATUS_WORDS.get(item.status, '')}"
+            )
+        )
+        lines.append(literal(f"    with {item.with_whom}: {item.purpose}"))
+    return Content("\n").join(lines)
+
+
 class RecordScreen(Screen[None]):
     """Built once per session and reused: opening a record fills it in, closing a
     record blanks it, so no record stays in its widgets once closed."""
@@ -86,6 +116,7 @@ class RecordScreen(Screen[None]):
         Binding("r", "reveal", "Reveal"),
         Binding("n", "add_note", "Add note"),
         Binding("s", "share", "Share"),
+        Binding("c", "add_consent", "Consent"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -105,6 +136,7 @@ class RecordScreen(Screen[None]):
             yield Static("", id="restricted", classes="restricted")
             yield Static("", id="consent", classes="entries")
             yield Static("", id="chronology", classes="entries")
+            yield Static("", id="history", classes="entries")
         yield Footer()
 
     def show_record(self, record_id: str) -> bool:
@@ -139,6 +171,11 @@ class RecordScreen(Screen[None]):
         self.query_one("#restricted", Static).update(restricted)
         self.query_one("#consent", Static).update(_consent_text(view))
         self.query_one("#chronology", Static).update(_chronology_text(view))
+        try:
+            history = self._session.sharing_history(view.id)
+        except SecureRecordsError:
+            history = []
+        self.query_one("#history", Static).update(_history_text(history))
 
     def forget(self) -> None:
         """Blank every widget: nothing of the record stays behind."""
@@ -150,7 +187,7 @@ class RecordScreen(Screen[None]):
         for row in self.query(FieldRow):
             row.view = FieldView(row.view.name, row.view.label, Rule.HIDDEN, "")
             row.update("")
-        for static_id in ("#record-title", "#restricted", "#consent", "#chronology"):
+        for static_id in ("#record-title", "#restricted", "#consent", "#chronology", "#history"):
             self.query_one(static_id, Static).update("")
 
     def action_close(self) -> None:
@@ -188,6 +225,28 @@ class RecordScreen(Screen[None]):
             return
         if self._view is not None:
             self.app.push_screen(SharingScreen(self._session, self._view))
+
+    def action_add_consent(self) -> None:
+        if not self._session.may("record_consent"):
+            self.app.notify("Your role cannot record consent.", markup=False)
+            return
+        record_id = self._record_id
+        if record_id is None:
+            return
+
+        def save(draft: ConsentDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                self._view = self._session.record_consent(
+                    record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
+                )
+            except SecureRecordsError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self._draw()
+
+        self.app.push_screen(NewConsent(date.today()), save)
 
     def action_add_note(self) -> None:
         if not self._session.may("add_note"):

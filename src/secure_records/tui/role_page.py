@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
 from secure_records.tui.literal import literal
 
@@ -49,6 +50,18 @@ class RolePage(Screen[None]):
                 yield Static("What you do, and where:", classes="heading")
                 for text in duties:
                     yield Static(literal(f"- {text}"), classes="entry")
+            if role.may("dispose"):
+                days = self._session.policy.sharing.disclosure_keep_days
+                yield Static(
+                    literal(f"Disclosure packages past their {days} days, to shred:"),
+                    classes="heading",
+                )
+                try:
+                    expired = self._session.expired_packages()
+                except SecureRecordsError as exc:
+                    expired = [str(exc)]
+                for name in expired or ["none"]:
+                    yield Static(literal(f"- {name}"), classes="entry")
         yield Footer()
 
     def forget(self) -> None:

@@ -66,7 +66,7 @@ CREATE TABLE sharing_decisions (
     created_at TEXT NOT NULL,
     -- the decision in full, sealed under the record's data key
     sealed BLOB NOT NULL
-) WITHOUT ROWID;
+);  -- with a rowid: decisions list in the order they were taken
 CREATE INDEX sharing_decisions_by_status ON sharing_decisions (status, created_at);
 CREATE TABLE log_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -421,11 +421,19 @@ class Store:
             (row.id, row.record_id, row.status, row.decided_by, row.created_at, sealed),
         )
 
+    def decisions_for(self, record_id: str) -> list[tuple[DecisionRow, bytes]]:
+        rows = self._db.execute(
+            "SELECT id, record_id, status, decided_by, created_at, sealed FROM sharing_decisions "
+            "WHERE record_id = ? ORDER BY rowid",
+            (record_id,),
+        )
+        return [(DecisionRow(*row[:5]), bytes(row[5])) for row in rows]
+
     def decisions(self, statuses: Iterable[str]) -> list[DecisionRow]:
         wanted = set(statuses)
         rows = self._db.execute(
             "SELECT id, record_id, status, decided_by, created_at FROM sharing_decisions "
-            "ORDER BY created_at, id"
+            "ORDER BY rowid"
         )
         return [DecisionRow(*row) for row in rows if row[2] in wanted]
 

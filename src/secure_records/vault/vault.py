@@ -41,6 +41,7 @@ from secure_records.vault.sealing import (
     NOTES_KIND,
     RecordSealer,
     consent_from,
+    consent_json,
     note_from,
     note_json,
 )
@@ -325,6 +326,18 @@ class Vault:
         ad = decision_ad(row.record_id, row.id, key.key_version)
         self.store.add_decision(row, seal(self._data_key(key), json.dumps(payload).encode(), ad))
 
+    def decisions_for(self, record_id: str) -> list[tuple[DecisionRow, dict[str, Any]]]:
+        """Every sharing decision about a record, opened with the record's key."""
+        key = self.store.record_key(record_id)
+        if key is None:
+            return []
+        aead = self._data_key(key)
+        opened = []
+        for row, sealed in self.store.decisions_for(record_id):
+            ad = decision_ad(record_id, row.id, key.key_version)
+            opened.append((row, json.loads(unseal(aead, sealed, ad, f"decision {row.id}"))))
+        return opened
+
     def decision(self, decision_id: str) -> tuple[DecisionRow, dict[str, Any]] | None:
         found = self.store.decision(decision_id)
         if found is None:
@@ -337,6 +350,14 @@ class Vault:
         plain = unseal(self._data_key(key), sealed, ad, f"decision {row.id}")
         payload: dict[str, Any] = json.loads(plain)
         return row, payload
+
+    def exports(self) -> list[tuple[str, float]]:
+        """(file name, modification time) of everything under exports/, never contents."""
+        if not self.paths.exports.is_dir():
+            return []
+        return sorted(
+            (p.name, p.stat().st_mtime) for p in self.paths.exports.iterdir() if p.is_file()
+        )
 
     def write_export(self, name: str, text: str) -> Path:
         """A file for a person to take away (a disclosure package), 0600 under exports/;
@@ -353,12 +374,17 @@ class Vault:
 
     def add_note(self, record_id: str, note: Note) -> int:
         """Append a chronology note; call inside `recorded`."""
+        return self._add_entry(record_id, NOTES_KIND, note_json(note))
+
+    def add_consent(self, record_id: str, entry: ConsentEntry) -> int:
+        """Append a consent entry; call inside `recorded`."""
+        return self._add_entry(record_id, CONSENT_KIND, consent_json(entry))
+
+    def _add_entry(self, record_id: str, kind: str, plain: bytes) -> int:
         key = self.store.record_key(record_id)
         if key is None:
             raise VaultError(f"There is no record {record_id}.")
-        aead = self._data_key(key)
-        kind = NOTES_KIND
         seq = self.store.next_entry_seq(record_id, kind)
-        sealed = seal(aead, note_json(note), entry_ad(record_id, kind, seq, key.key_version))
+        sealed = seal(self._data_key(key), plain, entry_ad(record_id, kind, seq, key.key_version))
         self.store.add_entry(record_id, kind, seq, sealed)
         return seq
