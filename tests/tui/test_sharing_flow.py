@@ -128,3 +128,24 @@ async def test_consent_captured_in_the_app_and_history_shown(populated: Path) ->
         text = screen_text(app)
         assert "Carer (in person): Share with the school nurse (in force)" in text
         assert "Sharing history" in text
+
+
+async def test_hostile_text_in_the_how_step_is_drawn_literally(populated: Path) -> None:
+    from datetime import date
+
+    from secure_records.core.records import NoteKind
+
+    hostile = "[@click=app.quit]x[/] \x1b]0;pwned\x07 \u202eevil"
+    with Session.open("alice", populated) as session:
+        session.add_note("R-0001", NoteKind.FACT, hostile, date(2026, 1, 2))
+    app = app_for(populated, "alice")
+    async with app.run_test(size=(140, 70)) as pilot:
+        await open_first_record(pilot, app)
+        await pilot.press("s")
+        await pilot.pause()
+        await fill_request(pilot, app)
+        await answer(pilot, app, True, True, True, True)
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/]" in text and "\\x1b]0;pwned\\x07" in text
+        assert "\x1b" not in text and "\u202e" not in text
+        assert app.return_code is None  # still running
