@@ -613,6 +613,11 @@ class Session:
             raise BadInput(f"Say what the information is for (at least {minimum} characters).")
         if not all(part.strip() for part in (requester.name, requester.organisation)):
             raise BadInput("Name the requester and their organisation.")
+        typed = [purpose, discussed, urgent_manager, *requester.__dict__.values()]
+        if how is not None:
+            typed.append(how.not_informing_reason)
+        if any(len(text) > MAX_TYPED for text in typed):
+            raise BadInput(f"Keep each answer under {MAX_TYPED} characters.")
         view = self._view(record_id)
         if outcome.share:
             if how is None:
