@@ -19,6 +19,14 @@ async def open_first_record(pilot, app: SecureRecordsApp) -> None:  # type: igno
     await pilot.pause()
 
 
+async def start_sharing(pilot, app: SecureRecordsApp) -> None:  # type: ignore[no-untyped-def]
+    """Open the first record, press s, and say who is asking and why."""
+    await open_first_record(pilot, app)
+    await pilot.press("s")
+    await pilot.pause()
+    await fill_request(pilot, app)
+
+
 async def fill_request(pilot, app: SecureRecordsApp) -> None:  # type: ignore[no-untyped-def]
     for wid, value in (
         ("#req-name", "D. Example"),
@@ -42,10 +50,7 @@ async def answer(pilot, app: SecureRecordsApp, *answers: bool) -> None:  # type:
 async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> None:
     app = app_for(populated, "alice")
     async with app.run_test(size=(120, 60)) as pilot:
-        await open_first_record(pilot, app)
-        await pilot.press("s")
-        await pilot.pause()
-        await fill_request(pilot, app)
+        await start_sharing(pilot, app)
         assert "Is there a clear and legitimate purpose" in screen_text(app)
         await answer(pilot, app, True, True, True, True)
         assert "You can share, but should consider how" in screen_text(app)
@@ -66,10 +71,7 @@ async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> N
 async def test_the_outcome_comes_from_the_answers_not_a_choice(populated: Path) -> None:
     app = app_for(populated, "alice")
     async with app.run_test(size=(120, 60)) as pilot:
-        await open_first_record(pilot, app)
-        await pilot.press("s")
-        await pilot.pause()
-        await fill_request(pilot, app)
+        await start_sharing(pilot, app)
         await answer(pilot, app, False)
         text = screen_text(app)
         assert "Do not share" in text
@@ -140,10 +142,7 @@ async def test_hostile_text_in_the_how_step_is_drawn_literally(populated: Path) 
         session.add_note("R-0001", NoteKind.FACT, hostile, date(2026, 1, 2))
     app = app_for(populated, "alice")
     async with app.run_test(size=(140, 70)) as pilot:
-        await open_first_record(pilot, app)
-        await pilot.press("s")
-        await pilot.pause()
-        await fill_request(pilot, app)
+        await start_sharing(pilot, app)
         await answer(pilot, app, True, True, True, True)
         text = screen_text(app)
         assert "[@click=app.quit]x[/]" in text and "\\x1b]0;pwned\\x07" in text

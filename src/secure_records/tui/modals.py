@@ -1,9 +1,10 @@
-"""Modal questions: why a value is revealed; a new chronology note."""
+"""Modal questions: why a value is revealed; a new chronology note; consent."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +15,30 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from secure_records.core.records import NoteKind
 from secure_records.tui.literal import literal
 
+T = TypeVar("T")
 
-class RevealReason(ModalScreen[str | None]):
-    """Asks why a masked value is needed; the reason goes to the log."""
+
+class Dialog(ModalScreen[T | None]):
+    """A question in a modal: Escape, or any button but the one that saves, cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    SAVE = "save"  # the id of the button that submits
+
+    def _submit(self) -> None:
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == self.SAVE:
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RevealReason(Dialog[str]):
+    """Asks why a masked value is needed; the reason goes to the log."""
 
     def __init__(self, field_label: str, minimum: int) -> None:
         super().__init__()
@@ -38,7 +58,7 @@ class RevealReason(ModalScreen[str | None]):
             yield Input(placeholder="Reason", id="reason")
             yield Static("", id="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Reveal", variant="primary", id="reveal")
+                yield Button("Reveal", variant="primary", id=self.SAVE)
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -56,15 +76,6 @@ class RevealReason(ModalScreen[str | None]):
     def on_input_submitted(self) -> None:
         self._submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "reveal":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 @dataclass(frozen=True)
 class NoteDraft:
@@ -74,10 +85,8 @@ class NoteDraft:
     historical: bool
 
 
-class NewNote(ModalScreen[NoteDraft | None]):
+class NewNote(Dialog[NoteDraft]):
     """A chronology note: fact or opinion must be chosen (policy section 6, Accurate)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, today: date) -> None:
         super().__init__()
@@ -124,15 +133,6 @@ class NewNote(ModalScreen[NoteDraft | None]):
         historical = self.query_one("#historical", Checkbox).value
         self.dismiss(NoteDraft(NoteKind(pressed.id), on, text, historical))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 @dataclass(frozen=True)
 class ConsentDraft:
@@ -142,10 +142,8 @@ class ConsentDraft:
     withdrawn: date | None
 
 
-class NewConsent(ModalScreen[ConsentDraft | None]):
+class NewConsent(Dialog[ConsentDraft]):
     """Consent on the record: who gave it, to what, when, and whether withdrawn."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, today: date) -> None:
         super().__init__()
@@ -170,10 +168,7 @@ class NewConsent(ModalScreen[ConsentDraft | None]):
         text = self.query_one(widget_id, Input).value.strip()
         return date.fromisoformat(text) if text else None
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
-            self.dismiss(None)
-            return
+    def _submit(self) -> None:
         try:
             on, withdrawn = self._date("#on"), self._date("#withdrawn")
         except ValueError:
@@ -190,6 +185,3 @@ class NewConsent(ModalScreen[ConsentDraft | None]):
                 withdrawn,
             )
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
