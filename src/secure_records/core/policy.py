@@ -14,9 +14,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from secure_records.core.directory import Directory, parse_directory
 from secure_records.core.errors import PolicyError
 from secure_records.core.sharing import SharingPolicy, parse_sharing
 
@@ -94,7 +96,9 @@ REQUIRED_FIELDS: Mapping[str, FieldKind] = {
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 
-POLICY_FILES = ("records.toml", "roles.toml", "session.toml", "sharing.toml")
+POLICY_FILES = ("records.toml", "roles.toml", "session.toml", "sharing.toml", "directory.toml")
+# Read by their own modules (core.sharing, core.directory), not as plain TOML here.
+SEPARATELY_PARSED = frozenset({"sharing.toml", "directory.toml"})
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class Policy:
     roles: Mapping[str, RoleSpec]
     session: SessionSettings
     sharing: SharingPolicy
+    directory: Directory
     warnings: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
@@ -170,7 +175,8 @@ class Policy:
         return (
             f"{len(self.fields)} fields, {len(self.roles)} roles: {scopes}; "
             f"sharing: {len(self.sharing.questions)} questions, "
-            f"{len(self.sharing.outcomes)} outcomes"
+            f"{len(self.sharing.outcomes)} outcomes; "
+            f"directory: {len(self.directory.organisations)} organisations"
         )
 
 
@@ -464,8 +470,10 @@ def _parse_session(problems: _Problems, doc: Mapping[str, Any]) -> SessionSettin
     return SessionSettings(**values)
 
 
-def parse_policy(texts: Mapping[str, str]) -> Policy:
+def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
     """Build a Policy from the text of each policy file, keyed by file name.
+
+    `today` is the date the directory's "checked" dates must not be after.
 
     Raises PolicyError listing every problem found, one `FILE: key.path: what` each.
     """
@@ -478,7 +486,7 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
         if name not in texts:
             problems.error(name, "", "is missing")
             docs[name] = None
-        elif name != "sharing.toml":  # read by core.sharing
+        elif name not in SEPARATELY_PARSED:
             docs[name] = _parse_toml(problems, name, texts[name])
     records_doc = docs["records.toml"]
     declared: set[str] = set()
@@ -493,6 +501,12 @@ def parse_policy(texts: Mapping[str, str]) -> Policy:
             sharing = parse_sharing(texts["sharing.toml"])
         except PolicyError as exc:
             problems.errors.extend(exc.problems)
-    if problems.errors or session is None or sharing is None:
+    directory: Directory | None = None
+    if "directory.toml" in texts:
+        try:
+            directory = parse_directory(texts["directory.toml"], today or date.today())
+        except PolicyError as exc:
+            problems.errors.extend(exc.problems)
+    if problems.errors or session is None or sharing is None or directory is None:
         raise PolicyError(problems.errors or ["session.toml: could not be read"])
-    return Policy(fields, roles, session, sharing, tuple(problems.warnings))
+    return Policy(fields, roles, session, sharing, directory, tuple(problems.warnings))

@@ -53,6 +53,10 @@ def decision_ad(record_id: str, decision_id: str, key_version: int) -> bytes:
     return f"decision|{record_id}|{decision_id}|v{key_version}".encode()
 
 
+def phone_request_ad(record_id: str | None, request_id: str, key_version: int) -> bytes:
+    return f"phone|{record_id or '-'}|{request_id}|v{key_version}".encode()
+
+
 def wrap_ad(vault_id: str, owner: str, key_id: str, kek_version: int) -> bytes:
     return f"wrap|{vault_id}|{owner}|{key_id}|kek{kek_version}".encode()
 

@@ -40,6 +40,7 @@ def load_policy(directory: Path) -> Policy:
         policy.roles,
         policy.session,
         policy.sharing,
+        policy.directory,
         tuple(_in(directory, line) for line in policy.warnings),
     )
 

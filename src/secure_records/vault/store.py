@@ -16,7 +16,7 @@ from pathlib import Path
 
 from secure_records.core.errors import VaultError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -77,6 +77,25 @@ CREATE TABLE log_head (
 );
 """
 
+# Added in version 2: telephone requests (policy section 11).
+PHONE_REQUESTS = """
+CREATE TABLE IF NOT EXISTS phone_requests (
+    id TEXT PRIMARY KEY,
+    -- NULL when no record matched: the request is then sealed under the vault's
+    -- telephone key, otherwise under the record's data key (disposal erases it)
+    record_id TEXT REFERENCES records (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    taken_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS phone_requests_by_status ON phone_requests (status, created_at);
+"""
+SCHEMA += PHONE_REQUESTS
+
+# From each older schema version, what brings it to the next one.
+UPGRADES = {1: PHONE_REQUESTS}
+
 
 @dataclass(frozen=True)
 class StaffRow:
@@ -104,6 +123,15 @@ class DecisionRow:
     record_id: str
     status: str
     decided_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PhoneRequestRow:
+    id: str
+    record_id: str | None
+    status: str
+    taken_by: str
     created_at: str
 
 
@@ -149,9 +177,25 @@ class Store:
             version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise VaultError(f"{path} is not a readable vault database ({exc}).") from None
-        if version is None or int(version[0]) != SCHEMA_VERSION:
+        if version is not None and int(version[0]) in UPGRADES:
+            cls._upgrade(db, path)
+        elif version is None or int(version[0]) != SCHEMA_VERSION:
             raise VaultError(f"{path} is not a vault of schema version {SCHEMA_VERSION}.")
         return cls(db, path)
+
+    @classmethod
+    def _upgrade(cls, db: sqlite3.Connection, path: Path) -> None:
+        """Add what later versions added, in one transaction; nothing is rewritten."""
+        store = cls(db, path)
+        with store.transaction():
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0])
+            while version in UPGRADES:
+                for statement in UPGRADES[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                version += 1
+            db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
     @classmethod
     def create(cls, path: Path, meta: dict[str, str]) -> Store:
@@ -448,6 +492,37 @@ class Store:
     def set_decision_status(self, decision_id: str, status: str) -> None:
         self._db.execute(
             "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
+        )
+
+    # telephone requests
+
+    def add_phone_request(self, row: PhoneRequestRow, sealed: bytes) -> None:
+        self._db.execute(
+            "INSERT INTO phone_requests (id, record_id, status, taken_by, created_at, sealed)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (row.id, row.record_id, row.status, row.taken_by, row.created_at, sealed),
+        )
+
+    def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, bytes] | None:
+        row = self._db.execute(
+            "SELECT id, record_id, status, taken_by, created_at, sealed FROM phone_requests "
+            "WHERE id = ?",
+            (request_id,),
+        ).fetchone()
+        return None if row is None else (PhoneRequestRow(*row[:5]), bytes(row[5]))
+
+    def phone_requests(self, statuses: Iterable[str]) -> list[PhoneRequestRow]:
+        wanted = set(statuses)
+        rows = self._db.execute(
+            "SELECT id, record_id, status, taken_by, created_at FROM phone_requests "
+            "ORDER BY created_at, id"
+        )
+        return [PhoneRequestRow(*row) for row in rows if row[2] in wanted]
+
+    def update_phone_request(self, request_id: str, status: str, sealed: bytes) -> None:
+        self._db.execute(
+            "UPDATE phone_requests SET status = ?, sealed = ? WHERE id = ?",
+            (status, sealed, request_id),
         )
 
     def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:

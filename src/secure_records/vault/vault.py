@@ -27,6 +27,7 @@ from secure_records.vault.envelope import (
     entry_ad,
     field_ad,
     new_key,
+    phone_request_ad,
     seal,
     unpack_sealed,
     unseal,
@@ -45,10 +46,12 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
-from secure_records.vault.store import DecisionRow, RecordKeyRow, Store
+from secure_records.vault.store import DecisionRow, PhoneRequestRow, RecordKeyRow, Store
 
 MATCH_INDEX_KEY = "match_index"
 LOG_ROOT_KEY = "log"
+# Seals telephone requests that matched no record (those that did use the record's key).
+TELEPHONE_KEY = "telephone"
 
 
 def now_utc() -> str:
@@ -349,6 +352,42 @@ class Vault:
         ad = decision_ad(row.record_id, row.id, key.key_version)
         plain = unseal(self._data_key(key), sealed, ad, f"decision {row.id}")
         payload: dict[str, Any] = json.loads(plain)
+        return row, payload
+
+    # telephone requests
+
+    def _phone_key(self, record_id: str | None, create: bool = False) -> tuple[AESGCM, int]:
+        if record_id is not None:
+            key = self.store.record_key(record_id)
+            if key is None:
+                raise VaultError(f"There is no record {record_id}.")
+            return self._data_key(key), key.key_version
+        if create and TELEPHONE_KEY not in dict(self.store.vault_keys()):
+            ad = wrap_ad(self.vault_id, "vault", TELEPHONE_KEY, self._kek_version)
+            self.store.put_vault_key(TELEPHONE_KEY, seal(self._kek, new_key(), ad))
+        return AESGCM(self._unwrap_vault_key(TELEPHONE_KEY)), 0
+
+    def _seal_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> bytes:
+        aead, version = self._phone_key(row.record_id, create=True)
+        ad = phone_request_ad(row.record_id, row.id, version)
+        return seal(aead, json.dumps(payload).encode(), ad)
+
+    def add_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> None:
+        """Keep a telephone request, sealed; call inside `recorded`."""
+        self.store.add_phone_request(row, self._seal_phone_request(row, payload))
+
+    def update_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> None:
+        """Its new status and what was added to it; call inside `recorded`."""
+        self.store.update_phone_request(row.id, row.status, self._seal_phone_request(row, payload))
+
+    def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]] | None:
+        found = self.store.phone_request(request_id)
+        if found is None:
+            return None
+        row, sealed = found
+        aead, version = self._phone_key(row.record_id)
+        ad = phone_request_ad(row.record_id, row.id, version)
+        payload: dict[str, Any] = json.loads(unseal(aead, sealed, ad, f"phone request {row.id}"))
         return row, payload
 
     def exports(self) -> list[tuple[str, float]]:

@@ -33,6 +33,8 @@ from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.text import printable
+from secure_records.session.limits import MAX_TYPED
+from secure_records.session.telephone import TelephoneDesk
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.pins import verify_pin
 from secure_records.vault.store import DecisionRow
@@ -40,8 +42,6 @@ from secure_records.vault.vault import Vault, now_utc
 
 # After this many wrong PINs in a row the session ends (section 11, Clear desk).
 PIN_ATTEMPTS = 3
-# Longest search, name or reason a person may type: the log carries them.
-MAX_TYPED = 1000
 
 
 def client_address() -> str | None:
@@ -67,6 +67,7 @@ class SharedBefore:
     fields: tuple[str, ...]
     notes: int
     method: str
+    phone_request: str  # the verified telephone request it answered, if any
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class IndexMatch:
     reference: str
 
 
-class Session:
+class Session(TelephoneDesk):
     def __init__(self, vault: Vault, staff_name: str, role: RoleSpec) -> None:
         self._vault = vault
         self.staff_name = staff_name
@@ -405,8 +406,8 @@ class Session:
         """Summaries of the records in scope matching `query` (all when it is empty)."""
         return self.summaries(self.search(query))
 
-    def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
-        """For the index scope: does a record match this exact name and date of birth?"""
+    def _exact_ids(self, name: str, date_of_birth: str) -> list[str]:
+        """Records in scope matching this exact name and date of birth; not logged."""
         self._check_usable()
         if self.role.scope is Scope.NONE:
             raise AccessRefused(f"The {self.role.label} role cannot look records up.")
@@ -420,6 +421,11 @@ class Session:
         if self.role.scope is Scope.CASELOAD:
             mine = set(self._vault.store.ids_assigned_to(self.staff_name))
             ids = [i for i in ids if i in mine]
+        return ids
+
+    def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
+        """For the index scope: does a record match this exact name and date of birth?"""
+        ids = self._exact_ids(name, date_of_birth)
         found = IndexMatch(ids[0]) if ids else None
         query = {"name": name, "date_of_birth": date_of_birth}
         if found is not None:
@@ -529,6 +535,7 @@ class Session:
                     tuple(how.get("fields", ())),
                     len(how.get("notes", ())),
                     str(how.get("method", "")),
+                    str((payload.get("phone_request") or {}).get("id", "")),
                 )
             )
         return history
@@ -590,6 +597,7 @@ class Session:
         how: HowChoices | None = None,
         discussed: str = "",
         urgent_manager: str = "",
+        phone_request: str | None = None,
     ) -> SharingOutcome:
         """Record a decision, to share or not, with every answer and reason (section 6
         Record; 8). When it is to share, and no manager must confirm first, the
@@ -598,6 +606,9 @@ class Session:
         Sharing without consent waits in the safeguarding lead's queue (10(f)), unless
         it is urgent (section 6, Timely): then `urgent_manager` says which manager was
         consulted and how, the package is written now, and the lead confirms after.
+
+        `phone_request` links the decision to the verified telephone request it
+        answers (section 11); the requester is then that verified caller.
         """
         if not self.may("share"):
             raise AccessRefused(f"The {self.role.label} role cannot take sharing decisions.")
@@ -618,6 +629,12 @@ class Session:
             typed.append(how.not_informing_reason)
         if any(len(text) > MAX_TYPED for text in typed):
             raise BadInput(f"Keep each answer under {MAX_TYPED} characters.")
+        if phone_request is not None:
+            verified = self._request_detail(phone_request)
+            if verified.record_id != record_id or requester != verified.requester:
+                raise BadInput(
+                    f"{phone_request} was verified for another record or another caller."
+                )
         view = self._view(record_id)
         if outcome.share:
             if how is None:
@@ -662,7 +679,12 @@ class Session:
             outcome=outcome.name,
             share=outcome.share,
             status=status,
+            phone_request=phone_request,
         ):
+            if phone_request is not None:
+                personal["phone_request"] = self._answer_request(
+                    phone_request, record_id, decision_id
+                )
             row = DecisionRow(decision_id, record_id, status, self.staff_name, now_utc())
             # The package is fixed now, as the sharer chose it; a manager's later
             # confirmation releases exactly this.

@@ -1,0 +1,428 @@
+"""Telephone requests (policy section 11), as a part of Session.
+
+Reception takes the request and calls back on the directory's number; a verified
+request goes to the record's assigned workers and the safeguarding lead, who take
+the sharing decision. Reception never has a disclosure action, and learns of a
+record only that it exists and its reference.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from secure_records.core.access import in_scope
+from secure_records.core.directory import normalise_number
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.policy import Policy, RoleSpec
+from secure_records.core.sharing import Requester
+from secure_records.core.telephone import (
+    CALLBACK_WORDS,
+    FLAG_WORDS,
+    OPEN_FOR_DECIDERS,
+    Callback,
+    RedFlag,
+    Status,
+    Urgency,
+    after_callback,
+    assess,
+)
+from secure_records.session.limits import MAX_TYPED
+from secure_records.vault.store import PhoneRequestRow
+from secure_records.vault.vault import Vault, now_utc
+
+OTHER_ORGANISATION = ""  # the organisation id given when the caller's is not in the directory
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who rang: as they said, written down, believed only after the callback."""
+
+    name: str
+    role: str
+    organisation_id: str  # a directory id, or OTHER_ORGANISATION
+    organisation_named: str  # what they said, when it is not in the directory
+    number_given: str  # recorded; never offered for the callback
+
+
+@dataclass(frozen=True)
+class CallView:
+    """What reception sees of a request: never anything a record holds."""
+
+    id: str
+    status: Status
+    caller: str
+    organisation: str
+    reference: str | None  # the record's reference, when the exact match found one
+    callback_number: str  # the directory's number; "" when there is none
+    flags: tuple[str, ...]  # in words
+    why: str  # why it is not entitled, when it is not
+    say: str  # words for the caller, when the request stops here
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PhoneQueueItem:
+    id: str
+    record_id: str | None
+    status: Status
+    organisation: str
+    kind: str
+    urgency: Urgency
+    flags: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PhoneRequestDetail:
+    """What the person deciding sees: the request, the callback, the red flags."""
+
+    id: str
+    record_id: str | None
+    status: Status
+    caller: str
+    caller_role: str
+    organisation: str
+    switchboard: str
+    directory_source: str
+    directory_checked: str
+    number_given: str
+    about: str  # name and date of birth as the caller gave them
+    kind: str
+    asked: str
+    urgency: Urgency
+    callback: str  # the outcome in words; "" when none was recorded
+    flags: tuple[str, ...]
+    taken_by: str
+    created_at: str
+
+    @property
+    def requester(self) -> Requester:
+        """The verified caller, as the sharing flow's requester."""
+        return Requester(self.caller, self.organisation, self.caller_role, self.switchboard)
+
+
+class TelephoneDesk:
+    """Mixed into Session; these attributes and methods are Session's."""
+
+    _vault: Vault
+    staff_name: str
+    role: RoleSpec
+
+    @property
+    def policy(self) -> Policy:
+        raise NotImplementedError
+
+    def may(self, action: str) -> bool:
+        raise NotImplementedError
+
+    def _check_usable(self) -> None:
+        raise NotImplementedError
+
+    def _exact_ids(self, name: str, date_of_birth: str) -> list[str]:
+        raise NotImplementedError
+
+    def _recorded(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> AbstractContextManager[int]:
+        raise NotImplementedError
+
+    def _log(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> None:
+        raise NotImplementedError
+
+    # reception
+
+    def _reception(self) -> None:
+        self._check_usable()
+        if not self.may("verify_calls"):
+            raise AccessRefused(f"The {self.role.label} role does not take telephone requests.")
+
+    def take_phone_request(
+        self,
+        caller: Caller,
+        about_name: str,
+        about_date_of_birth: str,
+        kind: str,
+        asked: str,
+        urgency: Urgency,
+        today: date | None = None,
+    ) -> CallView:
+        """Write the request down and say, from the directory alone, what happens next."""
+        self._reception()
+        directory = self.policy.directory
+        typed = [*caller.__dict__.values(), asked]
+        if any(len(text) > MAX_TYPED for text in typed):
+            raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
+        if not caller.name.strip() or not caller.role.strip():
+            raise BadInput("Take the caller's name and role.")
+        if caller.organisation_id not in directory.organisations and not (
+            caller.organisation_id == OTHER_ORGANISATION and caller.organisation_named.strip()
+        ):
+            raise BadInput("Choose the caller's organisation, or say which it is.")
+        if normalise_number(caller.number_given) is None:
+            raise BadInput("Take the number the caller gave, as digits (for the record only).")
+        if kind not in directory.request_kinds:
+            raise BadInput("Choose what kind of request it is.")
+        if not asked.strip():
+            raise BadInput("Write down what the caller asked for.")
+        ids = self._exact_ids(about_name, about_date_of_birth)
+        record_id = ids[0] if ids else None
+        assessment = assess(
+            directory, caller.organisation_id, kind, caller.number_given, today or date.today()
+        )
+        status = Status.AWAITING_CALLBACK if assessment.entitled else Status.REFERRED
+        org = directory.organisations.get(caller.organisation_id)
+        request_id = f"T-{secrets.token_hex(4)}"
+        payload: dict[str, Any] = {
+            "caller": caller.__dict__,
+            "organisation": assessment.organisation_name or caller.organisation_named.strip(),
+            "directory": None
+            if org is None
+            else {
+                "id": org.id,
+                "switchboard": org.switchboard,
+                "source": org.source,
+                "checked": org.checked.isoformat(),
+            },
+            "about": {"name": about_name, "date_of_birth": about_date_of_birth.strip()},
+            "kind": kind,
+            "asked": asked,
+            "urgency": urgency.value,
+            "flags": sorted(assessment.flags),
+            "why": assessment.why,
+            "callback": None,
+        }
+        row = PhoneRequestRow(request_id, record_id, status.value, self.staff_name, now_utc())
+        with self._recorded(
+            "phone_request_taken",
+            record_id,
+            personal={
+                "caller": caller.__dict__,
+                "about": payload["about"],
+                "asked": asked,
+            },
+            request=request_id,
+            found=record_id is not None,
+            organisation=caller.organisation_id or "not in directory",
+            directory_checked=payload["directory"] and payload["directory"]["checked"],
+            switchboard=assessment.callback_number,
+            kind=kind,
+            urgency=urgency.value,
+            entitled=assessment.entitled,
+            flags=sorted(assessment.flags),
+            status=status.value,
+        ):
+            self._vault.add_phone_request(row, payload)
+        return self._call_view(row, payload)
+
+    def _call_view(self, row: PhoneRequestRow, payload: dict[str, Any]) -> CallView:
+        directory = self.policy.directory
+        status = Status(row.status)
+        say = ""
+        if status is Status.REFERRED:
+            say = directory.message("not_entitled", row.id)
+        elif status is Status.NOT_VERIFIED:
+            say = directory.message("neutral_reply", row.id)
+        return CallView(
+            row.id,
+            status,
+            payload["caller"]["name"],
+            payload["organisation"],
+            row.record_id,
+            (payload["directory"] or {}).get("switchboard", ""),
+            tuple(FLAG_WORDS[RedFlag(f)] for f in payload["flags"]),
+            payload["why"],
+            say,
+            row.created_at,
+        )
+
+    def awaiting_callback(self) -> list[CallView]:
+        """Requests reception has still to call back."""
+        self._reception()
+        views = []
+        for row in self._vault.store.phone_requests([Status.AWAITING_CALLBACK]):
+            found = self._vault.phone_request(row.id)
+            if found is not None:
+                views.append(self._call_view(*found))
+        return views
+
+    def record_callback(
+        self, request_id: str, outcome: Callback, pressed_for_speed: bool = False, note: str = ""
+    ) -> CallView:
+        """The callback's outcome: only reaching the named caller through the
+        directory's number verifies; anything else refuses, in neutral words."""
+        self._reception()
+        if len(note) > MAX_TYPED:
+            raise BadInput(f"Keep the note under {MAX_TYPED} characters.")
+        found = self._vault.phone_request(request_id)
+        if found is None or found[0].status != Status.AWAITING_CALLBACK:
+            raise BadInput(f"{request_id} is not waiting for a callback.")
+        row, payload = found
+        status, flags = after_callback(Callback(outcome))
+        if pressed_for_speed:
+            flags |= {RedFlag.PRESSED_FOR_SPEED}
+        payload["flags"] = sorted(set(payload["flags"]) | flags)
+        number_called = (payload["directory"] or {}).get("switchboard", "")
+        payload["callback"] = {
+            "outcome": Callback(outcome).value,
+            "by": self.staff_name,
+            "at": now_utc(),
+            "number_called": number_called,
+            "note": note,
+        }
+        row = PhoneRequestRow(row.id, row.record_id, status.value, row.taken_by, row.created_at)
+        with self._recorded(
+            "callback_recorded",
+            row.record_id,
+            personal={"note": note} if note else None,
+            request=row.id,
+            outcome=Callback(outcome).value,
+            number_called=number_called,
+            flags=payload["flags"],
+            status=status.value,
+        ):
+            self._vault.update_phone_request(row, payload)
+        return self._call_view(row, payload)
+
+    def phone_messages(self, request_id: str) -> dict[str, str]:
+        """Voicemail and text wording for this request: no personal details in either."""
+        self._reception()
+        directory = self.policy.directory
+        return {
+            "voicemail": directory.message("voicemail", request_id),
+            "text_message": directory.message("text_message", request_id),
+        }
+
+    # the people who decide
+
+    def _sees_request(self, row: PhoneRequestRow) -> bool:
+        """The safeguarding lead sees every open request; a worker who may share sees
+        the verified ones about records assigned to them; nobody else sees any."""
+        if self.may("approve_sharing"):
+            return True
+        if not self.may("share") or row.record_id is None or row.status != Status.VERIFIED:
+            return False
+        return in_scope(self.role, self.staff_name, self._vault.store.assigned_to(row.record_id))
+
+    def _open_requests(self, statuses: Iterable[Status]) -> list[PhoneRequestRow]:
+        self._check_usable()
+        if not (self.may("share") or self.may("approve_sharing")):
+            raise AccessRefused(f"The {self.role.label} role does not answer telephone requests.")
+        rows = self._vault.store.phone_requests(statuses)
+        return [row for row in rows if self._sees_request(row)]
+
+    def phone_queue(self) -> list[PhoneQueueItem]:
+        """Verified requests waiting for a sharing decision, and referrals for the lead."""
+        items = []
+        for row in self._open_requests(OPEN_FOR_DECIDERS):
+            found = self._vault.phone_request(row.id)
+            if found is None:
+                continue
+            payload = found[1]
+            items.append(
+                PhoneQueueItem(
+                    row.id,
+                    row.record_id,
+                    Status(row.status),
+                    payload["organisation"],
+                    self.policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
+                    Urgency(payload["urgency"]),
+                    len(payload["flags"]),
+                    row.created_at,
+                )
+            )
+        self._log("phone_queue_viewed", count=len(items))
+        return items
+
+    def _visible_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]]:
+        found = self._vault.phone_request(request_id)
+        rows = self._open_requests(OPEN_FOR_DECIDERS)
+        if found is None or found[0].id not in {r.id for r in rows}:
+            raise AccessRefused(f"{request_id} is not a request waiting for you.")
+        return found
+
+    def phone_request(self, request_id: str) -> PhoneRequestDetail:
+        row, payload = self._visible_request(request_id)
+        self._log("phone_request_opened", row.record_id, request=row.id)
+        return _detail(self, row, payload)
+
+    def _request_detail(self, request_id: str) -> PhoneRequestDetail:
+        """As `phone_request`, not logged: for checks inside other logged actions."""
+        return _detail(self, *self._visible_request(request_id))
+
+    def close_phone_request(self, request_id: str, reason: str) -> None:
+        """The lead closes a request with no sharing decision, saying why."""
+        if not self.may("approve_sharing"):
+            raise AccessRefused(f"The {self.role.label} role does not close telephone requests.")
+        row, payload = self._visible_request(request_id)
+        minimum = self.policy.sharing.reason_min_length
+        if len(reason.strip()) < minimum:
+            raise BadInput(f"Give the reason for closing it (at least {minimum} characters).")
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        payload["closed"] = {"by": self.staff_name, "reason": reason, "at": now_utc()}
+        row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
+        with self._recorded(
+            "phone_request_closed", row.record_id, personal={"reason": reason}, request=row.id
+        ):
+            self._vault.update_phone_request(row, payload)
+
+    def _answer_request(self, request_id: str, record_id: str, decision_id: str) -> dict[str, Any]:
+        """Inside the sharing decision's transaction: mark the verified request
+        decided; what the decision keeps of it."""
+        row, payload = self._visible_request(request_id)
+        if row.status != Status.VERIFIED or row.record_id != record_id:
+            raise BadInput(f"{request_id} is not a verified request about {record_id}.")
+        payload["decision"] = decision_id
+        done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
+        self._vault.update_phone_request(done, payload)
+        return {
+            "id": row.id,
+            "organisation": payload["organisation"],
+            "switchboard": (payload["directory"] or {}).get("switchboard", ""),
+            "callback": payload["callback"],
+            "flags": payload["flags"],
+        }
+
+
+def _detail(
+    desk: TelephoneDesk, row: PhoneRequestRow, payload: dict[str, Any]
+) -> PhoneRequestDetail:
+    directory = payload["directory"] or {}
+    callback = payload["callback"] or {}
+    outcome = callback.get("outcome")
+    about = payload["about"]
+    return PhoneRequestDetail(
+        row.id,
+        row.record_id,
+        Status(row.status),
+        payload["caller"]["name"],
+        payload["caller"]["role"],
+        payload["organisation"],
+        directory.get("switchboard", ""),
+        directory.get("source", ""),
+        directory.get("checked", ""),
+        payload["caller"]["number_given"],
+        f"{about['name']}, born {about['date_of_birth']}",
+        desk.policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
+        payload["asked"],
+        Urgency(payload["urgency"]),
+        CALLBACK_WORDS[Callback(outcome)] if outcome else "",
+        tuple(FLAG_WORDS[RedFlag(f)] for f in payload["flags"]),
+        row.taken_by,
+        row.created_at,
+    )
