@@ -27,6 +27,7 @@ from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import NewNote, RevealReason
+from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import FieldRow, RecordScreen
 from secure_records.tui.role_page import RolePage
@@ -391,6 +392,9 @@ async def look_up(app: SecureRecordsApp, pilot: Pilot[None], name: str, dob: str
 async def test_reception_learns_only_that_a_record_exists(populated: Path) -> None:
     app = app_for(populated, "reception")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        await pilot.press("l")
         await settle(app, pilot)
         assert isinstance(app.screen, LookupScreen)
         text = screen_text(app)

@@ -37,6 +37,9 @@ def normalise_number(number: str) -> str | None:
     text = number.strip()
     if not text or not NUMBER_CHARS.fullmatch(text):
         return None
+    if text.startswith("+44"):
+        # "+44 (0)1632 ...": the bracketed 0 is dialled only from inside the UK.
+        text = re.sub(r"^\+44\s*\(0\)", "+44", text)
     digits = re.sub(r"[^0-9]", "", text)
     if text.startswith("+"):
         if digits.startswith("44"):
@@ -45,7 +48,7 @@ def normalise_number(number: str) -> str | None:
             return None
         else:
             return "+" + digits
-    if not digits.startswith("0") or not 10 <= len(digits) <= 11:
+    if not digits.startswith("0") or digits.startswith("00") or not 10 <= len(digits) <= 11:
         return None
     return digits
 
@@ -204,7 +207,7 @@ def _organisation(
         ok = False
     else:
         for kind in may_ask:
-            if kind not in kinds:
+            if not isinstance(kind, str) or kind not in kinds:
                 error(f"{path}.may_ask", f"{kind!r} is not one of request_kinds")
                 ok = False
     if not ok or not isinstance(checked, date) or not isinstance(may_ask, list):

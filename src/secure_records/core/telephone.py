@@ -89,8 +89,8 @@ def assess(
             "",
             frozenset(flags),
         )
-    given = normalise_number(number_given)
-    if given is not None and given != org.number:
+    # A number given that cannot be read as one is not the directory's either.
+    if number_given.strip() and normalise_number(number_given) != org.number:
         flags.add(RedFlag.NUMBER_DIFFERS)
     if directory.is_stale(org, today):
         flags.add(RedFlag.STALE_DIRECTORY_ENTRY)

@@ -144,6 +144,15 @@ class TelephoneDesk:
     ) -> None:
         raise NotImplementedError
 
+    def _logged(
+        self, action: str, record_id: str | None, personal: dict[str, Any] | None, **details: Any
+    ) -> AbstractContextManager[int]:
+        """About a record, the personal details go under its key (disposal erases
+        them); about nobody on record, in the entry itself, still encrypted."""
+        if record_id is None and personal:
+            return self._recorded(action, None, None, **details, **personal)
+        return self._recorded(action, record_id, personal, **details)
+
     # reception
 
     def _reception(self) -> None:
@@ -207,7 +216,7 @@ class TelephoneDesk:
             "callback": None,
         }
         row = PhoneRequestRow(request_id, record_id, status.value, self.staff_name, now_utc())
-        with self._recorded(
+        with self._logged(
             "phone_request_taken",
             record_id,
             personal={
@@ -285,7 +294,7 @@ class TelephoneDesk:
             "note": note,
         }
         row = PhoneRequestRow(row.id, row.record_id, status.value, row.taken_by, row.created_at)
-        with self._recorded(
+        with self._logged(
             "callback_recorded",
             row.record_id,
             personal={"note": note} if note else None,
@@ -376,8 +385,8 @@ class TelephoneDesk:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         payload["closed"] = {"by": self.staff_name, "reason": reason, "at": now_utc()}
         row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
-        with self._recorded(
-            "phone_request_closed", row.record_id, personal={"reason": reason}, request=row.id
+        with self._logged(
+            "phone_request_closed", row.record_id, {"reason": reason}, request=row.id
         ):
             self._vault.update_phone_request(row, payload)
 

@@ -22,6 +22,7 @@ from secure_records.session import PIN_ATTEMPTS, Session
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
 
@@ -42,7 +43,7 @@ def home_screen(session: Session) -> Screen[None]:
     if scope in (Scope.ALL, Scope.CASELOAD):
         return RecordListScreen(session)
     if scope is Scope.INDEX:
-        return LookupScreen(session)
+        return ReceptionScreen(session) if session.may("verify_calls") else LookupScreen(session)
     return RolePage(session)
 
 

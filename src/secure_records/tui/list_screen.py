@@ -13,6 +13,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Scope
 from secure_records.session import Session
 from secure_records.tui.literal import literal
+from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
@@ -27,6 +28,7 @@ class RecordListScreen(Screen[None]):
         Binding("/", "search", "Search"),
         Binding("escape", "clear", "Clear search", show=False),
         Binding("q", "queue", "Sharing queue"),
+        Binding("t", "phone_requests", "Phone requests"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -83,11 +85,18 @@ class RecordListScreen(Screen[None]):
             self.run_search(query)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The queue is only for roles that confirm sharing (and is not shown otherwise).
-        return action != "queue" or self._session.may("approve_sharing")
+        # Each queue only for the roles that act on it (and not shown otherwise).
+        if action == "queue":
+            return self._session.may("approve_sharing")
+        if action == "phone_requests":
+            return self._session.may("share") or self._session.may("approve_sharing")
+        return True
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(self._session))
+
+    def action_phone_requests(self) -> None:
+        self.app.push_screen(PhoneQueueScreen(self._session))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

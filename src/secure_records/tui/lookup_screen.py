@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
@@ -19,6 +20,8 @@ EXPLAINED = (
 
 
 class LookupScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self._session = session
@@ -58,6 +61,12 @@ class LookupScreen(Screen[None]):
             self.query_one("#dob", Input).focus()
         else:
             self._look_up()
+
+    def action_back(self) -> None:
+        # Back to reception's desk when opened from it; the base screen stays.
+        if len(self.app.screen_stack) > 2:
+            self.forget()
+            self.app.pop_screen()
 
     def forget(self) -> None:
         for widget in self.query(Input):

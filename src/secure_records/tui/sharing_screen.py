@@ -13,7 +13,9 @@ from secure_records.core.access import RecordView
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
+from secure_records.core.text import printable
 from secure_records.session import Session
+from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.literal import literal
 
 REQUEST_FIELDS = (
@@ -28,13 +30,17 @@ REQUEST_FIELDS = (
 class SharingScreen(Screen[None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, session: Session, view: RecordView) -> None:
+    def __init__(
+        self, session: Session, view: RecordView, phone_request: PhoneRequestDetail | None = None
+    ) -> None:
         super().__init__()
         self._session = session
         self._view = view
         self._flow = SharingFlow(session.policy.sharing)
         self._requester: Requester | None = None
         self._purpose = ""
+        # A verified telephone request: the requester is the caller who was verified.
+        self._phone_request = phone_request
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
@@ -49,9 +55,9 @@ class SharingScreen(Screen[None]):
         body = self.query_one("#sharing", VerticalScroll)
         await body.remove_children()
         await body.mount_all([*widgets, Static("", id="problem")])
-        inputs = body.query(Input)
+        inputs = [i for i in body.query(Input) if not i.disabled]
         if inputs:
-            inputs.first().focus()
+            inputs[0].focus()
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(literal(text))
@@ -61,7 +67,30 @@ class SharingScreen(Screen[None]):
             Static(literal(f"Share information from {self._view.id}"), classes="title"),
             Static(literal("Who is asking, and why?"), classes="hint"),
         ]
-        widgets += [Input(placeholder=label, id=wid) for wid, label in REQUEST_FIELDS]
+        call = self._phone_request
+        known = {}
+        if call is not None:
+            widgets.append(
+                Static(
+                    literal(
+                        f"Answering telephone request {call.id}: verified by calling back "
+                        f"{call.switchboard}, the directory's number."
+                    ),
+                    id="phone-request",
+                )
+            )
+            requester = call.requester
+            known = {
+                "req-name": printable(requester.name),
+                "req-org": printable(requester.organisation),
+                "req-role": printable(requester.role),
+                "req-contact": printable(requester.contact),
+            }
+        for wid, label in REQUEST_FIELDS:
+            # Typed in an Input, a value is text the person edits, never markup.
+            widgets.append(
+                Input(known.get(wid, ""), placeholder=label, id=wid, disabled=wid in known)
+            )
         widgets.append(Button("Next", variant="primary", id="request-next"))
         return widgets
 
@@ -155,8 +184,12 @@ class SharingScreen(Screen[None]):
             if not all(values[k].strip() for k in ("req-name", "req-org", "purpose")):
                 self._problem("Name the requester, their organisation and the purpose.")
                 return
-            self._requester = Requester(
-                values["req-name"], values["req-org"], values["req-role"], values["req-contact"]
+            self._requester = (
+                self._phone_request.requester
+                if self._phone_request is not None
+                else Requester(
+                    values["req-name"], values["req-org"], values["req-role"], values["req-contact"]
+                )
             )
             self._purpose = values["purpose"]
             await self._show(self._question_step())
@@ -229,6 +262,7 @@ class SharingScreen(Screen[None]):
                 how,
                 discussed=discussed,
                 urgent_manager=urgent,
+                phone_request=None if self._phone_request is None else self._phone_request.id,
             )
         except SecureRecordsError as exc:
             self._problem(str(exc))

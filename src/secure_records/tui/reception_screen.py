@@ -1,0 +1,217 @@
+"""Reception's desk: telephone requests taken, and the callbacks still to make.
+
+Reception never sees what a record holds and has no way to disclose anything:
+the screens here write a request down, say whom to call back on which number, and
+record how the callback went (policy section 11, Telephones).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.core.telephone import Urgency
+from secure_records.session import Session
+from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
+from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.literal import literal
+from secure_records.tui.lookup_screen import LookupScreen
+
+EXPLAINED = (
+    "Section 11: check the caller's identity and whether they are entitled to ask; "
+    "take their number, but call back only on the number in the directory. You never "
+    "disclose anything yourself: a verified request goes to the people who decide."
+)
+URGENCY_WORDS = {
+    Urgency.ROUTINE: "Routine",
+    Urgency.TODAY: "Needed today",
+    Urgency.IMMEDIATE: "Someone may be at risk now",
+}
+
+
+class ReceptionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new_request", "New phone request"),
+        Binding("l", "look_up", "Exact lookup"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+        self._calls: list[CallView] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reception"):
+            yield Static("Reception: telephone requests", classes="title")
+            yield Static(literal(EXPLAINED), classes="hint")
+            yield Button("New phone request", variant="primary", id="new-request")
+            yield Static("Callbacks still to make", classes="heading")
+            yield OptionList(id="calls")
+            yield Static("", id="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_calls()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_calls()
+
+    def refresh_calls(self) -> None:
+        try:
+            self._calls = self._session.awaiting_callback()
+        except SecureRecordsError as exc:
+            self.query_one("#problem", Static).update(literal(str(exc)))
+            return
+        options = self.query_one("#calls", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(
+                    literal(f"{call.id}  {call.caller}, {call.organisation}  {call.created_at}"),
+                    id=call.id,
+                )
+                for call in self._calls
+            ]
+        )
+        if self._calls:
+            options.highlighted = 0
+            options.focus()
+        self.query_one("#problem", Static).update(
+            literal("" if self._calls else "No callbacks are waiting.")
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new-request":
+            self.action_new_request()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        chosen = next((c for c in self._calls if c.id == event.option.id), None)
+        if chosen is not None:
+            self.app.push_screen(CallbackScreen(self._session, chosen))
+
+    def action_new_request(self) -> None:
+        self.app.push_screen(PhoneRequestForm(self._session))
+
+    def action_look_up(self) -> None:
+        self.app.push_screen(LookupScreen(self._session))
+
+    def forget(self) -> None:
+        self.query_one("#calls", OptionList).clear_options()
+        self._calls = []
+
+
+TEXT_INPUTS = (
+    ("caller-name", "Caller's name"),
+    ("caller-role", "Caller's role (as they give it)"),
+    ("other-org", "Organisation, if not in the list above"),
+    ("number-given", "The number they gave (recorded, never used for the callback)"),
+    ("about-name", "Who the request is about: full name"),
+    ("about-dob", "Their date of birth (YYYY-MM-DD)"),
+    ("asked", "What exactly are they asking for?"),
+)
+
+
+class PhoneRequestForm(Screen[None]):
+    """A new telephone request, written down before anything else happens."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+        directory = session.policy.directory
+        self._orgs = [*directory.organisations.values()]
+        self._kinds = [*directory.request_kinds.items()]
+
+    def compose(self) -> ComposeResult:
+        inputs = dict(TEXT_INPUTS)
+        with VerticalScroll(id="phone-request"):
+            yield Static("New phone request", classes="title")
+            yield Input(placeholder=inputs["caller-name"], id="caller-name")
+            yield Input(placeholder=inputs["caller-role"], id="caller-role")
+            yield Static("Their organisation:")
+            with RadioSet(id="organisation"):
+                for org in self._orgs:
+                    yield RadioButton(literal(org.name))
+                yield RadioButton("Not in the directory")
+            yield Input(placeholder=inputs["other-org"], id="other-org")
+            yield Input(placeholder=inputs["number-given"], id="number-given")
+            yield Input(placeholder=inputs["about-name"], id="about-name")
+            yield Input(placeholder=inputs["about-dob"], id="about-dob")
+            yield Static("What kind of request is it?")
+            with RadioSet(id="kind"):
+                for _, label in self._kinds:
+                    yield RadioButton(literal(label))
+            yield Input(placeholder=inputs["asked"], id="asked")
+            yield Static("How urgent, as they say?")
+            with RadioSet(id="urgency"):
+                for urgency in Urgency:
+                    yield RadioButton(literal(URGENCY_WORDS[urgency]))
+            with Horizontal(classes="buttons"):
+                yield Button("Take the request", variant="primary", id="take")
+                yield Button("Cancel", id="cancel")
+            yield Static("", id="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#caller-name", Input).focus()
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def _pressed(self, widget_id: str) -> int:
+        return self.query_one(f"#{widget_id}", RadioSet).pressed_index
+
+    def _take(self) -> None:
+        problem = self.query_one("#problem", Static)
+        org_index, kind_index, urgency_index = (
+            self._pressed(w) for w in ("organisation", "kind", "urgency")
+        )
+        if org_index < 0 or kind_index < 0 or urgency_index < 0:
+            problem.update(literal("Choose the organisation, the kind of request and urgency."))
+            return
+        in_directory = org_index < len(self._orgs)
+        caller = Caller(
+            self._value("caller-name"),
+            self._value("caller-role"),
+            self._orgs[org_index].id if in_directory else OTHER_ORGANISATION,
+            "" if in_directory else self._value("other-org"),
+            self._value("number-given"),
+        )
+        try:
+            call = self._session.take_phone_request(
+                caller,
+                self._value("about-name"),
+                self._value("about-dob"),
+                self._kinds[kind_index][0],
+                self._value("asked"),
+                list(Urgency)[urgency_index],
+            )
+        except SecureRecordsError as exc:
+            problem.update(literal(str(exc)))
+            return
+        self.forget()
+        self.app.switch_screen(CallbackScreen(self._session, call))
+
+    def on_input_submitted(self) -> None:
+        # Enter moves on, as on a paper form; only the button takes the request.
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "take":
+            self._take()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.forget()
+        self.app.pop_screen()
+
+    def forget(self) -> None:
+        for widget in self.query(Input):
+            widget.value = ""
