@@ -21,7 +21,9 @@ from secure_records.core.errors import BadInput, ImportRejected, UnknownStaff
 from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
+from secure_records.core.retention import Certificate
 from secure_records.core.text import printable
+from secure_records.vault import disposal
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.log import LogEntry, LogError, Verdict
 from secure_records.vault.pins import hash_pin
@@ -30,6 +32,7 @@ from secure_records.vault.policy_files import (
     load_policy,
     read_policy_texts,
 )
+from secure_records.vault.shred import CAVEAT, shred_file
 from secure_records.vault.store import StaffRow
 from secure_records.vault.vault import Vault, now_utc
 
@@ -55,6 +58,8 @@ class ScopeCount:
 
 
 HOST_ROLE = "host"
+# What overwriting a file cannot promise, for screens and the command line to say.
+SHRED_CAVEAT = CAVEAT
 
 
 def host_actor() -> str:
@@ -259,6 +264,31 @@ class Administration:
 
     # the log
 
+    # disposal (policy section 11) from the host: a scheduled job
+
+    def run_disposals(self) -> list[Certificate]:
+        """Carry out every approved disposal; their certificates."""
+        return [
+            disposal.execute(self._vault, row.id, self.actor, HOST_ROLE)
+            for row in self._vault.store.disposals(("approved",))
+        ]
+
+    def certificates(self) -> list[Certificate]:
+        return [disposal.certificate(r) for r in self._vault.store.disposals(("executed",))]
+
+    def certificate(self, disposal_id: str) -> Certificate:
+        row = self._vault.store.disposal(disposal_id)
+        if row is None or row.status != "executed":
+            raise BadInput(f"There is no disposal certificate {disposal_id}.")
+        return disposal.certificate(row)
+
+    def shred(self, path: Path) -> str:
+        """Overwrite and remove a file; logged when it is one of this vault's exports."""
+        if path.resolve().parent != self._vault.paths.exports.resolve():
+            return shred(path)
+        with self._recorded("package_shredded", package=path.name):
+            return shred(path)
+
     def verify_log(self, checkpoint: str | None = None) -> Verdict:
         return self._vault.log.verify(checkpoint)
 
@@ -302,3 +332,13 @@ class Administration:
                 continue
             wanted.append(entry)
         return wanted
+
+
+def shred(path: Path) -> str:
+    """Overwrite and remove one file; BadInput naming it if that cannot be done."""
+    try:
+        return shred_file(path)
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file; nothing was shredded.") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be shredded ({exc.strerror or exc}).") from None

@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 
 import click
 
-from secure_records.admin import Administration, check_policy
+from secure_records.admin import SHRED_CAVEAT, Administration, check_policy
+from secure_records.admin import shred as shred_path
 from secure_records.core.errors import (
     BAD_INPUT,
+    BadInput,
     ImportRejected,
     PolicyError,
     SecureRecordsError,
@@ -194,6 +196,80 @@ def key_rotate(ctx: click.Context) -> None:
     """New key-encryption key; every data key re-wrapped; the old key removed."""
     version = _admin(ctx).rotate_key()
     _say(f"Key-encryption key rotated to version {version}; the old key was removed.")
+
+
+@cli.group()
+def disposal() -> None:
+    """Secure disposal of records past retention (policy sections 6 and 11)."""
+
+
+@disposal.command("run")
+@click.pass_context
+def disposal_run(ctx: click.Context) -> None:
+    """Carry out every disposal a safeguarding lead has approved (for a scheduled job)."""
+    done = _admin(ctx).run_disposals()
+    for certificate in done:
+        _say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
+    _say(f"{len(done)} disposal(s) carried out.")
+
+
+@disposal.command("certificates")
+@click.pass_context
+def disposal_certificates(ctx: click.Context) -> None:
+    """List disposal certificates: no personal data in any of them."""
+    for c in _admin(ctx).certificates():
+        _say(
+            f"{c.id}  {c.executed_at}  {c.reference}  {c.category}  rule {c.rule}  "
+            f"approved by {c.approved_by}  executed by {c.executed_by}  log {c.log_seq}"
+        )
+
+
+@disposal.command("certificate")
+@click.argument("certificate_id")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write it to this new file (0600) instead of printing it.",
+)
+@click.pass_context
+def disposal_certificate(ctx: click.Context, certificate_id: str, out: Path | None) -> None:
+    """One disposal certificate, as text."""
+    text = _admin(ctx).certificate(certificate_id).text()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BadInput(f"{out} already exists; choose a new file.") from None
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot be written ({exc.strerror}).") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    _say(f"Certificate {certificate_id} written to {out}.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def shred(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Overwrite and remove files (disclosure packages past their days)."""
+    try:
+        admin: Administration | None = _admin(ctx)
+    except SecureRecordsError as exc:
+        admin = None  # no vault to log to: the files are still shredded
+        _warn(printable(f"Not logged: {exc}"))
+    failed = False
+    for path in paths:
+        try:
+            _say(admin.shred(path) if admin is not None else shred_path(path))
+        except SecureRecordsError as exc:
+            _warn(printable(str(exc)))
+            failed = True
+    _warn(SHRED_CAVEAT)
+    if failed:
+        ctx.exit(BAD_INPUT)
 
 
 @cli.group("log")

@@ -96,6 +96,8 @@ def synthetic_records(
     count: int, seed: int = 7, staff: tuple[str, ...] = CASEWORKERS
 ) -> Iterator[Record]:
     rng = random.Random(seed)  # not for secrets: a repeatable fictional data set
+    # Its own generator, so closing cases does not change anyone else's details.
+    closing = random.Random(seed + 1)
     today = date(2026, 1, 1)
     for n in range(count):
         category = CATEGORIES[n % 3]
@@ -124,6 +126,10 @@ def synthetic_records(
             if rng.random() < 0.6
             else ()
         )
+        values = {}
+        # About half the adults' cases are closed, some long enough ago to be due.
+        if category == "vulnerable_adult" and closing.random() < 0.5:
+            values["case_closed"] = (today - timedelta(days=closing.randint(30, 3650))).isoformat()
         yield Record(
             id=f"R-{n + 1:06d}",
             values={
@@ -137,6 +143,7 @@ def synthetic_records(
                 "nhs_number": f"999 {rng.randint(0, 999):03d} {rng.randint(0, 9999):04d}",
                 "category": category,
                 "health": rng.choice(HEALTH),
+                **values,
             },
             consent=consent,
             notes=notes,

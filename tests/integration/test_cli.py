@@ -39,9 +39,9 @@ SHIPPED_POLICIES = REPO / "policies"
 CANARY = "CANARY-SECRET-xyz"
 INSECURE_NOTICE = "Insecure keyring allowed"
 SHIPPED_SUMMARY = (
-    "policy ok: 9 fields, 5 roles: caseworker (caseload), safeguarding_lead (all), "
+    "policy ok: 10 fields, 5 roles: caseworker (caseload), safeguarding_lead (all), "
     "reception (index), it (none), auditor (none); sharing: 5 questions, 3 outcomes; "
-    "directory: 5 organisations"
+    "directory: 5 organisations; retention: 2 rules"
 )
 
 

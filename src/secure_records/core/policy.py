@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from secure_records.core.directory import Directory, parse_directory
 from secure_records.core.errors import PolicyError
+from secure_records.core.retention import CATEGORY_FIELD, RetentionPolicy, parse_retention
 from secure_records.core.sharing import SharingPolicy, parse_sharing
 
 E = TypeVar("E", bound=StrEnum)
@@ -96,9 +97,16 @@ REQUIRED_FIELDS: Mapping[str, FieldKind] = {
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 
-POLICY_FILES = ("records.toml", "roles.toml", "session.toml", "sharing.toml", "directory.toml")
-# Read by their own modules (core.sharing, core.directory), not as plain TOML here.
-SEPARATELY_PARSED = frozenset({"sharing.toml", "directory.toml"})
+POLICY_FILES = (
+    "records.toml",
+    "roles.toml",
+    "session.toml",
+    "sharing.toml",
+    "directory.toml",
+    "retention.toml",
+)
+# Read by their own modules (core.sharing, .directory, .retention), not as plain TOML here.
+SEPARATELY_PARSED = frozenset({"sharing.toml", "directory.toml", "retention.toml"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ class Policy:
     session: SessionSettings
     sharing: SharingPolicy
     directory: Directory
+    retention: RetentionPolicy
     warnings: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
@@ -176,7 +185,8 @@ class Policy:
             f"{len(self.fields)} fields, {len(self.roles)} roles: {scopes}; "
             f"sharing: {len(self.sharing.questions)} questions, "
             f"{len(self.sharing.outcomes)} outcomes; "
-            f"directory: {len(self.directory.organisations)} organisations"
+            f"directory: {len(self.directory.organisations)} organisations; "
+            f"retention: {len(self.retention.rules)} rules"
         )
 
 
@@ -507,6 +517,17 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
             directory = parse_directory(texts["directory.toml"], today or date.today())
         except PolicyError as exc:
             problems.errors.extend(exc.problems)
+    retention: RetentionPolicy | None = None
+    if "retention.toml" in texts and records_doc is not None:
+        date_fields = frozenset(n for n, f in fields.items() if f.kind is FieldKind.DATE)
+        category = fields.get(CATEGORY_FIELD)
+        choices = frozenset(category.choices) if category is not None else frozenset()
+        try:
+            retention = parse_retention(texts["retention.toml"], date_fields, choices)
+        except PolicyError as exc:
+            problems.errors.extend(exc.problems)
     if problems.errors or session is None or sharing is None or directory is None:
         raise PolicyError(problems.errors or ["session.toml: could not be read"])
-    return Policy(fields, roles, session, sharing, directory, tuple(problems.warnings))
+    if retention is None:
+        raise PolicyError(["retention.toml: could not be read"])
+    return Policy(fields, roles, session, sharing, directory, retention, tuple(problems.warnings))

@@ -34,6 +34,7 @@ from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.text import printable
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.retention import RetentionDesk
 from secure_records.session.telephone import TelephoneDesk
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.pins import verify_pin
@@ -131,7 +132,7 @@ class IndexMatch:
     reference: str
 
 
-class Session(TelephoneDesk):
+class Session(TelephoneDesk, RetentionDesk):
     def __init__(self, vault: Vault, staff_name: str, role: RoleSpec) -> None:
         self._vault = vault
         self.staff_name = staff_name

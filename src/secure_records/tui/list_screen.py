@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Scope
 from secure_records.session import Session
+from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.queue_screen import QueueScreen
@@ -29,6 +30,7 @@ class RecordListScreen(Screen[None]):
         Binding("escape", "clear", "Clear search", show=False),
         Binding("q", "queue", "Sharing queue"),
         Binding("t", "phone_requests", "Phone requests"),
+        Binding("d", "disposals", "Disposals to approve"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -90,10 +92,15 @@ class RecordListScreen(Screen[None]):
             return self._session.may("approve_sharing")
         if action == "phone_requests":
             return self._session.may("share") or self._session.may("approve_sharing")
+        if action == "disposals":
+            return self._session.may("approve_disposal")
         return True
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(self._session))
+
+    def action_disposals(self) -> None:
+        self.app.push_screen(DisposalQueueScreen(self._session))
 
     def action_phone_requests(self) -> None:
         self.app.push_screen(PhoneQueueScreen(self._session))

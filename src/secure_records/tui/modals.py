@@ -77,6 +77,40 @@ class RevealReason(Dialog[str]):
         self._submit()
 
 
+class AskReason(Dialog[str]):
+    """A question that needs a reason of some length, which goes to the log."""
+
+    def __init__(self, question: str, hint: str, action: str, minimum: int) -> None:
+        super().__init__()
+        self._question, self._hint, self._action = question, hint, action
+        self._minimum = minimum
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(self._question), id="question")
+            yield Static(literal(self._hint), classes="hint")
+            yield Input(placeholder=f"Reason (at least {self._minimum} characters)", id="reason")
+            yield Static("", id="problem")
+            with Horizontal(classes="buttons"):
+                yield Button(literal(self._action), variant="primary", id=self.SAVE)
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def _submit(self) -> None:
+        reason = self.query_one("#reason", Input).value
+        if len(reason.strip()) < self._minimum:
+            self.query_one("#problem", Static).update(
+                literal(f"Say a little more: at least {self._minimum} characters.")
+            )
+            return
+        self.dismiss(reason.strip())
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+
 @dataclass(frozen=True)
 class NoteDraft:
     kind: NoteKind

@@ -16,7 +16,14 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Rule
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
-from secure_records.tui.modals import ConsentDraft, NewConsent, NewNote, NoteDraft, RevealReason
+from secure_records.tui.modals import (
+    AskReason,
+    ConsentDraft,
+    NewConsent,
+    NewNote,
+    NoteDraft,
+    RevealReason,
+)
 from secure_records.tui.sharing_screen import SharingScreen
 
 
@@ -104,6 +111,10 @@ def _history_text(history: list[SharedBefore]) -> Content:
             )
         )
         lines.append(literal(f"    with {item.with_whom}: {item.purpose}"))
+        if item.phone_request:
+            lines.append(
+                literal(f"    asked by telephone, verified by callback ({item.phone_request})")
+            )
     return Content("\n").join(lines)
 
 
@@ -117,6 +128,7 @@ class RecordScreen(Screen[None]):
         Binding("n", "add_note", "Add note"),
         Binding("s", "share", "Share"),
         Binding("c", "add_consent", "Consent"),
+        Binding("h", "legal_hold", "Legal hold"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -128,6 +140,7 @@ class RecordScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record"):
             yield Static("", id="record-title", classes="title")
+            yield Static("", id="hold", classes="flag")
             for spec in self._session.policy.scalar_fields:
                 if self._session.role.rule_for(spec.name).rule is not Rule.HIDDEN:
                     row = FieldRow(FieldView(spec.name, spec.label, Rule.HIDDEN, ""))
@@ -161,6 +174,17 @@ class RecordScreen(Screen[None]):
         if view is None:
             return
         self.query_one("#record-title", Static).update(literal(f"Record {view.id}"))
+        try:
+            hold = self._session.legal_hold(view.id)
+        except SecureRecordsError:
+            hold = None
+        self.query_one("#hold", Static).update(
+            literal(
+                f"ON LEGAL HOLD since {hold.set_at[:10]}, set by {hold.set_by}: {hold.reason}"
+                if hold
+                else ""
+            )
+        )
         for field in view.fields:
             self.query_one(f"#field-{field.name}", FieldRow).show(field)
         restricted = (
@@ -187,7 +211,14 @@ class RecordScreen(Screen[None]):
         for row in self.query(FieldRow):
             row.view = FieldView(row.view.name, row.view.label, Rule.HIDDEN, "")
             row.update("")
-        for static_id in ("#record-title", "#restricted", "#consent", "#chronology", "#history"):
+        for static_id in (
+            "#record-title",
+            "#hold",
+            "#restricted",
+            "#consent",
+            "#chronology",
+            "#history",
+        ):
             self.query_one(static_id, Static).update("")
 
     def action_close(self) -> None:
@@ -225,6 +256,41 @@ class RecordScreen(Screen[None]):
             return
         if self._view is not None:
             self.app.push_screen(SharingScreen(self._session, self._view))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Legal hold only for the roles that set it (and not shown otherwise).
+        return action != "legal_hold" or self._session.may("set_legal_hold")
+
+    def action_legal_hold(self) -> None:
+        record_id = self._record_id
+        if record_id is None or not self._session.may("set_legal_hold"):
+            return
+        try:
+            held = self._session.legal_hold(record_id) is not None
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+
+        def save(reason: str | None) -> None:
+            if reason is None or record_id is None:
+                return
+            try:
+                self._session.set_legal_hold(record_id, reason, hold=not held)
+            except SecureRecordsError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self._draw()
+
+        question = (
+            f"Lift the legal hold on {record_id}?" if held else f"Put {record_id} on legal hold?"
+        )
+        hint = (
+            "A record on legal hold cannot be disposed of, whatever its retention rule says "
+            "(an inquiry, litigation). Your reason is recorded in the log."
+        )
+        minimum = self._session.policy.sharing.reason_min_length
+        action = "Lift the hold" if held else "Put on hold"
+        self.app.push_screen(AskReason(question, hint, action, minimum), save)
 
     def action_add_consent(self) -> None:
         if not self._session.may("record_consent"):

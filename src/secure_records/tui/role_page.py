@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Button, Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
+from secure_records.session.retention import SHRED_CAVEAT
 from secure_records.tui.literal import literal
+from secure_records.tui.retention_screen import RetentionScreen
 
 DUTIES = {
     "manage_staff": "Staff accounts: secure-records staff add | list | disable | pin",
@@ -17,8 +20,11 @@ DUTIES = {
         "Keys: secure-records key rotate (a new key-encryption key; old backups' wrapped "
         "keys die with the old one)"
     ),
-    "propose_disposal": "Retention: propose records past retention for disposal",
-    "dispose": "Disposal: carry out approved disposals by cryptographic erase",
+    "propose_disposal": "Retention: press r for the retention queue; propose disposals there",
+    "dispose": (
+        "Disposal: carry out approved disposals by cryptographic erase (r), or "
+        "secure-records disposal run | certificates | certificate ID on the host"
+    ),
     "read_log": (
         "The log: secure-records log verify, log checkpoint (keep the line offline), "
         "log show [--record ID] [--actor NAME] [--since DATE]"
@@ -28,6 +34,8 @@ DUTIES = {
 
 class RolePage(Screen[None]):
     """A plain page for a role whose work is not about reading records."""
+
+    BINDINGS = [Binding("r", "retention", "Retention queue")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -62,7 +70,30 @@ class RolePage(Screen[None]):
                     expired = [str(exc)]
                 for name in expired or ["none"]:
                     yield Static(literal(f"- {name}"), classes="entry")
+                if expired:
+                    yield Button("Shred them", variant="error", id="shred")
+                yield Static("", id="shredded")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retention":
+            return self._session.may("propose_disposal") or self._session.may("dispose")
+        return True
+
+    def action_retention(self) -> None:
+        self.app.push_screen(RetentionScreen(self._session))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "shred":
+            return
+        try:
+            done = self._session.shred_expired_packages()
+        except SecureRecordsError as exc:
+            done = [str(exc)]
+        event.button.disabled = True
+        self.query_one("#shredded", Static).update(
+            literal("\n".join([*done, SHRED_CAVEAT]), multiline=True)
+        )
 
     def forget(self) -> None:
         pass

@@ -57,6 +57,10 @@ def phone_request_ad(record_id: str | None, request_id: str, key_version: int) -
     return f"phone|{record_id or '-'}|{request_id}|v{key_version}".encode()
 
 
+def hold_ad(record_id: str, key_version: int) -> bytes:
+    return f"hold|{record_id}|v{key_version}".encode()
+
+
 def wrap_ad(vault_id: str, owner: str, key_id: str, kek_version: int) -> bytes:
     return f"wrap|{vault_id}|{owner}|{key_id}|kek{kek_version}".encode()
 

@@ -41,6 +41,7 @@ def load_policy(directory: Path) -> Policy:
         policy.session,
         policy.sharing,
         policy.directory,
+        policy.retention,
         tuple(_in(directory, line) for line in policy.warnings),
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from secure_records.core.errors import VaultError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -93,8 +93,40 @@ CREATE INDEX IF NOT EXISTS phone_requests_by_status ON phone_requests (status, c
 """
 SCHEMA += PHONE_REQUESTS
 
+# Added in version 3: legal holds and disposals (policy sections 6 and 11).
+RETENTION = """
+CREATE TABLE IF NOT EXISTS legal_holds (
+    -- no ON DELETE CASCADE: deleting a held record fails, whatever the code above says
+    record_id TEXT PRIMARY KEY REFERENCES records (id),
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    -- why (an inquiry, litigation), sealed under the record's data key
+    sealed BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS disposals (
+    id TEXT PRIMARY KEY,
+    -- no foreign key: the certificate outlives the record. Nothing here is personal.
+    record_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    due TEXT NOT NULL,
+    status TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    proposed_at TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT,
+    executed_by TEXT,
+    executed_at TEXT,
+    key_id TEXT,
+    method TEXT,
+    log_seq INTEGER
+);
+CREATE INDEX IF NOT EXISTS disposals_by_status ON disposals (status, proposed_at);
+"""
+SCHEMA += RETENTION
+
 # From each older schema version, what brings it to the next one.
-UPGRADES = {1: PHONE_REQUESTS}
+UPGRADES = {1: PHONE_REQUESTS, 2: RETENTION}
 
 
 @dataclass(frozen=True)
@@ -133,6 +165,38 @@ class PhoneRequestRow:
     status: str
     taken_by: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    record_id: str
+    set_by: str
+    set_at: str
+
+
+@dataclass(frozen=True)
+class DisposalRow:
+    id: str
+    record_id: str
+    category: str
+    rule: str
+    due: str
+    status: str  # proposed | approved | rejected | executed
+    proposed_by: str
+    proposed_at: str
+    approved_by: str | None = None
+    approved_at: str | None = None
+    executed_by: str | None = None
+    executed_at: str | None = None
+    key_id: str | None = None
+    method: str | None = None
+    log_seq: int | None = None
+
+
+DISPOSAL_COLUMNS = (
+    "id, record_id, category, rule, due, status, proposed_by, proposed_at, approved_by, "
+    "approved_at, executed_by, executed_at, key_id, method, log_seq"
+)
 
 
 @dataclass(frozen=True)
@@ -247,9 +311,11 @@ class Store:
                 ) from None
             raise
 
-    def checkpoint(self) -> None:
-        """Move everything into the main file and empty the WAL."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def checkpoint(self) -> bool:
+        """Move everything into the main file and empty the WAL; False if another
+        connection's read kept some of it (it goes at the next checkpoint)."""
+        row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is not None and row[0] == 0
 
     # meta and vault-wide keys
 
@@ -493,6 +559,75 @@ class Store:
         self._db.execute(
             "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
         )
+
+    # legal holds and disposals
+
+    def hold(self, record_id: str) -> tuple[HoldRow, bytes] | None:
+        row = self._db.execute(
+            "SELECT record_id, set_by, set_at, sealed FROM legal_holds WHERE record_id = ?",
+            (record_id,),
+        ).fetchone()
+        return None if row is None else (HoldRow(*row[:3]), bytes(row[3]))
+
+    def held_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT record_id FROM legal_holds")}
+
+    def set_hold(self, row: HoldRow, sealed: bytes) -> None:
+        self._db.execute(
+            "INSERT INTO legal_holds (record_id, set_by, set_at, sealed) VALUES (?, ?, ?, ?)",
+            (row.record_id, row.set_by, row.set_at, sealed),
+        )
+
+    def clear_hold(self, record_id: str) -> None:
+        self._db.execute("DELETE FROM legal_holds WHERE record_id = ?", (record_id,))
+
+    def add_disposal(self, row: DisposalRow) -> None:
+        values = tuple(row.__dict__.values())
+        marks = ", ".join("?" * len(values))
+        self._db.execute(f"INSERT INTO disposals ({DISPOSAL_COLUMNS}) VALUES ({marks})", values)  # noqa: S608
+
+    def disposal(self, disposal_id: str) -> DisposalRow | None:
+        row = self._db.execute(
+            f"SELECT {DISPOSAL_COLUMNS} FROM disposals WHERE id = ?",  # noqa: S608
+            (disposal_id,),
+        ).fetchone()
+        return None if row is None else DisposalRow(*row)
+
+    def disposals(self, statuses: Iterable[str] | None = None) -> list[DisposalRow]:
+        rows = self._db.execute(
+            f"SELECT {DISPOSAL_COLUMNS} FROM disposals ORDER BY proposed_at, id"  # noqa: S608
+        )
+        wanted = None if statuses is None else set(statuses)
+        return [DisposalRow(*row) for row in rows if wanted is None or row[5] in wanted]
+
+    def review_disposal(self, disposal_id: str, status: str, by: str, at: str) -> None:
+        self._db.execute(
+            "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ? WHERE id = ?",
+            (status, by, at, disposal_id),
+        )
+
+    def disposal_executed(
+        self, disposal_id: str, by: str, at: str, key_id: str, method: str, log_seq: int
+    ) -> None:
+        self._db.execute(
+            "UPDATE disposals SET status = 'executed', executed_by = ?, executed_at = ?, "
+            "key_id = ?, method = ?, log_seq = ? WHERE id = ?",
+            (by, at, key_id, method, log_seq, disposal_id),
+        )
+
+    def set_disposal_method(self, disposal_id: str, method: str) -> None:
+        self._db.execute("UPDATE disposals SET method = ? WHERE id = ?", (method, disposal_id))
+
+    def decision_ids_for(self, record_id: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM sharing_decisions WHERE record_id = ?", (record_id,)
+        )
+        return [row[0] for row in rows]
+
+    def delete_record(self, record_id: str) -> None:
+        """The record's row, wrapped key and all; its notes, consent, assignments,
+        decisions and telephone requests go with it (ON DELETE CASCADE)."""
+        self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))
 
     # telephone requests
 

@@ -26,6 +26,7 @@ from secure_records.vault.envelope import (
     decision_ad,
     entry_ad,
     field_ad,
+    hold_ad,
     new_key,
     phone_request_ad,
     seal,
@@ -46,7 +47,13 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
-from secure_records.vault.store import DecisionRow, PhoneRequestRow, RecordKeyRow, Store
+from secure_records.vault.store import (
+    DecisionRow,
+    HoldRow,
+    PhoneRequestRow,
+    RecordKeyRow,
+    Store,
+)
 
 MATCH_INDEX_KEY = "match_index"
 LOG_ROOT_KEY = "log"
@@ -307,19 +314,52 @@ class Vault:
         self, record_ids: Sequence[str] | None, store: Store | None = None
     ) -> list[tuple[str, str, str]]:
         """(reference, name, date of birth) for the records asked for, or every record."""
+        return [
+            (rid, values["name"], values["date_of_birth"])
+            for rid, values in self.field_values(record_ids, ("name", "date_of_birth"), store)
+        ]
+
+    def field_values(
+        self,
+        record_ids: Sequence[str] | None,
+        fields: Sequence[str],
+        store: Store | None = None,
+    ) -> list[tuple[str, dict[str, str]]]:
+        """These scalar fields ("" when a record has none) of the records asked for,
+        or of every record."""
         result = []
         for key, packed in (store or self.store).listing_rows(record_ids):
             rid, version = key.record_id, key.key_version
             aead = self._data_key(key)
             sealed = unpack_sealed(packed, f"the fields of record {rid}")
-            name, dob = (
-                unseal(
-                    aead, sealed.get(f, b""), field_ad(rid, f, version), f"{f} of {rid}"
-                ).decode()
-                for f in ("name", "date_of_birth")
-            )
-            result.append((rid, name, dob))
+            values = {
+                f: unseal(aead, sealed[f], field_ad(rid, f, version), f"{f} of {rid}").decode()
+                if f in sealed
+                else ""
+                for f in fields
+            }
+            result.append((rid, values))
         return result
+
+    # legal holds
+
+    def set_hold(self, row: HoldRow, reason: str) -> None:
+        """Call inside `recorded`; the reason sealed under the record's key."""
+        key = self.store.record_key(row.record_id)
+        if key is None:
+            raise VaultError(f"There is no record {row.record_id}.")
+        sealed = seal(self._data_key(key), reason.encode(), hold_ad(row.record_id, key.key_version))
+        self.store.set_hold(row, sealed)
+
+    def hold(self, record_id: str) -> tuple[HoldRow, str] | None:
+        found = self.store.hold(record_id)
+        key = self.store.record_key(record_id)
+        if found is None or key is None:
+            return None
+        row, sealed = found
+        ad = hold_ad(record_id, key.key_version)
+        reason = unseal(self._data_key(key), sealed, ad, f"the legal hold on {record_id}")
+        return row, reason.decode()
 
     def add_decision(self, row: DecisionRow, payload: dict[str, Any]) -> None:
         """Keep a sharing decision, sealed under its record's key; call inside `recorded`."""

@@ -1,0 +1,283 @@
+"""Retention, legal hold and disposal (policy sections 6 and 11), as part of Session.
+
+IT works the retention queue without seeing what a record holds: a reference, the
+category, the rule and a due date worked out here, never the date it came from.
+Two people: IT proposes a disposal, a safeguarding lead approves or rejects it,
+and IT (or the host's scheduled `disposal run`) carries it out.
+"""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from secure_records.core.errors import AccessRefused, BadInput, VaultError
+from secure_records.core.policy import Policy, RoleSpec
+from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
+from secure_records.session.limits import MAX_TYPED
+from secure_records.vault import disposal
+from secure_records.vault.shred import CAVEAT, shred_file
+from secure_records.vault.store import DisposalRow, HoldRow
+from secure_records.vault.vault import Vault, now_utc
+
+OPEN = ("proposed", "approved")
+# What overwriting a file cannot promise, for screens and the command line to say.
+SHRED_CAVEAT = CAVEAT
+
+
+@dataclass(frozen=True)
+class RetentionItem:
+    """One line of the retention queue: nothing a record holds."""
+
+    record_id: str
+    category: str
+    rule: str
+    action: Action
+    due: date
+    on_hold: bool
+    disposal_id: str | None  # an open proposal or approval
+    disposal_status: str | None
+
+
+@dataclass(frozen=True)
+class DisposalItem:
+    """A disposal proposed or approved: nothing a record holds."""
+
+    id: str
+    record_id: str
+    category: str
+    rule: str
+    due: str
+    status: str
+    proposed_by: str
+    proposed_at: str
+
+    @classmethod
+    def of(cls, row: DisposalRow) -> DisposalItem:
+        return cls(
+            row.id,
+            row.record_id,
+            row.category,
+            row.rule,
+            row.due,
+            row.status,
+            row.proposed_by,
+            row.proposed_at,
+        )
+
+
+@dataclass(frozen=True)
+class HoldView:
+    set_by: str
+    set_at: str
+    reason: str
+
+
+class RetentionDesk:
+    """Mixed into Session; these attributes and methods are Session's."""
+
+    _vault: Vault
+    staff_name: str
+    role: RoleSpec
+
+    @property
+    def policy(self) -> Policy:
+        raise NotImplementedError
+
+    def may(self, action: str) -> bool:
+        raise NotImplementedError
+
+    def _check_usable(self) -> None:
+        raise NotImplementedError
+
+    def _checked_in_scope(self, record_id: str) -> None:
+        raise NotImplementedError
+
+    def _recorded(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> AbstractContextManager[int]:
+        raise NotImplementedError
+
+    def _log(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> None:
+        raise NotImplementedError
+
+    def _need(self, *actions: str) -> None:
+        self._check_usable()
+        if not any(self.may(a) for a in actions):
+            raise AccessRefused(f"The {self.role.label} role does not do that.")
+
+    def _reason(self, reason: str, what: str) -> None:
+        minimum = self.policy.sharing.reason_min_length
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        if len(reason.strip()) < minimum:
+            raise BadInput(f"Give the reason {what} (at least {minimum} characters).")
+
+    # the queue
+
+    def _due_items(self, today: date) -> list[RetentionItem]:
+        """Every record whose rule's date has come, worked out in memory."""
+        retention = self.policy.retention
+        starts = sorted({rule.starts for rule in retention.rules.values()})
+        held = self._vault.store.held_ids()
+        open_disposals = {d.record_id: d for d in self._vault.store.disposals(OPEN)}
+        items = []
+        for rid, values in self._vault.field_values(None, (CATEGORY_FIELD, *starts)):
+            rule = retention.rule_for(values[CATEGORY_FIELD])
+            if rule is None or not values[rule.starts]:
+                continue  # no rule for it, or the clock has not started (a case still open)
+            due = retention.due(rule, date.fromisoformat(values[rule.starts]))
+            if due > today:
+                continue
+            pending = open_disposals.get(rid)
+            items.append(
+                RetentionItem(
+                    rid,
+                    values[CATEGORY_FIELD],
+                    rule.name,
+                    rule.action,
+                    due,
+                    rid in held,
+                    pending.id if pending else None,
+                    pending.status if pending else None,
+                )
+            )
+        return sorted(items, key=lambda item: (item.due, item.record_id))
+
+    def retention_queue(self, today: date | None = None) -> list[RetentionItem]:
+        """Records due for review or disposal: reference, category, rule, due date."""
+        self._need("propose_disposal", "dispose", "approve_disposal")
+        items = self._due_items(today or date.today())
+        self._log("retention_queue_viewed", count=len(items))
+        return items
+
+    # two people: IT proposes, a lead approves
+
+    def propose_disposal(self, record_id: str, reason: str, today: date | None = None) -> str:
+        self._need("propose_disposal")
+        self._reason(reason, "for disposing of it")
+        found = next(
+            (i for i in self._due_items(today or date.today()) if i.record_id == record_id), None
+        )
+        if found is None:
+            raise BadInput(f"Record {record_id} is not due for review or disposal.")
+        if found.on_hold:
+            raise AccessRefused(f"Record {record_id} is on legal hold; it cannot be disposed of.")
+        if found.disposal_id is not None:
+            raise BadInput(f"Record {record_id} already has disposal {found.disposal_id}.")
+        disposal_id = f"X-{secrets.token_hex(4)}"
+        row = DisposalRow(
+            disposal_id,
+            record_id,
+            found.category,
+            found.rule,
+            found.due.isoformat(),
+            "proposed",
+            self.staff_name,
+            now_utc(),
+        )
+        with self._recorded(
+            "disposal_proposed",
+            record_id,
+            personal={"reason": reason},
+            disposal=disposal_id,
+            rule=found.rule,
+            due=row.due,
+        ):
+            self._vault.store.add_disposal(row)
+        return disposal_id
+
+    def disposals(self, statuses: tuple[str, ...] = OPEN) -> list[DisposalItem]:
+        """Open disposals: what a lead must review, or IT carry out."""
+        self._need("approve_disposal", "dispose", "propose_disposal")
+        return [DisposalItem.of(row) for row in self._vault.store.disposals(statuses)]
+
+    def review_disposal(self, disposal_id: str, approve: bool, reason: str) -> DisposalItem:
+        """A lead, not the proposer, approves or rejects, with a reason."""
+        self._need("approve_disposal")
+        row = self._vault.store.disposal(disposal_id)
+        if row is None or row.status != "proposed":
+            raise BadInput(f"{disposal_id} is not a proposed disposal.")
+        if row.proposed_by == self.staff_name:
+            raise AccessRefused("Someone other than the proposer must approve a disposal.")
+        self._reason(reason, "for this")
+        if approve and self._vault.store.hold(row.record_id) is not None:
+            raise AccessRefused(
+                f"Record {row.record_id} is on legal hold; it cannot be disposed of."
+            )
+        status = "approved" if approve else "rejected"
+        with self._recorded(
+            "disposal_reviewed",
+            row.record_id,
+            personal={"reason": reason},
+            disposal=disposal_id,
+            status=status,
+        ):
+            self._vault.store.review_disposal(disposal_id, status, self.staff_name, now_utc())
+        done = self._vault.store.disposal(disposal_id)
+        assert done is not None
+        return DisposalItem.of(done)
+
+    def execute_disposal(self, disposal_id: str) -> Certificate:
+        self._need("dispose")
+        return disposal.execute(self._vault, disposal_id, self.staff_name, self.role.name)
+
+    def certificates(self) -> list[Certificate]:
+        self._need("dispose", "approve_disposal", "read_log")
+        return [disposal.certificate(r) for r in self._vault.store.disposals(("executed",))]
+
+    # legal hold
+
+    def legal_hold(self, record_id: str) -> HoldView | None:
+        """For whoever may open the record: is it on hold, since when, why."""
+        self._checked_in_scope(record_id)
+        found = self._vault.hold(record_id)
+        if found is None:
+            return None
+        row, reason = found
+        return HoldView(row.set_by, row.set_at, reason)
+
+    def set_legal_hold(self, record_id: str, reason: str, hold: bool = True) -> None:
+        """A lead sets or clears a hold (an inquiry, litigation), with a reason."""
+        self._need("set_legal_hold")
+        self._checked_in_scope(record_id)
+        self._reason(reason, "for the hold" if hold else "for lifting the hold")
+        held = self._vault.store.hold(record_id) is not None
+        if held == hold:
+            raise BadInput(f"Record {record_id} is {'already' if hold else 'not'} on legal hold.")
+        action = "legal_hold_set" if hold else "legal_hold_cleared"
+        with self._recorded(action, record_id, personal={"reason": reason}):
+            if hold:
+                self._vault.set_hold(HoldRow(record_id, self.staff_name, now_utc()), reason)
+            else:
+                self._vault.store.clear_hold(record_id)
+
+    # disclosure packages past their days
+
+    def shred_expired_packages(self) -> list[str]:
+        """Overwrite and remove every package past the policy's days; what was done."""
+        expired = self.expired_packages()
+        done = []
+        for name in expired:
+            with self._recorded("package_shredded", package=name):
+                try:
+                    done.append(shred_file(self._vault.paths.exports / name))
+                except OSError as exc:
+                    raise VaultError(f"{name} could not be shredded ({exc}).") from None
+        return done
+
+    def expired_packages(self, now: float | None = None) -> list[str]:
+        raise NotImplementedError

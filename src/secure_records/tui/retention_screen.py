@@ -1,0 +1,122 @@
+"""IT's retention queue: propose disposals, carry out approved ones (sections 6, 11).
+
+Each line is a reference, a category, a rule and a due date: no name, no field, no
+note. A disposal needs two people: IT proposes, a safeguarding lead approves in
+their own session, then IT carries it out and a certificate is written.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.session import Session
+from secure_records.session.retention import RetentionItem
+from secure_records.tui.literal import literal
+
+EXPLAINED = (
+    "Records due for review or disposal under policies/retention.toml. You see the "
+    "reference, category, rule and due date, never what a record holds. Propose a "
+    "disposal; a safeguarding lead approves or rejects it; then carry it out here (or "
+    "'secure-records disposal run' on the host). A record on legal hold cannot be disposed of."
+)
+
+
+def describe(item: RetentionItem) -> str:
+    state = (
+        "ON LEGAL HOLD"
+        if item.on_hold
+        else f"{item.disposal_status} ({item.disposal_id})"
+        if item.disposal_id
+        else "to propose"
+    )
+    return (
+        f"{item.record_id}  {item.category}  rule {item.rule} ({item.action})  "
+        f"due {item.due.isoformat()}  {state}"
+    )
+
+
+class RetentionScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+        self._items: list[RetentionItem] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="retention"):
+            yield Static("Retention and disposal", classes="title")
+            yield Static(literal(EXPLAINED), classes="hint")
+            yield OptionList(id="due")
+            yield Input(placeholder="Reason for proposing disposal", id="reason")
+            with Horizontal(classes="buttons"):
+                yield Button("Propose disposal", variant="primary", id="propose")
+                yield Button("Carry out approved disposal", variant="error", id="execute")
+            yield Static("", id="problem")
+            yield Static("", id="certificate")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            self._items = self._session.retention_queue()
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            self.app.pop_screen()
+            return
+        options = self.query_one("#due", OptionList)
+        options.clear_options()
+        options.add_options([Option(literal(describe(i)), id=i.record_id) for i in self._items])
+        if self._items:
+            options.highlighted = 0
+        options.focus()
+        self.query_one("#propose", Button).display = self._session.may("propose_disposal")
+        self.query_one("#execute", Button).display = self._session.may("dispose")
+        self.query_one("#problem", Static).update(
+            literal(f"{len(self._items)} records due." if self._items else "Nothing is due.")
+        )
+
+    def _chosen(self) -> RetentionItem | None:
+        index = self.query_one("#due", OptionList).highlighted
+        if index is None or not 0 <= index < len(self._items):
+            self.query_one("#problem", Static).update(literal("Choose a record first."))
+            return None
+        return self._items[index]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        item = self._chosen()
+        if item is None:
+            return
+        said, certificate = "", ""
+        try:
+            if event.button.id == "propose":
+                reason = self.query_one("#reason", Input).value
+                proposal = self._session.propose_disposal(item.record_id, reason)
+                said = f"Disposal {proposal} proposed; a safeguarding lead must approve it."
+            elif event.button.id == "execute":
+                if item.disposal_status != "approved" or item.disposal_id is None:
+                    said = f"{item.record_id} has no approved disposal to carry out."
+                else:
+                    done = self._session.execute_disposal(item.disposal_id)
+                    said = f"{item.record_id} erased. Certificate {done.id}:"
+                    certificate = done.text()
+        except SecureRecordsError as exc:
+            said = str(exc)
+        self.query_one("#reason", Input).value = ""
+        self._load()
+        self.query_one("#problem", Static).update(literal(said))
+        self.query_one("#certificate", Static).update(literal(certificate, multiline=True))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def forget(self) -> None:
+        self.query_one("#reason", Input).value = ""

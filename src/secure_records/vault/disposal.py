@@ -1,0 +1,90 @@
+"""Carrying out an approved disposal: cryptographic erase, and its certificate.
+
+The record's data key is the only key to its fields, notes, consent, decisions,
+telephone requests and its personal details in the log. Deleting the one row that
+holds it (wrapped under the KEK) with `secure_delete` on, and then truncating the
+WAL, leaves nothing on disk that can be decrypted: copies of the ciphertext that
+survive elsewhere (a backup, a freed disk block) stay ciphertext, and the log's
+entries about the record read "[disposed]" while its chain still verifies.
+"""
+
+from __future__ import annotations
+
+import time
+
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.retention import Certificate
+from secure_records.vault.shred import shred_file
+from secure_records.vault.store import DisposalRow
+from secure_records.vault.vault import Vault, now_utc
+
+METHOD = (
+    "cryptographic erase (data key destroyed); freed database pages overwritten "
+    "(secure_delete); write-ahead log truncated"
+)
+METHOD_WAL_LATER = (
+    "cryptographic erase (data key destroyed); freed database pages overwritten "
+    "(secure_delete); write-ahead log not yet truncated (another session was reading): "
+    "its old pages hold only ciphertext under the destroyed key"
+)
+# Another session mid-read can hold the WAL for a moment: try a few times.
+CHECKPOINT_TRIES = 20
+
+
+def certificate(row: DisposalRow) -> Certificate:
+    return Certificate(
+        row.id,
+        row.record_id,
+        row.category,
+        row.rule,
+        row.due,
+        row.proposed_by,
+        row.approved_by or "",
+        row.executed_by or "",
+        row.executed_at or "",
+        row.key_id or "",
+        row.method or "",
+        row.log_seq or 0,
+    )
+
+
+def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificate:
+    """Erase the record of an approved disposal; all of it, or (on any failure,
+    kill -9 included) none of it, in one transaction with its log entry."""
+    store = vault.store
+    row = store.disposal(disposal_id)
+    if row is None or row.status != "approved":
+        raise BadInput(f"{disposal_id} is not an approved disposal.")
+    details = {"disposal": disposal_id, "rule": row.rule, "method": "cryptographic erase"}
+    with vault.recorded(actor, role, "record_disposed", row.record_id, details) as seq:
+        # Checked again under the write lock: nothing changed since it was asked.
+        current = store.disposal(disposal_id)
+        if current is None or current.status != "approved":
+            raise BadInput(f"{disposal_id} is not an approved disposal.")
+        if store.hold(row.record_id) is not None:
+            raise AccessRefused(
+                f"Record {row.record_id} is on legal hold; it cannot be disposed of."
+            )
+        key = store.record_key(row.record_id)
+        if key is None:
+            raise BadInput(f"Record {row.record_id} no longer exists.")
+        packages = [f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
+        store.delete_record(row.record_id)
+        store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, METHOD, seq)
+    truncated = False
+    for _ in range(CHECKPOINT_TRIES):
+        if store.checkpoint():
+            truncated = True
+            break
+        time.sleep(0.05)
+    if not truncated:
+        with store.transaction():
+            store.set_disposal_method(disposal_id, METHOD_WAL_LATER)
+    # Plaintext copies that left the vault: this record's disclosure packages.
+    for name in packages:
+        path = vault.paths.exports / name
+        if path.is_file():
+            shred_file(path)
+    done = store.disposal(disposal_id)
+    assert done is not None
+    return certificate(done)
