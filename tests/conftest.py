@@ -12,6 +12,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
+from tests.support.file_keyring import FileKeyring
 
 STAFF = (
     ("alice", "caseworker"),
@@ -120,3 +121,16 @@ def populated(home: Path, tmp_path: Path) -> Path:
     with Administration.open(home) as admin:
         admin.import_file(write_jsonl(tmp_path / "records.jsonl", rows))
     return home
+
+
+@pytest.fixture
+def file_keyring_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A vault whose key is in a file keyring that worker processes can reach too."""
+    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    home = tmp_path / "vault"
+    Administration.init(home).close()
+    yield home
+    keyring.set_keyring(previous)

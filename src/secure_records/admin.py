@@ -17,7 +17,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from secure_records.core.errors import BadInput, ImportRejected, UnknownStaff
+from secure_records.core.errors import AccessRefused, BadInput, ImportRejected, UnknownStaff
 from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
@@ -266,12 +266,17 @@ class Administration:
 
     # disposal (policy section 11) from the host: a scheduled job
 
-    def run_disposals(self) -> list[Certificate]:
-        """Carry out every approved disposal; their certificates."""
-        return [
-            disposal.execute(self._vault, row.id, self.actor, HOST_ROLE)
-            for row in self._vault.store.disposals(("approved",))
-        ]
+    def run_disposals(self) -> tuple[list[Certificate], list[str]]:
+        """Carry out every approved disposal: the certificates, and one sentence for
+        each that was refused (a legal hold set since it was approved). One refusal
+        does not stop the others."""
+        done, refused = [], []
+        for row in self._vault.store.disposals(("approved",)):
+            try:
+                done.append(disposal.execute(self._vault, row.id, self.actor, HOST_ROLE))
+            except (AccessRefused, BadInput) as exc:
+                refused.append(f"{row.id}: {exc}")
+        return done, refused
 
     def certificates(self) -> list[Certificate]:
         return [disposal.certificate(r) for r in self._vault.store.disposals(("executed",))]
@@ -341,4 +346,5 @@ def shred(path: Path) -> str:
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file; nothing was shredded.") from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot be shredded ({exc.strerror or exc}).") from None
+        said = f"{path}: cannot be shredded ({exc.strerror})." if exc.strerror else str(exc)
+        raise BadInput(said) from None

@@ -207,10 +207,14 @@ def disposal() -> None:
 @click.pass_context
 def disposal_run(ctx: click.Context) -> None:
     """Carry out every disposal a safeguarding lead has approved (for a scheduled job)."""
-    done = _admin(ctx).run_disposals()
+    done, refused = _admin(ctx).run_disposals()
     for certificate in done:
         _say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
     _say(f"{len(done)} disposal(s) carried out.")
+    for sentence in refused:
+        _warn(printable(sentence))
+    if refused:
+        ctx.exit(1)
 
 
 @disposal.command("certificates")

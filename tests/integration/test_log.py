@@ -10,11 +10,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import keyring
 import pytest
 
 from secure_records.admin import Administration
@@ -23,7 +21,6 @@ from secure_records.core.records import NoteKind
 from secure_records.session import Session
 from secure_records.vault.log import DISPOSED, LogEntry, LogError
 from tests.support.cli import REPO, subprocess_env
-from tests.support.file_keyring import FileKeyring
 
 
 def entries(home: Path) -> list[LogEntry]:
@@ -300,19 +297,6 @@ def test_a_checkpoint_proves_the_log_still_extends_it(long_log: Path, tmp_path: 
 
 
 # Many writers, and crashes
-
-
-@pytest.fixture
-def file_keyring_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A vault whose key is in a file keyring that worker processes can reach too."""
-    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
-    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FileKeyring())
-    home = tmp_path / "vault"
-    Administration.init(home).close()
-    yield home
-    keyring.set_keyring(previous)
 
 
 def worker(home: Path, count: int, label: str, env: dict[str, str]) -> subprocess.Popen[str]:

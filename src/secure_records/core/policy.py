@@ -518,7 +518,10 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
         except PolicyError as exc:
             problems.errors.extend(exc.problems)
     retention: RetentionPolicy | None = None
-    if "retention.toml" in texts and records_doc is not None:
+    # Checked against records.toml's fields: only once those are known, so that one
+    # mistake in records.toml is not reported again as many in retention.toml.
+    records_ok = not any(e.startswith("records.toml:") for e in problems.errors)
+    if "retention.toml" in texts and records_doc is not None and records_ok:
         date_fields = frozenset(n for n, f in fields.items() if f.kind is FieldKind.DATE)
         category = fields.get(CATEGORY_FIELD)
         choices = frozenset(category.choices) if category is not None else frozenset()
@@ -529,5 +532,5 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
     if problems.errors or session is None or sharing is None or directory is None:
         raise PolicyError(problems.errors or ["session.toml: could not be read"])
     if retention is None:
-        raise PolicyError(["retention.toml: could not be read"])
+        raise PolicyError(["retention.toml: could not be read"])  # guard: not reached
     return Policy(fields, roles, session, sharing, directory, retention, tuple(problems.warnings))

@@ -159,7 +159,7 @@ def _rule(
                 )
                 ok = False
     starts = raw.get("from")
-    if starts not in date_fields:
+    if not isinstance(starts, str) or starts not in date_fields:
         error(f"{path}.from", "must name a date field of records.toml")
         ok = False
     years = raw.get("years")

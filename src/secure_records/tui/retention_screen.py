@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
-from secure_records.session.retention import RetentionItem
+from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.literal import literal
 
 EXPLAINED = (
@@ -60,10 +60,34 @@ class RetentionScreen(Screen[None]):
                 yield Button("Carry out approved disposal", variant="error", id="execute")
             yield Static("", id="problem")
             yield Static("", id="certificate")
+            yield Static("", id="packages-heading", classes="heading")
+            yield Static("", id="packages")
+            yield Button("Shred them", variant="error", id="shred")
+            yield Static("", id="shredded")
         yield Footer()
 
     def on_mount(self) -> None:
         self._load()
+        self._load_packages()
+
+    def _load_packages(self) -> None:
+        """Disclosure packages past the policy's days (section 6, Record): names only."""
+        shred = self.query_one("#shred", Button)
+        if not self._session.may("dispose"):
+            shred.display = False
+            return
+        try:
+            expired = self._session.expired_packages()
+        except SecureRecordsError as exc:
+            expired, shred.display = [], False
+            self.query_one("#packages", Static).update(literal(str(exc)))
+        days = self._session.policy.sharing.disclosure_keep_days
+        self.query_one("#packages-heading", Static).update(
+            literal(f"Disclosure packages past their {days} days: {len(expired)}")
+        )
+        if expired:
+            self.query_one("#packages", Static).update(literal("\n".join(expired), multiline=True))
+        shred.display = bool(expired)
 
     def _load(self) -> None:
         try:
@@ -91,7 +115,21 @@ class RetentionScreen(Screen[None]):
             return None
         return self._items[index]
 
+    def _shred(self) -> None:
+        try:
+            done = self._session.shred_expired_packages()
+        except SecureRecordsError as exc:
+            done = [str(exc)]
+        self._load_packages()
+        self.query_one("#packages", Static).update("")
+        self.query_one("#shredded", Static).update(
+            literal("\n".join([*done, SHRED_CAVEAT]), multiline=True)
+        )
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "shred":
+            self._shred()
+            return
         item = self._chosen()
         if item is None:
             return

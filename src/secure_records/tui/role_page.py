@@ -6,11 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
-from secure_records.session.retention import SHRED_CAVEAT
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
 
@@ -59,20 +58,18 @@ class RolePage(Screen[None]):
                 for text in duties:
                     yield Static(literal(f"- {text}"), classes="entry")
             if role.may("dispose"):
-                days = self._session.policy.sharing.disclosure_keep_days
-                yield Static(
-                    literal(f"Disclosure packages past their {days} days, to shred:"),
-                    classes="heading",
-                )
                 try:
-                    expired = self._session.expired_packages()
+                    expired = len(self._session.expired_packages())
                 except SecureRecordsError as exc:
-                    expired = [str(exc)]
-                for name in expired or ["none"]:
-                    yield Static(literal(f"- {name}"), classes="entry")
-                if expired:
-                    yield Button("Shred them", variant="error", id="shred")
-                yield Static("", id="shredded")
+                    yield Static(literal(str(exc)), classes="entry")
+                else:
+                    yield Static(
+                        literal(
+                            f"{expired} disclosure package(s) past their days to shred: "
+                            "press r for the retention queue."
+                        ),
+                        classes="heading",
+                    )
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -82,18 +79,6 @@ class RolePage(Screen[None]):
 
     def action_retention(self) -> None:
         self.app.push_screen(RetentionScreen(self._session))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "shred":
-            return
-        try:
-            done = self._session.shred_expired_packages()
-        except SecureRecordsError as exc:
-            done = [str(exc)]
-        event.button.disabled = True
-        self.query_one("#shredded", Static).update(
-            literal("\n".join([*done, SHRED_CAVEAT]), multiline=True)
-        )
 
     def forget(self) -> None:
         pass

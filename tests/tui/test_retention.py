@@ -1,0 +1,152 @@
+"""IT's retention queue, the lead's approval and legal hold, in the app."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Input, OptionList, Static
+
+from secure_records.admin import Administration
+from secure_records.session import Session
+from secure_records.tui.app import SecureRecordsApp
+from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
+from secure_records.tui.modals import AskReason
+from secure_records.tui.record_screen import RecordScreen
+from secure_records.tui.retention_screen import RetentionScreen
+from secure_records.tui.role_page import RolePage
+from tests.conftest import canaries, canary_row, write_jsonl
+from tests.tui.conftest import app_for, screen_text
+
+SIZE = (120, 50)
+REASON = "a reason long enough to record"
+
+
+def adult(rid: str) -> dict:  # type: ignore[type-arg]
+    row = canary_row(rid, ["alice"])
+    row["category"] = "vulnerable_adult"
+    row["case_closed"] = "2015-01-01"
+    return row
+
+
+@pytest.fixture
+def due(home: Path) -> Path:
+    with Administration.open(home) as admin:
+        admin.import_file(write_jsonl(home.parent / "due.jsonl", [adult("R-0001")]))
+    return home
+
+
+async def press(pilot, app: SecureRecordsApp, button: str) -> None:  # type: ignore[no-untyped-def]
+    app.screen.query_one(f"#{button}", Button).press()
+    await pilot.pause()
+
+
+async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due: Path) -> None:
+    planted = canaries(adult("R-0001")).values()
+    app = app_for(due, "it")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RolePage)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RetentionScreen)
+        text = screen_text(app)
+        assert "R-0001" in text and "vulnerable_adult" in text and "due 2021-03-31" in text
+        assert [v for v in planted if v in text] == []
+        app.screen.query_one("#reason", Input).value = REASON
+        await press(pilot, app, "propose")
+        assert "a safeguarding lead must approve it" in screen_text(app)
+    app = app_for(due, "lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DisposalQueueScreen)
+        assert "proposed by it" in screen_text(app)
+        app.screen.query_one("#reason", Input).value = REASON
+        await press(pilot, app, "approve")
+        assert "approved (record R-0001)" in screen_text(app)
+    app = app_for(due, "it")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        await press(pilot, app, "execute")
+        text = screen_text(app)
+        assert "R-0001 erased" in text and "DISPOSAL CERTIFICATE" in text
+        assert app.screen.query_one("#due", OptionList).option_count == 0
+        assert [v for v in planted if v in text] == []
+    with Session.open("lead", due) as lead:
+        assert "R-0001" not in lead.listing_ids()
+
+
+async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path) -> None:
+    app = app_for(due, "lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, AskReason)
+        app.screen.query_one("#reason", Input).value = "Independent inquiry into placements"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "ON LEGAL HOLD" in screen_text(app)
+        assert "Independent inquiry into placements" in screen_text(app)
+    app = app_for(due, "it")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "ON LEGAL HOLD" in text
+        assert "Independent inquiry" not in text  # why is for those who may open it
+        app.screen.query_one("#reason", Input).value = REASON
+        await press(pilot, app, "propose")
+        assert "on legal hold; it cannot be disposed of" in screen_text(app)
+
+
+async def test_a_caseworker_has_no_hold_key_and_no_disposal_queue(due: Path) -> None:
+    app = app_for(due, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, DisposalQueueScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        assert "Legal hold" not in screen_text(app)
+
+
+async def test_it_shreds_packages_past_their_days_from_the_retention_queue(due: Path) -> None:
+    exports = due / "exports"
+    exports.mkdir(exist_ok=True)
+    old = exports / "D-0123456789ab.txt"
+    old.write_text("DISCLOSURE D-0123456789ab\nName: Canaryname R-0001\n")
+    days = 40 * 86400
+    os.utime(old, (time.time() - days, time.time() - days))
+    fresh = exports / "D-ba9876543210.txt"
+    fresh.write_text("DISCLOSURE D-ba9876543210\n")
+    app = app_for(due, "it")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "1 disclosure package(s) past their days" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "D-0123456789ab.txt" in text and "D-ba9876543210" not in text
+        assert "Canaryname" not in text  # names only, never what a package holds
+        await press(pilot, app, "shred")
+        said = str(app.screen.query_one("#shredded", Static).render())
+        assert "overwritten twice" in said and "copy-on-write" in said
+    assert not old.exists() and fresh.exists()
+    with Administration.open(due) as admin:
+        [entry] = [e for e in admin.read_log(None, "it", None) if e.action == "package_shredded"]
+    assert entry.details["package"] == old.name
