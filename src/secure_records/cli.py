@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 
 from secure_records.admin import SHRED_CAVEAT, Administration, check_policy
 from secure_records.admin import shred as shred_path
+from secure_records.admin.ssh import AccessKeys, default_authorized_keys
 from secure_records.core.errors import (
     BAD_INPUT,
     BadInput,
@@ -276,6 +278,67 @@ def shred(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         ctx.exit(BAD_INPUT)
 
 
+def _program() -> str:
+    """This program's absolute path, for the forced command."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "secure-records" and argv0.is_file():
+        return str(argv0.resolve())
+    found = shutil.which("secure-records")
+    return str(Path(found).resolve()) if found else str(argv0.resolve())
+
+
+@cli.group()
+@click.option(
+    "--authorized-keys",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The service account's authorized_keys "
+    "(default: $SECURE_RECORDS_AUTHORIZED_KEYS, else ~/.ssh/authorized_keys).",
+)
+@click.option(
+    "--program",
+    default=None,
+    help="The secure-records executable the forced command runs (default: this one).",
+)
+@click.pass_context
+def ssh(ctx: click.Context, authorized_keys: Path | None, program: str | None) -> None:
+    """Staff access over SSH: one key, one staff member, no shell."""
+    ctx.obj["authorized_keys"] = authorized_keys or default_authorized_keys()
+    ctx.obj["program"] = program or _program()
+
+
+def _keys(ctx: click.Context) -> AccessKeys:
+    return AccessKeys(_admin(ctx), ctx.obj["authorized_keys"], ctx.obj["program"])
+
+
+@ssh.command("authorize")
+@click.argument("name")
+@click.argument("public_key_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def ssh_authorize(ctx: click.Context, name: str, public_key_file: Path) -> None:
+    """Let NAME's key open the app as NAME (and nothing else)."""
+    keys = _keys(ctx)
+    fingerprint = keys.authorize(name, public_key_file)
+    _say(f"Authorized {fingerprint} for {name} in {keys.path}.")
+
+
+@ssh.command("revoke")
+@click.argument("name")
+@click.pass_context
+def ssh_revoke(ctx: click.Context, name: str) -> None:
+    """Remove every key of NAME."""
+    keys = _keys(ctx)
+    _say(f"Removed {keys.revoke(name)} key(s) of {name} from {keys.path}.")
+
+
+@ssh.command("list")
+@click.pass_context
+def ssh_list(ctx: click.Context) -> None:
+    """The keys this tool added: staff member, key type, fingerprint."""
+    for found in _keys(ctx).list():
+        _say(f"{found.staff}  {found.key.kind}  {found.key.fingerprint}")
+
+
 @cli.group("log")
 def log_group() -> None:
     """The encrypted, tamper-evident log of every access and decision."""
@@ -372,6 +435,10 @@ def session(ctx: click.Context, name: str) -> None:
     opened = Session.open(name, home)
     if opened.insecure_keyring_warning:
         _warn(opened.insecure_keyring_warning)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # `ssh host some-command` arrives here with no terminal: the app, or nothing.
+        opened.close("no terminal")
+        raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
     app = SecureRecordsApp(lambda _: opened, staff_name=name)
     try:
         _run_app(app)

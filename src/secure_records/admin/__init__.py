@@ -75,9 +75,10 @@ class Administration:
         self._vault = vault
         self.actor = host_actor()
 
-    def _recorded(
+    def recorded(
         self, action: str, record_id: str | None = None, **details: object
     ) -> AbstractContextManager[int]:
+        """The body and its log entry, in one transaction: both happen, or neither."""
         return self._vault.recorded(self.actor, HOST_ROLE, action, record_id, dict(details))
 
     @classmethod
@@ -97,7 +98,7 @@ class Administration:
         source = policies or default_policy_dir()
         load_policy(source)
         admin = cls(Vault.create(paths, texts))
-        with admin._recorded("vault_created", policies=str(source)):
+        with admin.recorded("vault_created", policies=str(source)):
             pass
         return admin
 
@@ -128,7 +129,7 @@ class Administration:
 
     # staff
 
-    def _existing_staff(self, name: str) -> StaffRow:
+    def existing_staff(self, name: str) -> StaffRow:
         row = self._vault.store.staff(name)
         if row is None:
             raise UnknownStaff(f"There is no staff member called {name!r} in this vault.")
@@ -145,7 +146,7 @@ class Administration:
                 f"There is no role {role!r} in the policy (roles: {', '.join(self.policy.roles)})."
             )
         store = self._vault.store
-        with self._recorded("staff_added", staff=name, staff_role=role):
+        with self.recorded("staff_added", staff=name, staff_role=role):
             # Checked inside the transaction, so two hosts adding the same name at
             # once get this sentence rather than a constraint error.
             if store.staff(name) is not None:
@@ -156,8 +157,8 @@ class Administration:
         return self._vault.store.all_staff()
 
     def disable_staff(self, name: str) -> None:
-        self._existing_staff(name)
-        with self._recorded("staff_disabled", staff=name):
+        self.existing_staff(name)
+        with self.recorded("staff_disabled", staff=name):
             self._vault.store.set_staff_disabled(name, True)
 
     def set_pin(self, name: str, pin: str) -> None:
@@ -166,9 +167,9 @@ class Administration:
             raise BadInput(f"A PIN must be at least {minimum} characters long.")
         if not pin.isprintable():
             raise BadInput("A PIN must not contain control characters.")
-        self._existing_staff(name)
+        self.existing_staff(name)
         pin_hash = hash_pin(pin)
-        with self._recorded("pin_set", staff=name):
+        with self.recorded("pin_set", staff=name):
             self._vault.store.set_staff_pin(name, pin_hash)
 
     # records
@@ -186,7 +187,7 @@ class Administration:
     def _import_lines(self, label: str, lines: list[str], today: date | None) -> int:
         store = self._vault.store
         rows = sum(1 for line in lines if line.strip())
-        with self._recorded("records_imported", file=label, count=rows):
+        with self.recorded("records_imported", file=label, count=rows):
             # Inside the transaction: records are sealed and stored as they are
             # checked, and all of them are rolled back if any line is bad.
             staff = frozenset(row.name for row in store.all_staff())
@@ -217,19 +218,19 @@ class Administration:
 
     def add_records(self, records: list[Record]) -> int:
         """Store records already checked (the demo's synthetic ones)."""
-        with self._recorded("records_imported", file="(synthetic)", count=len(records)):
+        with self.recorded("records_imported", file="(synthetic)", count=len(records)):
             return self._vault.add_records(records)
 
     def assign(self, record_id: str, staff_name: str) -> bool:
         self._checked_record(record_id)
-        self._existing_staff(staff_name)
-        with self._recorded("assigned", record_id, staff=staff_name):
+        self.existing_staff(staff_name)
+        with self.recorded("assigned", record_id, staff=staff_name):
             return self._vault.store.assign(record_id, staff_name)
 
     def unassign(self, record_id: str, staff_name: str) -> bool:
         self._checked_record(record_id)
-        self._existing_staff(staff_name)
-        with self._recorded("unassigned", record_id, staff=staff_name):
+        self.existing_staff(staff_name)
+        with self.recorded("unassigned", record_id, staff=staff_name):
             return self._vault.store.unassign(record_id, staff_name)
 
     def _checked_record(self, record_id: str) -> None:
@@ -291,7 +292,7 @@ class Administration:
         """Overwrite and remove a file; logged when it is one of this vault's exports."""
         if path.resolve().parent != self._vault.paths.exports.resolve():
             return shred(path)
-        with self._recorded("package_shredded", package=path.name):
+        with self.recorded("package_shredded", package=path.name):
             return shred(path)
 
     def verify_log(self, checkpoint: str | None = None) -> Verdict:
@@ -299,7 +300,7 @@ class Administration:
 
     def log_checkpoint(self) -> str:
         line = self._vault.log.checkpoint()
-        with self._recorded("log_checkpoint_taken"):
+        with self.recorded("log_checkpoint_taken"):
             pass
         return line
 
@@ -320,7 +321,7 @@ class Administration:
                 f"The log does not verify ({printable(str(verdict.problem))}); nothing is "
                 "shown. Run 'secure-records log verify'."
             )
-        with self._recorded(
+        with self.recorded(
             "log_read",
             record=record_id,
             actor=actor,

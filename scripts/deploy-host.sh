@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Deploy secure-records on a host, following README "Deploying on a host" step by step.
+# Run as root. tests/e2e/test_deploy.py runs it against a real sshd.
+#
+# Settings, from the environment:
+#   SR_USER        the service account                          (records)
+#   SR_BASE        its home; the vault is $SR_BASE/vault        (/srv/secure-records)
+#   SR_PROGRAM     an installed secure-records to use; unset: a venv in $SR_BASE/venv
+#                  with this checkout installed in it, made with SR_PYTHON
+#   SR_PYTHON      a Python 3.11+ every account can run                (/usr/bin/python3)
+#   SR_KEYRING_ENV the service account's keyring backend, as VAR=value pairs (step 3)
+#   SR_KEYS        the root-owned authorized_keys sshd reads    (/etc/ssh/authorized_keys/$SR_USER)
+#   SR_SSHD_CONF   where the sshd settings go                   (/etc/ssh/sshd_config.d/secure-records.conf)
+#   SR_STAFF       staff to add and authorize: NAME:ROLE:PUBKEY_FILE, space-separated
+set -euo pipefail
+
+SR_USER=${SR_USER:-records}
+SR_BASE=${SR_BASE:-/srv/secure-records}
+SR_KEYS=${SR_KEYS:-/etc/ssh/authorized_keys/$SR_USER}
+SR_SSHD_CONF=${SR_SSHD_CONF:-/etc/ssh/sshd_config.d/secure-records.conf}
+SR_KEYRING_ENV=${SR_KEYRING_ENV:-}
+SR_STAFF=${SR_STAFF:-}
+CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
+VAULT=$SR_BASE/vault
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deploy-host.sh: run as root (it creates an account and writes sshd settings)." >&2
+    exit 2
+fi
+
+# 1. A service account with a real login shell (sshd runs the forced command through
+#    it: nologin would refuse every key) and no password: "*", which no password
+#    matches. Not "!" (locked): without PAM, sshd refuses keys to a locked account too.
+if ! id "$SR_USER" >/dev/null 2>&1; then
+    useradd --system --create-home --home-dir "$SR_BASE" --shell /bin/bash "$SR_USER"
+fi
+usermod --password '*' "$SR_USER"
+
+# 2. Install, into a virtualenv the account owns.
+if [ -z "${SR_PROGRAM:-}" ]; then
+    # The system's Python: one under /root (pyenv, say) is not the account's to run.
+    "${SR_PYTHON:-/usr/bin/python3}" -m venv "$SR_BASE/venv"
+    "$SR_BASE/venv/bin/pip" install --quiet "$CHECKOUT"
+    chown -R "$SR_USER:" "$SR_BASE/venv"
+    SR_PROGRAM=$SR_BASE/venv/bin/secure-records
+fi
+
+# 3. The keyring backend, and 4. init, staff: all as the service account.
+as_service() {
+    # shellcheck disable=SC2086  # SR_KEYRING_ENV is VAR=value words on purpose
+    runuser -u "$SR_USER" -- env HOME="$SR_BASE" $SR_KEYRING_ENV "$@"
+}
+if [ ! -e "$VAULT/vault.db" ]; then
+    as_service "$SR_PROGRAM" --home "$VAULT" init
+fi
+
+# 5. Each staff member's key, forced into their own session. The service account
+#    writes a staging file; root publishes it where sshd reads it, so the account
+#    itself can never change who gets in.
+STAGED=$SR_BASE/authorized_keys.staged
+for entry in $SR_STAFF; do
+    IFS=: read -r name role pubkey <<<"$entry"
+    if ! as_service "$SR_PROGRAM" --home "$VAULT" staff list | grep -q "^$name"$'\t'; then
+        as_service "$SR_PROGRAM" --home "$VAULT" staff add "$name" --role "$role"
+    fi
+    install -m 0644 "$pubkey" "$SR_BASE/$name.pub"
+    as_service "$SR_PROGRAM" --home "$VAULT" ssh --authorized-keys "$STAGED" \
+        --program "$SR_PROGRAM" authorize "$name" "$SR_BASE/$name.pub"
+done
+install -d -m 0755 -o root -g root "$(dirname "$SR_KEYS")"
+install -m 0644 -o root -g root "${STAGED}" "$SR_KEYS"
+
+# 6. sshd settings for the account.
+SETENV=""
+if [ -n "$SR_KEYRING_ENV" ]; then
+    SETENV="    SetEnv $SR_KEYRING_ENV"
+fi
+install -d -m 0755 "$(dirname "$SR_SSHD_CONF")"
+cat >"$SR_SSHD_CONF" <<EOF
+Match User $SR_USER
+    AuthorizedKeysFile $SR_KEYS
+    PasswordAuthentication no
+    KbdInteractiveAuthentication no
+    DisableForwarding yes
+    PermitTunnel no
+    ClientAliveInterval 60
+    ClientAliveCountMax 3
+    AcceptEnv COLORTERM
+$SETENV
+EOF
+echo "Deployed: $SR_USER owns $VAULT; sshd reads keys from $SR_KEYS; settings in $SR_SSHD_CONF."
+echo "Check them with 'sshd -t', then reload sshd."

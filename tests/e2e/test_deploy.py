@@ -1,0 +1,125 @@
+"""README "Deploying on a host", done by scripts/deploy-host.sh, then used over SSH.
+
+As root on a throwaway machine (CI): a real service account is created, the checkout
+installed into its own virtualenv, a vault initialised as that account, a staff
+member's key authorized and published root-owned, and sshd's settings written. A
+real sshd including those settings then lets the key in, as that staff member, and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import REPO
+from tests.support.ssh import SSHD, Terminal, free_port, keygen, ssh_args, start_sshd
+
+pytestmark = pytest.mark.slow
+
+if os.geteuid() != 0 or not SSHD.exists() or not shutil.which("useradd"):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI runs as root with openssh-server installed (.ci/run)")
+    pytest.skip("needs root, sshd and useradd", allow_module_level=True)
+
+
+@pytest.fixture
+def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+    user = f"sr{secrets.token_hex(3)}"
+    # Every directory above a root-owned AuthorizedKeysFile must be root's and not
+    # writable by others (sshd's StrictModes): not /tmp.
+    base = Path(f"/srv/sr-e2e-{secrets.token_hex(3)}")
+    base.mkdir(mode=0o755, parents=True)
+    keygen(tmp_path / "alice_key")
+    keyring_dir = base / "keyring"
+    keyring_dir.mkdir(mode=0o755)
+    # The test keyring backend, copied where the service account can import it.
+    shutil.copy(REPO / "tests" / "support" / "file_keyring.py", keyring_dir / "file_keyring.py")
+    env = {
+        **os.environ,
+        "SR_USER": user,
+        "SR_BASE": str(base / "home"),
+        "SR_KEYS": str(base / "etc" / "authorized_keys"),
+        "SR_SSHD_CONF": str(base / "etc" / "secure-records.conf"),
+        "SR_KEYRING_ENV": " ".join(
+            [
+                "PYTHON_KEYRING_BACKEND=file_keyring.FileKeyring",
+                f"PYTHONPATH={keyring_dir}",
+                f"SECURE_RECORDS_TEST_KEYRING_FILE={base / 'home' / 'keyring.json'}",
+                "SECURE_RECORDS_ALLOW_INSECURE_KEYRING=1",
+            ]
+        ),
+        "SR_STAFF": f"alice:caseworker:{tmp_path / 'alice_key.pub'}",
+    }
+    try:
+        done = subprocess.run(
+            ["bash", str(REPO / "scripts" / "deploy-host.sh")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        yield user, base, tmp_path
+    finally:
+        subprocess.run(["userdel", "--remove", user], capture_output=True, timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
+    deployed: tuple[str, Path, Path],
+) -> None:
+    user, base, tmp = deployed
+    keys = base / "etc" / "authorized_keys"
+    # Published root-owned: the service account cannot change who gets in.
+    assert keys.stat().st_uid == 0 and not keys.stat().st_mode & 0o022
+    line = keys.read_text()
+    assert "session alice" in line and ",restrict,pty " in line
+    # The service account: a real shell, a locked password.
+    entry = subprocess.run(["getent", "passwd", user], capture_output=True, text=True)
+    assert entry.stdout.strip().endswith(":/bin/bash")
+    shadow = subprocess.run(["getent", "shadow", user], capture_output=True, text=True)
+    assert shadow.stdout.split(":")[1] == "*"  # no password can match
+    # The vault belongs to the service account alone.
+    database = base / "home" / "vault" / "vault.db"
+    assert database.stat().st_uid != 0 and not database.stat().st_mode & 0o077
+
+    port = free_port()
+    keygen(tmp / "host_key")
+    config = tmp / "sshd_config"
+    config.write_text(
+        "\n".join(
+            [
+                f"Port {port}",
+                "ListenAddress 127.0.0.1",
+                f"HostKey {tmp / 'host_key'}",
+                f"PidFile {tmp / 'sshd.pid'}",
+                "UsePAM no",
+                "PubkeyAuthentication yes",
+                f"Include {base / 'etc' / 'secure-records.conf'}",
+                "",
+            ]
+        )
+    )
+    checked = subprocess.run([str(SSHD), "-t", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    sshd = start_sshd(config, port, tmp / "sshd.log")
+    terminal = Terminal(ssh_args(tmp / "alice_key", port, user, "-tt"))
+    try:
+        shown = terminal.wait_for("Your caseload")
+        assert "0 records" in shown
+        command = ssh_args(tmp / "alice_key", port, user, "id")
+        ran = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
+        assert "uid=" not in ran.stdout and ran.returncode != 0
+    finally:
+        terminal.close()
+        sshd.terminate()
+        sshd.wait(timeout=10)
