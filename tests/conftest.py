@@ -12,6 +12,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
+from tests.support import figures
 from tests.support.file_keyring import FileKeyring
 
 STAFF = (
@@ -134,3 +135,12 @@ def file_keyring_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     Administration.init(home).close()
     yield home
     keyring.set_keyring(previous)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hardening figures, one line each, after the test results."""
+    if not figures.REPORTED:
+        return
+    terminalreporter.section("figures")
+    for suite, sentence in figures.REPORTED:
+        terminalreporter.write_line(f"{suite}: {sentence}")

@@ -31,6 +31,7 @@ from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import FieldRow, RecordScreen
 from secure_records.tui.role_page import RolePage
 from tests.conftest import STAFF, canaries, canary_row, write_jsonl
+from tests.support import figures
 from tests.tui.conftest import SIZE, app_for, screen_text
 
 PIN = "246810"
@@ -336,10 +337,11 @@ async def test_no_screen_shows_a_canary_the_role_may_not_see(
     screens = sum(walk.screens for walk in walks)
     permitted = sum(len(walk.permitted) for walk in walks)
     planted = sum(len(canaries(row)) for row in rows)
-    print(
-        f"\nleak walk: {len(walks)} roles, {screens} screens x {planted} canaries = "
-        f"{screens * planted} checks, leaks {len(leaks)}; "
-        f"permitted canaries seen {permitted - len(missing)}/{permitted}"
+    figures.report(
+        "Leaks, default policy",
+        f"{len(walks)} roles x {screens} screens x {planted} canaries = "
+        f"{screens * planted} checks; leaks {len(leaks)}; "
+        f"permitted canaries seen {permitted - len(missing)}/{permitted}",
     )
     assert leaks == []
     assert missing == []
@@ -562,10 +564,10 @@ async def test_hostile_record_text_is_drawn_literally(hostile_vault: Path, staff
             await settle(pilot, app)
         assert_alive(app)
     assert clicks > 0
-    print(
-        f"\nhostile text ({staff}): {len(HOSTILE)} payloads, {checked} values found drawn "
-        f"literally on {screens} screens, {clicks} clicks on 'click me'; raw controls 0, "
-        "app still running"
+    figures.report(
+        "Injection, record screens",
+        f"{staff}: {len(HOSTILE)} payloads, {checked} values drawn literally on {screens} "
+        f"screens, {clicks} clicks on 'click me'; interpreted 0, raw controls 0",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,12 +39,13 @@ class AccessKeys:
 
     def _lines(self) -> list[str]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self.path.read_bytes().decode("utf-8")
         except FileNotFoundError:
             return []
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{self.path} cannot be read ({exc}).") from None
-        return text.splitlines(keepends=True)
+        # Split on "\n" only, as sshd does: "\r" stays part of its line, byte for byte.
+        return [part for part in re.split(r"(?<=\n)", text) if part]
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -57,12 +59,10 @@ class AccessKeys:
             os.close(fd)
 
     def _write(self, lines: list[str]) -> None:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
         temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(lines)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -100,6 +100,8 @@ class AccessKeys:
             with self._admin.recorded(
                 "ssh_key_authorized", staff=staff, fingerprint=key.fingerprint
             ):
+                if lines and not lines[-1].endswith("\n"):
+                    lines[-1] += "\n"  # or the new line would join the last one
                 self._write([*lines, line + "\n"])
         return key.fingerprint
 

@@ -32,7 +32,7 @@ KEY_TYPES = frozenset(
     }
 )
 # What may appear in a path written into a forced command: no quotes, no newlines.
-SAFE_PATH = re.compile(r"[^\"\n\r\\]+\Z")
+SAFE_PATH = re.compile(r"[^\"'\n\r\\]+\Z")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def parse_public_key(text: str, where: str) -> PublicKey:
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if len(lines) != 1:
         raise BadInput(f"{where}: expected exactly one public key line, found {len(lines)}.")
-    key = _key_in(lines[0].split())
+    words = lines[0].split()
+    key = _key_in(words) if words and words[0] in KEY_TYPES else None
     if key is None:
         raise BadInput(f"{where}: not an OpenSSH public key (TYPE BASE64 [comment]).")
     return key
@@ -76,6 +77,8 @@ def _key_in(words: list[str]) -> PublicKey | None:
                 raw = base64.b64decode(blob, validate=True)
             except (binascii.Error, ValueError):
                 return None
+            if base64.b64encode(raw).decode() != blob:
+                return None  # not canonical: OpenSSH would not read it either
             # The blob starts with its own type, length-prefixed: it must agree.
             if len(raw) < 4:
                 return None
@@ -100,13 +103,17 @@ def key_of_line(line: str) -> PublicKey | None:
 
 
 def ours(line: str) -> AuthorizedKey | None:
-    """A line this tool wrote: its comment is `secure-records:NAME`."""
+    """A line this tool wrote: its comment is `secure-records:NAME` and its forced
+    command opens NAME's session (a comment alone, typed by hand, is not enough)."""
     key = key_of_line(line)
     words = line.split()
     if key is None or not words or not words[-1].startswith(MARK):
         return None
     staff = words[-1][len(MARK) :]
-    return AuthorizedKey(staff, key) if STAFF_NAME.fullmatch(staff) else None
+    forced = f' session {staff}",restrict,pty {key.kind} {key.blob} '
+    if not STAFF_NAME.fullmatch(staff) or not line.startswith('command="') or forced not in line:
+        return None
+    return AuthorizedKey(staff, key)
 
 
 def forced_line(staff: str, key: PublicKey, executable: str, home: str) -> str:
