@@ -26,9 +26,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/vault.py
-	$(BIN)/python bench/log.py
-	$(BIN)/python bench/tui.py
+	$(BIN)/python bench/all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import use_memory_keyring
+from summary import emit
 
 SIZE = (120, 40)
 START_RATIO_TARGET = 1.3
@@ -246,6 +247,7 @@ def main() -> None:
         if row[5] is False:
             missed.append(str(row[0]))
     print("targets missed: " + (", ".join(missed) if missed else "none"))
+    emit("tui", 4, rows)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,24 @@ from secure_records.vault.shred import shred_file
 from secure_records.vault.store import DisposalRow
 from secure_records.vault.vault import Vault, now_utc
 
-METHOD = (
-    "cryptographic erase (data key destroyed); freed database pages overwritten "
-    "(secure_delete); write-ahead log truncated"
+ERASED = (
+    "cryptographic erase (data key destroyed); freed database pages overwritten (secure_delete)"
 )
-METHOD_WAL_LATER = (
-    "cryptographic erase (data key destroyed); freed database pages overwritten "
-    "(secure_delete); write-ahead log not yet truncated (another session was reading): "
-    "its old pages hold only ciphertext under the destroyed key"
-)
+# What the certificate says until the steps after the commit are done: a kill before
+# then leaves a certificate that claims no more than what happened.
+PENDING = ERASED + "; write-ahead log truncation and package shredding not yet confirmed"
+
+
+def method(truncated: bool, shredded: int) -> str:
+    wal = (
+        "write-ahead log truncated"
+        if truncated
+        else "write-ahead log not yet truncated (another session was reading): its old "
+        "pages hold only ciphertext under the destroyed key"
+    )
+    return f"{ERASED}; {wal}; {shredded} disclosure package(s) shredded"
+
+
 # Another session mid-read can hold the WAL for a moment: try a few times.
 CHECKPOINT_TRIES = 20
 
@@ -70,21 +79,23 @@ def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificat
             raise BadInput(f"Record {row.record_id} no longer exists.")
         packages = [f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
         store.delete_record(row.record_id)
-        store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, METHOD, seq)
+        store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, PENDING, seq)
     truncated = False
     for _ in range(CHECKPOINT_TRIES):
         if store.checkpoint():
             truncated = True
             break
         time.sleep(0.05)
-    if not truncated:
-        with store.transaction():
-            store.set_disposal_method(disposal_id, METHOD_WAL_LATER)
     # Plaintext copies that left the vault: this record's disclosure packages.
+    shredded = 0
     for name in packages:
         path = vault.paths.exports / name
         if path.is_file():
             shred_file(path)
+            shredded += 1
+    with store.transaction():
+        store.set_disposal_method(disposal_id, method(truncated, shredded))
+    store.checkpoint()  # and that last small write leaves the WAL empty again
     done = store.disposal(disposal_id)
     assert done is not None
     return certificate(done)

@@ -60,7 +60,12 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text, validate=True)
+    """Strict: the one canonical encoding only. A flip in the spare bits of a last
+    base64 digit decodes to the same bytes, and would otherwise pass unnoticed."""
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode() != text:
+        raise binascii.Error("not the canonical encoding")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -372,6 +377,22 @@ def _one_crashed_write(tail: bytes) -> bool:
     return b"\n" not in tail[:-1]
 
 
+def _next_entry(line: bytes, seq: int, vault_id: str, mac_key: bytes, prev_mac: bytes) -> bool:
+    """Is this line the entry this log would have written next?"""
+    body, tab, mac_text = line.rpartition(b"\t")
+    try:
+        doc = json.loads(body) if tab else None
+        mac = _unb64(mac_text.decode())
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return False
+    return (
+        isinstance(doc, dict)
+        and doc.get("seq") == seq
+        and doc.get("vault") == vault_id
+        and hmac.compare_digest(mac, hmac.new(mac_key, prev_mac + body, hashlib.sha256).digest())
+    )
+
+
 def _problem(seq_at: int, what: str) -> str:
     return f"entry {seq_at}: {what}"
 
@@ -400,6 +421,8 @@ def _verify(
                 mac = binascii.a2b_base64(mac_text, strict_mode=True)
             except binascii.Error:
                 break
+            if binascii.b2a_base64(mac, newline=False) != mac_text:
+                break  # decodes, but is not what was written: the slow pass names it
             if not hmac.compare_digest(mac, chain.digest(prev, body)):
                 break
             prev = mac
@@ -519,6 +542,20 @@ def _diagnose(
             problem=(
                 f"entry {count + 1}: {extra} entries lie beyond the sealed head: the vault "
                 "database is older than the log (restored from a backup, or rolled back)"
+            ),
+        )
+    if tail.endswith(b"\n") and not _next_entry(tail[:-1], count + 1, vault_id, mac_key, prev_mac):
+        # A whole line after the head that is not this log's next entry was not left by
+        # a crash: someone appended it.
+        return Verdict(
+            False,
+            count,
+            first_time,
+            last_time,
+            problem=_problem(
+                count + 1,
+                "appended after the sealed head, and not this log's next entry "
+                "(from another vault or key, or altered)",
             ),
         )
     if tail:

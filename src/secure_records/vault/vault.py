@@ -248,9 +248,11 @@ class Vault:
         self._sealer = RecordSealer(
             self.vault_id, new_kek, new_version, self._unwrap_vault_key(MATCH_INDEX_KEY)
         )
-        # Stale copies of old wrapped keys (backups, freed pages) die with the old key.
+        # Stale copies of old wrapped keys (backups, freed pages) die with the old key,
+        # and with any older one a rotation killed before this point left behind.
         self.store.checkpoint()
-        self._keys.delete(old_version)
+        for version in range(old_version, 0, -1):
+            self._keys.delete(version)
         return new_version
 
     # records
