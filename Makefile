@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/all.py
+
+# The hardening suites ten times over (runs, examples, seconds): too long for CI.
+soak: $(STAMP)
+	SECURE_RECORDS_SOAK=10 $(BIN)/python -m pytest -q tests/hardening
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,8 +30,9 @@ from tests.conftest import canary_row, write_jsonl
 from tests.support import figures
 from tests.support.cli import REPO, subprocess_env
 from tests.support.concurrency_worker import RECORDS, WORKERS, assigned, caseload
+from tests.support.soak import scaled
 
-SECONDS = 8.0
+SECONDS = 8.0 * scaled(1)
 SEED = 20261201
 LEAD = "lead"
 TOKEN = re.compile(r"CC-[a-z]+-\d+-[0-9a-f]{8}")

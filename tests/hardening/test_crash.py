@@ -34,9 +34,10 @@ from secure_records.vault.kek import SERVICE
 from tests.conftest import write_jsonl
 from tests.support import crash_worker, figures
 from tests.support.cli import REPO, subprocess_env
+from tests.support.soak import scaled
 
 OPERATIONS = ("import", "note", "decision", "disposal", "rotate")
-RUNS_EACH = 20
+RUNS_EACH = scaled(20)
 MAX_DELAY = 0.15  # seconds between the worker's "ready" and the kill
 # Approved disposals waiting before each disposal run: more than a run can carry out.
 APPROVED_AHEAD = 40

@@ -28,6 +28,7 @@ from secure_records.session import Session
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
+from tests.support.soak import scaled
 
 FIELDS = {
     "name": FieldKind.TEXT,
@@ -168,7 +169,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
 
 
 @settings(
-    max_examples=40,
+    max_examples=scaled(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
