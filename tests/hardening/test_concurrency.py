@@ -36,9 +36,10 @@ SECONDS = 8.0 * scaled(1)
 SEED = 20261201
 LEAD = "lead"
 TOKEN = re.compile(r"CC-[a-z]+-\d+-[0-9a-f]{8}")
-# Printed line -> the log action it commits (REFUSED commits nothing: refused
-# before anything is done, and a refusal must not confirm that a record exists).
+# Printed line -> the log action it commits (a refusal is logged for the access
+# review, in the same words whether the record exists or not).
 COMMITS = {
+    "REFUSED": "record_refused",
     "STARTED": "session_started",
     "LISTED": "record_list_shown",
     "OPENED": "record_opened",
@@ -176,7 +177,8 @@ def test_eight_sessions_at_once_lose_nothing_and_keep_one_chain(
     for w in workers:
         for parts in w.lines:
             if parts[0] in COMMITS:
-                rid = parts[1] if parts[0] in ("OPENED", "REVEALED", "NOTE", "DECISION") else None
+                with_record = ("OPENED", "REVEALED", "NOTE", "DECISION", "REFUSED")
+                rid = parts[1] if parts[0] in with_record else None
                 printed[(w.staff, COMMITS[parts[0]], rid)] += 1
     notes = {parts[2]: parts[1] for w in workers for parts in w.printed("NOTE")}
     decided = {parts[2]: parts[1] for w in workers for parts in w.printed("DECISION")}

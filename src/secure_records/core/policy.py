@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from secure_records.core.directory import Directory, parse_directory
 from secure_records.core.errors import PolicyError
+from secure_records.core.oversight import ReviewSettings, parse_oversight
 from secure_records.core.retention import CATEGORY_FIELD, RetentionPolicy, parse_retention
 from secure_records.core.sharing import SharingPolicy, parse_sharing
 
@@ -104,9 +105,12 @@ POLICY_FILES = (
     "sharing.toml",
     "directory.toml",
     "retention.toml",
+    "oversight.toml",
 )
 # Read by their own modules (core.sharing, .directory, .retention), not as plain TOML here.
-SEPARATELY_PARSED = frozenset({"sharing.toml", "directory.toml", "retention.toml"})
+SEPARATELY_PARSED = frozenset(
+    {"sharing.toml", "directory.toml", "retention.toml", "oversight.toml"}
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class Policy:
     sharing: SharingPolicy
     directory: Directory
     retention: RetentionPolicy
+    oversight: ReviewSettings
     warnings: tuple[str, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
@@ -529,8 +534,23 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
             retention = parse_retention(texts["retention.toml"], date_fields, choices)
         except PolicyError as exc:
             problems.errors.extend(exc.problems)
+    oversight: ReviewSettings | None = None
+    if "oversight.toml" in texts:
+        try:
+            oversight = parse_oversight(texts["oversight.toml"])
+        except PolicyError as exc:
+            problems.errors.extend(exc.problems)
     if problems.errors or session is None or sharing is None or directory is None:
         raise PolicyError(problems.errors or ["session.toml: could not be read"])
-    if retention is None:
+    if retention is None or oversight is None:
         raise PolicyError(["retention.toml: could not be read"])  # guard: not reached
-    return Policy(fields, roles, session, sharing, directory, retention, tuple(problems.warnings))
+    return Policy(
+        fields,
+        roles,
+        session,
+        sharing,
+        directory,
+        retention,
+        oversight,
+        tuple(problems.warnings),
+    )

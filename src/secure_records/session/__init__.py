@@ -34,6 +34,7 @@ from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.text import printable
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.oversight import OversightDesk
 from secure_records.session.retention import RetentionDesk
 from secure_records.session.telephone import TelephoneDesk
 from secure_records.vault.home import VaultPaths, resolve_home
@@ -132,7 +133,7 @@ class IndexMatch:
     reference: str
 
 
-class Session(TelephoneDesk, RetentionDesk):
+class Session(TelephoneDesk, RetentionDesk, OversightDesk):
     def __init__(self, vault: Vault, staff_name: str, role: RoleSpec) -> None:
         self._vault = vault
         self.staff_name = staff_name
@@ -282,6 +283,9 @@ class Session(TelephoneDesk, RetentionDesk):
         ids = self._ids_in_scope()
         if ids is None:
             ids = self._vault.store.record_ids()
+        hidden = self._hidden_ids()
+        if hidden:
+            ids = [rid for rid in ids if rid not in hidden]
         self._log("record_list_shown", count=len(ids))
         self._list_logged = True
         return ids
@@ -302,6 +306,8 @@ class Session(TelephoneDesk, RetentionDesk):
             wanted = [rid for rid in record_ids if self.staff_name in store.assigned_to(rid)]
         else:
             wanted = list(record_ids)
+        hidden = self._hidden_ids()
+        wanted = [rid for rid in wanted if rid not in hidden]
         if self._index is not None:
             rows = [(rid, *self._index[rid][:2]) for rid in wanted if rid in self._index]
         else:
@@ -326,6 +332,8 @@ class Session(TelephoneDesk, RetentionDesk):
             rows = self._vault.listing(ids, store=reader)
         finally:
             reader.close()
+        hidden = self._hidden_ids()
+        rows = [row for row in rows if row[0] not in hidden]
         index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
         with self._index_lock:  # checked and published as one step, against _forget
             if generation != self._generation or self.locked or self.ended:
@@ -422,7 +430,8 @@ class Session(TelephoneDesk, RetentionDesk):
         if self.role.scope is Scope.CASELOAD:
             mine = set(self._vault.store.ids_assigned_to(self.staff_name))
             ids = [i for i in ids if i in mine]
-        return ids
+        hidden = self._hidden_ids()
+        return [i for i in ids if i not in hidden]
 
     def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
         """For the index scope: does a record match this exact name and date of birth?"""
@@ -446,11 +455,23 @@ class Session(TelephoneDesk, RetentionDesk):
         # The same refusal whether the record is missing or out of scope: a refusal
         # must not confirm that a record exists.
         if not exists or not in_scope(self.role, self.staff_name, assigned):
+            # Tried, and not theirs to open: for the access review (10(d)).
+            if exists:
+                self._log("record_refused", record_id)
+            else:
+                self._log("record_refused", asked_for=record_id[:MAX_TYPED])
+            raise AccessRefused(f"Record {record_id} is not one you can open.")
+        if record_id in self._hidden_ids():
+            # Restricted, and no grant for this person: the attempt is for the review.
+            self._log("restricted_record_refused", record_id)
             raise AccessRefused(f"Record {record_id} is not one you can open.")
 
     def open_record(self, record_id: str) -> RecordView:
         self._checked_in_scope(record_id)
-        self._log("record_opened", record_id)
+        if record_id in self._vault.store.restricted_ids():
+            self._log("record_opened", record_id, restricted=True)
+        else:
+            self._log("record_opened", record_id)
         return self._view(record_id)
 
     def _view(self, record_id: str) -> RecordView:

@@ -112,6 +112,65 @@ class AskReason(Dialog[str]):
 
 
 @dataclass(frozen=True)
+class RestrictionDraft:
+    action: str  # restrict | grant | lift
+    staff: str
+    days: int
+    reason: str
+
+
+class RestrictDialog(Dialog[RestrictionDraft]):
+    """Restrict a record, grant someone time-limited access, or lift it (10(d))."""
+
+    def __init__(self, record_id: str, restricted: str, minimum: int) -> None:
+        super().__init__()
+        self._record_id, self._restricted, self._minimum = record_id, restricted, minimum
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(literal(f"Restricted access to {self._record_id}"), id="question")
+            yield Static(
+                literal(
+                    self._restricted
+                    or "Not restricted. Restricting it hides it from everyone, even in search, "
+                    "but those you name, each for a number of days; you are named first."
+                ),
+                classes="hint",
+            )
+            yield Input(placeholder="Staff member to grant (for Grant)", id="staff")
+            yield Input("30", placeholder="Days", id="days")
+            yield Input(placeholder=f"Reason (at least {self._minimum} characters)", id="reason")
+            yield Static("", id="problem")
+            with Horizontal(classes="buttons"):
+                if not self._restricted:
+                    yield Button("Restrict", variant="error", id="restrict")
+                else:
+                    yield Button("Grant", variant="primary", id="grant")
+                    yield Button("Lift", id="lift")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        # Three ways to submit: Dialog's one-button handler must not run as well.
+        event.prevent_default()
+        action = str(event.button.id)
+        if action == "cancel":
+            self.dismiss(None)
+            return
+        reason = self.query_one("#reason", Input).value
+        days = self.query_one("#days", Input).value.strip()
+        if len(reason.strip()) < self._minimum or not days.isdigit():
+            self.query_one("#problem", Static).update(
+                literal(f"Give a number of days and a reason of {self._minimum} characters.")
+            )
+            return
+        staff = self.query_one("#staff", Input).value.strip()
+        self.dismiss(RestrictionDraft(action, staff, int(days), reason.strip()))
+
+
+@dataclass(frozen=True)
 class NoteDraft:
     kind: NoteKind
     on: date

@@ -22,6 +22,8 @@ from secure_records.tui.modals import (
     NewConsent,
     NewNote,
     NoteDraft,
+    RestrictDialog,
+    RestrictionDraft,
     RevealReason,
 )
 from secure_records.tui.sharing_screen import SharingScreen
@@ -129,6 +131,8 @@ class RecordScreen(Screen[None]):
         Binding("s", "share", "Share"),
         Binding("c", "add_consent", "Consent"),
         Binding("h", "legal_hold", "Legal hold"),
+        Binding("x", "restrict", "Restrict"),
+        Binding("a", "subject_access", "Subject access report"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -258,8 +262,62 @@ class RecordScreen(Screen[None]):
             self.app.push_screen(SharingScreen(self._session, self._view))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Legal hold only for the roles that set it (and not shown otherwise).
-        return action != "legal_hold" or self._session.may("set_legal_hold")
+        # Each only for the roles that may (and not shown otherwise).
+        needs = {
+            "legal_hold": "set_legal_hold",
+            "restrict": "restrict_records",
+            "subject_access": "subject_access",
+        }
+        return action not in needs or self._session.may(needs[action])
+
+    def action_subject_access(self) -> None:
+        if self._record_id is None or not self._session.may("subject_access"):
+            return
+        try:
+            path = self._session.subject_access_report(self._record_id)
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.notify(
+            f"Written to exports/{path.name} (0600): review the marked items before release.",
+            markup=False,
+        )
+
+    def action_restrict(self) -> None:
+        record_id = self._record_id
+        if record_id is None or not self._session.may("restrict_records"):
+            return
+        try:
+            found = self._session.restriction(record_id)
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        state = (
+            ""
+            if found is None
+            else "Restricted by "
+            + found.set_by
+            + ". Grants: "
+            + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
+        )
+
+        def save(draft: RestrictionDraft | None) -> None:
+            if draft is None or record_id is None:
+                return
+            try:
+                if draft.action == "restrict":
+                    self._session.restrict_record(record_id, draft.reason, draft.days)
+                elif draft.action == "grant":
+                    self._session.grant_access(record_id, draft.staff, draft.days, draft.reason)
+                else:
+                    self._session.lift_restriction(record_id, draft.reason)
+            except SecureRecordsError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.notify(f"{record_id}: done ({draft.action}).", markup=False)
+
+        minimum = self._session.policy.sharing.reason_min_length
+        self.app.push_screen(RestrictDialog(record_id, state, minimum), save)
 
     def action_legal_hold(self) -> None:
         record_id = self._record_id

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
+from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
 
@@ -25,7 +26,8 @@ DUTIES = {
         "secure-records disposal run | certificates | certificate ID on the host"
     ),
     "read_log": (
-        "The log: secure-records log verify, log checkpoint (keep the line offline), "
+        "The log: press a to read it and run the access review here; on the host, "
+        "secure-records log verify, log checkpoint (keep the line offline), "
         "log show [--record ID] [--actor NAME] [--since DATE]"
     ),
 }
@@ -34,7 +36,10 @@ DUTIES = {
 class RolePage(Screen[None]):
     """A plain page for a role whose work is not about reading records."""
 
-    BINDINGS = [Binding("r", "retention", "Retention queue")]
+    BINDINGS = [
+        Binding("r", "retention", "Retention queue"),
+        Binding("a", "audit", "The log and access review"),
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -75,7 +80,12 @@ class RolePage(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retention":
             return self._session.may("propose_disposal") or self._session.may("dispose")
+        if action == "audit":
+            return self._session.may("read_log")
         return True
+
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditScreen(self._session))
 
     def action_retention(self) -> None:
         self.app.push_screen(RetentionScreen(self._session))

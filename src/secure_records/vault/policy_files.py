@@ -42,6 +42,7 @@ def load_policy(directory: Path) -> Policy:
         policy.sharing,
         policy.directory,
         policy.retention,
+        policy.oversight,
         tuple(_in(directory, line) for line in policy.warnings),
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from secure_records.core.errors import VaultError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -125,8 +125,26 @@ CREATE INDEX IF NOT EXISTS disposals_by_status ON disposals (status, proposed_at
 """
 SCHEMA += RETENTION
 
+# Added in version 4: restricted records and their time-limited grants (policy 10(d)).
+RESTRICTIONS = """
+CREATE TABLE IF NOT EXISTS restrictions (
+    record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS grants (
+    record_id TEXT NOT NULL REFERENCES restrictions (record_id) ON DELETE CASCADE,
+    staff TEXT NOT NULL REFERENCES staff (name),
+    until TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, staff)
+) WITHOUT ROWID;
+"""
+SCHEMA += RESTRICTIONS
+
 # From each older schema version, what brings it to the next one.
-UPGRADES = {1: PHONE_REQUESTS, 2: RETENTION}
+UPGRADES = {1: PHONE_REQUESTS, 2: RETENTION, 3: RESTRICTIONS}
 
 
 @dataclass(frozen=True)
@@ -559,6 +577,50 @@ class Store:
         self._db.execute(
             "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
         )
+
+    # restricted records
+
+    def restricted_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT record_id FROM restrictions")}
+
+    def restriction(self, record_id: str) -> tuple[str, str]:
+        """(set_by, set_at) of a restricted record."""
+        row = self._db.execute(
+            "SELECT set_by, set_at FROM restrictions WHERE record_id = ?", (record_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def granted_ids(self, staff: str, now: str) -> set[str]:
+        rows = self._db.execute(
+            "SELECT record_id FROM grants WHERE staff = ? AND until > ?", (staff, now)
+        )
+        return {row[0] for row in rows}
+
+    def restrict(self, record_id: str, by: str, at: str) -> None:
+        self._db.execute(
+            "INSERT INTO restrictions (record_id, set_by, set_at) VALUES (?, ?, ?)",
+            (record_id, by, at),
+        )
+
+    def unrestrict(self, record_id: str) -> None:
+        self._db.execute("DELETE FROM restrictions WHERE record_id = ?", (record_id,))
+
+    def grant(self, record_id: str, staff: str, until: str, by: str, at: str) -> None:
+        self._db.execute(
+            "INSERT INTO grants (record_id, staff, until, granted_by, granted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id, staff) DO UPDATE SET "
+            "until = excluded.until, granted_by = excluded.granted_by, "
+            "granted_at = excluded.granted_at",
+            (record_id, staff, until, by, at),
+        )
+
+    def grants(self, record_id: str) -> list[tuple[str, str, str]]:
+        """(staff, until, granted_by) for a restricted record."""
+        rows = self._db.execute(
+            "SELECT staff, until, granted_by FROM grants WHERE record_id = ? ORDER BY staff",
+            (record_id,),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     # legal holds and disposals
 

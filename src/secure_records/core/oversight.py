@@ -1,0 +1,163 @@
+"""Access review: who opened what and revealed what, and the patterns to look at.
+
+Policy 10(d): staff "must not look at information they have access to, but do not
+need for work allocated to them". The organisation names in `oversight.toml` the
+patterns its access review meeting looks at; this module finds them in the log's
+entries. Pure: entries in, rows and flags out.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from secure_records.core.errors import PolicyError
+
+FILE = "oversight.toml"
+# What counts as a person looking at a record, for the review.
+LOOKS = ("record_opened", "field_revealed", "restricted_record_refused", "record_refused")
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    reveals_per_day: int  # more than this by one person in one day is flagged
+    outside_caseload: bool  # opening a record not on one's own caseload
+    restricted: bool  # opening, or trying to open, a restricted record
+    search_without_open: bool  # a session that searched but opened nothing
+
+
+def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError([f"{file}: not valid TOML ({exc})"]) from None
+    problems: list[str] = []
+    for key in doc:
+        if key != "review":
+            problems.append(f"{file}: {key}: unknown key (expected review)")
+    review = doc.get("review")
+    if not isinstance(review, dict):
+        raise PolicyError([*problems, f"{file}: review: must be a table"])
+    flags = ("outside_caseload", "restricted", "search_without_open")
+    for key in review:
+        if key != "reveals_per_day" and key not in flags:
+            problems.append(f"{file}: review.{key}: unknown key")
+    per_day = review.get("reveals_per_day")
+    if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= 10_000:
+        problems.append(f"{file}: review.reveals_per_day: must be a whole number from 1 to 10000")
+    for key in flags:
+        if not isinstance(review.get(key), bool):
+            problems.append(f"{file}: review.{key}: must be true or false")
+    if problems:
+        raise PolicyError(problems)
+    assert isinstance(per_day, int)
+    return ReviewSettings(per_day, *(bool(review[key]) for key in flags))
+
+
+@dataclass(frozen=True)
+class Access:
+    """One look at a record, as the review shows it."""
+
+    time: str
+    staff: str
+    role: str
+    action: str
+    record_id: str
+    field: str
+    reason: str  # a reveal's reason; "[disposed]" once the record is gone
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Flag:
+    staff: str
+    day: str
+    what: str
+
+
+def review(
+    entries: Iterable[Any],
+    settings: ReviewSettings,
+    assigned: Callable[[str, str], bool],
+    all_scope_roles: frozenset[str],
+) -> tuple[list[Access], list[Flag]]:
+    """The accesses in `entries` (LogEntry-like: time, actor, role, action, record_id,
+    details, personal), each with its flags, and the flags that are about a pattern
+    rather than one access. `assigned(record, staff)`: is it on their caseload now."""
+    accesses: list[Access] = []
+    flags: list[Flag] = []
+    reveals: Counter[tuple[str, str]] = Counter()
+    # Per staff member's open session: [searches, records looked at].
+    sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in entries:
+        actor, action, day = entry.actor, entry.action, entry.time[:10]
+        if action == "session_started":
+            sessions[actor] = [0, 0]
+        elif action in ("searched", "index_lookup"):
+            sessions[actor][0] += 1
+        elif action == "session_ended":
+            searches, opens = sessions.pop(actor, [0, 0])
+            if settings.search_without_open and searches and not opens:
+                flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
+        if action not in LOOKS or entry.record_id is None:
+            continue
+        sessions[actor][1] += 1
+        details: Mapping[str, Any] = entry.details or {}
+        personal = entry.personal if isinstance(entry.personal, dict) else {}
+        reason = str(personal.get("reason", "")) if personal else str(entry.personal or "")
+        own: list[str] = []
+        if (
+            settings.outside_caseload
+            and entry.role in all_scope_roles
+            and action == "record_opened"
+            and not assigned(entry.record_id, actor)
+        ):
+            own.append("outside their caseload")
+        if settings.restricted and (
+            details.get("restricted") or action == "restricted_record_refused"
+        ):
+            own.append("restricted record" + (" (refused)" if action.endswith("refused") else ""))
+        if action == "record_refused":
+            own.append("refused: not theirs to open")
+        if action == "field_revealed":
+            reveals[(actor, day)] += 1
+        accesses.append(
+            Access(
+                entry.time,
+                actor,
+                entry.role,
+                action,
+                entry.record_id,
+                str(details.get("field", "")),
+                reason,
+                tuple(own),
+            )
+        )
+    for (actor, day), count in sorted(reveals.items()):
+        if count > settings.reveals_per_day:
+            flags.append(
+                Flag(actor, day, f"{count} reveals in one day (over {settings.reveals_per_day})")
+            )
+    return accesses, flags
+
+
+CSV_HEADER = ("time", "staff", "role", "action", "record", "field", "reason", "flags")
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts like a formula: a reason is only text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_rows(accesses: Iterable[Access], flags: Iterable[Flag]) -> list[tuple[str, ...]]:
+    """Rows for the review meeting's spreadsheet: accesses, then pattern flags."""
+    rows = [CSV_HEADER]
+    rows += [
+        (a.time, a.staff, a.role, a.action, a.record_id, a.field, a.reason, "; ".join(a.flags))
+        for a in accesses
+    ]
+    rows += [(f.day, f.staff, "", "pattern", "", "", "", f.what) for f in flags]
+    return [tuple(_cell(c) for c in row) for row in rows]

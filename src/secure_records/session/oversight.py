@@ -1,0 +1,313 @@
+"""Oversight (policy 10(b), 10(d), 8), as part of Session: restricted records with
+time-limited grants, the auditor's reading of the log and the access review, and
+subject access reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from secure_records.core.access import RecordView
+from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
+from secure_records.core.oversight import Access, Flag, csv_rows, review
+from secure_records.core.policy import Policy, RoleSpec, Scope
+from secure_records.core.records import NoteKind
+from secure_records.core.text import printable
+from secure_records.session.limits import MAX_TYPED
+from secure_records.vault.log import LogEntry, LogError
+from secure_records.vault.vault import Vault, now_utc
+
+MAX_GRANT_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Restriction:
+    set_by: str
+    set_at: str
+    grants: tuple[tuple[str, str], ...]  # (staff, until), unexpired and expired alike
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One log entry as the auditor reads it."""
+
+    seq: int
+    time: str
+    actor: str
+    role: str
+    action: str
+    record_id: str
+    details: str
+    personal: str
+
+
+class OversightDesk:
+    """Mixed into Session; these attributes and methods are Session's."""
+
+    _vault: Vault
+    staff_name: str
+    role: RoleSpec
+
+    @property
+    def policy(self) -> Policy:
+        raise NotImplementedError
+
+    def may(self, action: str) -> bool:
+        raise NotImplementedError
+
+    def _check_usable(self) -> None:
+        raise NotImplementedError
+
+    def _checked_in_scope(self, record_id: str) -> None:
+        raise NotImplementedError
+
+    def _view(self, record_id: str) -> RecordView:
+        raise NotImplementedError
+
+    def _recorded(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> AbstractContextManager[int]:
+        raise NotImplementedError
+
+    def _log(
+        self,
+        action: str,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> None:
+        raise NotImplementedError
+
+    # restricted records
+
+    def _hidden_ids(self) -> set[str]:
+        """Restricted records this staff member holds no unexpired grant for: for
+        them these do not exist, not even in search."""
+        store = self._vault.store
+        restricted = store.restricted_ids()
+        if not restricted:
+            return restricted
+        return restricted - store.granted_ids(self.staff_name, now_utc())
+
+    def _restricting(self, record_id: str, reason: str) -> None:
+        self._check_usable()
+        if not self.may("restrict_records"):
+            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
+        if not self._vault.store.record_exists(record_id):
+            raise BadInput(f"There is no record {record_id}.")
+        minimum = self.policy.sharing.reason_min_length
+        if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
+            raise BadInput(f"Give the reason (at least {minimum} characters).")
+
+    def restrict_record(self, record_id: str, reason: str, days: int) -> None:
+        """Only named staff may open it from now on; the lead who restricts it is the
+        first named, for `days`."""
+        self._restricting(record_id, reason)
+        if record_id in self._vault.store.restricted_ids():
+            raise BadInput(f"Record {record_id} is already restricted.")
+        until = _until(days)
+        with self._recorded(
+            "record_restricted", record_id, personal={"reason": reason}, until=until
+        ):
+            self._vault.store.restrict(record_id, self.staff_name, now_utc())
+            self._vault.store.grant(record_id, self.staff_name, until, self.staff_name, now_utc())
+
+    def grant_access(self, record_id: str, staff: str, days: int, reason: str) -> str:
+        """A time-limited grant to open a restricted record; when it ends."""
+        self._restricting(record_id, reason)
+        if record_id not in self._vault.store.restricted_ids():
+            raise BadInput(f"Record {record_id} is not restricted.")
+        if self._vault.store.staff(staff) is None:
+            raise UnknownStaff(f"There is no staff member called {staff!r}.")
+        until = _until(days)
+        with self._recorded(
+            "access_granted", record_id, personal={"reason": reason}, staff=staff, until=until
+        ):
+            self._vault.store.grant(record_id, staff, until, self.staff_name, now_utc())
+        return until
+
+    def lift_restriction(self, record_id: str, reason: str) -> None:
+        self._restricting(record_id, reason)
+        if record_id not in self._vault.store.restricted_ids():
+            raise BadInput(f"Record {record_id} is not restricted.")
+        with self._recorded("restriction_lifted", record_id, personal={"reason": reason}):
+            self._vault.store.unrestrict(record_id)
+
+    def restriction(self, record_id: str) -> Restriction | None:
+        """For a lead who may restrict: who set it and who holds grants until when."""
+        self._check_usable()
+        if not self.may("restrict_records"):
+            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
+        store = self._vault.store
+        if record_id not in store.restricted_ids():
+            return None
+        set_by, set_at = store.restriction(record_id)
+        grants = tuple((staff, until) for staff, until, _ in store.grants(record_id))
+        return Restriction(set_by, set_at, grants)
+
+    # the auditor
+
+    def _auditor(self) -> None:
+        self._check_usable()
+        if not self.may("read_log"):
+            raise AccessRefused(f"The {self.role.label} role does not read the log.")
+
+    def log_state(self) -> tuple[str, str]:
+        """`log verify`'s sentence, and the last checkpoint taken (or "none")."""
+        self._auditor()
+        verdict = self._vault.log.verify()
+        last = "none taken"
+        for entry in self._vault.log.entries():
+            if entry.action == "log_checkpoint_taken":
+                last = f"entry {entry.seq - 1}, taken {entry.time[:16]} by {entry.actor}"
+        return verdict.sentence(), last
+
+    def _entries(self) -> list[LogEntry]:
+        verdict = self._vault.log.verify()
+        if not verdict.intact and not verdict.crash_tail:
+            raise LogError(
+                f"The log does not verify ({printable(str(verdict.problem))}); nothing is "
+                "shown until it is looked into."
+            )
+        return list(self._vault.log.entries())
+
+    def audit_log(
+        self,
+        record_id: str = "",
+        actor: str = "",
+        action: str = "",
+        since: date | None = None,
+    ) -> list[LogLine]:
+        """Entries matching every filter given, readable; reading them is logged."""
+        self._auditor()
+        entries = self._entries()
+        self._log("log_read", record=record_id, actor=actor, filter_action=action, since=str(since))
+        lines = []
+        for e in entries:
+            if (record_id and e.record_id != record_id) or (actor and e.actor != actor):
+                continue
+            if (action and e.action != action) or (since and e.time[:10] < since.isoformat()):
+                continue
+            details = " ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, ""))
+            lines.append(
+                LogLine(
+                    e.seq,
+                    e.time[:19],
+                    e.actor,
+                    e.role,
+                    e.action,
+                    e.record_id or "",
+                    details,
+                    "" if e.personal is None else str(e.personal),
+                )
+            )
+        return lines
+
+    def access_review(self, since: date | None = None) -> tuple[list[Access], list[Flag]]:
+        """Who opened and revealed what, with reasons, and the policy's flags."""
+        self._auditor()
+        entries = [e for e in self._entries() if not since or e.time[:10] >= since.isoformat()]
+        store = self._vault.store
+        all_scope = frozenset(r.name for r in self.policy.roles.values() if r.scope is Scope.ALL)
+        done = review(
+            entries,
+            self.policy.oversight,
+            lambda record, staff: staff in store.assigned_to(record),
+            all_scope,
+        )
+        self._log("access_review_viewed", since=str(since), accesses=len(done[0]))
+        return done
+
+    def export_access_review(self, since: date | None = None) -> Path:
+        """The review as CSV, 0600 under exports/, for the review meeting."""
+        accesses, flags = self.access_review(since)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(csv_rows(accesses, flags))
+        name = f"access-review-{date.today().isoformat()}-{secrets.token_hex(3)}.csv"
+        with self._recorded("access_review_exported", file=name, rows=len(accesses)):
+            return self._vault.write_export(name, printable(out.getvalue(), keep_newlines=True))
+
+    # subject access (10(b); the law's right of access)
+
+    def subject_access_report(self, record_id: str) -> Path:
+        """Everything held about a person and every sharing decision, in Markdown,
+        0600 under exports/; third parties and opinions marked for review first."""
+        self._check_usable()
+        if not self.may("subject_access"):
+            raise AccessRefused(f"The {self.role.label} role does not produce these reports.")
+        self._checked_in_scope(record_id)
+        fields = [f.name for f in self.policy.fields.values()]
+        record = self._vault.read_record(record_id, fields)
+        if record is None:
+            raise AccessRefused(f"Record {record_id} is not one you can open.")
+        text = _report(self.policy, record_id, record, self._vault.decisions_for(record_id))
+        name = f"subject-access-{record_id}-{secrets.token_hex(3)}.md"
+        with self._recorded("subject_access_report", record_id, file=name):
+            return self._vault.write_export(name, printable(text, keep_newlines=True))
+
+
+def _until(days: int) -> str:
+    if not 1 <= days <= MAX_GRANT_DAYS:
+        raise BadInput(f"A grant lasts from 1 to {MAX_GRANT_DAYS} days.")
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
+
+
+REVIEW = "**REVIEW BEFORE RELEASE**"
+
+
+def _report(policy: Policy, record_id: str, record: Any, decisions: list[Any]) -> str:
+    """Markdown; every value as written, with what needs review marked."""
+    lines = [
+        f"# Subject access report: {record_id}",
+        "",
+        f"Produced {date.today().isoformat()}. Items marked {REVIEW} may hold third-party",
+        "details or opinions; the law expects them to be considered for redaction.",
+        "",
+        "## What we hold",
+        "",
+    ]
+    for spec in policy.scalar_fields:
+        value = record.values.get(spec.name, "")
+        if value:
+            lines.append(f"- {spec.label}: {value}")
+    lines += ["", "## Consent", ""]
+    for entry in record.consent:
+        state = f"withdrawn {entry.withdrawn.isoformat()}" if entry.withdrawn else "in force"
+        lines.append(
+            f"- {entry.date.isoformat()}: given by {entry.given_by} ({REVIEW}: third party), "
+            f"for {entry.scope}; {state}"
+        )
+    lines += ["", "## Chronology", ""]
+    for note in sorted(record.notes, key=lambda n: n.date):
+        label = "FACT" if note.kind is NoteKind.FACT else f"OPINION ({REVIEW})"
+        historical = " HISTORICAL" if note.historical else ""
+        lines.append(
+            f"- {note.date.isoformat()} {label}{historical}, by {note.author}: {note.text}"
+        )
+    lines += ["", "## Sharing history", ""]
+    for row, payload in decisions:
+        requester = payload.get("requester") or {}
+        how = payload.get("how") or {}
+        shared = (
+            f"shared {', '.join(how.get('fields', ())) or 'no fields'} and "
+            f"{len(how.get('notes', ()))} notes by {how.get('method', '')}"
+            if how
+            else "decided not to share"
+        )
+        lines.append(
+            f"- {row.created_at[:10]}: {shared}, with {requester.get('name', '')} "
+            f"({REVIEW}: third party), {requester.get('organisation', '')}; why: "
+            f"{payload.get('purpose', '')}; status {row.status}"
+        )
+    return "\n".join(lines) + "\n"

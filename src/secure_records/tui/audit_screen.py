@@ -1,0 +1,138 @@
+"""The auditor's screen: the log, filtered and readable, and the access review.
+
+At the top, what `log verify` says and the last checkpoint: an auditor reads a log
+they can trust, or is told plainly that they cannot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from secure_records.core.errors import SecureRecordsError
+from secure_records.session import Session
+from secure_records.tui.literal import labelled, literal
+
+# The log can be long: the newest this many matching entries are shown.
+SHOWN = 200
+
+
+class AuditScreen(Screen[None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="audit"):
+            yield Static("The log and the access review", classes="title")
+            yield Static("", id="verdict")
+            yield Static("", id="checkpoint")
+            with Horizontal(classes="filters"):
+                yield Input(placeholder="Record", id="f-record")
+                yield Input(placeholder="Staff member", id="f-actor")
+                yield Input(placeholder="Action", id="f-action")
+                yield Input(placeholder="Since YYYY-MM-DD", id="f-since")
+            with Horizontal(classes="buttons"):
+                yield Button("Show entries", variant="primary", id="show")
+                yield Button("Access review", id="review")
+                yield Button("Export review as CSV", id="export")
+            yield Static("", id="problem")
+            yield Static("", id="entries")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            sentence, checkpoint = self._session.log_state()
+        except SecureRecordsError as exc:
+            sentence, checkpoint = str(exc), "unknown"
+        self.query_one("#verdict", Static).update(labelled("log verify", sentence))
+        self.query_one("#checkpoint", Static).update(labelled("last checkpoint", checkpoint))
+        self.query_one("#f-record", Input).focus()
+
+    def _since(self) -> date | None:
+        text = self.query_one("#f-since", Input).value.strip()
+        return date.fromisoformat(text) if text else None
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value.strip()
+
+    def on_input_submitted(self) -> None:
+        self._show()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"show": self._show, "review": self._review, "export": self._export}[str(event.button.id)]()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
+
+    def _show(self) -> None:
+        try:
+            lines = self._session.audit_log(
+                self._value("f-record"),
+                self._value("f-actor"),
+                self._value("f-action"),
+                self._since(),
+            )
+        except ValueError:
+            self._say("Give the date as YYYY-MM-DD.")
+            return
+        except SecureRecordsError as exc:
+            self._say(str(exc))
+            return
+        shown = lines[-SHOWN:]
+        self._say(f"{len(lines)} entries match; the newest {len(shown)} are shown.")
+        rows = [
+            literal(
+                f"{line.seq:>6} {line.time} {line.actor} ({line.role}) {line.action} "
+                f"{line.record_id} {line.details}"
+                + (f"\n         personal: {line.personal}" if line.personal else ""),
+                multiline=True,
+            )
+            for line in shown
+        ]
+        self.query_one("#entries", Static).update(Content("\n").join(rows))
+
+    def _review(self) -> None:
+        try:
+            accesses, flags = self._session.access_review(self._since())
+        except ValueError:
+            self._say("Give the date as YYYY-MM-DD.")
+            return
+        except SecureRecordsError as exc:
+            self._say(str(exc))
+            return
+        flagged = [a for a in accesses if a.flags]
+        self._say(
+            f"{len(accesses)} accesses; {len(flagged)} flagged; {len(flags)} patterns flagged."
+        )
+        rows = [literal(f"PATTERN {f.day} {f.staff}: {f.what}") for f in flags]
+        rows += [
+            literal(
+                f"{a.time[:19]} {a.staff} ({a.role}) {a.action} {a.record_id} {a.field}"
+                + (f" reason: {a.reason}" if a.reason else "")
+                + (f"  FLAGGED: {'; '.join(a.flags)}" if a.flags else "")
+            )
+            for a in accesses[-SHOWN:]
+        ]
+        self.query_one("#entries", Static).update(Content("\n").join(rows))
+
+    def _export(self) -> None:
+        try:
+            path = self._session.export_access_review(self._since())
+        except ValueError:
+            self._say("Give the date as YYYY-MM-DD.")
+            return
+        except SecureRecordsError as exc:
+            self._say(str(exc))
+            return
+        self._say(f"Written to exports/{path.name} (0600), for the review meeting.")
+
+    def forget(self) -> None:
+        self.query_one("#entries", Static).update("")
+        for widget in self.query(Input):
+            widget.value = ""

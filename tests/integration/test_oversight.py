@@ -1,0 +1,155 @@
+"""Oversight through Session: restricted records, the auditor's log, access review,
+subject access reports (policy 10(b), 10(d), 8)."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.records import NoteKind
+from secure_records.core.sharing import Requester, SharingFlow
+from secure_records.session import Session
+from tests.conftest import canaries, canary_row
+
+REASON = "a reason long enough to record"
+
+
+def restricted(home: Path, rid: str = "R-0001") -> None:
+    with Session.open("lead", home) as lead:
+        lead.restrict_record(rid, "A member of staff's relative: kept to named staff", 30)
+
+
+def test_a_restricted_record_vanishes_for_everyone_not_named_even_in_search(
+    populated: Path,
+) -> None:
+    restricted(populated)
+    with Session.open("alice", populated) as alice:  # R-0001 is on her caseload
+        assert "R-0001" not in alice.listing_ids()
+        assert "R-0001" not in [s.id for s in alice.records("Canaryname")]
+        assert alice.summaries(["R-0001"]) == []
+        with pytest.raises(AccessRefused, match="not one you can open"):
+            alice.open_record("R-0001")
+    with Session.open("reception", populated) as reception:
+        assert reception.find_exact("Canaryname R-0001", "2013-04-02") is None
+    with Session.open("lead", populated) as lead:  # named first, by restricting it
+        assert lead.open_record("R-0001").id == "R-0001"
+
+
+def test_a_grant_lets_one_named_person_in_for_its_days_and_is_logged(populated: Path) -> None:
+    restricted(populated)
+    with Session.open("lead", populated) as lead:
+        with pytest.raises(BadInput, match="1 to 365 days"):
+            lead.grant_access("R-0001", "alice", 0, REASON)
+        until = lead.grant_access("R-0001", "alice", 7, REASON)
+        assert until[:10] > date.today().isoformat()
+    with Session.open("alice", populated) as alice:
+        assert alice.open_record("R-0001").id == "R-0001"
+    with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
+        bilal.open_record("R-0001")
+    # The grant ends: set its end in the past, as time would.
+    with sqlite3.connect(populated / "vault.db") as db:
+        db.execute("UPDATE grants SET until = '2000-01-01T00:00:00+00:00' WHERE staff = 'alice'")
+    db.close()
+    with Session.open("alice", populated) as alice, pytest.raises(AccessRefused):
+        alice.open_record("R-0001")
+    with Session.open("auditor", populated) as auditor:
+        actions = [line.action for line in auditor.audit_log(record_id="R-0001")]
+    assert {"record_restricted", "access_granted", "restricted_record_refused"} <= set(actions)
+
+
+def test_only_a_role_that_restricts_may_and_lifting_brings_it_back(populated: Path) -> None:
+    for name in ("alice", "it", "auditor"):
+        with Session.open(name, populated) as session, pytest.raises(AccessRefused):
+            session.restrict_record("R-0001", REASON, 30)
+    restricted(populated)
+    with Session.open("lead", populated) as lead:
+        lead.lift_restriction("R-0001", "The relative has left the organisation")
+    with Session.open("alice", populated) as alice:
+        assert "R-0001" in alice.listing_ids()
+
+
+def test_the_auditor_reads_the_log_filtered_with_its_verdict(populated: Path) -> None:
+    with Session.open("alice", populated) as alice:
+        alice.open_record("R-0001")
+        alice.reveal("R-0001", "address", "Home visit planned for next week")
+    with Session.open("auditor", populated) as auditor:
+        sentence, checkpoint = auditor.log_state()
+        assert sentence.startswith("intact")
+        assert checkpoint == "none taken"
+        lines = auditor.audit_log(actor="alice", action="field_revealed")
+        assert [(line.record_id, line.actor) for line in lines] == [("R-0001", "alice")]
+        assert "Home visit planned" in lines[0].personal
+    for name in ("alice", "lead", "it", "reception"):
+        with Session.open(name, populated) as session, pytest.raises(AccessRefused):
+            session.audit_log()
+
+
+def test_the_access_review_flags_what_the_policy_names_and_exports_csv(
+    populated: Path,
+) -> None:
+    with Session.open("alice", populated) as alice:
+        alice.records("Canaryname R-000")  # searched, and opened nothing
+    with Session.open("lead", populated) as lead:
+        lead.open_record("R-0003")  # not on the lead's caseload
+        for field in ["health"] * 21:  # over reveals_per_day (20)
+            lead.reveal("R-0003", field, "Checking the care plan for the review")
+    restricted(populated, "R-0002")
+    with Session.open("alice", populated) as alice, pytest.raises(AccessRefused):
+        alice.open_record("R-0002")  # hers, but restricted now
+    with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
+        bilal.open_record("R-0001")  # alice's
+    with Session.open("auditor", populated) as auditor:
+        accesses, flags = auditor.access_review()
+        path = auditor.export_access_review()
+    patterns = [f.what for f in flags]
+    assert any("searched" in p and "opened nothing" in p for p in patterns)
+    assert any(p.startswith("21 reveals in one day") for p in patterns)
+    flagged = {(a.staff, a.record_id): a.flags for a in accesses if a.flags}
+    assert "outside their caseload" in flagged[("lead", "R-0003")]
+    assert "restricted record (refused)" in flagged[("alice", "R-0002")]
+    assert "refused: not theirs to open" in flagged[("bilal", "R-0001")]
+    reveal = next(a for a in accesses if a.action == "field_revealed")
+    assert reveal.reason == "Checking the care plan for the review"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    rows = list(csv.reader(path.open()))
+    assert rows[0] == ["time", "staff", "role", "action", "record", "field", "reason", "flags"]
+    assert len(rows) == 1 + len(accesses) + len(flags)
+
+
+def test_a_csv_cell_that_looks_like_a_formula_is_kept_as_text(populated: Path) -> None:
+    with Session.open("alice", populated) as alice:
+        alice.reveal("R-0001", "address", '=HYPERLINK("http://x.invalid")  reason')
+    with Session.open("auditor", populated) as auditor:
+        path = auditor.export_access_review()
+    text = path.read_text()
+    assert "'=HYPERLINK" in text
+
+
+def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
+    populated: Path,
+) -> None:
+    planted = canaries(canary_row("R-0001", ["alice"]))
+    with Session.open("alice", populated) as alice:
+        alice.add_note("R-0001", NoteKind.OPINION, "Seems settled at school", date(2025, 1, 2))
+        flow = SharingFlow(alice.policy.sharing).answer(False, REASON)
+        asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
+        alice.decide_sharing("R-0001", asker, "Planning support next term", flow, discussed=REASON)
+        with pytest.raises(AccessRefused):
+            alice.subject_access_report("R-0001")
+    with Session.open("lead", populated) as lead:
+        path = lead.subject_access_report("R-0001")
+    text = path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for value in planted.values():  # every field and note, the health one included
+        assert value in text
+    assert "OPINION (**REVIEW BEFORE RELEASE**)" in text and "HISTORICAL" in text
+    assert "D. Example (**REVIEW BEFORE RELEASE**: third party)" in text
+    assert "decided not to share" in text and "Planning support next term" in text
+    with Session.open("auditor", populated) as auditor:
+        assert auditor.audit_log(action="subject_access_report")[0].record_id == "R-0001"
