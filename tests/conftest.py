@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,10 +13,12 @@ import keyring
 import pytest
 
 from secure_records.admin import Administration
+from secure_records.cli import main
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.support import figures
 from tests.support.file_keyring import FileKeyring
+from tests.support.in_process import Cli, Out
 
 STAFF = (
     ("alice", "caseworker"),
@@ -144,3 +149,25 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("figures")
     for suite, sentence in figures.REPORTED:
         terminalreporter.write_line(f"{suite}: {sentence}")
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run `secure-records ARGS` in this process: `cli(*args, home=..., stdin=...)`."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+
+    def invoke(*args: str | Path, home: Path | None = None, stdin: str = "") -> Out:
+        argv = [str(a) for a in args]
+        if home is not None:
+            argv = ["--home", str(home), *argv]
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            code = main(argv)
+        finally:
+            os.umask(umask)  # main() sets 077 for the whole process
+        captured = capsys.readouterr()
+        return Out(code, captured.out, captured.err)
+
+    return invoke

@@ -11,14 +11,11 @@ the installed `secure-records` executable to prove real exit codes and stderr.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import os
 import shutil
 import stat
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +24,16 @@ import pytest
 from keyring.backends import fail
 
 from secure_records.admin import Administration
-from secure_records.cli import main
 from secure_records.core.policy import KNOWN_ACTIONS
 from secure_records.session import Session
 from secure_records.vault.kek import INSECURE_ENV, SERVICE
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.cli import REPO, run, subprocess_env
+from tests.support.in_process import INSECURE_NOTICE, Cli, Out
 
 SHIPPED_POLICIES = REPO / "policies"
 CANARY = "CANARY-SECRET-xyz"
-INSECURE_NOTICE = "Insecure keyring allowed"
 SHIPPED_SUMMARY = (
     "policy ok: 10 fields, 5 roles: caseworker (caseload), safeguarding_lead (all), "
     "reception (index), it (none), auditor (none); sharing: 5 questions, 3 outcomes; "
@@ -46,41 +42,6 @@ SHIPPED_SUMMARY = (
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@dataclass(frozen=True)
-class Out:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def problems(self) -> list[str]:
-        """stderr lines, less the insecure-keyring notice every test vault prints."""
-        return [
-            line for line in self.err.splitlines() if line and not line.startswith(INSECURE_NOTICE)
-        ]
-
-
-Cli = Callable[..., Out]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """Run `secure-records ARGS` in this process: `cli(*args, home=..., stdin=...)`."""
-
-    def invoke(*args: str | Path, home: Path | None = None, stdin: str | None = None) -> Out:
-        argv = [str(a) for a in args]
-        if home is not None:
-            argv = ["--home", str(home), *argv]
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main(argv)
-        captured = capsys.readouterr()
-        return Out(code, captured.out, captured.err)
-
-    return invoke
 
 
 def refused(result: Out, code: int, *needles: str, lines: int | None = 1) -> None:

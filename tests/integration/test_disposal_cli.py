@@ -7,24 +7,20 @@ in-memory keyring is the one the command opens.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from secure_records.admin import SHRED_CAVEAT, Administration
-from secure_records.cli import main
 from secure_records.core.errors import AccessRefused
 from secure_records.session import Session
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
+from tests.support.in_process import Cli, Out, no_traceback
 
-INSECURE_NOTICE = "Insecure keyring allowed"
 PROPOSE_REASON = "CANARY-PROPOSE-REASON past its six years"
 APPROVE_REASON = "CANARY-APPROVE-REASON checked, nothing outstanding"
 HOLD_REASON = "CANARY-HOLD-REASON an inquiry has asked for it"
@@ -33,45 +29,6 @@ CASE_CLOSED = "2015-01-01"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@dataclass(frozen=True)
-class Out:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def problems(self) -> list[str]:
-        """stderr lines, less the insecure-keyring notice every test vault prints."""
-        return [
-            line for line in self.err.splitlines() if line and not line.startswith(INSECURE_NOTICE)
-        ]
-
-
-Cli = Callable[..., Out]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """Run `secure-records ARGS` in this process: `cli(*args, home=...)`."""
-
-    def invoke(*args: str | Path, home: Path | None = None) -> Out:
-        argv = [str(a) for a in args]
-        if home is not None:
-            argv = ["--home", str(home), *argv]
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        capsys.readouterr()
-        code = main(argv)
-        captured = capsys.readouterr()
-        return Out(code, captured.out, captured.err)
-
-    return invoke
-
-
-def no_traceback(result: Out) -> None:
-    assert "Traceback" not in result.out + result.err, result
-    assert "internal error" not in result.out + result.err, result
 
 
 def adult_row(record_id: str) -> dict[str, object]:

@@ -9,11 +9,9 @@ one under tmp_path, named with `--authorized-keys`.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,58 +22,13 @@ import pytest
 
 from secure_records.admin import Administration
 from secure_records.admin.ssh import AccessKeys
-from secure_records.cli import main
 from secure_records.core.errors import BadInput
+from tests.support.in_process import Cli, Out, no_traceback
 
 PROGRAM = "/usr/local/bin/secure-records"
-INSECURE_NOTICE = "Insecure keyring allowed"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@dataclass(frozen=True)
-class Out:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def problems(self) -> list[str]:
-        """stderr lines, less the insecure-keyring notice every test vault prints."""
-        return [
-            line for line in self.err.splitlines() if line and not line.startswith(INSECURE_NOTICE)
-        ]
-
-
-Cli = Callable[..., Out]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """Run `secure-records ARGS` in this process: `cli(*args, home=...)`."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-
-    def invoke(*args: str | Path, home: Path | None = None) -> Out:
-        argv = [str(a) for a in args]
-        if home is not None:
-            argv = ["--home", str(home), *argv]
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        capsys.readouterr()
-        try:
-            code = main(argv)
-        finally:
-            os.umask(umask)  # main() sets 077 for the whole process
-        captured = capsys.readouterr()
-        return Out(code, captured.out, captured.err)
-
-    return invoke
-
-
-def no_traceback(result: Out) -> None:
-    assert "Traceback" not in result.out + result.err, result
-    assert "internal error" not in result.out + result.err, result
 
 
 def one_sentence(result: Out) -> str:
