@@ -490,6 +490,14 @@ def demo(records: int, seed: int, summary: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one sentence and an exit code."""
     os.umask(0o077)  # whatever this process writes, only its owner can read
+    for n, arg in enumerate(sys.argv[1:] if argv is None else argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            # Bytes that are not UTF-8 arrive as lone surrogates: no name or path here
+            # is made of them, and SQLite and the terminal would both choke later.
+            click.echo(f"secure-records: argument {n} is not valid UTF-8 text.", err=True)
+            return BAD_INPUT
     try:
         # Without standalone mode click returns (not raises) the code of ctx.exit().
         returned = cli.main(args=argv, prog_name="secure-records", standalone_mode=False)

@@ -147,3 +147,20 @@ def test_a_long_flow_is_checked_in_one_pass_and_a_huge_one_refused() -> None:
     with pytest.raises(PolicyError) as caught:
         parse_sharing(chain(3000))
     assert caught.value.problems == ["sharing.toml: questions: more than 200 questions"]
+
+
+def test_deleting_needs_manager_fails_closed_instead_of_dropping_the_check() -> None:
+    text = (POLICIES / "sharing.toml").read_text()
+    without = text.replace("needs_manager = true\n", "", 1)
+    with pytest.raises(PolicyError) as caught:
+        parse_sharing(without)
+    assert caught.value.problems == [
+        "sharing.toml: outcomes.may_share_without_consent.needs_manager: is required where "
+        "share = true (true or false)"
+    ]
+
+
+def test_a_policy_problem_cannot_forge_a_line_or_reach_the_terminal_raw() -> None:
+    with pytest.raises(PolicyError) as caught:
+        raise PolicyError(["roles.toml: x\nroles.toml: all is well", "a\x1b[2Jb"])
+    assert caught.value.problems == ["roles.toml: x\\x0aroles.toml: all is well", "a\\x1b[2Jb"]

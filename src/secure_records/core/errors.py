@@ -6,6 +6,8 @@ id or staff member, never what a record holds.
 
 from __future__ import annotations
 
+from secure_records.core.text import printable
+
 # Exit codes: 2 for bad input (a file, an argument, a name), 1 for a refusal or a
 # vault that cannot be used as it is.
 BAD_INPUT = 2
@@ -26,8 +28,10 @@ class PolicyError(BadInput):
     """A policy file is malformed; `problems` holds one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        # A key is quoted as written: a newline in it must not start a line that looks
+        # like another problem, and an escape sequence must not reach the terminal.
+        self.problems = [printable(problem) for problem in problems]
+        super().__init__("\n".join(self.problems))
 
 
 class ImportRejected(BadInput):

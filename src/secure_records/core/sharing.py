@@ -120,7 +120,13 @@ def _problems_in(doc: Mapping[str, Any], file: str) -> tuple[SharingPolicy | Non
         for key in raw:
             if key not in {"text", "share", "needs_manager"}:
                 error(f"{path}.{key}", "unknown key (expected text, share, needs_manager)")
-        text, share, manager = raw.get("text"), raw.get("share"), raw.get("needs_manager", False)
+        text, share, manager = raw.get("text"), raw.get("share"), raw.get("needs_manager")
+        if manager is None and share is True:
+            # Fail closed: deleting this line must not quietly drop a manager's check.
+            error(f"{path}.needs_manager", "is required where share = true (true or false)")
+            manager = True
+        elif manager is None:
+            manager = False
         if not isinstance(text, str) or not text.strip():
             error(f"{path}.text", "is required text")
         if not isinstance(share, bool):
