@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -23,6 +24,8 @@ SHOWN = 200
 
 
 class AuditScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self._session = session
@@ -131,6 +134,9 @@ class AuditScreen(Screen[None]):
             self._say(str(exc))
             return
         self._say(f"Written to exports/{path.name} (0600), for the review meeting.")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def forget(self) -> None:
         self.query_one("#entries", Static).update("")
