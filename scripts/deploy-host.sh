@@ -58,14 +58,19 @@ fi
 #    writes a staging file; root publishes it where sshd reads it, so the account
 #    itself can never change who gets in.
 STAGED=$SR_BASE/authorized_keys.staged
+as_service touch "$STAGED"
 for entry in $SR_STAFF; do
     IFS=: read -r name role pubkey <<<"$entry"
     if ! as_service "$SR_PROGRAM" --home "$VAULT" staff list | grep -q "^$name"$'\t'; then
         as_service "$SR_PROGRAM" --home "$VAULT" staff add "$name" --role "$role"
     fi
     install -m 0644 "$pubkey" "$SR_BASE/$name.pub"
-    as_service "$SR_PROGRAM" --home "$VAULT" ssh --authorized-keys "$STAGED" \
-        --program "$SR_PROGRAM" authorize "$name" "$SR_BASE/$name.pub"
+    # Run again, a key already there is kept (authorize refuses a second copy).
+    if ! as_service "$SR_PROGRAM" --home "$VAULT" ssh --authorized-keys "$STAGED" list \
+        | grep -q "^$name "; then
+        as_service "$SR_PROGRAM" --home "$VAULT" ssh --authorized-keys "$STAGED" \
+            --program "$SR_PROGRAM" authorize "$name" "$SR_BASE/$name.pub"
+    fi
 done
 install -d -m 0755 -o root -g root "$(dirname "$SR_KEYS")"
 install -m 0644 -o root -g root "${STAGED}" "$SR_KEYS"

@@ -66,8 +66,20 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             timeout=600,
         )
         assert done.returncode == 0, done.stderr
+        # Run again, as after an upgrade: nothing refused, nothing doubled.
+        again = subprocess.run(
+            ["bash", str(REPO / "scripts" / "deploy-host.sh")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert again.returncode == 0, again.stderr
         yield user, base, tmp_path
     finally:
+        # The session the test opened may still be ending: userdel refuses a user
+        # with processes, so end them first.
+        subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True, timeout=30)
         subprocess.run(["userdel", "--remove", user], capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
 
@@ -81,6 +93,7 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
     assert keys.stat().st_uid == 0 and not keys.stat().st_mode & 0o022
     line = keys.read_text()
     assert "session alice" in line and ",restrict,pty " in line
+    assert len(line.splitlines()) == 1  # the second run added nothing
     # The service account: a real shell, a locked password.
     entry = subprocess.run(["getent", "passwd", user], capture_output=True, text=True)
     assert entry.stdout.strip().endswith(":/bin/bash")

@@ -130,6 +130,8 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
             "R-0001", asker, "Planning support for the next school term", flow, how
         ).package
     assert package is not None and package.exists()
+    with Session.open("lead", due) as lead:  # a subject access report leaves a copy too
+        report = lead.subject_access_report("R-0001", "Request from the person, by letter")
     db = sqlite3.connect(due / "vault.db")
     wrapped, fields = db.execute(
         "SELECT wrapped_key, sealed_fields FROM records WHERE id = 'R-0001'"
@@ -161,6 +163,7 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
     assert [blob[:8].hex() for blob in sealed if blob in after] == []
     assert [value for value in planted if value in after] == []
     assert not package.exists()
+    assert not report.exists()
     assert (due / "vault.db-wal").stat().st_size == 0 if (due / "vault.db-wal").exists() else True
     # With the key-encryption key, there is nothing left to open.
     with Administration.open(due) as admin:

@@ -18,6 +18,7 @@ from secure_records.session import Session
 from tests.conftest import canaries, canary_row
 
 REASON = "a reason long enough to record"
+SAR_REASON = "Request from the young person, received by letter on 2026-11-20"
 
 
 def restricted(home: Path, rid: str = "R-0001") -> None:
@@ -141,9 +142,11 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
         asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
         alice.decide_sharing("R-0001", asker, "Planning support next term", flow, discussed=REASON)
         with pytest.raises(AccessRefused):
-            alice.subject_access_report("R-0001")
+            alice.subject_access_report("R-0001", SAR_REASON)
     with Session.open("lead", populated) as lead:
-        path = lead.subject_access_report("R-0001")
+        with pytest.raises(BadInput, match="whose request"):
+            lead.subject_access_report("R-0001", "asked")
+        path = lead.subject_access_report("R-0001", SAR_REASON)
     text = path.read_text()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     for value in planted.values():  # every field and note, the health one included
@@ -153,3 +156,43 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
     assert "decided not to share" in text and "Planning support next term" in text
     with Session.open("auditor", populated) as auditor:
         assert auditor.audit_log(action="subject_access_report")[0].record_id == "R-0001"
+
+
+def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(
+    populated: Path,
+) -> None:
+    from secure_records.core.telephone import Callback, Urgency
+    from secure_records.session.telephone import Caller
+
+    with Session.open("reception", populated) as reception:
+        caller = Caller("DC Jane Smith", "Detective", "northshire_police_ppu", "", "01632 960 100")
+        call = reception.take_phone_request(
+            caller,
+            "Canaryname R-0001",
+            "2013-04-02",
+            "safeguarding_concern",
+            "Any concerns",
+            Urgency.TODAY,
+        )
+        reception.record_callback(call.id, Callback.CONFIRMED)
+    restricted(populated)  # by lead; nobody else is named
+    with Session.open("alice", populated) as alice:
+        assert alice.phone_queue() == []  # hers, but restricted now
+    with Session.open("reception", populated) as reception:
+        assert reception.awaiting_callback() == []
+    with Session.open("lead", populated) as lead:  # named: still sees it
+        assert [item.record_id for item in lead.phone_queue()] == ["R-0001"]
+
+
+def test_a_record_whose_grants_all_ran_out_can_still_be_granted_again(populated: Path) -> None:
+    restricted(populated)
+    with sqlite3.connect(populated / "vault.db") as db:
+        db.execute("UPDATE grants SET until = '2000-01-01T00:00:00+00:00'")
+    db.close()
+    with Session.open("lead", populated) as lead:
+        with pytest.raises(AccessRefused):
+            lead.open_record("R-0001")
+        [(rid, restriction)] = lead.restricted_records()
+        assert (rid, restriction.set_by) == ("R-0001", "lead")
+        lead.grant_access("R-0001", "lead", 7, "Reviewing whether it still needs restricting")
+        assert lead.open_record("R-0001").id == "R-0001"

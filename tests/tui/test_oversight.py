@@ -84,5 +84,8 @@ async def test_a_lead_writes_a_subject_access_report_from_the_record(populated: 
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
+        app.screen.query_one("#reason", Input).value = "Request from the young person, by letter"
+        await pilot.press("enter")
+        await pilot.pause()
     [report] = (populated / "exports").glob("subject-access-R-0001-*.md")
     assert "Subject access report: R-0001" in report.read_text()

@@ -17,7 +17,12 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from secure_records.core.errors import AccessRefused, BadInput, ImportRejected, UnknownStaff
+from secure_records.core.errors import (
+    BadInput,
+    ImportRejected,
+    SecureRecordsError,
+    UnknownStaff,
+)
 from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
@@ -275,7 +280,7 @@ class Administration:
         for row in self._vault.store.disposals(("approved",)):
             try:
                 done.append(disposal.execute(self._vault, row.id, self.actor, HOST_ROLE))
-            except (AccessRefused, BadInput) as exc:
+            except SecureRecordsError as exc:
                 refused.append(f"{row.id}: {exc}")
         return done, refused
 

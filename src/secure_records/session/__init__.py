@@ -722,6 +722,8 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         if not self.may("approve_sharing"):
             raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
         rows = self._vault.store.decisions(("awaiting_manager", "acted_urgently"))
+        hidden = self._hidden_ids()
+        rows = [r for r in rows if r.record_id not in hidden]
         self._log("sharing_queue_viewed", count=len(rows))
         return [QueueItem(r.id, r.record_id, r.status, r.decided_by, r.created_at) for r in rows]
 
@@ -732,7 +734,12 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         if not self.may("approve_sharing"):
             raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
         found = self._vault.decision(decision_id)
-        if found is None or found[0].status not in ("awaiting_manager", "acted_urgently"):
+        waiting = ("awaiting_manager", "acted_urgently")
+        if (
+            found is None
+            or found[0].status not in waiting
+            or found[0].record_id in (self._hidden_ids())
+        ):
             raise BadInput(f"{decision_id} is not waiting for a manager.")
         row, payload = found
         if row.decided_by == self.staff_name:

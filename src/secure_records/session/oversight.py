@@ -156,6 +156,20 @@ class OversightDesk:
         grants = tuple((staff, until) for staff, until, _ in store.grants(record_id))
         return Restriction(set_by, set_at, grants)
 
+    def restricted_records(self) -> list[tuple[str, Restriction]]:
+        """Every restricted record, for a role that restricts: so that one whose grants
+        have all run out can still be granted again or lifted (logged)."""
+        self._check_usable()
+        if not self.may("restrict_records"):
+            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
+        found = []
+        for record_id in sorted(self._vault.store.restricted_ids()):
+            restriction = self.restriction(record_id)
+            if restriction is not None:
+                found.append((record_id, restriction))
+        self._log("restricted_records_listed", count=len(found))
+        return found
+
     # the auditor
 
     def _auditor(self) -> None:
@@ -240,12 +254,16 @@ class OversightDesk:
 
     # subject access (10(b); the law's right of access)
 
-    def subject_access_report(self, record_id: str) -> Path:
+    def subject_access_report(self, record_id: str, reason: str) -> Path:
         """Everything held about a person and every sharing decision, in Markdown,
-        0600 under exports/; third parties and opinions marked for review first."""
+        0600 under exports/; third parties and opinions marked for review first.
+        `reason`: whose request this answers (it writes the whole record out)."""
         self._check_usable()
         if not self.may("subject_access"):
             raise AccessRefused(f"The {self.role.label} role does not produce these reports.")
+        minimum = self.policy.sharing.reason_min_length
+        if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
+            raise BadInput(f"Say whose request this answers (at least {minimum} characters).")
         self._checked_in_scope(record_id)
         fields = [f.name for f in self.policy.fields.values()]
         record = self._vault.read_record(record_id, fields)
@@ -253,7 +271,9 @@ class OversightDesk:
             raise AccessRefused(f"Record {record_id} is not one you can open.")
         text = _report(self.policy, record_id, record, self._vault.decisions_for(record_id))
         name = f"subject-access-{record_id}-{secrets.token_hex(3)}.md"
-        with self._recorded("subject_access_report", record_id, file=name):
+        with self._recorded(
+            "subject_access_report", record_id, personal={"reason": reason}, file=name
+        ):
             return self._vault.write_export(name, printable(text, keep_newlines=True))
 
 

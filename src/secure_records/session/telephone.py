@@ -9,7 +9,7 @@ record only that it exists and its reference.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -112,6 +112,8 @@ class TelephoneDesk:
     _vault: Vault
     staff_name: str
     role: RoleSpec
+    # OversightDesk's; annotated, not stubbed, so that this class does not hide it.
+    _hidden_ids: Callable[[], set[str]]
 
     @property
     def policy(self) -> Policy:
@@ -246,12 +248,15 @@ class TelephoneDesk:
             say = directory.message("not_entitled", row.id)
         elif status is Status.NOT_VERIFIED:
             say = directory.message("neutral_reply", row.id)
+        reference = row.record_id
+        if reference is not None and reference in self._hidden_ids():
+            reference = None  # restricted since: reception no longer learns it exists
         return CallView(
             row.id,
             status,
             payload["caller"]["name"],
             payload["organisation"],
-            row.record_id,
+            reference,
             (payload["directory"] or {}).get("switchboard", ""),
             tuple(FLAG_WORDS[RedFlag(f)] for f in payload["flags"]),
             payload["why"],
@@ -293,6 +298,7 @@ class TelephoneDesk:
             "number_called": number_called,
             "note": note,
         }
+        was = row.status
         row = PhoneRequestRow(row.id, row.record_id, status.value, row.taken_by, row.created_at)
         with self._logged(
             "callback_recorded",
@@ -304,7 +310,7 @@ class TelephoneDesk:
             flags=payload["flags"],
             status=status.value,
         ):
-            self._vault.update_phone_request(row, payload)
+            self._vault.update_phone_request(row, payload, was)
         return self._call_view(row, payload)
 
     def phone_messages(self, request_id: str) -> dict[str, str]:
@@ -321,6 +327,8 @@ class TelephoneDesk:
     def _sees_request(self, row: PhoneRequestRow) -> bool:
         """The safeguarding lead sees every open request; a worker who may share sees
         the verified ones about records assigned to them; nobody else sees any."""
+        if row.record_id is not None and row.record_id in self._hidden_ids():
+            return False  # restricted, and no grant: not even that someone asked
         if self.may("approve_sharing"):
             return True
         if not self.may("share") or row.record_id is None or row.status != Status.VERIFIED:
@@ -384,11 +392,12 @@ class TelephoneDesk:
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         payload["closed"] = {"by": self.staff_name, "reason": reason, "at": now_utc()}
+        was = row.status
         row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
         with self._logged(
             "phone_request_closed", row.record_id, {"reason": reason}, request=row.id
         ):
-            self._vault.update_phone_request(row, payload)
+            self._vault.update_phone_request(row, payload, was)
 
     def _answer_request(self, request_id: str, record_id: str, decision_id: str) -> dict[str, Any]:
         """Inside the sharing decision's transaction: mark the verified request
@@ -398,7 +407,7 @@ class TelephoneDesk:
             raise BadInput(f"{request_id} is not a verified request about {record_id}.")
         payload["decision"] = decision_id
         done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
-        self._vault.update_phone_request(done, payload)
+        self._vault.update_phone_request(done, payload, Status.VERIFIED)
         return {
             "id": row.id,
             "organisation": payload["organisation"],

@@ -18,6 +18,7 @@ from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
+from secure_records.tui.restricted_screen import RestrictedScreen
 
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
@@ -31,6 +32,7 @@ class RecordListScreen(Screen[None]):
         Binding("q", "queue", "Sharing queue"),
         Binding("t", "phone_requests", "Phone requests"),
         Binding("d", "disposals", "Disposals to approve"),
+        Binding("x", "restricted", "Restricted records"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -94,10 +96,15 @@ class RecordListScreen(Screen[None]):
             return self._session.may("share") or self._session.may("approve_sharing")
         if action == "disposals":
             return self._session.may("approve_disposal")
+        if action == "restricted":
+            return self._session.may("restrict_records")
         return True
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(self._session))
+
+    def action_restricted(self) -> None:
+        self.app.push_screen(RestrictedScreen(self._session))
 
     def action_disposals(self) -> None:
         self.app.push_screen(DisposalQueueScreen(self._session))

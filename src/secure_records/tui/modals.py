@@ -161,13 +161,14 @@ class RestrictDialog(Dialog[RestrictionDraft]):
             return
         reason = self.query_one("#reason", Input).value
         days = self.query_one("#days", Input).value.strip()
-        if len(reason.strip()) < self._minimum or not days.isdigit():
+        # ASCII digits only: "²" is a digit to isdigit() but not to int().
+        if len(reason.strip()) < self._minimum or not (days.isascii() and days.isdigit()):
             self.query_one("#problem", Static).update(
                 literal(f"Give a number of days and a reason of {self._minimum} characters.")
             )
             return
         staff = self.query_one("#staff", Input).value.strip()
-        self.dismiss(RestrictionDraft(action, staff, int(days), reason.strip()))
+        self.dismiss(RestrictionDraft(action, staff, int(days[:4]), reason.strip()))
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,9 @@ from secure_records.tui.modals import (
     NewConsent,
     NewNote,
     NoteDraft,
-    RestrictDialog,
-    RestrictionDraft,
     RevealReason,
 )
+from secure_records.tui.restricted_screen import change_restriction
 from secure_records.tui.sharing_screen import SharingScreen
 
 
@@ -271,84 +270,35 @@ class RecordScreen(Screen[None]):
         return action not in needs or self._session.may(needs[action])
 
     def action_subject_access(self) -> None:
-        if self._record_id is None or not self._session.may("subject_access"):
+        record_id = self._record_id
+        if record_id is None or not self._session.may("subject_access"):
             return
-        try:
-            path = self._session.subject_access_report(self._record_id)
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
-        self.app.notify(
-            f"Written to exports/{path.name} (0600): review the marked items before release.",
-            markup=False,
+
+        def write(reason: str | None) -> None:
+            if reason is None:
+                return
+            try:
+                path = self._session.subject_access_report(record_id, reason)
+            except SecureRecordsError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.notify(
+                f"Written to exports/{path.name} (0600): review the marked items before release.",
+                markup=False,
+            )
+
+        minimum = self._session.policy.sharing.reason_min_length
+        hint = (
+            "The report writes everything held about this person to a file. Say whose "
+            "request it answers, and when it was made; that is recorded in the log."
+        )
+        self.app.push_screen(
+            AskReason(f"Subject access report for {record_id}?", hint, "Write it", minimum), write
         )
 
     def action_restrict(self) -> None:
-        record_id = self._record_id
-        if record_id is None or not self._session.may("restrict_records"):
-            return
-        try:
-            found = self._session.restriction(record_id)
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
-        state = (
-            ""
-            if found is None
-            else "Restricted by "
-            + found.set_by
-            + ". Grants: "
-            + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
-        )
-
-        def save(draft: RestrictionDraft | None) -> None:
-            if draft is None or record_id is None:
-                return
-            try:
-                if draft.action == "restrict":
-                    self._session.restrict_record(record_id, draft.reason, draft.days)
-                elif draft.action == "grant":
-                    self._session.grant_access(record_id, draft.staff, draft.days, draft.reason)
-                else:
-                    self._session.lift_restriction(record_id, draft.reason)
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.notify(f"{record_id}: done ({draft.action}).", markup=False)
-
-        minimum = self._session.policy.sharing.reason_min_length
-        self.app.push_screen(RestrictDialog(record_id, state, minimum), save)
-
-    def action_legal_hold(self) -> None:
-        record_id = self._record_id
-        if record_id is None or not self._session.may("set_legal_hold"):
-            return
-        try:
-            held = self._session.legal_hold(record_id) is not None
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
-
-        def save(reason: str | None) -> None:
-            if reason is None or record_id is None:
-                return
-            try:
-                self._session.set_legal_hold(record_id, reason, hold=not held)
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self._draw()
-
-        question = (
-            f"Lift the legal hold on {record_id}?" if held else f"Put {record_id} on legal hold?"
-        )
-        hint = (
-            "A record on legal hold cannot be disposed of, whatever its retention rule says "
-            "(an inquiry, litigation). Your reason is recorded in the log."
-        )
-        minimum = self._session.policy.sharing.reason_min_length
-        action = "Lift the hold" if held else "Put on hold"
-        self.app.push_screen(AskReason(question, hint, action, minimum), save)
+        if self._record_id is not None and self._session.may("restrict_records"):
+            change_restriction(self.app, self._session, self._record_id)
 
     def action_add_consent(self) -> None:
         if not self._session.may("record_consent"):

@@ -26,14 +26,15 @@ ERASED = (
 PENDING = ERASED + "; write-ahead log truncation and package shredding not yet confirmed"
 
 
-def method(truncated: bool, shredded: int) -> str:
+def method(truncated: bool, shredded: int, failed: int = 0) -> str:
     wal = (
         "write-ahead log truncated"
         if truncated
         else "write-ahead log not yet truncated (another session was reading): its old "
         "pages hold only ciphertext under the destroyed key"
     )
-    return f"{ERASED}; {wal}; {shredded} disclosure package(s) shredded"
+    left = f", {failed} could not be (shred them by hand)" if failed else ""
+    return f"{ERASED}; {wal}; {shredded} exported file(s) shredded{left}"
 
 
 # Another session mid-read can hold the WAL for a moment: try a few times.
@@ -77,7 +78,11 @@ def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificat
         key = store.record_key(row.record_id)
         if key is None:
             raise BadInput(f"Record {row.record_id} no longer exists.")
-        packages = [f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
+        # Plaintext copies that left the vault: its disclosure packages and any subject
+        # access report written about it.
+        packages = [vault.paths.exports / f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
+        if vault.paths.exports.is_dir():
+            packages += sorted(vault.paths.exports.glob(f"subject-access-{row.record_id}-*.md"))
         store.delete_record(row.record_id)
         store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, PENDING, seq)
     truncated = False
@@ -86,15 +91,17 @@ def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificat
             truncated = True
             break
         time.sleep(0.05)
-    # Plaintext copies that left the vault: this record's disclosure packages.
-    shredded = 0
-    for name in packages:
-        path = vault.paths.exports / name
-        if path.is_file():
+    shredded, failed = 0, 0
+    for path in packages:
+        if not path.is_file():
+            continue
+        try:
             shred_file(path)
             shredded += 1
+        except OSError:
+            failed += 1  # said on the certificate; IT's queue shows what is left
     with store.transaction():
-        store.set_disposal_method(disposal_id, method(truncated, shredded))
+        store.set_disposal_method(disposal_id, method(truncated, shredded, failed))
     store.checkpoint()  # and that last small write leaves the WAL empty again
     done = store.disposal(disposal_id)
     assert done is not None

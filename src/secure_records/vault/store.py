@@ -662,11 +662,14 @@ class Store:
         wanted = None if statuses is None else set(statuses)
         return [DisposalRow(*row) for row in rows if wanted is None or row[5] in wanted]
 
-    def review_disposal(self, disposal_id: str, status: str, by: str, at: str) -> None:
-        self._db.execute(
-            "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ? WHERE id = ?",
+    def review_disposal(self, disposal_id: str, status: str, by: str, at: str) -> bool:
+        """Only a disposal still proposed; False if someone else got there first."""
+        cursor = self._db.execute(
+            "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ? "
+            "WHERE id = ? AND status = 'proposed'",
             (status, by, at, disposal_id),
         )
+        return cursor.rowcount == 1
 
     def disposal_executed(
         self, disposal_id: str, by: str, at: str, key_id: str, method: str, log_seq: int
@@ -716,11 +719,13 @@ class Store:
         )
         return [PhoneRequestRow(*row) for row in rows if row[2] in wanted]
 
-    def update_phone_request(self, request_id: str, status: str, sealed: bytes) -> None:
-        self._db.execute(
-            "UPDATE phone_requests SET status = ?, sealed = ? WHERE id = ?",
-            (status, sealed, request_id),
+    def update_phone_request(self, request_id: str, status: str, sealed: bytes, was: str) -> bool:
+        """Only from the status it was read in; False if it changed meanwhile."""
+        cursor = self._db.execute(
+            "UPDATE phone_requests SET status = ?, sealed = ? WHERE id = ? AND status = ?",
+            (status, sealed, request_id, was),
         )
+        return cursor.rowcount == 1
 
     def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
         self._db.execute(

@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from secure_records.core.errors import IntegrityError, VaultError
+from secure_records.core.errors import BadInput, IntegrityError, VaultError
 from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
@@ -418,9 +418,12 @@ class Vault:
         """Keep a telephone request, sealed; call inside `recorded`."""
         self.store.add_phone_request(row, self._seal_phone_request(row, payload))
 
-    def update_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> None:
-        """Its new status and what was added to it; call inside `recorded`."""
-        self.store.update_phone_request(row.id, row.status, self._seal_phone_request(row, payload))
+    def update_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any], was: str) -> None:
+        """Its new status and what was added to it, only from status `was`; call
+        inside `recorded`, which rolls back (log entry and all) if it had changed."""
+        sealed = self._seal_phone_request(row, payload)
+        if not self.store.update_phone_request(row.id, row.status, sealed, was):
+            raise BadInput(f"{row.id} was changed by someone else meanwhile; look again.")
 
     def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]] | None:
         found = self.store.phone_request(request_id)
