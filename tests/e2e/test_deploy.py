@@ -125,8 +125,8 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
     sshd = start_sshd(config, port, tmp / "sshd.log")
     terminal = Terminal(ssh_args(tmp / "alice_key", port, user, "-tt"))
     try:
-        shown = terminal.wait_for("Your caseload")
-        assert "0 records" in shown
+        shown = terminal.wait_for("0 records")  # the count comes after the list
+        assert "Your caseload" in shown
         command = ssh_args(tmp / "alice_key", port, user, "id")
         ran = subprocess.run(
             command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
