@@ -20,3 +20,12 @@ def screen_text(app: SecureRecordsApp) -> str:
     """Everything drawn on the screen right now (the exported SVG, entities decoded,
     so a canary with spaces in it is found as it was written)."""
     return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+async def wait_for_screen(pilot, app: SecureRecordsApp, kind: type) -> None:  # type: ignore[no-untyped-def]
+    """Pushing a screen takes a few turns of the loop, more on a loaded machine."""
+    for _ in range(50):
+        if isinstance(app.screen, kind):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{kind.__name__} never came up; on screen: {app.screen!r}")

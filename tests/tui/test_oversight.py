@@ -8,9 +8,9 @@ from textual.widgets import Input, Static
 
 from secure_records.session import Session
 from secure_records.tui.audit_screen import AuditScreen
-from secure_records.tui.modals import RestrictDialog
+from secure_records.tui.modals import AskReason, RestrictDialog
 from secure_records.tui.record_screen import RecordScreen
-from tests.tui.conftest import app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, wait_for_screen
 
 SIZE = (140, 60)
 REASON = "A member of staff's relative: kept to named staff"
@@ -60,8 +60,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
         await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, RestrictDialog)
+        await wait_for_screen(pilot, app, RestrictDialog)
         app.screen.query_one("#reason", Input).value = REASON
         await pilot.click("#restrict")
         await pilot.pause()
@@ -83,7 +82,7 @@ async def test_a_lead_writes_a_subject_access_report_from_the_record(populated: 
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("a")
-        await pilot.pause()
+        await wait_for_screen(pilot, app, AskReason)
         app.screen.query_one("#reason", Input).value = "Request from the young person, by letter"
         await pilot.press("enter")
         await pilot.pause()

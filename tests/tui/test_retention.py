@@ -18,7 +18,7 @@ from secure_records.tui.record_screen import RecordScreen
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
 from tests.conftest import canaries, canary_row, write_jsonl
-from tests.tui.conftest import app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, wait_for_screen
 
 SIZE = (120, 50)
 REASON = "a reason long enough to record"
@@ -90,8 +90,7 @@ async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path)
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
         await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, AskReason)
+        await wait_for_screen(pilot, app, AskReason)
         app.screen.query_one("#reason", Input).value = "Independent inquiry into placements"
         await pilot.press("enter")
         await pilot.pause()

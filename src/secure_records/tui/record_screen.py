@@ -300,6 +300,37 @@ class RecordScreen(Screen[None]):
         if self._record_id is not None and self._session.may("restrict_records"):
             change_restriction(self.app, self._session, self._record_id)
 
+    def action_legal_hold(self) -> None:
+        record_id = self._record_id
+        if record_id is None or not self._session.may("set_legal_hold"):
+            return
+        try:
+            held = self._session.legal_hold(record_id) is not None
+        except SecureRecordsError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+
+        def save(reason: str | None) -> None:
+            if reason is None or record_id is None:
+                return
+            try:
+                self._session.set_legal_hold(record_id, reason, hold=not held)
+            except SecureRecordsError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self._draw()
+
+        question = (
+            f"Lift the legal hold on {record_id}?" if held else f"Put {record_id} on legal hold?"
+        )
+        hint = (
+            "A record on legal hold cannot be disposed of, whatever its retention rule says "
+            "(an inquiry, litigation). Your reason is recorded in the log."
+        )
+        minimum = self._session.policy.sharing.reason_min_length
+        action = "Lift the hold" if held else "Put on hold"
+        self.app.push_screen(AskReason(question, hint, action, minimum), save)
+
     def action_add_consent(self) -> None:
         if not self._session.may("record_consent"):
             self.app.notify("Your role cannot record consent.", markup=False)
