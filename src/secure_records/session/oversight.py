@@ -8,21 +8,20 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from secure_records.core.access import RecordView
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.oversight import Access, Flag, csv_rows, review
-from secure_records.core.policy import Policy, RoleSpec, Scope
+from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import NoteKind
 from secure_records.core.text import printable
+from secure_records.session.desk import Desk
 from secure_records.session.limits import MAX_TYPED
 from secure_records.vault.log import LogEntry, LogError
-from secure_records.vault.vault import Vault, now_utc
+from secure_records.vault.vault import now_utc
 
 MAX_GRANT_DAYS = 365
 
@@ -48,46 +47,8 @@ class LogLine:
     personal: str
 
 
-class OversightDesk:
-    """Mixed into Session; these attributes and methods are Session's."""
-
-    _vault: Vault
-    staff_name: str
-    role: RoleSpec
-
-    @property
-    def policy(self) -> Policy:
-        raise NotImplementedError
-
-    def may(self, action: str) -> bool:
-        raise NotImplementedError
-
-    def _check_usable(self) -> None:
-        raise NotImplementedError
-
-    def _checked_in_scope(self, record_id: str) -> None:
-        raise NotImplementedError
-
-    def _view(self, record_id: str) -> RecordView:
-        raise NotImplementedError
-
-    def _recorded(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> AbstractContextManager[int]:
-        raise NotImplementedError
-
-    def _log(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> None:
-        raise NotImplementedError
+class OversightDesk(Desk):
+    """Mixed into Session (see Desk)."""
 
     # restricted records
 

@@ -9,20 +9,17 @@ and IT (or the host's scheduled `disposal run`) carries it out.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
-from secure_records.core.policy import Policy, RoleSpec
 from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
+from secure_records.session.desk import Desk
 from secure_records.session.limits import MAX_TYPED
 from secure_records.vault import disposal
 from secure_records.vault.shred import CAVEAT, shred_file
 from secure_records.vault.store import DisposalRow, HoldRow
-from secure_records.vault.vault import Vault, now_utc
+from secure_records.vault.vault import now_utc
 
 OPEN = ("proposed", "approved")
 # What overwriting a file cannot promise, for screens and the command line to say.
@@ -77,45 +74,8 @@ class HoldView:
     reason: str
 
 
-class RetentionDesk:
-    """Mixed into Session; these attributes and methods are Session's."""
-
-    _vault: Vault
-    staff_name: str
-    role: RoleSpec
-    # OversightDesk's; annotated, not stubbed, so that this class does not hide it.
-    _hidden_ids: Callable[[], set[str]]
-
-    @property
-    def policy(self) -> Policy:
-        raise NotImplementedError
-
-    def may(self, action: str) -> bool:
-        raise NotImplementedError
-
-    def _check_usable(self) -> None:
-        raise NotImplementedError
-
-    def _checked_in_scope(self, record_id: str) -> None:
-        raise NotImplementedError
-
-    def _recorded(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> AbstractContextManager[int]:
-        raise NotImplementedError
-
-    def _log(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> None:
-        raise NotImplementedError
+class RetentionDesk(Desk):
+    """Mixed into Session (see Desk)."""
 
     def _need(self, *actions: str) -> None:
         self._check_usable()
@@ -296,6 +256,3 @@ class RetentionDesk:
                 except OSError as exc:
                     raise VaultError(f"{name} could not be shredded ({exc}).") from None
         return done
-
-    def expired_packages(self, now: float | None = None) -> list[str]:
-        raise NotImplementedError

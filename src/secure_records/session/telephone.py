@@ -9,7 +9,7 @@ record only that it exists and its reference.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +18,6 @@ from typing import Any
 from secure_records.core.access import in_scope
 from secure_records.core.directory import normalise_number
 from secure_records.core.errors import AccessRefused, BadInput
-from secure_records.core.policy import Policy, RoleSpec
 from secure_records.core.sharing import Requester
 from secure_records.core.telephone import (
     CALLBACK_WORDS,
@@ -31,9 +30,10 @@ from secure_records.core.telephone import (
     after_callback,
     assess,
 )
+from secure_records.session.desk import Desk
 from secure_records.session.limits import MAX_TYPED
 from secure_records.vault.store import PhoneRequestRow
-from secure_records.vault.vault import Vault, now_utc
+from secure_records.vault.vault import now_utc
 
 OTHER_ORGANISATION = ""  # the organisation id given when the caller's is not in the directory
 
@@ -106,45 +106,8 @@ class PhoneRequestDetail:
         return Requester(self.caller, self.organisation, self.caller_role, self.switchboard)
 
 
-class TelephoneDesk:
-    """Mixed into Session; these attributes and methods are Session's."""
-
-    _vault: Vault
-    staff_name: str
-    role: RoleSpec
-    # OversightDesk's; annotated, not stubbed, so that this class does not hide it.
-    _hidden_ids: Callable[[], set[str]]
-
-    @property
-    def policy(self) -> Policy:
-        raise NotImplementedError
-
-    def may(self, action: str) -> bool:
-        raise NotImplementedError
-
-    def _check_usable(self) -> None:
-        raise NotImplementedError
-
-    def _exact_ids(self, name: str, date_of_birth: str) -> list[str]:
-        raise NotImplementedError
-
-    def _recorded(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> AbstractContextManager[int]:
-        raise NotImplementedError
-
-    def _log(
-        self,
-        action: str,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> None:
-        raise NotImplementedError
+class TelephoneDesk(Desk):
+    """Mixed into Session (see Desk)."""
 
     def _logged(
         self, action: str, record_id: str | None, personal: dict[str, Any] | None, **details: Any

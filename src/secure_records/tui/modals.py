@@ -37,46 +37,6 @@ class Dialog(ModalScreen[T | None]):
         self.dismiss(None)
 
 
-class RevealReason(Dialog[str]):
-    """Asks why a masked value is needed; the reason goes to the log."""
-
-    def __init__(self, field_label: str, minimum: int) -> None:
-        super().__init__()
-        self._label = field_label
-        self._minimum = minimum
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(literal(f"Why do you need to see {self._label}?"), id="question")
-            yield Static(
-                literal(
-                    f"At least {self._minimum} characters. Your reason is recorded in the log "
-                    "and the value stays visible until you close the record."
-                ),
-                classes="hint",
-            )
-            yield Input(placeholder="Reason", id="reason")
-            yield Static("", id="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Reveal", variant="primary", id=self.SAVE)
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def _submit(self) -> None:
-        reason = self.query_one("#reason", Input).value
-        if len(reason.strip()) < self._minimum:
-            self.query_one("#problem", Static).update(
-                literal(f"Say a little more: at least {self._minimum} characters.")
-            )
-            return
-        self.dismiss(reason.strip())
-
-    def on_input_submitted(self) -> None:
-        self._submit()
-
-
 class AskReason(Dialog[str]):
     """A question that needs a reason of some length, which goes to the log."""
 
@@ -109,6 +69,19 @@ class AskReason(Dialog[str]):
 
     def on_input_submitted(self) -> None:
         self._submit()
+
+
+class RevealReason(AskReason):
+    """Asks why a masked value is needed; the reason goes to the log."""
+
+    def __init__(self, field_label: str, minimum: int) -> None:
+        super().__init__(
+            f"Why do you need to see {field_label}?",
+            f"At least {minimum} characters. Your reason is recorded in the log and the "
+            "value stays visible until you close the record.",
+            "Reveal",
+            minimum,
+        )
 
 
 @dataclass(frozen=True)
