@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from secure_records.core.directory import Directory, parse_directory
 from secure_records.core.errors import PolicyError
 from secure_records.core.oversight import ReviewSettings, parse_oversight
+from secure_records.core.permissions import Permission
 from secure_records.core.retention import CATEGORY_FIELD, RetentionPolicy, parse_retention
 from secure_records.core.sharing import SharingPolicy, parse_sharing
 
@@ -69,26 +70,8 @@ FORMS_FOR_KIND: Mapping[FieldKind, frozenset[MaskForm]] = {
     FieldKind.NOTES: frozenset({MaskForm.COUNT}),
 }
 
-# Actions later parts of the app check. A typo in a policy must not silently
-# grant or withhold something, so unknown names are errors.
-KNOWN_ACTIONS = frozenset(
-    {
-        "add_note",
-        "record_consent",
-        "share",
-        "approve_sharing",
-        "verify_calls",
-        "propose_disposal",
-        "approve_disposal",
-        "dispose",
-        "set_legal_hold",
-        "read_log",
-        "manage_staff",
-        "manage_keys",
-        "restrict_records",
-        "subject_access",
-    }
-)
+# The names `roles.toml` may grant; anything else is an error, never ignored.
+KNOWN_ACTIONS = frozenset(p.value for p in Permission)
 
 # Fields the app relies on: the index match and the record list need them.
 REQUIRED_FIELDS: Mapping[str, FieldKind] = {
@@ -143,13 +126,13 @@ class RoleSpec:
     description: str
     scope: Scope
     field_rules: Mapping[str, FieldRule]
-    actions: frozenset[str]
+    actions: frozenset[Permission]
 
     def rule_for(self, field: str) -> FieldRule:
         # Fail closed: a field with no rule is hidden.
         return self.field_rules.get(field, HIDDEN)
 
-    def may(self, action: str) -> bool:
+    def may(self, action: Permission) -> bool:
         return action in self.actions
 
 
@@ -413,7 +396,7 @@ def _parse_roles(
         label = _text(problems, file, path, spec, "label", name.replace("_", " ").capitalize())
         description = _text(problems, file, path, spec, "description", "")
         scope = _enum(problems, file, f"{path}.scope", spec.get("scope"), Scope)
-        actions: set[str] = set()
+        actions: set[Permission] = set()
         raw_actions = spec.get("actions", [])
         if not isinstance(raw_actions, list) or not all(isinstance(a, str) for a in raw_actions):
             problems.error(file, f"{path}.actions", "must be a list of action names")
@@ -425,7 +408,8 @@ def _parse_roles(
                         f"{path}.actions",
                         f"unknown action {action!r} (known: {', '.join(sorted(KNOWN_ACTIONS))})",
                     )
-                actions.add(action)
+                else:
+                    actions.add(Permission(action))
         rules: dict[str, FieldRule] = {}
         raw_rules = _table(problems, file, f"{path}.fields", spec.get("fields", {}))
         if raw_rules is not None:
@@ -448,9 +432,7 @@ def _parse_roles(
                 problems.warn(
                     file, f"{path}.fields.{field_name}", "no rule, so the field is hidden"
                 )
-        roles[name] = RoleSpec(
-            name, label, description, scope, rules, frozenset(actions & KNOWN_ACTIONS)
-        )
+        roles[name] = RoleSpec(name, label, description, scope, rules, frozenset(actions))
     return roles
 
 

@@ -29,6 +29,7 @@ from secure_records.core.access import (
 )
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.importing import ISO_DATE
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
@@ -244,7 +245,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
     def insecure_keyring_warning(self) -> str | None:
         return self._vault.insecure_keyring_warning
 
-    def may(self, action: str) -> bool:
+    def may(self, action: Permission) -> bool:
         return self.role.may(action)
 
     # the record list
@@ -506,7 +507,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         self, record_id: str, kind: NoteKind, text: str, on: date, *, historical: bool = False
     ) -> RecordView:
         """Add a chronology note, labelled fact or opinion (section 6, Accurate)."""
-        if not self.may("add_note"):
+        if not self.may(Permission.ADD_NOTE):
             raise AccessRefused(f"The {self.role.label} role cannot add notes.")
         self._checked_in_scope(record_id)
         if not text.strip():
@@ -522,7 +523,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         self, record_id: str, given_by: str, scope: str, on: date, withdrawn: date | None = None
     ) -> RecordView:
         """Capture consent on the record: who gave it, to what, when, and if withdrawn."""
-        if not self.may("record_consent"):
+        if not self.may(Permission.RECORD_CONSENT):
             raise AccessRefused(f"The {self.role.label} role cannot record consent.")
         self._checked_in_scope(record_id)
         if not given_by.strip() or not scope.strip():
@@ -566,7 +567,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         """Disclosure packages older than the policy's days, for IT to shred: names
         only (a decision id), never what they hold."""
         self._check_usable()
-        if not self.may("dispose"):
+        if not self.may(Permission.DISPOSE):
             raise AccessRefused(f"The {self.role.label} role does not dispose of files.")
         keep = self.policy.sharing.disclosure_keep_days * 86400
         moment = time.time() if now is None else now
@@ -632,7 +633,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         `phone_request` links the decision to the verified telephone request it
         answers (section 11); the requester is then that verified caller.
         """
-        if not self.may("share"):
+        if not self.may(Permission.SHARE):
             raise AccessRefused(f"The {self.role.label} role cannot take sharing decisions.")
         self._checked_in_scope(record_id)
         policy = self.policy.sharing
@@ -719,7 +720,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
     def sharing_queue(self) -> list[QueueItem]:
         """Decisions a safeguarding lead must confirm or reject (section 10(f))."""
         self._check_usable()
-        if not self.may("approve_sharing"):
+        if not self.may(Permission.APPROVE_SHARING):
             raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
         rows = self._vault.store.decisions(("awaiting_manager", "acted_urgently"))
         hidden = self._hidden_ids()
@@ -731,7 +732,7 @@ class Session(TelephoneDesk, RetentionDesk, OversightDesk):
         """A manager confirms or rejects a decision to share without consent, with
         reasons; confirming one still waiting releases its package."""
         self._check_usable()
-        if not self.may("approve_sharing"):
+        if not self.may(Permission.APPROVE_SHARING):
             raise AccessRefused(f"The {self.role.label} role does not confirm sharing.")
         found = self._vault.decision(decision_id)
         waiting = ("awaiting_manager", "acted_urgently")

@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from secure_records.core.access import RecordView
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
 from secure_records.vault.vault import Vault
 
@@ -24,7 +25,7 @@ class Desk:
     def policy(self) -> Policy:
         raise NotImplementedError
 
-    def may(self, action: str) -> bool:
+    def may(self, action: Permission) -> bool:
         raise NotImplementedError
 
     def _check_usable(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.oversight import Access, Flag, csv_rows, review
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import NoteKind
 from secure_records.core.text import printable
@@ -63,7 +64,7 @@ class OversightDesk(Desk):
 
     def _restricting(self, record_id: str, reason: str) -> None:
         self._check_usable()
-        if not self.may("restrict_records"):
+        if not self.may(Permission.RESTRICT_RECORDS):
             raise AccessRefused(f"The {self.role.label} role does not restrict records.")
         if not self._vault.store.record_exists(record_id):
             raise BadInput(f"There is no record {record_id}.")
@@ -108,7 +109,7 @@ class OversightDesk(Desk):
     def restriction(self, record_id: str) -> Restriction | None:
         """For a lead who may restrict: who set it and who holds grants until when."""
         self._check_usable()
-        if not self.may("restrict_records"):
+        if not self.may(Permission.RESTRICT_RECORDS):
             raise AccessRefused(f"The {self.role.label} role does not restrict records.")
         store = self._vault.store
         if record_id not in store.restricted_ids():
@@ -121,7 +122,7 @@ class OversightDesk(Desk):
         """Every restricted record, for a role that restricts: so that one whose grants
         have all run out can still be granted again or lifted (logged)."""
         self._check_usable()
-        if not self.may("restrict_records"):
+        if not self.may(Permission.RESTRICT_RECORDS):
             raise AccessRefused(f"The {self.role.label} role does not restrict records.")
         found = []
         for record_id in sorted(self._vault.store.restricted_ids()):
@@ -135,7 +136,7 @@ class OversightDesk(Desk):
 
     def _auditor(self) -> None:
         self._check_usable()
-        if not self.may("read_log"):
+        if not self.may(Permission.READ_LOG):
             raise AccessRefused(f"The {self.role.label} role does not read the log.")
 
     def log_state(self) -> tuple[str, str]:
@@ -220,7 +221,7 @@ class OversightDesk(Desk):
         0600 under exports/; third parties and opinions marked for review first.
         `reason`: whose request this answers (it writes the whole record out)."""
         self._check_usable()
-        if not self.may("subject_access"):
+        if not self.may(Permission.SUBJECT_ACCESS):
             raise AccessRefused(f"The {self.role.label} role does not produce these reports.")
         minimum = self.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:

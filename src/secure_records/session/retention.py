@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
+from secure_records.core.permissions import Permission
 from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
 from secure_records.session.desk import Desk
 from secure_records.session.limits import MAX_TYPED
@@ -77,7 +78,7 @@ class HoldView:
 class RetentionDesk(Desk):
     """Mixed into Session (see Desk)."""
 
-    def _need(self, *actions: str) -> None:
+    def _need(self, *actions: Permission) -> None:
         self._check_usable()
         if not any(self.may(a) for a in actions):
             raise AccessRefused(f"The {self.role.label} role does not do that.")
@@ -127,7 +128,7 @@ class RetentionDesk(Desk):
 
     def retention_queue(self, today: date | None = None) -> list[RetentionItem]:
         """Records due for review or disposal: reference, category, rule, due date."""
-        self._need("propose_disposal", "dispose", "approve_disposal")
+        self._need(Permission.PROPOSE_DISPOSAL, Permission.DISPOSE, Permission.APPROVE_DISPOSAL)
         items = self._due_items(today or date.today())
         self._log("retention_queue_viewed", count=len(items))
         return items
@@ -135,7 +136,7 @@ class RetentionDesk(Desk):
     # two people: IT proposes, a lead approves
 
     def propose_disposal(self, record_id: str, reason: str, today: date | None = None) -> str:
-        self._need("propose_disposal")
+        self._need(Permission.PROPOSE_DISPOSAL)
         self._reason(reason, "for disposing of it")
         found = next(
             (i for i in self._due_items(today or date.today()) if i.record_id == record_id), None
@@ -173,14 +174,14 @@ class RetentionDesk(Desk):
 
     def disposals(self, statuses: tuple[str, ...] = OPEN) -> list[DisposalItem]:
         """Open disposals: what a lead must review, or IT carry out."""
-        self._need("approve_disposal", "dispose", "propose_disposal")
+        self._need(Permission.APPROVE_DISPOSAL, Permission.DISPOSE, Permission.PROPOSE_DISPOSAL)
         hidden = self._hidden_ids()
         rows = self._vault.store.disposals(statuses)
         return [DisposalItem.of(row) for row in rows if row.record_id not in hidden]
 
     def review_disposal(self, disposal_id: str, approve: bool, reason: str) -> DisposalItem:
         """A lead, not the proposer, approves or rejects, with a reason."""
-        self._need("approve_disposal")
+        self._need(Permission.APPROVE_DISPOSAL)
         row = self._vault.store.disposal(disposal_id)
         if row is None or row.status != "proposed":
             raise BadInput(f"{disposal_id} is not a proposed disposal.")
@@ -210,11 +211,11 @@ class RetentionDesk(Desk):
         return DisposalItem.of(done)
 
     def execute_disposal(self, disposal_id: str) -> Certificate:
-        self._need("dispose")
+        self._need(Permission.DISPOSE)
         return disposal.execute(self._vault, disposal_id, self.staff_name, self.role.name)
 
     def certificates(self) -> list[Certificate]:
-        self._need("dispose", "approve_disposal", "read_log")
+        self._need(Permission.DISPOSE, Permission.APPROVE_DISPOSAL, Permission.READ_LOG)
         return [disposal.certificate(r) for r in self._vault.store.disposals(("executed",))]
 
     # legal hold
@@ -230,7 +231,7 @@ class RetentionDesk(Desk):
 
     def set_legal_hold(self, record_id: str, reason: str, hold: bool = True) -> None:
         """A lead sets or clears a hold (an inquiry, litigation), with a reason."""
-        self._need("set_legal_hold")
+        self._need(Permission.SET_LEGAL_HOLD)
         self._checked_in_scope(record_id)
         self._reason(reason, "for the hold" if hold else "for lifting the hold")
         held = self._vault.store.hold(record_id) is not None

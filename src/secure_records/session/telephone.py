@@ -18,6 +18,7 @@ from typing import Any
 from secure_records.core.access import in_scope
 from secure_records.core.directory import normalise_number
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.permissions import Permission
 from secure_records.core.sharing import Requester
 from secure_records.core.telephone import (
     CALLBACK_WORDS,
@@ -122,7 +123,7 @@ class TelephoneDesk(Desk):
 
     def _reception(self) -> None:
         self._check_usable()
-        if not self.may("verify_calls"):
+        if not self.may(Permission.VERIFY_CALLS):
             raise AccessRefused(f"The {self.role.label} role does not take telephone requests.")
 
     def take_phone_request(
@@ -292,15 +293,15 @@ class TelephoneDesk(Desk):
         the verified ones about records assigned to them; nobody else sees any."""
         if row.record_id is not None and row.record_id in self._hidden_ids():
             return False  # restricted, and no grant: not even that someone asked
-        if self.may("approve_sharing"):
+        if self.may(Permission.APPROVE_SHARING):
             return True
-        if not self.may("share") or row.record_id is None or row.status != Status.VERIFIED:
+        if not self.may(Permission.SHARE) or row.record_id is None or row.status != Status.VERIFIED:
             return False
         return in_scope(self.role, self.staff_name, self._vault.store.assigned_to(row.record_id))
 
     def _open_requests(self, statuses: Iterable[Status]) -> list[PhoneRequestRow]:
         self._check_usable()
-        if not (self.may("share") or self.may("approve_sharing")):
+        if not (self.may(Permission.SHARE) or self.may(Permission.APPROVE_SHARING)):
             raise AccessRefused(f"The {self.role.label} role does not answer telephone requests.")
         rows = self._vault.store.phone_requests(statuses)
         return [row for row in rows if self._sees_request(row)]
@@ -346,7 +347,7 @@ class TelephoneDesk(Desk):
 
     def close_phone_request(self, request_id: str, reason: str) -> None:
         """The lead closes a request with no sharing decision, saying why."""
-        if not self.may("approve_sharing"):
+        if not self.may(Permission.APPROVE_SHARING):
             raise AccessRefused(f"The {self.role.label} role does not close telephone requests.")
         row, payload = self._visible_request(request_id)
         minimum = self.policy.sharing.reason_min_length

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
 from secure_records.session import PIN_ATTEMPTS, Session
@@ -43,7 +44,11 @@ def home_screen(session: Session) -> Screen[None]:
     if scope in (Scope.ALL, Scope.CASELOAD):
         return RecordListScreen(session)
     if scope is Scope.INDEX:
-        return ReceptionScreen(session) if session.may("verify_calls") else LookupScreen(session)
+        return (
+            ReceptionScreen(session)
+            if session.may(Permission.VERIFY_CALLS)
+            else LookupScreen(session)
+        )
     return RolePage(session)
 
 

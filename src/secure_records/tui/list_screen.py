@@ -10,6 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.session import Session
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
@@ -91,13 +92,15 @@ class RecordListScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Each queue only for the roles that act on it (and not shown otherwise).
         if action == "queue":
-            return self._session.may("approve_sharing")
+            return self._session.may(Permission.APPROVE_SHARING)
         if action == "phone_requests":
-            return self._session.may("share") or self._session.may("approve_sharing")
+            return self._session.may(Permission.SHARE) or self._session.may(
+                Permission.APPROVE_SHARING
+            )
         if action == "disposals":
-            return self._session.may("approve_disposal")
+            return self._session.may(Permission.APPROVE_DISPOSAL)
         if action == "restricted":
-            return self._session.may("restrict_records")
+            return self._session.may(Permission.RESTRICT_RECORDS)
         return True
 
     def action_queue(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.core.telephone import Status
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
@@ -47,8 +48,8 @@ class PhoneQueueScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#close", Button).display = self._session.may("approve_sharing")
-        self.query_one("#reason", Input).display = self._session.may("approve_sharing")
+        self.query_one("#close", Button).display = self._session.may(Permission.APPROVE_SHARING)
+        self.query_one("#reason", Input).display = self._session.may(Permission.APPROVE_SHARING)
         self._load()
 
     def on_screen_resume(self) -> None:
@@ -114,7 +115,9 @@ class PhoneQueueScreen(Screen[None]):
         ]
         self.query_one("#detail", Static).update(literal("\n", multiline=True).join(lines))
         self.query_one("#decide", Button).disabled = not (
-            detail.status is Status.VERIFIED and detail.record_id and self._session.may("share")
+            detail.status is Status.VERIFIED
+            and detail.record_id
+            and self._session.may(Permission.SHARE)
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
@@ -254,7 +255,7 @@ class RecordScreen(Screen[None]):
         self.app.push_screen(RevealReason(field.label, minimum), revealed)
 
     def action_share(self) -> None:
-        if not self._session.may("share"):
+        if not self._session.may(Permission.SHARE):
             self.app.notify("Your role does not take sharing decisions.", markup=False)
             return
         if self._view is not None:
@@ -263,15 +264,15 @@ class RecordScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Each only for the roles that may (and not shown otherwise).
         needs = {
-            "legal_hold": "set_legal_hold",
-            "restrict": "restrict_records",
-            "subject_access": "subject_access",
+            "legal_hold": Permission.SET_LEGAL_HOLD,
+            "restrict": Permission.RESTRICT_RECORDS,
+            "subject_access": Permission.SUBJECT_ACCESS,
         }
         return action not in needs or self._session.may(needs[action])
 
     def action_subject_access(self) -> None:
         record_id = self._record_id
-        if record_id is None or not self._session.may("subject_access"):
+        if record_id is None or not self._session.may(Permission.SUBJECT_ACCESS):
             return
 
         def write(reason: str | None) -> None:
@@ -297,12 +298,12 @@ class RecordScreen(Screen[None]):
         )
 
     def action_restrict(self) -> None:
-        if self._record_id is not None and self._session.may("restrict_records"):
+        if self._record_id is not None and self._session.may(Permission.RESTRICT_RECORDS):
             change_restriction(self.app, self._session, self._record_id)
 
     def action_legal_hold(self) -> None:
         record_id = self._record_id
-        if record_id is None or not self._session.may("set_legal_hold"):
+        if record_id is None or not self._session.may(Permission.SET_LEGAL_HOLD):
             return
         try:
             held = self._session.legal_hold(record_id) is not None
@@ -332,7 +333,7 @@ class RecordScreen(Screen[None]):
         self.app.push_screen(AskReason(question, hint, action, minimum), save)
 
     def action_add_consent(self) -> None:
-        if not self._session.may("record_consent"):
+        if not self._session.may(Permission.RECORD_CONSENT):
             self.app.notify("Your role cannot record consent.", markup=False)
             return
         record_id = self._record_id
@@ -354,7 +355,7 @@ class RecordScreen(Screen[None]):
         self.app.push_screen(NewConsent(date.today()), save)
 
     def action_add_note(self) -> None:
-        if not self._session.may("add_note"):
+        if not self._session.may(Permission.ADD_NOTE):
             self.app.notify("Your role cannot add notes.", markup=False)
             return
 

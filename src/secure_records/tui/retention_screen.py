@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.literal import literal
@@ -73,7 +74,7 @@ class RetentionScreen(Screen[None]):
     def _load_packages(self) -> None:
         """Disclosure packages past the policy's days (section 6, Record): names only."""
         shred = self.query_one("#shred", Button)
-        if not self._session.may("dispose"):
+        if not self._session.may(Permission.DISPOSE):
             shred.display = False
             return
         try:
@@ -102,8 +103,8 @@ class RetentionScreen(Screen[None]):
         if self._items:
             options.highlighted = 0
         options.focus()
-        self.query_one("#propose", Button).display = self._session.may("propose_disposal")
-        self.query_one("#execute", Button).display = self._session.may("dispose")
+        self.query_one("#propose", Button).display = self._session.may(Permission.PROPOSE_DISPOSAL)
+        self.query_one("#execute", Button).display = self._session.may(Permission.DISPOSE)
         self.query_one("#problem", Static).update(
             literal(f"{len(self._items)} records due." if self._items else "Nothing is due.")
         )

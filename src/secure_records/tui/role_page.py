@@ -9,23 +9,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.permissions import Permission
 from secure_records.session import Session
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
 
 DUTIES = {
-    "manage_staff": "Staff accounts: secure-records staff add | list | disable | pin",
-    "manage_keys": (
+    Permission.MANAGE_STAFF: "Staff accounts: secure-records staff add | list | disable | pin",
+    Permission.MANAGE_KEYS: (
         "Keys: secure-records key rotate (a new key-encryption key; old backups' wrapped "
         "keys die with the old one)"
     ),
-    "propose_disposal": "Retention: press r for the retention queue; propose disposals there",
-    "dispose": (
+    Permission.PROPOSE_DISPOSAL: (
+        "Retention: press r for the retention queue; propose disposals there"
+    ),
+    Permission.DISPOSE: (
         "Disposal: carry out approved disposals by cryptographic erase (r), or "
         "secure-records disposal run | certificates | certificate ID on the host"
     ),
-    "read_log": (
+    Permission.READ_LOG: (
         "The log: press a to read it and run the access review here; on the host, "
         "secure-records log verify, log checkpoint (keep the line offline), "
         "log show [--record ID] [--actor NAME] [--since DATE]"
@@ -62,7 +65,7 @@ class RolePage(Screen[None]):
                 yield Static("What you do, and where:", classes="heading")
                 for text in duties:
                     yield Static(literal(f"- {text}"), classes="entry")
-            if role.may("dispose"):
+            if role.may(Permission.DISPOSE):
                 try:
                     expired = len(self._session.expired_packages())
                 except SecureRecordsError as exc:
@@ -79,9 +82,11 @@ class RolePage(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retention":
-            return self._session.may("propose_disposal") or self._session.may("dispose")
+            return self._session.may(Permission.PROPOSE_DISPOSAL) or self._session.may(
+                Permission.DISPOSE
+            )
         if action == "audit":
-            return self._session.may("read_log")
+            return self._session.may(Permission.READ_LOG)
         return True
 
     def action_audit(self) -> None:
