@@ -1,0 +1,97 @@
+"""The commands that open the app: `session` (a staff member's, over SSH) and `demo`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from secure_records.cli.context import CliContext, pass_cli
+from secure_records.cli.output import say, warn
+from secure_records.core.errors import BadInput
+
+if TYPE_CHECKING:
+    from secure_records.tui.app import SecureRecordsApp
+
+
+def _run_app(app: SecureRecordsApp) -> None:
+    """Run the app; its exit message (a refusal, a lock that could not be logged) is
+    one sentence on stderr, and its return code becomes ours."""
+    # Remote sessions: fewer frames and no animations over a slow link.
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if os.environ.get("SSH_CONNECTION"):
+        os.environ.setdefault("TEXTUAL_FPS", "30")
+    app.run()
+    code = app.return_code or 0
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+@click.command()
+@click.argument("name")
+@pass_cli
+def session(cli: CliContext, name: str) -> None:
+    """Open the app as staff member NAME (what an SSH key's forced command runs).
+
+    SSH_ORIGINAL_COMMAND, which the client controls, is ignored.
+    """
+    # Imported here: the app and the session are heavy, and most commands need neither.
+    from secure_records.session import Session
+    from secure_records.tui.app import SecureRecordsApp
+
+    # Open before the terminal is taken over, so a refusal is a plain sentence.
+    opened = Session.open(name, cli.home)
+    if opened.insecure_keyring_warning:
+        warn(opened.insecure_keyring_warning)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # `ssh host some-command` arrives here with no terminal: the app, or nothing.
+        opened.close("no terminal")
+        raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
+    app = SecureRecordsApp(lambda _: opened, staff_name=name)
+    try:
+        _run_app(app)
+    finally:
+        app.end_session("ended")
+        if not opened.ended:
+            opened.close("ended")
+
+
+@click.command()
+@click.option("--records", default=500, show_default=True, type=click.IntRange(1, 200_000))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--summary", is_flag=True, help="Print a summary instead of opening the app.")
+def demo(records: int, seed: int, summary: bool) -> None:
+    """Build a throwaway vault of fictional records and open the app on it."""
+    from secure_records.demo import DEMO_STAFF, build_demo_vault
+
+    built = build_demo_vault(records, seed)
+    try:
+        if not summary:
+            from secure_records.session import Session
+            from secure_records.tui.app import SecureRecordsApp
+
+            labels = [(name, built.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
+            app = SecureRecordsApp(lambda name: Session.open(name, built.home), demo_staff=labels)
+            try:
+                _run_app(app)
+            finally:
+                app.end_session("demo ended")
+            return
+        admin = built.admin
+        say(f"Demo vault (throwaway, fictional records) at {built.home}")
+        if admin.insecure_keyring_warning:
+            say(admin.insecure_keyring_warning)
+        say(f"{admin.record_count()} records; staff and what their role lets them list:")
+        for count in admin.scope_counts():
+            if count.scope.value in ("all", "caseload"):
+                what = f"{count.records} records ({count.scope.value})"
+            elif count.scope.value == "index":
+                what = "an exact name + date of birth match only (index)"
+            else:
+                what = "no records (none)"
+            say(f"  {count.staff:<10} {count.role:<18} {what}")
+        say("Every demo PIN is 123456. The vault is deleted when this command ends.")
+    finally:
+        built.close()

@@ -1,0 +1,100 @@
+"""Secure disposal: `disposal run`, `certificates`, `certificate`, and `shred` for
+files (disclosure packages) past their days."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from secure_records.admin import SHRED_CAVEAT, Administration
+from secure_records.admin import shred as shred_path
+from secure_records.cli.context import CliContext, pass_cli
+from secure_records.cli.output import refuse, say, warn
+from secure_records.core.errors import BAD_INPUT, BadInput, SecureRecordsError
+from secure_records.core.text import printable
+
+
+@click.group()
+def disposal() -> None:
+    """Secure disposal of records past retention (policy sections 6 and 11)."""
+
+
+@disposal.command("run")
+@pass_cli
+def disposal_run(cli: CliContext) -> None:
+    """Carry out every disposal a safeguarding lead has approved (for a scheduled job)."""
+    done, refused = cli.admin().run_disposals()
+    for certificate in done:
+        say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
+    say(f"{len(done)} disposal(s) carried out.")
+    if refused:
+        refuse(*refused)
+
+
+@disposal.command("certificates")
+@pass_cli
+def disposal_certificates(cli: CliContext) -> None:
+    """List disposal certificates: no personal data in any of them."""
+    for c in cli.admin().certificates():
+        say(
+            f"{c.id}  {c.executed_at}  {c.reference}  {c.category}  rule {c.rule}  "
+            f"approved by {c.approved_by}  executed by {c.executed_by}  log {c.log_seq}"
+        )
+
+
+@disposal.command("certificate")
+@click.argument("certificate_id")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write it to this new file (0600) instead of printing it.",
+)
+@pass_cli
+def disposal_certificate(cli: CliContext, certificate_id: str, out: Path | None) -> None:
+    """One disposal certificate, as text."""
+    text = cli.admin().certificate(certificate_id).text()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    write_new_private_file(out, text)
+    say(f"Certificate {certificate_id} written to {out}.")
+
+
+def write_new_private_file(path: Path, text: str) -> None:
+    """Write `text` to `path`, a file that must not exist yet, readable by its owner only.
+
+    The vault layer has one private-file creator; the command line may not import the
+    vault, so this stays here until admin offers that creator."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BadInput(f"{path} already exists; choose a new file.") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be written ({exc.strerror}).") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_cli
+def shred(cli: CliContext, paths: tuple[Path, ...]) -> None:
+    """Overwrite and remove files (disclosure packages past their days)."""
+    try:
+        admin: Administration | None = cli.admin()
+    except SecureRecordsError as exc:
+        admin = None  # no vault to log to: the files are still shredded
+        warn(printable(f"Not logged: {exc}"))
+    failed = False
+    for path in paths:
+        try:
+            say(admin.shred(path) if admin is not None else shred_path(path))
+        except SecureRecordsError as exc:
+            warn(printable(str(exc)))
+            failed = True
+    warn(SHRED_CAVEAT)
+    if failed:
+        click.get_current_context().exit(BAD_INPUT)

@@ -1,0 +1,83 @@
+"""The encrypted, tamper-evident log: `log verify`, `checkpoint` and `show`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from secure_records.cli.context import CliContext, pass_cli
+from secure_records.cli.output import refuse, say
+from secure_records.core.text import printable
+
+
+@click.group("log")
+def log_group() -> None:
+    """The encrypted, tamper-evident log of every access and decision."""
+
+
+@log_group.command("verify")
+@click.option("--checkpoint", default=None, help="A line printed earlier by 'log checkpoint'.")
+@pass_cli
+def log_verify(cli: CliContext, checkpoint: str | None) -> None:
+    """Check every entry's MAC, the sequence, and the sealed head."""
+    verdict = cli.admin().verify_log(checkpoint)
+    if verdict.intact:
+        suffix = " and extends the checkpoint" if checkpoint else ""
+        say(verdict.sentence() + suffix)
+        return
+    # The problem can quote bytes from the log file: refuse() keeps them from the
+    # terminal raw.
+    refuse(f"log verify: {verdict.sentence()}")
+
+
+@log_group.command("checkpoint")
+@pass_cli
+def log_checkpoint(cli: CliContext) -> None:
+    """Print one line to keep offline; 'log verify --checkpoint LINE' proves the log
+    still extends it."""
+    say(cli.admin().log_checkpoint())
+
+
+@log_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--record", default=None, help="Only entries about this record.")
+@click.option("--actor", default=None, help="Only entries by this staff member.")
+@click.option("--since", default=None, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@pass_cli
+def log_show(
+    cli: CliContext,
+    as_json: bool,
+    record: str | None,
+    actor: str | None,
+    since: datetime | None,
+) -> None:
+    """Show log entries, decrypted; a disposed record's details show as [disposed]."""
+    entries = cli.admin().read_log(record, actor, since.date() if since else None)
+    for entry in entries:
+        row = {
+            "seq": entry.seq,
+            "time": entry.time,
+            "actor": entry.actor,
+            "role": entry.role,
+            "action": entry.action,
+            "record": entry.record_id,
+            "details": entry.details,
+            "personal": entry.personal,
+        }
+        if as_json:
+            # ensure_ascii escapes every control character a value might carry.
+            say(json.dumps(row, ensure_ascii=True, sort_keys=True))
+            continue
+        details = " ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.details.items() if v
+        )
+        personal = (
+            f" personal={json.dumps(entry.personal, ensure_ascii=False)}" if entry.personal else ""
+        )
+        line = (
+            f"{entry.seq:>6} {entry.time} {entry.actor} ({entry.role}) {entry.action}"
+            f"{' ' + entry.record_id if entry.record_id else ''} {details}{personal}"
+        )
+        say(printable(line.rstrip()))

@@ -1,0 +1,101 @@
+"""The root group, `main` and `entry`: every failure a person can cause ends here
+in one sentence on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from secure_records.cli.app import demo, session
+from secure_records.cli.context import CliContext
+from secure_records.cli.disposal import disposal, shred
+from secure_records.cli.keys import key
+from secure_records.cli.log import log_group
+from secure_records.cli.records import assign, import_, unassign
+from secure_records.cli.ssh import ssh
+from secure_records.cli.staff import staff
+from secure_records.cli.vault_setup import init, policy
+from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="The vault directory (default: $SECURE_RECORDS_HOME, else the platform data dir).",
+)
+@click.version_option(package_name="secure-records")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """secure-records: confidential records, run by the organisation's policy."""
+    ctx.obj = CliContext(home=home)
+
+
+for _command in (
+    init,
+    policy,
+    staff,
+    import_,
+    assign,
+    unassign,
+    key,
+    disposal,
+    shred,
+    ssh,
+    log_group,
+    session,
+    demo,
+):
+    cli.add_command(_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn every error into one sentence and an exit code."""
+    os.umask(0o077)  # whatever this process writes, only its owner can read
+    for n, arg in enumerate(sys.argv[1:] if argv is None else argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            # Bytes that are not UTF-8 arrive as lone surrogates: no name or path here
+            # is made of them, and SQLite and the terminal would both choke later.
+            click.echo(f"secure-records: argument {n} is not valid UTF-8 text.", err=True)
+            return BAD_INPUT
+    try:
+        # Without standalone mode click returns (not raises) the code of ctx.exit().
+        returned = cli.main(args=argv, prog_name="secure-records", standalone_mode=False)
+        return returned if isinstance(returned, int) else 0
+    except (PolicyError, ImportRejected) as exc:
+        # Already one line per problem, each naming its file and place.
+        click.echo(str(exc), err=True)
+        return exc.exit_code
+    except SecureRecordsError as exc:
+        click.echo(f"secure-records: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("secure-records: stopped; nothing was changed.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code if exc.exit_code else BAD_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("secure-records: interrupted.", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        # The message may hold a value; only the type is safe to print.
+        click.echo(
+            f"secure-records: internal error ({type(exc).__name__}); nothing more is shown "
+            "because it might contain confidential data.",
+            err=True,
+        )
+        return INTERNAL_ERROR
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Staff accounts: `staff add`, `list`, `disable` and `pin`."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from secure_records.cli.context import CliContext, pass_cli
+from secure_records.cli.output import say
+
+
+@click.group()
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="A role from the policy's roles.toml.")
+@pass_cli
+def staff_add(cli: CliContext, name: str, role: str) -> None:
+    """Add a staff member with a role."""
+    cli.admin().add_staff(name, role)
+    say(f"Added {name} as {role}.")
+
+
+@staff.command("list")
+@pass_cli
+def staff_list(cli: CliContext) -> None:
+    """List staff members, their roles and whether they have a PIN."""
+    rows = cli.admin().list_staff()
+    if not rows:
+        say("No staff yet.")
+    for row in rows:
+        state = "disabled" if row.disabled else "active"
+        pin = "PIN set" if row.pin_hash else "no PIN"
+        say(f"{row.name}\t{row.role}\t{state}\t{pin}")
+
+
+@staff.command("disable")
+@click.argument("name")
+@pass_cli
+def staff_disable(cli: CliContext, name: str) -> None:
+    """Disable a staff member: they can no longer open a session."""
+    cli.admin().disable_staff(name)
+    say(f"Disabled {name}.")
+
+
+@staff.command("pin")
+@click.argument("name")
+@pass_cli
+def staff_pin(cli: CliContext, name: str) -> None:
+    """Set a staff member's PIN, read from standard input (never an argument)."""
+    admin = cli.admin()
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"PIN for {name}: ")
+        if getpass.getpass("Again: ") != pin:
+            raise click.UsageError("The two PINs differ; nothing was changed.")
+    else:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    admin.set_pin(name, pin)
+    say(f"PIN set for {name}.")
