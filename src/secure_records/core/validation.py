@@ -30,7 +30,7 @@ _TYPE_NAMES: Mapping[type, str] = {
     str: "text",
     bool: "true/false",
     int: "a number",
-    float: "a number",
+    float: "a decimal number",
     list: "a list",
     dict: "a table",
     date: "a date",
@@ -51,6 +51,16 @@ def unknown_key(allowed: Iterable[str]) -> str:
 
 def key_path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def parse_file(
+    text: str, file: str, read: Callable[[FileReader, Mapping[str, Any]], T | None]
+) -> T:
+    """One policy file read on its own: its TOML, then `read`; PolicyError listing
+    every problem found, or what `read` made of it."""
+    reader = Problems().in_file(file)
+    doc = reader.toml(text)
+    return reader.accepted(None if doc is None else read(reader, doc))
 
 
 def _article(noun: str) -> str:
