@@ -200,13 +200,18 @@ class FileReader:
             return None
         return value
 
-    def whole_number(self, path: str, value: object, low: int, high: int) -> int | None:
+    def whole_number(
+        self, path: str, value: object, low: int, high: int, *, unit: str = ""
+    ) -> int | None:
+        """A whole number from `low` to `high`; `unit` (days, years) says of what."""
+        of_unit = f" of {unit}" if unit else ""
         if value is None:
-            self.error(path, f"is required (a whole number between {low} and {high})")
+            self.error(path, f"is required (a whole number{of_unit} between {low} and {high})")
         elif isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, f"must be a whole number, not {type_name(value)}")
+            self.error(path, f"must be a whole number{of_unit}, not {type_name(value)}")
         elif not low <= value <= high:
-            self.error(path, f"must be between {low} and {high}, not {value}")
+            in_unit = f" {unit}" if unit else ""
+            self.error(path, f"must be between {low} and {high}{in_unit}, not {value}")
         else:
             return value
         return None
