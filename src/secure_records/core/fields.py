@@ -60,7 +60,7 @@ def read_fields(
         return fields
     for name, raw in table.items():
         path = key_path("fields", name)
-        if not reader.name(path, name, "field"):
+        if not reader.name(path, name, "field name"):
             continue
         declared.add(name)
         spec = _read_field(reader, path, name, raw)

@@ -100,7 +100,7 @@ def read_roles(
         reader.error("roles", "no roles are defined")
     for name, raw in table.items():
         path = key_path("roles", name)
-        if not reader.name(path, name, "role"):
+        if not reader.name(path, name, "role name"):
             continue
         role = _read_role(reader, path, name, raw, fields, declared)
         if role is not None:

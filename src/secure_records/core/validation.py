@@ -160,11 +160,12 @@ class FileReader:
             return {}
         return value
 
-    def name(self, path: str, name: str, noun: str) -> bool:
-        """A name the policy gives one of its own things, used as a key."""
+    def name(self, path: str, name: str, what: str) -> bool:
+        """A name the policy gives one of its own things, used as a key; `what` is
+        what it is called ("field name", "organisation id")."""
         if NAME_PATTERN.match(name):
             return True
-        self.error(path, f"{_article(noun)} {noun} name must be lower-case letters, digits and _")
+        self.error(path, f"{_article(what)} {what} must be lower-case letters, digits and _")
         return False
 
     # ------------------------------------------------------------ values
@@ -235,11 +236,10 @@ class FileReader:
             return None
 
     def date(self, path: str, value: object) -> date | None:
-        form = "a date, YYYY-MM-DD, unquoted"
         if value is None:
-            self.error(path, f"is required ({form})")
+            self.error(path, "is required (a date, YYYY-MM-DD, unquoted)")
         elif not isinstance(value, date) or isinstance(value, datetime):
-            self.error(path, f"must be {form}, not {type_name(value)}")
+            self.error(path, f"must be a date (YYYY-MM-DD, unquoted), not {type_name(value)}")
         else:
             return value
         return None
