@@ -129,13 +129,12 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
             problems.error(name, "", "is missing")
         elif name in readers and (doc := readers[name].toml(texts[name])) is not None:
             docs[name] = doc
-    records = readers["records.toml"]
     declared: set[str] = set()
     fields: dict[str, FieldSpec] = {}
     roles: dict[str, RoleSpec] = {}
     session: SessionSettings | None = None
-    if records.file in docs:
-        fields = read_fields(records, docs[records.file], declared)
+    if "records.toml" in docs:
+        fields = read_fields(readers["records.toml"], docs["records.toml"], declared)
     if "roles.toml" in docs:
         roles = read_roles(readers["roles.toml"], docs["roles.toml"], fields, declared)
     if "session.toml" in docs:
@@ -150,7 +149,8 @@ def parse_policy(texts: Mapping[str, str], today: date | None = None) -> Policy:
     retention: RetentionPolicy | None = None
     # Checked against records.toml's fields: only once those are known, so that one
     # mistake in records.toml is not reported again as many in retention.toml.
-    if "retention.toml" in texts and records.file in docs and records.clean:
+    records_ok = "records.toml" in docs and readers["records.toml"].clean
+    if "retention.toml" in texts and records_ok:
         date_fields = frozenset(n for n, f in fields.items() if f.kind is FieldKind.DATE)
         category = fields.get(CATEGORY_FIELD)
         choices = frozenset(category.choices) if category is not None else frozenset()
