@@ -72,6 +72,20 @@ GOOD = canary_row("R-9", ["alice"], tag="SECRET")
             bad(GOOD, consent=[{"given_by": "x", "scope": "y"}]),
             "consent[0] is missing 'date'",
         ),
+        (
+            bad(GOOD, consent=[{"given_by": "x", "scope": "y", "date": "2024-01-01", "by": "z"}]),
+            "consent[0].by: unknown key (expected one of: date, given_by, scope, withdrawn)",
+        ),
+        (
+            bad(
+                GOOD,
+                notes=[
+                    {"date": "2024-01-01", "author": "a", "kind": "fact", "text": "x", "a\nb": 1}
+                ],
+            ),
+            "notes[0]['a\\nb']: unknown key (expected one of:"
+            " author, date, historical, kind, text)",
+        ),
     ],
 )
 def test_bad_rows_are_named_by_line_and_key_without_their_values(

@@ -157,7 +157,7 @@ def test_a_bad_oversight_file_is_reported_by_the_policy_as_its_own_line() -> Non
     with pytest.raises(PolicyError) as caught:
         parse_policy(texts, TODAY)
     assert caught.value.problems == [
-        "oversight.toml: review.reveals_per_day: must be a whole number from 1 to 10000"
+        "oversight.toml: review.reveals_per_day: must be between 1 and 10000, not 0"
     ]
 
 
@@ -176,46 +176,67 @@ def test_reveals_per_day_at_either_end_of_its_range_is_accepted(value: str) -> N
     assert parse_oversight(oversight_toml({"reveals_per_day": value})).reveals_per_day == int(value)
 
 
-@pytest.mark.parametrize("value", ["0", "10001", "-1", "true", '"20"', "20.0", None])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", "must be between 1 and 10000, not 0"),
+        ("10001", "must be between 1 and 10000, not 10001"),
+        ("-1", "must be between 1 and 10000, not -1"),
+        ("true", "must be a whole number, not true/false"),
+        ('"20"', "must be a whole number, not text"),
+        ("20.0", "must be a whole number, not a decimal number"),
+        (None, "is required (a whole number between 1 and 10000)"),
+    ],
+)
 def test_reveals_per_day_outside_1_to_10000_or_not_a_number_is_refused(
-    value: str | None,
+    value: str | None, problem: str
 ) -> None:
     assert problems_of(oversight_toml({"reveals_per_day": value})) == [
-        "oversight.toml: review.reveals_per_day: must be a whole number from 1 to 10000"
+        f"oversight.toml: review.reveals_per_day: {problem}"
     ]
 
 
 @pytest.mark.parametrize("key", ["outside_caseload", "restricted", "search_without_open"])
-@pytest.mark.parametrize("value", ['"yes"', "1", '"true"', None])
-def test_a_flag_that_is_not_true_or_false_is_refused(key: str, value: str | None) -> None:
-    assert problems_of(oversight_toml({key: value})) == [
-        f"oversight.toml: review.{key}: must be true or false"
-    ]
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('"yes"', "must be true or false, not text"),
+        ("1", "must be true or false, not a number"),
+        ('"true"', "must be true or false, not text"),
+        (None, "is required (true or false)"),
+    ],
+)
+def test_a_flag_that_is_not_true_or_false_is_refused(
+    key: str, value: str | None, problem: str
+) -> None:
+    assert problems_of(oversight_toml({key: value})) == [f"oversight.toml: review.{key}: {problem}"]
 
 
 def test_an_unknown_key_in_review_is_refused_by_name() -> None:
     assert problems_of(oversight_toml({"reveals_per_week": "100"})) == [
-        "oversight.toml: review.reveals_per_week: unknown key"
+        "oversight.toml: review.reveals_per_week: unknown key (expected one of: "
+        "outside_caseload, restricted, reveals_per_day, search_without_open)"
     ]
 
 
 def test_an_unknown_top_level_key_is_refused_by_name() -> None:
     problems = problems_of(oversight_toml(top="colour = 'red'"))
-    assert problems == ["oversight.toml: colour: unknown key (expected review)"]
+    assert problems == ["oversight.toml: colour: unknown key (expected one of: review)"]
 
 
 def test_every_problem_is_reported_at_once() -> None:
     text = oversight_toml({"reveals_per_day": "0", "restricted": '"no"', "typo": "1"})
     assert problems_of(text) == [
-        "oversight.toml: review.typo: unknown key",
-        "oversight.toml: review.reveals_per_day: must be a whole number from 1 to 10000",
-        "oversight.toml: review.restricted: must be true or false",
+        "oversight.toml: review.typo: unknown key (expected one of: "
+        "outside_caseload, restricted, reveals_per_day, search_without_open)",
+        "oversight.toml: review.reveals_per_day: must be between 1 and 10000, not 0",
+        "oversight.toml: review.restricted: must be true or false, not text",
     ]
 
 
 def test_a_file_without_a_review_table_is_refused() -> None:
-    assert problems_of("") == ["oversight.toml: review: must be a table"]
-    assert problems_of("review = 20\n") == ["oversight.toml: review: must be a table"]
+    assert problems_of("") == ["oversight.toml: review: is required (a table)"]
+    assert problems_of("review = 20\n") == ["oversight.toml: review: must be a table, not a number"]
 
 
 def test_invalid_toml_is_refused_in_one_line() -> None:
@@ -228,7 +249,7 @@ def test_the_file_name_given_is_the_one_named_in_problems() -> None:
     with pytest.raises(PolicyError) as caught:
         parse_oversight(oversight_toml({"restricted": "3"}), "/etc/org/oversight.toml")
     assert caught.value.problems == [
-        "/etc/org/oversight.toml: review.restricted: must be true or false"
+        "/etc/org/oversight.toml: review.restricted: must be true or false, not a number"
     ]
 
 

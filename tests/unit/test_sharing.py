@@ -116,7 +116,7 @@ def changed(old: str, new: str) -> str:
         ),
         (
             changed("reason_min_length = 20", "reason_min_length = 0"),
-            "how.reason_min_length: must be a whole number",
+            "how.reason_min_length: must be between 1 and 500 characters, not 0",
         ),
         (changed("[how]", "[how"), "sharing.toml: not valid TOML"),
         (

@@ -10,16 +10,14 @@ of request the organisation may make. Read from `directory.toml`; pure.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from secure_records.core.errors import PolicyError
+from secure_records.core.validation import FileReader, parse_file
 
 FILE = "directory.toml"
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 # What a person may type as a telephone number: digits and the usual separators.
 NUMBER_CHARS = re.compile(r"\+?[0-9 ()\-]+\Z")
 # The one placeholder a message template may carry: the request's own reference,
@@ -85,138 +83,101 @@ class Directory:
         return self.templates[template].replace("{request}", request_id)
 
 
+ORGANISATION_KEYS = frozenset({"name", "switchboard", "source", "checked", "may_ask"})
+
+
 def parse_directory(text: str, today: date, file: str = FILE) -> Directory:
     """Raises PolicyError listing every problem, one `FILE: key.path: what` each."""
-    problems: list[str] = []
+    return parse_file(text, file, lambda reader, doc: _read_directory(reader, doc, today))
 
-    def error(path: str, what: str) -> None:
-        problems.append(f"{file}: {path}: {what}" if path else f"{file}: {what}")
 
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([f"{file}: not valid TOML ({exc})"]) from None
-    allowed = {"telephone", "request_kinds", "organisations"}
-    for key in doc:
-        if key not in allowed:
-            error(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-    max_age, templates = _telephone(doc.get("telephone"), error)
-    kinds = _kinds(doc.get("request_kinds"), error)
+def _read_directory(reader: FileReader, doc: Mapping[str, Any], today: date) -> Directory | None:
+    reader.keys("", doc, {"telephone", "request_kinds", "organisations"})
+    max_age, templates = _telephone(reader, doc.get("telephone"))
+    kinds = _kinds(reader, doc.get("request_kinds"))
     organisations: dict[str, Organisation] = {}
-    raw_orgs = doc.get("organisations")
-    if not isinstance(raw_orgs, dict) or not raw_orgs:
-        error("organisations", "must be a table of organisations, at least one")
-        raw_orgs = {}
     seen_numbers: dict[str, str] = {}
+    raw_orgs = reader.entries("organisations", doc.get("organisations"), "organisations")
     for org_id, raw in raw_orgs.items():
-        org = _organisation(org_id, raw, kinds, today, error)
+        org = _organisation(reader, org_id, raw, kinds, today)
         if org is None:
             continue
         other = seen_numbers.get(org.number)
         if other is not None:
-            error(
+            reader.error(
                 f"organisations.{org_id}.switchboard",
                 f"is the same number as organisations.{other}; each entry needs its own",
             )
         seen_numbers[org.number] = org_id
         organisations[org_id] = org
-    if problems or max_age is None:
-        raise PolicyError(problems or [f"{file}: telephone: could not be read"])
+    if max_age is None:
+        return None
     return Directory(organisations, kinds, max_age, templates)
 
 
-def _telephone(raw: Any, error: Any) -> tuple[int | None, dict[str, str]]:
-    if not isinstance(raw, dict):
-        error("telephone", "must be a table")
+def _telephone(reader: FileReader, raw: object) -> tuple[int | None, dict[str, str]]:
+    table = reader.table("telephone", raw, required=True)
+    if table is None:
         return None, {}
-    for key in raw:
-        if key != "max_age_days" and key not in TEMPLATES:
-            error(f"telephone.{key}", "unknown key")
-    max_age = raw.get("max_age_days")
-    if isinstance(max_age, bool) or not isinstance(max_age, int) or not 1 <= max_age <= 3650:
-        error("telephone.max_age_days", "must be a whole number of days from 1 to 3650")
-        max_age = None
+    reader.keys("telephone", table, {"max_age_days", *TEMPLATES})
+    max_age = reader.whole_number(
+        "telephone.max_age_days", table.get("max_age_days"), 1, 3650, unit="days"
+    )
     templates: dict[str, str] = {}
     for name in TEMPLATES:
-        value = raw.get(name)
         path = f"telephone.{name}"
-        if not isinstance(value, str) or not value.strip():
-            error(path, "is required text")
+        value = reader.text(path, table.get(name))
+        if value is None:
             continue
         unknown = set(PLACEHOLDER.findall(value)) - ALLOWED_PLACEHOLDERS
         if unknown:
             # A template is read out or left on a voicemail: it must not be able to
             # carry a person's details (section 11).
-            error(path, "may use only {request}; it must carry no personal details")
+            reader.error(path, "may use only {request}; it must carry no personal details")
         templates[name] = value.strip()
     return max_age, templates
 
 
-def _kinds(raw: Any, error: Any) -> dict[str, str]:
-    if not isinstance(raw, dict) or not raw:
-        error("request_kinds", "must be a table of request kinds, at least one")
-        return {}
+def _kinds(reader: FileReader, raw: object) -> dict[str, str]:
     kinds: dict[str, str] = {}
-    for kind, label in raw.items():
-        if not ID_PATTERN.fullmatch(kind):
-            error(f"request_kinds.{kind}", "names are lower_case letters, digits and _")
-        elif not isinstance(label, str) or not label.strip():
-            error(f"request_kinds.{kind}", "must say in words what is asked")
-        else:
-            kinds[kind] = label.strip()
+    for kind, label in reader.entries("request_kinds", raw, "request kinds").items():
+        path = f"request_kinds.{kind}"
+        if not reader.name(path, kind, "request kind name"):
+            continue
+        text = reader.text(path, label, hint="what is asked for, in words")
+        if text is not None:
+            kinds[kind] = text.strip()
     return kinds
 
 
 def _organisation(
-    org_id: str, raw: Any, kinds: Mapping[str, str], today: date, error: Any
+    reader: FileReader, org_id: str, raw: object, kinds: Mapping[str, str], today: date
 ) -> Organisation | None:
     path = f"organisations.{org_id}"
-    if not ID_PATTERN.fullmatch(org_id):
-        error(path, "names are lower_case letters, digits and _")
+    if not reader.name(path, org_id, "organisation id"):
         return None
-    if not isinstance(raw, dict):
-        error(path, "must be a table")
+    spec = reader.table(path, raw)
+    if spec is None:
         return None
-    allowed = {"name", "switchboard", "source", "checked", "may_ask"}
-    for key in raw:
-        if key not in allowed:
-            error(f"{path}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-    ok = True
-    name, switchboard, source = raw.get("name"), raw.get("switchboard"), raw.get("source")
-    for key, value in (("name", name), ("source", source)):
-        if not isinstance(value, str) or not value.strip():
-            what = "where the number came from" if key == "source" else "the organisation's name"
-            error(f"{path}.{key}", f"is required: {what}")
-            ok = False
+    reader.keys(path, spec, ORGANISATION_KEYS)
+    name = reader.text(f"{path}.name", spec.get("name"), hint="the organisation's name")
+    source = reader.text(f"{path}.source", spec.get("source"), hint="where the number came from")
+    switchboard = spec.get("switchboard")
     if not isinstance(switchboard, str) or normalise_number(switchboard) is None:
-        error(
+        reader.error(
             f"{path}.switchboard",
             "must be a telephone number (UK: 10 or 11 digits from 0; or +country code)",
         )
-        ok = False
-    checked = raw.get("checked")
-    if not isinstance(checked, date) or hasattr(checked, "hour"):
-        error(f"{path}.checked", "must be a date (YYYY-MM-DD, unquoted)")
-        ok = False
-    elif checked > today:
-        error(f"{path}.checked", f"{checked.isoformat()} is in the future")
-        ok = False
-    may_ask = raw.get("may_ask")
-    if not isinstance(may_ask, list) or not may_ask:
-        error(f"{path}.may_ask", "must list at least one request kind")
-        ok = False
-    else:
-        for kind in may_ask:
-            if not isinstance(kind, str) or kind not in kinds:
-                error(f"{path}.may_ask", f"{kind!r} is not one of request_kinds")
-                ok = False
-    if not ok or not isinstance(checked, date) or not isinstance(may_ask, list):
+        switchboard = None
+    checked = reader.date(f"{path}.checked", spec.get("checked"))
+    if checked is not None and checked > today:
+        reader.error(f"{path}.checked", f"{checked.isoformat()} is in the future")
+        checked = None
+    may_ask = reader.names(
+        f"{path}.may_ask", spec.get("may_ask"), kinds, "request kind", at_least_one=True
+    )
+    if name is None or source is None or switchboard is None or checked is None or may_ask is None:
         return None
     return Organisation(
-        org_id,
-        str(name).strip(),
-        str(switchboard).strip(),
-        str(source).strip(),
-        checked,
-        frozenset(may_ask),
+        org_id, name.strip(), switchboard.strip(), source.strip(), checked, frozenset(may_ask)
     )

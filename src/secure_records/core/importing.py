@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from secure_records.core.policy import NAME_PATTERN, FieldKind, Policy
+from secure_records.core.policy import FieldKind, Policy
 from secure_records.core.records import RECORD_ID, STAFF_NAME, ConsentEntry, Note, NoteKind, Record
+from secure_records.core.validation import NAME_PATTERN, unknown_key
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 MAX_TEXT = 20_000
 MAX_ENTRIES = 10_000
 PROBLEMS_SHOWN = 20
@@ -76,6 +78,12 @@ NOTE_KEYS = frozenset({"date", "author", "kind", "text", "historical"})
 NOTE_REQUIRED = frozenset({"date", "author", "kind", "text"})
 
 
+def _member(what: str, key: str) -> str:
+    """`what.key`, or `what['key']` for a key that is not a plain name, so that a
+    line break or escape in it never reaches the problem line as itself."""
+    return f"{what}.{key}" if PLAIN_KEY.fullmatch(key) else f"{what}[{key!r}]"
+
+
 def _object(
     value: object, what: str, allowed: frozenset[str], required: frozenset[str]
 ) -> Mapping[str, Any]:
@@ -86,7 +94,7 @@ def _object(
         return value  # the common case, checked without building sets
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise RowProblem(f"{what} has unknown key {unknown[0]!r}")
+        raise RowProblem(f"{_member(what, unknown[0])}: {unknown_key(allowed)}")
     missing = sorted(required - set(value))
     if missing:
         raise RowProblem(f"{what} is missing {missing[0]!r}")

@@ -8,13 +8,12 @@ entries. Pure: entries in, rows and flags out.
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from secure_records.core.errors import PolicyError
+from secure_records.core.validation import FileReader, parse_file
 
 FILE = "oversight.toml"
 # What counts as a person looking at a record, for the review.
@@ -29,32 +28,27 @@ class ReviewSettings:
     search_without_open: bool  # a session that searched but opened nothing
 
 
+# The review's settings that are true or false, in ReviewSettings' order.
+FLAGS = ("outside_caseload", "restricted", "search_without_open")
+
+
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([f"{file}: not valid TOML ({exc})"]) from None
-    problems: list[str] = []
-    for key in doc:
-        if key != "review":
-            problems.append(f"{file}: {key}: unknown key (expected review)")
-    review = doc.get("review")
-    if not isinstance(review, dict):
-        raise PolicyError([*problems, f"{file}: review: must be a table"])
-    flags = ("outside_caseload", "restricted", "search_without_open")
-    for key in review:
-        if key != "reveals_per_day" and key not in flags:
-            problems.append(f"{file}: review.{key}: unknown key")
-    per_day = review.get("reveals_per_day")
-    if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= 10_000:
-        problems.append(f"{file}: review.reveals_per_day: must be a whole number from 1 to 10000")
-    for key in flags:
-        if not isinstance(review.get(key), bool):
-            problems.append(f"{file}: review.{key}: must be true or false")
-    if problems:
-        raise PolicyError(problems)
-    assert isinstance(per_day, int)
-    return ReviewSettings(per_day, *(bool(review[key]) for key in flags))
+    return parse_file(text, file, _read_review)
+
+
+def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
+    reader.keys("", doc, {"review"})
+    review = reader.table("review", doc.get("review"), required=True)
+    if review is None:
+        return None
+    reader.keys("review", review, {"reveals_per_day", *FLAGS})
+    per_day = reader.whole_number(
+        "review.reveals_per_day", review.get("reveals_per_day"), 1, 10_000
+    )
+    flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
+    if per_day is None or None in flags:
+        return None
+    return ReviewSettings(per_day, *(bool(flag) for flag in flags))
 
 
 @dataclass(frozen=True)

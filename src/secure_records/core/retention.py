@@ -9,14 +9,13 @@ Pure: dates in, dates out.
 from __future__ import annotations
 
 import calendar
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from secure_records.core.errors import PolicyError
+from secure_records.core.validation import FileReader, parse_file
 
 FILE = "retention.toml"
 CATEGORY_FIELD = "category"
@@ -75,110 +74,83 @@ def round_up(day: date, to: RoundUp) -> date:
     return date(day.year, month, calendar.monthrange(day.year, month)[1])
 
 
+RULE_KEYS = frozenset({"categories", "from", "years", "action", "basis"})
+
+
 def parse_retention(
     text: str, date_fields: frozenset[str], categories: frozenset[str], file: str = FILE
 ) -> RetentionPolicy:
     """`date_fields`: the date fields records.toml declares; `categories`: the
     choices of its category field. Every category must have exactly one rule."""
-    problems: list[str] = []
+    return parse_file(
+        text, file, lambda reader, doc: _read_retention(reader, doc, date_fields, categories)
+    )
 
-    def error(path: str, what: str) -> None:
-        problems.append(f"{file}: {path}: {what}" if path else f"{file}: {what}")
 
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([f"{file}: not valid TOML ({exc})"]) from None
-    for key in doc:
-        if key not in ("retention", "rules"):
-            error(key, "unknown key (expected one of: retention, rules)")
-    settings = doc.get("retention", {})
-    round_up_to = RoundUp.QUARTER
-    if not isinstance(settings, dict):
-        error("retention", "must be a table")
-    else:
-        for key in settings:
-            if key != "round_up_to":
-                error(f"retention.{key}", "unknown key (expected round_up_to)")
-        try:
-            round_up_to = RoundUp(settings.get("round_up_to", "quarter"))
-        except ValueError:
-            error("retention.round_up_to", "must be one of month, quarter, year")
-    raw_rules = doc.get("rules")
+def _read_retention(
+    reader: FileReader,
+    doc: Mapping[str, Any],
+    date_fields: frozenset[str],
+    categories: frozenset[str],
+) -> RetentionPolicy | None:
+    reader.keys("", doc, {"retention", "rules"})
+    settings = reader.table("retention", doc.get("retention"))
+    round_up_to: RoundUp | None = RoundUp.QUARTER
+    if settings is not None:
+        reader.keys("retention", settings, {"round_up_to"})
+        round_up_to = reader.choice(
+            "retention.round_up_to", settings.get("round_up_to"), RoundUp, default=RoundUp.QUARTER
+        )
     rules: dict[str, RetentionRule] = {}
-    if not isinstance(raw_rules, dict) or not raw_rules:
-        error("rules", "must be a table of rules, at least one")
-        raw_rules = {}
     covered: dict[str, str] = {}
-    for name, raw in raw_rules.items():
-        rule = _rule(name, raw, date_fields, categories, error)
+    for name, raw in reader.entries("rules", doc.get("rules"), "rules").items():
+        rule = _rule(reader, name, raw, date_fields, categories)
         if rule is None:
             continue
         for category in sorted(rule.categories):
             if category in covered:
-                error(
+                reader.error(
                     f"rules.{name}.categories",
                     f"{category!r} already has rule {covered[category]!r}; one rule each",
                 )
             covered[category] = name
         rules[name] = rule
     # A rule that did not parse leaves its categories uncovered: say that only once.
-    if not problems:
+    if reader.clean:
         for category in sorted(categories - set(covered)):
-            error("rules", f"category {category!r} has no retention rule")
-    if problems:
-        raise PolicyError(problems)
+            reader.error("rules", f"category {category!r} has no retention rule")
+    if round_up_to is None:
+        return None
     return RetentionPolicy(rules, round_up_to)
 
 
 def _rule(
+    reader: FileReader,
     name: str,
-    raw: Any,
+    raw: object,
     date_fields: frozenset[str],
     categories: frozenset[str],
-    error: Any,
 ) -> RetentionRule | None:
     path = f"rules.{name}"
-    if not isinstance(raw, dict):
-        error(path, "must be a table")
+    spec = reader.table(path, raw)
+    if spec is None:
         return None
-    allowed = {"categories", "from", "years", "action", "basis"}
-    for key in raw:
-        if key not in allowed:
-            error(f"{path}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-    ok = True
-    cats = raw.get("categories")
-    if not isinstance(cats, list) or not cats or not all(isinstance(c, str) for c in cats):
-        error(f"{path}.categories", "must list at least one category")
-        ok = False
-    else:
-        for category in cats:
-            if category not in categories:
-                error(
-                    f"{path}.categories", f"{category!r} is not a choice of records.toml's category"
-                )
-                ok = False
-    starts = raw.get("from")
-    if not isinstance(starts, str) or starts not in date_fields:
-        error(f"{path}.from", "must name a date field of records.toml")
-        ok = False
-    years = raw.get("years")
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 150:
-        error(f"{path}.years", "must be a whole number of years from 1 to 150")
-        ok = False
-    action = raw.get("action")
-    if action not in (Action.REVIEW, Action.DISPOSE):
-        error(f"{path}.action", "must be review or dispose")
-        ok = False
-    basis = raw.get("basis")
-    if not isinstance(basis, str) or not basis.strip():
-        error(f"{path}.basis", "is required: why this period (the law or guidance behind it)")
-        ok = False
-    if not ok:
-        return None
-    return RetentionRule(
-        name, frozenset(cats or ()), str(starts), int(years or 0), Action(str(action)), str(basis)
+    reader.keys(path, spec, RULE_KEYS)
+    cats = reader.names(
+        f"{path}.categories", spec.get("categories"), categories, "category", at_least_one=True
     )
+    starts = spec.get("from")
+    if not isinstance(starts, str) or starts not in date_fields:
+        reader.error(f"{path}.from", "must name a date field of records.toml")
+        starts = None
+    years = reader.whole_number(f"{path}.years", spec.get("years"), 1, 150, unit="years")
+    action = reader.choice(f"{path}.action", spec.get("action"), Action)
+    basis = reader.text(
+        f"{path}.basis", spec.get("basis"), hint="why this period: the law or guidance behind it"
+    )
+    if cats is None or starts is None or years is None or action is None or basis is None:
+        return None
+    return RetentionRule(name, frozenset(cats), starts, years, action, basis)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ its reason, ready to be recorded (sections 6 Record, 8).
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from secure_records.core.errors import BadInput, PolicyError
+from secure_records.core.errors import BadInput
+from secure_records.core.validation import FileReader, parse_file
 
 FILE = "sharing.toml"
 MAX_REASON = 2000
@@ -96,147 +96,115 @@ class SharingFlow:
         return SharingFlow(self.policy, self.answers[:-1])
 
 
-def _problems_in(doc: Mapping[str, Any], file: str) -> tuple[SharingPolicy | None, list[str]]:
-    problems: list[str] = []
+OUTCOME_KEYS = frozenset({"text", "share", "needs_manager"})
+QUESTION_KEYS = frozenset({"text", "yes", "no", "help"})
+HOW_KEYS = frozenset(
+    {"checklist", "methods", "lawful_bases", "reason_min_length", "disclosure_keep_days"}
+)
 
-    def error(path: str, what: str) -> None:
-        problems.append(f"{file}: {path}: {what}")
 
-    allowed_top = {"start", "questions", "outcomes", "how"}
-    for key in doc:
-        if key not in allowed_top:
-            error(key, f"unknown key (expected one of: {', '.join(sorted(allowed_top))})")
-    questions: dict[str, Question] = {}
+def _read_sharing(reader: FileReader, doc: Mapping[str, Any]) -> SharingPolicy | None:
+    reader.keys("", doc, {"start", "questions", "outcomes", "how"})
+    raw_outcomes = reader.entries("outcomes", doc.get("outcomes"), "outcomes")
     outcomes: dict[str, Outcome] = {}
-    raw_outcomes = doc.get("outcomes", {})
-    if not isinstance(raw_outcomes, dict) or not raw_outcomes:
-        error("outcomes", "must be a table of outcomes, at least one")
-        raw_outcomes = {}
     for name, raw in raw_outcomes.items():
-        path = f"outcomes.{name}"
-        if not isinstance(raw, dict):
-            error(path, "must be a table")
-            continue
-        for key in raw:
-            if key not in {"text", "share", "needs_manager"}:
-                error(f"{path}.{key}", "unknown key (expected text, share, needs_manager)")
-        text, share, manager = raw.get("text"), raw.get("share"), raw.get("needs_manager")
-        if manager is None and share is True:
-            # Fail closed: deleting this line must not quietly drop a manager's check.
-            error(f"{path}.needs_manager", "is required where share = true (true or false)")
-            manager = True
-        elif manager is None:
-            manager = False
-        if not isinstance(text, str) or not text.strip():
-            error(f"{path}.text", "is required text")
-        if not isinstance(share, bool):
-            error(f"{path}.share", "must be true or false")
-        if not isinstance(manager, bool):
-            error(f"{path}.needs_manager", "must be true or false")
-        if manager is True and share is False:
-            error(f"{path}.needs_manager", "only an outcome that shares needs a manager")
-        if isinstance(text, str) and isinstance(share, bool) and isinstance(manager, bool):
-            outcomes[name] = Outcome(name, text, share, manager)
-    raw_questions = doc.get("questions", {})
-    if not isinstance(raw_questions, dict) or not raw_questions:
-        error("questions", "must be a table of questions, at least one")
-        raw_questions = {}
+        outcome = _outcome(reader, name, raw)
+        if outcome is not None:
+            outcomes[name] = outcome
+    raw_questions = reader.entries("questions", doc.get("questions"), "questions")
+    questions: dict[str, Question] = {}
+    targets = raw_questions.keys() | raw_outcomes.keys()
     for name, raw in raw_questions.items():
-        path = f"questions.{name}"
-        if name in raw_outcomes:
-            error(path, "is also the name of an outcome")
-        if not isinstance(raw, dict):
-            error(path, "must be a table")
-            continue
-        for key in raw:
-            if key not in {"text", "yes", "no", "help"}:
-                error(f"{path}.{key}", "unknown key (expected text, yes, no, help)")
-        values = {key: raw.get(key) for key in ("text", "yes", "no")}
-        for key, value in values.items():
-            if not isinstance(value, str) or not value.strip():
-                error(f"{path}.{key}", "is required text")
-        for key in ("yes", "no"):
-            target = values[key]
-            if (
-                isinstance(target, str)
-                and target not in raw_questions
-                and target not in raw_outcomes
-            ):
-                error(
-                    f"{path}.{key}",
-                    f"leads to {target!r}, which is neither a question nor an outcome",
-                )
-        help_text = raw.get("help", "")
-        if not isinstance(help_text, str):
-            error(f"{path}.help", "must be text")
-            help_text = ""
-        if all(isinstance(v, str) for v in values.values()):
-            questions[name] = Question(
-                name, str(values["text"]), str(values["yes"]), str(values["no"]), help_text
-            )
+        question = _question(reader, name, raw, targets, is_outcome=name in raw_outcomes)
+        if question is not None:
+            questions[name] = question
     start = doc.get("start")
     if not isinstance(start, str) or start not in raw_questions:
-        error("start", "must name the first question")
-    how = doc.get("how", {})
-    if not isinstance(how, dict):
-        error("how", "must be a table")
-        how = {}
-    for key in how:
-        allowed_how = {
-            "checklist",
-            "methods",
-            "lawful_bases",
-            "reason_min_length",
-            "disclosure_keep_days",
-        }
-        if key not in allowed_how:
-            error(f"how.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed_how))})")
-
-    def texts(key: str) -> tuple[str, ...]:
-        value = how.get(key)
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
-            error(f"how.{key}", "must be a list of text, at least one")
-            return ()
-        return tuple(value)
-
-    def number(key: str, low: int, high: int) -> int:
-        value = how.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            error(f"how.{key}", f"must be a whole number from {low} to {high}")
-            return low
-        return value
-
-    checklist, methods, bases = texts("checklist"), texts("methods"), texts("lawful_bases")
-    reason_min, keep_days = (
-        number("reason_min_length", 1, 500),
-        number("disclosure_keep_days", 1, 3650),
+        reader.error("start", "must name the first question")
+    how = reader.table("how", doc.get("how")) or {}
+    reader.keys("how", how, HOW_KEYS)
+    checklist, methods, bases = (
+        reader.texts(f"how.{key}", how.get(key)) for key in ("checklist", "methods", "lawful_bases")
     )
-    if problems:
-        return None, problems
-    assert isinstance(start, str)
+    reason_min = reader.whole_number(
+        "how.reason_min_length", how.get("reason_min_length"), 1, 500, unit="characters"
+    )
+    keep_days = reader.whole_number(
+        "how.disclosure_keep_days", how.get("disclosure_keep_days"), 1, 3650, unit="days"
+    )
+    if (
+        not reader.clean
+        or not isinstance(start, str)
+        or checklist is None
+        or methods is None
+        or bases is None
+        or reason_min is None
+        or keep_days is None
+    ):
+        return None
     policy = SharingPolicy(
         start, questions, outcomes, reason_min, checklist, methods, bases, keep_days
     )
-    problems += _walk_problems(policy, file)
-    return (None if problems else policy), problems
+    for path, what in _walk_problems(policy):
+        reader.error(path, what)
+    return policy
+
+
+def _outcome(reader: FileReader, name: str, raw: object) -> Outcome | None:
+    path = f"outcomes.{name}"
+    spec = reader.table(path, raw)
+    if spec is None:
+        return None
+    reader.keys(path, spec, OUTCOME_KEYS)
+    share, manager = spec.get("share"), spec.get("needs_manager")
+    if manager is None and share is True:
+        # Fail closed: deleting this line must not quietly drop a manager's check.
+        reader.error(f"{path}.needs_manager", "is required where share = true (true or false)")
+        manager = True
+    text = reader.text(f"{path}.text", spec.get("text"))
+    share = reader.flag(f"{path}.share", share)
+    manager = reader.flag(f"{path}.needs_manager", manager, default=False)
+    if manager is True and share is False:
+        reader.error(f"{path}.needs_manager", "only an outcome that shares needs a manager")
+    if text is None or share is None or manager is None:
+        return None
+    return Outcome(name, text, share, manager)
+
+
+def _question(
+    reader: FileReader, name: str, raw: object, targets: Collection[str], *, is_outcome: bool
+) -> Question | None:
+    path = f"questions.{name}"
+    if is_outcome:
+        reader.error(path, "is also the name of an outcome")
+    spec = reader.table(path, raw)
+    if spec is None:
+        return None
+    reader.keys(path, spec, QUESTION_KEYS)
+    text, yes, no = (reader.text(f"{path}.{key}", spec.get(key)) for key in ("text", "yes", "no"))
+    for key, target in (("yes", yes), ("no", no)):
+        if target is not None and target not in targets:
+            reader.error(
+                f"{path}.{key}", f"leads to {target!r}, which is neither a question nor an outcome"
+            )
+    help_text = reader.text(f"{path}.help", spec.get("help"), default="", allow_blank=True)
+    if text is None or yes is None or no is None:
+        return None
+    return Question(name, text, yes, no, help_text or "")
 
 
 MAX_QUESTIONS = 200
 
 
-def _walk_problems(policy: SharingPolicy, file: str) -> list[str]:
+def _walk_problems(policy: SharingPolicy) -> list[tuple[str, str]]:
     """Every question reachable, every path ending in an outcome, no loops.
 
     One depth-first pass with an explicit stack: each question is finished once, so a
     long or densely shared flow costs linear time and no recursion.
     """
     if len(policy.questions) > MAX_QUESTIONS:
-        return [f"{file}: questions: more than {MAX_QUESTIONS} questions"]
-    problems: list[str] = []
+        return [("questions", f"more than {MAX_QUESTIONS} questions")]
+    problems: list[tuple[str, str]] = []
     finished: set[str] = set()
     on_path: set[str] = set()
     stack: list[tuple[str, bool]] = [(policy.start, False)]
@@ -247,7 +215,7 @@ def _walk_problems(policy: SharingPolicy, file: str) -> list[str]:
             finished.add(name)
             continue
         if name in on_path:
-            problems.append(f"{file}: questions.{name}: the questions loop back to it")
+            problems.append((f"questions.{name}", "the questions loop back to it"))
             continue
         if name in finished:
             continue
@@ -260,23 +228,16 @@ def _walk_problems(policy: SharingPolicy, file: str) -> list[str]:
         stack.extend([(question.no, False), (question.yes, False)])
     for name in policy.questions:
         if name not in finished:
-            problems.append(f"{file}: questions.{name}: no answer ever leads to it")
+            problems.append((f"questions.{name}", "no answer ever leads to it"))
     for name in policy.outcomes:
         if name not in finished:
-            problems.append(f"{file}: outcomes.{name}: no answer ever leads to it")
+            problems.append((f"outcomes.{name}", "no answer ever leads to it"))
     return problems
 
 
 def parse_sharing(text: str, file: str = FILE) -> SharingPolicy:
     """A sharing policy from its TOML text; PolicyError with one line per problem."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([f"{file}: not valid TOML ({exc})"]) from None
-    policy, problems = _problems_in(doc, file)
-    if policy is None:
-        raise PolicyError(problems)
-    return policy
+    return parse_file(text, file, _read_sharing)
 
 
 @dataclass(frozen=True)
