@@ -12,7 +12,8 @@ parent knows exactly what it may expect to find after it kills this process:
 - import: the ids of the records in the file just imported, space-separated
 - note: the text of the note just added to record CRASH-NOTES
 - decision: the id of the sharing decision just recorded about CRASH-DECISIONS
-- disposal: the id of the disposal just carried out
+- disposal: the id of the disposal just carried out; "done" once it has carried
+  out every approved disposal it found (a whole run, checked as such)
 - rotate: the key-encryption key version just committed
 
 One more, not random: rotate-dies-at-delete rotates the key once and kills itself
