@@ -144,10 +144,10 @@ CREATE TABLE IF NOT EXISTS migrations (
 )
 """
 
-# What a vault from before migrations has in meta (and the one version its
-# release opened; 1 to 3 were brought up to it on opening, as migration 1 now does).
-LEGACY_VERSIONS = frozenset({"1", "2", "3", "4"})
+# What a vault from before migrations has in meta: 4 is the version of migration 1;
+# 1 to 3 lack tables it adds (their releases brought them up to 4 on opening).
 LEGACY_CURRENT = "4"
+LEGACY_BEHIND = frozenset({"1", "2", "3"})
 
 
 @dataclass(frozen=True)
@@ -174,24 +174,31 @@ def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
 
     VaultError if it is no vault this code knows, or one a newer release migrated
     further; sqlite3.DatabaseError if it is no database at all."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    legacy = None if row is None else row["value"]
     known = db.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
     ).fetchone()
+    applied: dict[int, str] = {}
     if known is None:
-        row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None or row["value"] not in LEGACY_VERSIONS:
+        # From before migrations: its tables stand for migration 1, which (IF NOT
+        # EXISTS throughout) leaves them as they are and adds any it lacks.
+        if legacy != LEGACY_CURRENT and legacy not in LEGACY_BEHIND:
             raise VaultError(f"{path} is not a vault of schema version {LEGACY_CURRENT}.")
-        return list(MIGRATIONS)  # all IF NOT EXISTS: what a legacy vault has, stays
-    applied = {
-        row["number"]: row["name"] for row in db.execute("SELECT number, name FROM migrations")
-    }
+    else:
+        rows = db.execute("SELECT number, name FROM migrations")
+        applied = {r["number"]: r["name"] for r in rows}
     newer = sorted(number for number in applied if number > LATEST)
     if newer:
         raise VaultError(
-            f"{path} was upgraded by a newer release of secure-records (migration "
-            f"{newer[-1]}, {applied[newer[-1]]!r}, is beyond this release's {LATEST}), "
-            "so this release leaves it untouched: use the newer one."
+            f"{path} was upgraded by a newer release of secure-records (its migration "
+            f"{newer[-1]}, {applied[newer[-1]]!r}, is beyond this release's {LATEST}), so "
+            "this release leaves it untouched: open it with the newer one."
         )
+    if legacy in LEGACY_BEHIND:
+        # It says it has an older version's tables, though migration 1 was recorded
+        # (put back by hand): migration 1 again, IF NOT EXISTS, completes it.
+        applied.pop(1, None)
     return [m for m in MIGRATIONS if m.number not in applied]
 
 
@@ -202,6 +209,8 @@ def apply(db: sqlite3.Connection, migrations: list[Migration]) -> None:
         for statement in migration.statements():
             db.execute(statement)
         db.execute(
-            "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?)",
+            # Recorded once, when first applied (migration 1 may run again: see pending).
+            "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (number) DO NOTHING",
             (migration.number, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
         )
