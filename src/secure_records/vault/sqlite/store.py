@@ -117,7 +117,7 @@ class SqliteStore:
     def checkpoint(self) -> bool:
         # Everything into the main file and the WAL emptied, unless a reader holds some.
         row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return row is not None and row[0] == 0
+        return row is not None and row["busy"] == 0  # 1: a reader held it
 
     # meta, vault-wide keys, the log's head
 
