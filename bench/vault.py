@@ -47,7 +47,7 @@ from secure_records.vault.envelope import (
 )
 from secure_records.vault.kek import INSECURE_ENV, SERVICE
 from secure_records.vault.memory_keyring import use_memory_keyring
-from secure_records.vault.store import SCHEMA
+from secure_records.vault.sqlite.migrations import SCHEMA
 from summary import emit
 
 IMPORT_TARGET = 5_000.0  # records/s, absolute

@@ -251,21 +251,21 @@ def test_key_rotation_rewraps_every_key_and_removes_the_old_one(
 def test_an_interrupted_rotation_leaves_a_vault_that_opens(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from secure_records.vault import store as store_module
+    from secure_records.vault.sqlite.store import SqliteStore
 
     calls = {"n": 0}
-    real = store_module.Store.set_wrapped_key
+    real = SqliteStore.set_wrapped_key
 
-    def crash_on_second(self: store_module.Store, record_id: str, wrapped: bytes) -> None:
+    def crash_on_second(self: SqliteStore, record_id: str, wrapped: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # as if the process were stopped mid-rotation
         real(self, record_id, wrapped)
 
-    monkeypatch.setattr(store_module.Store, "set_wrapped_key", crash_on_second)
+    monkeypatch.setattr(SqliteStore, "set_wrapped_key", crash_on_second)
     with Administration.open(populated) as admin, pytest.raises(KeyboardInterrupt):
         admin.rotate_key()
-    monkeypatch.setattr(store_module.Store, "set_wrapped_key", real)
+    monkeypatch.setattr(SqliteStore, "set_wrapped_key", real)
     with Session.open("lead", populated) as session:
         assert [s.id for s in session.records()] == ["R-0001", "R-0002", "R-0003"]
         session.open_record("R-0001")

@@ -24,6 +24,7 @@ from secure_records.core.ssh_keys import (
     ours,
     parse_public_key,
 )
+from secure_records.vault.private_files import write_private_file
 
 
 def default_authorized_keys() -> Path:
@@ -60,12 +61,8 @@ class AccessKeys:
 
     def _write(self, lines: list[str]) -> None:
         temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines(lines)
-                handle.flush()
-                os.fsync(handle.fileno())
+            write_private_file(temp, "".join(lines), durable=True)
             os.replace(temp, self.path)
         except BaseException:
             temp.unlink(missing_ok=True)

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from secure_records.core.importing import ImportCheck, RowProblem
+from secure_records.vault.rows import NewRecordRows
 from secure_records.vault.sealing import RecordSealer
-from secure_records.vault.store import NewRecordRows
 
 CHUNK = 1000
 # Below this a pool costs more than it saves.

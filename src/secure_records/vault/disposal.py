@@ -14,8 +14,9 @@ import time
 
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.retention import Certificate
+from secure_records.core.statuses import DisposalStatus
+from secure_records.vault.rows import DisposalRow
 from secure_records.vault.shred import shred_file
-from secure_records.vault.store import DisposalRow
 from secure_records.vault.vault import Vault, now_utc
 
 ERASED = (
@@ -63,13 +64,13 @@ def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificat
     kill -9 included) none of it, in one transaction with its log entry."""
     store = vault.store
     row = store.disposal(disposal_id)
-    if row is None or row.status != "approved":
+    if row is None or row.status != DisposalStatus.APPROVED:
         raise BadInput(f"{disposal_id} is not an approved disposal.")
     details = {"disposal": disposal_id, "rule": row.rule, "method": "cryptographic erase"}
     with vault.recorded(actor, role, "record_disposed", row.record_id, details) as seq:
         # Checked again under the write lock: nothing changed since it was asked.
         current = store.disposal(disposal_id)
-        if current is None or current.status != "approved":
+        if current is None or current.status != DisposalStatus.APPROVED:
             raise BadInput(f"{disposal_id} is not an approved disposal.")
         if store.hold(row.record_id) is not None:
             raise AccessRefused(

@@ -45,15 +45,3 @@ def resolve_home(explicit: str | os.PathLike[str] | None) -> VaultPaths:
     else:
         raw = platformdirs.user_data_path("secure-records")
     return VaultPaths(raw.expanduser().absolute())
-
-
-def make_private_dir(path: Path) -> None:
-    """Create a directory only its owner can enter (0700), or tighten an existing one."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-
-
-def make_private_file(path: Path) -> None:
-    """Create an empty file only its owner can read (0600), refusing to reuse one."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)

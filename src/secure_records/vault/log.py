@@ -22,15 +22,12 @@ its head has been truncated.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import errno
-import hashlib
 import hmac
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,10 +38,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from secure_records.core.errors import VaultError
 from secure_records.vault.envelope import PadHmac, seal, unseal
-from secure_records.vault.store import LogHead, Store
+from secure_records.vault.log_chain import Chain, b64, one_crashed_write, parse_line, unb64
+from secure_records.vault.log_verify import CHECKPOINT_PREFIX, Verdict, verify
+from secure_records.vault.private_files import make_private_file
+from secure_records.vault.rows import LogHead
+from secure_records.vault.store import Store
+
+__all__ = ["DISPOSED", "AuditLog", "LogEntry", "LogError", "Verdict"]
 
 DISPOSED = "[disposed]"
-CHECKPOINT_PREFIX = "secure-records-checkpoint v1"
 
 
 class LogError(VaultError):
@@ -53,19 +55,6 @@ class LogError(VaultError):
 
 def _derive(root: bytes, label: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label.encode()).derive(root)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
-def _unb64(text: str) -> bytes:
-    """Strict: the one canonical encoding only. A flip in the spare bits of a last
-    base64 digit decodes to the same bytes, and would otherwise pass unnoticed."""
-    raw = base64.b64decode(text, validate=True)
-    if base64.b64encode(raw).decode() != text:
-        raise binascii.Error("not the canonical encoding")
-    return raw
 
 
 @dataclass(frozen=True)
@@ -80,25 +69,6 @@ class LogEntry:
     record_id: str | None
     details: dict[str, Any]
     personal: dict[str, Any] | str | None  # DISPOSED once the record's key is destroyed
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What `log verify` found."""
-
-    intact: bool
-    entries: int
-    first_time: str | None = None
-    last_time: str | None = None
-    problem: str | None = None  # the first bad entry and what is wrong
-    crash_tail: bool = False  # only a torn or uncommitted final write: not tampering
-    notes: list[str] = field(default_factory=list)
-
-    def sentence(self) -> str:
-        if self.intact:
-            span = f", {self.first_time} to {self.last_time}" if self.entries else ""
-            return f"intact: {self.entries} entries{span}"
-        return str(self.problem)
 
 
 class AuditLog:
@@ -116,11 +86,10 @@ class AuditLog:
         self._store = store
         self._vault_id = vault_id
         self._aead = AESGCM(_derive(root_key, "secure-records log encryption v1"))
-        self._mac_key = _derive(root_key, "secure-records log chain v1")
-        self._chain = PadHmac(self._mac_key)
+        self._chain = Chain(_derive(root_key, "secure-records log chain v1"), vault_id)
         self._head_mac = PadHmac(_derive(root_key, "secure-records log head v1"))
         self._record_key = record_key
-        self.genesis = self._chain.digest(f"genesis|{vault_id}".encode())
+        self.genesis = self._chain.genesis
 
     # the head
 
@@ -138,9 +107,7 @@ class AuditLog:
     @staticmethod
     def create(path: Path, store: Store, vault_id: str, root_key: bytes) -> None:
         """An empty log and its head; call inside the vault's creating transaction."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.fsync(fd)
-        os.close(fd)
+        make_private_file(path, durable=True)
         log = AuditLog(path, store, vault_id, root_key, lambda _: None)
         store.put_log_head(LogHead(0, 0, log.genesis, log._seal(0, 0, log.genesis)))
 
@@ -173,22 +140,13 @@ class AuditLog:
         if head.seq == 0:
             return
         lines = chunk.split(b"\n")[:-1]
-        last = lines[-1] if lines else b""
-        previous = lines[-2] if len(lines) >= 2 else None
-        body, _, mac_text = last.rpartition(b"\t")
-        try:
-            mac = _unb64(mac_text.decode())
-            prev_mac = (
-                self.genesis
-                if head.seq == 1
-                else _unb64(previous.rpartition(b"\t")[2].decode())
-                if previous
-                else b""
-            )
-        except (ValueError, UnicodeDecodeError, binascii.Error):
-            mac, prev_mac = b"", b""
-        expected = hmac.new(self._mac_key, prev_mac + body, hashlib.sha256).digest()
-        if not (hmac.compare_digest(mac, head.mac) and hmac.compare_digest(mac, expected)):
+        body, mac = parse_line(lines[-1] if lines else b"")
+        if head.seq == 1:
+            prev_mac: bytes | None = self.genesis
+        else:
+            prev_mac = parse_line(lines[-2])[1] if len(lines) >= 2 else None
+        links = prev_mac is not None and self._chain.links(mac, prev_mac, body)
+        if not (links and mac is not None and hmac.compare_digest(mac, head.mac)):
             raise LogError(
                 f"The log {self.path} is damaged: its last entry does not match its sealed "
                 "head; run 'secure-records log verify'."
@@ -229,7 +187,7 @@ class AuditLog:
             if found is None:
                 raise LogError(f"Record {record_id} has no data key to protect its log details.")
             key_id, record_aead = found
-            sealed_personal = _b64(
+            sealed_personal = b64(
                 seal(record_aead, json.dumps(personal).encode(), self._personal_ad(seq, record_id))
             )
         body = json.dumps(
@@ -237,14 +195,13 @@ class AuditLog:
                 "seq": seq,
                 "time": datetime.now(UTC).isoformat(timespec="microseconds"),
                 "vault": self._vault_id,
-                "g": _b64(sealed_general),
+                "g": b64(sealed_general),
                 "p": sealed_personal,
                 "k": key_id,
             },
             separators=(",", ":"),
         ).encode()
-        mac = self._chain.digest(head.mac, body)
-        line = body + b"\t" + _b64(mac).encode() + b"\n"
+        mac, line = self._chain.line(head.mac, body)
         try:
             fd = os.open(self.path, os.O_RDWR)
         except FileNotFoundError:
@@ -260,7 +217,7 @@ class AuditLog:
                 )
             if size > head.size:
                 tail = os.pread(fd, size - head.size, head.size)
-                if not _one_crashed_write(tail):
+                if not one_crashed_write(tail):
                     raise LogError(
                         f"The log {self.path} holds entries the vault database never committed: "
                         "the database is older than the log (restored from a backup?). Nothing "
@@ -314,11 +271,10 @@ class AuditLog:
         head = self.head()
         data = self._lines()[: head.size]
         for raw_line in data.splitlines():
-            body, _, _ = raw_line.rpartition(b"\t")
-            doc = json.loads(body)
+            doc = json.loads(parse_line(raw_line)[0])
             seq = int(doc["seq"])
             general = json.loads(
-                unseal(self._aead, _unb64(doc["g"]), self._ad(seq), f"log entry {seq}")
+                unseal(self._aead, unb64(doc["g"]), self._ad(seq), f"log entry {seq}")
             )
             personal: dict[str, Any] | str | None = None
             if doc.get("p") is not None:
@@ -341,7 +297,7 @@ class AuditLog:
         if found is None or found[0] != key_id:
             return DISPOSED
         plain = unseal(
-            found[1], _unb64(sealed), self._personal_ad(seq, record_id), f"log entry {seq}"
+            found[1], unb64(sealed), self._personal_ad(seq, record_id), f"log entry {seq}"
         )
         result: dict[str, Any] = json.loads(plain)
         return result
@@ -357,219 +313,8 @@ class AuditLog:
             with self._store.transaction():
                 head = self.head()
                 data = self._lines()
-        return _verify(
-            data,
-            head,
-            self._vault_id,
-            self._mac_key,
-            self.genesis,
-            checkpoint,
-        )
+        return verify(data, head, self._vault_id, self._chain, checkpoint)
 
     def checkpoint(self) -> str:
         head = self.head()
-        return f"{CHECKPOINT_PREFIX} {self._vault_id} {head.seq} {_b64(head.mac)}"
-
-
-def _one_crashed_write(tail: bytes) -> bool:
-    """Bytes beyond the head that one append cut short by a crash could leave: at most
-    one line, whole or torn. Under the write lock no more can be uncommitted."""
-    return b"\n" not in tail[:-1]
-
-
-def _next_entry(line: bytes, seq: int, vault_id: str, mac_key: bytes, prev_mac: bytes) -> bool:
-    """Is this line the entry this log would have written next?"""
-    body, tab, mac_text = line.rpartition(b"\t")
-    try:
-        doc = json.loads(body) if tab else None
-        mac = _unb64(mac_text.decode())
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        return False
-    return (
-        isinstance(doc, dict)
-        and doc.get("seq") == seq
-        and doc.get("vault") == vault_id
-        and hmac.compare_digest(mac, hmac.new(mac_key, prev_mac + body, hashlib.sha256).digest())
-    )
-
-
-def _problem(seq_at: int, what: str) -> str:
-    return f"entry {seq_at}: {what}"
-
-
-def _verify(
-    data: bytes,
-    head: LogHead,
-    vault_id: str,
-    mac_key: bytes,
-    genesis: bytes,
-    checkpoint: str | None,
-) -> Verdict:
-    """Walk the chain; only if it breaks, look closer to name what is wrong.
-
-    An unbroken chain from the genesis MAC to the sealed head proves every entry is
-    the one written, in its place: a deleted, moved or altered entry breaks the MAC
-    of the next. So the fast pass needs no parsing beyond the line's last tab.
-    """
-    if checkpoint is None and len(data) == head.size and data.endswith(b"\n"):
-        chain = PadHmac(mac_key)
-        prev = genesis
-        lines = data[:-1].split(b"\n")
-        for line in lines:
-            body, _, mac_text = line.rpartition(b"\t")
-            try:
-                mac = binascii.a2b_base64(mac_text, strict_mode=True)
-            except binascii.Error:
-                break
-            if binascii.b2a_base64(mac, newline=False) != mac_text:
-                break  # decodes, but is not what was written: the slow pass names it
-            if not hmac.compare_digest(mac, chain.digest(prev, body)):
-                break
-            prev = mac
-        else:
-            if len(lines) == head.seq and hmac.compare_digest(prev, head.mac):
-                first, last = (json.loads(x.rpartition(b"\t")[0]) for x in (lines[0], lines[-1]))
-                return Verdict(True, head.seq, first.get("time"), last.get("time"))
-    if not data and head.seq == 0 and head.size == 0:
-        return Verdict(True, 0)
-    return _diagnose(data, head, vault_id, mac_key, genesis, checkpoint)
-
-
-def _diagnose(
-    data: bytes,
-    head: LogHead,
-    vault_id: str,
-    mac_key: bytes,
-    genesis: bytes,
-    checkpoint: str | None,
-) -> Verdict:
-    """The slow pass: parse every entry and name the first thing wrong."""
-    wanted_checkpoint: tuple[int, bytes] | None = None
-    if checkpoint is not None:
-        parts = checkpoint.strip().split(" ")
-        try:
-            if " ".join(parts[:2]) != CHECKPOINT_PREFIX or len(parts) != 5:
-                raise ValueError
-            if parts[2] != vault_id:
-                return Verdict(False, 0, problem="the checkpoint belongs to another vault")
-            wanted_checkpoint = (int(parts[3]), _unb64(parts[4]))
-        except (ValueError, binascii.Error):
-            return Verdict(
-                False, 0, problem="the checkpoint line is not one 'log checkpoint' printed"
-            )
-
-    committed, tail = data[: head.size], data[head.size :]
-    lines = committed.split(b"\n")
-    torn_inside = lines[-1] != b""  # the committed part must end on a whole line
-    lines = lines[:-1]
-    parsed: list[tuple[dict[str, Any] | None, bytes, bytes]] = []
-    for line in lines:
-        body, tab, mac_text = line.rpartition(b"\t")
-        try:
-            doc = json.loads(body) if tab else None
-            mac = _unb64(mac_text.decode()) if tab else b""
-        except (ValueError, UnicodeDecodeError, binascii.Error):
-            doc, mac = None, b""
-        parsed.append((doc if isinstance(doc, dict) else None, body, mac))
-    seqs = [doc.get("seq") if doc else None for doc, _, _ in parsed]
-
-    prev_mac = genesis
-    expected = 1
-    first_time = last_time = None
-    for position, (doc, body, mac) in enumerate(parsed):
-        if doc is None or not isinstance(doc.get("seq"), int):
-            return Verdict(
-                False, position, problem=_problem(expected, "modified (the line cannot be read)")
-            )
-        seq: int = doc["seq"]
-        if doc.get("vault") != vault_id:
-            return Verdict(
-                False,
-                position,
-                problem=_problem(
-                    expected, f"spliced (an entry from another vault, {doc.get('vault')})"
-                ),
-            )
-        if seq != expected:
-            later = expected in seqs[position + 1 :]
-            if later or seq < expected:
-                what = f"out of order (found entry {seq} where entry {expected} belongs)"
-            else:
-                what = f"missing (gap: entries {expected} to {seq - 1} are gone)"
-            return Verdict(False, position, problem=_problem(expected, what))
-        if not hmac.compare_digest(
-            mac, hmac.new(mac_key, prev_mac + body, hashlib.sha256).digest()
-        ):
-            return Verdict(
-                False,
-                position,
-                problem=_problem(
-                    seq, "modified (its MAC does not match: altered, or from another key)"
-                ),
-            )
-        if wanted_checkpoint and wanted_checkpoint[0] == seq and wanted_checkpoint[1] != mac:
-            return Verdict(False, position, problem=_problem(seq, "does not match the checkpoint"))
-        prev_mac = mac
-        expected = seq + 1
-        first_time = first_time or doc.get("time")
-        last_time = doc.get("time")
-    count = expected - 1
-    if torn_inside or count < head.seq:
-        return Verdict(
-            False,
-            count,
-            problem=f"truncated (head says {head.seq} entries, log has {count})",
-        )
-    if not hmac.compare_digest(prev_mac, head.mac):
-        return Verdict(
-            False, count, problem=_problem(count, "modified (does not end at the sealed head)")
-        )
-    if wanted_checkpoint and wanted_checkpoint[0] > count:
-        return Verdict(
-            False,
-            count,
-            problem=(
-                f"truncated (the checkpoint is at entry {wanted_checkpoint[0]}, log has {count})"
-            ),
-        )
-    if tail and not _one_crashed_write(tail):
-        extra = tail.count(b"\n") + (0 if tail.endswith(b"\n") else 1)
-        return Verdict(
-            False,
-            count,
-            first_time,
-            last_time,
-            problem=(
-                f"entry {count + 1}: {extra} entries lie beyond the sealed head: the vault "
-                "database is older than the log (restored from a backup, or rolled back)"
-            ),
-        )
-    if tail.endswith(b"\n") and not _next_entry(tail[:-1], count + 1, vault_id, mac_key, prev_mac):
-        # A whole line after the head that is not this log's next entry was not left by
-        # a crash: someone appended it.
-        return Verdict(
-            False,
-            count,
-            first_time,
-            last_time,
-            problem=_problem(
-                count + 1,
-                "appended after the sealed head, and not this log's next entry "
-                "(from another vault or key, or altered)",
-            ),
-        )
-    if tail:
-        kind = "an uncommitted" if tail.endswith(b"\n") else "a torn"
-        return Verdict(
-            False,
-            count,
-            first_time,
-            last_time,
-            problem=(
-                f"entry {count + 1}: {kind} final write after a crash, beyond the sealed head "
-                f"(not tampering: the {count} committed entries are intact; the next append "
-                "discards it)"
-            ),
-            crash_tail=True,
-        )
-    return Verdict(True, count, first_time, last_time)
+        return f"{CHECKPOINT_PREFIX} {self._vault_id} {head.seq} {b64(head.mac)}"

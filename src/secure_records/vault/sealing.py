@@ -26,7 +26,7 @@ from secure_records.vault.envelope import (
     pack_sealed,
     wrap_ad,
 )
-from secure_records.vault.store import NewRecordRows, RecordKeyRow
+from secure_records.vault.rows import NewRecordRows, RecordKeyRow
 
 DATA_KEY_VERSION = 1
 CONSENT_KIND, NOTES_KIND = FieldKind.CONSENT.value, FieldKind.NOTES.value

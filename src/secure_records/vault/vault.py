@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from secure_records.core.importing import ImportCheck
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
+from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
     decision_ad,
     entry_ad,
@@ -34,10 +34,12 @@ from secure_records.vault.envelope import (
     unseal,
     wrap_ad,
 )
-from secure_records.vault.home import VaultPaths, make_private_dir, make_private_file
+from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
 from secure_records.vault.policy_files import load_policy
+from secure_records.vault.private_files import make_private_dir, write_private_file
+from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.sealing import (
     CONSENT_KIND,
     NOTES_KIND,
@@ -47,16 +49,9 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
-from secure_records.vault.store import (
-    DecisionRow,
-    HoldRow,
-    PhoneRequestRow,
-    RecordKeyRow,
-    Store,
-)
+from secure_records.vault.sqlite.store import SqliteStore
+from secure_records.vault.store import Store
 
-MATCH_INDEX_KEY = "match_index"
-LOG_ROOT_KEY = "log"
 # Seals telephone requests that matched no record (those that did use the record's key).
 TELEPHONE_KEY = "telephone"
 
@@ -111,7 +106,7 @@ class Vault:
         if not paths.database.is_file():
             raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
         policy = load_policy(paths.policies)
-        store = Store.connect(paths.database)
+        store = SqliteStore.connect(paths.database)
         try:
             keys = KeyEncryptionKeys(store.meta("vault_id"))
             version = int(store.meta("kek_version"))
@@ -124,47 +119,15 @@ class Vault:
     @classmethod
     def create(cls, paths: VaultPaths, policy_texts: Mapping[str, str]) -> Vault:
         """A new, empty vault; refuses to touch a directory that already holds anything."""
-        home = paths.home
-        if home.exists() and (not home.is_dir() or any(home.iterdir())):
-            raise VaultError(
-                f"{home} already exists and is not empty; init refuses to touch an existing vault."
-            )
+        refuse_existing(paths)
         policy = parse_policy(policy_texts)
         vault_id = secrets.token_hex(16)
         keys = KeyEncryptionKeys(vault_id)
         kek = new_key()
         keys.store(1, kek)
-        created_home = not home.exists()
         try:
-            make_private_dir(home)
-            make_private_dir(paths.policies)
-            make_private_dir(paths.exports)
-            for name, text in policy_texts.items():
-                target = paths.policies / name
-                make_private_file(target)
-                target.write_text(text, encoding="utf-8")
-            make_private_file(paths.database)
-            store = Store.create(
-                paths.database,
-                {"vault_id": vault_id, "kek_version": "1", "created_at": now_utc()},
-            )
-            aead = AESGCM(kek)
-            log_root = new_key()
-            with store.transaction():
-                for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
-                    store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
-                AuditLog.create(paths.log, store, vault_id, log_root)
-            store.checkpoint()
+            store = lay_out(paths, policy_texts, vault_id, kek, now_utc())
         except BaseException:
-            # Undo only what this call made.
-            if created_home:
-                shutil.rmtree(home, ignore_errors=True)
-            else:
-                for child in home.iterdir():
-                    if child.is_dir():
-                        shutil.rmtree(child, ignore_errors=True)
-                    else:
-                        child.unlink(missing_ok=True)
             keys.delete(1)
             raise
         return cls(paths, store, keys, kek, 1, policy)
@@ -310,7 +273,7 @@ class Vault:
     def reader(self) -> Store:
         """A second connection for reading on another thread (building a search index
         while the person goes on working); the caller closes it."""
-        return Store.connect(self.paths.database)
+        return SqliteStore.connect(self.paths.database)
 
     def listing(
         self, record_ids: Sequence[str] | None, store: Store | None = None
@@ -448,12 +411,7 @@ class Vault:
         call inside `recorded`, so that it exists only if its log entry does."""
         make_private_dir(self.paths.exports)
         target = self.paths.exports / name
-        make_private_file(target)
-        try:
-            target.write_text(text, encoding="utf-8")
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
+        write_private_file(target, text)
         return target
 
     def add_note(self, record_id: str, note: Note) -> int:

@@ -1,0 +1,72 @@
+"""Laying out a new vault on disk: its private directories, policy files, database
+with the vault's own keys, and an empty log. All of it, or (undone) none of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from secure_records.core.errors import VaultError
+from secure_records.vault.envelope import new_key, seal, wrap_ad
+from secure_records.vault.home import VaultPaths
+from secure_records.vault.log import AuditLog
+from secure_records.vault.private_files import (
+    make_private_dir,
+    make_private_file,
+    write_private_file,
+)
+from secure_records.vault.sqlite.store import SqliteStore
+from secure_records.vault.store import Store
+
+MATCH_INDEX_KEY = "match_index"
+LOG_ROOT_KEY = "log"
+
+
+def refuse_existing(paths: VaultPaths) -> None:
+    home = paths.home
+    if home.exists() and (not home.is_dir() or any(home.iterdir())):
+        raise VaultError(
+            f"{home} already exists and is not empty; init refuses to touch an existing vault."
+        )
+
+
+def lay_out(
+    paths: VaultPaths, policy_texts: Mapping[str, str], vault_id: str, kek: bytes, now: str
+) -> Store:
+    """The new vault's files, its keys wrapped under `kek` (version 1); on any failure
+    only what this call made is removed."""
+    home = paths.home
+    created_home = not home.exists()
+    store: SqliteStore | None = None
+    try:
+        make_private_dir(home)
+        make_private_dir(paths.policies)
+        make_private_dir(paths.exports)
+        for name, text in policy_texts.items():
+            write_private_file(paths.policies / name, text)
+        make_private_file(paths.database)
+        store = SqliteStore.create(
+            paths.database, {"vault_id": vault_id, "kek_version": "1", "created_at": now}
+        )
+        aead = AESGCM(kek)
+        log_root = new_key()
+        with store.transaction():
+            for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
+                store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
+            AuditLog.create(paths.log, store, vault_id, log_root)
+        store.checkpoint()
+        return store
+    except BaseException:
+        if store is not None:
+            store.close()
+        if created_home:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            for child in home.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        raise

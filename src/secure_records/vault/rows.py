@@ -1,0 +1,123 @@
+"""What the store hands back and takes: one typed row per table, fields named as its
+columns, so that a row is read by name and never by position.
+
+Statuses stay typed `str` here because the layers above still build rows from plain
+strings; the store itself compares and writes the enums of `core.statuses` and
+`core.telephone`, whose members are those same strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    name: str
+    role: str
+    disabled: bool
+    pin_hash: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class LogHead:
+    """The log's sealed head: entries committed, bytes committed, last MAC, and an
+    HMAC over those three so the head itself cannot be edited."""
+
+    seq: int
+    size: int
+    mac: bytes
+    seal: bytes
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    id: str
+    record_id: str
+    status: str  # a core.statuses.SharingStatus
+    decided_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PhoneRequestRow:
+    id: str
+    record_id: str | None
+    status: str  # a core.telephone.Status
+    taken_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    record_id: str
+    set_by: str
+    set_at: str
+
+
+@dataclass(frozen=True)
+class DisposalRow:
+    id: str
+    record_id: str
+    category: str
+    rule: str
+    due: str
+    status: str  # a core.statuses.DisposalStatus
+    proposed_by: str
+    proposed_at: str
+    approved_by: str | None = None
+    approved_at: str | None = None
+    executed_by: str | None = None
+    executed_at: str | None = None
+    key_id: str | None = None
+    method: str | None = None
+    log_seq: int | None = None
+
+
+class Restriction(NamedTuple):
+    set_by: str
+    set_at: str
+
+
+class Grant(NamedTuple):
+    staff: str
+    until: str
+    granted_by: str
+
+
+class RecordEntry(NamedTuple):
+    """A note or consent entry, still sealed."""
+
+    kind: str
+    seq: int
+    sealed: bytes
+
+
+@dataclass(frozen=True)
+class RecordKeyRow:
+    record_id: str
+    key_id: str
+    key_version: int
+    wrapped_key: bytes
+
+
+@dataclass(frozen=True)
+class RecordRows:
+    """Everything stored for one record, still sealed."""
+
+    key: RecordKeyRow
+    sealed_fields: bytes  # packed: envelope.unpack_sealed
+    entries: list[RecordEntry]
+    assigned_to: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NewRecordRows:
+    key: RecordKeyRow
+    match_index: bytes
+    sealed_fields: bytes  # packed: envelope.pack_sealed
+    entries: Sequence[tuple[str, int, bytes]]  # (kind, seq, sealed)
+    assigned_to: Iterable[str]

@@ -1,0 +1,216 @@
+"""The vault's schema as numbered, named migrations, each recorded in the vault once
+applied: opening a vault brings it up to date in one transaction, and a vault that a
+newer release has migrated further is refused rather than half understood.
+
+Migration 1 is the whole schema as it stood when migrations began. Every statement
+in it says IF NOT EXISTS, so that it also completes a vault made before then: those
+carry no record of migrations, only `schema_version` 1 to 4 in their meta table,
+and each older version lacks only whole tables that later versions added.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from secure_records.core.errors import VaultError
+
+INITIAL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS staff (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    pin_hash TEXT,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS vault_keys (
+    name TEXT PRIMARY KEY,
+    wrapped BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL UNIQUE,
+    key_version INTEGER NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    match_index BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    -- every scalar field, each sealed on its own, packed (envelope.pack_sealed)
+    sealed_fields BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_match ON records (match_index);
+CREATE TABLE IF NOT EXISTS record_entries (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    sealed BLOB NOT NULL,
+    PRIMARY KEY (record_id, kind, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS assignments (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    staff TEXT NOT NULL REFERENCES staff (name),
+    PRIMARY KEY (record_id, staff)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS assignments_by_staff ON assignments (staff, record_id);
+CREATE TABLE IF NOT EXISTS sharing_decisions (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    -- the decision in full, sealed under the record's data key
+    sealed BLOB NOT NULL
+);  -- with a rowid: decisions list in the order they were taken
+CREATE INDEX IF NOT EXISTS sharing_decisions_by_status
+    ON sharing_decisions (status, created_at);
+CREATE TABLE IF NOT EXISTS log_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mac BLOB NOT NULL,
+    seal BLOB NOT NULL
+);
+-- telephone requests (policy section 11)
+CREATE TABLE IF NOT EXISTS phone_requests (
+    id TEXT PRIMARY KEY,
+    -- NULL when no record matched: the request is then sealed under the vault's
+    -- telephone key, otherwise under the record's data key (disposal erases it)
+    record_id TEXT REFERENCES records (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    taken_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS phone_requests_by_status ON phone_requests (status, created_at);
+-- legal holds and disposals (policy sections 6 and 11)
+CREATE TABLE IF NOT EXISTS legal_holds (
+    -- no ON DELETE CASCADE: deleting a held record fails, whatever the code above says
+    record_id TEXT PRIMARY KEY REFERENCES records (id),
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    -- why (an inquiry, litigation), sealed under the record's data key
+    sealed BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS disposals (
+    id TEXT PRIMARY KEY,
+    -- no foreign key: the certificate outlives the record. Nothing here is personal.
+    record_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    due TEXT NOT NULL,
+    status TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    proposed_at TEXT NOT NULL,
+    approved_by TEXT,
+    approved_at TEXT,
+    executed_by TEXT,
+    executed_at TEXT,
+    key_id TEXT,
+    method TEXT,
+    log_seq INTEGER
+);
+CREATE INDEX IF NOT EXISTS disposals_by_status ON disposals (status, proposed_at);
+-- restricted records and their time-limited grants (policy 10(d))
+CREATE TABLE IF NOT EXISTS restrictions (
+    record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    set_by TEXT NOT NULL,
+    set_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS grants (
+    record_id TEXT NOT NULL REFERENCES restrictions (record_id) ON DELETE CASCADE,
+    staff TEXT NOT NULL REFERENCES staff (name),
+    until TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, staff)
+) WITHOUT ROWID;
+-- Releases from before migrations open only a vault whose schema_version is 4: this
+-- schema is theirs. A later migration that they could not read raises it.
+INSERT INTO meta (key, value) VALUES ('schema_version', '4')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+"""
+
+# Bookkeeping, outside the numbered migrations: it must exist to record the first.
+MIGRATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS migrations (
+    number INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)
+"""
+
+# What a vault from before migrations has in meta: 4 is the version of migration 1;
+# 1 to 3 lack tables it adds (their releases brought them up to 4 on opening).
+LEGACY_CURRENT = "4"
+LEGACY_BEHIND = frozenset({"1", "2", "3"})
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        # executescript would commit early; these run inside the caller's transaction.
+        return [part for part in self.sql.split(";") if part.strip()]
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", INITIAL),)
+LATEST = MIGRATIONS[-1].number
+
+# Every migration's SQL in order: an empty copy of today's schema (the benchmarks'
+# raw baseline builds one).
+SCHEMA = ";\n".join(m.sql for m in MIGRATIONS)
+
+
+def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
+    """The migrations this vault still needs, in order.
+
+    VaultError if it is no vault this code knows, or one a newer release migrated
+    further; sqlite3.DatabaseError if it is no database at all."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    legacy = None if row is None else row["value"]
+    known = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    applied: dict[int, str] = {}
+    if known is None:
+        # From before migrations: its tables stand for migration 1, which (IF NOT
+        # EXISTS throughout) leaves them as they are and adds any it lacks.
+        if legacy != LEGACY_CURRENT and legacy not in LEGACY_BEHIND:
+            raise VaultError(f"{path} is not a vault of schema version {LEGACY_CURRENT}.")
+    else:
+        rows = db.execute("SELECT number, name FROM migrations")
+        applied = {r["number"]: r["name"] for r in rows}
+    newer = sorted(number for number in applied if number > LATEST)
+    if newer:
+        raise VaultError(
+            f"{path} was upgraded by a newer release of secure-records (its migration "
+            f"{newer[-1]}, {applied[newer[-1]]!r}, is beyond this release's {LATEST}), so "
+            "this release leaves it untouched: open it with the newer one."
+        )
+    if legacy in LEGACY_BEHIND:
+        # It says it has an older version's tables, though migration 1 was recorded
+        # (put back by hand): migration 1 again, IF NOT EXISTS, completes it.
+        applied.pop(1, None)
+    return [m for m in MIGRATIONS if m.number not in applied]
+
+
+def apply(db: sqlite3.Connection, migrations: list[Migration]) -> None:
+    """Run and record each migration; call inside a transaction holding the write lock."""
+    db.execute(MIGRATIONS_TABLE)
+    for migration in migrations:
+        for statement in migration.statements():
+            db.execute(statement)
+        db.execute(
+            # Recorded once, when first applied (migration 1 may run again: see pending).
+            "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (number) DO NOTHING",
+            (migration.number, migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
