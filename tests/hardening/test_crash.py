@@ -92,10 +92,10 @@ def top_up_disposals(home: Path, expected: Expected, batch: int) -> None:
     ]
     seed(home, rows, f"adults-{batch}")
     with Session.open("it", home) as it:
-        proposed = {it.propose_disposal(rid, REASON): rid for rid in wanted}
+        proposed = {it.retention.propose_disposal(rid, REASON): rid for rid in wanted}
     with Session.open("lead", home) as lead:
         for disposal_id in proposed:
-            assert lead.review_disposal(disposal_id, True, REASON).status == "approved"
+            assert lead.retention.review_disposal(disposal_id, True, REASON).status == "approved"
     expected.disposals.update(proposed)
 
 

@@ -71,11 +71,11 @@ def stored(home: Path) -> tuple[Any, ...]:
         staff = tuple(admin.list_staff())
         count = admin.record_count()
     with Session.open("lead", home) as lead:
-        records = tuple(lead.records())
+        records = tuple(lead.records.matching())
     caseloads = []
     for name in ("alice", "bilal"):
         with Session.open(name, home) as worker:
-            caseloads.append(tuple(r.id for r in worker.records()))
+            caseloads.append(tuple(r.id for r in worker.records.matching()))
     return staff, count, records, tuple(caseloads)
 
 
@@ -604,7 +604,7 @@ def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
             f"{vault_id}:kek:v{version}"
         ]
     with Session.open("lead", populated) as lead:
-        view = lead.open_record("R-0001")
+        view = lead.records.open_record("R-0001")
     assert view.field("name").text == "Canaryname R-0001"  # type: ignore[union-attr]
     assert view.notes is not None
     assert stored(populated) == before
