@@ -25,9 +25,9 @@ from secure_records.core.errors import AccessRefused
 from secure_records.core.policy import FieldKind, Rule
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
+from tests.support.open_keyring import OpenKeyring
 from tests.support.soak import scaled
 
 FIELDS = {
@@ -175,7 +175,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
 )
 @given(roles=st.lists(ROLE, min_size=3, max_size=3))
 def test_generated_policies_never_leak_past_their_rules(
-    memory_keyring: MemoryKeyring, roles: list[dict[str, Any]]
+    memory_keyring: OpenKeyring, roles: list[dict[str, Any]]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

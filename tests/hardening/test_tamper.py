@@ -44,10 +44,10 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.log import Verdict
-from secure_records.vault.memory_keyring import MemoryKeyring
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 from tests.support import figures
+from tests.support.open_keyring import OpenKeyring
 
 RECORDS = ("R-0001", "R-0002", "R-0003")
 # The scalar fields every canary row (tests.conftest.canary_row) has.
@@ -195,7 +195,7 @@ def log_home(populated: Path) -> Path:
 
 
 @pytest.fixture
-def foreign(tmp_path: Path, memory_keyring: MemoryKeyring) -> tuple[str, list[bytes]]:
+def foreign(tmp_path: Path, memory_keyring: OpenKeyring) -> tuple[str, list[bytes]]:
     """A second vault (same keyring) and its log's lines."""
     other = tmp_path / "other"
     with Administration.init(other) as admin:

@@ -17,9 +17,9 @@ import pytest
 from secure_records.admin import SHRED_CAVEAT, Administration
 from secure_records.core.errors import AccessRefused
 from secure_records.session import Session
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.open_keyring import OpenKeyring
 
 PROPOSE_REASON = "CANARY-PROPOSE-REASON past its six years"
 APPROVE_REASON = "CANARY-APPROVE-REASON checked, nothing outstanding"
@@ -428,7 +428,7 @@ def test_shred_refuses_a_symlink_and_leaves_its_target(
 
 
 def test_shred_without_a_vault_still_shreds_and_says_not_logged(
-    cli: Cli, memory_keyring: MemoryKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     plain = tmp_path / "not-a-vault"
     plain.mkdir()

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -23,6 +24,7 @@ from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.file_keyring import FileKeyring
+from tests.support.open_keyring import OpenKeyring
 
 
 def files_under(home: Path) -> list[Path]:
@@ -70,8 +72,8 @@ def test_sqlite_runs_in_wal_mode_with_secure_delete(
     opened: list[sqlite3.Connection] = []
     real_connect = sqlite3.connect
 
-    def recording(*args: object, **kwargs: object) -> sqlite3.Connection:
-        db = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+    def recording(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db: sqlite3.Connection = real_connect(*args, **kwargs)
         opened.append(db)
         return db
 
@@ -161,7 +163,7 @@ def test_swapped_wrapped_keys_fail(populated: Path) -> None:
 
 
 def test_a_missing_key_is_one_sentence_and_changes_nothing(
-    populated: Path, memory_keyring: MemoryKeyring
+    populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     before = fingerprint(populated)
     keyring.delete_password(SERVICE, f"{vault_id(populated)}:kek:v1")
@@ -208,15 +210,17 @@ def test_insecure_keyrings_are_refused_unless_allowed(
     assert not (tmp_path / "vault").exists()
 
 
-class SlowKeyring(MemoryKeyring):
+class SlowKeyring(OpenKeyring):
     def get_password(self, service: str, username: str) -> str | None:
         time.sleep(5)
         return super().get_password(service, username)
 
 
-def test_a_keyring_that_hangs_times_out(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_keyring_that_hangs_times_out(
+    home: Path, memory_keyring: OpenKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slow = SlowKeyring()
-    slow._secrets = dict(keyring.get_keyring()._secrets)  # type: ignore[attr-defined]
+    slow.entries = dict(memory_keyring.entries)
     keyring.set_keyring(slow)
     monkeypatch.setenv(TIMEOUT_ENV, "0.3")
     started = time.monotonic()
@@ -242,7 +246,7 @@ def test_a_damaged_database_is_named(home: Path) -> None:
 
 
 def test_key_rotation_rewraps_every_key_and_removes_the_old_one(
-    populated: Path, memory_keyring: MemoryKeyring
+    populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     vid = vault_id(populated)
     with raw(populated) as db:
@@ -252,8 +256,8 @@ def test_key_rotation_rewraps_every_key_and_removes_the_old_one(
     with raw(populated) as db:
         wrapped_after = dict(db.execute("SELECT id, wrapped_key FROM records"))
     assert all(wrapped_after[rid] != wrapped_before[rid] for rid in wrapped_before)
-    assert (SERVICE, f"{vid}:kek:v1") not in memory_keyring._secrets
-    assert (SERVICE, f"{vid}:kek:v2") in memory_keyring._secrets
+    assert (SERVICE, f"{vid}:kek:v1") not in memory_keyring.entries
+    assert (SERVICE, f"{vid}:kek:v2") in memory_keyring.entries
     with Session.open("lead", populated) as session:
         view = session.records.open_record("R-0003")
     name = view.field("name")

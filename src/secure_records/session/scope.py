@@ -44,12 +44,10 @@ class RecordScope:
     def ids_in_scope(self) -> list[str] | None:
         """Record ids this session may list; None means every record."""
         self._door.check_usable()
-        scope = self._door.role.scope
-        if scope is Scope.ALL:
+        self.refuse_unlisted()
+        if self._door.role.scope is Scope.ALL:
             return None
-        if scope is Scope.CASELOAD:
-            return self._door.vault.store.ids_assigned_to(self._door.staff_name)
-        raise AccessRefused(f"The {self._door.role.label} role does not list records.")
+        return self._door.vault.store.ids_assigned_to(self._door.staff_name)
 
     def check(self, record_id: str) -> None:
         """Refused, and logged for the access review, unless this record is one this
