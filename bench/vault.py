@@ -320,7 +320,7 @@ def bench_open(
         # Untimed pass over other records: both connections' caches and the code
         # paths warm up before anything counts.
         for rid in warmup:
-            session.open_record(rid)
+            session.records.open_record(rid)
             raw(rid)
         session_ns: list[int] = []
         raw_ns: list[int] = []
@@ -332,7 +332,7 @@ def bench_open(
         for start in range(0, len(ids), OPEN_BLOCK):
             block = ids[start : start + OPEN_BLOCK]
             sides: list[tuple[list[int], Callable[[str], object]]] = [
-                (session_ns, session.open_record),
+                (session_ns, session.records.open_record),
                 (raw_ns, raw),
                 (floor_ns, floor),
             ]

@@ -15,10 +15,10 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.cli import main
 from secure_records.vault.kek import INSECURE_ENV
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.support import figures
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out
+from tests.support.open_keyring import OpenKeyring
 
 STAFF = (
     ("alice", "caseworker"),
@@ -31,10 +31,10 @@ STAFF = (
 
 
 @pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenKeyring]:
     """An in-memory keyring for this test only; the previous backend comes back after."""
     previous = keyring.get_keyring()
-    backend = MemoryKeyring()
+    backend = OpenKeyring()
     keyring.set_keyring(backend)
     monkeypatch.setenv(INSECURE_ENV, "1")
     yield backend
@@ -42,7 +42,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture
-def home(tmp_path: Path, memory_keyring: MemoryKeyring) -> Path:
+def home(tmp_path: Path, memory_keyring: OpenKeyring) -> Path:
     """A fresh vault with the default policy and one staff member per role."""
     path = tmp_path / "vault"
     with Administration.init(path) as admin:

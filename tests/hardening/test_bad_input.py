@@ -55,10 +55,10 @@ from secure_records.core.policy import (
     Scope,
     parse_policy,
 )
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.support import figures
 from tests.support.in_process import Out
+from tests.support.open_keyring import OpenKeyring
 
 TODAY = date(2026, 11, 30)
 SHIPPED: dict[str, str] = {
@@ -902,7 +902,7 @@ def import_line_placed(line: str, file: str) -> bool:
 @example(data=b"\r\n\n")
 @example(data="\n".join([_json_line({"id": f" {CANARY}"}, True)] * 25).encode())
 def test_generated_import_files_end_in_exit_0_or_placed_problems_and_exit_2(
-    data: bytes, memory_keyring: MemoryKeyring, tmp_path: Path
+    data: bytes, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     place = _sandbox(tmp_path).fresh(_vault)
     home, file = place / "vault", place / "in.jsonl"
@@ -1108,13 +1108,13 @@ def _furnish(place: Path) -> None:
 @example(generated=(["import", "missing"], ""))
 @example(generated=(["--home", "", "key", "rotate"], ""))
 def test_generated_command_lines_exit_0_1_or_2_without_a_traceback(
-    generated: tuple[list[str], str], memory_keyring: MemoryKeyring, tmp_path: Path
+    generated: tuple[list[str], str], memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     argv, stdin = generated
     place = _sandbox(tmp_path).fresh(_vault)
     _furnish(place)
     argv = [token.replace(SANDBOX, str(place)) for token in argv]
-    keys = dict(memory_keyring._secrets)  # a `key rotate` must not reach the next example
+    keys = dict(memory_keyring.entries)  # a `key rotate` must not reach the next example
     TALLY.argvs += 1
     try:
         with pytest.MonkeyPatch.context() as mp:
@@ -1125,8 +1125,8 @@ def test_generated_command_lines_exit_0_1_or_2_without_a_traceback(
             mp.setenv("SECURE_RECORDS_AUTHORIZED_KEYS", str(place / "authorized_keys"))
             ran = run_cli(argv, stdin)
     finally:
-        memory_keyring._secrets.clear()
-        memory_keyring._secrets.update(keys)
+        memory_keyring.entries.clear()
+        memory_keyring.entries.update(keys)
         shutil.rmtree(place, ignore_errors=True)
     TALLY.outcomes[f"command exit {ran.code}"] += 1
     wrong: list[str] = []
@@ -1172,7 +1172,7 @@ UNDECODABLE = "\udc80"  # how Python hands over an argument's byte 0x80 (surroga
     ],
 )
 def test_an_undecodable_byte_in_a_name_or_reference_is_bad_input(
-    argv: list[str], memory_keyring: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    argv: list[str], memory_keyring: OpenKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _vault(tmp_path / "vault")
     _furnish(tmp_path)
@@ -1184,7 +1184,7 @@ def test_an_undecodable_byte_in_a_name_or_reference_is_bad_input(
 
 @pytest.mark.parametrize("command", ["import", "init"])
 def test_an_undecodable_byte_in_a_path_is_refused_before_anything_is_done(
-    command: str, memory_keyring: MemoryKeyring, tmp_path: Path
+    command: str, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     if command == "import":
         _vault(tmp_path / "vault")

@@ -152,10 +152,10 @@ def vault_contents(home: Path) -> tuple[Counter[tuple[str, str]], Counter[tuple[
     decisions: Counter[tuple[str, str]] = Counter()
     with Session.open(LEAD, home) as lead:
         for rid in RECORDS:
-            view = lead.open_record(rid)
+            view = lead.records.open_record(rid)
             for note in view.notes.entries if view.notes else ():
                 tokens.update((token, rid) for token in TOKEN.findall(note.text))
-            decisions.update((d.decision_id, rid) for d in lead.sharing_history(rid))
+            decisions.update((d.decision_id, rid) for d in lead.records.sharing_history(rid))
     return tokens, decisions
 
 

@@ -96,7 +96,7 @@ def top_up_disposals(home: Path, expected: Expected, batch: int) -> set[str]:
     """Approve enough disposals that the next worker should not run out before the
     kill: the ids of every disposal it is given."""
     with Session.open("it", home) as it:
-        waiting = {item.id for item in it.disposals((DisposalStatus.APPROVED,))}
+        waiting = {item.id for item in it.retention.disposals((DisposalStatus.APPROVED,))}
     wanted = [f"X{batch:02d}-{n}" for n in range(expected.stock - len(waiting))]
     if not wanted:
         return waiting
@@ -106,10 +106,10 @@ def top_up_disposals(home: Path, expected: Expected, batch: int) -> set[str]:
     ]
     seed(home, rows, f"adults-{batch}")
     with Session.open("it", home) as it:
-        proposed = {it.propose_disposal(rid, REASON): rid for rid in wanted}
+        proposed = {it.retention.propose_disposal(rid, REASON): rid for rid in wanted}
     with Session.open("lead", home) as lead:
         for disposal_id in proposed:
-            reviewed = lead.review_disposal(disposal_id, True, REASON)
+            reviewed = lead.retention.review_disposal(disposal_id, True, REASON)
             assert reviewed.status == DisposalStatus.APPROVED
     expected.disposals.update(proposed)
     return waiting | set(proposed)
@@ -177,16 +177,18 @@ def missing_and_damaged(
     lost: list[str] = []
     damaged: list[str] = []
     if op == "import":
-        lost = sorted(expected.records - set(reader.listing_ids()))
-        for shown in reader.summaries([rid for line in latest for rid in line.split()]):
+        lost = sorted(expected.records - set(reader.records.listing_ids()))
+        for shown in reader.records.summaries([rid for line in latest for rid in line.split()]):
             if shown.name != f"Crashname {shown.id}":
                 damaged.append(f"record {shown.id} reads back wrong")
     elif op == "note":
-        notes = reader.open_record(crash_worker.NOTE_RECORD).notes
+        notes = reader.records.open_record(crash_worker.NOTE_RECORD).notes
         there = {note.text for note in notes.entries} if notes else set()
         lost = sorted(expected.notes - there)
     elif op == "decision":
-        history = {h.decision_id: h for h in reader.sharing_history(crash_worker.DECISION_RECORD)}
+        history = {
+            h.decision_id: h for h in reader.records.sharing_history(crash_worker.DECISION_RECORD)
+        }
         for decision_id in sorted(expected.decisions):
             found = history.get(decision_id)
             if found is None:
@@ -198,9 +200,9 @@ def missing_and_damaged(
             ):
                 damaged.append(f"decision {decision_id} reads back wrong")
     elif op == "disposal":
-        listed = set(reader.listing_ids())
+        listed = set(reader.records.listing_ids())
         either = (DisposalStatus.APPROVED, DisposalStatus.EXECUTED)
-        status = {item.id: item.status for item in reader.disposals(either)}
+        status = {item.id: item.status for item in reader.retention.disposals(either)}
         for disposal_id, rid in sorted(expected.disposals.items()):
             # The record's row holds its wrapped data key: listed means not erased.
             state = (rid in listed, status.get(disposal_id))
@@ -211,7 +213,7 @@ def missing_and_damaged(
             elif not state[0] and disposal_id not in expected.executed:
                 expected.executed.add(disposal_id)
                 try:
-                    reader.open_record(rid)
+                    reader.records.open_record(rid)
                     damaged.append(f"record {rid} still opens after its disposal")
                 except AccessRefused:
                     pass
@@ -219,7 +221,9 @@ def missing_and_damaged(
         if version < expected.version:
             lost.append(f"key version {expected.version} (the log says {version})")
         # Opening unwrapped the vault's own keys; every record's key must unwrap too.
-        names = {shown.id: shown.name for shown in reader.summaries(reader.listing_ids())}
+        names = {
+            shown.id: shown.name for shown in reader.records.summaries(reader.records.listing_ids())
+        }
         if names != {rid: f"Crashname {rid}" for rid in ROTATED_RECORDS}:
             damaged.append(f"records read back wrong at key version {version}")
     return lost, damaged

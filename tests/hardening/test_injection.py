@@ -55,7 +55,7 @@ def take_calls(home: Path) -> tuple[list[str], list[str]]:
                 (OTHER_ORGANISATION, raw, referred),
             ):
                 caller = Caller(raw, raw, org, other, "07700 900123")
-                call = reception.take_phone_request(
+                call = reception.telephone.take_phone_request(
                     caller, "Nobody Known", "2010-01-01", "safeguarding_concern", raw, Urgency.TODAY
                 )
                 into.append(call.id)
@@ -64,11 +64,11 @@ def take_calls(home: Path) -> tuple[list[str], list[str]]:
 
 def record_reasons(home: Path) -> None:
     with Session.open("lead", home) as lead:
-        lead.set_legal_hold("R-0001", CORPUS[0][0] + PAD)
+        lead.retention.set_legal_hold("R-0001", CORPUS[0][0] + PAD)
         for raw, _ in CORPUS:
             flow = SharingFlow(lead.policy.sharing).answer(False, raw + PAD)
             asker = Requester(raw, raw, raw, raw)
-            lead.decide_sharing("R-0001", asker, raw + PAD, flow, discussed=raw + PAD)
+            lead.sharing.decide_sharing("R-0001", asker, raw + PAD, flow, discussed=raw + PAD)
 
 
 def found(text: str, shown: str, where: str, tally: dict[str, int]) -> None:

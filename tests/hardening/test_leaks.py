@@ -25,9 +25,9 @@ from secure_records.core.errors import AccessRefused
 from secure_records.core.policy import FieldKind, Rule
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
+from tests.support.open_keyring import OpenKeyring
 from tests.support.soak import scaled
 
 FIELDS = {
@@ -123,14 +123,14 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
     views = 0
     with Session.open(staff, home) as session:
         try:
-            ids = session.listing_ids()
-            parts.append(repr(session.summaries(ids)))
+            ids = session.records.listing_ids()
+            parts.append(repr(session.records.summaries(ids)))
             views += 1
         except AccessRefused:
             pass
         for rid in RECORDS:
             try:
-                view = session.open_record(rid)
+                view = session.records.open_record(rid)
             except AccessRefused:
                 continue
             opened.add(rid)
@@ -138,10 +138,10 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
             views += 1
             for name, rule in rules.items():
                 if '"reveal"' in rule:
-                    parts.append(repr(session.reveal(rid, name, REASON)))
+                    parts.append(repr(session.records.reveal(rid, name, REASON)))
                     views += 1
-            parts.append(repr(session.sharing_history(rid)))
-            view = session.open_record(rid)
+            parts.append(repr(session.records.sharing_history(rid)))
+            view = session.records.open_record(rid)
             if session.may("share"):
                 chosen = tuple(f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed)
                 notes = view.notes.entries if view.notes else ()
@@ -159,7 +159,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
                         True,
                     )
                     asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
-                    done = session.decide_sharing(
+                    done = session.sharing.decide_sharing(
                         rid, asker, "Planning the support at school", flow, how
                     )
                     if done.package is not None:
@@ -175,7 +175,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
 )
 @given(roles=st.lists(ROLE, min_size=3, max_size=3))
 def test_generated_policies_never_leak_past_their_rules(
-    memory_keyring: MemoryKeyring, roles: list[dict[str, Any]]
+    memory_keyring: OpenKeyring, roles: list[dict[str, Any]]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

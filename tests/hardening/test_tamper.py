@@ -44,10 +44,10 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.log import Verdict
-from secure_records.vault.memory_keyring import MemoryKeyring
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 from tests.support import figures
+from tests.support.open_keyring import OpenKeyring
 
 RECORDS = ("R-0001", "R-0002", "R-0003")
 # The scalar fields every canary row (tests.conftest.canary_row) has.
@@ -169,23 +169,25 @@ def log_home(populated: Path) -> Path:
     and at least one MAC whose last character has spare bits a flip could set."""
     with Session.open("alice", populated) as session:
         for rid in ("R-0001", "R-0002"):
-            session.open_record(rid)
-            session.reveal(rid, "health", "planning tomorrow's home visit")
-            session.reveal(rid, "address", "posting the appointment letter today")
-            session.add_note(rid, NoteKind.FACT, "Visited at home.", date(2026, 1, 5))
-            session.add_note(rid, NoteKind.OPINION, "Seemed tired.", date(2026, 1, 6))
-            session.close_record(rid)
-        session.records("canary")
+            session.records.open_record(rid)
+            session.records.reveal(rid, "health", "planning tomorrow's home visit")
+            session.records.reveal(rid, "address", "posting the appointment letter today")
+            session.records.add_note(rid, NoteKind.FACT, "Visited at home.", date(2026, 1, 5))
+            session.records.add_note(rid, NoteKind.OPINION, "Seemed tired.", date(2026, 1, 6))
+            session.records.close_record(rid)
+        session.records.matching("canary")
         session.lock()
     with Session.open("lead", populated) as session:
-        session.open_record("R-0003")
-        session.reveal("R-0003", "health", "strategy discussion this afternoon")
-        session.add_note("R-0003", NoteKind.FACT, "Strategy meeting held.", date(2026, 1, 7))
+        session.records.open_record("R-0003")
+        session.records.reveal("R-0003", "health", "strategy discussion this afternoon")
+        session.records.add_note(
+            "R-0003", NoteKind.FACT, "Strategy meeting held.", date(2026, 1, 7)
+        )
         # Cover the spare-bits case in every generated log (3 MACs in 16 end that way).
         for _ in range(100):
             if same_mac_flips((populated / "audit.log").read_bytes()):
                 break
-            session.open_record("R-0003")
+            session.records.open_record("R-0003")
     verdict = verify(populated)
     assert verdict.intact, verdict.problem
     assert 25 <= verdict.entries <= 45
@@ -193,7 +195,7 @@ def log_home(populated: Path) -> Path:
 
 
 @pytest.fixture
-def foreign(tmp_path: Path, memory_keyring: MemoryKeyring) -> tuple[str, list[bytes]]:
+def foreign(tmp_path: Path, memory_keyring: OpenKeyring) -> tuple[str, list[bytes]]:
     """A second vault (same keyring) and its log's lines."""
     other = tmp_path / "other"
     with Administration.init(other) as admin:
@@ -430,11 +432,11 @@ def decided(populated: Path) -> tuple[Path, dict[str, str]]:
     with Session.open("alice", populated) as session:
         for n, rid in enumerate(("R-0001", "R-0001", "R-0002")):
             if n == 1:
-                done = session.decide_sharing(
+                done = session.sharing.decide_sharing(
                     rid, ASKER, purpose(n), sharing_flow(session, False), discussed=REASON
                 )
             else:
-                done = session.decide_sharing(
+                done = session.sharing.decide_sharing(
                     rid,
                     ASKER,
                     purpose(n),
@@ -913,7 +915,7 @@ def run_vault_cases(home: Path, cases: Sequence[VaultCase]) -> list[str]:
                 problems = [
                     problem
                     for check in case.checks
-                    if (problem := wrong_read(admin._vault, check)) is not None
+                    if (problem := wrong_read(admin.vault, check)) is not None
                 ]
             problem = "; ".join(problems) or None
             VAULT.add(case.kind, case.what, problem)
@@ -930,7 +932,7 @@ def untouched_reads(home: Path) -> list[str]:
         for check in (*field_checks(rid, ()), entry_check(rid, None), whole_check(rid))
     ]
     with Administration.open(home) as admin:
-        return [p for check in checks if (p := wrong_read(admin._vault, check)) is not None]
+        return [p for check in checks if (p := wrong_read(admin.vault, check)) is not None]
 
 
 def test_moved_fields_entries_and_swapped_keys_fail_naming_the_record(populated: Path) -> None:
@@ -947,7 +949,7 @@ def test_swapped_and_moved_sharing_decisions_fail_naming_the_decision(
     assert len(made) == 3 and list(made.values()) == ["R-0001", "R-0001", "R-0002"]
     untouched = decision_checks(made, (), {})
     with Administration.open(home) as admin:
-        assert [p for c in untouched if (p := wrong_read(admin._vault, c)) is not None] == []
+        assert [p for c in untouched if (p := wrong_read(admin.vault, c)) is not None] == []
     assert run_vault_cases(home, list(decision_cases(made))) == []
     assert untouched_reads(home) == []
 

@@ -30,15 +30,15 @@ def test_a_large_import_stores_every_record_readable_and_findable(
     with Session.open("lead", home) as session:
         for n in (0, CHUNK - 1, CHUNK, COUNT - 1):
             planted = canaries(data[n])
-            view = session.open_record(f"B-{n:05d}")
+            view = session.records.open_record(f"B-{n:05d}")
             shown = {f.name: f.text for f in view.fields}
             assert shown["address"] == planted["address"]
             assert view.notes is not None and len(view.notes.entries) == 2
     with Session.open("reception", home) as session:
-        match = session.find_exact(f"Canaryname B-{COUNT - 1:05d}", "2013-04-02")
+        match = session.records.find_exact(f"Canaryname B-{COUNT - 1:05d}", "2013-04-02")
         assert match is not None and match.reference == f"B-{COUNT - 1:05d}"
     with Session.open("alice", home) as session:
-        assert len(session.records()) == COUNT // 2
+        assert len(session.records.matching()) == COUNT // 2
     (tmp_path / "big.jsonl").unlink()
     on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     for n in (0, COUNT // 2, COUNT - 1):

@@ -27,10 +27,10 @@ from secure_records.admin import Administration
 from secure_records.core.policy import KNOWN_ACTIONS
 from secure_records.session import Session
 from secure_records.vault.kek import INSECURE_ENV, SERVICE
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.cli import REPO, run, subprocess_env
 from tests.support.in_process import INSECURE_NOTICE, Cli, Out
+from tests.support.open_keyring import OpenKeyring
 
 SHIPPED_POLICIES = REPO / "policies"
 CANARY = "CANARY-SECRET-xyz"
@@ -71,11 +71,11 @@ def stored(home: Path) -> tuple[Any, ...]:
         staff = tuple(admin.list_staff())
         count = admin.record_count()
     with Session.open("lead", home) as lead:
-        records = tuple(lead.records())
+        records = tuple(lead.records.matching())
     caseloads = []
     for name in ("alice", "bilal"):
         with Session.open(name, home) as worker:
-            caseloads.append(tuple(r.id for r in worker.records()))
+            caseloads.append(tuple(r.id for r in worker.records.matching()))
     return staff, count, records, tuple(caseloads)
 
 
@@ -246,7 +246,7 @@ def test_policy_check_quotes_the_key_path_as_written(cli: Cli, policy_dir: Path)
 
 
 def test_init_creates_a_private_vault(
-    cli: Cli, memory_keyring: MemoryKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     home = tmp_path / "vault"
     result = cli("init", home=home)
@@ -261,22 +261,22 @@ def test_init_creates_a_private_vault(
         copy = home / "policies" / name
         assert mode(copy) == 0o600
         assert copy.read_text() == (SHIPPED_POLICIES / name).read_text()
-    assert list(memory_keyring._secrets) == [(SERVICE, f"{vault_id}:kek:v1")]
+    assert list(memory_keyring.entries) == [(SERVICE, f"{vault_id}:kek:v1")]
 
 
 def test_second_init_on_the_same_home_is_refused_and_changes_nothing(
-    cli: Cli, populated: Path, memory_keyring: MemoryKeyring
+    cli: Cli, populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     database = populated / "vault.db"
     before = stored(populated)
-    keys = dict(memory_keyring._secrets)
+    keys = dict(memory_keyring.entries)
     files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in populated.rglob("*") if p.is_file()}
     result = cli("init", home=populated)
     refused(result, 1, str(populated), "already exists", "init refuses")
     assert database in files
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == files
     assert sorted(p for p in populated.rglob("*") if p.is_file()) == sorted(files)
-    assert memory_keyring._secrets == keys
+    assert memory_keyring.entries == keys
     assert stored(populated) == before
 
 
@@ -291,7 +291,7 @@ def test_second_init_on_the_same_home_is_refused_and_changes_nothing(
 )
 def test_init_with_a_bad_policy_directory_creates_nothing(
     cli: Cli,
-    memory_keyring: MemoryKeyring,
+    memory_keyring: OpenKeyring,
     tmp_path: Path,
     policy_dir: Path,
     spoil: Callable[[Path], None],
@@ -301,11 +301,11 @@ def test_init_with_a_bad_policy_directory_creates_nothing(
     result = cli("init", "--policies", policy_dir, home=home)
     refused(result, 2, str(policy_dir))
     assert not home.exists()
-    assert memory_keyring._secrets == {}
+    assert memory_keyring.entries == {}
 
 
 def test_init_when_the_keyring_cannot_store_leaves_no_vault(
-    cli: Cli, memory_keyring: MemoryKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     # Even with the insecure switch on, a keyring that fails every call is an error.
     keyring.set_keyring(fail.Keyring())
@@ -588,7 +588,7 @@ def test_import_rejects_odd_json_by_line(
 
 
 def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
-    cli: Cli, populated: Path, memory_keyring: MemoryKeyring
+    cli: Cli, populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     with Administration.open(populated) as admin:
         vault_id = admin.vault_id
@@ -600,11 +600,11 @@ def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
             f"Key-encryption key rotated to version {version}; the old key was removed.\n",
         )
         no_canary(result, *canaries(canary_row("R-0001", [])).values())
-        assert [user for service, user in memory_keyring._secrets if service == SERVICE] == [
+        assert [user for service, user in memory_keyring.entries if service == SERVICE] == [
             f"{vault_id}:kek:v{version}"
         ]
     with Session.open("lead", populated) as lead:
-        view = lead.open_record("R-0001")
+        view = lead.records.open_record("R-0001")
     assert view.field("name").text == "Canaryname R-0001"  # type: ignore[union-attr]
     assert view.notes is not None
     assert stored(populated) == before
@@ -622,23 +622,23 @@ def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
 def test_a_missing_or_wrong_key_is_one_sentence_and_loses_nothing(
     cli: Cli,
     populated: Path,
-    memory_keyring: MemoryKeyring,
+    memory_keyring: OpenKeyring,
     replacement: str | None,
     needles: tuple[str, ...],
 ) -> None:
     before = stored(populated)
-    (entry, kek), *_ = memory_keyring._secrets.items()
+    (entry, kek), *_ = memory_keyring.entries.items()
     if replacement is None:
-        del memory_keyring._secrets[entry]
+        del memory_keyring.entries[entry]
     else:
-        memory_keyring._secrets[entry] = replacement
+        memory_keyring.entries[entry] = replacement
     for args in (["staff", "list"], ["import", populated / "nowhere.jsonl"], ["key", "rotate"]):
         refused(cli(*args, home=populated), 1, *needles)
-    memory_keyring._secrets[entry] = kek
+    memory_keyring.entries[entry] = kek
     assert stored(populated) == before
 
 
-def test_no_vault_at_home(cli: Cli, memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+def test_no_vault_at_home(cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path) -> None:
     home = tmp_path / "nowhere"
     refused(cli("staff", "list", home=home), 1, f"No vault at {home}", "secure-records init")
     assert not home.exists()

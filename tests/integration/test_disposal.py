@@ -40,9 +40,9 @@ def import_rows(home: Path, rows: list[dict]) -> None:  # type: ignore[type-arg]
 
 def approved(home: Path, rid: str) -> str:
     with Session.open("it", home) as it:
-        disposal_id = it.propose_disposal(rid, REASON, today=TODAY)
+        disposal_id = it.retention.propose_disposal(rid, REASON, today=TODAY)
     with Session.open("lead", home) as lead:
-        assert lead.review_disposal(disposal_id, True, REASON).status == "approved"
+        assert lead.retention.review_disposal(disposal_id, True, REASON).status == "approved"
     return disposal_id
 
 
@@ -55,7 +55,7 @@ def due(home: Path) -> Path:
 
 def test_it_sees_what_is_due_and_nothing_a_record_holds(due: Path) -> None:
     with Session.open("it", due) as it:
-        [item] = it.retention_queue(TODAY)
+        [item] = it.retention.retention_queue(TODAY)
     assert (item.record_id, item.category, item.rule, item.action) == (
         "R-0001",
         "vulnerable_adult",
@@ -77,8 +77,8 @@ def test_a_child_is_due_for_review_at_25_rounded_so_the_birthday_is_not_given_aw
     row["date_of_birth"] = "2001-05-17"
     import_rows(home, [row])
     with Session.open("it", home) as it:
-        [item] = it.retention_queue(TODAY)
-        assert it.retention_queue(date(2026, 6, 29)) == []
+        [item] = it.retention.retention_queue(TODAY)
+        assert it.retention.retention_queue(date(2026, 6, 29)) == []
     assert (item.action, item.due) == ("review", date(2026, 6, 30))
 
 
@@ -87,8 +87,8 @@ def test_the_full_cycle_erases_the_record_and_certifies_it_without_personal_data
 ) -> None:
     disposal_id = approved(due, "R-0001")
     with Session.open("it", due) as it:
-        certificate = it.execute_disposal(disposal_id)
-        assert it.retention_queue(TODAY) == []
+        certificate = it.retention.execute_disposal(disposal_id)
+        assert it.retention.retention_queue(TODAY) == []
     assert (certificate.reference, certificate.rule, certificate.due) == (
         "R-0001",
         "adults",
@@ -105,8 +105,8 @@ def test_the_full_cycle_erases_the_record_and_certifies_it_without_personal_data
         assert value not in text
     with Session.open("lead", due) as lead:
         with pytest.raises(AccessRefused):
-            lead.open_record("R-0001")
-        assert "R-0001" not in lead.listing_ids()
+            lead.records.open_record("R-0001")
+        assert "R-0001" not in lead.records.listing_ids()
     with Administration.open(due) as admin:
         assert admin.verify_log().intact
         entries = admin.read_log("R-0001", None, None)
@@ -126,12 +126,14 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
         policy = alice.policy.sharing
         how = HowChoices(("name",), (0,), True, policy.methods[0], policy.lawful_bases[0], True)
         asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
-        package = alice.decide_sharing(
+        package = alice.sharing.decide_sharing(
             "R-0001", asker, "Planning support for the next school term", flow, how
         ).package
     assert package is not None and package.exists()
     with Session.open("lead", due) as lead:  # a subject access report leaves a copy too
-        report = lead.subject_access_report("R-0001", "Request from the person, by letter")
+        report = lead.oversight.subject_access_report(
+            "R-0001", "Request from the person, by letter"
+        )
     db = sqlite3.connect(due / "vault.db")
     wrapped, fields = db.execute(
         "SELECT wrapped_key, sealed_fields FROM records WHERE id = 'R-0001'"
@@ -157,7 +159,7 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
 
     disposal_id = approved(due, "R-0001")
     with Session.open("it", due) as it:
-        it.execute_disposal(disposal_id)
+        it.retention.execute_disposal(disposal_id)
 
     after = every_file()
     assert [blob[:8].hex() for blob in sealed if blob in after] == []
@@ -167,7 +169,7 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
     assert (due / "vault.db-wal").stat().st_size == 0 if (due / "vault.db-wal").exists() else True
     # With the key-encryption key, there is nothing left to open.
     with Administration.open(due) as admin:
-        vault = admin._vault
+        vault = admin.vault
         assert vault.store.record_key("R-0001") is None
         assert vault.read_record("R-0001", ["name"]) is None
     with sqlite3.connect(due / "vault.db") as check:
@@ -178,25 +180,25 @@ def test_a_record_on_legal_hold_cannot_be_proposed_approved_or_erased(due: Path)
     disposal_id = approved(due, "R-0001")
     with Session.open("lead", due) as lead:
         with pytest.raises(BadInput, match="at least"):
-            lead.set_legal_hold("R-0001", "no")
-        lead.set_legal_hold("R-0001", "Independent inquiry into the 2014 placement")
-        hold = lead.legal_hold("R-0001")
+            lead.retention.set_legal_hold("R-0001", "no")
+        lead.retention.set_legal_hold("R-0001", "Independent inquiry into the 2014 placement")
+        hold = lead.retention.legal_hold("R-0001")
         assert hold is not None and hold.reason.startswith("Independent inquiry")
     with Session.open("it", due) as it:
         with pytest.raises(AccessRefused, match="legal hold"):
-            it.execute_disposal(disposal_id)
-        [item] = it.retention_queue(TODAY)
+            it.retention.execute_disposal(disposal_id)
+        [item] = it.retention.retention_queue(TODAY)
         assert item.on_hold
     with Session.open("lead", due) as lead:
-        assert lead.open_record("R-0001").id == "R-0001"  # still all there
-        lead.set_legal_hold("R-0001", "The inquiry has reported; hold lifted", hold=False)
+        assert lead.records.open_record("R-0001").id == "R-0001"  # still all there
+        lead.retention.set_legal_hold("R-0001", "The inquiry has reported; hold lifted", hold=False)
     with Session.open("it", due) as it:
-        assert it.execute_disposal(disposal_id).reference == "R-0001"
+        assert it.retention.execute_disposal(disposal_id).reference == "R-0001"
 
 
 def test_a_held_records_row_cannot_be_deleted_even_around_the_app(due: Path) -> None:
     with Session.open("lead", due) as lead:
-        lead.set_legal_hold("R-0001", "Litigation: claim issued against the charity")
+        lead.retention.set_legal_hold("R-0001", "Litigation: claim issued against the charity")
     db = sqlite3.connect(due / "vault.db")
     db.execute("PRAGMA foreign_keys = ON")
     with pytest.raises(sqlite3.IntegrityError):
@@ -207,40 +209,44 @@ def test_a_held_records_row_cannot_be_deleted_even_around_the_app(due: Path) -> 
 def test_two_people_it_proposes_and_only_a_lead_approves(due: Path) -> None:
     with Session.open("it", due) as it:
         with pytest.raises(BadInput, match="not due"):
-            it.propose_disposal("R-0002", REASON, today=TODAY)
-        disposal_id = it.propose_disposal("R-0001", REASON, today=TODAY)
+            it.retention.propose_disposal("R-0002", REASON, today=TODAY)
+        disposal_id = it.retention.propose_disposal("R-0001", REASON, today=TODAY)
         with pytest.raises(BadInput, match="already has disposal"):
-            it.propose_disposal("R-0001", REASON, today=TODAY)
+            it.retention.propose_disposal("R-0001", REASON, today=TODAY)
         with pytest.raises(AccessRefused):
-            it.review_disposal(disposal_id, True, REASON)
+            it.retention.review_disposal(disposal_id, True, REASON)
         with pytest.raises(BadInput, match="not an approved disposal"):
-            it.execute_disposal(disposal_id)
+            it.retention.execute_disposal(disposal_id)
     for name in ("alice", "reception", "auditor"):
         with Session.open(name, due) as session:
             with pytest.raises(AccessRefused):
-                session.propose_disposal("R-0001", REASON, today=TODAY)
+                session.retention.propose_disposal("R-0001", REASON, today=TODAY)
             with pytest.raises(AccessRefused):
-                session.review_disposal(disposal_id, True, REASON)
+                session.retention.review_disposal(disposal_id, True, REASON)
             with pytest.raises(AccessRefused):
-                session.execute_disposal(disposal_id)
+                session.retention.execute_disposal(disposal_id)
     with Session.open("lead", due) as lead:
         with pytest.raises(AccessRefused):
-            lead.execute_disposal(disposal_id)
+            lead.retention.execute_disposal(disposal_id)
         assert (
-            lead.review_disposal(disposal_id, False, "Keep: the family's complaint is open").status
+            lead.retention.review_disposal(
+                disposal_id, False, "Keep: the family's complaint is open"
+            ).status
             == "rejected"
         )
     with Session.open("it", due) as it:
-        [item] = it.retention_queue(TODAY)
+        [item] = it.retention.retention_queue(TODAY)
         assert item.disposal_id is None  # rejected: back to be proposed again, or not
     with Session.open("alice", due) as alice:
-        assert alice.open_record("R-0001").id == "R-0001"
+        assert alice.records.open_record("R-0001").id == "R-0001"
 
 
 def test_only_a_lead_sets_a_legal_hold(due: Path) -> None:
     for name in ("alice", "it", "reception"):
         with Session.open(name, due) as session, pytest.raises(AccessRefused):
-            session.set_legal_hold("R-0001", "Litigation: claim issued against the charity")
+            session.retention.set_legal_hold(
+                "R-0001", "Litigation: claim issued against the charity"
+            )
 
 
 def test_a_vault_from_before_retention_is_upgraded_when_opened(home: Path) -> None:
@@ -286,7 +292,7 @@ def test_a_disposal_killed_at_any_moment_leaves_each_record_whole_or_gone(
         with Administration.open(home) as admin:
             verdict = admin.verify_log()
             assert verdict.intact or verdict.crash_tail, verdict.problem
-            store = admin._vault.store
+            store = admin.vault.store
             for rid, disposal_id in pending.items():
                 row = store.disposal(disposal_id)
                 assert row is not None
@@ -294,7 +300,7 @@ def test_a_disposal_killed_at_any_moment_leaves_each_record_whole_or_gone(
                 # Never half: a record still there is still approved; one gone is certified.
                 assert (there, row.status) in ((True, "approved"), (False, "executed")), rid
                 if not there:
-                    assert admin._vault.read_record(rid, ["name"]) is None
+                    assert admin.vault.read_record(rid, ["name"]) is None
     with Administration.open(home) as admin:
         assert admin.run_disposals()[1] == []
         assert len(admin.certificates()) == len(rows)

@@ -17,9 +17,9 @@ import pytest
 from secure_records.admin import SHRED_CAVEAT, Administration
 from secure_records.core.errors import AccessRefused
 from secure_records.session import Session
-from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.open_keyring import OpenKeyring
 
 PROPOSE_REASON = "CANARY-PROPOSE-REASON past its six years"
 APPROVE_REASON = "CANARY-APPROVE-REASON checked, nothing outstanding"
@@ -66,19 +66,19 @@ def import_rows(home: Path, tmp_path: Path, rows: list[dict[str, object]]) -> No
 
 def propose(home: Path, record_id: str) -> str:
     with Session.open("it", home) as it:
-        return it.propose_disposal(record_id, PROPOSE_REASON)
+        return it.retention.propose_disposal(record_id, PROPOSE_REASON)
 
 
 def approve(home: Path, disposal_id: str) -> None:
     with Session.open("lead", home) as lead:
-        item = lead.review_disposal(disposal_id, True, APPROVE_REASON)
+        item = lead.retention.review_disposal(disposal_id, True, APPROVE_REASON)
     assert item.status == "approved"
 
 
 def lead_can_open(home: Path, record_id: str) -> bool:
     with Session.open("lead", home) as lead:
         try:
-            view = lead.open_record(record_id)
+            view = lead.records.open_record(record_id)
         except AccessRefused:
             return False
     assert view.field("name").text == f"Canaryname {record_id}"  # type: ignore[union-attr]
@@ -180,7 +180,7 @@ def test_a_proposed_but_not_approved_disposal_is_not_carried_out(
     no_leak(result, row)
     assert lead_can_open(home, "R-0200")
     with Session.open("lead", home) as lead:
-        [item] = lead.disposals()
+        [item] = lead.retention.disposals()
     assert (item.id, item.status) == (disposal_id, "proposed")
     assert cli("disposal", "certificates", home=home).out == ""
 
@@ -190,7 +190,7 @@ def test_a_record_put_on_legal_hold_after_approval_is_not_disposed(
 ) -> None:
     home = approved.home
     with Session.open("lead", home) as lead:
-        lead.set_legal_hold(approved.record_id, HOLD_REASON)
+        lead.retention.set_legal_hold(approved.record_id, HOLD_REASON)
 
     result = cli("disposal", "run", home=home)
 
@@ -218,7 +218,7 @@ def test_one_held_record_does_not_hide_or_stop_the_other_disposals(
     for disposal_id in ids:
         approve(home, disposal_id)
     with Session.open("lead", home) as lead:
-        lead.set_legal_hold("R-0302", HOLD_REASON)
+        lead.retention.set_legal_hold("R-0302", HOLD_REASON)
 
     result = cli("disposal", "run", home=home)
 
@@ -428,7 +428,7 @@ def test_shred_refuses_a_symlink_and_leaves_its_target(
 
 
 def test_shred_without_a_vault_still_shreds_and_says_not_logged(
-    cli: Cli, memory_keyring: MemoryKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     plain = tmp_path / "not-a-vault"
     plain.mkdir()

@@ -25,7 +25,7 @@ from tests.support.cli import REPO, subprocess_env
 
 def entries(home: Path) -> list[LogEntry]:
     with Administration.open(home) as admin:
-        return list(admin._vault.log.entries())
+        return list(admin.vault.log.entries())
 
 
 def last(home: Path) -> LogEntry:
@@ -52,19 +52,19 @@ def test_every_session_action_writes_its_entry(populated: Path) -> None:
     session = Session.open("alice", populated)
     assert (last(populated).actor, last(populated).action) == ("alice", "session_started")
 
-    session.open_record("R-0001")
+    session.records.open_record("R-0001")
     entry = last(populated)
     assert (entry.action, entry.record_id, entry.role) == ("record_opened", "R-0001", "caseworker")
 
-    session.reveal("R-0001", "health", "planning tomorrow's home visit")
+    session.records.reveal("R-0001", "health", "planning tomorrow's home visit")
     entry = last(populated)
     assert entry.action == "field_revealed" and entry.details == {"field": "health"}
     assert entry.personal == {"reason": "planning tomorrow's home visit"}
 
-    session.records("canary")
+    session.records.matching("canary")
     assert last(populated).action == "searched"
 
-    session.add_note("R-0001", NoteKind.OPINION, "Seemed tired today.", date(2026, 11, 1))
+    session.records.add_note("R-0001", NoteKind.OPINION, "Seemed tired today.", date(2026, 11, 1))
     entry = last(populated)
     assert entry.action == "note_added" and entry.details["kind"] == "opinion"
     assert "Seemed tired" not in repr(entry)  # the note lives in the record, not the log
@@ -98,7 +98,7 @@ def test_wrong_pins_are_logged_and_three_end_the_session(populated: Path) -> Non
     session = Session.open("alice", populated)
     session.lock()
     with pytest.raises(AccessRefused):
-        session.open_record("R-0001")
+        session.records.open_record("R-0001")
     assert not session.unlock("000000")
     assert not session.unlock("111111")
     assert not session.unlock("222222")
@@ -123,7 +123,7 @@ def test_a_disposed_records_details_become_unreadable_but_the_chain_verifies(
     populated: Path,
 ) -> None:
     with Session.open("lead", populated) as session:
-        session.reveal("R-0002", "health", "strategy discussion this afternoon")
+        session.records.reveal("R-0002", "health", "strategy discussion this afternoon")
     # Cryptographic erase by hand: the record and its wrapped key are gone.
     db = sqlite3.connect(populated / "vault.db")
     db.execute("PRAGMA foreign_keys = ON")
@@ -143,7 +143,7 @@ def test_an_action_whose_entry_cannot_be_written_does_not_happen(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session = Session.open("alice", populated)
-    before = len(session.open_record("R-0001").notes.entries)  # type: ignore[union-attr]
+    before = len(session.records.open_record("R-0001").notes.entries)  # type: ignore[union-attr]
 
     def disk_full(*_: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -151,18 +151,18 @@ def test_an_action_whose_entry_cannot_be_written_does_not_happen(
     with monkeypatch.context() as patched:
         patched.setattr(os, "pwrite", disk_full)
         with pytest.raises(LogError) as caught:
-            session.add_note("R-0001", NoteKind.FACT, "Visited.", date(2026, 11, 1))
+            session.records.add_note("R-0001", NoteKind.FACT, "Visited.", date(2026, 11, 1))
         assert "cannot be written (No space left on device)" in str(caught.value)
         with pytest.raises(LogError):
-            session.open_record("R-0001")  # and nothing is shown either
-    assert len(session.open_record("R-0001").notes.entries) == before  # type: ignore[union-attr]
+            session.records.open_record("R-0001")  # and nothing is shown either
+    assert len(session.records.open_record("R-0001").notes.entries) == before  # type: ignore[union-attr]
     session.close()
     assert verify(populated).intact
 
 
 def test_a_failed_action_leaves_no_entry(populated: Path) -> None:
     with Administration.open(populated) as admin:
-        count = len(list(admin._vault.log.entries()))
+        count = len(list(admin.vault.log.entries()))
         with pytest.raises(Exception, match="already exists"):
             admin.add_staff("alice", "caseworker")
     assert len(entries(populated)) == count
@@ -208,7 +208,7 @@ def test_a_damaged_log_stops_sessions_and_is_not_overwritten(
 def long_log(populated: Path) -> Path:
     with Session.open("lead", populated) as session:
         for rid in ("R-0001", "R-0002", "R-0003") * 3:
-            session.open_record(rid)
+            session.records.open_record(rid)
     assert verify(populated).entries >= 14
     return populated
 
@@ -391,7 +391,7 @@ def test_a_restored_older_database_is_not_taken_for_a_crash(long_log: Path) -> N
 
 def test_a_very_long_last_entry_does_not_stop_the_next_session(populated: Path) -> None:
     with Session.open("alice", populated) as session:
-        session.reveal("R-0001", "health", "x" * 999)
+        session.records.reveal("R-0001", "health", "x" * 999)
         session.lock()
         session.unlock("wrong")  # keeps the long entry near the end
     Session.open("alice", populated).close()
@@ -410,7 +410,7 @@ def test_a_short_write_is_not_committed(populated: Path, monkeypatch: pytest.Mon
     with monkeypatch.context() as patched:
         patched.setattr(os, "pwrite", short_then_stuck)
         with pytest.raises(LogError):
-            session.open_record("R-0001")
-    session.open_record("R-0001")  # the torn half was cut off by this append
+            session.records.open_record("R-0001")
+    session.records.open_record("R-0001")  # the torn half was cut off by this append
     session.close()
     assert verify(populated).intact

@@ -23,7 +23,7 @@ SAR_REASON = "Request from the young person, received by letter on 2026-11-20"
 
 def restricted(home: Path, rid: str = "R-0001") -> None:
     with Session.open("lead", home) as lead:
-        lead.restrict_record(rid, "A member of staff's relative: kept to named staff", 30)
+        lead.oversight.restrict_record(rid, "A member of staff's relative: kept to named staff", 30)
 
 
 def test_a_restricted_record_vanishes_for_everyone_not_named_even_in_search(
@@ -31,83 +31,83 @@ def test_a_restricted_record_vanishes_for_everyone_not_named_even_in_search(
 ) -> None:
     restricted(populated)
     with Session.open("alice", populated) as alice:  # R-0001 is on her caseload
-        assert "R-0001" not in alice.listing_ids()
-        assert "R-0001" not in [s.id for s in alice.records("Canaryname")]
-        assert alice.summaries(["R-0001"]) == []
+        assert "R-0001" not in alice.records.listing_ids()
+        assert "R-0001" not in [s.id for s in alice.records.matching("Canaryname")]
+        assert alice.records.summaries(["R-0001"]) == []
         with pytest.raises(AccessRefused, match="not one you can open"):
-            alice.open_record("R-0001")
+            alice.records.open_record("R-0001")
     with Session.open("reception", populated) as reception:
-        assert reception.find_exact("Canaryname R-0001", "2013-04-02") is None
+        assert reception.records.find_exact("Canaryname R-0001", "2013-04-02") is None
     with Session.open("lead", populated) as lead:  # named first, by restricting it
-        assert lead.open_record("R-0001").id == "R-0001"
+        assert lead.records.open_record("R-0001").id == "R-0001"
 
 
 def test_a_grant_lets_one_named_person_in_for_its_days_and_is_logged(populated: Path) -> None:
     restricted(populated)
     with Session.open("lead", populated) as lead:
         with pytest.raises(BadInput, match="1 to 365 days"):
-            lead.grant_access("R-0001", "alice", 0, REASON)
-        until = lead.grant_access("R-0001", "alice", 7, REASON)
+            lead.oversight.grant_access("R-0001", "alice", 0, REASON)
+        until = lead.oversight.grant_access("R-0001", "alice", 7, REASON)
         assert until[:10] > date.today().isoformat()
     with Session.open("alice", populated) as alice:
-        assert alice.open_record("R-0001").id == "R-0001"
+        assert alice.records.open_record("R-0001").id == "R-0001"
     with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
-        bilal.open_record("R-0001")
+        bilal.records.open_record("R-0001")
     # The grant ends: set its end in the past, as time would.
     with sqlite3.connect(populated / "vault.db") as db:
         db.execute("UPDATE grants SET until = '2000-01-01T00:00:00+00:00' WHERE staff = 'alice'")
     db.close()
     with Session.open("alice", populated) as alice, pytest.raises(AccessRefused):
-        alice.open_record("R-0001")
+        alice.records.open_record("R-0001")
     with Session.open("auditor", populated) as auditor:
-        actions = [line.action for line in auditor.audit_log(record_id="R-0001")]
+        actions = [line.action for line in auditor.oversight.audit_log(record_id="R-0001")]
     assert {"record_restricted", "access_granted", "restricted_record_refused"} <= set(actions)
 
 
 def test_only_a_role_that_restricts_may_and_lifting_brings_it_back(populated: Path) -> None:
     for name in ("alice", "it", "auditor"):
         with Session.open(name, populated) as session, pytest.raises(AccessRefused):
-            session.restrict_record("R-0001", REASON, 30)
+            session.oversight.restrict_record("R-0001", REASON, 30)
     restricted(populated)
     with Session.open("lead", populated) as lead:
-        lead.lift_restriction("R-0001", "The relative has left the organisation")
+        lead.oversight.lift_restriction("R-0001", "The relative has left the organisation")
     with Session.open("alice", populated) as alice:
-        assert "R-0001" in alice.listing_ids()
+        assert "R-0001" in alice.records.listing_ids()
 
 
 def test_the_auditor_reads_the_log_filtered_with_its_verdict(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.open_record("R-0001")
-        alice.reveal("R-0001", "address", "Home visit planned for next week")
+        alice.records.open_record("R-0001")
+        alice.records.reveal("R-0001", "address", "Home visit planned for next week")
     with Session.open("auditor", populated) as auditor:
-        sentence, checkpoint = auditor.log_state()
+        sentence, checkpoint = auditor.oversight.log_state()
         assert sentence.startswith("intact")
         assert checkpoint == "none taken"
-        lines = auditor.audit_log(actor="alice", action="field_revealed")
+        lines = auditor.oversight.audit_log(actor="alice", action="field_revealed")
         assert [(line.record_id, line.actor) for line in lines] == [("R-0001", "alice")]
         assert "Home visit planned" in lines[0].personal
     for name in ("alice", "lead", "it", "reception"):
         with Session.open(name, populated) as session, pytest.raises(AccessRefused):
-            session.audit_log()
+            session.oversight.audit_log()
 
 
 def test_the_access_review_flags_what_the_policy_names_and_exports_csv(
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records("Canaryname R-000")  # searched, and opened nothing
+        alice.records.matching("Canaryname R-000")  # searched, and opened nothing
     with Session.open("lead", populated) as lead:
-        lead.open_record("R-0003")  # not on the lead's caseload
+        lead.records.open_record("R-0003")  # not on the lead's caseload
         for field in ["health"] * 21:  # over reveals_per_day (20)
-            lead.reveal("R-0003", field, "Checking the care plan for the review")
+            lead.records.reveal("R-0003", field, "Checking the care plan for the review")
     restricted(populated, "R-0002")
     with Session.open("alice", populated) as alice, pytest.raises(AccessRefused):
-        alice.open_record("R-0002")  # hers, but restricted now
+        alice.records.open_record("R-0002")  # hers, but restricted now
     with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
-        bilal.open_record("R-0001")  # alice's
+        bilal.records.open_record("R-0001")  # alice's
     with Session.open("auditor", populated) as auditor:
-        accesses, flags = auditor.access_review()
-        path = auditor.export_access_review()
+        accesses, flags = auditor.oversight.access_review()
+        path = auditor.oversight.export_access_review()
     patterns = [f.what for f in flags]
     assert any("searched" in p and "opened nothing" in p for p in patterns)
     assert any(p.startswith("21 reveals in one day") for p in patterns)
@@ -125,9 +125,9 @@ def test_the_access_review_flags_what_the_policy_names_and_exports_csv(
 
 def test_a_csv_cell_that_looks_like_a_formula_is_kept_as_text(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.reveal("R-0001", "address", '=HYPERLINK("http://x.invalid")  reason')
+        alice.records.reveal("R-0001", "address", '=HYPERLINK("http://x.invalid")  reason')
     with Session.open("auditor", populated) as auditor:
-        path = auditor.export_access_review()
+        path = auditor.oversight.export_access_review()
     text = path.read_text()
     assert "'=HYPERLINK" in text
 
@@ -137,16 +137,20 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
 ) -> None:
     planted = canaries(canary_row("R-0001", ["alice"]))
     with Session.open("alice", populated) as alice:
-        alice.add_note("R-0001", NoteKind.OPINION, "Seems settled at school", date(2025, 1, 2))
+        alice.records.add_note(
+            "R-0001", NoteKind.OPINION, "Seems settled at school", date(2025, 1, 2)
+        )
         flow = SharingFlow(alice.policy.sharing).answer(False, REASON)
         asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
-        alice.decide_sharing("R-0001", asker, "Planning support next term", flow, discussed=REASON)
+        alice.sharing.decide_sharing(
+            "R-0001", asker, "Planning support next term", flow, discussed=REASON
+        )
         with pytest.raises(AccessRefused):
-            alice.subject_access_report("R-0001", SAR_REASON)
+            alice.oversight.subject_access_report("R-0001", SAR_REASON)
     with Session.open("lead", populated) as lead:
         with pytest.raises(BadInput, match="whose request"):
-            lead.subject_access_report("R-0001", "asked")
-        path = lead.subject_access_report("R-0001", SAR_REASON)
+            lead.oversight.subject_access_report("R-0001", "asked")
+        path = lead.oversight.subject_access_report("R-0001", SAR_REASON)
     text = path.read_text()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     for value in planted.values():  # every field and note, the health one included
@@ -155,7 +159,7 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
     assert "D. Example (**REVIEW BEFORE RELEASE**: third party)" in text
     assert "decided not to share" in text and "Planning support next term" in text
     with Session.open("auditor", populated) as auditor:
-        assert auditor.audit_log(action="subject_access_report")[0].record_id == "R-0001"
+        assert auditor.oversight.audit_log(action="subject_access_report")[0].record_id == "R-0001"
 
 
 def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(
@@ -166,7 +170,7 @@ def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(
 
     with Session.open("reception", populated) as reception:
         caller = Caller("DC Jane Smith", "Detective", "northshire_police_ppu", "", "01632 960 100")
-        call = reception.take_phone_request(
+        call = reception.telephone.take_phone_request(
             caller,
             "Canaryname R-0001",
             "2013-04-02",
@@ -174,14 +178,14 @@ def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(
             "Any concerns",
             Urgency.TODAY,
         )
-        reception.record_callback(call.id, Callback.CONFIRMED)
+        reception.telephone.record_callback(call.id, Callback.CONFIRMED)
     restricted(populated)  # by lead; nobody else is named
     with Session.open("alice", populated) as alice:
-        assert alice.phone_queue() == []  # hers, but restricted now
+        assert alice.telephone.phone_queue() == []  # hers, but restricted now
     with Session.open("reception", populated) as reception:
-        assert reception.awaiting_callback() == []
+        assert reception.telephone.awaiting_callback() == []
     with Session.open("lead", populated) as lead:  # named: still sees it
-        assert [item.record_id for item in lead.phone_queue()] == ["R-0001"]
+        assert [item.record_id for item in lead.telephone.phone_queue()] == ["R-0001"]
 
 
 def test_a_record_whose_grants_all_ran_out_can_still_be_granted_again(populated: Path) -> None:
@@ -191,8 +195,10 @@ def test_a_record_whose_grants_all_ran_out_can_still_be_granted_again(populated:
     db.close()
     with Session.open("lead", populated) as lead:
         with pytest.raises(AccessRefused):
-            lead.open_record("R-0001")
-        [(rid, restriction)] = lead.restricted_records()
+            lead.records.open_record("R-0001")
+        [(rid, restriction)] = lead.oversight.restricted_records()
         assert (rid, restriction.set_by) == ("R-0001", "lead")
-        lead.grant_access("R-0001", "lead", 7, "Reviewing whether it still needs restricting")
-        assert lead.open_record("R-0001").id == "R-0001"
+        lead.oversight.grant_access(
+            "R-0001", "lead", 7, "Reviewing whether it still needs restricting"
+        )
+        assert lead.records.open_record("R-0001").id == "R-0001"

@@ -32,14 +32,14 @@ def how(session: Session, fields: tuple[str, ...], notes: tuple[int, ...]) -> Ho
 
 def log_entries(home: Path) -> list:  # type: ignore[type-arg]
     with Administration.open(home) as admin:
-        return list(admin._vault.log.entries())
+        return list(admin.vault.log.entries())
 
 
 def test_a_share_with_consent_writes_only_the_chosen_items(populated: Path) -> None:
     planted = canaries(canary_row("R-0001", ["alice"]))
     with Session.open("alice", populated) as session:
         chosen = how(session, ("name",), (1,))  # the 2024 fact note (notes run by date)
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, flow(session, True, True, True, True), chosen
         )
     assert (done.outcome, done.share, done.status) == ("may_share", True, "decided")
@@ -58,15 +58,15 @@ def test_only_what_the_sharer_sees_in_full_can_be_chosen(populated: Path) -> Non
     with Session.open("alice", populated) as session:
         consented = flow(session, True, True, True, True)
         with pytest.raises(BadInput, match="not nhs_number"):
-            session.decide_sharing(
+            session.sharing.decide_sharing(
                 "R-0001", ASKER, PURPOSE, consented, how(session, ("nhs_number",), ())
             )
         with pytest.raises(BadInput, match="not health"):
-            session.decide_sharing(
+            session.sharing.decide_sharing(
                 "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
             )
-        session.reveal("R-0001", "health", "the school nurse needs this to plan")
-        done = session.decide_sharing(
+        session.records.reveal("R-0001", "health", "the school nurse needs this to plan")
+        done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
         )
     assert done.package is not None and "CANARY-HEALTH-R-0001" in done.package.read_text()
@@ -76,7 +76,9 @@ def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Pa
     with Session.open("alice", populated) as session:
         consented = flow(session, True, True, True, True)
         with pytest.raises(BadInput, match="nothing is chosen"):
-            session.decide_sharing("R-0001", ASKER, PURPOSE, consented, how(session, (), ()))
+            session.sharing.decide_sharing(
+                "R-0001", ASKER, PURPOSE, consented, how(session, (), ())
+            )
         untold = HowChoices(
             ("name",),
             (),
@@ -87,13 +89,13 @@ def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Pa
             "risk",
         )
         with pytest.raises(BadInput, match="will not be told"):
-            session.decide_sharing("R-0001", ASKER, PURPOSE, consented, untold)
+            session.sharing.decide_sharing("R-0001", ASKER, PURPOSE, consented, untold)
     assert not any(e.action == "sharing_decision" for e in log_entries(populated))
 
 
 def test_sharing_without_consent_waits_for_a_manager(populated: Path) -> None:
     with Session.open("alice", populated) as session:
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
@@ -108,8 +110,8 @@ def test_a_decision_not_to_share_is_recorded_with_the_discussion(populated: Path
     with Session.open("alice", populated) as session:
         no_purpose = flow(session, False)
         with pytest.raises(BadInput, match="discussed with the requester"):
-            session.decide_sharing("R-0001", ASKER, PURPOSE, no_purpose)
-        done = session.decide_sharing(
+            session.sharing.decide_sharing("R-0001", ASKER, PURPOSE, no_purpose)
+        done = session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
@@ -124,9 +126,13 @@ def test_a_decision_not_to_share_is_recorded_with_the_discussion(populated: Path
 
 def test_only_roles_that_share_and_only_in_scope(populated: Path) -> None:
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
-        session.decide_sharing("R-0003", ASKER, PURPOSE, flow(session, False), discussed=REASON)
+        session.sharing.decide_sharing(
+            "R-0003", ASKER, PURPOSE, flow(session, False), discussed=REASON
+        )
     with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
-        session.decide_sharing("R-0001", ASKER, PURPOSE, flow(session, False), discussed=REASON)
+        session.sharing.decide_sharing(
+            "R-0001", ASKER, PURPOSE, flow(session, False), discussed=REASON
+        )
 
 
 def without_consent(session: Session) -> SharingFlow:
@@ -137,20 +143,20 @@ def test_a_lead_confirms_a_share_without_consent_and_its_package_is_released(
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as session:
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, without_consent(session), how(session, ("name",), ())
         )
     with Session.open("lead", populated) as lead:
-        queue = lead.sharing_queue()
+        queue = lead.sharing.sharing_queue()
         assert [(q.decision_id, q.status, q.decided_by) for q in queue] == [
             (done.decision_id, "awaiting_manager", "alice")
         ]
         with pytest.raises(BadInput, match="reason"):
-            lead.review_sharing(done.decision_id, True, "ok")
-        reviewed = lead.review_sharing(
+            lead.sharing.review_sharing(done.decision_id, True, "ok")
+        reviewed = lead.sharing.review_sharing(
             done.decision_id, True, "Child at risk; school must know now"
         )
-        assert lead.sharing_queue() == []
+        assert lead.sharing.sharing_queue() == []
     assert reviewed.status == "confirmed" and reviewed.package is not None
     assert "Canaryname R-0001" in reviewed.package.read_text()
     entry = [e for e in log_entries(populated) if e.action == "sharing_reviewed"][-1]
@@ -159,13 +165,15 @@ def test_a_lead_confirms_a_share_without_consent_and_its_package_is_released(
 
 def test_a_lead_rejects_and_nothing_is_released(populated: Path) -> None:
     with Session.open("alice", populated) as session:
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, without_consent(session), how(session, ("name",), ())
         )
     with Session.open("lead", populated) as lead:
-        reviewed = lead.review_sharing(done.decision_id, False, "Consent can be sought first here")
+        reviewed = lead.sharing.review_sharing(
+            done.decision_id, False, "Consent can be sought first here"
+        )
         with pytest.raises(BadInput, match="not waiting"):
-            lead.review_sharing(done.decision_id, True, "Changed my mind about this one")
+            lead.sharing.review_sharing(done.decision_id, True, "Changed my mind about this one")
     assert (reviewed.status, reviewed.package) == ("rejected", None)
     assert not list((populated / "exports").iterdir())
 
@@ -173,7 +181,7 @@ def test_a_lead_rejects_and_nothing_is_released(populated: Path) -> None:
 def test_the_urgent_path_shares_now_and_the_lead_confirms_after(populated: Path) -> None:
     with Session.open("alice", populated) as session:
         with pytest.raises(BadInput, match="which manager"):
-            session.decide_sharing(
+            session.sharing.decide_sharing(
                 "R-0001",
                 ASKER,
                 PURPOSE,
@@ -181,7 +189,7 @@ def test_the_urgent_path_shares_now_and_the_lead_confirms_after(populated: Path)
                 how(session, ("name",), ()),
                 urgent_manager="lead",
             )
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
@@ -191,21 +199,21 @@ def test_the_urgent_path_shares_now_and_the_lead_confirms_after(populated: Path)
         )
     assert done.status == "acted_urgently" and done.package is not None
     with Session.open("lead", populated) as lead:
-        assert [q.status for q in lead.sharing_queue()] == ["acted_urgently"]
-        lead.review_sharing(done.decision_id, True, "Right call given the risk that day")
+        assert [q.status for q in lead.sharing.sharing_queue()] == ["acted_urgently"]
+        lead.sharing.review_sharing(done.decision_id, True, "Right call given the risk that day")
 
 
 def test_nobody_confirms_their_own_decision_and_caseworkers_have_no_queue(
     populated: Path,
 ) -> None:
     with Session.open("lead", populated) as lead:
-        done = lead.decide_sharing(
+        done = lead.sharing.decide_sharing(
             "R-0003", ASKER, PURPOSE, without_consent(lead), how(lead, ("name",), ())
         )
         with pytest.raises(AccessRefused, match="other than"):
-            lead.review_sharing(done.decision_id, True, "I am sure about this one myself")
+            lead.sharing.review_sharing(done.decision_id, True, "I am sure about this one myself")
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
-        session.sharing_queue()
+        session.sharing.sharing_queue()
 
 
 def test_consent_is_captured_and_withdrawal_recorded(populated: Path) -> None:
@@ -213,8 +221,10 @@ def test_consent_is_captured_and_withdrawal_recorded(populated: Path) -> None:
 
     with Session.open("alice", populated) as session:
         with pytest.raises(BadInput, match="withdrawn before"):
-            session.record_consent("R-0002", "Carer", "School", date(2025, 5, 1), date(2025, 4, 1))
-        view = session.record_consent(
+            session.records.record_consent(
+                "R-0002", "Carer", "School", date(2025, 5, 1), date(2025, 4, 1)
+            )
+        view = session.records.record_consent(
             "R-0002", "Carer (by phone)", "Share with GP", date(2025, 5, 1), date(2025, 6, 1)
         )
     assert view.consent is not None
@@ -223,33 +233,33 @@ def test_consent_is_captured_and_withdrawal_recorded(populated: Path) -> None:
     assert not added.in_force
     assert log_entries(populated)[-2].action == "consent_recorded"
     with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
-        session.record_consent("R-0002", "x", "y", date(2025, 5, 1))
+        session.records.record_consent("R-0002", "x", "y", date(2025, 5, 1))
 
 
 def test_the_record_shows_its_sharing_history(populated: Path) -> None:
     with Session.open("alice", populated) as session:
-        session.decide_sharing(
+        session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
             flow(session, True, True, True, True),
             how(session, ("name",), (0,)),
         )
-        session.decide_sharing(
+        session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
             flow(session, False),
             discussed="Explained to the school why nothing can be shared yet",
         )
-        history = session.sharing_history("R-0001")
+        history = session.records.sharing_history("R-0001")
     assert [(h.shared, h.fields, h.notes) for h in history] == [
         (True, ("name",), 1),
         (False, (), 0),
     ]
     assert history[0].with_whom == "D. Example, Nowhere Primary School"
     with Session.open("bilal", populated) as session, pytest.raises(AccessRefused):
-        session.sharing_history("R-0001")
+        session.records.sharing_history("R-0001")
 
 
 def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path) -> None:
@@ -257,7 +267,7 @@ def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path
     import time
 
     with Session.open("alice", populated) as session:
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001",
             ASKER,
             PURPOSE,
@@ -266,9 +276,9 @@ def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path
         )
     assert done.package is not None
     with Session.open("it", populated) as it:
-        assert it.expired_packages() == []
+        assert it.retention.expired_packages() == []
         old = time.time() - 31 * 86400
         os.utime(done.package, (old, old))
-        assert it.expired_packages() == [done.package.name]
+        assert it.retention.expired_packages() == [done.package.name]
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
-        session.expired_packages()
+        session.retention.expired_packages()

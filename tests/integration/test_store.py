@@ -47,7 +47,7 @@ def fingerprint(home: Path) -> dict[str, str]:
 
 def record_ids(home: Path) -> list[str]:
     with Session.open("lead", home) as session:
-        return [summary.id for summary in session.records()]
+        return [summary.id for summary in session.records.matching()]
 
 
 def test_a_new_vault_records_its_migration_once_however_often_it_is_opened(
@@ -82,7 +82,7 @@ def test_an_older_schema_version_from_before_migrations_gets_its_missing_tables(
         db.execute("DROP TABLE grants")
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with Session.open("lead", populated) as session:
-        assert session.restricted_records() == []
+        assert session.oversight.restricted_records() == []
     assert {"restrictions", "grants"} <= tables(populated)
     assert migrations(populated) == [(1, "initial")]
     with raw(populated) as db:

@@ -34,7 +34,7 @@ def take(
     about: tuple[str, str] = ABOUT,
     kind: str = "safeguarding_concern",
 ) -> CallView:
-    return session.take_phone_request(
+    return session.telephone.take_phone_request(
         who or caller(),
         *about,
         kind,
@@ -47,19 +47,19 @@ def take(
 def verified(home: Path, about: tuple[str, str] = ABOUT) -> str:
     with Session.open("reception", home) as reception:
         call = take(reception, about=about)
-        done = reception.record_callback(call.id, Callback.CONFIRMED)
+        done = reception.telephone.record_callback(call.id, Callback.CONFIRMED)
     assert done.status is Status.VERIFIED
     return call.id
 
 
 def queue_ids(home: Path, name: str) -> list[str]:
     with Session.open(name, home) as session:
-        return [item.id for item in session.phone_queue()]
+        return [item.id for item in session.telephone.phone_queue()]
 
 
 def log_entries(home: Path) -> list:  # type: ignore[type-arg]
     with Administration.open(home) as admin:
-        return list(admin._vault.log.entries())
+        return list(admin.vault.log.entries())
 
 
 def test_reception_is_given_only_the_directorys_number_and_told_a_record_exists(
@@ -94,9 +94,9 @@ def test_a_verified_request_reaches_the_assigned_worker_and_the_lead_and_nobody_
     assert request not in queue_ids(populated, "bilal")  # caseworker, not assigned
     for name in ("reception", "it", "auditor"):
         with Session.open(name, populated) as session, pytest.raises(AccessRefused):
-            session.phone_queue()
+            session.telephone.phone_queue()
     with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
-        bilal.phone_request(request)
+        bilal.telephone.phone_request(request)
 
 
 def test_an_organisation_not_entitled_to_the_kind_of_request_is_referred_to_the_lead(
@@ -109,7 +109,7 @@ def test_an_organisation_not_entitled_to_the_kind_of_request_is_referred_to_the_
         assert "not entitled" in call.why
         assert "safeguarding lead will consider it" in call.say and call.id in call.say
         with pytest.raises(BadInput, match="not waiting for a callback"):
-            reception.record_callback(call.id, Callback.CONFIRMED)
+            reception.telephone.record_callback(call.id, Callback.CONFIRMED)
     assert call.id in queue_ids(populated, "lead")
     assert call.id not in queue_ids(populated, "alice")
 
@@ -130,7 +130,7 @@ def test_a_callback_that_does_not_confirm_refuses_in_words_that_confirm_nothing(
 ) -> None:
     with Session.open("reception", populated) as reception:
         call = take(reception)
-        done = reception.record_callback(call.id, outcome)
+        done = reception.telephone.record_callback(call.id, outcome)
     assert done.status is Status.NOT_VERIFIED
     assert "R-0001" not in done.say and "can't discuss whether we hold" in done.say
     assert call.id not in queue_ids(populated, "lead")
@@ -140,9 +140,9 @@ def test_a_callback_that_does_not_confirm_refuses_in_words_that_confirm_nothing(
 def test_red_flags_are_kept_on_the_request_for_the_person_deciding(populated: Path) -> None:
     with Session.open("reception", populated) as reception:
         call = take(reception)
-        reception.record_callback(call.id, Callback.CONFIRMED, pressed_for_speed=True)
+        reception.telephone.record_callback(call.id, Callback.CONFIRMED, pressed_for_speed=True)
     with Session.open("alice", populated) as alice:
-        detail = alice.phone_request(call.id)
+        detail = alice.telephone.phone_request(call.id)
     assert set(detail.flags) == {
         "The number the caller gave is not the directory's",
         "The caller pressed for speed",
@@ -178,7 +178,7 @@ def test_the_callers_details_are_sealed_on_disk(populated: Path) -> None:
 def test_a_sharing_decision_answers_the_verified_request_and_names_it(populated: Path) -> None:
     request = verified(populated)
     with Session.open("alice", populated) as alice:
-        detail = alice.phone_request(request)
+        detail = alice.telephone.phone_request(request)
         assert detail.requester == Requester(
             "DC Jane Smith",
             "Northshire Police, Public Protection Unit",
@@ -190,7 +190,7 @@ def test_a_sharing_decision_answers_the_verified_request_and_names_it(populated:
             flow = flow.answer(yes, REASON)
         policy = alice.policy.sharing
         how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
-        done = alice.decide_sharing(
+        done = alice.sharing.decide_sharing(
             "R-0001",
             detail.requester,
             "Police welfare enquiry",
@@ -198,9 +198,9 @@ def test_a_sharing_decision_answers_the_verified_request_and_names_it(populated:
             how,
             phone_request=request,
         )
-        history = alice.sharing_history("R-0001")
+        history = alice.records.sharing_history("R-0001")
         # Answered: it leaves every queue.
-        assert request not in [item.id for item in alice.phone_queue()]
+        assert request not in [item.id for item in alice.telephone.phone_queue()]
     assert history[-1].phone_request == request
     assert request not in queue_ids(populated, "lead")
     entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
@@ -217,10 +217,10 @@ def test_a_verification_cannot_be_borrowed_for_another_caller_or_record(populate
         policy = lead.policy.sharing
         how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
         someone_else = Requester("A. Nother", "Anywhere", "Officer", "01632 960999")
-        real = lead.phone_request(request).requester
+        real = lead.telephone.phone_request(request).requester
         for record, requester in (("R-0001", someone_else), ("R-0003", real)):
             with pytest.raises(BadInput, match="another record or another caller"):
-                lead.decide_sharing(
+                lead.sharing.decide_sharing(
                     record, requester, "Police welfare enquiry", flow, how, phone_request=request
                 )
     assert request in queue_ids(populated, "lead")
@@ -232,11 +232,11 @@ def test_a_request_about_nobody_on_record_goes_to_the_lead_only(populated: Path)
     assert request in queue_ids(populated, "lead")
     assert request not in queue_ids(populated, "alice")
     with Session.open("lead", populated) as lead:
-        detail = lead.phone_request(request)
+        detail = lead.telephone.phone_request(request)
         assert detail.record_id is None and detail.about == "Nobody Known, born 2010-01-01"
         with pytest.raises(BadInput, match="at least"):
-            lead.close_phone_request(request, "no")
-        lead.close_phone_request(request, "We hold nothing; told the officer so")
+            lead.telephone.close_phone_request(request, "no")
+        lead.telephone.close_phone_request(request, "We hold nothing; told the officer so")
     assert request not in queue_ids(populated, "lead")
 
 
@@ -255,7 +255,7 @@ def test_an_incomplete_request_is_refused_and_nothing_is_stored(
     with Session.open("reception", populated) as reception:
         with pytest.raises(BadInput, match=problem):
             take(reception, who, kind=kind)
-        assert reception.awaiting_callback() == []
+        assert reception.telephone.awaiting_callback() == []
     assert not any(e.action == "phone_request_taken" for e in log_entries(populated))
 
 
@@ -267,7 +267,7 @@ def test_only_reception_takes_requests_and_records_callbacks(populated: Path) ->
             with pytest.raises(AccessRefused):
                 take(session)
             with pytest.raises(AccessRefused):
-                session.record_callback(call.id, Callback.CONFIRMED)
+                session.telephone.record_callback(call.id, Callback.CONFIRMED)
 
 
 def test_a_vault_from_before_telephone_requests_is_upgraded_when_opened(home: Path) -> None:
@@ -277,14 +277,14 @@ def test_a_vault_from_before_telephone_requests_is_upgraded_when_opened(home: Pa
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.close()
     with Session.open("reception", home) as reception:
-        assert reception.awaiting_callback() == []
+        assert reception.telephone.awaiting_callback() == []
         take(reception, about=("Nobody Known", "2010-01-01"))
-        assert len(reception.awaiting_callback()) == 1
+        assert len(reception.telephone.awaiting_callback()) == 1
 
 
 def test_a_directory_entry_overdue_for_checking_is_flagged_when_used(populated: Path) -> None:
     with Session.open("reception", populated) as reception:
-        call = reception.take_phone_request(
+        call = reception.telephone.take_phone_request(
             caller(number=SWITCHBOARD),
             *ABOUT,
             "safeguarding_concern",

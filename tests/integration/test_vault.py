@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -23,6 +24,7 @@ from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.file_keyring import FileKeyring
+from tests.support.open_keyring import OpenKeyring
 
 
 def files_under(home: Path) -> list[Path]:
@@ -53,7 +55,7 @@ def raw(home: Path) -> Iterator[sqlite3.Connection]:
 
 def test_vault_directory_and_files_are_private(populated: Path) -> None:
     with Session.open("lead", populated) as session:
-        session.open_record("R-0001")
+        session.records.open_record("R-0001")
         # While a session is open the WAL and shared-memory files exist too.
         for path in [populated, *populated.rglob("*")]:
             mode = stat.S_IMODE(path.stat().st_mode)
@@ -61,12 +63,24 @@ def test_vault_directory_and_files_are_private(populated: Path) -> None:
             assert mode == expected, f"{path} is {oct(mode)}"
 
 
-def test_sqlite_runs_in_wal_mode_with_secure_delete(home: Path) -> None:
+def test_sqlite_runs_in_wal_mode_with_secure_delete(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with raw(home) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with Session.open("lead", home) as session:
-        store = session._vault.store
-        assert store._db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    # secure_delete is a setting of each connection: look at the ones the vault opens.
+    opened: list[sqlite3.Connection] = []
+    real_connect = sqlite3.connect
+
+    def recording(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db: sqlite3.Connection = real_connect(*args, **kwargs)
+        opened.append(db)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", recording)
+    with Session.open("lead", home):
+        assert opened
+        assert all(db.execute("PRAGMA secure_delete").fetchone()[0] == 1 for db in opened)
 
 
 def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path) -> None:
@@ -77,7 +91,7 @@ def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path)
         # Not yet checkpointed: the WAL holds the import.
         with Session.open("lead", home) as session:
             for n in (1, 7, 20):
-                session.reveal(f"R-{n:04d}", "health", "checking the vault for a test run")
+                session.records.reveal(f"R-{n:04d}", "health", "checking the vault for a test run")
             during = b"".join(p.read_bytes() for p in files_under(home))
     (tmp_path / "in.jsonl").unlink()
     with raw(home) as db:
@@ -113,7 +127,7 @@ def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
         target["name"] = stolen
         put_sealed_fields(db, "R-0002", target)
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
-        session.open_record("R-0002")
+        session.records.open_record("R-0002")
     assert "field name of R-0002 failed its integrity check" in str(caught.value)
     assert "Canaryname" not in str(caught.value)
 
@@ -124,14 +138,14 @@ def test_a_ciphertext_moved_to_another_field_fails(populated: Path) -> None:
         fields["address"] = fields["health"]
         put_sealed_fields(db, "R-0001", fields)
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError):
-        session.open_record("R-0001")
+        session.records.open_record("R-0001")
 
 
 def test_damaged_packed_fields_are_named(populated: Path) -> None:
     with raw(populated) as db:
         db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
-        session.open_record("R-0001")
+        session.records.open_record("R-0001")
     assert str(caught.value) == "the fields of record R-0001 are damaged and cannot be read"
 
 
@@ -144,12 +158,12 @@ def test_swapped_wrapped_keys_fail(populated: Path) -> None:
         db.execute("UPDATE records SET wrapped_key = ? WHERE id = 'R-0001'", (two,))
         db.execute("UPDATE records SET wrapped_key = ? WHERE id = 'R-0002'", (one,))
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
-        session.open_record("R-0001")
+        session.records.open_record("R-0001")
     assert "data key of record R-0001" in str(caught.value)
 
 
 def test_a_missing_key_is_one_sentence_and_changes_nothing(
-    populated: Path, memory_keyring: MemoryKeyring
+    populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     before = fingerprint(populated)
     keyring.delete_password(SERVICE, f"{vault_id(populated)}:kek:v1")
@@ -196,15 +210,17 @@ def test_insecure_keyrings_are_refused_unless_allowed(
     assert not (tmp_path / "vault").exists()
 
 
-class SlowKeyring(MemoryKeyring):
+class SlowKeyring(OpenKeyring):
     def get_password(self, service: str, username: str) -> str | None:
         time.sleep(5)
         return super().get_password(service, username)
 
 
-def test_a_keyring_that_hangs_times_out(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_keyring_that_hangs_times_out(
+    home: Path, memory_keyring: OpenKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slow = SlowKeyring()
-    slow._secrets = dict(keyring.get_keyring()._secrets)  # type: ignore[attr-defined]
+    slow.entries = dict(memory_keyring.entries)
     keyring.set_keyring(slow)
     monkeypatch.setenv(TIMEOUT_ENV, "0.3")
     started = time.monotonic()
@@ -230,7 +246,7 @@ def test_a_damaged_database_is_named(home: Path) -> None:
 
 
 def test_key_rotation_rewraps_every_key_and_removes_the_old_one(
-    populated: Path, memory_keyring: MemoryKeyring
+    populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     vid = vault_id(populated)
     with raw(populated) as db:
@@ -240,10 +256,10 @@ def test_key_rotation_rewraps_every_key_and_removes_the_old_one(
     with raw(populated) as db:
         wrapped_after = dict(db.execute("SELECT id, wrapped_key FROM records"))
     assert all(wrapped_after[rid] != wrapped_before[rid] for rid in wrapped_before)
-    assert (SERVICE, f"{vid}:kek:v1") not in memory_keyring._secrets
-    assert (SERVICE, f"{vid}:kek:v2") in memory_keyring._secrets
+    assert (SERVICE, f"{vid}:kek:v1") not in memory_keyring.entries
+    assert (SERVICE, f"{vid}:kek:v2") in memory_keyring.entries
     with Session.open("lead", populated) as session:
-        view = session.open_record("R-0003")
+        view = session.records.open_record("R-0003")
     name = view.field("name")
     assert name is not None and name.text == "Canaryname R-0003"
 
@@ -267,8 +283,8 @@ def test_an_interrupted_rotation_leaves_a_vault_that_opens(
         admin.rotate_key()
     monkeypatch.setattr(SqliteStore, "set_wrapped_key", real)
     with Session.open("lead", populated) as session:
-        assert [s.id for s in session.records()] == ["R-0001", "R-0002", "R-0003"]
-        session.open_record("R-0001")
+        assert [s.id for s in session.records.matching()] == ["R-0001", "R-0002", "R-0003"]
+        session.records.open_record("R-0001")
     with Administration.open(populated) as admin:
         assert admin.rotate_key() == 2
 
@@ -287,4 +303,4 @@ def test_a_second_rotation_from_a_stale_process_is_refused(populated: Path) -> N
         first.close()
         second.close()
     with Session.open("lead", populated) as session:
-        assert session.open_record("R-0001").id == "R-0001"
+        assert session.records.open_record("R-0001").id == "R-0001"

@@ -74,30 +74,32 @@ def step(session: Session, rng: random.Random, staff: str, mine: list[str], n: i
     action = rng.choices([a for a, _ in ACTIONS], [w for _, w in ACTIONS])[0]
     rid = rng.choice(mine)
     if action == "open":
-        session.open_record(rid)
+        session.records.open_record(rid)
         say("OPENED", rid)
     elif action == "reveal":
         field = rng.choice(REVEALABLE)
-        session.reveal(rid, field, REVEAL_REASON)
+        session.records.reveal(rid, field, REVEAL_REASON)
         say("REVEALED", rid, field)
-        session.close_record(rid)
+        session.records.close_record(rid)
     elif action == "note":
         token = f"CC-{staff}-{n}-{secrets.token_hex(4)}"
         kind = rng.choice((NoteKind.FACT, NoteKind.OPINION))
-        view = session.add_note(rid, kind, f"Concurrency note {token} by {staff}", date.today())
+        view = session.records.add_note(
+            rid, kind, f"Concurrency note {token} by {staff}", date.today()
+        )
         say("NOTE", rid, token)
         seen = view.notes.entries if view.notes else ()
         if not any(token in note.text for note in seen):
             say(f"ERROR OwnNoteMissing: {token} is not in the view add_note returned")
     elif action == "decide":
         flow = SharingFlow(session.policy.sharing).answer(False, NO_PURPOSE)
-        done = session.decide_sharing(rid, ASKER, PURPOSE, flow, discussed=DISCUSSED)
+        done = session.sharing.decide_sharing(rid, ASKER, PURPOSE, flow, discussed=DISCUSSED)
         say("DECISION", rid, done.decision_id)
     else:
         others = [r for r in RECORDS if r not in mine]
         target = rng.choice(others)
         try:
-            session.open_record(target)
+            session.records.open_record(target)
         except AccessRefused:
             say("REFUSED", target)
         else:
@@ -115,7 +117,7 @@ def main() -> None:
         return
     say("STARTED")
     try:
-        mine = session.listing_ids()
+        mine = session.records.listing_ids()
         say("LISTED", len(mine))
         if sorted(mine) != caseload(staff):
             say(f"ERROR WrongCaseload: listed {sorted(mine)}, expected {caseload(staff)}")

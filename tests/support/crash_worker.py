@@ -96,7 +96,7 @@ def run_note(home: Path, tag: str) -> None:
         say("ready")
         for n in itertools.count():
             text = note_text(tag, n)
-            session.add_note(NOTE_RECORD, NoteKind.FACT, text, NOTE_DATE)
+            session.records.add_note(NOTE_RECORD, NoteKind.FACT, text, NOTE_DATE)
             say(text)
 
 
@@ -105,7 +105,7 @@ def run_decision(home: Path, tag: str) -> None:
         no_purpose = SharingFlow(session.policy.sharing).answer(False, REASON)
         say("ready")
         while True:
-            done = session.decide_sharing(
+            done = session.sharing.decide_sharing(
                 DECISION_RECORD, ASKER, PURPOSE, no_purpose, discussed=DISCUSSED
             )
             say(done.decision_id)
@@ -113,10 +113,10 @@ def run_decision(home: Path, tag: str) -> None:
 
 def run_disposal(home: Path, tag: str) -> None:
     with Session.open("it", home) as it:
-        pending = [item.id for item in it.disposals(("approved",))]
+        pending = [item.id for item in it.retention.disposals(("approved",))]
         say("ready")
         for disposal_id in pending:
-            it.execute_disposal(disposal_id)
+            it.retention.execute_disposal(disposal_id)
             say(disposal_id)
     say("done")  # ran out of approved disposals before it was killed
 

@@ -24,7 +24,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as alice:
-        alice.reveal("R-0001", "address", "Home visit planned for next week")
+        alice.records.reveal("R-0001", "address", "Home visit planned for next week")
     app = app_for(populated, "auditor")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -66,7 +66,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
     with Session.open("alice", populated) as alice:
-        assert "R-0001" not in alice.listing_ids()
+        assert "R-0001" not in alice.records.listing_ids()
     app = app_for(populated, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -79,7 +79,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         assert app.screen.query_one("#due", OptionList).option_count == 0
         assert [v for v in planted if v in text] == []
     with Session.open("lead", due) as lead:
-        assert "R-0001" not in lead.listing_ids()
+        assert "R-0001" not in lead.records.listing_ids()
 
 
 async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path) -> None:

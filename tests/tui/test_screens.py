@@ -46,7 +46,7 @@ REASON = "planning tomorrow's home visit"
 def log(home: Path, action: str | None = None) -> list[LogEntry]:
     """The log's entries, oldest first; only those of `action` when given."""
     with Administration.open(home) as admin:
-        found = list(admin._vault.log.entries())
+        found = list(admin.vault.log.entries())
     return [e for e in found if action is None or e.action == action]
 
 

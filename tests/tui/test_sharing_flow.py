@@ -92,7 +92,7 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
             flow = flow.answer(yes, REASON)
         policy = session.policy.sharing
         how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
-        done = session.decide_sharing(
+        done = session.sharing.decide_sharing(
             "R-0001", Requester("D", "School", "Lead", "x"), "Planning support next term", flow, how
         )
     app = app_for(populated, "lead")
@@ -139,7 +139,7 @@ async def test_hostile_text_in_the_how_step_is_drawn_literally(populated: Path) 
 
     hostile = "[@click=app.quit]x[/] \x1b]0;pwned\x07 \u202eevil"
     with Session.open("alice", populated) as session:
-        session.add_note("R-0001", NoteKind.FACT, hostile, date(2026, 1, 2))
+        session.records.add_note("R-0001", NoteKind.FACT, hostile, date(2026, 1, 2))
     app = app_for(populated, "alice")
     async with app.run_test(size=(140, 70)) as pilot:
         await start_sharing(pilot, app)

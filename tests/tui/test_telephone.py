@@ -87,7 +87,7 @@ async def test_reception_verifies_a_call_by_calling_the_directorys_number(
         assert isinstance(app.screen, ReceptionScreen)
         assert "No callbacks are waiting." in screen_text(app)
     with Session.open("alice", populated) as alice:
-        [item] = alice.phone_queue()
+        [item] = alice.telephone.phone_queue()
     assert item.record_id == "R-0001" and item.flags == 2
 
 
@@ -105,7 +105,7 @@ async def test_a_callback_that_finds_the_caller_unknown_gives_the_neutral_words(
         assert "can't discuss whether we hold information about anyone" in text
         assert leaked(app) == []
     with Session.open("lead", populated) as lead:
-        assert lead.phone_queue() == []
+        assert lead.telephone.phone_queue() == []
 
 
 async def test_a_call_left_for_later_waits_on_the_desk_with_its_messages(
@@ -140,7 +140,7 @@ async def test_a_request_the_organisation_may_not_make_is_passed_to_the_lead(
         assert "safeguarding lead will consider it" in text
         assert not app.screen.query("#outcome-confirmed")  # no callback to make
     with Session.open("lead", populated) as lead:
-        assert [item.status for item in lead.phone_queue()] == ["referred"]
+        assert [item.status for item in lead.telephone.phone_queue()] == ["referred"]
 
 
 async def test_the_caseworker_answers_a_verified_request_in_the_sharing_flow(
@@ -178,8 +178,8 @@ async def test_the_caseworker_answers_a_verified_request_in_the_sharing_flow(
         await pilot.pause()
         assert "Recorded." in screen_text(app)
     with Session.open("alice", populated) as alice:
-        assert alice.sharing_history("R-0001")[-1].phone_request
-        assert alice.phone_queue() == []
+        assert alice.records.sharing_history("R-0001")[-1].phone_request
+        assert alice.telephone.phone_queue() == []
 
 
 async def test_a_hostile_caller_name_is_drawn_literally_for_reception_and_the_lead(

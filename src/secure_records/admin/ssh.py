@@ -17,6 +17,7 @@ from pathlib import Path
 
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
 from secure_records.core.ssh_keys import (
     AuthorizedKey,
     forced_line,
@@ -95,7 +96,7 @@ class AccessKeys:
                         "the first line, so it is not added again."
                     )
             with self._admin.recorded(
-                "ssh_key_authorized", staff=staff, fingerprint=key.fingerprint
+                LogAction.SSH_KEY_AUTHORIZED, staff=staff, fingerprint=key.fingerprint
             ):
                 if lines and not lines[-1].endswith("\n"):
                     lines[-1] += "\n"  # or the new line would join the last one
@@ -110,7 +111,7 @@ class AccessKeys:
             removed = len(lines) - len(kept)
             if removed == 0:
                 raise BadInput(f"{staff!r} has no key in {self.path}.")
-            with self._admin.recorded("ssh_key_revoked", staff=staff, keys=removed):
+            with self._admin.recorded(LogAction.SSH_KEY_REVOKED, staff=staff, keys=removed):
                 self._write(kept)
         return removed
 

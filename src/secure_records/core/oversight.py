@@ -13,11 +13,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from secure_records.core.log_actions import LogAction
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "oversight.toml"
 # What counts as a person looking at a record, for the review.
-LOOKS = ("record_opened", "field_revealed", "restricted_record_refused", "record_refused")
+LOOKS = (
+    LogAction.RECORD_OPENED,
+    LogAction.FIELD_REVEALED,
+    LogAction.RESTRICTED_RECORD_REFUSED,
+    LogAction.RECORD_REFUSED,
+)
+SEARCHES = (LogAction.SEARCHED, LogAction.INDEX_LOOKUP)
 
 
 @dataclass(frozen=True)
@@ -88,11 +95,11 @@ def review(
     sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for entry in entries:
         actor, action, day = entry.actor, entry.action, entry.time[:10]
-        if action == "session_started":
+        if action == LogAction.SESSION_STARTED:
             sessions[actor] = [0, 0]
-        elif action in ("searched", "index_lookup"):
+        elif action in SEARCHES:
             sessions[actor][0] += 1
-        elif action == "session_ended":
+        elif action == LogAction.SESSION_ENDED:
             searches, opens = sessions.pop(actor, [0, 0])
             if settings.search_without_open and searches and not opens:
                 flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
@@ -106,17 +113,18 @@ def review(
         if (
             settings.outside_caseload
             and entry.role in all_scope_roles
-            and action == "record_opened"
+            and action == LogAction.RECORD_OPENED
             and not assigned(entry.record_id, actor)
         ):
             own.append("outside their caseload")
         if settings.restricted and (
-            details.get("restricted") or action == "restricted_record_refused"
+            details.get("restricted") or action == LogAction.RESTRICTED_RECORD_REFUSED
         ):
-            own.append("restricted record" + (" (refused)" if action.endswith("refused") else ""))
-        if action == "record_refused":
+            refused = action in (LogAction.RESTRICTED_RECORD_REFUSED, LogAction.RECORD_REFUSED)
+            own.append("restricted record" + (" (refused)" if refused else ""))
+        if action == LogAction.RECORD_REFUSED:
             own.append("refused: not theirs to open")
-        if action == "field_revealed":
+        if action == LogAction.FIELD_REVEALED:
             reveals[(actor, day)] += 1
         accesses.append(
             Access(

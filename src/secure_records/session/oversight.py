@@ -1,4 +1,4 @@
-"""Oversight (policy 10(b), 10(d), 8), as part of Session: restricted records with
+"""Oversight (policy 10(b), 10(d), 8), a part of Session: restricted records with
 time-limited grants, the auditor's reading of the log and the access review, and
 subject access reports.
 """
@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
+from secure_records.core.log_actions import LogAction
 from secure_records.core.oversight import Access, Flag, csv_rows, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import NoteKind
 from secure_records.core.text import printable
-from secure_records.session.desk import Desk
+from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.scope import RecordScope
 from secure_records.vault.log import LogEntry, LogError
 from secure_records.vault.vault import now_utc
 
@@ -48,27 +50,18 @@ class LogLine:
     personal: str
 
 
-class OversightDesk(Desk):
-    """Mixed into Session (see Desk)."""
+class Oversight:
+    def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
+        self._door = door
+        self._scope = scope
 
     # restricted records
 
-    def _hidden_ids(self) -> set[str]:
-        """Restricted records this staff member holds no unexpired grant for: for
-        them these do not exist, not even in search."""
-        store = self._vault.store
-        restricted = store.restricted_ids()
-        if not restricted:
-            return restricted
-        return restricted - store.granted_ids(self.staff_name, now_utc())
-
     def _restricting(self, record_id: str, reason: str) -> None:
-        self._check_usable()
-        if not self.may(Permission.RESTRICT_RECORDS):
-            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
-        if not self._vault.store.record_exists(record_id):
+        self._door.require(Permission.RESTRICT_RECORDS, refused="does not restrict records")
+        if not self._door.vault.store.record_exists(record_id):
             raise BadInput(f"There is no record {record_id}.")
-        minimum = self.policy.sharing.reason_min_length
+        minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
             raise BadInput(f"Give the reason (at least {minimum} characters).")
 
@@ -76,42 +69,48 @@ class OversightDesk(Desk):
         """Only named staff may open it from now on; the lead who restricts it is the
         first named, for `days`."""
         self._restricting(record_id, reason)
-        if record_id in self._vault.store.restricted_ids():
+        if record_id in self._door.vault.store.restricted_ids():
             raise BadInput(f"Record {record_id} is already restricted.")
         until = _until(days)
-        with self._recorded(
-            "record_restricted", record_id, personal={"reason": reason}, until=until
+        with self._door.recorded(
+            LogAction.RECORD_RESTRICTED, record_id, personal={"reason": reason}, until=until
         ):
-            self._vault.store.restrict(record_id, self.staff_name, now_utc())
-            self._vault.store.grant(record_id, self.staff_name, until, self.staff_name, now_utc())
+            self._door.vault.store.restrict(record_id, self._door.staff_name, now_utc())
+            self._door.vault.store.grant(
+                record_id, self._door.staff_name, until, self._door.staff_name, now_utc()
+            )
 
     def grant_access(self, record_id: str, staff: str, days: int, reason: str) -> str:
         """A time-limited grant to open a restricted record; when it ends."""
         self._restricting(record_id, reason)
-        if record_id not in self._vault.store.restricted_ids():
+        if record_id not in self._door.vault.store.restricted_ids():
             raise BadInput(f"Record {record_id} is not restricted.")
-        if self._vault.store.staff(staff) is None:
+        if self._door.vault.store.staff(staff) is None:
             raise UnknownStaff(f"There is no staff member called {staff!r}.")
         until = _until(days)
-        with self._recorded(
-            "access_granted", record_id, personal={"reason": reason}, staff=staff, until=until
+        with self._door.recorded(
+            LogAction.ACCESS_GRANTED,
+            record_id,
+            personal={"reason": reason},
+            staff=staff,
+            until=until,
         ):
-            self._vault.store.grant(record_id, staff, until, self.staff_name, now_utc())
+            self._door.vault.store.grant(record_id, staff, until, self._door.staff_name, now_utc())
         return until
 
     def lift_restriction(self, record_id: str, reason: str) -> None:
         self._restricting(record_id, reason)
-        if record_id not in self._vault.store.restricted_ids():
+        if record_id not in self._door.vault.store.restricted_ids():
             raise BadInput(f"Record {record_id} is not restricted.")
-        with self._recorded("restriction_lifted", record_id, personal={"reason": reason}):
-            self._vault.store.unrestrict(record_id)
+        with self._door.recorded(
+            LogAction.RESTRICTION_LIFTED, record_id, personal={"reason": reason}
+        ):
+            self._door.vault.store.unrestrict(record_id)
 
     def restriction(self, record_id: str) -> Restriction | None:
         """For a lead who may restrict: who set it and who holds grants until when."""
-        self._check_usable()
-        if not self.may(Permission.RESTRICT_RECORDS):
-            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
-        store = self._vault.store
+        self._door.require(Permission.RESTRICT_RECORDS, refused="does not restrict records")
+        store = self._door.vault.store
         if record_id not in store.restricted_ids():
             return None
         set_by, set_at = store.restriction(record_id)
@@ -121,42 +120,35 @@ class OversightDesk(Desk):
     def restricted_records(self) -> list[tuple[str, Restriction]]:
         """Every restricted record, for a role that restricts: so that one whose grants
         have all run out can still be granted again or lifted (logged)."""
-        self._check_usable()
-        if not self.may(Permission.RESTRICT_RECORDS):
-            raise AccessRefused(f"The {self.role.label} role does not restrict records.")
+        self._door.require(Permission.RESTRICT_RECORDS, refused="does not restrict records")
         found = []
-        for record_id in sorted(self._vault.store.restricted_ids()):
+        for record_id in sorted(self._door.vault.store.restricted_ids()):
             restriction = self.restriction(record_id)
             if restriction is not None:
                 found.append((record_id, restriction))
-        self._log("restricted_records_listed", count=len(found))
+        self._door.log(LogAction.RESTRICTED_RECORDS_LISTED, count=len(found))
         return found
 
     # the auditor
 
-    def _auditor(self) -> None:
-        self._check_usable()
-        if not self.may(Permission.READ_LOG):
-            raise AccessRefused(f"The {self.role.label} role does not read the log.")
-
     def log_state(self) -> tuple[str, str]:
         """`log verify`'s sentence, and the last checkpoint taken (or "none")."""
-        self._auditor()
-        verdict = self._vault.log.verify()
+        self._door.require(Permission.READ_LOG, refused="does not read the log")
+        verdict = self._door.vault.log.verify()
         last = "none taken"
-        for entry in self._vault.log.entries():
-            if entry.action == "log_checkpoint_taken":
+        for entry in self._door.vault.log.entries():
+            if entry.action == LogAction.LOG_CHECKPOINT_TAKEN:
                 last = f"entry {entry.seq - 1}, taken {entry.time[:16]} by {entry.actor}"
         return verdict.sentence(), last
 
     def _entries(self) -> list[LogEntry]:
-        verdict = self._vault.log.verify()
+        verdict = self._door.vault.log.verify()
         if not verdict.intact and not verdict.crash_tail:
             raise LogError(
                 f"The log does not verify ({printable(str(verdict.problem))}); nothing is "
                 "shown until it is looked into."
             )
-        return list(self._vault.log.entries())
+        return list(self._door.vault.log.entries())
 
     def audit_log(
         self,
@@ -166,9 +158,15 @@ class OversightDesk(Desk):
         since: date | None = None,
     ) -> list[LogLine]:
         """Entries matching every filter given, readable; reading them is logged."""
-        self._auditor()
+        self._door.require(Permission.READ_LOG, refused="does not read the log")
         entries = self._entries()
-        self._log("log_read", record=record_id, actor=actor, filter_action=action, since=str(since))
+        self._door.log(
+            LogAction.LOG_READ,
+            record=record_id,
+            actor=actor,
+            filter_action=action,
+            since=str(since),
+        )
         lines = []
         for e in entries:
             if (record_id and e.record_id != record_id) or (actor and e.actor != actor):
@@ -192,17 +190,19 @@ class OversightDesk(Desk):
 
     def access_review(self, since: date | None = None) -> tuple[list[Access], list[Flag]]:
         """Who opened and revealed what, with reasons, and the policy's flags."""
-        self._auditor()
+        self._door.require(Permission.READ_LOG, refused="does not read the log")
         entries = [e for e in self._entries() if not since or e.time[:10] >= since.isoformat()]
-        store = self._vault.store
-        all_scope = frozenset(r.name for r in self.policy.roles.values() if r.scope is Scope.ALL)
+        store = self._door.vault.store
+        all_scope = frozenset(
+            r.name for r in self._door.policy.roles.values() if r.scope is Scope.ALL
+        )
         done = review(
             entries,
-            self.policy.oversight,
+            self._door.policy.oversight,
             lambda record, staff: staff in store.assigned_to(record),
             all_scope,
         )
-        self._log("access_review_viewed", since=str(since), accesses=len(done[0]))
+        self._door.log(LogAction.ACCESS_REVIEW_VIEWED, since=str(since), accesses=len(done[0]))
         return done
 
     def export_access_review(self, since: date | None = None) -> Path:
@@ -211,8 +211,10 @@ class OversightDesk(Desk):
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(csv_rows(accesses, flags))
         name = f"access-review-{date.today().isoformat()}-{secrets.token_hex(3)}.csv"
-        with self._recorded("access_review_exported", file=name, rows=len(accesses)):
-            return self._vault.write_export(name, printable(out.getvalue(), keep_newlines=True))
+        with self._door.recorded(LogAction.ACCESS_REVIEW_EXPORTED, file=name, rows=len(accesses)):
+            return self._door.vault.write_export(
+                name, printable(out.getvalue(), keep_newlines=True)
+            )
 
     # subject access (10(b); the law's right of access)
 
@@ -220,23 +222,23 @@ class OversightDesk(Desk):
         """Everything held about a person and every sharing decision, in Markdown,
         0600 under exports/; third parties and opinions marked for review first.
         `reason`: whose request this answers (it writes the whole record out)."""
-        self._check_usable()
-        if not self.may(Permission.SUBJECT_ACCESS):
-            raise AccessRefused(f"The {self.role.label} role does not produce these reports.")
-        minimum = self.policy.sharing.reason_min_length
+        self._door.require(Permission.SUBJECT_ACCESS, refused="does not produce these reports")
+        minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
             raise BadInput(f"Say whose request this answers (at least {minimum} characters).")
-        self._checked_in_scope(record_id)
-        fields = [f.name for f in self.policy.fields.values()]
-        record = self._vault.read_record(record_id, fields)
+        self._scope.check(record_id)
+        fields = [f.name for f in self._door.policy.fields.values()]
+        record = self._door.vault.read_record(record_id, fields)
         if record is None:
             raise AccessRefused(f"Record {record_id} is not one you can open.")
-        text = _report(self.policy, record_id, record, self._vault.decisions_for(record_id))
+        text = _report(
+            self._door.policy, record_id, record, self._door.vault.decisions_for(record_id)
+        )
         name = f"subject-access-{record_id}-{secrets.token_hex(3)}.md"
-        with self._recorded(
-            "subject_access_report", record_id, personal={"reason": reason}, file=name
+        with self._door.recorded(
+            LogAction.SUBJECT_ACCESS_REPORT, record_id, personal={"reason": reason}, file=name
         ):
-            return self._vault.write_export(name, printable(text, keep_newlines=True))
+            return self._door.vault.write_export(name, printable(text, keep_newlines=True))
 
 
 def _until(days: int) -> str:

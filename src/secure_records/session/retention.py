@@ -1,4 +1,4 @@
-"""Retention, legal hold and disposal (policy sections 6 and 11), as part of Session.
+"""Retention, legal hold and disposal (policy sections 6 and 11), a part of Session.
 
 IT works the retention queue without seeing what a record holds: a reference, the
 category, the rule and a due date worked out here, never the date it came from.
@@ -9,20 +9,24 @@ and IT (or the host's scheduled `disposal run`) carries it out.
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
+from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
-from secure_records.session.desk import Desk
+from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
+from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.scope import RecordScope
 from secure_records.vault import disposal
 from secure_records.vault.shred import CAVEAT, shred_file
 from secure_records.vault.store import DisposalRow, HoldRow
 from secure_records.vault.vault import now_utc
 
-OPEN = ("proposed", "approved")
 # What overwriting a file cannot promise, for screens and the command line to say.
 SHRED_CAVEAT = CAVEAT
 
@@ -38,7 +42,7 @@ class RetentionItem:
     due: date
     on_hold: bool
     disposal_id: str | None  # an open proposal or approval
-    disposal_status: str | None
+    disposal_status: DisposalStatus | None
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class DisposalItem:
     category: str
     rule: str
     due: str
-    status: str
+    status: DisposalStatus
     proposed_by: str
     proposed_at: str
 
@@ -62,7 +66,7 @@ class DisposalItem:
             row.category,
             row.rule,
             row.due,
-            row.status,
+            DisposalStatus(row.status),
             row.proposed_by,
             row.proposed_at,
         )
@@ -75,16 +79,13 @@ class HoldView:
     reason: str
 
 
-class RetentionDesk(Desk):
-    """Mixed into Session (see Desk)."""
-
-    def _need(self, *actions: Permission) -> None:
-        self._check_usable()
-        if not any(self.may(a) for a in actions):
-            raise AccessRefused(f"The {self.role.label} role does not do that.")
+class Retention:
+    def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
+        self._door = door
+        self._scope = scope
 
     def _reason(self, reason: str, what: str) -> None:
-        minimum = self.policy.sharing.reason_min_length
+        minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         if len(reason.strip()) < minimum:
@@ -94,15 +95,15 @@ class RetentionDesk(Desk):
 
     def _due_items(self, today: date) -> list[RetentionItem]:
         """Every record whose rule's date has come, worked out in memory."""
-        retention = self.policy.retention
+        retention = self._door.policy.retention
         starts = sorted({rule.starts for rule in retention.rules.values()})
-        held = self._vault.store.held_ids()
-        open_disposals = {d.record_id: d for d in self._vault.store.disposals(OPEN)}
+        held = self._door.vault.store.held_ids()
+        open_disposals = {d.record_id: d for d in self._door.vault.store.disposals(OPEN_DISPOSAL)}
         # A restricted record is nobody's business but its named staff's: lift the
         # restriction (a lead, logged) before it can be reviewed or disposed of.
-        hidden = self._hidden_ids()
+        hidden = self._scope.hidden_ids()
         items = []
-        for rid, values in self._vault.field_values(None, (CATEGORY_FIELD, *starts)):
+        for rid, values in self._door.vault.field_values(None, (CATEGORY_FIELD, *starts)):
             if rid in hidden:
                 continue
             rule = retention.rule_for(values[CATEGORY_FIELD])
@@ -121,22 +122,24 @@ class RetentionDesk(Desk):
                     due,
                     rid in held,
                     pending.id if pending else None,
-                    pending.status if pending else None,
+                    DisposalStatus(pending.status) if pending else None,
                 )
             )
         return sorted(items, key=lambda item: (item.due, item.record_id))
 
     def retention_queue(self, today: date | None = None) -> list[RetentionItem]:
         """Records due for review or disposal: reference, category, rule, due date."""
-        self._need(Permission.PROPOSE_DISPOSAL, Permission.DISPOSE, Permission.APPROVE_DISPOSAL)
+        self._door.require(
+            Permission.PROPOSE_DISPOSAL, Permission.DISPOSE, Permission.APPROVE_DISPOSAL
+        )
         items = self._due_items(today or date.today())
-        self._log("retention_queue_viewed", count=len(items))
+        self._door.log(LogAction.RETENTION_QUEUE_VIEWED, count=len(items))
         return items
 
     # two people: IT proposes, a lead approves
 
     def propose_disposal(self, record_id: str, reason: str, today: date | None = None) -> str:
-        self._need(Permission.PROPOSE_DISPOSAL)
+        self._door.require(Permission.PROPOSE_DISPOSAL)
         self._reason(reason, "for disposing of it")
         found = next(
             (i for i in self._due_items(today or date.today()) if i.record_id == record_id), None
@@ -154,12 +157,12 @@ class RetentionDesk(Desk):
             found.category,
             found.rule,
             found.due.isoformat(),
-            "proposed",
-            self.staff_name,
+            DisposalStatus.PROPOSED,
+            self._door.staff_name,
             now_utc(),
         )
-        with self._recorded(
-            "disposal_proposed",
+        with self._door.recorded(
+            LogAction.DISPOSAL_PROPOSED,
             record_id,
             personal={"reason": reason},
             disposal=disposal_id,
@@ -167,63 +170,74 @@ class RetentionDesk(Desk):
             due=row.due,
         ):
             # Under the write lock: nobody proposed it in the meantime.
-            if any(d.record_id == record_id for d in self._vault.store.disposals(OPEN)):
+            if any(
+                d.record_id == record_id for d in self._door.vault.store.disposals(OPEN_DISPOSAL)
+            ):
                 raise BadInput(f"Record {record_id} has just been proposed by someone else.")
-            self._vault.store.add_disposal(row)
+            self._door.vault.store.add_disposal(row)
         return disposal_id
 
-    def disposals(self, statuses: tuple[str, ...] = OPEN) -> list[DisposalItem]:
+    def disposals(self, statuses: Iterable[str] = OPEN_DISPOSAL) -> list[DisposalItem]:
         """Open disposals: what a lead must review, or IT carry out."""
-        self._need(Permission.APPROVE_DISPOSAL, Permission.DISPOSE, Permission.PROPOSE_DISPOSAL)
-        hidden = self._hidden_ids()
-        rows = self._vault.store.disposals(statuses)
+        self._door.require(
+            Permission.APPROVE_DISPOSAL, Permission.DISPOSE, Permission.PROPOSE_DISPOSAL
+        )
+        # A misspelt status is a ValueError here, not a list that is always empty.
+        wanted = [DisposalStatus(status) for status in statuses]
+        hidden = self._scope.hidden_ids()
+        rows = self._door.vault.store.disposals(wanted)
         return [DisposalItem.of(row) for row in rows if row.record_id not in hidden]
 
     def review_disposal(self, disposal_id: str, approve: bool, reason: str) -> DisposalItem:
         """A lead, not the proposer, approves or rejects, with a reason."""
-        self._need(Permission.APPROVE_DISPOSAL)
-        row = self._vault.store.disposal(disposal_id)
-        if row is None or row.status != "proposed":
+        self._door.require(Permission.APPROVE_DISPOSAL)
+        row = self._door.vault.store.disposal(disposal_id)
+        if row is None or row.status != DisposalStatus.PROPOSED:
             raise BadInput(f"{disposal_id} is not a proposed disposal.")
-        if row.record_id in self._hidden_ids():
+        if row.record_id in self._scope.hidden_ids():
             raise BadInput(f"{disposal_id} is not a proposed disposal.")
-        if row.proposed_by == self.staff_name:
+        if row.proposed_by == self._door.staff_name:
             raise AccessRefused("Someone other than the proposer must approve a disposal.")
         self._reason(reason, "for this")
-        if approve and self._vault.store.hold(row.record_id) is not None:
+        if approve and self._door.vault.store.hold(row.record_id) is not None:
             raise AccessRefused(
                 f"Record {row.record_id} is on legal hold; it cannot be disposed of."
             )
-        status = "approved" if approve else "rejected"
-        with self._recorded(
-            "disposal_reviewed",
+        status = DisposalStatus.APPROVED if approve else DisposalStatus.REJECTED
+        with self._door.recorded(
+            LogAction.DISPOSAL_REVIEWED,
             row.record_id,
             personal={"reason": reason},
             disposal=disposal_id,
             status=status,
         ):
-            if not self._vault.store.review_disposal(
-                disposal_id, status, self.staff_name, now_utc()
+            if not self._door.vault.store.review_disposal(
+                disposal_id, status, self._door.staff_name, now_utc()
             ):
                 raise BadInput(f"{disposal_id} was reviewed by someone else meanwhile.")
-        done = self._vault.store.disposal(disposal_id)
+        done = self._door.vault.store.disposal(disposal_id)
         assert done is not None
         return DisposalItem.of(done)
 
     def execute_disposal(self, disposal_id: str) -> Certificate:
-        self._need(Permission.DISPOSE)
-        return disposal.execute(self._vault, disposal_id, self.staff_name, self.role.name)
+        self._door.require(Permission.DISPOSE)
+        return disposal.execute(
+            self._door.vault, disposal_id, self._door.staff_name, self._door.role.name
+        )
 
     def certificates(self) -> list[Certificate]:
-        self._need(Permission.DISPOSE, Permission.APPROVE_DISPOSAL, Permission.READ_LOG)
-        return [disposal.certificate(r) for r in self._vault.store.disposals(("executed",))]
+        self._door.require(Permission.DISPOSE, Permission.APPROVE_DISPOSAL, Permission.READ_LOG)
+        return [
+            disposal.certificate(r)
+            for r in self._door.vault.store.disposals((DisposalStatus.EXECUTED,))
+        ]
 
     # legal hold
 
     def legal_hold(self, record_id: str) -> HoldView | None:
         """For whoever may open the record: is it on hold, since when, why."""
-        self._checked_in_scope(record_id)
-        found = self._vault.hold(record_id)
+        self._scope.check(record_id)
+        found = self._door.vault.hold(record_id)
         if found is None:
             return None
         row, reason = found
@@ -231,29 +245,41 @@ class RetentionDesk(Desk):
 
     def set_legal_hold(self, record_id: str, reason: str, hold: bool = True) -> None:
         """A lead sets or clears a hold (an inquiry, litigation), with a reason."""
-        self._need(Permission.SET_LEGAL_HOLD)
-        self._checked_in_scope(record_id)
+        self._door.require(Permission.SET_LEGAL_HOLD)
+        self._scope.check(record_id)
         self._reason(reason, "for the hold" if hold else "for lifting the hold")
-        held = self._vault.store.hold(record_id) is not None
+        held = self._door.vault.store.hold(record_id) is not None
         if held == hold:
             raise BadInput(f"Record {record_id} is {'already' if hold else 'not'} on legal hold.")
-        action = "legal_hold_set" if hold else "legal_hold_cleared"
-        with self._recorded(action, record_id, personal={"reason": reason}):
+        action = LogAction.LEGAL_HOLD_SET if hold else LogAction.LEGAL_HOLD_CLEARED
+        with self._door.recorded(action, record_id, personal={"reason": reason}):
             if hold:
-                self._vault.set_hold(HoldRow(record_id, self.staff_name, now_utc()), reason)
+                self._door.vault.set_hold(
+                    HoldRow(record_id, self._door.staff_name, now_utc()), reason
+                )
             else:
-                self._vault.store.clear_hold(record_id)
+                self._door.vault.store.clear_hold(record_id)
 
     # disclosure packages past their days
+
+    def expired_packages(self, now: float | None = None) -> list[str]:
+        """Disclosure packages older than the policy's days, for IT to shred: names
+        only (a decision id), never what they hold."""
+        self._door.require(Permission.DISPOSE, refused="does not dispose of files")
+        keep = self._door.policy.sharing.disclosure_keep_days * 86400
+        moment = time.time() if now is None else now
+        expired = [name for name, mtime in self._door.vault.exports() if moment - mtime > keep]
+        self._door.log(LogAction.EXPIRED_PACKAGES_LISTED, count=len(expired))
+        return expired
 
     def shred_expired_packages(self) -> list[str]:
         """Overwrite and remove every package past the policy's days; what was done."""
         expired = self.expired_packages()
         done = []
         for name in expired:
-            with self._recorded("package_shredded", package=name):
+            with self._door.recorded(LogAction.PACKAGE_SHREDDED, package=name):
                 try:
-                    done.append(shred_file(self._vault.paths.exports / name))
+                    done.append(shred_file(self._door.vault.paths.exports / name))
                 except OSError as exc:
                     raise VaultError(f"{name} could not be shredded ({exc}).") from None
         return done

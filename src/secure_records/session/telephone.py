@@ -1,4 +1,4 @@
-"""Telephone requests (policy section 11), as a part of Session.
+"""Telephone requests (policy section 11): a part of Session.
 
 Reception takes the request and calls back on the directory's number; a verified
 request goes to the record's assigned workers and the safeguarding lead, who take
@@ -18,7 +18,9 @@ from typing import Any
 from secure_records.core.access import in_scope
 from secure_records.core.directory import normalise_number
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
+from secure_records.core.policy import Policy
 from secure_records.core.sharing import Requester
 from secure_records.core.telephone import (
     CALLBACK_WORDS,
@@ -31,11 +33,14 @@ from secure_records.core.telephone import (
     after_callback,
     assess,
 )
-from secure_records.session.desk import Desk
+from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.scope import RecordScope
 from secure_records.vault.store import PhoneRequestRow
 from secure_records.vault.vault import now_utc
 
+# How any role without VERIFY_CALLS is refused reception's work.
+RECEPTION_ONLY = "does not take telephone requests"
 OTHER_ORGANISATION = ""  # the organisation id given when the caller's is not in the directory
 
 
@@ -107,24 +112,25 @@ class PhoneRequestDetail:
         return Requester(self.caller, self.organisation, self.caller_role, self.switchboard)
 
 
-class TelephoneDesk(Desk):
-    """Mixed into Session (see Desk)."""
+class Telephone:
+    def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
+        self._door = door
+        self._scope = scope
 
     def _logged(
-        self, action: str, record_id: str | None, personal: dict[str, Any] | None, **details: Any
+        self,
+        action: LogAction,
+        record_id: str | None,
+        personal: dict[str, Any] | None,
+        **details: Any,
     ) -> AbstractContextManager[int]:
         """About a record, the personal details go under its key (disposal erases
         them); about nobody on record, in the entry itself, still encrypted."""
         if record_id is None and personal:
-            return self._recorded(action, None, None, **details, **personal)
-        return self._recorded(action, record_id, personal, **details)
+            return self._door.recorded(action, None, None, **details, **personal)
+        return self._door.recorded(action, record_id, personal, **details)
 
     # reception
-
-    def _reception(self) -> None:
-        self._check_usable()
-        if not self.may(Permission.VERIFY_CALLS):
-            raise AccessRefused(f"The {self.role.label} role does not take telephone requests.")
 
     def take_phone_request(
         self,
@@ -137,8 +143,8 @@ class TelephoneDesk(Desk):
         today: date | None = None,
     ) -> CallView:
         """Write the request down and say, from the directory alone, what happens next."""
-        self._reception()
-        directory = self.policy.directory
+        self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
+        directory = self._door.policy.directory
         typed = [*caller.__dict__.values(), asked]
         if any(len(text) > MAX_TYPED for text in typed):
             raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
@@ -154,7 +160,7 @@ class TelephoneDesk(Desk):
             raise BadInput("Choose what kind of request it is.")
         if not asked.strip():
             raise BadInput("Write down what the caller asked for.")
-        ids = self._exact_ids(about_name, about_date_of_birth)
+        ids = self._scope.exact_ids(about_name, about_date_of_birth)
         record_id = ids[0] if ids else None
         assessment = assess(
             directory, caller.organisation_id, kind, caller.number_given, today or date.today()
@@ -181,9 +187,9 @@ class TelephoneDesk(Desk):
             "why": assessment.why,
             "callback": None,
         }
-        row = PhoneRequestRow(request_id, record_id, status.value, self.staff_name, now_utc())
+        row = PhoneRequestRow(request_id, record_id, status, self._door.staff_name, now_utc())
         with self._logged(
-            "phone_request_taken",
+            LogAction.PHONE_REQUEST_TAKEN,
             record_id,
             personal={
                 "caller": caller.__dict__,
@@ -201,11 +207,11 @@ class TelephoneDesk(Desk):
             flags=sorted(assessment.flags),
             status=status.value,
         ):
-            self._vault.add_phone_request(row, payload)
+            self._door.vault.add_phone_request(row, payload)
         return self._call_view(row, payload)
 
     def _call_view(self, row: PhoneRequestRow, payload: dict[str, Any]) -> CallView:
-        directory = self.policy.directory
+        directory = self._door.policy.directory
         status = Status(row.status)
         say = ""
         if status is Status.REFERRED:
@@ -213,7 +219,7 @@ class TelephoneDesk(Desk):
         elif status is Status.NOT_VERIFIED:
             say = directory.message("neutral_reply", row.id)
         reference = row.record_id
-        if reference is not None and reference in self._hidden_ids():
+        if reference is not None and reference in self._scope.hidden_ids():
             reference = None  # restricted since: reception no longer learns it exists
         return CallView(
             row.id,
@@ -230,10 +236,10 @@ class TelephoneDesk(Desk):
 
     def awaiting_callback(self) -> list[CallView]:
         """Requests reception has still to call back."""
-        self._reception()
+        self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         views = []
-        for row in self._vault.store.phone_requests([Status.AWAITING_CALLBACK]):
-            found = self._vault.phone_request(row.id)
+        for row in self._door.vault.store.phone_requests([Status.AWAITING_CALLBACK]):
+            found = self._door.vault.phone_request(row.id)
             if found is not None:
                 views.append(self._call_view(*found))
         return views
@@ -243,10 +249,10 @@ class TelephoneDesk(Desk):
     ) -> CallView:
         """The callback's outcome: only reaching the named caller through the
         directory's number verifies; anything else refuses, in neutral words."""
-        self._reception()
+        self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         if len(note) > MAX_TYPED:
             raise BadInput(f"Keep the note under {MAX_TYPED} characters.")
-        found = self._vault.phone_request(request_id)
+        found = self._door.vault.phone_request(request_id)
         if found is None or found[0].status != Status.AWAITING_CALLBACK:
             raise BadInput(f"{request_id} is not waiting for a callback.")
         row, payload = found
@@ -257,7 +263,7 @@ class TelephoneDesk(Desk):
         number_called = (payload["directory"] or {}).get("switchboard", "")
         payload["callback"] = {
             "outcome": Callback(outcome).value,
-            "by": self.staff_name,
+            "by": self._door.staff_name,
             "at": now_utc(),
             "number_called": number_called,
             "note": note,
@@ -265,7 +271,7 @@ class TelephoneDesk(Desk):
         was = row.status
         row = PhoneRequestRow(row.id, row.record_id, status.value, row.taken_by, row.created_at)
         with self._logged(
-            "callback_recorded",
+            LogAction.CALLBACK_RECORDED,
             row.record_id,
             personal={"note": note} if note else None,
             request=row.id,
@@ -274,13 +280,13 @@ class TelephoneDesk(Desk):
             flags=payload["flags"],
             status=status.value,
         ):
-            self._vault.update_phone_request(row, payload, was)
+            self._door.vault.update_phone_request(row, payload, was)
         return self._call_view(row, payload)
 
     def phone_messages(self, request_id: str) -> dict[str, str]:
         """Voicemail and text wording for this request: no personal details in either."""
-        self._reception()
-        directory = self.policy.directory
+        self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
+        directory = self._door.policy.directory
         return {
             "voicemail": directory.message("voicemail", request_id),
             "text_message": directory.message("text_message", request_id),
@@ -291,26 +297,30 @@ class TelephoneDesk(Desk):
     def _sees_request(self, row: PhoneRequestRow) -> bool:
         """The safeguarding lead sees every open request; a worker who may share sees
         the verified ones about records assigned to them; nobody else sees any."""
-        if row.record_id is not None and row.record_id in self._hidden_ids():
+        if row.record_id is not None and row.record_id in self._scope.hidden_ids():
             return False  # restricted, and no grant: not even that someone asked
-        if self.may(Permission.APPROVE_SHARING):
+        if self._door.may(Permission.APPROVE_SHARING):
             return True
-        if not self.may(Permission.SHARE) or row.record_id is None or row.status != Status.VERIFIED:
+        door = self._door
+        if not door.may(Permission.SHARE) or row.record_id is None or row.status != Status.VERIFIED:
             return False
-        return in_scope(self.role, self.staff_name, self._vault.store.assigned_to(row.record_id))
+        return in_scope(door.role, door.staff_name, door.vault.store.assigned_to(row.record_id))
 
     def _open_requests(self, statuses: Iterable[Status]) -> list[PhoneRequestRow]:
-        self._check_usable()
-        if not (self.may(Permission.SHARE) or self.may(Permission.APPROVE_SHARING)):
-            raise AccessRefused(f"The {self.role.label} role does not answer telephone requests.")
-        rows = self._vault.store.phone_requests(statuses)
+        self._door.require(
+            Permission.SHARE,
+            Permission.APPROVE_SHARING,
+            refused="does not answer telephone requests",
+        )
+        rows = self._door.vault.store.phone_requests(statuses)
         return [row for row in rows if self._sees_request(row)]
 
     def phone_queue(self) -> list[PhoneQueueItem]:
         """Verified requests waiting for a sharing decision, and referrals for the lead."""
         items = []
+        kinds = self._door.policy.directory.request_kinds
         for row in self._open_requests(OPEN_FOR_DECIDERS):
-            found = self._vault.phone_request(row.id)
+            found = self._door.vault.phone_request(row.id)
             if found is None:
                 continue
             payload = found[1]
@@ -320,17 +330,17 @@ class TelephoneDesk(Desk):
                     row.record_id,
                     Status(row.status),
                     payload["organisation"],
-                    self.policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
+                    kinds.get(payload["kind"], payload["kind"]),
                     Urgency(payload["urgency"]),
                     len(payload["flags"]),
                     row.created_at,
                 )
             )
-        self._log("phone_queue_viewed", count=len(items))
+        self._door.log(LogAction.PHONE_QUEUE_VIEWED, count=len(items))
         return items
 
     def _visible_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]]:
-        found = self._vault.phone_request(request_id)
+        found = self._door.vault.phone_request(request_id)
         rows = self._open_requests(OPEN_FOR_DECIDERS)
         if found is None or found[0].id not in {r.id for r in rows}:
             raise AccessRefused(f"{request_id} is not a request waiting for you.")
@@ -338,32 +348,31 @@ class TelephoneDesk(Desk):
 
     def phone_request(self, request_id: str) -> PhoneRequestDetail:
         row, payload = self._visible_request(request_id)
-        self._log("phone_request_opened", row.record_id, request=row.id)
-        return _detail(self, row, payload)
+        self._door.log(LogAction.PHONE_REQUEST_OPENED, row.record_id, request=row.id)
+        return _detail(self._door.policy, row, payload)
 
-    def _request_detail(self, request_id: str) -> PhoneRequestDetail:
+    def verified_request(self, request_id: str) -> PhoneRequestDetail:
         """As `phone_request`, not logged: for checks inside other logged actions."""
-        return _detail(self, *self._visible_request(request_id))
+        return _detail(self._door.policy, *self._visible_request(request_id))
 
     def close_phone_request(self, request_id: str, reason: str) -> None:
         """The lead closes a request with no sharing decision, saying why."""
-        if not self.may(Permission.APPROVE_SHARING):
-            raise AccessRefused(f"The {self.role.label} role does not close telephone requests.")
+        self._door.require(Permission.APPROVE_SHARING, refused="does not close telephone requests")
         row, payload = self._visible_request(request_id)
-        minimum = self.policy.sharing.reason_min_length
+        minimum = self._door.policy.sharing.reason_min_length
         if len(reason.strip()) < minimum:
             raise BadInput(f"Give the reason for closing it (at least {minimum} characters).")
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
-        payload["closed"] = {"by": self.staff_name, "reason": reason, "at": now_utc()}
+        payload["closed"] = {"by": self._door.staff_name, "reason": reason, "at": now_utc()}
         was = row.status
         row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
         with self._logged(
-            "phone_request_closed", row.record_id, {"reason": reason}, request=row.id
+            LogAction.PHONE_REQUEST_CLOSED, row.record_id, {"reason": reason}, request=row.id
         ):
-            self._vault.update_phone_request(row, payload, was)
+            self._door.vault.update_phone_request(row, payload, was)
 
-    def _answer_request(self, request_id: str, record_id: str, decision_id: str) -> dict[str, Any]:
+    def mark_decided(self, request_id: str, record_id: str, decision_id: str) -> dict[str, Any]:
         """Inside the sharing decision's transaction: mark the verified request
         decided; what the decision keeps of it."""
         row, payload = self._visible_request(request_id)
@@ -371,7 +380,7 @@ class TelephoneDesk(Desk):
             raise BadInput(f"{request_id} is not a verified request about {record_id}.")
         payload["decision"] = decision_id
         done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
-        self._vault.update_phone_request(done, payload, Status.VERIFIED)
+        self._door.vault.update_phone_request(done, payload, Status.VERIFIED)
         return {
             "id": row.id,
             "organisation": payload["organisation"],
@@ -381,9 +390,7 @@ class TelephoneDesk(Desk):
         }
 
 
-def _detail(
-    desk: TelephoneDesk, row: PhoneRequestRow, payload: dict[str, Any]
-) -> PhoneRequestDetail:
+def _detail(policy: Policy, row: PhoneRequestRow, payload: dict[str, Any]) -> PhoneRequestDetail:
     directory = payload["directory"] or {}
     callback = payload["callback"] or {}
     outcome = callback.get("outcome")
@@ -400,7 +407,7 @@ def _detail(
         directory.get("checked", ""),
         payload["caller"]["number_given"],
         f"{about['name']}, born {about['date_of_birth']}",
-        desk.policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
+        policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
         payload["asked"],
         Urgency(payload["urgency"]),
         CALLBACK_WORDS[Callback(outcome)] if outcome else "",

@@ -50,7 +50,7 @@ class AuditScreen(Screen[None]):
 
     def on_mount(self) -> None:
         try:
-            sentence, checkpoint = self._session.log_state()
+            sentence, checkpoint = self._session.oversight.log_state()
         except SecureRecordsError as exc:
             sentence, checkpoint = str(exc), "unknown"
         self.query_one("#verdict", Static).update(labelled("log verify", sentence))
@@ -75,7 +75,7 @@ class AuditScreen(Screen[None]):
 
     def _show(self) -> None:
         try:
-            lines = self._session.audit_log(
+            lines = self._session.oversight.audit_log(
                 self._value("f-record"),
                 self._value("f-actor"),
                 self._value("f-action"),
@@ -102,7 +102,7 @@ class AuditScreen(Screen[None]):
 
     def _review(self) -> None:
         try:
-            accesses, flags = self._session.access_review(self._since())
+            accesses, flags = self._session.oversight.access_review(self._since())
         except ValueError:
             self._say("Give the date as YYYY-MM-DD.")
             return
@@ -126,7 +126,7 @@ class AuditScreen(Screen[None]):
 
     def _export(self) -> None:
         try:
-            path = self._session.export_access_review(self._since())
+            path = self._session.oversight.export_access_review(self._since())
         except ValueError:
             self._say("Give the date as YYYY-MM-DD.")
             return

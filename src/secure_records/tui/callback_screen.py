@@ -87,7 +87,7 @@ class CallbackScreen(Screen[None]):
         return widgets
 
     def _callback_widgets(self, call: CallView) -> list[Widget]:
-        messages = self._session.phone_messages(call.id)
+        messages = self._session.telephone.phone_messages(call.id)
         return [
             Static(literal(DO_NOT_DISCLOSE), id="verdict"),
             Static(literal("Call back on the directory's number, and no other:"), classes="hint"),
@@ -125,7 +125,7 @@ class CallbackScreen(Screen[None]):
             return
         outcome = Callback(button.removeprefix("outcome-"))
         try:
-            call = self._session.record_callback(
+            call = self._session.telephone.record_callback(
                 self._call.id,
                 outcome,
                 pressed_for_speed=self.query_one("#pressed", Checkbox).value,

@@ -51,7 +51,7 @@ class DisposalQueueScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            self._items = self._session.disposals(("proposed",))
+            self._items = self._session.retention.disposals(("proposed",))
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             self.app.pop_screen()
@@ -83,7 +83,7 @@ class DisposalQueueScreen(Screen[None]):
             return
         reason = self.query_one("#reason", Input).value
         try:
-            done = self._session.review_disposal(
+            done = self._session.retention.review_disposal(
                 self._items[index].id, event.button.id == "approve", reason
             )
         except SecureRecordsError as exc:

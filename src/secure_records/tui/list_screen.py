@@ -48,7 +48,7 @@ class RecordListScreen(Screen[None]):
         what = "Your caseload" if self._session.role.scope is Scope.CASELOAD else "All records"
         yield Static(literal(what), id="list-title", classes="title")
         yield Input(placeholder="Search by name or date of birth (press /)", id="search")
-        yield RecordList(self._session.summaries, id="records")
+        yield RecordList(self._session.records.summaries, id="records")
         yield Static("", id="count", classes="hint")
         yield Footer()
 
@@ -60,7 +60,7 @@ class RecordListScreen(Screen[None]):
         self.set_timer(INDEX_DELAY, self._start_index)
 
     def show_all(self) -> None:
-        ids = self._session.listing_ids()
+        ids = self._session.records.listing_ids()
         self.query_one(RecordList).show(ids)
         self._count(len(ids))
 
@@ -77,7 +77,7 @@ class RecordListScreen(Screen[None]):
         # Decrypting every name in scope takes a moment for a large scope: do it
         # behind the list, which is already usable.
         try:
-            self._session.prepare_search()
+            self._session.records.prepare_search()
         except SecureRecordsError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
@@ -146,7 +146,7 @@ class RecordListScreen(Screen[None]):
             self._start_index()
             return
         try:
-            found = self._session.search(query)
+            found = self._session.records.search(query)
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

@@ -44,7 +44,7 @@ class LookupScreen(Screen[None]):
         dob = self.query_one("#dob", Input).value
         result = self.query_one("#result", Static)
         try:
-            match = self._session.find_exact(name, dob)
+            match = self._session.records.find_exact(name, dob)
         except SecureRecordsError as exc:
             result.update(literal(str(exc)))
             return

@@ -57,7 +57,7 @@ class PhoneQueueScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            self._items = self._session.phone_queue()
+            self._items = self._session.telephone.phone_queue()
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             self.app.pop_screen()
@@ -89,7 +89,7 @@ class PhoneQueueScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         try:
-            detail = self._session.phone_request(str(event.option.id))
+            detail = self._session.telephone.phone_request(str(event.option.id))
         except SecureRecordsError as exc:
             self.query_one("#problem", Static).update(literal(str(exc)))
             return
@@ -128,14 +128,16 @@ class PhoneQueueScreen(Screen[None]):
             return
         if event.button.id == "decide" and detail.record_id is not None:
             try:
-                view = self._session.open_record(detail.record_id)
+                view = self._session.records.open_record(detail.record_id)
             except SecureRecordsError as exc:
                 problem.update(literal(str(exc)))
                 return
             self.app.push_screen(SharingScreen(self._session, view, detail))
         elif event.button.id == "close":
             try:
-                self._session.close_phone_request(detail.id, self.query_one("#reason", Input).value)
+                self._session.telephone.close_phone_request(
+                    detail.id, self.query_one("#reason", Input).value
+                )
             except SecureRecordsError as exc:
                 problem.update(literal(str(exc)))
                 return

@@ -40,7 +40,7 @@ class QueueScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            self._items = self._session.sharing_queue()
+            self._items = self._session.sharing.sharing_queue()
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             self.app.pop_screen()
@@ -73,7 +73,7 @@ class QueueScreen(Screen[None]):
             return
         reason = self.query_one("#reason", Input).value
         try:
-            done = self._session.review_sharing(
+            done = self._session.sharing.review_sharing(
                 self._items[index].decision_id, event.button.id == "confirm", reason
             )
         except SecureRecordsError as exc:

@@ -63,7 +63,7 @@ class ReceptionScreen(Screen[None]):
 
     def refresh_calls(self) -> None:
         try:
-            self._calls = self._session.awaiting_callback()
+            self._calls = self._session.telephone.awaiting_callback()
         except SecureRecordsError as exc:
             self.query_one("#problem", Static).update(literal(str(exc)))
             return
@@ -184,7 +184,7 @@ class PhoneRequestForm(Screen[None]):
             self._value("number-given"),
         )
         try:
-            call = self._session.take_phone_request(
+            call = self._session.telephone.take_phone_request(
                 caller,
                 self._value("about-name"),
                 self._value("about-dob"),

@@ -159,9 +159,9 @@ class RecordScreen(Screen[None]):
     def show_record(self, record_id: str) -> bool:
         """Open `record_id` through Session and draw it; False if it was refused."""
         if self._record_id is not None and self._record_id != record_id:
-            self._session.close_record(self._record_id)  # its reveals end with it
+            self._session.records.close_record(self._record_id)  # its reveals end with it
         try:
-            view = self._session.open_record(record_id)
+            view = self._session.records.open_record(record_id)
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return False
@@ -179,7 +179,7 @@ class RecordScreen(Screen[None]):
             return
         self.query_one("#record-title", Static).update(literal(f"Record {view.id}"))
         try:
-            hold = self._session.legal_hold(view.id)
+            hold = self._session.retention.legal_hold(view.id)
         except SecureRecordsError:
             hold = None
         self.query_one("#hold", Static).update(
@@ -200,7 +200,7 @@ class RecordScreen(Screen[None]):
         self.query_one("#consent", Static).update(_consent_text(view))
         self.query_one("#chronology", Static).update(_chronology_text(view))
         try:
-            history = self._session.sharing_history(view.id)
+            history = self._session.records.sharing_history(view.id)
         except SecureRecordsError:
             history = []
         self.query_one("#history", Static).update(_history_text(history))
@@ -208,7 +208,7 @@ class RecordScreen(Screen[None]):
     def forget(self) -> None:
         """Blank every widget: nothing of the record stays behind."""
         if self._record_id is not None:
-            self._session.close_record(self._record_id)
+            self._session.records.close_record(self._record_id)
         self._record_id, self._view = None, None
         if not self.is_mounted:
             return
@@ -244,7 +244,7 @@ class RecordScreen(Screen[None]):
             if reason is None:
                 return
             try:
-                self._view = self._session.reveal(record_id, field.name, reason)
+                self._view = self._session.records.reveal(record_id, field.name, reason)
             except SecureRecordsError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
@@ -279,7 +279,7 @@ class RecordScreen(Screen[None]):
             if reason is None:
                 return
             try:
-                path = self._session.subject_access_report(record_id, reason)
+                path = self._session.oversight.subject_access_report(record_id, reason)
             except SecureRecordsError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
@@ -306,7 +306,7 @@ class RecordScreen(Screen[None]):
         if record_id is None or not self._session.may(Permission.SET_LEGAL_HOLD):
             return
         try:
-            held = self._session.legal_hold(record_id) is not None
+            held = self._session.retention.legal_hold(record_id) is not None
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
@@ -315,7 +315,7 @@ class RecordScreen(Screen[None]):
             if reason is None or record_id is None:
                 return
             try:
-                self._session.set_legal_hold(record_id, reason, hold=not held)
+                self._session.retention.set_legal_hold(record_id, reason, hold=not held)
             except SecureRecordsError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
@@ -344,7 +344,7 @@ class RecordScreen(Screen[None]):
             if draft is None:
                 return
             try:
-                self._view = self._session.record_consent(
+                self._view = self._session.records.record_consent(
                     record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
                 )
             except SecureRecordsError as exc:
@@ -367,7 +367,7 @@ class RecordScreen(Screen[None]):
             if draft is None:
                 return
             try:
-                self._view = self._session.add_note(
+                self._view = self._session.records.add_note(
                     record_id, draft.kind, draft.text, draft.on, historical=draft.historical
                 )
             except SecureRecordsError as exc:

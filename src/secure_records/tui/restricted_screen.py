@@ -19,7 +19,7 @@ from secure_records.tui.modals import RestrictDialog, RestrictionDraft
 def change_restriction(app: App[None], session: Session, record_id: str) -> None:
     """Ask, then restrict, grant or lift; say how it went."""
     try:
-        found = session.restriction(record_id)
+        found = session.oversight.restriction(record_id)
     except SecureRecordsError as exc:
         app.notify(str(exc), severity="error", markup=False)
         return
@@ -35,11 +35,11 @@ def change_restriction(app: App[None], session: Session, record_id: str) -> None
             return
         try:
             if draft.action == "restrict":
-                session.restrict_record(record_id, draft.reason, draft.days)
+                session.oversight.restrict_record(record_id, draft.reason, draft.days)
             elif draft.action == "grant":
-                session.grant_access(record_id, draft.staff, draft.days, draft.reason)
+                session.oversight.grant_access(record_id, draft.staff, draft.days, draft.reason)
             else:
-                session.lift_restriction(record_id, draft.reason)
+                session.oversight.lift_restriction(record_id, draft.reason)
         except SecureRecordsError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
@@ -76,7 +76,7 @@ class RestrictedScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            found = self._session.restricted_records()
+            found = self._session.oversight.restricted_records()
         except SecureRecordsError as exc:
             self.query_one("#problem", Static).update(literal(str(exc)))
             return

@@ -78,7 +78,7 @@ class RetentionScreen(Screen[None]):
             shred.display = False
             return
         try:
-            expired = self._session.expired_packages()
+            expired = self._session.retention.expired_packages()
         except SecureRecordsError as exc:
             expired, shred.display = [], False
             self.query_one("#packages", Static).update(literal(str(exc)))
@@ -92,7 +92,7 @@ class RetentionScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            self._items = self._session.retention_queue()
+            self._items = self._session.retention.retention_queue()
         except SecureRecordsError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             self.app.pop_screen()
@@ -118,7 +118,7 @@ class RetentionScreen(Screen[None]):
 
     def _shred(self) -> None:
         try:
-            done = self._session.shred_expired_packages()
+            done = self._session.retention.shred_expired_packages()
         except SecureRecordsError as exc:
             done = [str(exc)]
         self._load_packages()
@@ -138,13 +138,13 @@ class RetentionScreen(Screen[None]):
         try:
             if event.button.id == "propose":
                 reason = self.query_one("#reason", Input).value
-                proposal = self._session.propose_disposal(item.record_id, reason)
+                proposal = self._session.retention.propose_disposal(item.record_id, reason)
                 said = f"Disposal {proposal} proposed; a safeguarding lead must approve it."
             elif event.button.id == "execute":
                 if item.disposal_status != "approved" or item.disposal_id is None:
                     said = f"{item.record_id} has no approved disposal to carry out."
                 else:
-                    done = self._session.execute_disposal(item.disposal_id)
+                    done = self._session.retention.execute_disposal(item.disposal_id)
                     said = f"{item.record_id} erased. Certificate {done.id}:"
                     certificate = done.text()
         except SecureRecordsError as exc:

@@ -67,7 +67,7 @@ class RolePage(Screen[None]):
                     yield Static(literal(f"- {text}"), classes="entry")
             if role.may(Permission.DISPOSE):
                 try:
-                    expired = len(self._session.expired_packages())
+                    expired = len(self._session.retention.expired_packages())
                 except SecureRecordsError as exc:
                     yield Static(literal(str(exc)), classes="entry")
                 else:

@@ -254,7 +254,7 @@ class SharingScreen(Screen[None]):
         else:
             discussed = self.query_one("#discussed", Input).value
         try:
-            done = self._session.decide_sharing(
+            done = self._session.sharing.decide_sharing(
                 self._view.id,
                 self._requester,
                 self._purpose,

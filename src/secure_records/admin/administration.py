@@ -1,0 +1,337 @@
+"""The administrative door beside Session: host-side work on a vault.
+
+Initialisation, staff accounts, imports, caseload assignment and key rotation go
+through here, never straight to the store, so that each of them is checked (and,
+once the log exists, recorded) in one place.
+"""
+
+from __future__ import annotations
+
+import gc
+import getpass
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from secure_records.core.errors import (
+    BadInput,
+    ImportRejected,
+    SecureRecordsError,
+    UnknownStaff,
+)
+from secure_records.core.importing import ImportCheck
+from secure_records.core.log_actions import LogAction
+from secure_records.core.policy import Policy, Scope
+from secure_records.core.records import STAFF_NAME, Record
+from secure_records.core.retention import Certificate
+from secure_records.core.statuses import DisposalStatus
+from secure_records.core.text import printable
+from secure_records.vault import disposal
+from secure_records.vault.door import Door, open_vault
+from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.log import LogEntry, LogError, Verdict
+from secure_records.vault.pins import hash_pin
+from secure_records.vault.policy_files import (
+    check_sharing_examples,
+    load_policy,
+    read_policy_texts,
+)
+from secure_records.vault.shred import CAVEAT, shred_file
+from secure_records.vault.store import StaffRow
+from secure_records.vault.vault import Vault, now_utc
+
+
+def default_policy_dir() -> Path:
+    return Path(str(resources.files("secure_records") / "default_policies"))
+
+
+def check_policy(directory: Path | None) -> Policy:
+    """Validate a policy directory (default: the shipped one) and any example sharing
+    files beside it; PolicyError if bad."""
+    policy = load_policy(directory or default_policy_dir())
+    check_sharing_examples(directory or default_policy_dir())
+    return policy
+
+
+@dataclass(frozen=True)
+class ScopeCount:
+    staff: str
+    role: str
+    scope: Scope
+    records: int
+
+
+HOST_ROLE = "host"
+# What overwriting a file cannot promise, for screens and the command line to say.
+SHRED_CAVEAT = CAVEAT
+
+
+def host_actor() -> str:
+    """Who is at the host's shell: the operating-system account running the command."""
+    try:
+        return f"host:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return f"host:uid{os.getuid()}"
+
+
+class Administration(Door):
+    """The host's door: every entry it writes names the account at the host's shell."""
+
+    def __init__(self, vault: Vault) -> None:
+        super().__init__(vault, host_actor(), HOST_ROLE)
+
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | VaultPaths | None = None) -> Administration:
+        return cls(open_vault(home))
+
+    @classmethod
+    def init(
+        cls,
+        home: str | os.PathLike[str] | VaultPaths | None = None,
+        policies: Path | None = None,
+    ) -> Administration:
+        paths = home if isinstance(home, VaultPaths) else resolve_home(home)
+        texts = read_policy_texts(policies or default_policy_dir())
+        # Validate before anything is created, naming the source files.
+        source = policies or default_policy_dir()
+        load_policy(source)
+        admin = cls(Vault.create(paths, texts))
+        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source)):
+            pass
+        return admin
+
+    @property
+    def home(self) -> Path:
+        return self._vault.paths.home
+
+    @property
+    def vault_id(self) -> str:
+        return self._vault.vault_id
+
+    # staff
+
+    def existing_staff(self, name: str) -> StaffRow:
+        row = self._vault.store.staff(name)
+        if row is None:
+            raise UnknownStaff(f"There is no staff member called {name!r} in this vault.")
+        return row
+
+    def add_staff(self, name: str, role: str) -> None:
+        if not STAFF_NAME.match(name):
+            raise BadInput(
+                f"{name!r} is not a usable staff name: use lower-case letters, digits, '.', '_' "
+                "or '-', starting with a letter, at most 32 characters."
+            )
+        if role not in self.policy.roles:
+            raise BadInput(
+                f"There is no role {role!r} in the policy (roles: {', '.join(self.policy.roles)})."
+            )
+        store = self._vault.store
+        with self.recorded(LogAction.STAFF_ADDED, staff=name, staff_role=role):
+            # Checked inside the transaction, so two hosts adding the same name at
+            # once get this sentence rather than a constraint error.
+            if store.staff(name) is not None:
+                raise BadInput(f"A staff member called {name!r} already exists.")
+            store.add_staff(name, role, now_utc())
+
+    def list_staff(self) -> list[StaffRow]:
+        return self._vault.store.all_staff()
+
+    def disable_staff(self, name: str) -> None:
+        self.existing_staff(name)
+        with self.recorded(LogAction.STAFF_DISABLED, staff=name):
+            self._vault.store.set_staff_disabled(name, True)
+
+    def set_pin(self, name: str, pin: str) -> None:
+        minimum = self.policy.session.pin_min_length
+        if len(pin) < minimum:
+            raise BadInput(f"A PIN must be at least {minimum} characters long.")
+        if not pin.isprintable():
+            raise BadInput("A PIN must not contain control characters.")
+        self.existing_staff(name)
+        pin_hash = hash_pin(pin)
+        with self.recorded(LogAction.PIN_SET, staff=name):
+            self._vault.store.set_staff_pin(name, pin_hash)
+
+    # records
+
+    def import_lines(self, label: str, lines: list[str], today: date | None = None) -> int:
+        """Import JSON Lines; any bad line and nothing is imported."""
+        # A bulk import makes many long-lived objects and no cycles: the cyclic
+        # collector would rescan all of them again and again for nothing.
+        gc.disable()
+        try:
+            return self._import_lines(label, lines, today)
+        finally:
+            gc.enable()
+
+    def _import_lines(self, label: str, lines: list[str], today: date | None) -> int:
+        store = self._vault.store
+        rows = sum(1 for line in lines if line.strip())
+        with self.recorded(LogAction.RECORDS_IMPORTED, file=label, count=rows):
+            # Inside the transaction: records are sealed and stored as they are
+            # checked, and all of them are rolled back if any line is bad.
+            staff = frozenset(row.name for row in store.all_staff())
+            existing = frozenset(store.record_ids())
+
+            def make_check() -> ImportCheck:
+                return ImportCheck(label, self.policy, staff, existing, today or date.today())
+
+            check = make_check()
+            stored = self._vault.import_lines(lines, check, make_check)
+            if check.bad_lines:
+                raise ImportRejected(check.problems, check.bad_lines)
+            return stored
+
+    def import_file(self, path: Path) -> int:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                # Only a newline ends a record: splitlines() would also break a row at
+                # U+2028 or U+0085 pasted inside a value.
+                lines = [line.removesuffix("\r") for line in handle.read().split("\n")]
+        except FileNotFoundError:
+            raise BadInput(f"{path}: no such file.") from None
+        except UnicodeDecodeError:
+            raise BadInput(f"{path}: not UTF-8 text; nothing was imported.") from None
+        except OSError as exc:
+            raise BadInput(f"{path}: cannot be read ({exc.strerror}).") from None
+        return self.import_lines(str(path), lines)
+
+    def add_records(self, records: list[Record]) -> int:
+        """Store records already checked (the demo's synthetic ones)."""
+        with self.recorded(LogAction.RECORDS_IMPORTED, file="(synthetic)", count=len(records)):
+            return self._vault.add_records(records)
+
+    def assign(self, record_id: str, staff_name: str) -> bool:
+        self._checked_record(record_id)
+        self.existing_staff(staff_name)
+        with self.recorded(LogAction.ASSIGNED, record_id, staff=staff_name):
+            return self._vault.store.assign(record_id, staff_name)
+
+    def unassign(self, record_id: str, staff_name: str) -> bool:
+        self._checked_record(record_id)
+        self.existing_staff(staff_name)
+        with self.recorded(LogAction.UNASSIGNED, record_id, staff=staff_name):
+            return self._vault.store.unassign(record_id, staff_name)
+
+    def _checked_record(self, record_id: str) -> None:
+        if not self._vault.store.record_exists(record_id):
+            raise BadInput(f"There is no record {record_id!r} in this vault.")
+
+    def record_count(self) -> int:
+        return self._vault.store.record_count()
+
+    def rotate_key(self) -> int:
+        return self._vault.rotate_kek(self.actor, HOST_ROLE)
+
+    def scope_counts(self) -> list[ScopeCount]:
+        """How many records each staff member's role lets them list: counts only."""
+        total = self._vault.store.record_count()
+        counts = []
+        for row in self.list_staff():
+            role = self.policy.roles.get(row.role)
+            if role is None:
+                continue
+            if role.scope is Scope.ALL:
+                n = total
+            elif role.scope is Scope.CASELOAD:
+                n = len(self._vault.store.ids_assigned_to(row.name))
+            else:
+                n = 0
+            counts.append(ScopeCount(row.name, row.role, role.scope, n))
+        return counts
+
+    def role_totals(self) -> Counter[str]:
+        return Counter(row.role for row in self.list_staff())
+
+    # the log
+
+    # disposal (policy section 11) from the host: a scheduled job
+
+    def run_disposals(self) -> tuple[list[Certificate], list[str]]:
+        """Carry out every approved disposal: the certificates, and one sentence for
+        each that was refused (a legal hold set since it was approved). One refusal
+        does not stop the others."""
+        done, refused = [], []
+        for row in self._vault.store.disposals((DisposalStatus.APPROVED,)):
+            try:
+                done.append(disposal.execute(self._vault, row.id, self.actor, HOST_ROLE))
+            except SecureRecordsError as exc:
+                refused.append(f"{row.id}: {exc}")
+        return done, refused
+
+    def certificates(self) -> list[Certificate]:
+        return [
+            disposal.certificate(r) for r in self._vault.store.disposals((DisposalStatus.EXECUTED,))
+        ]
+
+    def certificate(self, disposal_id: str) -> Certificate:
+        row = self._vault.store.disposal(disposal_id)
+        if row is None or row.status != DisposalStatus.EXECUTED:
+            raise BadInput(f"There is no disposal certificate {disposal_id}.")
+        return disposal.certificate(row)
+
+    def shred(self, path: Path) -> str:
+        """Overwrite and remove a file; logged when it is one of this vault's exports."""
+        if path.resolve().parent != self._vault.paths.exports.resolve():
+            return shred(path)
+        with self.recorded(LogAction.PACKAGE_SHREDDED, package=path.name):
+            return shred(path)
+
+    def verify_log(self, checkpoint: str | None = None) -> Verdict:
+        return self._vault.log.verify(checkpoint)
+
+    def log_checkpoint(self) -> str:
+        line = self._vault.log.checkpoint()
+        with self.recorded(LogAction.LOG_CHECKPOINT_TAKEN):
+            pass
+        return line
+
+    def read_log(
+        self,
+        record_id: str | None = None,
+        actor: str | None = None,
+        since: date | None = None,
+    ) -> list[LogEntry]:
+        """Entries matching every filter given. Reading the log is itself logged.
+
+        Fail closed: a log that does not verify is not shown (a torn final write after a
+        crash is not tampering, and does not stop it).
+        """
+        verdict = self._vault.log.verify()
+        if not verdict.intact and not verdict.crash_tail:
+            raise LogError(
+                f"The log does not verify ({printable(str(verdict.problem))}); nothing is "
+                "shown. Run 'secure-records log verify'."
+            )
+        with self.recorded(
+            LogAction.LOG_READ,
+            record=record_id,
+            actor=actor,
+            since=since.isoformat() if since else None,
+        ):
+            pass
+        wanted = []
+        for entry in self._vault.log.entries():
+            if record_id is not None and entry.record_id != record_id:
+                continue
+            if actor is not None and entry.actor != actor:
+                continue
+            if since is not None and entry.time[:10] < since.isoformat():
+                continue
+            wanted.append(entry)
+        return wanted
+
+
+def shred(path: Path) -> str:
+    """Overwrite and remove one file; BadInput naming it if that cannot be done."""
+    try:
+        return shred_file(path)
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file; nothing was shredded.") from None
+    except OSError as exc:
+        said = f"{path}: cannot be shredded ({exc.strerror})." if exc.strerror else str(exc)
+        raise BadInput(said) from None

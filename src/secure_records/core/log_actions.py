@@ -1,0 +1,70 @@
+"""What the log says was done: every action an entry can name.
+
+Stored as the same words they always were (`StrEnum`), so old logs read the same;
+an enum so that a misspelt action, written or looked for (the access review finds
+looks by action), is a mypy error rather than an entry nobody ever matches.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LogAction(StrEnum):
+    # sessions and the lock
+    SESSION_STARTED = "session_started"
+    SESSION_REFUSED = "session_refused"
+    SESSION_ENDED = "session_ended"
+    LOCKED = "locked"
+    UNLOCKED = "unlocked"
+    PIN_FAILED = "pin_failed"
+    # records
+    RECORD_LIST_SHOWN = "record_list_shown"
+    SEARCHED = "searched"
+    INDEX_LOOKUP = "index_lookup"
+    RECORD_OPENED = "record_opened"
+    RECORD_REFUSED = "record_refused"
+    RESTRICTED_RECORD_REFUSED = "restricted_record_refused"
+    FIELD_REVEALED = "field_revealed"
+    NOTE_ADDED = "note_added"
+    CONSENT_RECORDED = "consent_recorded"
+    # sharing
+    SHARING_DECISION = "sharing_decision"
+    SHARING_QUEUE_VIEWED = "sharing_queue_viewed"
+    SHARING_REVIEWED = "sharing_reviewed"
+    EXPIRED_PACKAGES_LISTED = "expired_packages_listed"
+    PACKAGE_SHREDDED = "package_shredded"
+    # telephone requests
+    PHONE_REQUEST_TAKEN = "phone_request_taken"
+    CALLBACK_RECORDED = "callback_recorded"
+    PHONE_QUEUE_VIEWED = "phone_queue_viewed"
+    PHONE_REQUEST_OPENED = "phone_request_opened"
+    PHONE_REQUEST_CLOSED = "phone_request_closed"
+    # retention and disposal
+    RETENTION_QUEUE_VIEWED = "retention_queue_viewed"
+    DISPOSAL_PROPOSED = "disposal_proposed"
+    DISPOSAL_REVIEWED = "disposal_reviewed"
+    RECORD_DISPOSED = "record_disposed"
+    LEGAL_HOLD_SET = "legal_hold_set"
+    LEGAL_HOLD_CLEARED = "legal_hold_cleared"
+    # oversight
+    RECORD_RESTRICTED = "record_restricted"
+    ACCESS_GRANTED = "access_granted"
+    RESTRICTION_LIFTED = "restriction_lifted"
+    RESTRICTED_RECORDS_LISTED = "restricted_records_listed"
+    LOG_READ = "log_read"
+    LOG_CHECKPOINT_TAKEN = "log_checkpoint_taken"
+    ACCESS_REVIEW_VIEWED = "access_review_viewed"
+    ACCESS_REVIEW_EXPORTED = "access_review_exported"
+    SUBJECT_ACCESS_REPORT = "subject_access_report"
+    # host-side administration
+    VAULT_CREATED = "vault_created"
+    STAFF_ADDED = "staff_added"
+    STAFF_DISABLED = "staff_disabled"
+    PIN_SET = "pin_set"
+    RECORDS_IMPORTED = "records_imported"
+    ASSIGNED = "assigned"
+    UNASSIGNED = "unassigned"
+    KEY_ROTATED = "key_rotated"
+    SSH_KEY_AUTHORIZED = "ssh_key_authorized"
+    SSH_KEY_REVOKED = "ssh_key_revoked"

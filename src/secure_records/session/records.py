@@ -1,0 +1,259 @@
+"""The records a staff member works with: the list, search, one record, its
+chronology, consent and sharing history (policy sections 6 and 11).
+
+Every method checks the role and hands back view models in which whatever the role
+may not see is already masked or absent, so a screen cannot forget to mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from secure_records.core.access import RecordSummary, RecordView, search_modes, summarise
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
+from secure_records.core.permissions import Permission
+from secure_records.core.policy import Rule, Scope
+from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
+from secure_records.session.door import StaffDoor
+from secure_records.session.limits import MAX_TYPED
+from secure_records.session.scope import RecordScope
+from secure_records.session.search_index import SearchIndex
+
+
+@dataclass(frozen=True)
+class SharedBefore:
+    """One line of a record's sharing history: when, with whom, what, why."""
+
+    decision_id: str
+    on: str
+    decided_by: str
+    status: str
+    shared: bool
+    with_whom: str
+    purpose: str
+    fields: tuple[str, ...]
+    notes: int
+    method: str
+    phone_request: str  # the verified telephone request it answered, if any
+
+
+@dataclass(frozen=True)
+class IndexMatch:
+    """What reception may learn: that a record exists, and its reference."""
+
+    reference: str
+
+
+class Records:
+    def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
+        self._door = door
+        self._scope = scope
+        self._index = SearchIndex()
+        self._list_logged = False
+
+    def forget(self) -> None:
+        """The search index goes (and one still being built is thrown away)."""
+        self._index.forget()
+
+    @property
+    def search_ready(self) -> bool:
+        """Whether names are held in memory for searching (none while locked)."""
+        return self._index.ready
+
+    def _shown(self, count: int) -> None:
+        self._door.log(LogAction.RECORD_LIST_SHOWN, count=count)
+        self._list_logged = True
+
+    # the list
+
+    def listing_ids(self) -> list[str]:
+        """References of every record in scope, in order; nothing is decrypted."""
+        ids = self._scope.ids_in_scope()
+        if ids is None:
+            ids = self._door.vault.store.record_ids()
+        hidden = self._scope.hidden_ids()
+        if hidden:
+            ids = [rid for rid in ids if rid not in hidden]
+        self._shown(len(ids))
+        return ids
+
+    def summaries(self, record_ids: Sequence[str]) -> list[RecordSummary]:
+        """List lines for these records (those on screen), masked by the role's rules."""
+        door = self._door
+        door.check_usable()
+        self._scope.refuse_unlisted()
+        if not self._list_logged:
+            # Names are being shown: fail closed if that cannot be recorded.
+            self._shown(len(record_ids))
+        if door.role.scope is Scope.CASELOAD:
+            # Asked for a screenful at a time: checking each is cheaper than loading
+            # the whole caseload again, and sees an assignment changed a moment ago.
+            store = door.vault.store
+            wanted = [rid for rid in record_ids if door.staff_name in store.assigned_to(rid)]
+        else:
+            wanted = list(record_ids)
+        hidden = self._scope.hidden_ids()
+        wanted = [rid for rid in wanted if rid not in hidden]
+        rows = self._index.rows(wanted) if self._index.ready else door.vault.listing(wanted)
+        return [summarise(rid, name, dob, door.role) for rid, name, dob in rows]
+
+    def prepare_search(self) -> None:
+        """Decrypt names and dates of birth of every record in scope, once, so each
+        keystroke of a search is a scan in memory. Safe to run on another thread: it
+        reads through its own connection."""
+        door = self._door
+        door.check_usable()
+        generation = self._index.generation
+        reader = door.vault.reader()
+        try:
+            caseload = door.role.scope is Scope.CASELOAD
+            ids = reader.ids_assigned_to(door.staff_name) if caseload else None
+            self._scope.refuse_unlisted()
+            rows = door.vault.listing(ids, store=reader)
+        finally:
+            reader.close()
+        hidden = self._scope.hidden_ids()
+        rows = [row for row in rows if row[0] not in hidden]
+        index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
+        order = [rid for rid, _, _ in rows]
+        self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
+
+    def search(self, query: str) -> list[str]:
+        """References in scope whose name or date of birth matches `query`.
+
+        A field the role sees in full matches by any part; a masked one only exactly,
+        so a search cannot be used to read what a mask hides.
+        """
+        self._door.check_usable()
+        if not self._index.ready:
+            self.prepare_search()
+        assert self._index.ready
+        if len(query) > MAX_TYPED:
+            raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
+        needle = normalise_name(query).replace("\x00", "")
+        if not needle:
+            self._shown(len(self._index))
+            return self._index.order
+        self._door.log(LogAction.SEARCHED, query=query)
+        self._list_logged = True
+        # One pass over plain lists, specialised to the role's modes (matches_search
+        # is the same rule, record by record): a keystroke over 100k names.
+        return self._index.matches(needle, *search_modes(self._door.role))
+
+    def matching(self, query: str = "") -> list[RecordSummary]:
+        """Summaries of the records in scope matching `query` (all when it is empty)."""
+        return self.summaries(self.search(query))
+
+    def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
+        """For the index scope: does a record match this exact name and date of birth?"""
+        ids = self._scope.exact_ids(name, date_of_birth)
+        found = IndexMatch(ids[0]) if ids else None
+        query = {"name": name, "date_of_birth": date_of_birth}
+        if found is not None:
+            # About a record: its details go under that record's key, so disposing of
+            # the record erases who was asked about.
+            self._door.log(
+                LogAction.INDEX_LOOKUP, found.reference, personal={"query": query}, found=True
+            )
+        else:
+            self._door.log(LogAction.INDEX_LOOKUP, query=query, found=False)
+        return found
+
+    # one record
+
+    def open_record(self, record_id: str) -> RecordView:
+        self._scope.check(record_id)
+        if record_id in self._door.vault.store.restricted_ids():
+            self._door.log(LogAction.RECORD_OPENED, record_id, restricted=True)
+        else:
+            self._door.log(LogAction.RECORD_OPENED, record_id)
+        return self._scope.view(record_id)
+
+    def reveal(self, record_id: str, field: str, reason: str) -> RecordView:
+        """Show a `reveal` field in full, for a stated reason of the policy's length."""
+        self._scope.check(record_id)
+        policy, role = self._door.policy, self._door.role
+        spec = policy.fields.get(field)
+        if spec is None or role.rule_for(field).rule is not Rule.REVEAL:
+            raise AccessRefused(f"{field!r} is not a field you can reveal.")
+        minimum = policy.session.reveal_reason_min_length
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        if len(reason.strip()) < minimum:
+            raise BadInput(f"Say why you need to see {spec.label} (at least {minimum} characters).")
+        self._door.log(
+            LogAction.FIELD_REVEALED, record_id, personal={"reason": reason}, field=field
+        )
+        self._scope.revealed.setdefault(record_id, set()).add(field)
+        return self._scope.view(record_id)
+
+    def close_record(self, record_id: str) -> None:
+        """Reveals last until the record is closed."""
+        self._scope.revealed.pop(record_id, None)
+
+    # chronology and consent
+
+    def add_note(
+        self, record_id: str, kind: NoteKind, text: str, on: date, *, historical: bool = False
+    ) -> RecordView:
+        """Add a chronology note, labelled fact or opinion (section 6, Accurate)."""
+        self._door.require(Permission.ADD_NOTE, refused="cannot add notes")
+        self._scope.check(record_id)
+        if not text.strip():
+            raise BadInput("A note needs some text.")
+        if on > date.today():
+            raise BadInput("A note cannot be dated in the future.")
+        note = Note(on, self._door.staff_name, NoteKind(kind), text, historical)
+        with self._door.recorded(
+            LogAction.NOTE_ADDED, record_id, kind=note.kind.value, historical=historical
+        ):
+            self._door.vault.add_note(record_id, note)
+        return self._scope.view(record_id)
+
+    def record_consent(
+        self, record_id: str, given_by: str, scope: str, on: date, withdrawn: date | None = None
+    ) -> RecordView:
+        """Capture consent on the record: who gave it, to what, when, and if withdrawn."""
+        self._door.require(Permission.RECORD_CONSENT, refused="cannot record consent")
+        self._scope.check(record_id)
+        if not given_by.strip() or not scope.strip():
+            raise BadInput("Say who gave consent, and to what.")
+        if len(given_by) > MAX_TYPED or len(scope) > MAX_TYPED:
+            raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
+        if on > date.today() or (withdrawn is not None and withdrawn > date.today()):
+            raise BadInput("Consent cannot be dated in the future.")
+        if withdrawn is not None and withdrawn < on:
+            raise BadInput("Consent cannot be withdrawn before it was given.")
+        entry = ConsentEntry(given_by, scope, on, withdrawn)
+        with self._door.recorded(
+            LogAction.CONSENT_RECORDED, record_id, withdrawn=withdrawn is not None
+        ):
+            self._door.vault.add_consent(record_id, entry)
+        return self._scope.view(record_id)
+
+    def sharing_history(self, record_id: str) -> list[SharedBefore]:
+        """What has been decided about sharing this record (for whoever may open it)."""
+        self._scope.check(record_id)
+        history = []
+        for row, payload in self._door.vault.decisions_for(record_id):
+            requester = payload.get("requester") or {}
+            how = payload.get("how") or {}
+            history.append(
+                SharedBefore(
+                    row.id,
+                    row.created_at[:10],
+                    row.decided_by,
+                    row.status,
+                    bool(how),
+                    f"{requester.get('name', '')}, {requester.get('organisation', '')}",
+                    str(payload.get("purpose", "")),
+                    tuple(how.get("fields", ())),
+                    len(how.get("notes", ())),
+                    str(how.get("method", "")),
+                    str((payload.get("phone_request") or {}).get("id", "")),
+                )
+            )
+        return history

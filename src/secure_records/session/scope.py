@@ -1,0 +1,101 @@
+"""Which records a session may reach, and what of them it sees.
+
+Record scope (all, assigned caseload, none), restricted records, and the fields
+revealed for a reason: shared by every part that touches a record, so that each
+refuses, logs and masks the same way.
+"""
+
+from __future__ import annotations
+
+from secure_records.core.access import RecordView, in_scope, project, readable_fields
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.importing import ISO_DATE
+from secure_records.core.log_actions import LogAction
+from secure_records.core.policy import Scope
+from secure_records.session.door import StaffDoor
+from secure_records.session.limits import MAX_TYPED
+from secure_records.vault.vault import now_utc
+
+
+class RecordScope:
+    def __init__(self, door: StaffDoor) -> None:
+        self._door = door
+        # record id -> fields revealed, until the record is closed or the session locks
+        self.revealed: dict[str, set[str]] = {}
+
+    def forget(self) -> None:
+        self.revealed.clear()
+
+    def refuse_unlisted(self) -> None:
+        """A role that lists no records is refused here, before anything is read."""
+        role = self._door.role
+        if role.scope not in (Scope.ALL, Scope.CASELOAD):
+            raise AccessRefused(f"The {role.label} role does not list records.")
+
+    def hidden_ids(self) -> set[str]:
+        """Restricted records this staff member holds no unexpired grant for: for
+        them these do not exist, not even in search."""
+        store = self._door.vault.store
+        restricted = store.restricted_ids()
+        if not restricted:
+            return restricted
+        return restricted - store.granted_ids(self._door.staff_name, now_utc())
+
+    def ids_in_scope(self) -> list[str] | None:
+        """Record ids this session may list; None means every record."""
+        self._door.check_usable()
+        self.refuse_unlisted()
+        if self._door.role.scope is Scope.ALL:
+            return None
+        return self._door.vault.store.ids_assigned_to(self._door.staff_name)
+
+    def check(self, record_id: str) -> None:
+        """Refused, and logged for the access review, unless this record is one this
+        session may open."""
+        door = self._door
+        door.check_usable()
+        store = door.vault.store
+        assigned = store.assigned_to(record_id)
+        exists = store.record_exists(record_id)
+        # The same refusal whether the record is missing or out of scope: a refusal
+        # must not confirm that a record exists.
+        if not exists or not in_scope(door.role, door.staff_name, assigned):
+            # Tried, and not theirs to open: for the access review (10(d)).
+            if exists:
+                door.log(LogAction.RECORD_REFUSED, record_id)
+            else:
+                door.log(LogAction.RECORD_REFUSED, asked_for=record_id[:MAX_TYPED])
+            raise AccessRefused(f"Record {record_id} is not one you can open.")
+        if record_id in self.hidden_ids():
+            # Restricted, and no grant for this person: the attempt is for the review.
+            door.log(LogAction.RESTRICTED_RECORD_REFUSED, record_id)
+            raise AccessRefused(f"Record {record_id} is not one you can open.")
+
+    def view(self, record_id: str) -> RecordView:
+        """The record as this role sees it, with what was revealed; not logged."""
+        door = self._door
+        fields = readable_fields(door.role, door.policy)
+        record = door.vault.read_record(record_id, fields)
+        if record is None:
+            raise AccessRefused(f"Record {record_id} is not one you can open.")
+        return project(record, door.role, door.policy, self.revealed.get(record_id, ()))
+
+    def exact_ids(self, name: str, date_of_birth: str) -> list[str]:
+        """Records in scope matching this exact name and date of birth; not logged."""
+        door = self._door
+        door.check_usable()
+        if door.role.scope is Scope.NONE:
+            raise AccessRefused(f"The {door.role.label} role cannot look records up.")
+        if not name.strip() or not date_of_birth.strip():
+            raise BadInput("An exact match needs both a name and a date of birth.")
+        if len(name) > MAX_TYPED:
+            raise BadInput(f"A name can be at most {MAX_TYPED} characters.")
+        if not ISO_DATE.fullmatch(date_of_birth.strip()):
+            raise BadInput("Give the date of birth as YYYY-MM-DD.")
+        vault = door.vault
+        ids = vault.store.ids_matching(vault.match_index(name, date_of_birth.strip()))
+        if door.role.scope is Scope.CASELOAD:
+            mine = set(vault.store.ids_assigned_to(door.staff_name))
+            ids = [i for i in ids if i in mine]
+        hidden = self.hidden_ids()
+        return [i for i in ids if i not in hidden]

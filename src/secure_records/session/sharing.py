@@ -1,0 +1,249 @@
+"""Sharing decisions (policy sections 6, 7, 8 and 10(f)): taken through the policy's
+questions, recorded with every answer and reason, confirmed by a lead when sharing
+goes ahead without consent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from secure_records.core.access import RecordView
+from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
+from secure_records.core.permissions import Permission
+from secure_records.core.policy import Rule
+from secure_records.core.records import NoteKind
+from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
+from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
+from secure_records.core.text import printable
+from secure_records.session.door import StaffDoor
+from secure_records.session.limits import MAX_TYPED
+from secure_records.session.scope import RecordScope
+from secure_records.session.telephone import Telephone
+from secure_records.vault.store import DecisionRow
+from secure_records.vault.vault import now_utc
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A decision in the lead's queue: which record, whose, and since when."""
+
+    decision_id: str
+    record_id: str
+    status: SharingStatus  # one of AWAITING_LEAD
+    decided_by: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class SharingOutcome:
+    """What a recorded sharing decision came to."""
+
+    decision_id: str
+    outcome: str
+    share: bool
+    status: SharingStatus
+    package: Path | None  # the disclosure package, when one was written
+
+
+def disclosure_text(
+    decision_id: str, view: RecordView, requester: Requester, how: HowChoices, sharer: str
+) -> str:
+    """Only the chosen items, with their labels (fact or opinion, historical)."""
+    lines = [
+        f"DISCLOSURE {decision_id}",
+        f"Record: {view.id}",
+        f"Shared by: {sharer} on {date.today().isoformat()}",
+        f"To: {requester.name}, {requester.role}, {requester.organisation} ({requester.contact})",
+        f"Method: {how.method}",
+        f"Lawful basis: {how.lawful_basis}",
+        "Individual informed: "
+        + ("yes" if how.inform_individual else f"no: {how.not_informing_reason}"),
+        "",
+    ]
+    chosen = [f for f in view.fields if f.name in how.fields]
+    if chosen:
+        lines.append("Fields")
+        lines += [f"  {f.label}: {f.text}" for f in chosen]
+    notes = view.notes.entries if view.notes else ()
+    if how.notes:
+        lines.append("Chronology")
+        for n in sorted(how.notes):
+            note = notes[n]
+            label = "FACT" if note.kind is NoteKind.FACT else "OPINION"
+            historical = "  HISTORICAL" if note.historical else ""
+            lines.append(f"  {note.date.isoformat()}  {label}{historical}  {note.author}")
+            lines.append(f"    {note.text}")
+    # A file may be shown on a terminal later: no control characters in it either.
+    return printable("\n".join(lines) + "\n", keep_newlines=True)
+
+
+class Sharing:
+    def __init__(self, door: StaffDoor, scope: RecordScope, telephone: Telephone) -> None:
+        self._door = door
+        self._scope = scope
+        self._telephone = telephone  # a decision may answer a verified telephone request
+
+    def decide_sharing(
+        self,
+        record_id: str,
+        requester: Requester,
+        purpose: str,
+        flow: SharingFlow,
+        how: HowChoices | None = None,
+        discussed: str = "",
+        urgent_manager: str = "",
+        phone_request: str | None = None,
+    ) -> SharingOutcome:
+        """Record a decision, to share or not, with every answer and reason (section 6
+        Record; 8). When it is to share, and no manager must confirm first, the
+        disclosure package holding only the chosen items is written 0600 to exports.
+
+        Sharing without consent waits in the safeguarding lead's queue (10(f)), unless
+        it is urgent (section 6, Timely): then `urgent_manager` says which manager was
+        consulted and how, the package is written now, and the lead confirms after.
+
+        `phone_request` links the decision to the verified telephone request it
+        answers (section 11); the requester is then that verified caller.
+        """
+        door = self._door
+        door.require(Permission.SHARE, refused="cannot take sharing decisions")
+        self._scope.check(record_id)
+        policy = door.policy.sharing
+        outcome = flow.outcome
+        if outcome is None:
+            raise BadInput("Answer every question first: the outcome comes from the answers.")
+        if flow.policy is not policy:
+            raise BadInput("These answers were given to another version of the questions.")
+        minimum = policy.reason_min_length
+        if len(purpose.strip()) < minimum:
+            raise BadInput(f"Say what the information is for (at least {minimum} characters).")
+        if not all(part.strip() for part in (requester.name, requester.organisation)):
+            raise BadInput("Name the requester and their organisation.")
+        typed = [purpose, discussed, urgent_manager, *requester.__dict__.values()]
+        if how is not None:
+            typed.append(how.not_informing_reason)
+        if any(len(text) > MAX_TYPED for text in typed):
+            raise BadInput(f"Keep each answer under {MAX_TYPED} characters.")
+        if phone_request is not None:
+            verified = self._telephone.verified_request(phone_request)
+            if verified.record_id != record_id or requester != verified.requester:
+                raise BadInput(
+                    f"{phone_request} was verified for another record or another caller."
+                )
+        view = self._scope.view(record_id)
+        if outcome.share:
+            if how is None:
+                raise BadInput("Say how the information will be shared.")
+            shown = {f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed}
+            notes = view.notes.entries if view.notes else ()
+            check_how(policy, how, shown, len(notes))
+        elif len(discussed.strip()) < minimum:
+            raise BadInput(
+                "Record what was discussed with the requester about not sharing "
+                f"(at least {minimum} characters)."
+            )
+        decision_id = f"D-{secrets.token_hex(6)}"
+        urgent = outcome.share and outcome.needs_manager and bool(urgent_manager.strip())
+        if urgent and len(urgent_manager.strip()) < minimum:
+            raise BadInput(
+                f"Say which manager was consulted, and how (at least {minimum} characters)."
+            )
+        waiting = outcome.share and outcome.needs_manager and not urgent
+        status = (
+            SharingStatus.AWAITING_MANAGER
+            if waiting
+            else SharingStatus.ACTED_URGENTLY
+            if urgent
+            else SharingStatus.DECIDED
+        )
+        package_text = (
+            disclosure_text(decision_id, view, requester, how, door.staff_name)
+            if outcome.share and how is not None
+            else None
+        )
+        personal: dict[str, Any] = {
+            "requester": requester.__dict__,
+            "purpose": purpose,
+            "answers": [
+                {"question": a.text, "yes": a.yes, "reason": a.reason} for a in flow.answers
+            ],
+            "outcome": outcome.text,
+            "how": None if how is None else {**how.__dict__, "notes": list(how.notes)},
+            "discussed": discussed,
+            "urgent_manager": urgent_manager,
+        }
+        with door.recorded(
+            LogAction.SHARING_DECISION,
+            record_id,
+            personal=personal,
+            decision=decision_id,
+            outcome=outcome.name,
+            share=outcome.share,
+            status=status,
+            phone_request=phone_request,
+        ):
+            if phone_request is not None:
+                personal["phone_request"] = self._telephone.mark_decided(
+                    phone_request, record_id, decision_id
+                )
+            row = DecisionRow(decision_id, record_id, status, door.staff_name, now_utc())
+            # The package is fixed now, as the sharer chose it; a manager's later
+            # confirmation releases exactly this.
+            door.vault.add_decision(row, {**personal, "package": package_text})
+            package = None
+            if package_text is not None and not waiting:
+                package = door.vault.write_export(f"{decision_id}.txt", package_text)
+        return SharingOutcome(decision_id, outcome.name, outcome.share, status, package)
+
+    def sharing_queue(self) -> list[QueueItem]:
+        """Decisions a safeguarding lead must confirm or reject (section 10(f))."""
+        self._door.require(Permission.APPROVE_SHARING, refused="does not confirm sharing")
+        rows = self._door.vault.store.decisions(AWAITING_LEAD)
+        hidden = self._scope.hidden_ids()
+        rows = [r for r in rows if r.record_id not in hidden]
+        self._door.log(LogAction.SHARING_QUEUE_VIEWED, count=len(rows))
+        return [
+            QueueItem(r.id, r.record_id, SharingStatus(r.status), r.decided_by, r.created_at)
+            for r in rows
+        ]
+
+    def review_sharing(self, decision_id: str, confirm: bool, reason: str) -> SharingOutcome:
+        """A manager confirms or rejects a decision to share without consent, with
+        reasons; confirming one still waiting releases its package."""
+        door = self._door
+        door.require(Permission.APPROVE_SHARING, refused="does not confirm sharing")
+        found = door.vault.decision(decision_id)
+        if (
+            found is None
+            or found[0].status not in AWAITING_LEAD
+            or found[0].record_id in self._scope.hidden_ids()
+        ):
+            raise BadInput(f"{decision_id} is not waiting for a manager.")
+        row, payload = found
+        if row.decided_by == door.staff_name:
+            raise AccessRefused("A manager other than the person who decided must confirm it.")
+        minimum = door.policy.sharing.reason_min_length
+        if len(reason.strip()) < minimum:
+            raise BadInput(f"Give the reason for this (at least {minimum} characters).")
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        status = SharingStatus.CONFIRMED if confirm else SharingStatus.REJECTED
+        package = None
+        with door.recorded(
+            LogAction.SHARING_REVIEWED,
+            row.record_id,
+            personal={"reason": reason},
+            decision=decision_id,
+            status=status,
+            was=row.status,
+        ):
+            door.vault.store.set_decision_status(decision_id, status)
+            text = payload.get("package")
+            if confirm and row.status == SharingStatus.AWAITING_MANAGER and isinstance(text, str):
+                package = door.vault.write_export(f"{decision_id}.txt", text)
+        return SharingOutcome(decision_id, "", confirm, status, package)
