@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,14 +16,14 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
 from secure_records.session.retention import DisposalItem
 from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
 
 
-class DisposalQueueScreen(Screen[None]):
+class DisposalQueueScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._items: list[DisposalItem] = []
 
     def compose(self) -> ComposeResult:

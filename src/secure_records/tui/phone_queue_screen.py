@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,17 +19,17 @@ from secure_records.core.telephone import Status
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
 from secure_records.tui.literal import labelled, literal
+from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_screen import SharingScreen
 
 STATUS_WORDS = {Status.VERIFIED: "verified by callback", Status.REFERRED: "referred to the lead"}
 
 
-class PhoneQueueScreen(Screen[None]):
+class PhoneQueueScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._items: list[PhoneQueueItem] = []
         self._detail: PhoneRequestDetail | None = None
 

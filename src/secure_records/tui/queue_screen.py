@@ -5,23 +5,22 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.session import QueueItem, Session
 from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
 
 WAITING = {"awaiting_manager": "waiting to share", "acted_urgently": "shared urgently"}
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._items: list[QueueItem] = []
 
     def compose(self) -> ComposeResult:
@@ -88,3 +87,6 @@ class QueueScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def forget(self) -> None:
+        self.query_one("#reason", Input).value = ""

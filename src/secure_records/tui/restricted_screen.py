@@ -3,10 +3,9 @@ grants or lifts. A record whose grants have all run out is reachable only from h
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -14,47 +13,42 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
 from secure_records.tui.literal import literal
 from secure_records.tui.modals import RestrictDialog, RestrictionDraft
+from secure_records.tui.session_screen import SessionScreen
 
 
-def change_restriction(app: App[None], session: Session, record_id: str) -> None:
+def change_restriction(screen: SessionScreen, session: Session, record_id: str) -> None:
     """Ask, then restrict, grant or lift; say how it went."""
-    try:
+    app = screen.app
+    with screen.attempt():
         found = session.restriction(record_id)
-    except SecureRecordsError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    state = (
-        ""
-        if found is None
-        else f"Restricted by {found.set_by}. Grants: "
-        + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
-    )
+        state = (
+            ""
+            if found is None
+            else f"Restricted by {found.set_by}. Grants: "
+            + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
+        )
 
-    def save(draft: RestrictionDraft | None) -> None:
-        if draft is None:
-            return
-        try:
-            if draft.action == "restrict":
-                session.restrict_record(record_id, draft.reason, draft.days)
-            elif draft.action == "grant":
-                session.grant_access(record_id, draft.staff, draft.days, draft.reason)
-            else:
-                session.lift_restriction(record_id, draft.reason)
-        except SecureRecordsError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.notify(f"{record_id}: done ({draft.action}).", markup=False)
+        def save(draft: RestrictionDraft | None) -> None:
+            if draft is None:
+                return
+            with screen.attempt():
+                if draft.action == "restrict":
+                    session.restrict_record(record_id, draft.reason, draft.days)
+                elif draft.action == "grant":
+                    session.grant_access(record_id, draft.staff, draft.days, draft.reason)
+                else:
+                    session.lift_restriction(record_id, draft.reason)
+                app.notify(f"{record_id}: done ({draft.action}).", markup=False)
 
-    minimum = session.policy.sharing.reason_min_length
-    app.push_screen(RestrictDialog(record_id, state, minimum), save)
+        minimum = session.policy.sharing.reason_min_length
+        app.push_screen(RestrictDialog(record_id, state, minimum), save)
 
 
-class RestrictedScreen(Screen[None]):
+class RestrictedScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._ids: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -103,7 +97,7 @@ class RestrictedScreen(Screen[None]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        change_restriction(self.app, self._session, str(event.option.id))
+        change_restriction(self, self._session, str(event.option.id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
