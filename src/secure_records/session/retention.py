@@ -177,7 +177,7 @@ class Retention:
             self._door.vault.store.add_disposal(row)
         return disposal_id
 
-    def disposals(self, statuses: Iterable[str] = OPEN_DISPOSAL) -> list[DisposalItem]:
+    def disposals(self, statuses: Iterable[DisposalStatus] = OPEN_DISPOSAL) -> list[DisposalItem]:
         """Open disposals: what a lead must review, or IT carry out."""
         self._door.require(
             Permission.APPROVE_DISPOSAL, Permission.DISPOSE, Permission.PROPOSE_DISPOSAL

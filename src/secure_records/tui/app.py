@@ -26,6 +26,7 @@ from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
+from secure_records.tui.session_screen import SessionScreen
 
 # What a person does that counts as being at the keyboard.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -38,7 +39,7 @@ def _plain(message: str) -> Text:
     return Text(printable(message))
 
 
-def home_screen(session: Session) -> Screen[None]:
+def home_screen(session: Session) -> SessionScreen:
     """The first screen for the session's role."""
     scope = session.role.scope
     if scope in (Scope.ALL, Scope.CASELOAD):
@@ -154,16 +155,14 @@ class SecureRecordsApp(App[None]):
     async def _clear_screens(self) -> None:
         """Remove every screen above the base, and with them what they were showing."""
         for screen in list(self.screen_stack[1:]):
-            forget = getattr(screen, "forget", None)
-            if callable(forget):
-                forget()
+            if isinstance(screen, SessionScreen):
+                screen.forget()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         if self.is_screen_installed(RECORD_SCREEN):
             record_screen = self.get_screen(RECORD_SCREEN)
-            forget = getattr(record_screen, "forget", None)
-            if callable(forget):
-                forget()
+            if isinstance(record_screen, SessionScreen):
+                record_screen.forget()
             self.uninstall_screen(RECORD_SCREEN)
 
     async def lock(self, why: str) -> None:

@@ -6,29 +6,25 @@ they can trust, or is told plainly that they cannot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from secure_records.core.errors import SecureRecordsError
-from secure_records.session import Session
 from secure_records.tui.literal import labelled, literal
+from secure_records.tui.session_screen import SessionScreen
 
 # The log can be long: the newest this many matching entries are shown.
 SHOWN = 200
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="audit"):
@@ -65,28 +61,29 @@ class AuditScreen(Screen[None]):
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
     def on_input_submitted(self) -> None:
-        self._show()
+        self._run(self._show)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"show": self._show, "review": self._review, "export": self._export}[str(event.button.id)]()
+        run = {"show": self._show, "review": self._review, "export": self._export}
+        self._run(run[str(event.button.id)])
+
+    def _run(self, step: Callable[[date | None], None]) -> None:
+        """Run `step` with the filter's date; a bad date or a refusal is said."""
+        try:
+            since = self._since()
+        except ValueError:
+            self._say("Give the date as YYYY-MM-DD.")
+            return
+        with self.attempt(say=self._say):
+            step(since)
 
     def _say(self, text: str) -> None:
         self.query_one("#problem", Static).update(literal(text))
 
-    def _show(self) -> None:
-        try:
-            lines = self._session.oversight.audit_log(
-                self._value("f-record"),
-                self._value("f-actor"),
-                self._value("f-action"),
-                self._since(),
-            )
-        except ValueError:
-            self._say("Give the date as YYYY-MM-DD.")
-            return
-        except SecureRecordsError as exc:
-            self._say(str(exc))
-            return
+    def _show(self, since: date | None) -> None:
+        lines = self._session.oversight.audit_log(
+            self._value("f-record"), self._value("f-actor"), self._value("f-action"), since
+        )
         shown = lines[-SHOWN:]
         self._say(f"{len(lines)} entries match; the newest {len(shown)} are shown.")
         rows = [
@@ -100,15 +97,8 @@ class AuditScreen(Screen[None]):
         ]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
 
-    def _review(self) -> None:
-        try:
-            accesses, flags = self._session.oversight.access_review(self._since())
-        except ValueError:
-            self._say("Give the date as YYYY-MM-DD.")
-            return
-        except SecureRecordsError as exc:
-            self._say(str(exc))
-            return
+    def _review(self, since: date | None) -> None:
+        accesses, flags = self._session.oversight.access_review(since)
         flagged = [a for a in accesses if a.flags]
         self._say(
             f"{len(accesses)} accesses; {len(flagged)} flagged; {len(flags)} patterns flagged."
@@ -124,15 +114,8 @@ class AuditScreen(Screen[None]):
         ]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
 
-    def _export(self) -> None:
-        try:
-            path = self._session.oversight.export_access_review(self._since())
-        except ValueError:
-            self._say("Give the date as YYYY-MM-DD.")
-            return
-        except SecureRecordsError as exc:
-            self._say(str(exc))
-            return
+    def _export(self, since: date | None) -> None:
+        path = self._session.oversight.export_access_review(since)
         self._say(f"Written to exports/{path.name} (0600), for the review meeting.")
 
     def action_back(self) -> None:

@@ -11,25 +11,23 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, Static
 
-from secure_records.core.errors import SecureRecordsError
 from secure_records.core.telephone import CALLBACK_WORDS, Callback, Status
 from secure_records.session import Session
 from secure_records.session.telephone import CallView
 from secure_records.tui.literal import labelled, literal
+from secure_records.tui.session_screen import SessionScreen
 
 DO_NOT_DISCLOSE = "Do not disclose anything: not even whether we hold a record."
 
 
-class CallbackScreen(Screen[None]):
+class CallbackScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Session, call: CallView) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._call = call
 
     def compose(self) -> ComposeResult:
@@ -124,17 +122,17 @@ class CallbackScreen(Screen[None]):
         if not button.startswith("outcome-"):
             return
         outcome = Callback(button.removeprefix("outcome-"))
-        try:
+        with self.attempt(say=self._say):
             call = self._session.telephone.record_callback(
                 self._call.id,
                 outcome,
                 pressed_for_speed=self.query_one("#pressed", Checkbox).value,
                 note=self.query_one("#note", Input).value,
             )
-        except SecureRecordsError as exc:
-            self.query_one("#problem", Static).update(literal(str(exc)))
-            return
-        await self._show(call)
+            await self._show(call)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
 
     def action_back(self) -> None:
         self.app.pop_screen()

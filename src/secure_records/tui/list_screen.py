@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
@@ -20,13 +19,14 @@ from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 from secure_records.tui.restricted_screen import RestrictedScreen
+from secure_records.tui.session_screen import SessionScreen
 
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
 INDEX_DELAY = 1.0  # seconds after the list is shown before the search index is built
 
 
-class RecordListScreen(Screen[None]):
+class RecordListScreen(SessionScreen):
     BINDINGS = [
         Binding("/", "search", "Search"),
         Binding("escape", "clear", "Clear search", show=False),
@@ -35,10 +35,16 @@ class RecordListScreen(Screen[None]):
         Binding("d", "disposals", "Disposals to approve"),
         Binding("x", "restricted", "Restricted records"),
     ]
+    # Each queue only for the roles that act on it (and not shown otherwise).
+    NEEDS = {
+        "queue": Permission.APPROVE_SHARING,
+        "phone_requests": (Permission.SHARE, Permission.APPROVE_SHARING),
+        "disposals": Permission.APPROVE_DISPOSAL,
+        "restricted": Permission.RESTRICT_RECORDS,
+    }
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._pending: Timer | None = None
         self._index_started = False
         self.search_ready = False
@@ -89,20 +95,6 @@ class RecordListScreen(Screen[None]):
             query, self._waiting_query = self._waiting_query, None
             self.run_search(query)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Each queue only for the roles that act on it (and not shown otherwise).
-        if action == "queue":
-            return self._session.may(Permission.APPROVE_SHARING)
-        if action == "phone_requests":
-            return self._session.may(Permission.SHARE) or self._session.may(
-                Permission.APPROVE_SHARING
-            )
-        if action == "disposals":
-            return self._session.may(Permission.APPROVE_DISPOSAL)
-        if action == "restricted":
-            return self._session.may(Permission.RESTRICT_RECORDS)
-        return True
-
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(self._session))
 
@@ -145,13 +137,10 @@ class RecordListScreen(Screen[None]):
             self.query_one("#count", Static).update(literal("Preparing search..."))
             self._start_index()
             return
-        try:
+        with self.attempt():
             found = self._session.records.search(query)
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
-        self.query_one(RecordList).show(found)
-        self._count(len(found))
+            self.query_one(RecordList).show(found)
+            self._count(len(found))
 
     async def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
         if self.app.screen is not self:

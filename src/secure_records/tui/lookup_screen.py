@@ -5,12 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
-from secure_records.core.errors import SecureRecordsError
-from secure_records.session import Session
 from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
 
 EXPLAINED = (
     "Reception can learn that a record exists, and its reference, from an exact name and "
@@ -19,12 +17,8 @@ EXPLAINED = (
 )
 
 
-class LookupScreen(Screen[None]):
+class LookupScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lookup"):
@@ -42,16 +36,16 @@ class LookupScreen(Screen[None]):
     def _look_up(self) -> None:
         name = self.query_one("#name", Input).value
         dob = self.query_one("#dob", Input).value
-        result = self.query_one("#result", Static)
-        try:
+        with self.attempt(say=self._result):
             match = self._session.records.find_exact(name, dob)
-        except SecureRecordsError as exc:
-            result.update(literal(str(exc)))
-            return
-        if match is None:
-            result.update(literal("No record matches that exact name and date of birth."))
-        else:
-            result.update(literal(f"A record exists: {match.reference}"))
+            self._result(
+                "No record matches that exact name and date of birth."
+                if match is None
+                else f"A record exists: {match.reference}"
+            )
+
+    def _result(self, text: str) -> None:
+        self.query_one("#result", Static).update(literal(text))
 
     def on_button_pressed(self) -> None:
         self._look_up()

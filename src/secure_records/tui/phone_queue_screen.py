@@ -8,91 +8,69 @@ the caller's organisation was not entitled to ask or not in the directory.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, OptionList, Static
 
-from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.telephone import Status
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
 from secure_records.tui.literal import labelled, literal
+from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.sharing_screen import SharingScreen
 
 STATUS_WORDS = {Status.VERIFIED: "verified by callback", Status.REFERRED: "referred to the lead"}
 
 
-class PhoneQueueScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Back")]
+class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
+    BOX_ID = "phone-queue"
+    HEADING = "Telephone requests (section 11)"
+    LIST_ID = "requests"
+    EMPTY = "No telephone requests are waiting."
+    CHOOSE = "Choose a request first."
+    # Only a lead closes a request without a decision.
+    NEEDS = {"close": Permission.APPROVE_SHARING}
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
-        self._items: list[PhoneQueueItem] = []
+        super().__init__(session)
         self._detail: PhoneRequestDetail | None = None
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="phone-queue"):
-            yield Static("Telephone requests (section 11)", classes="title")
-            yield OptionList(id="requests")
-            yield Static("", id="detail")
-            with Horizontal(classes="buttons"):
-                yield Button("Decide on sharing", variant="primary", id="decide")
-            yield Input(placeholder="Reason for closing without a decision", id="reason")
-            with Horizontal(classes="buttons"):
-                yield Button("Close the request", id="close")
-            yield Static("", id="problem")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).display = self._session.may(Permission.APPROVE_SHARING)
-        self.query_one("#reason", Input).display = self._session.may(Permission.APPROVE_SHARING)
-        self._load()
+    def _controls(self) -> ComposeResult:
+        # The request chosen (with Enter) is shown in full before anything is done.
+        yield Static("", id="detail")
+        with Horizontal(classes="buttons"):
+            yield self._button(QueueAction("decide", "Decide on sharing", "primary"))
+        reason = Input(placeholder="Reason for closing without a decision", id="reason")
+        reason.display = self.allowed("close")
+        yield reason
+        with Horizontal(classes="buttons"):
+            yield self._button(QueueAction("close", "Close the request"))
 
     def on_screen_resume(self) -> None:
         self._load()
 
+    def _fetch(self) -> list[PhoneQueueItem]:
+        return self._session.telephone.phone_queue()
+
+    def _line(self, item: PhoneQueueItem) -> tuple[str, str]:
+        return (
+            f"{item.id}  {item.record_id or 'no record found'}  "
+            f"{STATUS_WORDS.get(item.status, item.status)}  {item.organisation}  "
+            f"{item.urgency}" + (f"  {item.flags} red flag(s)" if item.flags else ""),
+            item.id,
+        )
+
     def _load(self) -> None:
-        try:
-            self._items = self._session.telephone.phone_queue()
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            self.app.pop_screen()
-            return
-        options = self.query_one("#requests", OptionList)
-        options.clear_options()
-        options.add_options(
-            [
-                Option(
-                    literal(
-                        f"{item.id}  {item.record_id or 'no record found'}  "
-                        f"{STATUS_WORDS.get(item.status, item.status)}  {item.organisation}  "
-                        f"{item.urgency}" + (f"  {item.flags} red flag(s)" if item.flags else "")
-                    ),
-                    id=item.id,
-                )
-                for item in self._items
-            ]
-        )
-        if self._items:
-            options.highlighted = 0
-        self._detail = None
-        self.query_one("#detail", Static).update("")
+        self._forget_detail()
         self.query_one("#decide", Button).disabled = True
-        self.query_one("#problem", Static).update(
-            literal("" if self._items else "No telephone requests are waiting.")
-        )
-        options.focus()
+        super()._load()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        try:
+        with self.attempt(say=self._say):
             detail = self._session.telephone.phone_request(str(event.option.id))
-        except SecureRecordsError as exc:
-            self.query_one("#problem", Static).update(literal(str(exc)))
-            return
+            self._show_detail(detail)
+
+    def _show_detail(self, detail: PhoneRequestDetail) -> None:
         self._detail = detail
         lines = [
             labelled("Caller", f"{detail.caller}, {detail.caller_role}"),
@@ -120,34 +98,25 @@ class PhoneQueueScreen(Screen[None]):
             and self._session.may(Permission.SHARE)
         )
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def _pressed(self, action: str) -> None:
+        # Acts on the request shown in full, not on the line highlighted.
         detail = self._detail
-        problem = self.query_one("#problem", Static)
         if detail is None:
-            problem.update(literal("Choose a request first."))
+            self._say(self.CHOOSE)
             return
-        if event.button.id == "decide" and detail.record_id is not None:
-            try:
+        if action == "decide" and detail.record_id is not None:
+            with self.attempt(say=self._say):
                 view = self._session.records.open_record(detail.record_id)
-            except SecureRecordsError as exc:
-                problem.update(literal(str(exc)))
-                return
-            self.app.push_screen(SharingScreen(self._session, view, detail))
-        elif event.button.id == "close":
-            try:
-                self._session.telephone.close_phone_request(
-                    detail.id, self.query_one("#reason", Input).value
-                )
-            except SecureRecordsError as exc:
-                problem.update(literal(str(exc)))
-                return
-            self.query_one("#reason", Input).value = ""
-            self._load()
-            problem.update(literal(f"{detail.id} closed."))
+                self.app.push_screen(SharingScreen(self._session, view, detail))
+        elif action == "close":
+            with self.attempt(say=self._say):
+                self._session.telephone.close_phone_request(detail.id, self._reason())
+                self._done(f"{detail.id} closed.")
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def forget(self) -> None:
+    def _forget_detail(self) -> None:
         self._detail = None
         self.query_one("#detail", Static).update("")
+
+    def forget(self) -> None:
+        super().forget()
+        self._forget_detail()

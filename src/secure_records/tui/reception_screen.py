@@ -10,17 +10,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from secure_records.core.errors import SecureRecordsError
 from secure_records.core.telephone import Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
 from secure_records.tui.callback_screen import CallbackScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.session_screen import SessionScreen
 
 EXPLAINED = (
     "Section 11: check the caller's identity and whether they are entitled to ask; "
@@ -34,15 +33,14 @@ URGENCY_WORDS = {
 }
 
 
-class ReceptionScreen(Screen[None]):
+class ReceptionScreen(SessionScreen):
     BINDINGS = [
         Binding("n", "new_request", "New phone request"),
         Binding("l", "look_up", "Exact lookup"),
     ]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._calls: list[CallView] = []
 
     def compose(self) -> ComposeResult:
@@ -62,11 +60,14 @@ class ReceptionScreen(Screen[None]):
         self.refresh_calls()
 
     def refresh_calls(self) -> None:
-        try:
+        with self.attempt(say=self._say):
             self._calls = self._session.telephone.awaiting_callback()
-        except SecureRecordsError as exc:
-            self.query_one("#problem", Static).update(literal(str(exc)))
-            return
+            self._show_calls()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
+
+    def _show_calls(self) -> None:
         options = self.query_one("#calls", OptionList)
         options.clear_options()
         options.add_options(
@@ -81,9 +82,7 @@ class ReceptionScreen(Screen[None]):
         if self._calls:
             options.highlighted = 0
             options.focus()
-        self.query_one("#problem", Static).update(
-            literal("" if self._calls else "No callbacks are waiting.")
-        )
+        self._say("" if self._calls else "No callbacks are waiting.")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new-request":
@@ -116,14 +115,13 @@ TEXT_INPUTS = (
 )
 
 
-class PhoneRequestForm(Screen[None]):
+class PhoneRequestForm(SessionScreen):
     """A new telephone request, written down before anything else happens."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         directory = session.policy.directory
         self._orgs = [*directory.organisations.values()]
         self._kinds = [*directory.request_kinds.items()]
@@ -168,12 +166,11 @@ class PhoneRequestForm(Screen[None]):
         return self.query_one(f"#{widget_id}", RadioSet).pressed_index
 
     def _take(self) -> None:
-        problem = self.query_one("#problem", Static)
         org_index, kind_index, urgency_index = (
             self._pressed(w) for w in ("organisation", "kind", "urgency")
         )
         if org_index < 0 or kind_index < 0 or urgency_index < 0:
-            problem.update(literal("Choose the organisation, the kind of request and urgency."))
+            self._say("Choose the organisation, the kind of request and urgency.")
             return
         in_directory = org_index < len(self._orgs)
         caller = Caller(
@@ -183,7 +180,7 @@ class PhoneRequestForm(Screen[None]):
             "" if in_directory else self._value("other-org"),
             self._value("number-given"),
         )
-        try:
+        with self.attempt(say=self._say):
             call = self._session.telephone.take_phone_request(
                 caller,
                 self._value("about-name"),
@@ -192,11 +189,11 @@ class PhoneRequestForm(Screen[None]):
                 self._value("asked"),
                 list(Urgency)[urgency_index],
             )
-        except SecureRecordsError as exc:
-            problem.update(literal(str(exc)))
-            return
-        self.forget()
-        self.app.switch_screen(CallbackScreen(self._session, call))
+            self.forget()
+            self.app.switch_screen(CallbackScreen(self._session, call))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
 
     def on_input_submitted(self) -> None:
         # Enter moves on, as on a paper form; only the button takes the request.

@@ -1,8 +1,10 @@
 """A list of records that draws only the lines on screen.
 
-A DataTable or OptionList holding 100k rows takes seconds to paint (NOTES.md). This
-keeps only references; a line's name and date of birth are fetched through Session
-(decrypting just those records) when the line is first drawn.
+A DataTable with 100k rows blocks the screen for 6-9 s on first paint and holds some
+180 MB, because it measures every cell; an OptionList takes about 5.5 s. A line-API
+ScrollView paints in well under a second. This keeps only references; a line's name
+and date of birth are fetched through Session (decrypting just those records) when
+the line is first drawn.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from secure_records.core.access import FieldView, RecordView
@@ -26,6 +25,7 @@ from secure_records.tui.modals import (
     RevealReason,
 )
 from secure_records.tui.restricted_screen import change_restriction
+from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_screen import SharingScreen
 
 
@@ -120,7 +120,7 @@ def _history_text(history: list[SharedBefore]) -> Content:
     return Content("\n").join(lines)
 
 
-class RecordScreen(Screen[None]):
+class RecordScreen(SessionScreen):
     """Built once per session and reused: opening a record fills it in, closing a
     record blanks it, so no record stays in its widgets once closed."""
 
@@ -134,10 +134,15 @@ class RecordScreen(Screen[None]):
         Binding("x", "restrict", "Restrict"),
         Binding("a", "subject_access", "Subject access report"),
     ]
+    # Each only for the roles that may (and not shown otherwise).
+    NEEDS = {
+        "legal_hold": Permission.SET_LEGAL_HOLD,
+        "restrict": Permission.RESTRICT_RECORDS,
+        "subject_access": Permission.SUBJECT_ACCESS,
+    }
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._record_id: str | None = None
         self._view: RecordView | None = None
 
@@ -160,18 +165,16 @@ class RecordScreen(Screen[None]):
         """Open `record_id` through Session and draw it; False if it was refused."""
         if self._record_id is not None and self._record_id != record_id:
             self._session.records.close_record(self._record_id)  # its reveals end with it
-        try:
+        with self.attempt():
             view = self._session.records.open_record(record_id)
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return False
-        self._record_id, self._view = record_id, view
-        self._draw()
-        rows = self.query(FieldRow)
-        if rows:
-            rows.first().focus()
-        self.query_one("#record", VerticalScroll).scroll_home(animate=False)
-        return True
+            self._record_id, self._view = record_id, view
+            self._draw()
+            rows = self.query(FieldRow)
+            if rows:
+                rows.first().focus()
+            self.query_one("#record", VerticalScroll).scroll_home(animate=False)
+            return True
+        return False
 
     def _draw(self) -> None:
         view = self._view
@@ -243,14 +246,11 @@ class RecordScreen(Screen[None]):
         def revealed(reason: str | None) -> None:
             if reason is None:
                 return
-            try:
+            with self.attempt():
                 self._view = self._session.records.reveal(record_id, field.name, reason)
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            shown = self._view.field(field.name)
-            if shown is not None:
-                focused.show(shown)
+                shown = self._view.field(field.name)
+                if shown is not None:
+                    focused.show(shown)
 
         self.app.push_screen(RevealReason(field.label, minimum), revealed)
 
@@ -261,32 +261,21 @@ class RecordScreen(Screen[None]):
         if self._view is not None:
             self.app.push_screen(SharingScreen(self._session, self._view))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Each only for the roles that may (and not shown otherwise).
-        needs = {
-            "legal_hold": Permission.SET_LEGAL_HOLD,
-            "restrict": Permission.RESTRICT_RECORDS,
-            "subject_access": Permission.SUBJECT_ACCESS,
-        }
-        return action not in needs or self._session.may(needs[action])
-
     def action_subject_access(self) -> None:
         record_id = self._record_id
-        if record_id is None or not self._session.may(Permission.SUBJECT_ACCESS):
+        if record_id is None or not self.allowed("subject_access"):
             return
 
         def write(reason: str | None) -> None:
             if reason is None:
                 return
-            try:
+            with self.attempt():
                 path = self._session.oversight.subject_access_report(record_id, reason)
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.notify(
-                f"Written to exports/{path.name} (0600): review the marked items before release.",
-                markup=False,
-            )
+                self.app.notify(
+                    f"Written to exports/{path.name} (0600): review the marked items before "
+                    "release.",
+                    markup=False,
+                )
 
         minimum = self._session.policy.sharing.reason_min_length
         hint = (
@@ -298,28 +287,25 @@ class RecordScreen(Screen[None]):
         )
 
     def action_restrict(self) -> None:
-        if self._record_id is not None and self._session.may(Permission.RESTRICT_RECORDS):
-            change_restriction(self.app, self._session, self._record_id)
+        if self._record_id is not None and self.allowed("restrict"):
+            change_restriction(self, self._session, self._record_id)
 
     def action_legal_hold(self) -> None:
         record_id = self._record_id
-        if record_id is None or not self._session.may(Permission.SET_LEGAL_HOLD):
+        if record_id is None or not self.allowed("legal_hold"):
             return
-        try:
-            held = self._session.retention.legal_hold(record_id) is not None
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            return
+        with self.attempt():
+            self._ask_legal_hold(
+                record_id, held=self._session.retention.legal_hold(record_id) is not None
+            )
 
+    def _ask_legal_hold(self, record_id: str, *, held: bool) -> None:
         def save(reason: str | None) -> None:
-            if reason is None or record_id is None:
+            if reason is None:
                 return
-            try:
+            with self.attempt():
                 self._session.retention.set_legal_hold(record_id, reason, hold=not held)
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self._draw()
+                self._draw()
 
         question = (
             f"Lift the legal hold on {record_id}?" if held else f"Put {record_id} on legal hold?"
@@ -343,14 +329,11 @@ class RecordScreen(Screen[None]):
         def save(draft: ConsentDraft | None) -> None:
             if draft is None:
                 return
-            try:
+            with self.attempt():
                 self._view = self._session.records.record_consent(
                     record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
                 )
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self._draw()
+                self._draw()
 
         self.app.push_screen(NewConsent(date.today()), save)
 
@@ -366,14 +349,11 @@ class RecordScreen(Screen[None]):
         def save(draft: NoteDraft | None) -> None:
             if draft is None:
                 return
-            try:
+            with self.attempt():
                 self._view = self._session.records.add_note(
                     record_id, draft.kind, draft.text, draft.on, historical=draft.historical
                 )
-            except SecureRecordsError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.notify("Note saved.", markup=False)
-            self._draw()
+                self.app.notify("Note saved.", markup=False)
+                self._draw()
 
         self.app.push_screen(NewNote(date.today()), save)

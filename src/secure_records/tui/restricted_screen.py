@@ -3,110 +3,67 @@ grants or lifts. A record whose grants have all run out is reachable only from h
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
-from secure_records.core.errors import SecureRecordsError
 from secure_records.session import Session
-from secure_records.tui.literal import literal
+from secure_records.session.oversight import Restriction
 from secure_records.tui.modals import RestrictDialog, RestrictionDraft
+from secure_records.tui.review_queue import ReviewQueue
+from secure_records.tui.session_screen import SessionScreen
 
 
-def change_restriction(app: App[None], session: Session, record_id: str) -> None:
+def change_restriction(screen: SessionScreen, session: Session, record_id: str) -> None:
     """Ask, then restrict, grant or lift; say how it went."""
-    try:
+    app = screen.app
+    with screen.attempt():
         found = session.oversight.restriction(record_id)
-    except SecureRecordsError as exc:
-        app.notify(str(exc), severity="error", markup=False)
-        return
-    state = (
-        ""
-        if found is None
-        else f"Restricted by {found.set_by}. Grants: "
-        + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
-    )
+        state = (
+            ""
+            if found is None
+            else f"Restricted by {found.set_by}. Grants: "
+            + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
+        )
 
-    def save(draft: RestrictionDraft | None) -> None:
-        if draft is None:
-            return
-        try:
-            if draft.action == "restrict":
-                session.oversight.restrict_record(record_id, draft.reason, draft.days)
-            elif draft.action == "grant":
-                session.oversight.grant_access(record_id, draft.staff, draft.days, draft.reason)
-            else:
-                session.oversight.lift_restriction(record_id, draft.reason)
-        except SecureRecordsError as exc:
-            app.notify(str(exc), severity="error", markup=False)
-            return
-        app.notify(f"{record_id}: done ({draft.action}).", markup=False)
+        def save(draft: RestrictionDraft | None) -> None:
+            if draft is None:
+                return
+            with screen.attempt():
+                if draft.action == "restrict":
+                    session.oversight.restrict_record(record_id, draft.reason, draft.days)
+                elif draft.action == "grant":
+                    session.oversight.grant_access(record_id, draft.staff, draft.days, draft.reason)
+                else:
+                    session.oversight.lift_restriction(record_id, draft.reason)
+                app.notify(f"{record_id}: done ({draft.action}).", markup=False)
 
-    minimum = session.policy.sharing.reason_min_length
-    app.push_screen(RestrictDialog(record_id, state, minimum), save)
+        minimum = session.policy.sharing.reason_min_length
+        app.push_screen(RestrictDialog(record_id, state, minimum), save)
 
 
-class RestrictedScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Back")]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
-        self._ids: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="restricted-list"):
-            yield Static("Restricted records", classes="title")
-            yield Static(
-                literal("Choose one to grant someone access for a number of days, or lift it."),
-                classes="hint",
-            )
-            yield OptionList(id="restricted-records")
-            yield Static("", id="problem")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self._load()
+class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
+    BOX_ID = "restricted-list"
+    HEADING = "Restricted records"
+    HINT = "Choose one to grant someone access for a number of days, or lift it."
+    LIST_ID = "restricted-records"
+    EMPTY = "No record is restricted."
 
     def on_screen_resume(self) -> None:
         self._load()
 
-    def _load(self) -> None:
-        try:
-            found = self._session.oversight.restricted_records()
-        except SecureRecordsError as exc:
-            self.query_one("#problem", Static).update(literal(str(exc)))
-            return
-        self._ids = [rid for rid, _ in found]
-        options = self.query_one("#restricted-records", OptionList)
-        options.clear_options()
-        options.add_options(
-            [
-                Option(
-                    literal(
-                        f"{rid}  restricted by {r.set_by} {r.set_at[:10]}  grants: "
-                        + (", ".join(f"{s} until {u[:10]}" for s, u in r.grants) or "none")
-                    ),
-                    id=rid,
-                )
-                for rid, r in found
-            ]
+    def _fetch(self) -> list[tuple[str, Restriction]]:
+        return self._session.oversight.restricted_records()
+
+    def _line(self, item: tuple[str, Restriction]) -> tuple[str, str]:
+        rid, r = item
+        return (
+            f"{rid}  restricted by {r.set_by} {r.set_at[:10]}  grants: "
+            + (", ".join(f"{s} until {u[:10]}" for s, u in r.grants) or "none"),
+            rid,
         )
-        if self._ids:
-            options.highlighted = 0
-        self.query_one("#problem", Static).update(
-            literal("" if self._ids else "No record is restricted.")
-        )
-        options.focus()
+
+    def _load_refused(self, message: str) -> None:
+        # Said on the screen, which stays open.
+        self._say(message)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        change_restriction(self.app, self._session, str(event.option.id))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def forget(self) -> None:
-        self.query_one("#restricted-records", OptionList).clear_options()
+        change_restriction(self, self._session, str(event.option.id))

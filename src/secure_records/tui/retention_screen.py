@@ -10,15 +10,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
+from secure_records.core.statuses import DisposalStatus
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
 
 EXPLAINED = (
     "Records due for review or disposal under policies/retention.toml. You see the "
@@ -42,12 +43,17 @@ def describe(item: RetentionItem) -> str:
     )
 
 
-class RetentionScreen(Screen[None]):
+class RetentionScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
+    # Buttons, each shown only to the role that may.
+    NEEDS = {
+        "propose": Permission.PROPOSE_DISPOSAL,
+        "execute": Permission.DISPOSE,
+        "shred": Permission.DISPOSE,
+    }
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._items: list[RetentionItem] = []
 
     def compose(self) -> ComposeResult:
@@ -74,7 +80,7 @@ class RetentionScreen(Screen[None]):
     def _load_packages(self) -> None:
         """Disclosure packages past the policy's days (section 6, Record): names only."""
         shred = self.query_one("#shred", Button)
-        if not self._session.may(Permission.DISPOSE):
+        if not self.allowed("shred"):
             shred.display = False
             return
         try:
@@ -91,23 +97,19 @@ class RetentionScreen(Screen[None]):
         shred.display = bool(expired)
 
     def _load(self) -> None:
-        try:
+        with self.attempt(say=self.leave):
             self._items = self._session.retention.retention_queue()
-        except SecureRecordsError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            self.app.pop_screen()
-            return
-        options = self.query_one("#due", OptionList)
-        options.clear_options()
-        options.add_options([Option(literal(describe(i)), id=i.record_id) for i in self._items])
-        if self._items:
-            options.highlighted = 0
-        options.focus()
-        self.query_one("#propose", Button).display = self._session.may(Permission.PROPOSE_DISPOSAL)
-        self.query_one("#execute", Button).display = self._session.may(Permission.DISPOSE)
-        self.query_one("#problem", Static).update(
-            literal(f"{len(self._items)} records due." if self._items else "Nothing is due.")
-        )
+            options = self.query_one("#due", OptionList)
+            options.clear_options()
+            options.add_options([Option(literal(describe(i)), id=i.record_id) for i in self._items])
+            if self._items:
+                options.highlighted = 0
+            options.focus()
+            for button_id in ("propose", "execute"):
+                self.query_one(f"#{button_id}", Button).display = self.allowed(button_id)
+            self.query_one("#problem", Static).update(
+                literal(f"{len(self._items)} records due." if self._items else "Nothing is due.")
+            )
 
     def _chosen(self) -> RetentionItem | None:
         index = self.query_one("#due", OptionList).highlighted
@@ -117,10 +119,10 @@ class RetentionScreen(Screen[None]):
         return self._items[index]
 
     def _shred(self) -> None:
-        try:
-            done = self._session.retention.shred_expired_packages()
-        except SecureRecordsError as exc:
-            done = [str(exc)]
+        with self.attempt(say=lambda refusal: self._shredded([refusal])):
+            self._shredded(self._session.retention.shred_expired_packages())
+
+    def _shredded(self, done: list[str]) -> None:
         self._load_packages()
         self.query_one("#packages", Static).update("")
         self.query_one("#shredded", Static).update(
@@ -134,21 +136,20 @@ class RetentionScreen(Screen[None]):
         item = self._chosen()
         if item is None:
             return
-        said, certificate = "", ""
-        try:
+        # A refusal is reported like an outcome: the list is read again either way.
+        with self.attempt(say=self._report):
             if event.button.id == "propose":
                 reason = self.query_one("#reason", Input).value
                 proposal = self._session.retention.propose_disposal(item.record_id, reason)
-                said = f"Disposal {proposal} proposed; a safeguarding lead must approve it."
+                self._report(f"Disposal {proposal} proposed; a safeguarding lead must approve it.")
             elif event.button.id == "execute":
-                if item.disposal_status != "approved" or item.disposal_id is None:
-                    said = f"{item.record_id} has no approved disposal to carry out."
+                if item.disposal_status is not DisposalStatus.APPROVED or item.disposal_id is None:
+                    self._report(f"{item.record_id} has no approved disposal to carry out.")
                 else:
                     done = self._session.retention.execute_disposal(item.disposal_id)
-                    said = f"{item.record_id} erased. Certificate {done.id}:"
-                    certificate = done.text()
-        except SecureRecordsError as exc:
-            said = str(exc)
+                    self._report(f"{item.record_id} erased. Certificate {done.id}:", done.text())
+
+    def _report(self, said: str, certificate: str = "") -> None:
         self.query_one("#reason", Input).value = ""
         self._load()
         self.query_one("#problem", Static).update(literal(said))

@@ -5,15 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
-from secure_records.session import Session
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
+from secure_records.tui.session_screen import SessionScreen
 
 DUTIES = {
     Permission.MANAGE_STAFF: "Staff accounts: secure-records staff add | list | disable | pin",
@@ -36,17 +35,17 @@ DUTIES = {
 }
 
 
-class RolePage(Screen[None]):
+class RolePage(SessionScreen):
     """A plain page for a role whose work is not about reading records."""
 
     BINDINGS = [
         Binding("r", "retention", "Retention queue"),
         Binding("a", "audit", "The log and access review"),
     ]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self._session = session
+    NEEDS = {
+        "retention": (Permission.PROPOSE_DISPOSAL, Permission.DISPOSE),
+        "audit": Permission.READ_LOG,
+    }
 
     def compose(self) -> ComposeResult:
         role = self._session.role
@@ -80,15 +79,6 @@ class RolePage(Screen[None]):
                     )
         yield Footer()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "retention":
-            return self._session.may(Permission.PROPOSE_DISPOSAL) or self._session.may(
-                Permission.DISPOSE
-            )
-        if action == "audit":
-            return self._session.may(Permission.READ_LOG)
-        return True
-
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self._session))
 
@@ -96,4 +86,4 @@ class RolePage(Screen[None]):
         self.app.push_screen(RetentionScreen(self._session))
 
     def forget(self) -> None:
-        pass
+        pass  # it shows no record and holds nothing typed

@@ -5,18 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
 
 from secure_records.core.access import RecordView
-from secure_records.core.errors import SecureRecordsError
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
 from secure_records.core.text import printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
 
 REQUEST_FIELDS = (
     ("req-name", "Requester's name"),
@@ -27,14 +26,13 @@ REQUEST_FIELDS = (
 )
 
 
-class SharingScreen(Screen[None]):
+class SharingScreen(SessionScreen):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self, session: Session, view: RecordView, phone_request: PhoneRequestDetail | None = None
     ) -> None:
-        super().__init__()
-        self._session = session
+        super().__init__(session)
         self._view = view
         self._flow = SharingFlow(session.policy.sharing)
         self._requester: Requester | None = None
@@ -195,13 +193,10 @@ class SharingScreen(Screen[None]):
             await self._show(self._question_step())
         elif button in ("answer-yes", "answer-no"):
             reason = self.query_one("#reason", Input).value
-            try:
+            with self.attempt(say=self._problem):
                 self._flow = self._flow.answer(button == "answer-yes", reason)
-            except SecureRecordsError as exc:
-                self._problem(str(exc))
-                return
-            outcome = self._flow.outcome
-            await self._show(self._how_step(outcome) if outcome else self._question_step())
+                outcome = self._flow.outcome
+                await self._show(self._how_step(outcome) if outcome else self._question_step())
         elif button == "answer-back":
             if self._flow.answers:
                 self._flow = self._flow.back()
@@ -253,7 +248,7 @@ class SharingScreen(Screen[None]):
                 urgent = self.query_one("#urgent", Input).value
         else:
             discussed = self.query_one("#discussed", Input).value
-        try:
+        with self.attempt(say=self._problem):
             done = self._session.sharing.decide_sharing(
                 self._view.id,
                 self._requester,
@@ -264,23 +259,24 @@ class SharingScreen(Screen[None]):
                 urgent_manager=urgent,
                 phone_request=None if self._phone_request is None else self._phone_request.id,
             )
-        except SecureRecordsError as exc:
-            self._problem(str(exc))
-            return
-        said = {
-            "decided": "Recorded.",
-            "awaiting_manager": "Recorded; it waits for a safeguarding lead to confirm it.",
-            "acted_urgently": "Recorded as urgent; a safeguarding lead will confirm it after.",
-        }[done.status]
-        if done.package is not None:
-            said += f" The disclosure package is exports/{done.package.name}."
-        await self._show(
-            [
-                Static(literal(f"Decision {done.decision_id}"), classes="title"),
-                Static(literal(said), id="result"),
-                Button("Done", variant="primary", id="done"),
-            ]
-        )
+            said = {
+                "decided": "Recorded.",
+                "awaiting_manager": "Recorded; it waits for a safeguarding lead to confirm it.",
+                "acted_urgently": "Recorded as urgent; a safeguarding lead will confirm it after.",
+            }[done.status]
+            if done.package is not None:
+                said += f" The disclosure package is exports/{done.package.name}."
+            await self._show(
+                [
+                    Static(literal(f"Decision {done.decision_id}"), classes="title"),
+                    Static(literal(said), id="result"),
+                    Button("Done", variant="primary", id="done"),
+                ]
+            )
 
     def action_cancel(self) -> None:
         self.app.pop_screen()
+
+    def forget(self) -> None:
+        for widget in self.query(Input):
+            widget.value = ""

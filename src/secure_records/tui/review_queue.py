@@ -1,0 +1,146 @@
+"""The frame every review queue shares: a list of what waits, what can be done to
+the one chosen, and a line saying how it went.
+
+A queue says what differs: its title and hint, how it loads its items and draws
+one line of the list, and its buttons (with what each needs, in `NEEDS`). Every
+line is drawn literal: items hold names, reasons and callers' words.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.button import ButtonVariant
+from textual.widgets.option_list import Option
+
+from secure_records.session import Session
+from secure_records.tui.literal import literal
+from secure_records.tui.session_screen import SessionScreen
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class QueueAction:
+    """A button under the list; its id is the action name in `NEEDS`."""
+
+    id: str
+    label: str
+    variant: ButtonVariant = "default"
+
+
+class ReviewQueue(SessionScreen, Generic[Item]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    BOX_ID: ClassVar[str]  # the id of the scrolling body
+    HEADING: ClassVar[str]
+    HINT: ClassVar[str] = ""
+    LIST_ID: ClassVar[str]
+    EMPTY: ClassVar[str]  # said when nothing waits
+    CHOOSE: ClassVar[str] = ""  # said when a button is pressed with nothing chosen
+    REASON: ClassVar[str] = ""  # the reason input's placeholder; none if empty
+    ACTIONS: ClassVar[tuple[QueueAction, ...]] = ()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._items: list[Item] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id=self.BOX_ID):
+            yield Static(self.HEADING, classes="title")
+            if self.HINT:
+                yield Static(literal(self.HINT), classes="hint")
+            yield OptionList(id=self.LIST_ID)
+            yield from self._controls()
+            yield Static("", id="problem")
+        yield Footer()
+
+    def _controls(self) -> ComposeResult:
+        """What sits between the list and the problem line: a reason, then a row of
+        the queue's buttons."""
+        if self.REASON:
+            yield Input(placeholder=self.REASON, id="reason")
+        if self.ACTIONS:
+            with Horizontal(classes="buttons"):
+                for action in self.ACTIONS:
+                    yield self._button(action)
+
+    def _button(self, action: QueueAction) -> Button:
+        """A button, shown only to a role that may do what it does."""
+        button = Button(action.label, variant=action.variant, id=action.id)
+        button.display = self.allowed(action.id)
+        return button
+
+    def on_mount(self) -> None:
+        self._load()
+
+    # what differs from queue to queue
+
+    @abstractmethod
+    def _fetch(self) -> list[Item]:
+        """The items waiting, from Session."""
+
+    @abstractmethod
+    def _line(self, item: Item) -> tuple[str, str]:
+        """One item's line in the list, and the option's id."""
+
+    def _act(self, action: str, item: Item, reason: str) -> str:
+        """Do `action` to the highlighted `item` through Session; what to say once it
+        is done. Only a queue with `ACTIONS` and the default `_pressed` needs it."""
+        raise NotImplementedError
+
+    def _load_refused(self, message: str) -> None:
+        # A queue that cannot be read is left, rather than shown empty.
+        self.leave(message)
+
+    # the frame
+
+    def _say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(literal(text))
+
+    def _reason(self) -> str:
+        return self.query_one("#reason", Input).value
+
+    def _load(self) -> None:
+        with self.attempt(say=self._load_refused):
+            self._items = self._fetch()
+            options = self.query_one(f"#{self.LIST_ID}", OptionList)
+            options.clear_options()
+            lines = (self._line(item) for item in self._items)
+            options.add_options([Option(literal(text), id=oid) for text, oid in lines])
+            if self._items:
+                options.highlighted = 0
+            self._say("" if self._items else self.EMPTY)
+            options.focus()
+
+    def _done(self, said: str) -> None:
+        """After an action: a fresh reason, a fresh list, and how it went."""
+        self.query_one("#reason", Input).value = ""
+        self._load()
+        self._say(said)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._pressed(str(event.button.id))
+
+    def _pressed(self, action: str) -> None:
+        index = self.query_one(f"#{self.LIST_ID}", OptionList).highlighted
+        if index is None or not 0 <= index < len(self._items):
+            self._say(self.CHOOSE)
+            return
+        with self.attempt(say=self._say):
+            self._done(self._act(action, self._items[index], self._reason()))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def forget(self) -> None:
+        self._items = []
+        self.query_one(f"#{self.LIST_ID}", OptionList).clear_options()
+        for reason in self.query("#reason").results(Input):
+            reason.value = ""
