@@ -14,6 +14,9 @@ from secure_records.admin.administration import (
     shred,
 )
 
+# Files the host's commands write for people: the vault's one private-file creator.
+from secure_records.vault.private_files import write_private_file
+
 __all__ = [
     "HOST_ROLE",
     "SHRED_CAVEAT",
@@ -23,4 +26,5 @@ __all__ = [
     "default_policy_dir",
     "host_actor",
     "shred",
+    "write_private_file",
 ]

@@ -3,12 +3,11 @@ files (disclosure packages) past their days."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from secure_records.admin import SHRED_CAVEAT, Administration
+from secure_records.admin import SHRED_CAVEAT, Administration, write_private_file
 from secure_records.admin import shred as shred_path
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say, warn
@@ -64,18 +63,13 @@ def disposal_certificate(cli: CliContext, certificate_id: str, out: Path | None)
 
 
 def write_new_private_file(path: Path, text: str) -> None:
-    """Write `text` to `path`, a file that must not exist yet, readable by its owner only.
-
-    The vault layer has one private-file creator; the command line may not import the
-    vault, so this stays here until admin offers that creator."""
+    """Write `text` to `path`, a file that must not exist yet, readable by its owner only."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_private_file(path, text)
     except FileExistsError:
         raise BadInput(f"{path} already exists; choose a new file.") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot be written ({exc.strerror}).") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 @click.command()
