@@ -101,12 +101,16 @@ def _work_waiting(home: Path) -> None:
         requester = Requester(
             "D. Example", "Nowhere Primary School", "Designated lead", "01632 960000"
         )
-        alice.decide_sharing(
-            alice.listing_ids()[0], requester, "Planning support at school next term", flow, how
+        alice.sharing.decide_sharing(
+            alice.records.listing_ids()[0],
+            requester,
+            "Planning support at school next term",
+            flow,
+            how,
         )
     about = next(synthetic_records(1)).values  # the demo's first record
     with Session.open("reception", home) as reception:
-        reception.take_phone_request(
+        reception.telephone.take_phone_request(
             Caller("P. Sample", "Detective constable", "northshire_police_ppu", "", "01632 960999"),
             about["name"],
             about["date_of_birth"],
@@ -115,8 +119,10 @@ def _work_waiting(home: Path) -> None:
             Urgency.TODAY,
         )
     with Session.open("it", home) as it:
-        due = it.retention_queue()[0]
-        it.propose_disposal(due.record_id, "Six years since the case closed; no hold on it")
+        due = it.retention.retention_queue()[0]
+        it.retention.propose_disposal(
+            due.record_id, "Six years since the case closed; no hold on it"
+        )
 
 
 def _navigate(
