@@ -47,7 +47,8 @@ def take_calls(home: Path) -> tuple[list[str], list[str]]:
     """Per payload: a call from the police with every typed field hostile (to call
     back), and one from an organisation not in the directory, named by the payload
     (referred to the lead)."""
-    called, referred = [], []
+    called: list[str] = []
+    referred: list[str] = []
     with Session.open("reception", home) as reception:
         for raw, _ in CORPUS:
             for org, other, into in (
@@ -125,7 +126,7 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
             options.highlighted = index
             options.action_select()
             await settle(pilot, app)
-            detail = str(app.screen.query_one("#detail").render())  # type: ignore[attr-defined]
+            detail = str(app.screen.query_one("#detail").render())
             # Caller, role and request; the organisation too when it was not the directory's.
             places = 4 if request in referred else 3
             assert detail.count(waiting[request][:60]) >= places, request
@@ -138,10 +139,10 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
         await settle(pilot, app)
         await pilot.press("enter")  # R-0001
         await settle(pilot, app)
-        app.screen.query_one("#record").scroll_end(animate=False)  # type: ignore[attr-defined]
+        app.screen.query_one("#record").scroll_end(animate=False)
         await settle(pilot, app)
-        history = str(app.screen.query_one("#history").render())  # type: ignore[attr-defined]
-        hold = str(app.screen.query_one("#hold").render())  # type: ignore[attr-defined]
+        history = str(app.screen.query_one("#history").render())
+        hold = str(app.screen.query_one("#hold").render())
         found(hold, CORPUS[0][1], "legal hold reason", tally)
         for n, (_, shown) in enumerate(CORPUS):
             found(history, shown, f"sharing history, payload {n}", tally)

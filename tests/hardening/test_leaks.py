@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from secure_records.admin import Administration, default_policy_dir
 from secure_records.core.errors import AccessRefused
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import FieldKind, Rule
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
@@ -142,7 +143,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
                     views += 1
             parts.append(repr(session.records.sharing_history(rid)))
             view = session.records.open_record(rid)
-            if session.may("share"):
+            if session.may(Permission.SHARE):
                 chosen = tuple(f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed)
                 notes = view.notes.entries if view.notes else ()
                 if chosen or notes:

@@ -109,7 +109,10 @@ def removing(file: str) -> Callable[[Path], None]:
 
 
 def writing_bytes(file: str, data: bytes) -> Callable[[Path], None]:
-    return lambda directory: (directory / file).write_bytes(data)
+    def write(directory: Path) -> None:
+        (directory / file).write_bytes(data)
+
+    return write
 
 
 def mode(path: Path) -> int:

@@ -51,7 +51,7 @@ def test_a_share_with_consent_writes_only_the_chosen_items(populated: Path) -> N
         assert planted[other] not in text, other
     entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
     assert entry.details["decision"] == done.decision_id and entry.details["share"] is True
-    assert [a["reason"] for a in entry.personal["answers"]] == [REASON] * 4  # type: ignore[index]
+    assert [a["reason"] for a in entry.personal["answers"]] == [REASON] * 4
 
 
 def test_only_what_the_sharer_sees_in_full_can_be_chosen(populated: Path) -> None:
@@ -121,7 +121,7 @@ def test_a_decision_not_to_share_is_recorded_with_the_discussion(populated: Path
     assert (done.share, done.package) == (False, None)
     entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
     assert entry.details["share"] is False
-    assert "Explained to the school" in entry.personal["discussed"]  # type: ignore[index]
+    assert "Explained to the school" in entry.personal["discussed"]
 
 
 def test_only_roles_that_share_and_only_in_scope(populated: Path) -> None:

@@ -161,7 +161,7 @@ def test_the_log_holds_every_step_with_the_directory_entry_and_both_numbers(
     assert taken.details["organisation"] == POLICE
     assert taken.details["switchboard"] == SWITCHBOARD
     assert taken.details["directory_checked"] == "2026-10-05"
-    assert taken.personal["caller"]["number_given"] == GIVEN  # type: ignore[index]
+    assert taken.personal["caller"]["number_given"] == GIVEN
     called = next(e for e in entries if e.action == "callback_recorded")
     assert called.details["outcome"] == "confirmed"
     assert called.details["number_called"] == SWITCHBOARD

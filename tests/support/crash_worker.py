@@ -35,6 +35,7 @@ from pathlib import Path
 from secure_records.admin import Administration
 from secure_records.core.records import NoteKind
 from secure_records.core.sharing import Requester, SharingFlow
+from secure_records.core.statuses import DisposalStatus
 from secure_records.session import Session
 from secure_records.vault.kek import KeyEncryptionKeys
 
@@ -113,7 +114,7 @@ def run_decision(home: Path, tag: str) -> None:
 
 def run_disposal(home: Path, tag: str) -> None:
     with Session.open("it", home) as it:
-        pending = [item.id for item in it.retention.disposals(("approved",))]
+        pending = [item.id for item in it.retention.disposals((DisposalStatus.APPROVED,))]
         say("ready")
         for disposal_id in pending:
             it.retention.execute_disposal(disposal_id)

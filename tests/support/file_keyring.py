@@ -21,13 +21,17 @@ class FileKeyring(KeyringBackend):
     priority = 0
     stores_plaintext = True
 
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring leaves it untyped
+
     @property
     def _path(self) -> Path:
         return Path(os.environ["SECURE_RECORDS_TEST_KEYRING_FILE"])
 
     def _load(self) -> dict[str, str]:
         try:
-            return json.loads(self._path.read_text())
+            loaded: dict[str, str] = json.loads(self._path.read_text())
+            return loaded
         except FileNotFoundError:
             return {}
 

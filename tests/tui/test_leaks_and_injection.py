@@ -300,7 +300,7 @@ async def test_no_screen_shows_a_canary_the_role_may_not_see(
 ) -> None:
     home, rows = canary_vault
     policy: Policy = check_policy(None)
-    staff_for_role = {}
+    staff_for_role: dict[str, str] = {}
     for name, role_name in STAFF:  # alice before bilal: the first of each role walks
         staff_for_role.setdefault(role_name, name)
     assert set(staff_for_role) == set(policy.roles), "every default role is walked"

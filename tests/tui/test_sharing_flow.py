@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, RadioSet
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet
 
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
@@ -58,7 +58,7 @@ async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> N
         screen.query_one("#field-name", Checkbox).value = True
         screen.query_one("#confirmed", Checkbox).value = True
         for radio in ("#method", "#basis", "#inform"):
-            screen.query_one(radio, RadioSet).query("RadioButton").first().value = True
+            screen.query_one(radio, RadioSet).query(RadioButton).first().value = True
         await pilot.click("#record")
         await pilot.pause()
         text = screen_text(app)

@@ -105,8 +105,15 @@ def shipped_directory() -> Directory:
     return parse_directory(SHIPPED_DIRECTORY.read_text(), TODAY)
 
 
-def small_directory(**changes: Table) -> Directory:
-    return parse_directory(directory_toml(**changes), TODAY)
+def small_directory(
+    *,
+    telephone: Table | None = None,
+    kinds: Table | None = None,
+    police: Table | None = None,
+    gp: Table | None = None,
+) -> Directory:
+    toml = directory_toml(telephone=telephone, kinds=kinds, police=police, gp=gp)
+    return parse_directory(toml, TODAY)
 
 
 # --- The shipped directory ----------------------------------------------------------

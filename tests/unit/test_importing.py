@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from secure_records.core.importing import parse_import
+from secure_records.core.importing import ImportResult, parse_import
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import NoteKind
 from tests.conftest import canary_row
@@ -23,7 +24,9 @@ def policy() -> Policy:
     return parse_policy({p.name: p.read_text() for p in POLICIES.glob("*.toml")})
 
 
-def parse(policy: Policy, rows: list[object], existing: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+def parse(
+    policy: Policy, rows: Sequence[object], existing: frozenset[str] = frozenset()
+) -> ImportResult:
     lines = [r if isinstance(r, str) else json.dumps(r) for r in rows]
     return parse_import("in.jsonl", lines, policy, STAFF, existing, TODAY)
 

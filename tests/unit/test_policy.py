@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from secure_records.core.errors import PolicyError
+from secure_records.core.permissions import Permission
 from secure_records.core.policy import MaskForm, Rule, Scope, parse_policy
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
@@ -47,7 +48,7 @@ def test_caseworker_sees_identifiers_partly_and_special_category_only_with_reaso
     assert caseworker.rule_for("nhs_number").rule is Rule.MASKED
     assert caseworker.rule_for("nhs_number").form is MaskForm.LAST4
     assert caseworker.rule_for("health").rule is Rule.REVEAL
-    assert caseworker.may("share") and not caseworker.may("read_log")
+    assert caseworker.may(Permission.SHARE) and not caseworker.may(Permission.READ_LOG)
 
 
 def test_a_field_without_a_rule_is_hidden_and_warned_about() -> None:
