@@ -61,3 +61,8 @@ class VaultError(SecureRecordsError):
 
 class IntegrityError(VaultError):
     """A ciphertext does not belong where it was found, or was altered."""
+
+
+class PayloadError(VaultError):
+    """A sealed payload opened (its seal held) but is not one this version can read:
+    malformed, or written in a format version it does not know."""

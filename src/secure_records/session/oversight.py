@@ -11,19 +11,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
+from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
 from secure_records.core.oversight import Access, Flag, csv_rows, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
-from secure_records.core.records import NoteKind
+from secure_records.core.records import NoteKind, Record
 from secure_records.core.text import printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
 from secure_records.vault.log import LogEntry, LogError
+from secure_records.vault.rows import DecisionRow
 from secure_records.vault.vault import now_utc
 
 MAX_GRANT_DAYS = 365
@@ -250,7 +251,12 @@ def _until(days: int) -> str:
 REVIEW = "**REVIEW BEFORE RELEASE**"
 
 
-def _report(policy: Policy, record_id: str, record: Any, decisions: list[Any]) -> str:
+def _report(
+    policy: Policy,
+    record_id: str,
+    record: Record,
+    decisions: list[tuple[DecisionRow, DecisionPayload]],
+) -> str:
     """Markdown; every value as written, with what needs review marked."""
     lines = [
         f"# Subject access report: {record_id}",
@@ -281,17 +287,16 @@ def _report(policy: Policy, record_id: str, record: Any, decisions: list[Any]) -
         )
     lines += ["", "## Sharing history", ""]
     for row, payload in decisions:
-        requester = payload.get("requester") or {}
-        how = payload.get("how") or {}
+        requester, how = payload.requester, payload.how
         shared = (
-            f"shared {', '.join(how.get('fields', ())) or 'no fields'} and "
-            f"{len(how.get('notes', ()))} notes by {how.get('method', '')}"
-            if how
+            f"shared {', '.join(how.fields) or 'no fields'} and "
+            f"{len(how.notes)} notes by {how.method}"
+            if how is not None
             else "decided not to share"
         )
         lines.append(
-            f"- {row.created_at[:10]}: {shared}, with {requester.get('name', '')} "
-            f"({REVIEW}: third party), {requester.get('organisation', '')}; why: "
-            f"{payload.get('purpose', '')}; status {row.status}"
+            f"- {row.created_at[:10]}: {shared}, with {requester.name} "
+            f"({REVIEW}: third party), {requester.organisation}; why: "
+            f"{payload.purpose}; status {row.status}"
         )
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule, Scope
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
+from secure_records.core.statuses import SharingStatus
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -30,7 +31,7 @@ class SharedBefore:
     decision_id: str
     on: str
     decided_by: str
-    status: str
+    status: SharingStatus
     shared: bool
     with_whom: str
     purpose: str
@@ -239,21 +240,20 @@ class Records:
         self._scope.check(record_id)
         history = []
         for row, payload in self._door.vault.decisions_for(record_id):
-            requester = payload.get("requester") or {}
-            how = payload.get("how") or {}
+            requester, how, answered = payload.requester, payload.how, payload.phone_request
             history.append(
                 SharedBefore(
                     row.id,
                     row.created_at[:10],
                     row.decided_by,
                     row.status,
-                    bool(how),
-                    f"{requester.get('name', '')}, {requester.get('organisation', '')}",
-                    str(payload.get("purpose", "")),
-                    tuple(how.get("fields", ())),
-                    len(how.get("notes", ())),
-                    str(how.get("method", "")),
-                    str((payload.get("phone_request") or {}).get("id", "")),
+                    how is not None,
+                    f"{requester.name}, {requester.organisation}",
+                    payload.purpose,
+                    () if how is None else how.fields,
+                    0 if how is None else len(how.notes),
+                    "" if how is None else how.method,
+                    "" if answered is None else answered.id,
                 )
             )
         return history

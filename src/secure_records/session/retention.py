@@ -66,7 +66,7 @@ class DisposalItem:
             row.category,
             row.rule,
             row.due,
-            DisposalStatus(row.status),
+            row.status,
             row.proposed_by,
             row.proposed_at,
         )
@@ -122,7 +122,7 @@ class Retention:
                     due,
                     rid in held,
                     pending.id if pending else None,
-                    DisposalStatus(pending.status) if pending else None,
+                    pending.status if pending else None,
                 )
             )
         return sorted(items, key=lambda item: (item.due, item.record_id))

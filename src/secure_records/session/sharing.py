@@ -6,12 +6,12 @@ goes ahead without consent.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from secure_records.core.access import RecordView
+from secure_records.core.decision_payload import DecisionPayload, RecordedAnswer
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
@@ -124,7 +124,7 @@ class Sharing:
             raise BadInput(f"Say what the information is for (at least {minimum} characters).")
         if not all(part.strip() for part in (requester.name, requester.organisation)):
             raise BadInput("Name the requester and their organisation.")
-        typed = [purpose, discussed, urgent_manager, *requester.__dict__.values()]
+        typed = [purpose, discussed, urgent_manager, *astuple(requester)]
         if how is not None:
             typed.append(how.not_informing_reason)
         if any(len(text) > MAX_TYPED for text in typed):
@@ -166,21 +166,20 @@ class Sharing:
             if outcome.share and how is not None
             else None
         )
-        personal: dict[str, Any] = {
-            "requester": requester.__dict__,
-            "purpose": purpose,
-            "answers": [
-                {"question": a.text, "yes": a.yes, "reason": a.reason} for a in flow.answers
-            ],
-            "outcome": outcome.text,
-            "how": None if how is None else {**how.__dict__, "notes": list(how.notes)},
-            "discussed": discussed,
-            "urgent_manager": urgent_manager,
-        }
+        payload = DecisionPayload(
+            requester,
+            purpose,
+            tuple(RecordedAnswer(a.text, a.yes, a.reason) for a in flow.answers),
+            outcome.text,
+            how,
+            discussed,
+            urgent_manager,
+            package=package_text,
+        )
         with door.recorded(
             LogAction.SHARING_DECISION,
             record_id,
-            personal=personal,
+            personal=payload.logged(),
             decision=decision_id,
             outcome=outcome.name,
             share=outcome.share,
@@ -188,13 +187,12 @@ class Sharing:
             phone_request=phone_request,
         ):
             if phone_request is not None:
-                personal["phone_request"] = self._telephone.mark_decided(
-                    phone_request, record_id, decision_id
-                )
+                answered = self._telephone.mark_decided(phone_request, record_id, decision_id)
+                payload = replace(payload, phone_request=answered)
             row = DecisionRow(decision_id, record_id, status, door.staff_name, now_utc())
             # The package is fixed now, as the sharer chose it; a manager's later
             # confirmation releases exactly this.
-            door.vault.add_decision(row, {**personal, "package": package_text})
+            door.vault.add_decision(row, payload)
             package = None
             if package_text is not None and not waiting:
                 package = door.vault.write_export(f"{decision_id}.txt", package_text)
@@ -207,10 +205,7 @@ class Sharing:
         hidden = self._scope.hidden_ids()
         rows = [r for r in rows if r.record_id not in hidden]
         self._door.log(LogAction.SHARING_QUEUE_VIEWED, count=len(rows))
-        return [
-            QueueItem(r.id, r.record_id, SharingStatus(r.status), r.decided_by, r.created_at)
-            for r in rows
-        ]
+        return [QueueItem(r.id, r.record_id, r.status, r.decided_by, r.created_at) for r in rows]
 
     def review_sharing(self, decision_id: str, confirm: bool, reason: str) -> SharingOutcome:
         """A manager confirms or rejects a decision to share without consent, with
@@ -243,7 +238,7 @@ class Sharing:
             was=row.status,
         ):
             door.vault.store.set_decision_status(decision_id, status)
-            text = payload.get("package")
-            if confirm and row.status == SharingStatus.AWAITING_MANAGER and isinstance(text, str):
+            text = payload.package
+            if confirm and row.status is SharingStatus.AWAITING_MANAGER and text is not None:
                 package = door.vault.write_export(f"{decision_id}.txt", text)
         return SharingOutcome(decision_id, "", confirm, status, package)

@@ -11,15 +11,25 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date
 from typing import Any
 
 from secure_records.core.access import in_scope
+from secure_records.core.decision_payload import AnsweredRequest
 from secure_records.core.directory import normalise_number
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
+from secure_records.core.phone_request_payload import (
+    OTHER_ORGANISATION,
+    AboutPerson,
+    CallbackRecord,
+    Caller,
+    Closure,
+    DirectoryEntry,
+    PhoneRequestPayload,
+)
 from secure_records.core.policy import Policy
 from secure_records.core.sharing import Requester
 from secure_records.core.telephone import (
@@ -39,20 +49,18 @@ from secure_records.session.scope import RecordScope
 from secure_records.vault.store import PhoneRequestRow
 from secure_records.vault.vault import now_utc
 
+# Screens take the caller's details in these words; they live with the sealed request.
+__all__ = [
+    "OTHER_ORGANISATION",
+    "CallView",
+    "Caller",
+    "PhoneQueueItem",
+    "PhoneRequestDetail",
+    "Telephone",
+]
+
 # How any role without VERIFY_CALLS is refused reception's work.
 RECEPTION_ONLY = "does not take telephone requests"
-OTHER_ORGANISATION = ""  # the organisation id given when the caller's is not in the directory
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who rang: as they said, written down, believed only after the callback."""
-
-    name: str
-    role: str
-    organisation_id: str  # a directory id, or OTHER_ORGANISATION
-    organisation_named: str  # what they said, when it is not in the directory
-    number_given: str  # recorded; never offered for the callback
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class Telephone:
         """Write the request down and say, from the directory alone, what happens next."""
         self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         directory = self._door.policy.directory
-        typed = [*caller.__dict__.values(), asked]
+        typed = [*astuple(caller), asked]
         if any(len(text) > MAX_TYPED for text in typed):
             raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
         if not caller.name.strip() or not caller.role.strip():
@@ -168,38 +176,28 @@ class Telephone:
         status = Status.AWAITING_CALLBACK if assessment.entitled else Status.REFERRED
         org = directory.organisations.get(caller.organisation_id)
         request_id = f"T-{secrets.token_hex(4)}"
-        payload: dict[str, Any] = {
-            "caller": caller.__dict__,
-            "organisation": assessment.organisation_name or caller.organisation_named.strip(),
-            "directory": None
+        payload = PhoneRequestPayload(
+            caller,
+            assessment.organisation_name or caller.organisation_named.strip(),
+            None
             if org is None
-            else {
-                "id": org.id,
-                "switchboard": org.switchboard,
-                "source": org.source,
-                "checked": org.checked.isoformat(),
-            },
-            "about": {"name": about_name, "date_of_birth": about_date_of_birth.strip()},
-            "kind": kind,
-            "asked": asked,
-            "urgency": urgency.value,
-            "flags": sorted(assessment.flags),
-            "why": assessment.why,
-            "callback": None,
-        }
+            else DirectoryEntry(org.id, org.switchboard, org.source, org.checked.isoformat()),
+            AboutPerson(about_name, about_date_of_birth.strip()),
+            kind,
+            asked,
+            urgency,
+            tuple(sorted(assessment.flags)),
+            assessment.why,
+        )
         row = PhoneRequestRow(request_id, record_id, status, self._door.staff_name, now_utc())
         with self._logged(
             LogAction.PHONE_REQUEST_TAKEN,
             record_id,
-            personal={
-                "caller": caller.__dict__,
-                "about": payload["about"],
-                "asked": asked,
-            },
+            personal=payload.logged(),
             request=request_id,
             found=record_id is not None,
             organisation=caller.organisation_id or "not in directory",
-            directory_checked=payload["directory"] and payload["directory"]["checked"],
+            directory_checked=None if payload.directory is None else payload.directory.checked,
             switchboard=assessment.callback_number,
             kind=kind,
             urgency=urgency.value,
@@ -210,9 +208,9 @@ class Telephone:
             self._door.vault.add_phone_request(row, payload)
         return self._call_view(row, payload)
 
-    def _call_view(self, row: PhoneRequestRow, payload: dict[str, Any]) -> CallView:
+    def _call_view(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> CallView:
         directory = self._door.policy.directory
-        status = Status(row.status)
+        status = row.status
         say = ""
         if status is Status.REFERRED:
             say = directory.message("not_entitled", row.id)
@@ -224,12 +222,12 @@ class Telephone:
         return CallView(
             row.id,
             status,
-            payload["caller"]["name"],
-            payload["organisation"],
+            payload.caller.name,
+            payload.organisation,
             reference,
-            (payload["directory"] or {}).get("switchboard", ""),
-            tuple(FLAG_WORDS[RedFlag(f)] for f in payload["flags"]),
-            payload["why"],
+            payload.switchboard,
+            tuple(FLAG_WORDS[f] for f in payload.flags),
+            payload.why,
             say,
             row.created_at,
         )
@@ -259,17 +257,16 @@ class Telephone:
         status, flags = after_callback(Callback(outcome))
         if pressed_for_speed:
             flags |= {RedFlag.PRESSED_FOR_SPEED}
-        payload["flags"] = sorted(set(payload["flags"]) | flags)
-        number_called = (payload["directory"] or {}).get("switchboard", "")
-        payload["callback"] = {
-            "outcome": Callback(outcome).value,
-            "by": self._door.staff_name,
-            "at": now_utc(),
-            "number_called": number_called,
-            "note": note,
-        }
+        number_called = payload.switchboard
+        payload = replace(
+            payload,
+            flags=tuple(sorted(set(payload.flags) | flags)),
+            callback=CallbackRecord(
+                Callback(outcome), self._door.staff_name, now_utc(), number_called, note
+            ),
+        )
         was = row.status
-        row = PhoneRequestRow(row.id, row.record_id, status.value, row.taken_by, row.created_at)
+        row = PhoneRequestRow(row.id, row.record_id, status, row.taken_by, row.created_at)
         with self._logged(
             LogAction.CALLBACK_RECORDED,
             row.record_id,
@@ -277,7 +274,7 @@ class Telephone:
             request=row.id,
             outcome=Callback(outcome).value,
             number_called=number_called,
-            flags=payload["flags"],
+            flags=[flag.value for flag in payload.flags],
             status=status.value,
         ):
             self._door.vault.update_phone_request(row, payload, was)
@@ -328,18 +325,18 @@ class Telephone:
                 PhoneQueueItem(
                     row.id,
                     row.record_id,
-                    Status(row.status),
-                    payload["organisation"],
-                    kinds.get(payload["kind"], payload["kind"]),
-                    Urgency(payload["urgency"]),
-                    len(payload["flags"]),
+                    row.status,
+                    payload.organisation,
+                    kinds.get(payload.kind, payload.kind),
+                    payload.urgency,
+                    len(payload.flags),
                     row.created_at,
                 )
             )
         self._door.log(LogAction.PHONE_QUEUE_VIEWED, count=len(items))
         return items
 
-    def _visible_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]]:
+    def _visible_request(self, request_id: str) -> tuple[PhoneRequestRow, PhoneRequestPayload]:
         found = self._door.vault.phone_request(request_id)
         rows = self._open_requests(OPEN_FOR_DECIDERS)
         if found is None or found[0].id not in {r.id for r in rows}:
@@ -364,7 +361,7 @@ class Telephone:
             raise BadInput(f"Give the reason for closing it (at least {minimum} characters).")
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
-        payload["closed"] = {"by": self._door.staff_name, "reason": reason, "at": now_utc()}
+        payload = replace(payload, closed=Closure(self._door.staff_name, reason, now_utc()))
         was = row.status
         row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
         with self._logged(
@@ -372,46 +369,40 @@ class Telephone:
         ):
             self._door.vault.update_phone_request(row, payload, was)
 
-    def mark_decided(self, request_id: str, record_id: str, decision_id: str) -> dict[str, Any]:
+    def mark_decided(self, request_id: str, record_id: str, decision_id: str) -> AnsweredRequest:
         """Inside the sharing decision's transaction: mark the verified request
         decided; what the decision keeps of it."""
         row, payload = self._visible_request(request_id)
         if row.status != Status.VERIFIED or row.record_id != record_id:
             raise BadInput(f"{request_id} is not a verified request about {record_id}.")
-        payload["decision"] = decision_id
         done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
-        self._door.vault.update_phone_request(done, payload, Status.VERIFIED)
-        return {
-            "id": row.id,
-            "organisation": payload["organisation"],
-            "switchboard": (payload["directory"] or {}).get("switchboard", ""),
-            "callback": payload["callback"],
-            "flags": payload["flags"],
-        }
+        self._door.vault.update_phone_request(
+            done, replace(payload, decision=decision_id), Status.VERIFIED
+        )
+        return AnsweredRequest.of(row.id, payload)
 
 
-def _detail(policy: Policy, row: PhoneRequestRow, payload: dict[str, Any]) -> PhoneRequestDetail:
-    directory = payload["directory"] or {}
-    callback = payload["callback"] or {}
-    outcome = callback.get("outcome")
-    about = payload["about"]
+def _detail(
+    policy: Policy, row: PhoneRequestRow, payload: PhoneRequestPayload
+) -> PhoneRequestDetail:
+    directory, caller, about = payload.directory, payload.caller, payload.about
     return PhoneRequestDetail(
         row.id,
         row.record_id,
-        Status(row.status),
-        payload["caller"]["name"],
-        payload["caller"]["role"],
-        payload["organisation"],
-        directory.get("switchboard", ""),
-        directory.get("source", ""),
-        directory.get("checked", ""),
-        payload["caller"]["number_given"],
-        f"{about['name']}, born {about['date_of_birth']}",
-        policy.directory.request_kinds.get(payload["kind"], payload["kind"]),
-        payload["asked"],
-        Urgency(payload["urgency"]),
-        CALLBACK_WORDS[Callback(outcome)] if outcome else "",
-        tuple(FLAG_WORDS[RedFlag(f)] for f in payload["flags"]),
+        row.status,
+        caller.name,
+        caller.role,
+        payload.organisation,
+        payload.switchboard,
+        "" if directory is None else directory.source,
+        "" if directory is None else directory.checked,
+        caller.number_given,
+        f"{about.name}, born {about.date_of_birth}",
+        policy.directory.request_kinds.get(payload.kind, payload.kind),
+        payload.asked,
+        payload.urgency,
+        "" if payload.callback is None else CALLBACK_WORDS[payload.callback.outcome],
+        tuple(FLAG_WORDS[f] for f in payload.flags),
         row.taken_by,
         row.created_at,
     )

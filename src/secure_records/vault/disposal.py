@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
 from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
 from secure_records.vault.rows import DisposalRow
@@ -67,7 +68,7 @@ def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificat
     if row is None or row.status != DisposalStatus.APPROVED:
         raise BadInput(f"{disposal_id} is not an approved disposal.")
     details = {"disposal": disposal_id, "rule": row.rule, "method": "cryptographic erase"}
-    with vault.recorded(actor, role, "record_disposed", row.record_id, details) as seq:
+    with vault.recorded(actor, role, LogAction.RECORD_DISPOSED, row.record_id, details) as seq:
         # Checked again under the write lock: nothing changed since it was asked.
         current = store.disposal(disposal_id)
         if current is None or current.status != DisposalStatus.APPROVED:

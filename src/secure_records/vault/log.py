@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from secure_records.core.errors import VaultError
+from secure_records.core.log_actions import LogAction
 from secure_records.vault.envelope import PadHmac, seal, unseal
 from secure_records.vault.log_chain import Chain, b64, one_crashed_write, parse_line, unb64
 from secure_records.vault.log_verify import CHECKPOINT_PREFIX, Verdict, verify
@@ -158,7 +159,7 @@ class AuditLog:
         self,
         actor: str,
         role: str,
-        action: str,
+        action: LogAction,
         record_id: str | None = None,
         details: dict[str, Any] | None = None,
         personal: dict[str, Any] | None = None,

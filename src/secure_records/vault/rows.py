@@ -1,16 +1,37 @@
 """What the store hands back and takes: one typed row per table, fields named as its
 columns, so that a row is read by name and never by position.
 
-Statuses stay typed `str` here because the layers above still build rows from plain
-strings; the store itself compares and writes the enums of `core.statuses` and
-`core.telephone`, whose members are those same strings.
+Statuses are the enums of `core.statuses` and `core.telephone` (stored as the same
+words they always were); a backend turns what it reads back into them with
+`stored_status`, so a word no version ever wrote is refused, not passed upwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from enum import StrEnum
+from typing import NamedTuple, TypeVar
+
+from secure_records.core.errors import IntegrityError
+from secure_records.core.statuses import DisposalStatus, SharingStatus
+from secure_records.core.telephone import Status
+
+S = TypeVar("S", bound=StrEnum)
+
+
+def stored_status(kind: type[S], value: object, what: str) -> S:
+    """A status as read back from the store; IntegrityError naming `what` (never the
+    word found) if it is not one of `kind`'s."""
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    raise IntegrityError(
+        f"{what} has a status this version never writes: the vault file was altered, or "
+        "written by a newer version"
+    )
 
 
 @dataclass(frozen=True)
@@ -37,7 +58,7 @@ class LogHead:
 class DecisionRow:
     id: str
     record_id: str
-    status: str  # a core.statuses.SharingStatus
+    status: SharingStatus
     decided_by: str
     created_at: str
 
@@ -46,7 +67,7 @@ class DecisionRow:
 class PhoneRequestRow:
     id: str
     record_id: str | None
-    status: str  # a core.telephone.Status
+    status: Status
     taken_by: str
     created_at: str
 
@@ -65,7 +86,7 @@ class DisposalRow:
     category: str
     rule: str
     due: str
-    status: str  # a core.statuses.DisposalStatus
+    status: DisposalStatus
     proposed_by: str
     proposed_at: str
     approved_by: str | None = None

@@ -16,10 +16,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import BadInput, IntegrityError, VaultError
 from secure_records.core.importing import ImportCheck
+from secure_records.core.log_actions import LogAction
+from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
+from secure_records.core.telephone import Status
 from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
@@ -158,7 +162,7 @@ class Vault:
         self,
         actor: str,
         role: str,
-        action: str,
+        action: LogAction,
         record_id: str | None = None,
         details: dict[str, Any] | None = None,
         personal: dict[str, Any] | None = None,
@@ -189,7 +193,7 @@ class Vault:
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
         details = {"from_version": old_version, "to_version": new_version}
-        with self.recorded(actor, role, "key_rotated", details=details):
+        with self.recorded(actor, role, LogAction.KEY_ROTATED, details=details):
             # Stored under the write lock, after `recorded` has checked that nobody
             # else rotated first: two rotations can never write the same version.
             # Should this transaction roll back, the stored key is simply unused.
@@ -326,27 +330,33 @@ class Vault:
         reason = unseal(self._data_key(key), sealed, ad, f"the legal hold on {record_id}")
         return row, reason.decode()
 
-    def add_decision(self, row: DecisionRow, payload: dict[str, Any]) -> None:
+    def add_decision(self, row: DecisionRow, payload: DecisionPayload) -> None:
         """Keep a sharing decision, sealed under its record's key; call inside `recorded`."""
         key = self.store.record_key(row.record_id)
         if key is None:
             raise VaultError(f"There is no record {row.record_id}.")
         ad = decision_ad(row.record_id, row.id, key.key_version)
-        self.store.add_decision(row, seal(self._data_key(key), json.dumps(payload).encode(), ad))
+        self.store.add_decision(row, seal(self._data_key(key), payload.to_json(), ad))
 
-    def decisions_for(self, record_id: str) -> list[tuple[DecisionRow, dict[str, Any]]]:
+    def _open_decision(
+        self, aead: AESGCM, key_version: int, row: DecisionRow, sealed: bytes
+    ) -> DecisionPayload:
+        what = f"decision {row.id}"
+        plain = unseal(aead, sealed, decision_ad(row.record_id, row.id, key_version), what)
+        return DecisionPayload.from_json(plain, what)
+
+    def decisions_for(self, record_id: str) -> list[tuple[DecisionRow, DecisionPayload]]:
         """Every sharing decision about a record, opened with the record's key."""
         key = self.store.record_key(record_id)
         if key is None:
             return []
         aead = self._data_key(key)
-        opened = []
-        for row, sealed in self.store.decisions_for(record_id):
-            ad = decision_ad(record_id, row.id, key.key_version)
-            opened.append((row, json.loads(unseal(aead, sealed, ad, f"decision {row.id}"))))
-        return opened
+        return [
+            (row, self._open_decision(aead, key.key_version, row, sealed))
+            for row, sealed in self.store.decisions_for(record_id)
+        ]
 
-    def decision(self, decision_id: str) -> tuple[DecisionRow, dict[str, Any]] | None:
+    def decision(self, decision_id: str) -> tuple[DecisionRow, DecisionPayload] | None:
         found = self.store.decision(decision_id)
         if found is None:
             return None
@@ -354,10 +364,7 @@ class Vault:
         key = self.store.record_key(row.record_id)
         if key is None:
             return None
-        ad = decision_ad(row.record_id, row.id, key.key_version)
-        plain = unseal(self._data_key(key), sealed, ad, f"decision {row.id}")
-        payload: dict[str, Any] = json.loads(plain)
-        return row, payload
+        return row, self._open_decision(self._data_key(key), key.key_version, row, sealed)
 
     # telephone requests
 
@@ -372,31 +379,33 @@ class Vault:
             self.store.put_vault_key(TELEPHONE_KEY, seal(self._kek, new_key(), ad))
         return AESGCM(self._unwrap_vault_key(TELEPHONE_KEY)), 0
 
-    def _seal_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> bytes:
+    def _seal_phone_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> bytes:
         aead, version = self._phone_key(row.record_id, create=True)
         ad = phone_request_ad(row.record_id, row.id, version)
-        return seal(aead, json.dumps(payload).encode(), ad)
+        return seal(aead, payload.to_json(), ad)
 
-    def add_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any]) -> None:
+    def add_phone_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> None:
         """Keep a telephone request, sealed; call inside `recorded`."""
         self.store.add_phone_request(row, self._seal_phone_request(row, payload))
 
-    def update_phone_request(self, row: PhoneRequestRow, payload: dict[str, Any], was: str) -> None:
+    def update_phone_request(
+        self, row: PhoneRequestRow, payload: PhoneRequestPayload, was: Status
+    ) -> None:
         """Its new status and what was added to it, only from status `was`; call
         inside `recorded`, which rolls back (log entry and all) if it had changed."""
         sealed = self._seal_phone_request(row, payload)
         if not self.store.update_phone_request(row.id, row.status, sealed, was):
             raise BadInput(f"{row.id} was changed by someone else meanwhile; look again.")
 
-    def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, dict[str, Any]] | None:
+    def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, PhoneRequestPayload] | None:
         found = self.store.phone_request(request_id)
         if found is None:
             return None
         row, sealed = found
         aead, version = self._phone_key(row.record_id)
-        ad = phone_request_ad(row.record_id, row.id, version)
-        payload: dict[str, Any] = json.loads(unseal(aead, sealed, ad, f"phone request {row.id}"))
-        return row, payload
+        what = f"phone request {row.id}"
+        plain = unseal(aead, sealed, phone_request_ad(row.record_id, row.id, version), what)
+        return row, PhoneRequestPayload.from_json(plain, what)
 
     def exports(self) -> list[tuple[str, float]]:
         """(file name, modification time) of everything under exports/, never contents."""

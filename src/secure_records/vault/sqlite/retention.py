@@ -8,10 +8,16 @@ import sqlite3
 from collections.abc import Iterable
 
 from secure_records.core.statuses import DisposalStatus
-from secure_records.vault.rows import DisposalRow, HoldRow
+from secure_records.vault.rows import DisposalRow, HoldRow, stored_status
 from secure_records.vault.sqlite.queries import clear_and_sealed, status_in
 
 DISPOSAL_COLUMNS = ", ".join(f.name for f in dataclasses.fields(DisposalRow))
+
+
+def _disposal(row: sqlite3.Row) -> DisposalRow:
+    clear = {k: row[k] for k in row.keys()}  # noqa: SIM118 (iterating gives values)
+    status = stored_status(DisposalStatus, clear.pop("status"), f"disposal {row['id']}")
+    return DisposalRow(**clear, status=status)
 
 
 class Retention:
@@ -50,9 +56,9 @@ class Retention:
             f"SELECT {DISPOSAL_COLUMNS} FROM disposals WHERE id = ?",  # noqa: S608
             (disposal_id,),
         ).fetchone()
-        return None if row is None else DisposalRow(**row)
+        return None if row is None else _disposal(row)
 
-    def disposals(self, statuses: Iterable[str] | None) -> list[DisposalRow]:
+    def disposals(self, statuses: Iterable[DisposalStatus] | None) -> list[DisposalRow]:
         """With any of these statuses, or every one (None)."""
         condition, wanted = ("1", ()) if statuses is None else status_in(statuses)
         rows = self._db.execute(
@@ -60,9 +66,9 @@ class Retention:
             "ORDER BY proposed_at, id",
             wanted,
         )
-        return [DisposalRow(**row) for row in rows]
+        return [_disposal(row) for row in rows]
 
-    def review(self, disposal_id: str, status: str, by: str, at: str) -> bool:
+    def review(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:
         cursor = self._db.execute(
             "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ? "
             "WHERE id = ? AND status = ?",

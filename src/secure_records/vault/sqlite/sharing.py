@@ -5,15 +5,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from secure_records.vault.rows import DecisionRow
+from secure_records.core.statuses import SharingStatus
+from secure_records.vault.rows import DecisionRow, stored_status
 from secure_records.vault.sqlite.queries import clear_and_sealed, status_in
 
 COLUMNS = "id, record_id, status, decided_by, created_at"
 
 
+def _row(row: sqlite3.Row) -> DecisionRow:
+    status = stored_status(SharingStatus, row["status"], f"decision {row['id']}")
+    return DecisionRow(row["id"], row["record_id"], status, row["decided_by"], row["created_at"])
+
+
 def _opened(row: sqlite3.Row) -> tuple[DecisionRow, bytes]:
-    clear, sealed = clear_and_sealed(row)
-    return DecisionRow(**clear), sealed
+    _, sealed = clear_and_sealed(row)
+    return _row(row), sealed
 
 
 class SharingDecisions:
@@ -34,13 +40,13 @@ class SharingDecisions:
         )
         return [_opened(row) for row in rows]
 
-    def with_status(self, statuses: Iterable[str]) -> list[DecisionRow]:
+    def with_status(self, statuses: Iterable[SharingStatus]) -> list[DecisionRow]:
         condition, wanted = status_in(statuses)
         rows = self._db.execute(
             f"SELECT {COLUMNS} FROM sharing_decisions WHERE {condition} ORDER BY rowid",  # noqa: S608
             wanted,
         )
-        return [DecisionRow(**row) for row in rows]
+        return [_row(row) for row in rows]
 
     def get(self, decision_id: str) -> tuple[DecisionRow, bytes] | None:
         row = self._db.execute(
@@ -49,7 +55,7 @@ class SharingDecisions:
         ).fetchone()
         return None if row is None else _opened(row)
 
-    def set_status(self, decision_id: str, status: str) -> None:
+    def set_status(self, decision_id: str, status: SharingStatus) -> None:
         self._db.execute(
             "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
         )

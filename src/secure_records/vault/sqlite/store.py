@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from secure_records.core.errors import VaultError
+from secure_records.core.statuses import DisposalStatus, SharingStatus
+from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.sqlite import migrations
 from secure_records.vault.sqlite.records import RecordTables
@@ -224,13 +226,13 @@ class SqliteStore:
     def decisions_for(self, record_id: str) -> list[tuple[rows.DecisionRow, bytes]]:
         return self._decisions.for_record(record_id)
 
-    def decisions(self, statuses: Iterable[str]) -> list[rows.DecisionRow]:
+    def decisions(self, statuses: Iterable[SharingStatus]) -> list[rows.DecisionRow]:
         return self._decisions.with_status(statuses)
 
     def decision(self, decision_id: str) -> tuple[rows.DecisionRow, bytes] | None:
         return self._decisions.get(decision_id)
 
-    def set_decision_status(self, decision_id: str, status: str) -> None:
+    def set_decision_status(self, decision_id: str, status: SharingStatus) -> None:
         self._decisions.set_status(decision_id, status)
 
     def decision_ids_for(self, record_id: str) -> list[str]:
@@ -279,10 +281,10 @@ class SqliteStore:
     def disposal(self, disposal_id: str) -> rows.DisposalRow | None:
         return self._retention.disposal(disposal_id)
 
-    def disposals(self, statuses: Iterable[str] | None = None) -> list[rows.DisposalRow]:
+    def disposals(self, statuses: Iterable[DisposalStatus] | None = None) -> list[rows.DisposalRow]:
         return self._retention.disposals(statuses)
 
-    def review_disposal(self, disposal_id: str, status: str, by: str, at: str) -> bool:
+    def review_disposal(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:
         return self._retention.review(disposal_id, status, by, at)
 
     def disposal_executed(
@@ -301,8 +303,10 @@ class SqliteStore:
     def phone_request(self, request_id: str) -> tuple[rows.PhoneRequestRow, bytes] | None:
         return self._phone_requests.get(request_id)
 
-    def phone_requests(self, statuses: Iterable[str]) -> list[rows.PhoneRequestRow]:
+    def phone_requests(self, statuses: Iterable[Status]) -> list[rows.PhoneRequestRow]:
         return self._phone_requests.with_status(statuses)
 
-    def update_phone_request(self, request_id: str, status: str, sealed: bytes, was: str) -> bool:
+    def update_phone_request(
+        self, request_id: str, status: Status, sealed: bytes, was: Status
+    ) -> bool:
         return self._phone_requests.update(request_id, status, sealed, was)

@@ -1,0 +1,139 @@
+"""A sharing decision as the vault keeps it sealed (policy sections 6 Record, 8):
+who asked and why, every answer with its reason, the outcome, how it was shared,
+and the disclosure package fixed when it was taken. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from secure_records.core.payloads import PayloadReader, dump
+from secure_records.core.phone_request_payload import CallbackRecord, PhoneRequestPayload
+from secure_records.core.sharing import HowChoices, Requester
+from secure_records.core.telephone import RedFlag
+
+
+@dataclass(frozen=True)
+class RecordedAnswer:
+    question: str  # the question's text, as it was asked
+    yes: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnsweredRequest:
+    """What a decision keeps of the verified telephone request it answers."""
+
+    id: str
+    organisation: str
+    switchboard: str
+    callback: CallbackRecord | None
+    flags: tuple[RedFlag, ...]
+
+    @classmethod
+    def of(cls, request_id: str, request: PhoneRequestPayload) -> AnsweredRequest:
+        return cls(
+            request_id, request.organisation, request.switchboard, request.callback, request.flags
+        )
+
+
+@dataclass(frozen=True)
+class DecisionPayload:
+    VERSION: ClassVar[int] = 1
+    VERSIONS: ClassVar[frozenset[int]] = frozenset({1})
+
+    requester: Requester
+    purpose: str
+    answers: tuple[RecordedAnswer, ...]
+    outcome: str  # the outcome's text
+    how: HowChoices | None  # None: decided not to share
+    discussed: str  # with the requester, about not sharing
+    urgent_manager: str  # who was consulted when it could not wait
+    phone_request: AnsweredRequest | None = None
+    package: str | None = None  # the disclosure package's text, when it shares
+
+    def logged(self) -> dict[str, Any]:
+        """What the log keeps of the decision, under the record's key: all of it but
+        the package and the request it answers (those the decision itself keeps)."""
+        r, how = self.requester, self.how
+        return {
+            "requester": {
+                "name": r.name,
+                "organisation": r.organisation,
+                "role": r.role,
+                "contact": r.contact,
+            },
+            "purpose": self.purpose,
+            "answers": [
+                {"question": a.question, "yes": a.yes, "reason": a.reason} for a in self.answers
+            ],
+            "outcome": self.outcome,
+            "how": None
+            if how is None
+            else {
+                "fields": list(how.fields),
+                "notes": list(how.notes),
+                "recipient_confirmed": how.recipient_confirmed,
+                "method": how.method,
+                "lawful_basis": how.lawful_basis,
+                "inform_individual": how.inform_individual,
+                "not_informing_reason": how.not_informing_reason,
+            },
+            "discussed": self.discussed,
+            "urgent_manager": self.urgent_manager,
+        }
+
+    def to_json(self) -> bytes:
+        fields = self.logged()
+        link = self.phone_request
+        # Written only when there is one, as it always was.
+        if link is not None:
+            fields["phone_request"] = {
+                "id": link.id,
+                "organisation": link.organisation,
+                "switchboard": link.switchboard,
+                "callback": None if link.callback is None else link.callback.to_dict(),
+                "flags": [flag.value for flag in link.flags],
+            }
+        fields["package"] = self.package
+        return dump(self.VERSION, fields)
+
+    @classmethod
+    def from_json(cls, data: bytes, what: str = "a sharing decision") -> DecisionPayload:
+        _, raw = PayloadReader.open(data, what, cls.VERSIONS)
+        r = raw.table("requester")
+        how = raw.optional_table("how")
+        link = raw.optional_table("phone_request")
+        return cls(
+            Requester(r.text("name"), r.text("organisation"), r.text("role"), r.text("contact")),
+            raw.text("purpose"),
+            tuple(
+                RecordedAnswer(a.text("question"), a.flag("yes"), a.text("reason"))
+                for a in raw.tables("answers")
+            ),
+            raw.text("outcome"),
+            None
+            if how is None
+            else HowChoices(
+                how.texts("fields"),
+                how.whole_numbers("notes"),
+                how.flag("recipient_confirmed"),
+                how.text("method"),
+                how.text("lawful_basis"),
+                how.flag("inform_individual"),
+                how.text("not_informing_reason"),
+            ),
+            raw.text("discussed"),
+            raw.text("urgent_manager"),
+            None
+            if link is None
+            else AnsweredRequest(
+                link.text("id"),
+                link.text("organisation"),
+                link.text("switchboard"),
+                CallbackRecord.read(link.optional_table("callback")),
+                link.choices("flags", RedFlag),
+            ),
+            raw.optional_text("package"),
+        )
