@@ -322,7 +322,7 @@ def test_eight_processes_appending_at_once_make_one_chain(
         assert len(out.split()) == 200
     verdict = verify(file_keyring_home)
     assert verdict.intact, verdict.problem
-    probes = [e for e in entries(file_keyring_home) if e.action == "probe"]
+    probes = [e for e in entries(file_keyring_home) if e.role == "worker"]
     assert len(probes) == 1600
     assert {(e.actor, e.details["n"]) for e in probes} == {
         (f"w{w}", n) for w in range(8) for n in range(200)

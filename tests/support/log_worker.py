@@ -2,6 +2,8 @@
 
     python -m tests.support.log_worker HOME COUNT LABEL
 
+Each entry is a `log_read` by LABEL in the role "worker", which no real role has.
+
 Prints each committed sequence number on its own line, flushed, so the parent
 knows exactly what was committed before it killed this process.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from secure_records.core.log_actions import LogAction
 from secure_records.vault.home import resolve_home
 from secure_records.vault.vault import Vault
 
@@ -19,7 +22,7 @@ def main() -> None:
     vault = Vault.open(resolve_home(home))
     try:
         for n in range(count):
-            with vault.recorded(label, "worker", "probe", details={"n": n}) as seq:
+            with vault.recorded(label, "worker", LogAction.LOG_READ, details={"n": n}) as seq:
                 pass
             print(seq, flush=True)
     finally:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from secure_records.core.permissions import Permission
+from secure_records.core.statuses import SharingStatus
 from secure_records.session import QueueItem
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 
-WAITING = {"awaiting_manager": "waiting to share", "acted_urgently": "shared urgently"}
+WAITING = {
+    SharingStatus.AWAITING_MANAGER: "waiting to share",
+    SharingStatus.ACTED_URGENTLY: "shared urgently",
+}
 
 
 class QueueScreen(ReviewQueue[QueueItem]):

@@ -14,6 +14,7 @@ from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
+from secure_records.core.statuses import SharingStatus
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import (
@@ -87,11 +88,11 @@ def _chronology_text(view: RecordView) -> Content:
 
 
 STATUS_WORDS = {
-    "decided": "",
-    "awaiting_manager": " (waiting for a safeguarding lead)",
-    "acted_urgently": " (urgent; a lead confirms after)",
-    "confirmed": " (confirmed by a lead)",
-    "rejected": " (rejected by a lead)",
+    SharingStatus.DECIDED: "",
+    SharingStatus.AWAITING_MANAGER: " (waiting for a safeguarding lead)",
+    SharingStatus.ACTED_URGENTLY: " (urgent; a lead confirms after)",
+    SharingStatus.CONFIRMED: " (confirmed by a lead)",
+    SharingStatus.REJECTED: " (rejected by a lead)",
 }
 
 

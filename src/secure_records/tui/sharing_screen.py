@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioS
 from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
+from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
@@ -24,6 +25,14 @@ REQUEST_FIELDS = (
     ("req-contact", "How to reach them (a verified number or address)"),
     ("purpose", "What is the information for?"),
 )
+
+
+# What the person is told once a decision is recorded, by where it now stands.
+RECORDED = {
+    SharingStatus.DECIDED: "Recorded.",
+    SharingStatus.AWAITING_MANAGER: "Recorded; it waits for a safeguarding lead to confirm it.",
+    SharingStatus.ACTED_URGENTLY: "Recorded as urgent; a safeguarding lead will confirm it after.",
+}
 
 
 class SharingScreen(SessionScreen):
@@ -259,11 +268,7 @@ class SharingScreen(SessionScreen):
                 urgent_manager=urgent,
                 phone_request=None if self._phone_request is None else self._phone_request.id,
             )
-            said = {
-                "decided": "Recorded.",
-                "awaiting_manager": "Recorded; it waits for a safeguarding lead to confirm it.",
-                "acted_urgently": "Recorded as urgent; a safeguarding lead will confirm it after.",
-            }[done.status]
+            said = RECORDED[done.status]
             if done.package is not None:
                 said += f" The disclosure package is exports/{done.package.name}."
             await self._show(
