@@ -593,14 +593,14 @@ def test_two_authorizes_at_once_both_end_up_in_the_file(
 ) -> None:
     """Each reads the file slowly: without the lock, the second write would drop the
     first one's line. With it, the second waits and reads the first's result."""
-    real_lines = AccessKeys._lines
+    real_lines = AccessKeys.read_lines
 
     def slow_lines(self: AccessKeys) -> list[str]:
         lines = real_lines(self)
         time.sleep(0.3)
         return lines
 
-    monkeypatch.setattr(AccessKeys, "_lines", slow_lines)
+    monkeypatch.setattr(AccessKeys, "read_lines", slow_lines)
     ak.parent.mkdir(parents=True)
     ak.write_bytes(b"# shared\n")
     start = threading.Barrier(2)
@@ -639,14 +639,14 @@ def test_a_duplicate_racing_in_is_caught_under_the_lock(
     home: Path, ak: Path, keys: dict[str, Key], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same key for two people at once: one wins, the other is told it is there."""
-    real_lines = AccessKeys._lines
+    real_lines = AccessKeys.read_lines
 
     def slow_lines(self: AccessKeys) -> list[str]:
         lines = real_lines(self)
         time.sleep(0.3)
         return lines
 
-    monkeypatch.setattr(AccessKeys, "_lines", slow_lines)
+    monkeypatch.setattr(AccessKeys, "read_lines", slow_lines)
     start = threading.Barrier(2)
     outcomes: dict[str, BaseException | None] = {}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -529,8 +528,7 @@ async def test_idle_locks_the_screen_and_logs_why(populated: Path) -> None:
     app = app_for(populated, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await open_record(app, pilot, "R-0001")
-        app._last_input = time.monotonic() - 10_000
-        app._check_idle()
+        app.lock_if_idle(later_by=10_000)
         await settle(app, pilot)
         assert isinstance(app.screen, LockScreen)
         assert "Canaryname" not in screen_text(app)
@@ -541,10 +539,11 @@ async def test_a_key_press_resets_the_idle_clock(populated: Path) -> None:
     app = app_for(populated, "alice")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app._last_input = time.monotonic() - 10_000
+        await pilot.pause(1.0)
+        assert app.idle_seconds >= 1.0
         await pilot.press("down")
-        assert time.monotonic() - app._last_input < 5
-        app._check_idle()
+        assert app.idle_seconds < 1.0
+        app.lock_if_idle(later_by=60)  # the policy's limit is more than a minute
         await settle(app, pilot)
         assert isinstance(app.screen, RecordListScreen)
         assert log(populated, "locked") == []

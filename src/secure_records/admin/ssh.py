@@ -39,7 +39,7 @@ class AccessKeys:
         self.path = authorized_keys
         self._program = program
 
-    def _lines(self) -> list[str]:
+    def read_lines(self) -> list[str]:
         try:
             text = self.path.read_bytes().decode("utf-8")
         except FileNotFoundError:
@@ -86,7 +86,7 @@ class AccessKeys:
         key = parse_public_key(text, str(public_key_file))
         line = forced_line(staff, key, self._program, str(self._admin.home.resolve()))
         with self._locked():
-            lines = self._lines()
+            lines = self.read_lines()
             for n, existing in enumerate(lines, 1):
                 found = key_of_line(existing)
                 if found is not None and found.blob == key.blob:
@@ -106,7 +106,7 @@ class AccessKeys:
     def revoke(self, staff: str) -> int:
         """Remove every key of this staff member; how many there were."""
         with self._locked():
-            lines = self._lines()
+            lines = self.read_lines()
             kept = [line for line in lines if _staff_of(line) != staff]
             removed = len(lines) - len(kept)
             if removed == 0:
@@ -116,7 +116,7 @@ class AccessKeys:
         return removed
 
     def list(self) -> list[AuthorizedKey]:
-        return [found for line in self._lines() if (found := ours(line)) is not None]
+        return [found for line in self.read_lines() if (found := ours(line)) is not None]
 
 
 def _staff_of(line: str) -> str | None:

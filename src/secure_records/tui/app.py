@@ -84,7 +84,7 @@ class SecureRecordsApp(App[None]):
 
     def on_mount(self) -> None:
         self._install_hangup_handlers()
-        self.set_interval(1.0, self._check_idle)
+        self.set_interval(1.0, self.lock_if_idle)
         if self._demo_staff:
             self.push_screen(RolePicker(self._demo_staff))
         elif self._staff_name:
@@ -142,11 +142,17 @@ class SecureRecordsApp(App[None]):
             self._last_input = time.monotonic()
         return super().on_event(event)
 
-    def _check_idle(self) -> None:
+    @property
+    def idle_seconds(self) -> float:
+        """How long since the person last pressed a key, clicked or scrolled."""
+        return time.monotonic() - self._last_input
+
+    def lock_if_idle(self, *, later_by: float = 0.0) -> None:
+        """Lock if idle past the policy's limit; `later_by` asks as if that much later."""
         if self.session is None or self.locked:
             return
         limit = self.session.policy.session.idle_lock_seconds
-        if time.monotonic() - self._last_input >= limit:
+        if self.idle_seconds + later_by >= limit:
             self.run_worker(self.lock("idle"), exclusive=True, group="lock")
 
     async def action_lock(self) -> None:
