@@ -16,6 +16,7 @@ from datetime import date
 
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_proof import due_for
 from secure_records.core.permissions import Permission
 from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
 from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
@@ -106,10 +107,10 @@ class Retention:
         for rid, values in self._door.vault.field_values(None, (CATEGORY_FIELD, *starts)):
             if rid in hidden:
                 continue
-            rule = retention.rule_for(values[CATEGORY_FIELD])
-            if rule is None or not values[rule.starts]:
+            found = due_for(retention, values)
+            if found is None:
                 continue  # no rule for it, or the clock has not started (a case still open)
-            due = retention.due(rule, date.fromisoformat(values[rule.starts]))
+            rule, due = found
             if due > today:
                 continue
             pending = open_disposals.get(rid)
@@ -220,6 +221,8 @@ class Retention:
         return DisposalItem.of(done)
 
     def execute_disposal(self, disposal_id: str) -> Certificate:
+        """Carried out only if the log proves it, and the record is due and not held,
+        at this moment (vault.disposal); a refusal is logged and erases nothing."""
         self._door.require(Permission.DISPOSE)
         return disposal.execute(
             self._door.vault, disposal_id, self._door.staff_name, self._door.role.name

@@ -6,15 +6,28 @@ holds it (wrapped under the KEK) with `secure_delete` on, and then truncating th
 WAL, leaves nothing on disk that can be decrypted: copies of the ciphertext that
 survive elsewhere (a backup, a freed disk block) stay ciphertext, and the log's
 entries about the record read "[disposed]" while its chain still verifies.
+
+The row saying a disposal was approved is not enough: at the moment of erasing, the
+log must hold its proposal and its approval by someone else (core.log_proof), and
+the record must be due under the retention policy, worked out again from its own
+dates. Any of that missing, nothing is erased and the refusal is logged.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
-from secure_records.core.retention import Certificate
+from secure_records.core.log_proof import (
+    Entry,
+    disposal_steps,
+    disposal_unproven,
+    not_due,
+)
+from secure_records.core.retention import CATEGORY_FIELD, Certificate
 from secure_records.core.statuses import DisposalStatus
 from secure_records.vault.rows import DisposalRow
 from secure_records.vault.shred import shred_file
@@ -60,33 +73,79 @@ def certificate(row: DisposalRow) -> Certificate:
     )
 
 
-def execute(vault: Vault, disposal_id: str, actor: str, role: str) -> Certificate:
-    """Erase the record of an approved disposal; all of it, or (on any failure,
-    kill -9 included) none of it, in one transaction with its log entry."""
+Steps = Mapping[str, Sequence[Entry]]
+
+
+class Unproven(AccessRefused):
+    """The log or the record does not bear the disposal out; nothing was erased."""
+
+
+def proof_steps(vault: Vault) -> Steps:
+    """Every disposal's proposal and reviews, from one reading of the log. Each entry
+    is sealed (AES-GCM under the log's key, bound to its sequence number): nobody
+    without the keyring can add one, whatever they can write."""
+    return disposal_steps(vault.log.entries())
+
+
+def _unproven(vault: Vault, row: DisposalRow, steps: Steps, today: date) -> str | None:
+    claim = certificate(row)
+    refused = disposal_unproven(claim, steps.get(row.id, ()), vault.policy.roles)
+    if refused is not None:
+        return refused
+    retention = vault.policy.retention
+    starts = sorted({rule.starts for rule in retention.rules.values()})
+    values = dict(vault.field_values([row.record_id], (CATEGORY_FIELD, *starts)))
+    return not_due(claim, values.get(row.record_id, {}), retention, today)
+
+
+def execute(
+    vault: Vault,
+    disposal_id: str,
+    actor: str,
+    role: str,
+    steps: Steps | None = None,
+    today: date | None = None,
+) -> Certificate:
+    """Erase the record of an approved disposal the log proves; all of it, or (on any
+    failure, kill -9 included) none of it, in one transaction with its log entry.
+    `steps`: `proof_steps(vault)` read once for many disposals; else read here."""
     store = vault.store
     row = store.disposal(disposal_id)
     if row is None or row.status != DisposalStatus.APPROVED:
         raise BadInput(f"{disposal_id} is not an approved disposal.")
+    proof = proof_steps(vault) if steps is None else steps
     details = {"disposal": disposal_id, "rule": row.rule, "method": "cryptographic erase"}
-    with vault.recorded(actor, role, LogAction.RECORD_DISPOSED, row.record_id, details) as seq:
-        # Checked again under the write lock: nothing changed since it was asked.
-        current = store.disposal(disposal_id)
-        if current is None or current.status != DisposalStatus.APPROVED:
-            raise BadInput(f"{disposal_id} is not an approved disposal.")
-        if store.hold(row.record_id) is not None:
-            raise AccessRefused(
-                f"Record {row.record_id} is on legal hold; it cannot be disposed of."
-            )
-        key = store.record_key(row.record_id)
-        if key is None:
-            raise BadInput(f"Record {row.record_id} no longer exists.")
-        # Plaintext copies that left the vault: its disclosure packages and any subject
-        # access report written about it.
-        packages = [vault.paths.exports / f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
-        if vault.paths.exports.is_dir():
-            packages += sorted(vault.paths.exports.glob(f"subject-access-{row.record_id}-*.md"))
-        store.delete_record(row.record_id)
-        store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, PENDING, seq)
+    try:
+        with vault.recorded(actor, role, LogAction.RECORD_DISPOSED, row.record_id, details) as seq:
+            # Checked again under the write lock: nothing changed since it was asked.
+            current = store.disposal(disposal_id)
+            if current is None or current.status != DisposalStatus.APPROVED:
+                raise BadInput(f"{disposal_id} is not an approved disposal.")
+            if store.hold(row.record_id) is not None:
+                raise AccessRefused(
+                    f"Record {row.record_id} is on legal hold; it cannot be disposed of."
+                )
+            key = store.record_key(row.record_id)
+            if key is None:
+                raise BadInput(f"Record {row.record_id} no longer exists.")
+            refused = _unproven(vault, current, proof, today or date.today())
+            if refused is not None:
+                raise Unproven(refused)
+            # Plaintext copies that left the vault: its disclosure packages and any
+            # subject access report written about it.
+            exports = vault.paths.exports
+            packages = [exports / f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
+            if exports.is_dir():
+                packages += sorted(exports.glob(f"subject-access-{row.record_id}-*.md"))
+            store.delete_record(row.record_id)
+            store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, PENDING, seq)
+    except Unproven as exc:
+        # Its own entry, once the erase and its entry have rolled back: the refusal
+        # is what a reviewer of the log must see.
+        refusal = {"disposal": disposal_id, "refused": str(exc)}
+        with vault.recorded(actor, role, LogAction.DISPOSAL_REFUSED, row.record_id, refusal):
+            pass
+        raise
     truncated = False
     for _ in range(CHECKPOINT_TRIES):
         if store.checkpoint():
