@@ -15,6 +15,7 @@ from pathlib import Path
 from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_proof import restriction_unproven
 from secure_records.core.oversight import Access, Flag, csv_rows, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
@@ -84,8 +85,7 @@ class Oversight:
     def grant_access(self, record_id: str, staff: str, days: int, reason: str) -> str:
         """A time-limited grant to open a restricted record; when it ends."""
         self._restricting(record_id, reason)
-        if record_id not in self._door.vault.store.restricted_ids():
-            raise BadInput(f"Record {record_id} is not restricted.")
+        self._proven_restriction(record_id)
         if self._door.vault.store.staff(staff) is None:
             raise UnknownStaff(f"There is no staff member called {staff!r}.")
         until = _until(days)
@@ -101,12 +101,23 @@ class Oversight:
 
     def lift_restriction(self, record_id: str, reason: str) -> None:
         self._restricting(record_id, reason)
-        if record_id not in self._door.vault.store.restricted_ids():
-            raise BadInput(f"Record {record_id} is not restricted.")
+        self._proven_restriction(record_id)
         with self._door.recorded(
             LogAction.RESTRICTION_LIFTED, record_id, personal={"reason": reason}
         ):
             self._door.vault.store.unrestrict(record_id)
+
+    def _proven_restriction(self, record_id: str) -> None:
+        """A restriction acted on (a grant, a lift) must be one the log holds: the
+        row alone can be written by anyone who can write the file. Refused and
+        logged otherwise."""
+        if record_id not in self._door.vault.store.restricted_ids():
+            raise BadInput(f"Record {record_id} is not restricted.")
+        roles = self._door.policy.roles
+        refused = restriction_unproven(record_id, self._door.vault.log.entries(), roles)
+        if refused is not None:
+            self._door.log(LogAction.RESTRICTION_REFUSED, record_id, refused=refused)
+            raise AccessRefused(refused)
 
     def restriction(self, record_id: str) -> Restriction | None:
         """For a lead who may restrict: who set it and who holds grants until when."""
