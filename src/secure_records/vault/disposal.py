@@ -121,6 +121,8 @@ def execute(
             current = store.disposal(disposal_id)
             if current is None or current.status != DisposalStatus.APPROVED:
                 raise BadInput(f"{disposal_id} is not an approved disposal.")
+            if current != row:  # what is proven below is what is erased
+                raise BadInput(f"{disposal_id} was changed meanwhile; it is not carried out.")
             if store.hold(row.record_id) is not None:
                 raise AccessRefused(
                     f"Record {row.record_id} is on legal hold; it cannot be disposed of."
