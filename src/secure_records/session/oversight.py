@@ -114,7 +114,9 @@ class Oversight:
         if record_id not in self._door.vault.store.restricted_ids():
             raise BadInput(f"Record {record_id} is not restricted.")
         roles = self._door.policy.roles
-        refused = restriction_unproven(record_id, self._door.vault.log.entries(), roles)
+        refused = restriction_unproven(
+            record_id, self._door.vault.log.entries(personal=False), roles
+        )
         if refused is not None:
             self._door.log(LogAction.RESTRICTION_REFUSED, record_id, refused=refused)
             raise AccessRefused(refused)

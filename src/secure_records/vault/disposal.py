@@ -84,7 +84,7 @@ def proof_steps(vault: Vault) -> Steps:
     """Every disposal's proposal and reviews, from one reading of the log. Each entry
     is sealed (AES-GCM under the log's key, bound to its sequence number): nobody
     without the keyring can add one, whatever they can write."""
-    return disposal_steps(vault.log.entries())
+    return disposal_steps(vault.log.entries(personal=False))
 
 
 def _unproven(vault: Vault, row: DisposalRow, steps: Steps, today: date) -> str | None:
