@@ -20,7 +20,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import REPO
-from tests.support.ssh import SSHD, Terminal, free_port, keygen, ssh_args, start_sshd
+from tests.support.ssh import (
+    SSHD,
+    Terminal,
+    free_port,
+    keygen,
+    privilege_separation_dir,
+    ssh_args,
+    start_sshd,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -125,6 +133,7 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
             ]
         )
     )
+    privilege_separation_dir()
     checked = subprocess.run([str(SSHD), "-t", "-f", str(config)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     sshd = start_sshd(config, port, tmp / "sshd.log")

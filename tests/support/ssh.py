@@ -47,10 +47,16 @@ def ssh_args(key: Path, port: int, user: str, *extra: str) -> list[str]:
     ]
 
 
+def privilege_separation_dir() -> None:
+    """The directory sshd (even `sshd -t`) needs as root. A host whose sshd has run
+    has it; a fresh machine that has only just installed openssh-server may not."""
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+
+
 def start_sshd(config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     """sshd in the foreground on 127.0.0.1:port; returns once it accepts connections."""
-    if os.geteuid() == 0:
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation
+    privilege_separation_dir()
     with log.open("w") as out:
         sshd = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stderr=out, stdout=out)
     deadline = time.monotonic() + 20
