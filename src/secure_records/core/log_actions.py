@@ -68,3 +68,7 @@ class LogAction(StrEnum):
     KEY_ROTATED = "key_rotated"
     SSH_KEY_AUTHORIZED = "ssh_key_authorized"
     SSH_KEY_REVOKED = "ssh_key_revoked"
+    # the policy seal
+    COMMAND_REFUSED = "command_refused"
+    POLICY_APPLIED = "policy_applied"
+    VAULT_SEALED = "vault_sealed"
