@@ -15,6 +15,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
 from secure_records.vault.log import LogEntry
+from secure_records.vault.seals import policy_hash
 from tests.support.in_process import Cli, Out, no_traceback
 
 CASEWORKER_NHS = 'nhs_number = { rule = "masked", form = "last4" }'
@@ -252,3 +253,28 @@ def test_vault_seal_refuses_a_policy_that_does_not_parse(cli: Cli, populated: Pa
     roles.write_text(roles.read_text().replace('"share"]', '"share", "fly"]', 1))
     one_sentence(cli("vault", "seal", home=populated), 2, f"{roles}: roles.caseworker.actions")
     assert entries(populated, LogAction.VAULT_SEALED) == []
+
+
+def test_a_recomputed_hash_or_another_vaults_seal_does_not_open_an_edited_policy(
+    populated: Path, tmp_path: Path
+) -> None:
+    # A vault the attacker made with the same edited policy has its own seal key.
+    other = tmp_path / "other"
+    with Administration.init(other, widened_copy(populated, tmp_path)):
+        pass
+    edit_roles_as_the_issue_says(populated / "policies")
+    # The hash is public arithmetic: the attacker can recompute it, not the seal.
+    with sqlite3.connect(populated / "vault.db") as db:
+        db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'policy_hash'",
+            (policy_hash(files(populated)),),
+        )
+    db.close()
+    with sqlite3.connect(other / "vault.db") as db:
+        (forged,) = db.execute("SELECT value FROM meta WHERE key = 'policy_seal'").fetchone()
+    db.close()
+    with sqlite3.connect(populated / "vault.db") as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'policy_seal'", (forged,))
+    db.close()
+    with pytest.raises(SecureRecordsError, match="do not match the vault's seal"):
+        Session.open("alice", populated)

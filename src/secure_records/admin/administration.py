@@ -120,7 +120,8 @@ class Administration(Door):
         source = policies or default_policy_dir()
         load_policy(source)
         admin = cls(Vault.create(paths, texts))
-        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source)):
+        sealed = admin._vault.sealed_policy.hash
+        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source), policy_hash=sealed):
             pass
         return admin
 
