@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -134,14 +135,19 @@ def test_assignment_moves_a_record_into_a_caseload(populated: Path) -> None:
 # Found in review
 
 
-def test_a_search_never_matches_a_field_the_role_may_not_see(populated: Path) -> None:
-    roles = populated / "policies" / "roles.toml"
+def test_a_search_never_matches_a_field_the_role_may_not_see(
+    populated: Path, tmp_path: Path
+) -> None:
+    changed = Path(shutil.copytree(populated / "policies", tmp_path / "changed"))
+    roles = changed / "roles.toml"
     text = roles.read_text()
     lead_rules = text.index("[roles.safeguarding_lead.fields]")
     roles.write_text(
         text[:lead_rules]
         + text[lead_rules:].replace('date_of_birth = "visible"', 'date_of_birth = "hidden"', 1)
     )
+    with Administration.open(populated) as admin:  # the vault's policy changes only so
+        admin.apply_policy(admin.propose_policy(changed))
     with Session.open("lead", populated) as session:
         assert session.records.search("2013-04-02") == []
         assert session.records.search("Canaryname R-0001") == ["R-0001"]

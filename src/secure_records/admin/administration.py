@@ -16,11 +16,13 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from secure_records.admin.policy_proposal import PolicyProposal, propose
 from secure_records.core.errors import (
     BadInput,
     ImportRejected,
     SecureRecordsError,
     UnknownStaff,
+    VaultError,
 )
 from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
@@ -36,9 +38,13 @@ from secure_records.vault.log import LogEntry, LogError, Verdict
 from secure_records.vault.pins import hash_pin
 from secure_records.vault.policy_files import (
     check_sharing_examples,
+    install_policy_files,
     load_policy,
+    parse_policy_files,
+    read_policy_files,
     read_policy_texts,
 )
+from secure_records.vault.seals import policy_hash
 from secure_records.vault.shred import CAVEAT, shred_file
 from secure_records.vault.store import StaffRow
 from secure_records.vault.vault import Vault, now_utc
@@ -84,8 +90,23 @@ class Administration(Door):
         super().__init__(vault, host_actor(), HOST_ROLE)
 
     @classmethod
-    def open(cls, home: str | os.PathLike[str] | VaultPaths | None = None) -> Administration:
-        return cls(open_vault(home))
+    def open(
+        cls, home: str | os.PathLike[str] | VaultPaths | None = None, *, any_policy: bool = False
+    ) -> Administration:
+        """The vault's administration, refused (and the refusal logged) if its policy
+        files do not match their seal; `any_policy` only for the commands that must
+        run on such a vault: `policy apply` (the way back) and `log verify`."""
+        admin = cls(open_vault(home))
+        refusal = admin._vault.sealed_policy.refusal
+        if refusal is not None and not any_policy:
+            try:
+                admin.log(LogAction.COMMAND_REFUSED, why=refusal)
+            except SecureRecordsError:
+                pass  # refused whether or not the log can take the entry
+            finally:
+                admin.close()
+            raise VaultError(refusal)
+        return admin
 
     @classmethod
     def init(
@@ -99,7 +120,8 @@ class Administration(Door):
         source = policies or default_policy_dir()
         load_policy(source)
         admin = cls(Vault.create(paths, texts))
-        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source)):
+        sealed = admin._vault.sealed_policy.hash
+        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source), policy_hash=sealed):
             pass
         return admin
 
@@ -246,6 +268,44 @@ class Administration(Door):
 
     def role_totals(self) -> Counter[str]:
         return Counter(row.role for row in self.list_staff())
+
+    # the policy seal
+
+    def propose_policy(self, directory: Path) -> PolicyProposal:
+        """`directory` checked as `policy check` does, and compared with the vault's."""
+        return propose(self._vault, directory)
+
+    def apply_policy(self, proposal: PolicyProposal) -> None:
+        """The proposal's files become the vault's policy: logged with both hashes and
+        what changes, and sealed in the same transaction."""
+        vault = self._vault
+        with self.recorded(
+            LogAction.POLICY_APPLIED,
+            old_hash=proposal.old_hash,
+            new_hash=proposal.new_hash,
+            old_matched_seal=proposal.was_sealed,
+            changes=proposal.change_lines(),
+        ):
+            vault.policy_seal.write(proposal.files)
+            install_policy_files(vault.paths.policies, proposal.files)
+        vault.sealed_policy = vault.policy_seal.open(vault.paths.policies)
+
+    def seal_policy(self) -> str:
+        """Seal an older vault's policy as it stands, once; its hash."""
+        vault = self._vault
+        files = read_policy_files(vault.paths.policies)
+        parse_policy_files(vault.paths.policies, files)  # only a policy that parses
+        with self.recorded(LogAction.VAULT_SEALED, policy_hash=policy_hash(files)):
+            # Checked under the write lock; never over a seal, which would launder
+            # an edited policy: changing a sealed one is `policy apply`'s work.
+            if vault.policy_seal.stored() is not None:
+                raise BadInput(
+                    "This vault's policy is already sealed; nothing was done (change it "
+                    "with 'secure-records policy apply DIR')."
+                )
+            digest = vault.policy_seal.write(files)
+        vault.sealed_policy = vault.policy_seal.open(vault.paths.policies)
+        return digest
 
     # the log
 

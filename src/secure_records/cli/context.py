@@ -17,9 +17,10 @@ class CliContext:
 
     home: str | None
 
-    def admin(self) -> Administration:
-        """The vault's administration, closed when the running command ends."""
-        admin = Administration.open(self.home)
+    def admin(self, *, any_policy: bool = False) -> Administration:
+        """The vault's administration, closed when the running command ends; refused
+        on policy files that do not match their seal, unless `any_policy`."""
+        admin = Administration.open(self.home, any_policy=any_policy)
         if admin.insecure_keyring_warning:
             warn(admin.insecure_keyring_warning)
         click.get_current_context().call_on_close(admin.close)

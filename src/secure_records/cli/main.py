@@ -16,6 +16,7 @@ from secure_records.cli.log import log_group
 from secure_records.cli.records import assign, import_, unassign
 from secure_records.cli.ssh import ssh
 from secure_records.cli.staff import staff
+from secure_records.cli.vault import vault_group
 from secure_records.cli.vault_setup import init, policy
 from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
 
@@ -48,6 +49,7 @@ for _command in (
     shred,
     ssh,
     log_group,
+    vault_group,
     session,
     demo,
 ):

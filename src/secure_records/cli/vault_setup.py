@@ -1,14 +1,16 @@
-"""Founding a vault (`init`) and checking policy files (`policy check`)."""
+"""Founding a vault (`init`), checking policy files (`policy check`) and changing a
+vault's policy (`policy apply`)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from secure_records.admin import Administration, check_policy
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say, warn
+from secure_records.cli.output import refuse, say, warn
 
 
 @click.command()
@@ -40,3 +42,43 @@ def policy_check(directory: Path | None) -> None:
     for warning in checked.warnings:
         warn(f"warning: {warning}")
     say(f"policy ok: {checked.summary()}")
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer a question here (a test may say otherwise)."""
+    return sys.stdin.isatty()
+
+
+@policy.command("apply")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Apply without asking (for scripts).")
+@pass_cli
+def policy_apply(cli: CliContext, directory: Path, yes: bool) -> None:
+    """Make DIRECTORY's policy the vault's: the only way to change it, logged and sealed."""
+    # Runs on a vault whose files do not match their seal: it is the way back.
+    admin = cli.admin(any_policy=True)
+    proposal = admin.propose_policy(directory)
+    for warning in proposal.policy.warnings:
+        warn(f"warning: {warning}")
+    if proposal.unchanged:
+        say(f"The vault already has this policy ({proposal.new_hash[:16]}); nothing was changed.")
+        return
+    if not proposal.was_sealed:
+        warn(
+            "The vault's current policy files do not match a seal: the changes below are "
+            "against them as they stand, which may not be what was last applied."
+        )
+    for line in proposal.change_lines():
+        say(line)
+    if not yes:
+        if not stdin_is_terminal():
+            refuse(
+                "policy apply asks for confirmation and there is no terminal to ask at; "
+                "nothing was changed (pass --yes to apply from a script)."
+            )
+        click.confirm("Apply this policy to the vault?", abort=True)
+    admin.apply_policy(proposal)
+    say(
+        f"Policy applied and sealed: {proposal.old_hash[:16] or '(none)'} -> "
+        f"{proposal.new_hash[:16]}."
+    )

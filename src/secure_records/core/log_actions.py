@@ -71,3 +71,7 @@ class LogAction(StrEnum):
     # irreversible steps the log did not prove (issue 15)
     DISPOSAL_REFUSED = "disposal_refused"
     RESTRICTION_REFUSED = "restriction_refused"
+    # the policy seal
+    COMMAND_REFUSED = "command_refused"
+    POLICY_APPLIED = "policy_applied"
+    VAULT_SEALED = "vault_sealed"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from secure_records.core.errors import AccessRefused, UnknownStaff
+from secure_records.core.errors import AccessRefused, UnknownStaff, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
@@ -79,13 +79,17 @@ class Session:
             vault.log.check_tail()
             client = client_address()
             staff = vault.store.staff(staff_name)
-            role, refusal = _admitted(vault.policy, staff_name, staff)
+            sealed = vault.sealed_policy
+            role: RoleSpec | None = None
+            refusal: Exception | None = VaultError(sealed.refusal) if sealed.refusal else None
+            if refusal is None:
+                role, refusal = _admitted(sealed.policy, staff_name, staff)
             if refusal is not None or role is None:
                 refused = Door(vault, staff_name, staff.role if staff else "-")
                 refused.log(LogAction.SESSION_REFUSED, why=str(refusal), client=client)
                 raise refusal or AccessRefused("Refused.")
             session = cls(vault, staff_name, role)
-            session._door.log(LogAction.SESSION_STARTED, client=client)
+            session._door.log(LogAction.SESSION_STARTED, client=client, policy_hash=sealed.hash)
             return session
         except BaseException:
             vault.close()

@@ -12,11 +12,13 @@ from secure_records.core.errors import VaultError
 from secure_records.vault.envelope import new_key, seal, wrap_ad
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.log import AuditLog
+from secure_records.vault.policy_files import read_policy_files
 from secure_records.vault.private_files import (
     make_private_dir,
     make_private_file,
     write_private_file,
 )
+from secure_records.vault.seals import PolicySeal
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
@@ -56,6 +58,8 @@ def lay_out(
             for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
                 store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
             AuditLog.create(paths.log, store, vault_id, log_root)
+            # Sealed as written to disk, so the first open finds exactly these bytes.
+            PolicySeal(store, vault_id, log_root).write(read_policy_files(paths.policies))
         store.checkpoint()
         return store
     except BaseException:

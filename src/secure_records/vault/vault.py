@@ -41,7 +41,6 @@ from secure_records.vault.envelope import (
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
-from secure_records.vault.policy_files import load_policy
 from secure_records.vault.private_files import make_private_dir, write_private_file
 from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.sealing import (
@@ -53,6 +52,7 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
+from secure_records.vault.seals import PolicySeal
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
@@ -72,11 +72,9 @@ class Vault:
         keys: KeyEncryptionKeys,
         kek: bytes,
         kek_version: int,
-        policy: Policy,
     ) -> None:
         self.paths = paths
         self.store = store
-        self.policy = policy
         self.vault_id = keys.vault_id
         self._keys = keys
         self._kek = AESGCM(kek)
@@ -91,9 +89,17 @@ class Vault:
         self._sealer = RecordSealer(self.vault_id, kek, kek_version, index_key)
         # The log's keys come from a root key the KEK wraps (not from the KEK itself),
         # so that rotating the KEK re-wraps the root and old entries stay verifiable.
-        self.log = AuditLog(
-            paths.log, store, self.vault_id, self._unwrap_vault_key(LOG_ROOT_KEY), self._log_key
-        )
+        # The policy's seal key comes from the same root, under its own label.
+        root = self._unwrap_vault_key(LOG_ROOT_KEY)
+        self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key)
+        self.policy_seal = PolicySeal(store, self.vault_id, root)
+        # Read and checked once; a door decides what to do about a refusal.
+        self.sealed_policy = self.policy_seal.open(paths.policies)
+
+    @property
+    def policy(self) -> Policy:
+        """The sealed policy; VaultError (the refusal) if the files do not match it."""
+        return self.sealed_policy.policy
 
     @property
     def insecure_keyring_warning(self) -> str | None:
@@ -109,13 +115,12 @@ class Vault:
     def open(cls, paths: VaultPaths) -> Vault:
         if not paths.database.is_file():
             raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
-        policy = load_policy(paths.policies)
         store = SqliteStore.connect(paths.database)
         try:
             keys = KeyEncryptionKeys(store.meta("vault_id"))
             version = int(store.meta("kek_version"))
             kek = keys.load(version)
-            return cls(paths, store, keys, kek, version, policy)
+            return cls(paths, store, keys, kek, version)
         except BaseException:
             store.close()
             raise
@@ -124,7 +129,7 @@ class Vault:
     def create(cls, paths: VaultPaths, policy_texts: Mapping[str, str]) -> Vault:
         """A new, empty vault; refuses to touch a directory that already holds anything."""
         refuse_existing(paths)
-        policy = parse_policy(policy_texts)
+        parse_policy(policy_texts)  # nothing is made for a policy that does not parse
         vault_id = secrets.token_hex(16)
         keys = KeyEncryptionKeys(vault_id)
         kek = new_key()
@@ -134,7 +139,7 @@ class Vault:
         except BaseException:
             keys.delete(1)
             raise
-        return cls(paths, store, keys, kek, 1, policy)
+        return cls(paths, store, keys, kek, 1)
 
     def close(self) -> None:
         self.store.close()
