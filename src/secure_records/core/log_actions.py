@@ -68,7 +68,7 @@ class LogAction(StrEnum):
     KEY_ROTATED = "key_rotated"
     SSH_KEY_AUTHORIZED = "ssh_key_authorized"
     SSH_KEY_REVOKED = "ssh_key_revoked"
-    # irreversible steps the log did not prove (issue 15)
+    # irreversible steps the log did not prove
     DISPOSAL_REFUSED = "disposal_refused"
     RESTRICTION_REFUSED = "restriction_refused"
     # the policy seal
