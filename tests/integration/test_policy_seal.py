@@ -278,3 +278,21 @@ def test_a_recomputed_hash_or_another_vaults_seal_does_not_open_an_edited_policy
     db.close()
     with pytest.raises(SecureRecordsError, match="do not match the vault's seal"):
         Session.open("alice", populated)
+
+
+def test_policy_apply_prints_a_label_with_controls_as_escapes(
+    cli: Cli, populated: Path, tmp_path: Path
+) -> None:
+    """A label in the proposed files is untrusted text: an OSC sequence in it must not
+    reach the administrator's terminal raw when the changes are listed."""
+    changed = Path(widened_copy(populated, tmp_path))
+    records = changed / "records.toml"
+    records.write_text(
+        records.read_text().replace(
+            'label = "NHS number"', 'label = "NHS \\u001b]0;owned\\u0007number"', 1
+        )
+    )
+    result = cli("policy", "apply", changed, "--yes", home=populated)
+    assert result.code == 0, result
+    assert "\x1b" not in result.out + result.err and "\x07" not in result.out + result.err
+    assert "widens: caseworker: NHS" in result.out and "owned" in result.out

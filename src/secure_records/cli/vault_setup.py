@@ -11,6 +11,7 @@ import click
 from secure_records.admin import Administration, check_policy
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say, warn
+from secure_records.core.text import printable
 
 
 @click.command()
@@ -40,7 +41,7 @@ def policy_check(directory: Path | None) -> None:
     """Validate a policy directory (default: the shipped policies)."""
     checked = check_policy(directory)
     for warning in checked.warnings:
-        warn(f"warning: {warning}")
+        warn(printable(f"warning: {warning}"))
     say(f"policy ok: {checked.summary()}")
 
 
@@ -59,7 +60,7 @@ def policy_apply(cli: CliContext, directory: Path, yes: bool) -> None:
     admin = cli.admin(any_policy=True)
     proposal = admin.propose_policy(directory)
     for warning in proposal.policy.warnings:
-        warn(f"warning: {warning}")
+        warn(printable(f"warning: {warning}"))
     if proposal.unchanged:
         say(f"The vault already has this policy ({proposal.new_hash[:16]}); nothing was changed.")
         return
@@ -68,8 +69,9 @@ def policy_apply(cli: CliContext, directory: Path, yes: bool) -> None:
             "The vault's current policy files do not match a seal: the changes below are "
             "against them as they stand, which may not be what was last applied."
         )
+    # Labels and question texts come from the proposed files: untrusted text.
     for line in proposal.change_lines():
-        say(line)
+        say(printable(line))
     if not yes:
         if not stdin_is_terminal():
             refuse(
