@@ -173,6 +173,23 @@ async def test_list_shows_only_the_caseload_and_search_narrows_it(populated: Pat
         assert "R-0001" in text and "R-0002" in text and "2 records" in text
 
 
+async def test_under_no_color_a_list_shorter_than_its_box_is_drawn_and_searched(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR turns on Textual's monochrome filter, which failed on the blank lines
+    below the last record and ended the session with a traceback."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(populated, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "Canaryname R-0001" in screen_text(app)
+        await pilot.press("/")
+        await type_text(pilot, "nobody matches this")
+        await search_pause(app, pilot)
+        assert app.is_running
+        assert "0 records" in screen_text(app)
+
+
 async def test_enter_on_search_opens_the_match_and_escape_comes_back(populated: Path) -> None:
     app = app_for(populated, "alice")
     async with app.run_test(size=SIZE) as pilot:

@@ -90,7 +90,8 @@ class RecordList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.size.width
         if index >= len(self._ids):
-            return Strip.blank(width)
+            # A style, never None: the NO_COLOR filter reads every segment's colour.
+            return Strip.blank(width, Style())
         record_id = self._ids[index]
         summary = self._summary(record_id)
         name = printable(summary.name) if summary else ""
