@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import getpass
 import os
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -265,9 +264,6 @@ class Administration(Door):
                 n = 0
             counts.append(ScopeCount(row.name, row.role, role.scope, n))
         return counts
-
-    def role_totals(self) -> Counter[str]:
-        return Counter(row.role for row in self.list_staff())
 
     # the policy seal
 

@@ -93,9 +93,6 @@ class Policy:
     def scalar_fields(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields.values() if not f.is_list)
 
-    def list_field(self, kind: FieldKind) -> FieldSpec | None:
-        return next((f for f in self.fields.values() if f.kind is kind), None)
-
     def summary(self) -> str:
         scopes = ", ".join(f"{r.name} ({r.scope})" for r in self.roles.values())
         return (
