@@ -75,3 +75,6 @@ class LogAction(StrEnum):
     COMMAND_REFUSED = "command_refused"
     POLICY_APPLIED = "policy_applied"
     VAULT_SEALED = "vault_sealed"
+    # row seals
+    SEAL_BROKEN = "seal_broken"
+    ROWS_SEALED = "rows_sealed"

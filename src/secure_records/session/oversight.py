@@ -226,7 +226,7 @@ class Oversight:
         csv.writer(out, lineterminator="\n").writerows(csv_rows(accesses, flags))
         name = f"access-review-{date.today().isoformat()}-{secrets.token_hex(3)}.csv"
         with self._door.recorded(LogAction.ACCESS_REVIEW_EXPORTED, file=name, rows=len(accesses)):
-            return self._door.vault.write_export(
+            return self._door.vault.exports.write(
                 name, printable(out.getvalue(), keep_newlines=True)
             )
 
@@ -252,7 +252,7 @@ class Oversight:
         with self._door.recorded(
             LogAction.SUBJECT_ACCESS_REPORT, record_id, personal={"reason": reason}, file=name
         ):
-            return self._door.vault.write_export(name, printable(text, keep_newlines=True))
+            return self._door.vault.exports.write(name, printable(text, keep_newlines=True))
 
 
 def _until(days: int) -> str:

@@ -271,7 +271,9 @@ class Retention:
         self._door.require(Permission.DISPOSE, refused="does not dispose of files")
         keep = self._door.policy.sharing.disclosure_keep_days * 86400
         moment = time.time() if now is None else now
-        expired = [name for name, mtime in self._door.vault.exports() if moment - mtime > keep]
+        expired = [
+            name for name, mtime in self._door.vault.exports.listing() if moment - mtime > keep
+        ]
         self._door.log(LogAction.EXPIRED_PACKAGES_LISTED, count=len(expired))
         return expired
 

@@ -195,7 +195,7 @@ class Sharing:
             door.vault.add_decision(row, payload)
             package = None
             if package_text is not None and not waiting:
-                package = door.vault.write_export(f"{decision_id}.txt", package_text)
+                package = door.vault.exports.write(f"{decision_id}.txt", package_text)
         return SharingOutcome(decision_id, outcome.name, outcome.share, status, package)
 
     def sharing_queue(self) -> list[QueueItem]:
@@ -240,5 +240,5 @@ class Sharing:
             door.vault.store.set_decision_status(decision_id, status)
             text = payload.package
             if confirm and row.status is SharingStatus.AWAITING_MANAGER and text is not None:
-                package = door.vault.write_export(f"{decision_id}.txt", text)
+                package = door.vault.exports.write(f"{decision_id}.txt", text)
         return SharingOutcome(decision_id, "", confirm, status, package)

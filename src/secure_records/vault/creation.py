@@ -18,7 +18,8 @@ from secure_records.vault.private_files import (
     make_private_file,
     write_private_file,
 )
-from secure_records.vault.seals import PolicySeal
+from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
+from secure_records.vault.seals import PolicySeal, seal_key
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
@@ -54,6 +55,8 @@ def lay_out(
         )
         aead = AESGCM(kek)
         log_root = new_key()
+        # Sealed from the first row: the ledger is written with the log's first head.
+        store.use_row_seals(RowSeals(vault_id, seal_key(log_root, ROW_SEAL_LABEL)))
         with store.transaction():
             for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
                 store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))

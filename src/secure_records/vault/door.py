@@ -29,6 +29,7 @@ class Door:
         self._vault = vault
         self.actor = actor
         self.role_name = role
+        vault.reporter = (actor, role)
 
     @property
     def vault(self) -> Vault:

@@ -8,13 +8,14 @@ Protocol, so nothing above `vault/` knows which database it talks to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
+from secure_records.vault.row_seals import RowSeals, SealBroken
 from secure_records.vault.rows import (
     DecisionRow,
     DisposalRow,
@@ -52,6 +53,22 @@ class Store(Protocol):
     path: Path  # where it lives, for messages
 
     def close(self) -> None: ...
+
+    def use_row_seals(
+        self, seals: RowSeals, on_broken: Callable[[SealBroken], None] | None = None
+    ) -> None:
+        """Check every sealed row read from now on, and seal every one written; each
+        refusal goes to `on_broken` (to be logged) before it is raised."""
+        ...
+
+    def reporting_seals(self) -> AbstractContextManager[None]:
+        """While a refusal is being logged: see `vault.sqlite.sealed_rows`."""
+        ...
+
+    checks_seals: bool  # off only to measure what checking costs
+
+    @property
+    def in_transaction(self) -> bool: ...
 
     def transaction(self) -> AbstractContextManager[None]:
         """One change, all or nothing, holding the write lock from the start so that

@@ -11,13 +11,12 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.decision_payload import DecisionPayload
-from secure_records.core.errors import BadInput, IntegrityError, VaultError
+from secure_records.core.errors import BadInput, IntegrityError, SecureRecordsError, VaultError
 from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
 from secure_records.core.phone_request_payload import PhoneRequestPayload
@@ -38,10 +37,11 @@ from secure_records.vault.envelope import (
     unseal,
     wrap_ad,
 )
+from secure_records.vault.exports import Exports
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
-from secure_records.vault.private_files import make_private_dir, write_private_file
+from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals, SealBroken
 from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.sealing import (
     CONSENT_KIND,
@@ -52,7 +52,7 @@ from secure_records.vault.sealing import (
     note_from,
     note_json,
 )
-from secure_records.vault.seals import PolicySeal
+from secure_records.vault.seals import PolicySeal, seal_key
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
@@ -75,6 +75,7 @@ class Vault:
     ) -> None:
         self.paths = paths
         self.store = store
+        self.exports = Exports(paths.exports)
         self.vault_id = keys.vault_id
         self._keys = keys
         self._kek = AESGCM(kek)
@@ -93,6 +94,11 @@ class Vault:
         root = self._unwrap_vault_key(LOG_ROOT_KEY)
         self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key)
         self.policy_seal = PolicySeal(store, self.vault_id, root)
+        self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
+        store.use_row_seals(self._row_seals, self._broken_seal)
+        # Who a broken seal found through this vault is logged against: its door.
+        self.reporter = ("", "")
+        self._broken: list[SealBroken] = []
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
 
@@ -176,20 +182,45 @@ class Vault:
 
         Fail closed: if the entry cannot be written, the body never runs.
         """
-        with self.store.transaction():
-            # Under the write lock: if the KEK was rotated since this vault was opened,
-            # what this process would seal or unwrap belongs to a key that is gone.
-            if int(self.store.meta("kek_version")) != self._kek_version:
-                raise VaultError(
-                    "The vault's key was rotated by another process since this one opened "
-                    "it; nothing was done. Open it again (start a new session)."
-                )
-            seq, before = self.log.append(actor, role, action, record_id, details, personal)
+        try:
+            with self.store.transaction():
+                # Under the write lock: if the KEK was rotated since this vault was opened,
+                # what this process would seal or unwrap belongs to a key that is gone.
+                if int(self.store.meta("kek_version")) != self._kek_version:
+                    raise VaultError(
+                        "The vault's key was rotated by another process since this one "
+                        "opened it; nothing was done. Open it again (start a new session)."
+                    )
+                seq, before = self.log.append(actor, role, action, record_id, details, personal)
+                try:
+                    yield seq
+                except BaseException:
+                    self.log.cut_back(before)
+                    raise
+        finally:
+            if self._broken and not self.store.in_transaction:
+                self._log_broken()
+
+    def _broken_seal(self, exc: SealBroken) -> None:
+        self._broken.append(exc)
+        if not self.store.in_transaction:
+            self._log_broken()
+
+    def _log_broken(self) -> None:
+        """Each row refused for a broken seal, in the log once its own transaction has
+        rolled back; best effort: the refusal stands whether or not the log takes it."""
+        found, self._broken = self._broken, []
+        actor, role = self.reporter
+        for table, row in dict.fromkeys((exc.table, exc.row) for exc in found):
+            details = {"table": table, "row": row}
             try:
-                yield seq
-            except BaseException:
-                self.log.cut_back(before)
-                raise
+                with (
+                    self.store.reporting_seals(),
+                    self.recorded(actor, role, LogAction.SEAL_BROKEN, details=details),
+                ):
+                    pass
+            except SecureRecordsError:
+                pass
 
     def rotate_kek(self, actor: str, role: str) -> int:
         """New key-encryption key; every wrapped key re-wrapped in one transaction; the
@@ -282,7 +313,9 @@ class Vault:
     def reader(self) -> Store:
         """A second connection for reading on another thread (building a search index
         while the person goes on working); the caller closes it."""
-        return SqliteStore.connect(self.paths.database)
+        reader = SqliteStore.connect(self.paths.database)
+        reader.use_row_seals(self._row_seals, self._broken_seal)
+        return reader
 
     def listing(
         self, record_ids: Sequence[str] | None, store: Store | None = None
@@ -411,22 +444,6 @@ class Vault:
         what = f"phone request {row.id}"
         plain = unseal(aead, sealed, phone_request_ad(row.record_id, row.id, version), what)
         return row, PhoneRequestPayload.from_json(plain, what)
-
-    def exports(self) -> list[tuple[str, float]]:
-        """(file name, modification time) of everything under exports/, never contents."""
-        if not self.paths.exports.is_dir():
-            return []
-        return sorted(
-            (p.name, p.stat().st_mtime) for p in self.paths.exports.iterdir() if p.is_file()
-        )
-
-    def write_export(self, name: str, text: str) -> Path:
-        """A file for a person to take away (a disclosure package), 0600 under exports/;
-        call inside `recorded`, so that it exists only if its log entry does."""
-        make_private_dir(self.paths.exports)
-        target = self.paths.exports / name
-        write_private_file(target, text)
-        return target
 
     def add_note(self, record_id: str, note: Note) -> int:
         """Append a chronology note; call inside `recorded`."""

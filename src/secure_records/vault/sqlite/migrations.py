@@ -10,6 +10,7 @@ and each older version lacks only whole tables that later versions added.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -135,6 +136,34 @@ INSERT INTO meta (key, value) VALUES ('schema_version', '4')
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 """
 
+# Every row that says who may see or do what gains a seal (vault/row_seals.py), and a
+# record its history; rows written before stay unsealed (NULL) until `vault seal`.
+ROW_SEALS = (
+    "".join(
+        f"ALTER TABLE {table} ADD COLUMN seal BLOB;\n"
+        for table in (
+            "staff",
+            "records",
+            "record_entries",
+            "assignments",
+            "sharing_decisions",
+            "phone_requests",
+            "legal_holds",
+            "restrictions",
+            "grants",
+            "disposals",
+        )
+    )
+    + """
+ALTER TABLE records ADD COLUMN history BLOB;
+-- a record's history is read with it: its decisions and telephone requests by record
+CREATE INDEX IF NOT EXISTS sharing_decisions_by_record ON sharing_decisions (record_id);
+CREATE INDEX IF NOT EXISTS phone_requests_by_record ON phone_requests (record_id);
+-- releases that do not seal rows must not write to this vault
+UPDATE meta SET value = '5' WHERE key = 'schema_version';
+"""
+)
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -161,7 +190,10 @@ class Migration:
         return [part for part in self.sql.split(";") if part.strip()]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", INITIAL),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", INITIAL),
+    Migration(2, "row_seals", ROW_SEALS),
+)
 LATEST = MIGRATIONS[-1].number
 
 # Every migration's SQL in order: an empty copy of today's schema (the benchmarks'
@@ -196,10 +228,23 @@ def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
             "this release leaves it untouched: open it with the newer one."
         )
     if legacy in LEGACY_BEHIND:
-        # It says it has an older version's tables, though migration 1 was recorded
-        # (put back by hand): migration 1 again, IF NOT EXISTS, completes it.
-        applied.pop(1, None)
+        # It says it has an older version's tables, though migrations were recorded
+        # (put back by hand): every migration again, each idempotent, completes it.
+        applied.clear()
     return [m for m in MIGRATIONS if m.number not in applied]
+
+
+ADD_COLUMN = re.compile(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+
+
+def _adds_existing_column(db: sqlite3.Connection, statement: str) -> bool:
+    # SQLite has no ADD COLUMN IF NOT EXISTS: a migration run again must skip it.
+    match = ADD_COLUMN.match(statement)
+    if match is None:
+        return False
+    table, column = match.groups()
+    columns = db.execute(f"PRAGMA table_info({table})").fetchall()  # noqa: S608
+    return any(row[1] == column for row in columns)
 
 
 def apply(db: sqlite3.Connection, migrations: list[Migration]) -> None:
@@ -207,7 +252,8 @@ def apply(db: sqlite3.Connection, migrations: list[Migration]) -> None:
     db.execute(MIGRATIONS_TABLE)
     for migration in migrations:
         for statement in migration.statements():
-            db.execute(statement)
+            if not _adds_existing_column(db, statement):
+                db.execute(statement)
         db.execute(
             # Recorded once, when first applied (migration 1 may run again: see pending).
             "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?) "

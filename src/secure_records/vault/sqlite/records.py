@@ -1,24 +1,33 @@
-"""The records table, with each record's sealed entries and its assignments."""
+"""The records table, with each record's sealed entries and its assignments.
+
+A record's row is sealed with its history (vault/row_seals.py): opening it checks
+that nothing that hangs off it was removed, added or replayed."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from secure_records.vault.row_seals import TABLES
 from secure_records.vault.rows import NewRecordRows, RecordEntry, RecordKeyRow, RecordRows
+from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
-KEY_COLUMNS = "id AS record_id, key_id, key_version, wrapped_key"
+KEY_COLUMNS = "id, key_id, key_version, wrapped_key"
 
 
-def _key(row: sqlite3.Row) -> RecordKeyRow:
+def _key(row: Row) -> RecordKeyRow:
     return RecordKeyRow(
-        row["record_id"], row["key_id"], row["key_version"], bytes(row["wrapped_key"])
+        row["id"],
+        row["key_id"],
+        row["key_version"],
+        bytes(row["wrapped_key"]),
     )
 
 
 class RecordTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
         self._db = db
+        self._sealed = sealed
 
     def ids(self) -> list[str]:
         return [row["id"] for row in self._db.execute("SELECT id FROM records ORDER BY id")]
@@ -31,19 +40,20 @@ class RecordTables:
         return row is not None
 
     def ids_assigned_to(self, staff: str) -> list[str]:
-        rows = self._db.execute(
-            "SELECT record_id FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
-        )
-        return [row["record_id"] for row in rows]
+        rows = self._sealed.rows("assignments", "staff = ? ORDER BY record_id", (staff,))
+        ids = [row["record_id"] for row in rows]
+        # Each record's history too: an assignment replayed from an older copy of the
+        # vault has a good seal of its own but no longer adds up to its record.
+        for record_id in ids:
+            self._sealed.record(record_id)
+        return ids
 
     def ids_matching(self, match_index: bytes) -> list[str]:
-        rows = self._db.execute(
-            "SELECT id FROM records WHERE match_index = ? ORDER BY id", (match_index,)
-        )
+        rows = self._sealed.rows("records", "match_index = ? ORDER BY id", (match_index,))
         return [row["id"] for row in rows]
 
     def assigned_to(self, record_id: str) -> frozenset[str]:
-        rows = self._db.execute("SELECT staff FROM assignments WHERE record_id = ?", (record_id,))
+        rows = self._sealed.rows("assignments", "record_id = ?", (record_id,))
         return frozenset(row["staff"] for row in rows)
 
     def add(self, records: Iterable[NewRecordRows], created_at: str, batch: int) -> int:
@@ -60,43 +70,54 @@ class RecordTables:
         return count
 
     def _insert_batch(self, batch: Sequence[NewRecordRows], created_at: str) -> int:
+        # Sealed here as they will be read back, rather than row by row afterwards.
+        seals, sealed = self._sealed.seals, self._sealed
+        records, entries, assignments = [], [], []
+        for n in batch:
+            rid = n.key.record_id
+            children: list[tuple[str, bytes]] = []
+            for kind, seq, blob in n.entries:
+                entry = {"record_id": rid, "kind": kind, "seq": seq, "sealed": blob}
+                seal = seals.mac(TABLES["record_entries"], entry)
+                children.append(("record_entries", seal))
+                entries.append((rid, kind, seq, blob, seal))
+            for staff in n.assigned_to:
+                seal = seals.mac(TABLES["assignments"], {"record_id": rid, "staff": staff})
+                children.append(("assignments", seal))
+                assignments.append((rid, staff, seal))
+            row = {
+                "id": rid,
+                "key_id": n.key.key_id,
+                "key_version": n.key.key_version,
+                "match_index": n.match_index,
+                "created_at": created_at,
+                "sealed_fields": n.sealed_fields,
+                "history": seals.history(children),
+            }
+            seal = seals.mac(TABLES["records"], row)
+            records.append((*row.values(), n.key.wrapped_key, seal))
+            for table, child in children:
+                sealed.inserted(table, child)
+            sealed.inserted("records", seal)
         db = self._db
         db.executemany(
-            "INSERT INTO records (id, key_id, key_version, wrapped_key, match_index, created_at,"
-            " sealed_fields) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    n.key.record_id,
-                    n.key.key_id,
-                    n.key.key_version,
-                    n.key.wrapped_key,
-                    n.match_index,
-                    created_at,
-                    n.sealed_fields,
-                )
-                for n in batch
-            ],
+            "INSERT INTO records (id, key_id, key_version, match_index, created_at, "
+            "sealed_fields, history, wrapped_key, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            records,
         )
         db.executemany(
-            "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
-            [
-                (n.key.record_id, kind, seq, sealed)
-                for n in batch
-                for kind, seq, sealed in n.entries
-            ],
+            "INSERT INTO record_entries (record_id, kind, seq, sealed, seal) "
+            "VALUES (?, ?, ?, ?, ?)",
+            entries,
         )
         db.executemany(
-            "INSERT INTO assignments (record_id, staff) VALUES (?, ?)",
-            [(n.key.record_id, staff) for n in batch for staff in n.assigned_to],
+            "INSERT INTO assignments (record_id, staff, seal) VALUES (?, ?, ?)", assignments
         )
         return len(batch)
 
     def key(self, record_id: str) -> RecordKeyRow | None:
-        row = self._db.execute(
-            f"SELECT {KEY_COLUMNS} FROM records WHERE id = ?",  # noqa: S608
-            (record_id,),
-        ).fetchone()
-        return None if row is None else _key(row)
+        found = self._sealed.rows("records", "id = ?", (record_id,))
+        return _key(found[0]) if found else None
 
     def keys(self) -> list[RecordKeyRow]:
         return [_key(row) for row in self._db.execute(f"SELECT {KEY_COLUMNS} FROM records")]  # noqa: S608
@@ -105,10 +126,8 @@ class RecordTables:
         self._db.execute("UPDATE records SET wrapped_key = ? WHERE id = ?", (wrapped, record_id))
 
     def rows(self, record_id: str, entry_kinds: Iterable[str]) -> RecordRows | None:
-        row = self._db.execute(
-            f"SELECT {KEY_COLUMNS}, sealed_fields FROM records WHERE id = ?",  # noqa: S608
-            (record_id,),
-        ).fetchone()
+        # Its seal and its whole history checked: its entries are all there, and only its.
+        row = self._sealed.record(record_id)
         if row is None:
             return None
         kinds = tuple(dict.fromkeys(entry_kinds))
@@ -125,7 +144,7 @@ class RecordTables:
         )
 
     def listing(self, record_ids: Sequence[str] | None) -> Iterator[tuple[RecordKeyRow, bytes]]:
-        query = f"SELECT {KEY_COLUMNS}, sealed_fields FROM records "  # noqa: S608
+        query = "SELECT * FROM records "
         if record_ids is None:
             rows: Iterable[sqlite3.Row] = self._db.execute(query + "ORDER BY id")
         else:
@@ -135,6 +154,7 @@ class RecordTables:
                 for row in self._db.execute(query + "WHERE id = ?", (rid,))
             )
         for row in rows:
+            self._sealed.check("records", row)
             yield _key(row), bytes(row["sealed_fields"])
 
     def next_entry_seq(self, record_id: str, kind: str) -> int:
@@ -146,22 +166,28 @@ class RecordTables:
         return int(row["next"])
 
     def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
-        self._db.execute(
-            "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
-            (record_id, kind, seq, sealed),
-        )
+        identity = {"record_id": record_id, "kind": kind, "seq": seq}
+        with self._sealed.changing("record_entries", identity):
+            self._db.execute(
+                "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
+                (record_id, kind, seq, sealed),
+            )
 
     def assign(self, record_id: str, staff: str) -> bool:
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO assignments (record_id, staff) VALUES (?, ?)", (record_id, staff)
-        )
+        with self._sealed.changing("assignments", {"record_id": record_id, "staff": staff}):
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO assignments (record_id, staff) VALUES (?, ?)",
+                (record_id, staff),
+            )
         return cursor.rowcount == 1
 
     def unassign(self, record_id: str, staff: str) -> bool:
-        cursor = self._db.execute(
-            "DELETE FROM assignments WHERE record_id = ? AND staff = ?", (record_id, staff)
-        )
+        with self._sealed.changing("assignments", {"record_id": record_id, "staff": staff}):
+            cursor = self._db.execute(
+                "DELETE FROM assignments WHERE record_id = ? AND staff = ?", (record_id, staff)
+            )
         return cursor.rowcount == 1
 
     def delete(self, record_id: str) -> None:
+        self._sealed.deleting_record(record_id)
         self._db.execute("DELETE FROM records WHERE id = ?", (record_id,))

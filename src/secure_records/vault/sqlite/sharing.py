@@ -1,4 +1,5 @@
-"""Sharing decisions: status and who decided in the clear, the decision sealed."""
+"""Sharing decisions: status and who decided in the clear, the decision sealed under
+its record's key, and every row sealed as part of its record's history."""
 
 from __future__ import annotations
 
@@ -7,61 +8,52 @@ from collections.abc import Iterable
 
 from secure_records.core.statuses import SharingStatus
 from secure_records.vault.rows import DecisionRow, stored_status
-from secure_records.vault.sqlite.queries import clear_and_sealed, status_in
+from secure_records.vault.sqlite.queries import status_in
+from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
 COLUMNS = "id, record_id, status, decided_by, created_at"
 
 
-def _row(row: sqlite3.Row) -> DecisionRow:
+def _row(row: Row) -> DecisionRow:
     status = stored_status(SharingStatus, row["status"], f"decision {row['id']}")
     return DecisionRow(row["id"], row["record_id"], status, row["decided_by"], row["created_at"])
 
 
-def _opened(row: sqlite3.Row) -> tuple[DecisionRow, bytes]:
-    _, sealed = clear_and_sealed(row)
-    return _row(row), sealed
+def _opened(row: Row) -> tuple[DecisionRow, bytes]:
+    return _row(row), bytes(row["sealed"])
 
 
 class SharingDecisions:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
         self._db = db
+        self._sealed = sealed
 
     def add(self, row: DecisionRow, sealed: bytes) -> None:
-        self._db.execute(
-            f"INSERT INTO sharing_decisions ({COLUMNS}, sealed) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
-            (row.id, row.record_id, row.status, row.decided_by, row.created_at, sealed),
-        )
+        with self._sealed.changing("sharing_decisions", {"id": row.id}, row.record_id):
+            self._db.execute(
+                f"INSERT INTO sharing_decisions ({COLUMNS}, sealed) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
+                (row.id, row.record_id, row.status, row.decided_by, row.created_at, sealed),
+            )
 
     def for_record(self, record_id: str) -> list[tuple[DecisionRow, bytes]]:
-        rows = self._db.execute(
-            f"SELECT {COLUMNS}, sealed FROM sharing_decisions "  # noqa: S608
-            "WHERE record_id = ? ORDER BY rowid",
-            (record_id,),
-        )
+        rows = self._sealed.rows("sharing_decisions", "record_id = ? ORDER BY rowid", (record_id,))
         return [_opened(row) for row in rows]
 
     def with_status(self, statuses: Iterable[SharingStatus]) -> list[DecisionRow]:
         condition, wanted = status_in(statuses)
-        rows = self._db.execute(
-            f"SELECT {COLUMNS} FROM sharing_decisions WHERE {condition} ORDER BY rowid",  # noqa: S608
-            wanted,
-        )
+        rows = self._sealed.rows("sharing_decisions", f"{condition} ORDER BY rowid", wanted)
         return [_row(row) for row in rows]
 
     def get(self, decision_id: str) -> tuple[DecisionRow, bytes] | None:
-        row = self._db.execute(
-            f"SELECT {COLUMNS}, sealed FROM sharing_decisions WHERE id = ?",  # noqa: S608
-            (decision_id,),
-        ).fetchone()
-        return None if row is None else _opened(row)
+        found = self._sealed.rows("sharing_decisions", "id = ?", (decision_id,))
+        return _opened(found[0]) if found else None
 
     def set_status(self, decision_id: str, status: SharingStatus) -> None:
-        self._db.execute(
-            "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
-        )
+        with self._sealed.changing("sharing_decisions", {"id": decision_id}):
+            self._db.execute(
+                "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
+            )
 
     def ids_for(self, record_id: str) -> list[str]:
-        rows = self._db.execute(
-            "SELECT id FROM sharing_decisions WHERE record_id = ?", (record_id,)
-        )
+        rows = self._sealed.rows("sharing_decisions", "record_id = ?", (record_id,))
         return [row["id"] for row in rows]

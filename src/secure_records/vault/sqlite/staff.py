@@ -1,40 +1,48 @@
-"""The staff table: who may sign in, in which role, with which PIN."""
+"""The staff table: who may sign in, in which role, with which PIN; every row sealed."""
 
 from __future__ import annotations
 
 import sqlite3
 
 from secure_records.vault.rows import StaffRow
+from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
-COLUMNS = "name, role, disabled, pin_hash, created_at"
 
-
-def _staff(row: sqlite3.Row) -> StaffRow:
-    return StaffRow(**{**row, "disabled": bool(row["disabled"])})
+def _staff(row: Row) -> StaffRow:
+    return StaffRow(
+        row["name"], row["role"], bool(row["disabled"]), row["pin_hash"], row["created_at"]
+    )
 
 
 class StaffTable:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
         self._db = db
+        self._sealed = sealed
 
     def get(self, name: str) -> StaffRow | None:
-        row = self._db.execute(
-            f"SELECT {COLUMNS} FROM staff WHERE name = ?",  # noqa: S608
-            (name,),
-        ).fetchone()
-        return None if row is None else _staff(row)
+        # The whole (small) table: a row replayed from an older copy (a disabled person
+        # enabled again, an old role or PIN) no longer adds up to the ledger.
+        for row in self._sealed.whole_table("staff"):
+            if row["name"] == name:
+                return _staff(row)
+        return None
 
     def all(self) -> list[StaffRow]:
-        rows = self._db.execute(f"SELECT {COLUMNS} FROM staff ORDER BY name")  # noqa: S608
-        return [_staff(row) for row in rows]
-
-    def add(self, name: str, role: str, created_at: str) -> None:
-        self._db.execute(
-            "INSERT INTO staff (name, role, created_at) VALUES (?, ?, ?)", (name, role, created_at)
+        return sorted(
+            (_staff(row) for row in self._sealed.whole_table("staff")), key=lambda r: r.name
         )
 
+    def add(self, name: str, role: str, created_at: str) -> None:
+        with self._sealed.changing("staff", {"name": name}):
+            self._db.execute(
+                "INSERT INTO staff (name, role, created_at) VALUES (?, ?, ?)",
+                (name, role, created_at),
+            )
+
     def set_disabled(self, name: str, disabled: bool) -> None:
-        self._db.execute("UPDATE staff SET disabled = ? WHERE name = ?", (int(disabled), name))
+        with self._sealed.changing("staff", {"name": name}):
+            self._db.execute("UPDATE staff SET disabled = ? WHERE name = ?", (int(disabled), name))
 
     def set_pin(self, name: str, pin_hash: str) -> None:
-        self._db.execute("UPDATE staff SET pin_hash = ? WHERE name = ?", (pin_hash, name))
+        with self._sealed.changing("staff", {"name": name}):
+            self._db.execute("UPDATE staff SET pin_hash = ? WHERE name = ?", (pin_hash, name))

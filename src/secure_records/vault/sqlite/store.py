@@ -8,18 +8,20 @@ overwrite what it frees.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from secure_records.core.errors import VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
+from secure_records.vault.row_seals import RowSeals, SealBroken
 from secure_records.vault.sqlite import migrations
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
 from secure_records.vault.sqlite.retention import Retention
+from secure_records.vault.sqlite.sealed_rows import SealedRows
 from secure_records.vault.sqlite.settings import VaultSettings
 from secure_records.vault.sqlite.sharing import SharingDecisions
 from secure_records.vault.sqlite.staff import StaffTable
@@ -49,12 +51,13 @@ class SqliteStore:
         self._db = connection
         self.path = path
         self._settings = VaultSettings(connection, path)
-        self._staff = StaffTable(connection)
-        self._records = RecordTables(connection)
-        self._decisions = SharingDecisions(connection)
-        self._restrictions = Restrictions(connection)
-        self._retention = Retention(connection)
-        self._phone_requests = PhoneRequests(connection)
+        self._sealed = SealedRows(connection)
+        self._staff = StaffTable(connection, self._sealed)
+        self._records = RecordTables(connection, self._sealed)
+        self._decisions = SharingDecisions(connection, self._sealed)
+        self._restrictions = Restrictions(connection, self._sealed)
+        self._retention = Retention(connection, self._sealed)
+        self._phone_requests = PhoneRequests(connection, self._sealed)
 
     @classmethod
     def connect(cls, path: Path) -> SqliteStore:
@@ -96,6 +99,30 @@ class SqliteStore:
     def close(self) -> None:
         self._db.close()
 
+    def use_row_seals(
+        self, seals: RowSeals, on_broken: Callable[[SealBroken], None] | None = None
+    ) -> None:
+        self._sealed.install(seals)
+        self._sealed.on_broken = on_broken
+
+    @property
+    def checks_seals(self) -> bool:
+        return self._sealed.checking
+
+    @checks_seals.setter
+    def checks_seals(self, on: bool) -> None:
+        # Off only to measure what checking costs (bench/); never in the product.
+        self._sealed.checking = on
+
+    def reporting_seals(self) -> AbstractContextManager[None]:
+        """While a broken seal is being logged: nothing found meanwhile is reported
+        again, and a broken ledger does not stop the entry being written."""
+        return self._sealed.reporting()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._db.in_transaction
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front.
@@ -104,9 +131,12 @@ class SqliteStore:
         except sqlite3.DatabaseError as exc:
             raise VaultError(f"The vault database {self.path} cannot be written ({exc}).") from None
         try:
+            self._sealed.begin(*self._head_now())
             yield
+            self._sealed.commit(*self._head_now())
             self._db.execute("COMMIT")
         except BaseException as exc:
+            self._sealed.abandon()
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.DatabaseError):
@@ -115,6 +145,11 @@ class SqliteStore:
                     "nothing was changed."
                 ) from None
             raise
+
+    def _head_now(self) -> tuple[int | None, bytes | None]:
+        # Not before the keys are in: a vault being laid out has no log head table yet.
+        head = self.log_head() if self._sealed.installed else None
+        return (None, None) if head is None else (head.seq, head.mac)
 
     def checkpoint(self) -> bool:
         # Everything into the main file and the WAL emptied, unless a reader holds some.

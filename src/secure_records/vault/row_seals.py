@@ -1,0 +1,245 @@
+"""Row seals: a MAC on every row that says who may see or do what.
+
+Each row's seal binds the vault, the table, the row's identity and every column that
+matters, under a key derived (its own label) from the root the key-encryption key
+wraps: someone who can write the vault's files but not reach the keyring cannot make
+a seal that matches a row they wrote or changed, or move a row to another identity.
+
+A record's own row also binds its history: a digest of the seals of everything that
+hangs off it (notes and consent entries, assignments, sharing decisions, telephone
+requests, its restriction and grants, a legal hold), so that a deleted, replayed or
+added child row no longer adds up. The ledger binds each table's total (a sum of its
+seals) to the log's head, so that a whole row replayed from an older copy of the vault
+is caught unless the log is rolled back with it: a rollback of the whole vault is
+caught only by an offline checkpoint of the log.
+
+Nothing here touches a database: the store hands rows in as mappings of column name
+to value, exactly as it reads them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from secure_records.core.errors import IntegrityError
+
+ROW_SEAL_LABEL = "secure-records row seal v1"
+LEDGER_META = "row_ledger"
+VERIFY_COMMAND = "secure-records vault verify"
+SEAL_COMMAND = "secure-records vault seal"
+SEAL_SIZE = 32
+_MODULUS = 1 << (8 * SEAL_SIZE)
+
+
+class Columns(Protocol):
+    """A row read by column name: a database row, or a mapping made to insert one."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One sealed table: the columns that name a row, the columns its seal covers,
+    and the column naming the record it belongs to (None: it stands alone)."""
+
+    name: str
+    identity: tuple[str, ...]
+    columns: tuple[str, ...]
+    parent: str | None = None
+
+    def label(self, row: Columns) -> str:
+        """The row as a person reads it in a message: its identity, never its contents."""
+        return " ".join(str(row[column]) for column in self.identity)
+
+
+# Every column of every table that decides anything. Left out on purpose: a record's
+# wrapped key (`key rotate` re-wraps it; the key-encryption key's own AEAD binds it)
+# and nothing else.
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("staff", ("name",), ("role", "disabled", "pin_hash", "created_at")),
+        TableSpec(
+            "records",
+            ("id",),
+            ("key_id", "key_version", "match_index", "created_at", "sealed_fields", "history"),
+        ),
+        TableSpec("record_entries", ("record_id", "kind", "seq"), ("sealed",), "record_id"),
+        TableSpec("assignments", ("record_id", "staff"), (), "record_id"),
+        TableSpec(
+            "sharing_decisions",
+            ("id",),
+            ("record_id", "status", "decided_by", "created_at", "sealed"),
+            "record_id",
+        ),
+        TableSpec(
+            "phone_requests",
+            ("id",),
+            ("record_id", "status", "taken_by", "created_at", "sealed"),
+            "record_id",
+        ),
+        TableSpec("legal_holds", ("record_id",), ("set_by", "set_at", "sealed"), "record_id"),
+        TableSpec("restrictions", ("record_id",), ("set_by", "set_at"), "record_id"),
+        TableSpec(
+            "grants", ("record_id", "staff"), ("until", "granted_by", "granted_at"), "record_id"
+        ),
+        TableSpec(
+            "disposals",
+            ("id",),
+            (
+                "record_id",
+                "category",
+                "rule",
+                "due",
+                "status",
+                "proposed_by",
+                "proposed_at",
+                "approved_by",
+                "approved_at",
+                "executed_by",
+                "executed_at",
+                "key_id",
+                "method",
+                "log_seq",
+            ),
+        ),
+    )
+}
+CHILD_TABLES: tuple[TableSpec, ...] = tuple(s for s in TABLES.values() if s.parent)
+
+
+class SealBroken(IntegrityError):
+    """A sealed row that does not match its seal, or a record whose history does not
+    add up: `table` and `row` name it (never what it holds)."""
+
+    def __init__(self, table: str, row: str, message: str) -> None:
+        self.table = table
+        self.row = row
+        super().__init__(message)
+
+
+def broken(table: str, row: str, what: str = "does not match its seal") -> SealBroken:
+    return SealBroken(
+        table,
+        row,
+        f"The vault's {table} row {row} {what}: it was changed outside secure-records, so "
+        f"nothing was done with it. Run '{VERIFY_COMMAND}' and restore from a backup.",
+    )
+
+
+def unsealed(table: str, row: str) -> SealBroken:
+    return SealBroken(
+        table,
+        row,
+        f"The vault's {table} row {row} has no seal (it was written before rows were "
+        f"sealed), so nothing was done with it: check the vault with '{VERIFY_COMMAND}', "
+        f"then run '{SEAL_COMMAND}' once.",
+    )
+
+
+def _frame(parts: Iterable[object]) -> bytes:
+    # Each value typed and length-prefixed: no two different rows frame alike
+    # (1 and "1", None and "", a byte moved between columns).
+    out = bytearray()
+    for value in parts:
+        if value is None:
+            kind, raw = b"N", b""
+        elif isinstance(value, bool | int):
+            kind, raw = b"I", str(int(value)).encode()
+        elif isinstance(value, str):
+            kind, raw = b"S", value.encode()
+        elif isinstance(value, bytes | bytearray | memoryview):
+            kind, raw = b"B", bytes(value)
+        else:
+            raise TypeError(f"cannot seal a {type(value).__name__}")
+        out += kind + len(raw).to_bytes(8, "big") + raw
+    return bytes(out)
+
+
+@dataclass
+class Ledger:
+    """Each sealed table's total (its seals summed, modulo 2**256), bound to the log head
+    it was written at."""
+
+    totals: dict[str, int]
+    head_seq: int
+    head_mac: bytes
+
+    def add(self, table: str, old: bytes | None, new: bytes | None) -> None:
+        total = self.totals.get(table, 0)
+        if old is not None:
+            total -= int.from_bytes(old, "big")
+        if new is not None:
+            total += int.from_bytes(new, "big")
+        self.totals[table] = total % _MODULUS
+
+
+def total(seals: Iterable[bytes]) -> int:
+    return sum(int.from_bytes(s, "big") for s in seals) % _MODULUS
+
+
+class RowSeals:
+    """Makes and checks row seals for one vault."""
+
+    def __init__(self, vault_id: str, key: bytes) -> None:
+        self._vault_id = vault_id
+        self._key = key
+
+    def mac(self, spec: TableSpec, row: Columns) -> bytes:
+        parts: list[object] = [self._vault_id, spec.name]
+        parts += [row[c] for c in spec.identity]
+        parts += [row[c] for c in spec.columns]
+        return hmac.new(self._key, _frame(parts), "sha256").digest()
+
+    def check(self, spec: TableSpec, row: Columns) -> bytes:
+        """The row's seal, once it matches; SealBroken naming the row if not."""
+        stored = row["seal"]
+        if stored is None:
+            raise unsealed(spec.name, spec.label(row))
+        if not isinstance(stored, bytes) or not hmac.compare_digest(stored, self.mac(spec, row)):
+            raise broken(spec.name, spec.label(row))
+        return stored
+
+    @staticmethod
+    def history(children: Iterable[tuple[str, bytes]]) -> bytes:
+        """A record's history: every child row's table and seal, in a fixed order."""
+        return hashlib.sha256(_frame(p for pair in sorted(children) for p in pair)).digest()
+
+    # the ledger
+
+    def _ledger_mac(self, ledger: Ledger) -> str:
+        body = sorted(ledger.totals.items())
+        parts: list[object] = [self._vault_id, "ledger", ledger.head_seq, ledger.head_mac]
+        parts += [p for name, value in body for p in (name, value.to_bytes(SEAL_SIZE, "big"))]
+        return hmac.new(self._key, _frame(parts), "sha256").hexdigest()
+
+    def dump_ledger(self, ledger: Ledger) -> str:
+        return json.dumps(
+            {
+                "totals": {name: f"{value:064x}" for name, value in sorted(ledger.totals.items())},
+                "head_seq": ledger.head_seq,
+                "head_mac": ledger.head_mac.hex(),
+                "mac": self._ledger_mac(ledger),
+            }
+        )
+
+    def load_ledger(self, text: str) -> Ledger:
+        """The ledger as stored, once its own seal matches; SealBroken if not."""
+        try:
+            raw = json.loads(text)
+            ledger = Ledger(
+                {str(k): int(v, 16) for k, v in raw["totals"].items()},
+                int(raw["head_seq"]),
+                bytes.fromhex(raw["head_mac"]),
+            )
+            good = hmac.compare_digest(str(raw["mac"]), self._ledger_mac(ledger))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            good = False
+        if not good:
+            raise broken("meta", LEDGER_META)
+        return ledger

@@ -1,0 +1,292 @@
+"""Row seals in SQLite: every sealed row checked as it is read, sealed again as it is
+written, each record's history kept adding up, and the ledger kept in step.
+
+The tables' own modules read and write through this: a read that relies on a row
+checks it here first, and a write happens inside `changing`, which refuses to touch a
+row (or a record's child row) that no longer matches its seal, so that a legitimate
+change never launders a forged one.
+"""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from secure_records.core.errors import VaultError
+from secure_records.vault.row_seals import (
+    CHILD_TABLES,
+    LEDGER_META,
+    TABLES,
+    Columns,
+    Ledger,
+    RowSeals,
+    SealBroken,
+    TableSpec,
+    broken,
+    total,
+)
+
+Row = Columns
+
+
+def _where(spec: TableSpec) -> str:
+    return " AND ".join(f"{column} = ?" for column in spec.identity)
+
+
+class SealedRows:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._seals: RowSeals | None = None
+        self._ledger: Ledger | None = None  # while a write transaction is open
+        self.on_broken: Callable[[SealBroken], None] | None = None
+        # Off only in the benchmark that measures what checking costs.
+        self.checking = True
+        self._reporting = False
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        self._reporting = True
+        try:
+            yield
+        finally:
+            self._reporting = False
+
+    def install(self, seals: RowSeals) -> None:
+        self._seals = seals
+
+    @property
+    def installed(self) -> bool:
+        return self._seals is not None
+
+    @property
+    def seals(self) -> RowSeals:
+        if self._seals is None:
+            # Fail closed: nothing sealed is read or written before the vault's keys are.
+            raise VaultError("The vault's rows cannot be used before its keys are opened.")
+        return self._seals
+
+    def _refuse(self, exc: SealBroken) -> SealBroken:
+        if self.on_broken is not None and not self._reporting:
+            self.on_broken(exc)
+        return exc
+
+    # reading
+
+    def check(self, table: str, row: Row) -> bytes:
+        """The row's seal, once it matches; SealBroken (reported) naming it if not."""
+        seals = self.seals
+        if not self.checking:
+            return bytes(row["seal"] or b"")
+        try:
+            return seals.check(TABLES[table], row)
+        except SealBroken as exc:
+            raise self._refuse(exc) from None
+
+    def rows(self, table: str, where: str = "1", params: tuple[Any, ...] = ()) -> list[Row]:
+        """Every column of the rows matching `where`, each checked."""
+        found = self._db.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchall()  # noqa: S608
+        for row in found:
+            self.check(table, row)
+        return found
+
+    def whole_table(self, table: str) -> list[Row]:
+        """Every row of a small table, each checked, and together checked against the
+        ledger: a row deleted, or replayed from an older copy, no longer adds up."""
+        with self._read_snapshot():
+            found = self.rows(table)
+            if self.checking:
+                expected = self._stored_ledger_total(table)
+                if expected is not None and total(r["seal"] for r in found) != expected:
+                    raise self._refuse(
+                        broken(
+                            table,
+                            "(the table as a whole)",
+                            "does not add up to the vault's ledger: a row was removed, or "
+                            "replayed from an older copy",
+                        )
+                    )
+        return found
+
+    @contextmanager
+    def _read_snapshot(self) -> Iterator[None]:
+        # The rows and the ledger from one snapshot: a commit in between must not look
+        # like tampering.
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
+    def _stored_ledger_total(self, table: str) -> int | None:
+        if self._ledger is not None:
+            return self._ledger.totals.get(table, 0)
+        ledger = self._read_ledger()
+        if ledger is None:
+            return None if self._empty(table) else self._missing_ledger()
+        return ledger.totals.get(table, 0)
+
+    def _missing_ledger(self) -> int:
+        raise self._refuse(broken("meta", LEDGER_META, "is missing"))
+
+    def _empty(self, table: str) -> bool:
+        sql = f"SELECT 1 FROM {table} WHERE seal IS NOT NULL LIMIT 1"  # noqa: S608
+        return self._db.execute(sql).fetchone() is None
+
+    def _read_ledger(self) -> Ledger | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (LEDGER_META,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return self.seals.load_ledger(row["value"])
+        except SealBroken as exc:
+            raise self._refuse(exc) from None
+
+    # a record and everything that hangs off it
+
+    def children(self, record_id: str) -> list[tuple[str, bytes]]:
+        """(table, seal) of every row that belongs to this record, each checked."""
+        found: list[tuple[str, bytes]] = []
+        for spec in CHILD_TABLES:
+            for row in self.rows(spec.name, f"{spec.parent} = ?", (record_id,)):
+                found.append((spec.name, bytes(row["seal"])))
+        return found
+
+    def record(self, record_id: str) -> Row | None:
+        """The record's row, its seal checked and its history found complete: no child
+        row removed, added or replayed. None if there is no such record."""
+        row: Row | None = self._db.execute(
+            "SELECT * FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        self.check("records", row)
+        if self.checking:
+            history = self.seals.history(self.children(record_id))
+            if not hmac.compare_digest(bytes(row["history"] or b""), history):
+                raise self._refuse(
+                    broken(
+                        "records",
+                        record_id,
+                        "does not add up to what is stored with it (a note, consent entry, "
+                        "decision, assignment, restriction, grant, hold or telephone request "
+                        "was removed, added or replayed)",
+                    )
+                )
+        return row
+
+    # writing
+
+    def _one(self, spec: TableSpec, identity: Mapping[str, Any]) -> Row | None:
+        values = tuple(identity[c] for c in spec.identity)
+        sql = f"SELECT * FROM {spec.name} WHERE {_where(spec)}"  # noqa: S608
+        row: Row | None = self._db.execute(sql, values).fetchone()
+        return row
+
+    def _reseal(self, spec: TableSpec, identity: Mapping[str, Any]) -> bytes | None:
+        row = self._one(spec, identity)
+        if row is None:
+            return None
+        seal = self.seals.mac(spec, row)
+        values = tuple(identity[c] for c in spec.identity)
+        sql = f"UPDATE {spec.name} SET seal = ? WHERE {_where(spec)}"  # noqa: S608
+        self._db.execute(sql, (seal, *values))
+        return seal
+
+    @contextmanager
+    def changing(
+        self, table: str, identity: Mapping[str, Any], record_id: str | None = None
+    ) -> Iterator[None]:
+        """Around one write to one row: the row as it was must match its seal (and its
+        record must add up) before anything is changed; afterwards the row is sealed
+        again, its record's history with it, and the ledger moves on."""
+        spec = TABLES[table]
+        old = self._one(spec, identity)
+        old_seal = None if old is None else self.check(table, old)
+        parent = record_id
+        if parent is None and spec.parent is not None:
+            parent = identity.get(spec.parent) or (None if old is None else old[spec.parent])
+        if parent is not None:
+            self.record(parent)
+        yield
+        self.ledger.add(table, old_seal, self._reseal(spec, identity))
+        if parent is not None:
+            self.reseal_history(parent)
+
+    def reseal_history(self, record_id: str) -> None:
+        spec = TABLES["records"]
+        old = self._one(spec, {"id": record_id})
+        if old is None:
+            return
+        history = self.seals.history(self.children(record_id))
+        self._db.execute("UPDATE records SET history = ? WHERE id = ?", (history, record_id))
+        self.ledger.add("records", old["seal"], self._reseal(spec, {"id": record_id}))
+
+    def deleting_record(self, record_id: str) -> None:
+        """Before a record is deleted with everything that hangs off it: it must add up
+        (a tampered record is never erased), and its rows leave the ledger."""
+        row = self.record(record_id)
+        if row is None:
+            return
+        for table, seal in self.children(record_id):
+            self.ledger.add(table, seal, None)
+        self.ledger.add("records", row["seal"], None)
+
+    def inserted(self, table: str, seal: bytes) -> None:
+        """A row the caller sealed and inserted itself (bulk import)."""
+        self.ledger.add(table, None, seal)
+
+    # the ledger, one per write transaction
+
+    @property
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            raise VaultError("A sealed row was written outside a transaction.")
+        return self._ledger
+
+    def begin(self, head_seq: int | None, head_mac: bytes | None) -> None:
+        """At the start of a write transaction: the ledger must be the one written with
+        the log head as it stands."""
+        if self._seals is None:
+            self._ledger = None
+            return
+        try:
+            self._ledger = self._checked_ledger(head_seq, head_mac)
+        except SealBroken:
+            if not self._reporting:
+                raise
+            # Logging that the ledger is broken: written, but the ledger left as it is.
+            self._ledger = None
+
+    def _checked_ledger(self, head_seq: int | None, head_mac: bytes | None) -> Ledger:
+        ledger = self._read_ledger()
+        if ledger is None:
+            if any(not self._empty(name) for name in TABLES):
+                self._missing_ledger()
+            ledger = Ledger({}, -1, b"")
+        elif head_seq is not None and (ledger.head_seq != head_seq or ledger.head_mac != head_mac):
+            raise self._refuse(
+                broken("meta", LEDGER_META, "was not written with the log's head as it stands")
+            )
+        return ledger
+
+    def commit(self, head_seq: int | None, head_mac: bytes | None) -> None:
+        """Just before a write transaction commits: the ledger, bound to the new head."""
+        ledger, self._ledger = self._ledger, None
+        if ledger is None or self._seals is None:
+            return
+        ledger.head_seq = -1 if head_seq is None else head_seq
+        ledger.head_mac = b"" if head_mac is None else head_mac
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (LEDGER_META, self._seals.dump_ledger(ledger)),
+        )
+
+    def abandon(self) -> None:
+        self._ledger = None
