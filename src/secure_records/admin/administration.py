@@ -120,7 +120,12 @@ class Administration(Door):
         load_policy(source)
         admin = cls(Vault.create(paths, texts))
         sealed = admin._vault.sealed_policy.hash
-        with admin.recorded(LogAction.VAULT_CREATED, policies=str(source), policy_hash=sealed):
+        with admin.recorded(
+            LogAction.VAULT_CREATED,
+            policies=str(source),
+            policy_hash=sealed,
+            rows_sealed=True,  # row_sealing.ROWS_SEALED_DETAIL
+        ):
             pass
         return admin
 

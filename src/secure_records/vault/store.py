@@ -15,7 +15,7 @@ from typing import Protocol
 
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
-from secure_records.vault.row_seals import RowSeals, SealBroken
+from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.rows import (
     DecisionRow,
     DisposalRow,
@@ -66,6 +66,15 @@ class Store(Protocol):
         ...
 
     checks_seals: bool  # off only to measure what checking costs
+
+    def all_rows(self, table: str) -> Iterator[Columns]:
+        """Every row of a sealed table as stored, unchecked (`vault verify` checks)."""
+        ...
+
+    def stored_ledger(self) -> str | None: ...
+    def seal_unsealed_rows(self) -> int:
+        """Seal rows from before rows were sealed; inside a transaction; how many."""
+        ...
 
     @property
     def in_transaction(self) -> bool: ...

@@ -97,7 +97,7 @@ class Vault:
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         store.use_row_seals(self._row_seals, self._broken_seal)
         # Who a broken seal found through this vault is logged against: its door.
-        self.reporter = ("", "")
+        self.reporter = ("-", "-")
         self._broken: list[SealBroken] = []
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
@@ -106,6 +106,10 @@ class Vault:
     def policy(self) -> Policy:
         """The sealed policy; VaultError (the refusal) if the files do not match it."""
         return self.sealed_policy.policy
+
+    @property
+    def row_seals(self) -> RowSeals:
+        return self._row_seals
 
     @property
     def insecure_keyring_warning(self) -> str | None:

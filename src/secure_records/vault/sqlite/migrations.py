@@ -243,7 +243,7 @@ def _adds_existing_column(db: sqlite3.Connection, statement: str) -> bool:
     if match is None:
         return False
     table, column = match.groups()
-    columns = db.execute(f"PRAGMA table_info({table})").fetchall()  # noqa: S608
+    columns = db.execute(f"PRAGMA table_info({table})").fetchall()
     return any(row[1] == column for row in columns)
 
 

@@ -45,6 +45,8 @@ class SealedRows:
         # Off only in the benchmark that measures what checking costs.
         self.checking = True
         self._reporting = False
+        self._in_snapshot = False
+        self._after_snapshot: list[SealBroken] = []
 
     @contextmanager
     def reporting(self) -> Iterator[None]:
@@ -69,8 +71,16 @@ class SealedRows:
         return self._seals
 
     def _refuse(self, exc: SealBroken) -> SealBroken:
+        if self._in_snapshot:
+            return self._refuse_after(exc)
         if self.on_broken is not None and not self._reporting:
             self.on_broken(exc)
+        return exc
+
+    def _refuse_after(self, exc: SealBroken) -> SealBroken:
+        # Inside a read snapshot: reported once it has ended, so that the report
+        # (a log entry) can take the write lock.
+        self._after_snapshot.append(exc)
         return exc
 
     # reading
@@ -118,10 +128,15 @@ class SealedRows:
             yield
             return
         self._db.execute("BEGIN")
+        self._in_snapshot = True
         try:
             yield
         finally:
+            self._in_snapshot = False
             self._db.execute("COMMIT")
+            found, self._after_snapshot = self._after_snapshot, []
+            for exc in found:
+                self._refuse(exc)
 
     def _stored_ledger_total(self, table: str) -> int | None:
         if self._ledger is not None:
@@ -240,6 +255,48 @@ class SealedRows:
     def inserted(self, table: str, seal: bytes) -> None:
         """A row the caller sealed and inserted itself (bulk import)."""
         self.ledger.add(table, None, seal)
+
+    # the whole vault: `vault verify` and `vault seal`
+
+    def all_rows(self, table: str) -> Iterator[Row]:
+        """Every row of a sealed table, as stored: checking them is the caller's work."""
+        spec = TABLES[table]
+        order = ", ".join(spec.identity)
+        yield from self._db.execute(f"SELECT * FROM {spec.name} ORDER BY {order}")  # noqa: S608
+
+    def stored_ledger(self) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (LEDGER_META,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def seal_unsealed(self) -> int:
+        """Seal every row written before rows were sealed (a record after everything
+        that hangs off it, so that its history holds them), leave every sealed row as it
+        is, and total the ledger afresh; inside a write transaction. How many sealed."""
+        seals, count = self.seals, 0
+        specs = [*CHILD_TABLES, *(s for s in TABLES.values() if not s.parent)]
+        for spec in sorted(specs, key=lambda s: s.name == "records"):
+            for row in self._db.execute(f"SELECT * FROM {spec.name} WHERE seal IS NULL").fetchall():  # noqa: S608
+                identity = {c: row[c] for c in spec.identity}
+                if spec.name == "records":
+                    history = seals.history(self.children_as_stored(row["id"]))
+                    self._db.execute(
+                        "UPDATE records SET history = ? WHERE id = ?", (history, row["id"])
+                    )
+                self._reseal(spec, identity)
+                count += 1
+        self.ledger.totals = {
+            name: total(r["seal"] for r in self.all_rows(name) if r["seal"] is not None)
+            for name in TABLES
+        }
+        return count
+
+    def children_as_stored(self, record_id: str) -> list[tuple[str, bytes]]:
+        found: list[tuple[str, bytes]] = []
+        for spec in CHILD_TABLES:
+            sql = f"SELECT seal FROM {spec.name} WHERE {spec.parent} = ?"  # noqa: S608
+            for row in self._db.execute(sql, (record_id,)):
+                found.append((spec.name, bytes(row["seal"] or b"")))
+        return found
 
     # the ledger, one per write transaction
 

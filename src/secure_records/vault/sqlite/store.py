@@ -16,7 +16,7 @@ from secure_records.core.errors import VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
-from secure_records.vault.row_seals import RowSeals, SealBroken
+from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.sqlite import migrations
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
@@ -118,6 +118,15 @@ class SqliteStore:
         """While a broken seal is being logged: nothing found meanwhile is reported
         again, and a broken ledger does not stop the entry being written."""
         return self._sealed.reporting()
+
+    def all_rows(self, table: str) -> Iterator[Columns]:
+        return self._sealed.all_rows(table)
+
+    def stored_ledger(self) -> str | None:
+        return self._sealed.stored_ledger()
+
+    def seal_unsealed_rows(self) -> int:
+        return self._sealed.seal_unsealed()
 
     @property
     def in_transaction(self) -> bool:
