@@ -20,9 +20,10 @@ ROWS_SEALED_DETAIL = "rows_sealed"
 
 def verify_vault(door: Door) -> VaultCheck:
     vault = door.vault
-    return check_vault(
-        vault.store, vault.row_seals, vault.log.verify(), vault.sealed_policy.refusal
-    )
+    verdict = vault.log.verify()
+    # Rows are compared with the log only when the log itself holds.
+    entries = vault.log.entries(personal=False) if verdict.intact else ()
+    return check_vault(vault.store, vault.row_seals, verdict, entries, vault.sealed_policy.refusal)
 
 
 def rows_sealed_since(door: Door) -> int | None:

@@ -52,6 +52,12 @@ class TableSpec:
     columns: tuple[str, ...]
     parent: str | None = None
 
+    @property
+    def stands_alone(self) -> bool:
+        """Rows that no record's history holds carry the log entry they were sealed
+        after (`sealed_at`), for `vault verify` to compare with the log."""
+        return "sealed_at" in self.columns
+
     def label(self, row: Columns) -> str:
         """The row as a person reads it in a message: its identity, never its contents."""
         return " ".join(str(row[column]) for column in self.identity)
@@ -63,7 +69,7 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("staff", ("name",), ("role", "disabled", "pin_hash", "created_at")),
+        TableSpec("staff", ("name",), ("role", "disabled", "pin_hash", "created_at", "sealed_at")),
         TableSpec(
             "records",
             ("id",),
@@ -80,7 +86,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "phone_requests",
             ("id",),
-            ("record_id", "status", "taken_by", "created_at", "sealed"),
+            ("record_id", "status", "taken_by", "created_at", "sealed", "sealed_at"),
             "record_id",
         ),
         TableSpec("legal_holds", ("record_id",), ("set_by", "set_at", "sealed"), "record_id"),
@@ -106,6 +112,7 @@ TABLES: dict[str, TableSpec] = {
                 "key_id",
                 "method",
                 "log_seq",
+                "sealed_at",
             ),
         ),
     )
@@ -129,6 +136,16 @@ def broken(table: str, row: str, what: str = "does not match its seal") -> SealB
         row,
         f"The vault's {table} row {row} {what}: it was changed outside secure-records, so "
         f"nothing was done with it. Run '{VERIFY_COMMAND}' and restore from a backup.",
+    )
+
+
+def table_broken(table: str) -> SealBroken:
+    return SealBroken(
+        table,
+        "(the table as a whole)",
+        f"The vault's {table} table does not add up to its ledger: a row was removed, or "
+        "replayed from an older copy, outside secure-records, so nothing was done. Run "
+        f"'{VERIFY_COMMAND}' and restore from a backup.",
     )
 
 

@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import hmac
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.log_actions import LogAction
+from secure_records.vault.log import LogEntry
 from secure_records.vault.log_verify import Verdict
 from secure_records.vault.row_seals import TABLES, RowSeals, SealBroken, total
 from secure_records.vault.store import Store
+
+# Log actions that write a row standing alone (no record's history holds it), and the
+# detail naming the row: the row must be there, sealed no earlier than that entry.
+WRITERS: dict[str, tuple[str, str]] = {
+    LogAction.STAFF_ADDED: ("staff", "staff"),
+    LogAction.STAFF_DISABLED: ("staff", "staff"),
+    LogAction.PIN_SET: ("staff", "staff"),
+    LogAction.DISPOSAL_PROPOSED: ("disposals", "disposal"),
+    LogAction.DISPOSAL_REVIEWED: ("disposals", "disposal"),
+    LogAction.RECORD_DISPOSED: ("disposals", "disposal"),
+    LogAction.PHONE_REQUEST_TAKEN: ("phone_requests", "request"),
+    LogAction.CALLBACK_RECORDED: ("phone_requests", "request"),
+    LogAction.PHONE_REQUEST_CLOSED: ("phone_requests", "request"),
+}
 
 
 @dataclass
@@ -39,10 +56,11 @@ class VaultCheck:
     unsealed: Kind = field(default_factory=Kind)
     records: Kind = field(default_factory=Kind)
     ledger: Kind = field(default_factory=Kind)
+    logged: Kind = field(default_factory=Kind)
 
     @property
     def intact(self) -> bool:
-        kinds = (self.rows, self.unsealed, self.records, self.ledger)
+        kinds = (self.rows, self.unsealed, self.records, self.ledger, self.logged)
         return self.log.intact and self.policy_refusal is None and not any(k.bad for k in kinds)
 
     def lines(self) -> list[str]:
@@ -53,6 +71,8 @@ class VaultCheck:
             f"{self.unsealed.bad:,} without a seal",
             f"records: {self.records.good:,} complete, {self.records.bad:,} incomplete",
             f"ledger: {self.ledger.good:,} tables add up, {self.ledger.bad:,} do not",
+            f"rows the log wrote: {self.logged.good:,} as the log left them, "
+            f"{self.logged.bad:,} missing or older",
             f"policy: {'sealed' if self.policy_refusal is None else 'NOT SEALED'}",
         ]
         if not self.log.intact:
@@ -62,6 +82,7 @@ class VaultCheck:
             ("first row without a seal", self.unsealed),
             ("first incomplete record", self.records),
             ("ledger", self.ledger),
+            ("first row not as the log left it", self.logged),
         ):
             if kind.first is not None:
                 out.append(f"{label}: {kind.first}")
@@ -71,7 +92,11 @@ class VaultCheck:
 
 
 def check_vault(
-    store: Store, seals: RowSeals, log: Verdict, policy_refusal: str | None
+    store: Store,
+    seals: RowSeals,
+    log: Verdict,
+    entries: Iterable[LogEntry],
+    policy_refusal: str | None,
 ) -> VaultCheck:
     report = VaultCheck(log, policy_refusal)
     children: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
@@ -109,7 +134,41 @@ def check_vault(
         tables = ", ".join(sorted({table for table, _ in rows}))
         report.records.failed(f"record {record_id} is gone but still has rows in {tables}")
     _check_ledger(store, seals, totals, report.ledger)
+    _check_against_log(store, entries, report.logged)
     return report
+
+
+def _check_against_log(store: Store, entries: Iterable[LogEntry], kind: Kind) -> None:
+    """Each row standing alone that the log wrote is there, and no older than the last
+    entry that wrote it: one replayed from an older copy of the vault, with its own
+    good seal, is named here."""
+    last: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        writes = WRITERS.get(entry.action)
+        if writes is None or (writes[0] == "phone_requests" and entry.record_id is not None):
+            continue  # a request about a record: its record's history holds it
+        name = entry.details.get(writes[1])
+        if isinstance(name, str):
+            last[(writes[0], name)] = entry.seq
+    sealed_at: dict[tuple[str, str], int | None] = {}
+    for table in sorted({table for table, _ in WRITERS.values()}):
+        key = TABLES[table].identity[0]
+        for row in store.all_rows(table):
+            if row["seal"] is not None:
+                sealed_at[(table, str(row[key]))] = row["sealed_at"]
+    for (table, name), seq in sorted(last.items()):
+        if (table, name) not in sealed_at:
+            kind.failed(f"{table} row {name} is missing: the log wrote it at entry {seq}")
+            continue
+        at = sealed_at[(table, name)]
+        if at is None or at < seq:
+            kind.failed(
+                f"{table} row {name} is older than the log: the log last changed it at "
+                f"entry {seq}, the row was sealed at entry {at}, so it was replayed from an "
+                "older copy"
+            )
+        else:
+            kind.good += 1
 
 
 def _check_ledger(store: Store, seals: RowSeals, totals: dict[str, int], kind: Kind) -> None:

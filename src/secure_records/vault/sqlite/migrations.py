@@ -156,6 +156,10 @@ ROW_SEALS = (
     )
     + """
 ALTER TABLE records ADD COLUMN history BLOB;
+-- rows that stand alone: the log entry they were sealed after (vault verify compares)
+ALTER TABLE staff ADD COLUMN sealed_at INTEGER;
+ALTER TABLE disposals ADD COLUMN sealed_at INTEGER;
+ALTER TABLE phone_requests ADD COLUMN sealed_at INTEGER;
 -- a record's history is read with it: its decisions and telephone requests by record
 CREATE INDEX IF NOT EXISTS sharing_decisions_by_record ON sharing_decisions (record_id);
 CREATE INDEX IF NOT EXISTS phone_requests_by_record ON phone_requests (record_id);

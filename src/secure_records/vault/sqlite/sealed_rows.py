@@ -26,6 +26,7 @@ from secure_records.vault.row_seals import (
     SealBroken,
     TableSpec,
     broken,
+    table_broken,
     total,
 )
 
@@ -110,14 +111,7 @@ class SealedRows:
             if self.checking:
                 expected = self._stored_ledger_total(table)
                 if expected is not None and total(r["seal"] for r in found) != expected:
-                    raise self._refuse(
-                        broken(
-                            table,
-                            "(the table as a whole)",
-                            "does not add up to the vault's ledger: a row was removed, or "
-                            "replayed from an older copy",
-                        )
-                    )
+                    raise self._refuse(table_broken(table))
         return found
 
     @contextmanager
@@ -207,8 +201,14 @@ class SealedRows:
         row = self._one(spec, identity)
         if row is None:
             return None
-        seal = self.seals.mac(spec, row)
         values = tuple(identity[c] for c in spec.identity)
+        if spec.stands_alone:
+            head = self._db.execute("SELECT seq FROM log_head WHERE id = 1").fetchone()
+            sql = f"UPDATE {spec.name} SET sealed_at = ? WHERE {_where(spec)}"  # noqa: S608
+            self._db.execute(sql, (None if head is None else head["seq"], *values))
+            row = self._one(spec, identity)
+            assert row is not None  # just read, under the write lock
+        seal = self.seals.mac(spec, row)
         sql = f"UPDATE {spec.name} SET seal = ? WHERE {_where(spec)}"  # noqa: S608
         self._db.execute(sql, (seal, *values))
         return seal
