@@ -145,9 +145,10 @@ def test_every_legitimate_change_leaves_the_vault_verified(populated: Path, cli:
     assert lines[0].startswith("log: intact: ")
     assert lines[1].startswith("rows: ") and lines[1].endswith(" sealed, 0 bad, 0 without a seal")
     assert lines[2] == "records: 3 complete, 0 incomplete"
-    assert lines[3] == f"ledger: {len(TABLES)} tables add up, 0 do not"
-    assert lines[4].endswith("0 missing or older")
-    assert lines[5] == "policy: sealed"
+    assert lines[3] == f"caseloads: {len(STAFF)} add up, 0 do not"
+    assert lines[4] == f"ledger: {len(TABLES)} tables add up, 0 do not"
+    assert lines[5].endswith("0 missing or older")
+    assert lines[6] == "policy: sealed"
 
 
 # rows replayed from an older copy of the vault
@@ -180,9 +181,12 @@ def test_an_assignment_replayed_after_it_was_removed_shows_nothing(
     with Session.open("alice", populated) as alice, pytest.raises(IntegrityError) as caught:
         alice.records.matching()
 
-    assert "records row R-0002 does not add up" in str(caught.value)
+    assert "staff row alice does not add up to the records assigned to them" in str(
+        caught.value
+    )
     intact, lines = verify_lines(populated)
     assert not intact and named(lines, "record R-0002")
+    assert named(lines, "first caseload that does not add up: staff row alice")
 
 
 def test_a_disabled_person_replayed_as_enabled_opens_no_session(

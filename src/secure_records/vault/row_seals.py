@@ -51,6 +51,13 @@ class TableSpec:
     identity: tuple[str, ...]
     columns: tuple[str, ...]
     parent: str | None = None
+    # The column naming the staff member whose caseload this row's seal is summed into.
+    caseload_of: str | None = None
+
+    @property
+    def framed(self) -> tuple[str, ...]:
+        """Every column a seal covers, in the order it covers them."""
+        return self.identity + self.columns
 
     @property
     def stands_alone(self) -> bool:
@@ -69,14 +76,18 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("staff", ("name",), ("role", "disabled", "pin_hash", "created_at", "sealed_at")),
+        TableSpec(
+            "staff",
+            ("name",),
+            ("role", "disabled", "pin_hash", "created_at", "caseload", "sealed_at"),
+        ),
         TableSpec(
             "records",
             ("id",),
             ("key_id", "key_version", "match_index", "created_at", "sealed_fields", "history"),
         ),
         TableSpec("record_entries", ("record_id", "kind", "seq"), ("sealed",), "record_id"),
-        TableSpec("assignments", ("record_id", "staff"), (), "record_id"),
+        TableSpec("assignments", ("record_id", "staff"), (), "record_id", caseload_of="staff"),
         TableSpec(
             "sharing_decisions",
             ("id",),
@@ -122,20 +133,24 @@ CHILD_TABLES: tuple[TableSpec, ...] = tuple(s for s in TABLES.values() if s.pare
 
 class SealBroken(IntegrityError):
     """A sealed row that does not match its seal, or a record whose history does not
-    add up: `table` and `row` name it (never what it holds)."""
+    add up: `table` and `row` name it (never what it holds). `unsealed`: the row has
+    no seal at all, which only a vault from before rows were sealed may have."""
 
-    def __init__(self, table: str, row: str, message: str) -> None:
+    def __init__(self, table: str, row: str, message: str, *, unsealed: bool = False) -> None:
         self.table = table
         self.row = row
+        self.unsealed = unsealed
         super().__init__(message)
+
+
+AFTER = f"so nothing was done with it (run '{VERIFY_COMMAND}', then restore from a backup)."
 
 
 def broken(table: str, row: str, what: str = "does not match its seal") -> SealBroken:
     return SealBroken(
         table,
         row,
-        f"The vault's {table} row {row} {what}: it was changed outside secure-records, so "
-        f"nothing was done with it. Run '{VERIFY_COMMAND}' and restore from a backup.",
+        f"The vault's {table} row {row} {what}: it was changed outside secure-records, {AFTER}",
     )
 
 
@@ -144,8 +159,7 @@ def table_broken(table: str) -> SealBroken:
         table,
         "(the table as a whole)",
         f"The vault's {table} table does not add up to its ledger: a row was removed, or "
-        "replayed from an older copy, outside secure-records, so nothing was done. Run "
-        f"'{VERIFY_COMMAND}' and restore from a backup.",
+        f"replayed from an older copy, outside secure-records, {AFTER}",
     )
 
 
@@ -156,26 +170,29 @@ def unsealed(table: str, row: str) -> SealBroken:
         f"The vault's {table} row {row} has no seal (it was written before rows were "
         f"sealed), so nothing was done with it: check the vault with '{VERIFY_COMMAND}', "
         f"then run '{SEAL_COMMAND}' once.",
+        unsealed=True,
     )
 
 
 def _frame(parts: Iterable[object]) -> bytes:
     # Each value typed and length-prefixed: no two different rows frame alike
-    # (1 and "1", None and "", a byte moved between columns).
-    out = bytearray()
+    # (1 and "1", None and "", a byte moved between columns). Strings first: most are.
+    out = []
     for value in parts:
-        if value is None:
-            kind, raw = b"N", b""
+        if isinstance(value, str):
+            raw = value.encode()
+            out.append(b"S" + len(raw).to_bytes(8, "big") + raw)
+        elif value is None:
+            out.append(b"N" + bytes(8))
         elif isinstance(value, bool | int):
-            kind, raw = b"I", str(int(value)).encode()
-        elif isinstance(value, str):
-            kind, raw = b"S", value.encode()
+            raw = str(int(value)).encode()
+            out.append(b"I" + len(raw).to_bytes(8, "big") + raw)
         elif isinstance(value, bytes | bytearray | memoryview):
-            kind, raw = b"B", bytes(value)
+            raw = bytes(value)
+            out.append(b"B" + len(raw).to_bytes(8, "big") + raw)
         else:
             raise TypeError(f"cannot seal a {type(value).__name__}")
-        out += kind + len(raw).to_bytes(8, "big") + raw
-    return bytes(out)
+    return b"".join(out)
 
 
 @dataclass
@@ -200,18 +217,33 @@ def total(seals: Iterable[bytes]) -> int:
     return sum(int.from_bytes(s, "big") for s in seals) % _MODULUS
 
 
+def as_total(stored: bytes | None) -> int:
+    return 0 if stored is None else int.from_bytes(stored, "big")
+
+
+def as_stored(value: int) -> bytes:
+    return (value % _MODULUS).to_bytes(SEAL_SIZE, "big")
+
+
 class RowSeals:
     """Makes and checks row seals for one vault."""
 
     def __init__(self, vault_id: str, key: bytes) -> None:
         self._vault_id = vault_id
         self._key = key
+        # Keyed once, and once per table with the vault and table framed in: each row
+        # then costs one copy and its own bytes (a list of thousands is checked at once).
+        base = hmac.new(key, digestmod="sha256")
+        self._per_table = {}
+        for name in TABLES:
+            keyed = base.copy()
+            keyed.update(_frame((vault_id, name)))
+            self._per_table[name] = keyed
 
     def mac(self, spec: TableSpec, row: Columns) -> bytes:
-        parts: list[object] = [self._vault_id, spec.name]
-        parts += [row[c] for c in spec.identity]
-        parts += [row[c] for c in spec.columns]
-        return hmac.new(self._key, _frame(parts), "sha256").digest()
+        keyed = self._per_table[spec.name].copy()
+        keyed.update(_frame([row[c] for c in spec.framed]))
+        return keyed.digest()
 
     def check(self, spec: TableSpec, row: Columns) -> bytes:
         """The row's seal, once it matches; SealBroken naming the row if not."""

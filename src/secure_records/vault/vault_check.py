@@ -16,7 +16,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
 from secure_records.vault.log import LogEntry
 from secure_records.vault.log_verify import Verdict
-from secure_records.vault.row_seals import TABLES, RowSeals, SealBroken, total
+from secure_records.vault.row_seals import TABLES, RowSeals, SealBroken, as_total, total
 from secure_records.vault.store import Store
 
 # Log actions that write a row standing alone (no record's history holds it), and the
@@ -57,10 +57,11 @@ class VaultCheck:
     records: Kind = field(default_factory=Kind)
     ledger: Kind = field(default_factory=Kind)
     logged: Kind = field(default_factory=Kind)
+    caseloads: Kind = field(default_factory=Kind)
 
     @property
     def intact(self) -> bool:
-        kinds = (self.rows, self.unsealed, self.records, self.ledger, self.logged)
+        kinds = (self.rows, self.unsealed, self.records, self.ledger, self.logged, self.caseloads)
         return self.log.intact and self.policy_refusal is None and not any(k.bad for k in kinds)
 
     def lines(self) -> list[str]:
@@ -70,6 +71,7 @@ class VaultCheck:
             f"rows: {self.rows.good:,} sealed, {self.rows.bad:,} bad, "
             f"{self.unsealed.bad:,} without a seal",
             f"records: {self.records.good:,} complete, {self.records.bad:,} incomplete",
+            f"caseloads: {self.caseloads.good:,} add up, {self.caseloads.bad:,} do not",
             f"ledger: {self.ledger.good:,} tables add up, {self.ledger.bad:,} do not",
             f"rows the log wrote: {self.logged.good:,} as the log left them, "
             f"{self.logged.bad:,} missing or older",
@@ -81,6 +83,7 @@ class VaultCheck:
             ("first bad row", self.rows),
             ("first row without a seal", self.unsealed),
             ("first incomplete record", self.records),
+            ("first caseload that does not add up", self.caseloads),
             ("ledger", self.ledger),
             ("first row not as the log left it", self.logged),
         ):
@@ -101,6 +104,8 @@ def check_vault(
     report = VaultCheck(log, policy_refusal)
     children: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
     histories: dict[str, bytes] = {}
+    assigned: dict[str, list[bytes]] = defaultdict(list)
+    caseloads: dict[str, int] = {}
     totals: dict[str, int] = {}
     for spec in TABLES.values():
         stored_seals: list[bytes] = []
@@ -122,6 +127,10 @@ def check_vault(
                 children[str(row[spec.parent])].append((spec.name, seal))
             if spec.name == "records":
                 histories[str(row["id"])] = bytes(row["history"] or b"")
+            elif spec.caseload_of is not None:
+                assigned[str(row[spec.caseload_of])].append(seal)
+            elif spec.name == "staff":
+                caseloads[str(row["name"])] = as_total(row["caseload"])
         totals[spec.name] = total(stored_seals)
     for record_id, history in histories.items():
         if hmac.compare_digest(history, seals.history(children.pop(record_id, []))):
@@ -133,6 +142,13 @@ def check_vault(
     for record_id, rows in sorted(children.items()):
         tables = ", ".join(sorted({table for table, _ in rows}))
         report.records.failed(f"record {record_id} is gone but still has rows in {tables}")
+    for name, held in sorted(caseloads.items()):
+        if held == total(assigned.pop(name, [])):
+            report.caseloads.good += 1
+        else:
+            report.caseloads.failed(
+                f"staff row {name}: an assignment was removed, added or replayed"
+            )
     _check_ledger(store, seals, totals, report.ledger)
     _check_against_log(store, entries, report.logged)
     return report

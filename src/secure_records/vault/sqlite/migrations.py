@@ -156,6 +156,9 @@ ROW_SEALS = (
     )
     + """
 ALTER TABLE records ADD COLUMN history BLOB;
+-- each person's caseload: their assignments' seals summed, so that one replayed
+-- from an older copy no longer adds up when their list is drawn
+ALTER TABLE staff ADD COLUMN caseload BLOB;
 -- rows that stand alone: the log entry they were sealed after (vault verify compares)
 ALTER TABLE staff ADD COLUMN sealed_at INTEGER;
 ALTER TABLE disposals ADD COLUMN sealed_at INTEGER;

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from secure_records.vault.row_seals import TABLES
+from secure_records.vault.row_seals import TABLES, as_stored, as_total
 from secure_records.vault.rows import NewRecordRows, RecordEntry, RecordKeyRow, RecordRows
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
@@ -40,13 +40,13 @@ class RecordTables:
         return row is not None
 
     def ids_assigned_to(self, staff: str) -> list[str]:
-        rows = self._sealed.rows("assignments", "staff = ? ORDER BY record_id", (staff,))
-        ids = [row["record_id"] for row in rows]
-        # Each record's history too: an assignment replayed from an older copy of the
-        # vault has a good seal of its own but no longer adds up to its record.
-        for record_id in ids:
-            self._sealed.record(record_id)
-        return ids
+        rows = self._db.execute(
+            "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
+        ).fetchall()
+        # Checked against their caseload too: an assignment replayed from an older copy
+        # of the vault has a good seal of its own but no longer adds up.
+        self._sealed.check_caseload(staff, rows)
+        return [row["record_id"] for row in rows]
 
     def ids_matching(self, match_index: bytes) -> list[str]:
         rows = self._sealed.rows("records", "match_index = ? ORDER BY id", (match_index,))
@@ -73,6 +73,7 @@ class RecordTables:
         # Sealed here as they will be read back, rather than row by row afterwards.
         seals, sealed = self._sealed.seals, self._sealed
         records, entries, assignments = [], [], []
+        caseloads: dict[str, int] = {}
         for n in batch:
             rid = n.key.record_id
             children: list[tuple[str, bytes]] = []
@@ -85,6 +86,7 @@ class RecordTables:
                 seal = seals.mac(TABLES["assignments"], {"record_id": rid, "staff": staff})
                 children.append(("assignments", seal))
                 assignments.append((rid, staff, seal))
+                caseloads[staff] = caseloads.get(staff, 0) + as_total(seal)
             row = {
                 "id": rid,
                 "key_id": n.key.key_id,
@@ -113,6 +115,8 @@ class RecordTables:
         db.executemany(
             "INSERT INTO assignments (record_id, staff, seal) VALUES (?, ?, ?)", assignments
         )
+        for staff, added in caseloads.items():
+            sealed.move_caseload(staff, None, as_stored(added))
         return len(batch)
 
     def key(self, record_id: str) -> RecordKeyRow | None:

@@ -28,7 +28,7 @@ class Retention:
         self._sealed = sealed
 
     def hold(self, record_id: str) -> tuple[HoldRow, bytes] | None:
-        found = self._sealed.rows("legal_holds", "record_id = ?", (record_id,))
+        found = self._sealed.counted_rows("legal_holds", "record_id = ?", (record_id,))
         if not found:
             return None
         row = found[0]
@@ -59,13 +59,15 @@ class Retention:
             )
 
     def disposal(self, disposal_id: str) -> DisposalRow | None:
-        found = self._sealed.rows("disposals", "id = ?", (disposal_id,))
+        found = self._sealed.counted_rows("disposals", "id = ?", (disposal_id,))
         return _disposal(found[0]) if found else None
 
     def disposals(self, statuses: Iterable[DisposalStatus] | None) -> list[DisposalRow]:
         """With any of these statuses, or every one (None)."""
         condition, wanted = ("1", ()) if statuses is None else status_in(statuses)
-        rows = self._sealed.rows("disposals", f"{condition} ORDER BY proposed_at, id", wanted)
+        rows = self._sealed.counted_rows(
+            "disposals", f"{condition} ORDER BY proposed_at, id", wanted
+        )
         return [_disposal(row) for row in rows]
 
     def review(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:

@@ -25,6 +25,8 @@ from secure_records.vault.row_seals import (
     RowSeals,
     SealBroken,
     TableSpec,
+    as_stored,
+    as_total,
     broken,
     table_broken,
     total,
@@ -94,6 +96,9 @@ class SealedRows:
         try:
             return seals.check(TABLES[table], row)
         except SealBroken as exc:
+            if exc.unsealed and self.stored_ledger() is not None:
+                # This vault's rows are sealed: one without a seal was put in by hand.
+                exc = broken(exc.table, exc.row, "has no seal, though this vault's rows are")
             raise self._refuse(exc) from None
 
     def rows(self, table: str, where: str = "1", params: tuple[Any, ...] = ()) -> list[Row]:
@@ -104,13 +109,21 @@ class SealedRows:
         return found
 
     def whole_table(self, table: str) -> list[Row]:
-        """Every row of a small table, each checked, and together checked against the
-        ledger: a row deleted, or replayed from an older copy, no longer adds up."""
+        """Every row of a small table, each checked, the table added up (below)."""
+        return self.counted_rows(table)
+
+    def counted_rows(self, table: str, where: str = "1", params: tuple[Any, ...] = ()) -> list[Row]:
+        """The rows matching `where`, each checked, and the whole table's seals added
+        up against the ledger, from one snapshot: a row deleted, inserted, or replayed
+        from an older copy (its own seal still good) no longer adds up. Adding up reads
+        only the seal column: cheap beside checking every row."""
         with self._read_snapshot():
-            found = self.rows(table)
+            found = self.rows(table, where, params)
             if self.checking:
                 expected = self._stored_ledger_total(table)
-                if expected is not None and total(r["seal"] for r in found) != expected:
+                sql = f"SELECT seal FROM {table} WHERE seal IS NOT NULL"  # noqa: S608
+                stored = (bytes(row[0]) for row in self._db.execute(sql))
+                if expected is not None and total(stored) != expected:
                     raise self._refuse(table_broken(table))
         return found
 
@@ -173,6 +186,11 @@ class SealedRows:
             "SELECT * FROM records WHERE id = ?", (record_id,)
         ).fetchone()
         if row is None:
+            if self.checking and self._orphaned(record_id):
+                # Disposal takes every row that hangs off a record with it.
+                raise self._refuse(
+                    broken("records", record_id, "is missing, though rows that belong to it remain")
+                )
             return None
         self.check("records", row)
         if self.checking:
@@ -188,6 +206,13 @@ class SealedRows:
                     )
                 )
         return row
+
+    def _orphaned(self, record_id: str) -> bool:
+        for spec in CHILD_TABLES:
+            sql = f"SELECT 1 FROM {spec.name} WHERE {spec.parent} = ? LIMIT 1"  # noqa: S608
+            if self._db.execute(sql, (record_id,)).fetchone() is not None:
+                return True
+        return False
 
     # writing
 
@@ -229,9 +254,44 @@ class SealedRows:
         if parent is not None:
             self.record(parent)
         yield
-        self.ledger.add(table, old_seal, self._reseal(spec, identity))
+        new_seal = self._reseal(spec, identity)
+        self.ledger.add(table, old_seal, new_seal)
+        if spec.caseload_of is not None:
+            self.move_caseload(identity[spec.caseload_of], old_seal, new_seal)
         if parent is not None:
             self.reseal_history(parent)
+
+    def move_caseload(self, name: str, old: bytes | None, new: bytes | None) -> None:
+        """One assignment's seal out of, or into, its staff member's caseload."""
+        spec = TABLES["staff"]
+        row = self._one(spec, {"name": name})
+        if row is None or old == new:
+            return
+        self.check("staff", row)
+        caseload = as_total(row["caseload"]) - as_total(old) + as_total(new)
+        self._db.execute(
+            "UPDATE staff SET caseload = ? WHERE name = ?", (as_stored(caseload), name)
+        )
+        self.ledger.add("staff", row["seal"], self._reseal(spec, {"name": name}))
+
+    def check_caseload(self, name: str, assignments: list[Row]) -> None:
+        """Their assignments, each checked, must add up to the caseload their own row
+        holds (checked whole against the ledger): none removed, added or replayed."""
+        if not self.checking:
+            return
+        for row in assignments:
+            self.check("assignments", row)
+        staff = next((r for r in self.whole_table("staff") if r["name"] == name), None)
+        held = 0 if staff is None else as_total(staff["caseload"])
+        if held != total(r["seal"] for r in assignments):
+            raise self._refuse(
+                broken(
+                    "staff",
+                    name,
+                    "does not add up to the records assigned to them (an assignment was "
+                    "removed, added or replayed)",
+                )
+            )
 
     def reseal_history(self, record_id: str) -> None:
         spec = TABLES["records"]
@@ -250,6 +310,8 @@ class SealedRows:
             return
         for table, seal in self.children(record_id):
             self.ledger.add(table, seal, None)
+        for assignment in self.rows("assignments", "record_id = ?", (record_id,)):
+            self.move_caseload(assignment["staff"], assignment["seal"], None)
         self.ledger.add("records", row["seal"], None)
 
     def inserted(self, table: str, seal: bytes) -> None:
@@ -284,11 +346,29 @@ class SealedRows:
                     )
                 self._reseal(spec, identity)
                 count += 1
+        self._settle_caseloads()
         self.ledger.totals = {
             name: total(r["seal"] for r in self.all_rows(name) if r["seal"] is not None)
             for name in TABLES
         }
         return count
+
+    def _settle_caseloads(self) -> None:
+        # Each caseload as its (now sealed) assignments add up; a staff row sealed
+        # before is checked first, so that settling never launders an edited one.
+        for staff in self._db.execute("SELECT * FROM staff").fetchall():
+            found = self._db.execute(
+                "SELECT seal FROM assignments WHERE staff = ?", (staff["name"],)
+            )
+            caseload = total(bytes(r["seal"]) for r in found)
+            if as_total(staff["caseload"]) == caseload:
+                continue
+            self.check("staff", staff)
+            self._db.execute(
+                "UPDATE staff SET caseload = ? WHERE name = ?",
+                (as_stored(caseload), staff["name"]),
+            )
+            self._reseal(TABLES["staff"], {"name": staff["name"]})
 
     def children_as_stored(self, record_id: str) -> list[tuple[str, bytes]]:
         found: list[tuple[str, bytes]] = []

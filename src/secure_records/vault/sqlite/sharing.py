@@ -36,16 +36,18 @@ class SharingDecisions:
             )
 
     def for_record(self, record_id: str) -> list[tuple[DecisionRow, bytes]]:
-        rows = self._sealed.rows("sharing_decisions", "record_id = ? ORDER BY rowid", (record_id,))
+        rows = self._sealed.counted_rows(
+            "sharing_decisions", "record_id = ? ORDER BY rowid", (record_id,)
+        )
         return [_opened(row) for row in rows]
 
     def with_status(self, statuses: Iterable[SharingStatus]) -> list[DecisionRow]:
         condition, wanted = status_in(statuses)
-        rows = self._sealed.rows("sharing_decisions", f"{condition} ORDER BY rowid", wanted)
+        rows = self._sealed.counted_rows("sharing_decisions", f"{condition} ORDER BY rowid", wanted)
         return [_row(row) for row in rows]
 
     def get(self, decision_id: str) -> tuple[DecisionRow, bytes] | None:
-        found = self._sealed.rows("sharing_decisions", "id = ?", (decision_id,))
+        found = self._sealed.counted_rows("sharing_decisions", "id = ?", (decision_id,))
         return _opened(found[0]) if found else None
 
     def set_status(self, decision_id: str, status: SharingStatus) -> None:

@@ -32,12 +32,14 @@ class PhoneRequests:
             )
 
     def get(self, request_id: str) -> tuple[PhoneRequestRow, bytes] | None:
-        found = self._sealed.rows("phone_requests", "id = ?", (request_id,))
+        found = self._sealed.counted_rows("phone_requests", "id = ?", (request_id,))
         return (_row(found[0]), bytes(found[0]["sealed"])) if found else None
 
     def with_status(self, statuses: Iterable[Status]) -> list[PhoneRequestRow]:
         condition, wanted = status_in(statuses)
-        rows = self._sealed.rows("phone_requests", f"{condition} ORDER BY created_at, id", wanted)
+        rows = self._sealed.counted_rows(
+            "phone_requests", f"{condition} ORDER BY created_at, id", wanted
+        )
         return [_row(row) for row in rows]
 
     def update(self, request_id: str, status: Status, sealed: bytes, was: Status) -> bool:
