@@ -17,6 +17,7 @@ from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.session import Session
+from secure_records.vault.row_seals import TABLES
 from secure_records.vault.rows import DecisionRow, DisposalRow, PhoneRequestRow
 from secure_records.vault.sqlite.store import SqliteStore
 
@@ -31,18 +32,7 @@ def raw(home: Path) -> Iterator[sqlite3.Connection]:
 # Every migration this release knows, in order.
 ALL = [(1, "initial"), (2, "row_seals")]
 # The tables migration 2 gave a seal column.
-SEALED_TABLES = (
-    "staff",
-    "records",
-    "record_entries",
-    "assignments",
-    "sharing_decisions",
-    "phone_requests",
-    "legal_holds",
-    "restrictions",
-    "grants",
-    "disposals",
-)
+SEALED_TABLES = tuple(TABLES)
 
 
 def migrations(home: Path) -> list[tuple[int, str]]:
