@@ -41,6 +41,13 @@ def forge_restriction_with_keys(home: Path) -> None:
         store.grant("R-0001", "lead", UNTIL, "lead", NOW)
 
 
+def act_on(lead: Session, act: str) -> None:
+    if act == "grant":
+        lead.oversight.grant_access("R-0001", "alice", 7, REASON)
+    else:
+        lead.oversight.lift_restriction("R-0001", REASON)
+
+
 def actions(home: Path) -> list[tuple[str, dict[str, object]]]:
     with Administration.open(home) as admin:
         return [(e.action, dict(e.details)) for e in admin.vault.log.entries()]
@@ -51,10 +58,7 @@ def test_a_forged_restriction_cannot_be_granted_on_or_lifted(populated: Path, ac
     forge_restriction_with_keys(populated)
 
     with Session.open("lead", populated) as lead, pytest.raises(AccessRefused) as refused:
-        if act == "grant":
-            lead.oversight.grant_access("R-0001", "alice", 7, REASON)
-        else:
-            lead.oversight.lift_restriction("R-0001", REASON)
+        act_on(lead, act)
 
     assert str(refused.value) == NOT_IN_LOG
     done = actions(populated)
@@ -74,10 +78,7 @@ def test_a_restriction_forged_in_sqlite_is_refused_by_its_seal(populated: Path, 
     forge_restriction(populated)
 
     with Session.open("lead", populated) as lead, pytest.raises(IntegrityError) as refused:
-        if act == "grant":
-            lead.oversight.grant_access("R-0001", "alice", 7, REASON)
-        else:
-            lead.oversight.lift_restriction("R-0001", REASON)
+        act_on(lead, act)
 
     message = str(refused.value)
     assert message.startswith("The vault's restrictions row R-0001 has no seal"), message
