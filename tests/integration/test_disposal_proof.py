@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,7 @@ def refused(home: Path, disposal_id: str) -> str:
     return str(caught.value)
 
 
-def forged(disposal_id: str, record_id: str) -> dict[str, str]:
+def forged(disposal_id: str, record_id: str) -> dict[str, Any]:
     return {
         "id": disposal_id,
         "record_id": record_id,
