@@ -44,9 +44,11 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.log import Verdict
+from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 from tests.support import figures
+from tests.support.insider import reseal_all
 from tests.support.open_keyring import OpenKeyring
 
 RECORDS = ("R-0001", "R-0002", "R-0003")
@@ -865,14 +867,19 @@ def vault_db(home: Path) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def tampered(home: Path, tamper: Callable[[sqlite3.Connection], None]) -> Iterator[None]:
-    """The tampering applied, then every table it could touch put back as it was."""
+def tampered(
+    home: Path, tamper: Callable[[sqlite3.Connection], None], store: SqliteStore
+) -> Iterator[None]:
+    """The tampering applied and every row sealed again as it then stands, so that the
+    ciphertexts' own binding is what must catch it (a row edited without the keys is
+    refused by its seal before that); then every table it could touch put back."""
     saved: dict[str, tuple[list[str], list[Any]]] = {}
     with vault_db(home) as db:
         for table, rowid in TABLES.items():
             cursor = db.execute(f"SELECT {'rowid, ' if rowid else ''}* FROM {table}")  # noqa: S608
             saved[table] = ([d[0] for d in cursor.description], cursor.fetchall())
         tamper(db)
+    reseal_all(store, TABLES)
     try:
         yield
     finally:
@@ -884,6 +891,7 @@ def tampered(home: Path, tamper: Callable[[sqlite3.Connection], None]) -> Iterat
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
                     rows,
                 )
+        reseal_all(store, TABLES)
 
 
 def wrong_read(vault: Vault, check: Check) -> str | None:
@@ -910,8 +918,10 @@ def run_vault_cases(home: Path, cases: Sequence[VaultCase]) -> list[str]:
     misses = []
     # One vault opened for all: it reads every row afresh and caches no record.
     with Administration.open(home) as admin:
+        store = admin.vault.store
+        assert isinstance(store, SqliteStore)
         for case in cases:
-            with tampered(home, case.tamper):
+            with tampered(home, case.tamper, store):
                 problems = [
                     problem
                     for check in case.checks

@@ -4,12 +4,12 @@ subject access reports (policy 10(b), 10(d), 8)."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 import stat
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.records import NoteKind
@@ -53,11 +53,12 @@ def test_a_grant_lets_one_named_person_in_for_its_days_and_is_logged(populated: 
         assert alice.records.open_record("R-0001").id == "R-0001"
     with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
         bilal.records.open_record("R-0001")
-    # The grant ends: set its end in the past, as time would.
-    with sqlite3.connect(populated / "vault.db") as db:
-        db.execute("UPDATE grants SET until = '2000-01-01T00:00:00+00:00' WHERE staff = 'alice'")
-    db.close()
-    with Session.open("alice", populated) as alice, pytest.raises(AccessRefused):
+    # The grant ends after its 7 days.
+    with (
+        time_machine.travel(datetime.now(UTC) + timedelta(days=8)),
+        Session.open("alice", populated) as alice,
+        pytest.raises(AccessRefused),
+    ):
         alice.records.open_record("R-0001")
     with Session.open("auditor", populated) as auditor:
         actions = [line.action for line in auditor.oversight.audit_log(record_id="R-0001")]
@@ -189,11 +190,11 @@ def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(
 
 
 def test_a_record_whose_grants_all_ran_out_can_still_be_granted_again(populated: Path) -> None:
-    restricted(populated)
-    with sqlite3.connect(populated / "vault.db") as db:
-        db.execute("UPDATE grants SET until = '2000-01-01T00:00:00+00:00'")
-    db.close()
-    with Session.open("lead", populated) as lead:
+    restricted(populated)  # the lead's own grant runs for 30 days
+    with (
+        time_machine.travel(datetime.now(UTC) + timedelta(days=31)),
+        Session.open("lead", populated) as lead,
+    ):
         with pytest.raises(AccessRefused):
             lead.records.open_record("R-0001")
         [(rid, restriction)] = lead.oversight.restricted_records()

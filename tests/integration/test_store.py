@@ -8,13 +8,16 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from secure_records.admin import Administration
 from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.session import Session
+from secure_records.vault.row_seals import TABLES
 from secure_records.vault.rows import DecisionRow, DisposalRow, PhoneRequestRow
 from secure_records.vault.sqlite.store import SqliteStore
 
@@ -26,6 +29,12 @@ def raw(home: Path) -> Iterator[sqlite3.Connection]:
         yield db
 
 
+# Every migration this release knows, in order.
+ALL = [(1, "initial"), (2, "row_seals")]
+# The tables migration 2 gave a seal column.
+SEALED_TABLES = tuple(TABLES)
+
+
 def migrations(home: Path) -> list[tuple[int, str]]:
     with raw(home) as db:
         return db.execute("SELECT number, name FROM migrations ORDER BY number").fetchall()
@@ -35,6 +44,11 @@ def tables(home: Path) -> set[str]:
     with raw(home) as db:
         rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {name for (name,) in rows}
+
+
+def columns(home: Path, table: str) -> set[str]:
+    with raw(home) as db:
+        return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 def fingerprint(home: Path) -> dict[str, str]:
@@ -53,23 +67,55 @@ def record_ids(home: Path) -> list[str]:
 def test_a_new_vault_records_its_migration_once_however_often_it_is_opened(
     populated: Path,
 ) -> None:
-    assert migrations(populated) == [(1, "initial")]
+    assert migrations(populated) == ALL
     for _ in range(3):
         assert record_ids(populated) == ["R-0001", "R-0002", "R-0003"]
-    assert migrations(populated) == [(1, "initial")]
+    assert migrations(populated) == ALL
     with raw(populated) as db:
         (applied_at,) = db.execute("SELECT applied_at FROM migrations").fetchone()
     assert applied_at.startswith("20")
 
 
-def test_a_vault_from_before_migrations_has_migration_1_recorded_and_opens(
+def test_a_vault_from_before_migrations_is_migrated_then_refused_until_its_rows_are_sealed(
     populated: Path,
 ) -> None:
+    """As a release from before migrations (and before row seals) left it: schema
+    version 4, no migrations table, no seal columns, no ledger."""
     with raw(populated) as db:
         db.execute("DROP TABLE migrations")
+        db.execute("DROP INDEX sharing_decisions_by_record")
+        db.execute("DROP INDEX phone_requests_by_record")
+        for table in SEALED_TABLES:
+            db.execute(f"ALTER TABLE {table} DROP COLUMN seal")
+        db.execute("ALTER TABLE records DROP COLUMN history")
+        db.execute("DELETE FROM meta WHERE key = 'row_ledger'")
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    before = tables(populated)
+    # Rows written before seals are never trusted unchecked (issue 15, item 6).
+    with pytest.raises(IntegrityError) as caught:
+        record_ids(populated)
+    message = str(caught.value)
+    assert "row alice has no seal" in message and "vault seal" in message
+    assert message.endswith(".") and ". " not in message and "\n" not in message
+    assert migrations(populated) == ALL  # migrated all the same, once
+    assert tables(populated) == before | {"migrations"}  # nothing else made or lost
+    assert all("seal" in columns(populated, table) for table in SEALED_TABLES)
+    with raw(populated) as db:
+        ids = [rid for (rid,) in db.execute("SELECT id FROM records ORDER BY id")]
+        seals = db.execute("SELECT count(*) FROM records WHERE seal IS NOT NULL").fetchone()
+    assert ids == ["R-0001", "R-0002", "R-0003"] and seals == (0,)  # kept, not sealed
+
+
+def test_a_vault_that_lost_its_migrations_table_has_them_recorded_and_opens(
+    populated: Path,
+) -> None:
+    """Its columns already there: migration 2 adds none twice and breaks no seal."""
+    with raw(populated) as db:
+        db.execute("DROP TABLE migrations")
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     before = tables(populated)
     assert record_ids(populated) == ["R-0001", "R-0002", "R-0003"]
-    assert migrations(populated) == [(1, "initial")]
+    assert migrations(populated) == ALL
     assert tables(populated) == before | {"migrations"}  # nothing else made or lost
 
 
@@ -84,10 +130,13 @@ def test_an_older_schema_version_from_before_migrations_gets_its_missing_tables(
     with Session.open("lead", populated) as session:
         assert session.oversight.restricted_records() == []
     assert {"restrictions", "grants"} <= tables(populated)
-    assert migrations(populated) == [(1, "initial")]
+    assert {"seal"} <= columns(populated, "restrictions") & columns(populated, "grants")
+    assert migrations(populated) == ALL
     with raw(populated) as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    assert version == ("4",)  # what releases from before migrations look for
+    # Past the 4 that releases from before migrations look for: they do not seal the
+    # rows they write, so they must refuse this vault rather than write to it.
+    assert version == ("5",)
 
 
 def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unchanged(
@@ -96,7 +145,7 @@ def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unch
     with raw(populated) as db:
         db.execute(
             "INSERT INTO migrations (number, name, applied_at) "
-            "VALUES (2, 'sealed outputs', '2030-01-01T00:00:00+00:00')"
+            "VALUES (3, 'sealed outputs', '2030-01-01T00:00:00+00:00')"
         )
     before = fingerprint(populated)
     with pytest.raises(VaultError) as caught:
@@ -105,7 +154,7 @@ def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unch
     assert "newer release" in message and "'sealed outputs'" in message
     assert message.endswith(".") and ". " not in message and "\n" not in message
     assert fingerprint(populated) == before
-    assert migrations(populated) == [(1, "initial"), (2, "sealed outputs")]
+    assert migrations(populated) == [*ALL, (3, "sealed outputs")]
 
 
 # Status queries: the same rows, in the same order, as fetching every row and
@@ -126,7 +175,10 @@ STATUS_SETS: list[tuple[SharingStatus, ...]] = [
 
 @pytest.fixture
 def store(populated: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore.connect(populated / "vault.db")
+    # The store as the vault opens it, with its keys: rows are sealed as written.
+    admin = Administration.open(populated)
+    store = admin.vault.store
+    assert isinstance(store, SqliteStore)
     ids = ["R-0001", "R-0002", "R-0003"]
     with store.transaction():
         for n in range(30):
@@ -144,7 +196,7 @@ def store(populated: Path) -> Iterator[SqliteStore]:
     try:
         yield store
     finally:
-        store.close()
+        admin.close()
 
 
 def python_filtered(store: SqliteStore, query: str, statuses: Iterable[str] | None) -> list[str]:
@@ -196,26 +248,57 @@ def test_disposals_by_status_are_what_the_python_filter_gave(
     assert old or statuses == ()
 
 
-@pytest.mark.parametrize(
-    ("table", "read"),
-    [
-        ("sharing_decisions", lambda s: s.decision("D-07")),
-        ("sharing_decisions", lambda s: s.decisions_for("R-0002")),
-        ("phone_requests", lambda s: s.phone_request("P-07")),
-        ("disposals", lambda s: s.disposal("X-07")),
-        ("disposals", lambda s: s.disposals()),
-    ],
-)
-def test_a_status_no_version_writes_is_refused_in_one_sentence(
-    store: SqliteStore, table: str, read: Callable[[SqliteStore], object]
+READS: list[tuple[str, Callable[[SqliteStore, str], object]]] = [
+    ("sharing_decisions", lambda s, rid: s.decision(rid)),
+    ("sharing_decisions", lambda s, rid: s.decisions_for("R-0002")),
+    ("phone_requests", lambda s, rid: s.phone_request(rid)),
+    ("disposals", lambda s, rid: s.disposal(rid)),
+    ("disposals", lambda s, rid: s.disposals()),
+]
+ROW_ID = {"sharing_decisions": "D-{}", "phone_requests": "P-{}", "disposals": "X-{}"}
+
+
+def refused(read: Callable[[], object], *named: str) -> str:
+    """The IntegrityError's message: one line naming the row, never the value found."""
+    with pytest.raises(IntegrityError) as caught:
+        read()
+    message = str(caught.value)
+    assert all(name in message for name in named), message
+    assert "CANARY" not in message and "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("table", "read"), READS)
+def test_a_status_edited_into_the_file_is_refused_by_its_seal_in_one_sentence(
+    store: SqliteStore, table: str, read: Callable[[SqliteStore, str], object]
 ) -> None:
     """Edited into the file by hand: refused as altered, never passed up as a word.
     (A query by status filters in SQL, so it simply does not find such a row.)"""
-    row_id = {"sharing_decisions": "D-07", "phone_requests": "P-07", "disposals": "X-07"}[table]
+    row_id = ROW_ID[table].format("07")
     with raw(store.path.parent) as db:
         db.execute(f"UPDATE {table} SET status = ? WHERE id = ?", ("CANARY-status", row_id))  # noqa: S608
-    with pytest.raises(IntegrityError) as caught:
-        read(store)
-    message = str(caught.value)
-    assert row_id in message and "CANARY" not in message
-    assert "\n" not in message and ". " not in message
+    message = refused(lambda: read(store, row_id), f"{table} row {row_id} does not match")
+    # (Two sentences: the second says what to run.)
+    assert message.endswith("restore from a backup.")
+
+
+@pytest.mark.parametrize(("table", "read"), READS)
+def test_a_status_no_version_writes_is_refused_in_one_sentence_even_when_sealed(
+    store: SqliteStore, table: str, read: Callable[[SqliteStore, str], object]
+) -> None:
+    """Written and sealed by something holding the keys (a newer version, a bug): its
+    seal matches, so the status itself is what is refused, never passed up as a word."""
+    row_id = ROW_ID[table].format("99")
+    bad: Any = "CANARY-status"  # what no version of the store's signatures allows
+    at = "2026-02-01T00:00:00+00:00"
+    with store.transaction():
+        if table == "sharing_decisions":
+            store.add_decision(DecisionRow(row_id, "R-0002", bad, "lead", at), b"x")
+        elif table == "phone_requests":
+            store.add_phone_request(PhoneRequestRow(row_id, "R-0002", bad, "rec", at), b"x")
+        else:
+            store.add_disposal(
+                DisposalRow(row_id, "R-0002", "adult", "rule", "2020", bad, "it", at)
+            )
+    message = refused(lambda: read(store, row_id), row_id, "status this version never writes")
+    assert ". " not in message  # one sentence

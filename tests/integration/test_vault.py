@@ -24,6 +24,7 @@ from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.file_keyring import FileKeyring
+from tests.support.insider import insider, resealed
 from tests.support.open_keyring import OpenKeyring
 
 
@@ -118,14 +119,34 @@ def put_sealed_fields(db: sqlite3.Connection, record_id: str, fields: dict[str, 
     )
 
 
-def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
+def move_name_from_r1_to_r2(db: sqlite3.Connection) -> None:
+    stolen = sealed_fields(db, "R-0001")["name"]
+    target = sealed_fields(db, "R-0002")
+    target["name"] = stolen
+    put_sealed_fields(db, "R-0002", target)
+
+
+def test_a_ciphertext_moved_to_another_record_in_sqlite_is_refused_by_its_seal(
     populated: Path,
 ) -> None:
     with raw(populated) as db:
-        stolen = sealed_fields(db, "R-0001")["name"]
-        target = sealed_fields(db, "R-0002")
-        target["name"] = stolen
-        put_sealed_fields(db, "R-0002", target)
+        move_name_from_r1_to_r2(db)
+    with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
+        session.records.open_record("R-0002")
+    message = str(caught.value)
+    assert message.startswith("The vault's records row R-0002 does not match its seal")
+    assert "Canaryname" not in message and "\n" not in message
+
+
+# With the vault's keys, the row is sealed again after the edit: what still refuses
+# the ciphertext is its own AEAD check, which binds record, field and vault.
+
+
+def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
+    populated: Path,
+) -> None:
+    with insider(populated) as store, resealed(store, "records", {"id": "R-0002"}) as db:
+        move_name_from_r1_to_r2(db)
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.records.open_record("R-0002")
     assert "field name of R-0002 failed its integrity check" in str(caught.value)
@@ -133,20 +154,29 @@ def test_a_ciphertext_moved_to_another_record_fails_instead_of_decrypting(
 
 
 def test_a_ciphertext_moved_to_another_field_fails(populated: Path) -> None:
-    with raw(populated) as db:
+    with insider(populated) as store, resealed(store, "records", {"id": "R-0001"}) as db:
         fields = sealed_fields(db, "R-0001")
         fields["address"] = fields["health"]
         put_sealed_fields(db, "R-0001", fields)
-    with Session.open("lead", populated) as session, pytest.raises(IntegrityError):
+    with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.records.open_record("R-0001")
+    assert "field address of R-0001 failed its integrity check" in str(caught.value)
 
 
 def test_damaged_packed_fields_are_named(populated: Path) -> None:
-    with raw(populated) as db:
+    with insider(populated) as store, resealed(store, "records", {"id": "R-0001"}) as db:
         db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.records.open_record("R-0001")
     assert str(caught.value) == "the fields of record R-0001 are damaged and cannot be read"
+
+
+def test_packed_fields_damaged_in_sqlite_are_refused_by_their_seal(populated: Path) -> None:
+    with raw(populated) as db:
+        db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
+    with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
+        session.records.open_record("R-0001")
+    assert str(caught.value).startswith("The vault's records row R-0001 does not match its seal")
 
 
 def test_swapped_wrapped_keys_fail(populated: Path) -> None:
