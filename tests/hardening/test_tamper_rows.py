@@ -20,8 +20,10 @@ Each case must be caught twice, with the place named: `vault verify` (verify_vau
 says the vault is not intact and a problem line names the table and row (or, for a
 row that belongs to a record, the record); and a real read that relies on the row
 refuses with SealBroken naming the table and row or the record, so that nothing is
-done with it. A read of a whole small table (staff, legal holds, restrictions) may name
-the table as a whole: its ledger no longer adds up. A row left belonging to no record
+done with it. A read that adds a table up (staff, legal holds, restrictions, grants,
+decisions, telephone requests, disposals) may name the table as a whole: it no longer
+adds up to the ledger; a read of someone's caseload may name their staff row: their
+assignments no longer add up to it. A row left belonging to no record
 there is (moved or copied to a record id that does not exist, or put back for a record
 since erased) is reached by no read, since each goes by a record: opening that record
 must find none.
@@ -440,6 +442,10 @@ def refusal_names(exc: SealBroken, case: RowCase) -> bool:
     labels, records = places(case)
     if exc.table == case.table and (exc.row in labels or exc.row == WHOLE_TABLE):
         return True
+    if case.table == "assignments" and exc.table == "staff":
+        # An assignment's seal is summed into its staff member's caseload: their row
+        # is the place that no longer adds up.
+        return any(label.endswith(f" {exc.row}") for label in labels)
     return exc.table == "records" and exc.row in records
 
 

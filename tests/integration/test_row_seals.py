@@ -181,9 +181,7 @@ def test_an_assignment_replayed_after_it_was_removed_shows_nothing(
     with Session.open("alice", populated) as alice, pytest.raises(IntegrityError) as caught:
         alice.records.matching()
 
-    assert "staff row alice does not add up to the records assigned to them" in str(
-        caught.value
-    )
+    assert "staff row alice does not add up to the records assigned to them" in str(caught.value)
     intact, lines = verify_lines(populated)
     assert not intact and named(lines, "record R-0002")
     assert named(lines, "first caseload that does not add up: staff row alice")

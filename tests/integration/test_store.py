@@ -278,8 +278,8 @@ def test_a_status_edited_into_the_file_is_refused_by_its_seal_in_one_sentence(
     with raw(store.path.parent) as db:
         db.execute(f"UPDATE {table} SET status = ? WHERE id = ?", ("CANARY-status", row_id))  # noqa: S608
     message = refused(lambda: read(store, row_id), f"{table} row {row_id} does not match")
-    # (Two sentences: the second says what to run.)
-    assert message.endswith("restore from a backup.")
+    # One sentence, saying what to run.
+    assert message.endswith("then restore from a backup).") and message.count(". ") == 0
 
 
 @pytest.mark.parametrize(("table", "read"), READS)

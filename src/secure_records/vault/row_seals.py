@@ -204,6 +204,9 @@ class Ledger:
     head_seq: int
     head_mac: bytes
 
+    def copy(self) -> Ledger:
+        return Ledger(dict(self.totals), self.head_seq, self.head_mac)
+
     def add(self, table: str, old: bytes | None, new: bytes | None) -> None:
         total = self.totals.get(table, 0)
         if old is not None:

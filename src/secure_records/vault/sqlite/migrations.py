@@ -241,12 +241,13 @@ def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
     return [m for m in MIGRATIONS if m.number not in applied]
 
 
-ADD_COLUMN = re.compile(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+# After any comment lines that open the statement.
+ADD_COLUMN = re.compile(r"^\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE | re.MULTILINE)
 
 
 def _adds_existing_column(db: sqlite3.Connection, statement: str) -> bool:
     # SQLite has no ADD COLUMN IF NOT EXISTS: a migration run again must skip it.
-    match = ADD_COLUMN.match(statement)
+    match = ADD_COLUMN.search(statement)
     if match is None:
         return False
     table, column = match.groups()
