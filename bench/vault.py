@@ -32,6 +32,7 @@ import cryptography
 import keyring
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from seals import SEAL_TARGET, bench_seals, report_rows
 from secure_records.admin import Administration
 from secure_records.core.errors import ImportRejected
 from secure_records.core.records import Record
@@ -400,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rest = [rid for rid in all_ids if rid not in chosen] or all_ids
         warmup = rng.sample(rest, min(200, len(rest)))
         opened = bench_open(home, work, imp.vault_id, ids, warmup)
+        sealed = bench_seals(home, ids, warmup)
 
     rate = args.records / imp.seconds
     raw_rate = args.records / (sum(imp.raw_seconds) / len(imp.raw_seconds))
@@ -467,6 +469,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Open-record target (p95 <= {OPEN_P95_TARGET:g}x raw): {verdict(open_met).upper()} "
         f"at {s95 / r95:.2f}x ({ms(s95)} vs {ms(r95)})."
+    )
+    seal_rows = report_rows(sealed, args.records, percentile)
+    print()
+    seal_cells = [(*r[:5], "-" if r[5] is None else verdict(r[5])) for r in seal_rows]
+    print(table([header, *seal_cells]))
+    emit("seals", 15, seal_rows)
+    print(
+        f"Seals (issue 15): the same calls with the store's seal checks on and off, "
+        f"alternating in blocks; {len(sealed.open_session.on):,} opens a side, "
+        f"{len(sealed.lead_screen.on)} and {len(sealed.caseworker_screen.on)} first "
+        f"screenfuls a side. Target: checks on at most {SEAL_TARGET:.2f}x checks off."
     )
     print(f"Total benchmark time {time.perf_counter() - started:.1f} s.")
     return 0
