@@ -3,12 +3,13 @@
 Issue 15: opening a record and the first screenful of the record list, each timed
 with the store's seal checks on and with them off in the same run, alternating in
 blocks so that the machine's noise falls on both sides; target: at most 10% slower
-with the checks on. It runs inside bench/vault.py, on the vault that has just built
+with the checks on. It runs inside bench/vault.py, on the vault that has just been built
 (so `make bench` imports 100,000 records once), and emits its own rows.
 
 The switch is `Store.checks_seals`, which exists only for this measure. With it off a
 read still fetches every row and a write still checks and moves the ledger: only the
-per-row checks and a record's history are skipped, which is what a read pays for.
+checks a read pays for are skipped (each row's seal, a record's whole history, a small
+table's total against the ledger).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Vault benchmark: import rate and open-record latency, each beside a baseline.
 
+Then, on the same vault, what checking row seals costs (bench/seals.py, issue 15).
+
 The machine this runs on is shared and noisy, so no number here stands alone: every
 measure is printed beside a baseline taken in the same run, as a ratio, with its
 target and whether the target was met. It is a report, not a test: the exit code
