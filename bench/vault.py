@@ -1,5 +1,7 @@
 """Vault benchmark: import rate and open-record latency, each beside a baseline.
 
+Then, on the same vault, what checking row seals costs (bench/seals.py, issue 15).
+
 The machine this runs on is shared and noisy, so no number here stands alone: every
 measure is printed beside a baseline taken in the same run, as a ratio, with its
 target and whether the target was met. It is a report, not a test: the exit code
@@ -32,6 +34,7 @@ import cryptography
 import keyring
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from seals import SEAL_TARGET, bench_seals, report_rows
 from secure_records.admin import Administration
 from secure_records.core.errors import ImportRejected
 from secure_records.core.records import Record
@@ -400,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rest = [rid for rid in all_ids if rid not in chosen] or all_ids
         warmup = rng.sample(rest, min(200, len(rest)))
         opened = bench_open(home, work, imp.vault_id, ids, warmup)
+        sealed = bench_seals(home, ids, warmup)
 
     rate = args.records / imp.seconds
     raw_rate = args.records / (sum(imp.raw_seconds) / len(imp.raw_seconds))
@@ -467,6 +471,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Open-record target (p95 <= {OPEN_P95_TARGET:g}x raw): {verdict(open_met).upper()} "
         f"at {s95 / r95:.2f}x ({ms(s95)} vs {ms(r95)})."
+    )
+    seal_rows = report_rows(sealed, args.records, percentile)
+    print()
+    seal_cells = [(*r[:5], "-" if r[5] is None else verdict(r[5])) for r in seal_rows]
+    print(table([header, *seal_cells]))
+    emit("seals", 15, seal_rows)
+    print(
+        f"Seals (issue 15): the same calls with the store's seal checks on and off, "
+        f"alternating in blocks; {len(sealed.open_session.on):,} opens a side, "
+        f"{len(sealed.lead_screen.on)} and {len(sealed.caseworker_screen.on)} first "
+        f"screenfuls a side. Target: checks on at most {SEAL_TARGET:.2f}x checks off."
     )
     print(f"Total benchmark time {time.perf_counter() - started:.1f} s.")
     return 0
