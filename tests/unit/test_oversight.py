@@ -507,3 +507,18 @@ def test_every_column_is_protected_not_only_the_reason() -> None:
     rows = csv_rows([access], [flag])
     assert rows[1] == ("'=t", "'=s", "'=r", "'=a", "'=i", "'=f", "'=why", "'=flag")
     assert rows[2] == ("'@day", "'-staff", "", "pattern", "", "", "", "'+what")
+
+
+def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
+    entries = [
+        Entry(at(DAY), "alice", "seal_broken", details={"table": "staff", "row": "alice"}),
+    ]
+    quiet = ReviewSettings(
+        reveals_per_day=20, outside_caseload=False, restricted=False, search_without_open=False
+    )
+
+    _, flags = review(entries, quiet, lambda record, staff: True, ALL_SCOPE)
+
+    assert flags == [
+        Flag("alice", DAY, "refused: the vault's staff row alice did not match its seal")
+    ]

@@ -103,6 +103,10 @@ def review(
             searches, opens = sessions.pop(actor, [0, 0])
             if settings.search_without_open and searches and not opens:
                 flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
+        if action == LogAction.SEAL_BROKEN:
+            # Always for the review: someone changed the vault's file outside the app.
+            where = f"{entry.details.get('table')} row {entry.details.get('row')}"
+            flags.append(Flag(actor, day, f"refused: the vault's {where} did not match its seal"))
         if action not in LOOKS or entry.record_id is None:
             continue
         sessions[actor][1] += 1

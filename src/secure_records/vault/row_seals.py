@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from secure_records.core.errors import IntegrityError
+from secure_records.core.text import printable
 
 ROW_SEAL_LABEL = "secure-records row seal v1"
 LEDGER_META = "row_ledger"
@@ -67,7 +68,8 @@ class TableSpec:
 
     def label(self, row: Columns) -> str:
         """The row as a person reads it in a message: its identity, never its contents."""
-        return " ".join(str(row[column]) for column in self.identity)
+        # What the file holds may be anything: never a terminal control in a message.
+        return printable(" ".join(str(row[column]) for column in self.identity))
 
 
 # Every column of every table that decides anything. Left out on purpose: a record's
