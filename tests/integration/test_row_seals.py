@@ -308,3 +308,30 @@ def test_a_reader_for_search_checks_seals_too(populated: Path) -> None:
     finally:
         reader.close()
         vault.close()
+
+
+def test_key_rotation_leaves_every_seal_as_it_was(populated: Path) -> None:
+    with raw(populated) as db:
+        before = db.execute("SELECT name, seal FROM staff ORDER BY name").fetchall()
+    with Administration.open(populated) as admin:
+        admin.rotate_key()
+
+    with raw(populated) as db:
+        assert db.execute("SELECT name, seal FROM staff ORDER BY name").fetchall() == before
+    intact, lines = verify_lines(populated)
+    assert intact, lines
+    with Session.open("alice", populated) as alice:
+        assert alice.records.open_record("R-0001").id == "R-0001"
+
+
+def test_a_seal_refusal_is_flagged_in_the_access_review(populated: Path) -> None:
+    sql(populated, "UPDATE staff SET role = 'safeguarding_lead' WHERE name = 'alice'")
+    with pytest.raises(IntegrityError):
+        Session.open("alice", populated)
+
+    with Session.open("auditor", populated) as auditor:
+        _, flags = auditor.oversight.access_review()
+
+    assert [(f.staff, f.what) for f in flags] == [
+        ("alice", "refused: the vault's staff row alice did not match its seal")
+    ]

@@ -288,8 +288,8 @@ class SealedRows:
             return
         for row in assignments:
             self.check("assignments", row)
-        staff = next((r for r in self.whole_table("staff") if r["name"] == name), None)
-        held = 0 if staff is None else as_total(staff["caseload"])
+        found = self.counted_rows("staff", "name = ?", (name,))
+        held = as_total(found[0]["caseload"]) if found else 0
         if held != total(r["seal"] for r in assignments):
             raise self._refuse(
                 broken(

@@ -20,11 +20,14 @@ class StaffTable:
         self._sealed = sealed
 
     def get(self, name: str) -> StaffRow | None:
-        # The whole (small) table: a row replayed from an older copy (a disabled person
-        # enabled again, an old role or PIN) no longer adds up to the ledger.
-        for row in self._sealed.whole_table("staff"):
-            if row["name"] == name:
-                return _staff(row)
+        # Their row checked, and the table added up: a row replayed from an older copy
+        # (a disabled person enabled again, an old role or PIN) no longer adds up.
+        found = self._sealed.counted_rows("staff", "name = ?", (name,))
+        if found:
+            return _staff(found[0])
+        # Nobody of that name: every row checked before saying so, in case theirs was
+        # renamed in the file (the table is small, and this is the rare path).
+        self._sealed.whole_table("staff")
         return None
 
     def all(self) -> list[StaffRow]:
