@@ -510,7 +510,7 @@ def reads(case: RowCase, existing: set[str]) -> list[Read]:
         pass  # gone: opening its record is the read that relies on it
     elif table == "assignments":
         staff = row["staff"]
-        found.append(by_store(f"ids_assigned_to({staff!r})", lambda s: s.ids_assigned_to(staff)))
+        found.append(by_store(f"caseload shown to {staff!r}", lambda s: caseload_shown(s, staff)))
     elif table == "grants":
         staff = row["staff"]
         label = f"granted_ids({staff!r})"
@@ -526,6 +526,13 @@ def reads(case: RowCase, existing: set[str]) -> list[Read]:
         found.append(by_store(f"disposal({xid!r})", lambda s: s.disposal(xid)))
     assert found, case.what
     return found
+
+
+def caseload_shown(store: Store, staff: str) -> list[str]:
+    """What a caseworker's list relies on: their caseload added up, then each record's
+    own assignment checked as it is shown (session.records.summaries)."""
+    ids = store.ids_assigned_to(staff)
+    return [rid for rid in ids if staff in store.assigned_to(rid)]
 
 
 def wrong_read(admin: Administration, read: Read, case: RowCase) -> str | None:
