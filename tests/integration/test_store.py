@@ -95,7 +95,7 @@ def test_a_vault_from_before_migrations_is_migrated_then_refused_until_its_rows_
     with pytest.raises(IntegrityError) as caught:
         record_ids(populated)
     message = str(caught.value)
-    assert "row alice has no seal" in message and "vault seal" in message
+    assert "staff row lead has no seal" in message and "vault seal" in message
     assert message.endswith(".") and ". " not in message and "\n" not in message
     assert migrations(populated) == ALL  # migrated all the same, once
     assert tables(populated) == before | {"migrations"}  # nothing else made or lost

@@ -58,6 +58,7 @@ def lay_out(
         # Sealed from the first row: the ledger is written with the log's first head.
         store.use_row_seals(RowSeals(vault_id, seal_key(log_root, ROW_SEAL_LABEL)))
         with store.transaction():
+            store.mark_rows_sealed()
             for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
                 store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
             AuditLog.create(paths.log, store, vault_id, log_root)

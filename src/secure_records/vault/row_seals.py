@@ -200,14 +200,16 @@ def _frame(parts: Iterable[object]) -> bytes:
 @dataclass
 class Ledger:
     """Each sealed table's total (its seals summed, modulo 2**256), bound to the log head
-    it was written at."""
+    it was written at; `rows_sealed` once every row is (from `init`, or `vault seal`):
+    from then on a row without a seal was put in by hand."""
 
     totals: dict[str, int]
     head_seq: int
     head_mac: bytes
+    rows_sealed: bool = False
 
     def copy(self) -> Ledger:
-        return Ledger(dict(self.totals), self.head_seq, self.head_mac)
+        return Ledger(dict(self.totals), self.head_seq, self.head_mac, self.rows_sealed)
 
     def add(self, table: str, old: bytes | None, new: bytes | None) -> None:
         total = self.totals.get(table, 0)
@@ -269,6 +271,7 @@ class RowSeals:
     def _ledger_mac(self, ledger: Ledger) -> str:
         body = sorted(ledger.totals.items())
         parts: list[object] = [self._vault_id, "ledger", ledger.head_seq, ledger.head_mac]
+        parts.append(ledger.rows_sealed)
         parts += [p for name, value in body for p in (name, value.to_bytes(SEAL_SIZE, "big"))]
         return hmac.new(self._key, _frame(parts), "sha256").hexdigest()
 
@@ -278,6 +281,7 @@ class RowSeals:
                 "totals": {name: f"{value:064x}" for name, value in sorted(ledger.totals.items())},
                 "head_seq": ledger.head_seq,
                 "head_mac": ledger.head_mac.hex(),
+                "rows_sealed": ledger.rows_sealed,
                 "mac": self._ledger_mac(ledger),
             }
         )
@@ -290,6 +294,7 @@ class RowSeals:
                 {str(k): int(v, 16) for k, v in raw["totals"].items()},
                 int(raw["head_seq"]),
                 bytes.fromhex(raw["head_mac"]),
+                raw["rows_sealed"] is True,
             )
             good = hmac.compare_digest(str(raw["mac"]), self._ledger_mac(ledger))
         except (ValueError, KeyError, TypeError, AttributeError):

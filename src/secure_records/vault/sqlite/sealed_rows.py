@@ -97,7 +97,7 @@ class SealedRows:
         try:
             return seals.check(TABLES[table], row)
         except SealBroken as exc:
-            if exc.unsealed and self.stored_ledger() is not None:
+            if exc.unsealed and self._rows_sealed():
                 # This vault's rows are sealed: one without a seal was put in by hand.
                 exc = broken(exc.table, exc.row, "has no seal, though this vault's rows are")
             raise self._refuse(exc) from None
@@ -213,6 +213,10 @@ class SealedRows:
                     )
                 )
         return row
+
+    def _rows_sealed(self) -> bool:
+        ledger = self._ledger if self._ledger is not None else self._read_ledger()
+        return ledger is not None and ledger.rows_sealed
 
     def _orphaned(self, record_id: str) -> bool:
         for spec in CHILD_TABLES:
@@ -357,6 +361,7 @@ class SealedRows:
                 self._reseal(spec, identity)
                 count += 1
         self._settle_caseloads()
+        self.ledger.rows_sealed = True
         self.ledger.totals = {
             name: total(r["seal"] for r in self.all_rows(name) if r["seal"] is not None)
             for name in TABLES
@@ -434,6 +439,10 @@ class SealedRows:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (LEDGER_META, self._seals.dump_ledger(ledger)),
         )
+
+    def mark_rows_sealed(self) -> None:
+        """A new vault: every row it will ever hold is sealed as it is written."""
+        self.ledger.rows_sealed = True
 
     def abandon(self) -> None:
         self._ledger = None

@@ -128,6 +128,9 @@ class SqliteStore:
     def seal_unsealed_rows(self) -> int:
         return self._sealed.seal_unsealed()
 
+    def mark_rows_sealed(self) -> None:
+        self._sealed.mark_rows_sealed()
+
     @property
     def in_transaction(self) -> bool:
         return self._db.in_transaction
