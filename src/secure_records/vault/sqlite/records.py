@@ -137,9 +137,10 @@ class RecordTables:
         kinds = tuple(dict.fromkeys(entry_kinds))
         entries: list[RecordEntry] = []
         if kinds:
-            found = self._db.execute(
-                "SELECT kind, seq, sealed FROM record_entries WHERE record_id = ? "  # noqa: S608
-                f"AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY kind, seq",
+            # Each entry's own seal checked as it is handed out to be opened.
+            found = self._sealed.rows(
+                "record_entries",
+                f"record_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY kind, seq",
                 (record_id, *kinds),
             )
             entries = [RecordEntry(e["kind"], e["seq"], bytes(e["sealed"])) for e in found]

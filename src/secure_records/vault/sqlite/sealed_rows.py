@@ -35,6 +35,22 @@ from secure_records.vault.row_seals import (
 Row = Columns
 
 
+# One query for the seals of everything that hangs off a record (table names are ours).
+CHILD_SEALS = " UNION ALL ".join(
+    f"SELECT '{spec.name}' AS t, seal FROM {spec.name} WHERE {spec.parent} = ?"  # noqa: S608
+    for spec in CHILD_TABLES
+)
+
+
+_WIDTH = max(len(spec.framed) for spec in CHILD_TABLES)
+CHILD_ROWS = " UNION ALL ".join(
+    f"SELECT '{spec.name}', seal, "  # noqa: S608
+    + ", ".join([*spec.framed, *["NULL"] * (_WIDTH - len(spec.framed))])
+    + f" FROM {spec.name} WHERE {spec.parent} = ?"
+    for spec in CHILD_TABLES
+)
+
+
 def _where(spec: TableSpec) -> str:
     return " AND ".join(f"{column} = ?" for column in spec.identity)
 
@@ -51,6 +67,8 @@ class SealedRows:
         self._in_snapshot = False
         self._after_snapshot: list[SealBroken] = []
         self._verified: tuple[str, Ledger] | None = None
+        # Tables that added up, and the data version they did so at.
+        self._added_up: dict[str, int] = {}
 
     @contextmanager
     def reporting(self) -> Iterator[None]:
@@ -117,16 +135,26 @@ class SealedRows:
         """The rows matching `where`, each checked, and the whole table's seals added
         up against the ledger, from one snapshot: a row deleted, inserted, or replayed
         from an older copy (its own seal still good) no longer adds up. Adding up reads
-        only the seal column: cheap beside checking every row."""
+        only the seal column: cheap beside checking every row, and skipped while
+        nothing at all has been committed since this table last added up."""
+        # Read before the snapshot starts: a commit in between makes it look stale.
+        version = None if self._db.in_transaction else self._data_version()
         with self._read_snapshot():
             found = self.rows(table, where, params)
-            if self.checking:
+            if self.checking and (version is None or self._added_up.get(table) != version):
                 expected = self._stored_ledger_total(table)
                 sql = f"SELECT seal FROM {table} WHERE seal IS NOT NULL"  # noqa: S608
                 stored = (bytes(row[0]) for row in self._db.execute(sql))
                 if expected is not None and total(stored) != expected:
                     raise self._refuse(table_broken(table))
+                if version is not None:
+                    self._added_up[table] = version
         return found
+
+    def _data_version(self) -> int:
+        # Changes whenever another connection commits; this one's own commits clear
+        # `_added_up` instead (see commit).
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
     def _read_snapshot(self) -> Iterator[None]:
@@ -179,12 +207,23 @@ class SealedRows:
     # a record and everything that hangs off it
 
     def children(self, record_id: str) -> list[tuple[str, bytes]]:
-        """(table, seal) of every row that belongs to this record, each checked."""
+        """(table, seal) of every row that belongs to this record, each checked: a row
+        moved within the record (an entry's kind or number changed) keeps its seal, so
+        the set of seals alone would not see it."""
         found: list[tuple[str, bytes]] = []
-        for spec in CHILD_TABLES:
-            for row in self.rows(spec.name, f"{spec.parent} = ?", (record_id,)):
-                found.append((spec.name, bytes(row["seal"])))
+        # One query (every child table's rows, padded to one width), not one a table.
+        for row in self._db.execute(CHILD_ROWS, (record_id,) * len(CHILD_TABLES)):
+            spec = TABLES[row[0]]
+            columns: dict[str, Any] = dict(zip(spec.framed, row[2:], strict=False))
+            columns["seal"] = row[1]
+            found.append((spec.name, self.check(spec.name, columns)))
         return found
+
+    def stored_children(self, record_id: str) -> list[tuple[str, bytes]]:
+        """The same, as stored and unchecked, in one query: after the record was
+        checked, within the write that changes it."""
+        found = self._db.execute(CHILD_SEALS, (record_id,) * len(CHILD_TABLES))
+        return [(row["t"], bytes(row["seal"] or b"")) for row in found]
 
     def record(self, record_id: str) -> Row | None:
         """The record's row, its seal checked and its history found complete: no child
@@ -312,7 +351,8 @@ class SealedRows:
         old = self._one(spec, {"id": record_id})
         if old is None:
             return
-        history = self.seals.history(self.children(record_id))
+        # Its children were checked before the change began (`changing`).
+        history = self.seals.history(self.stored_children(record_id))
         self._db.execute("UPDATE records SET history = ? WHERE id = ?", (history, record_id))
         self.ledger.add("records", old["seal"], self._reseal(spec, {"id": record_id}))
 
@@ -322,7 +362,7 @@ class SealedRows:
         row = self.record(record_id)
         if row is None:
             return
-        for table, seal in self.children(record_id):
+        for table, seal in self.stored_children(record_id):
             self.ledger.add(table, seal, None)
         for assignment in self.rows("assignments", "record_id = ?", (record_id,)):
             self.move_caseload(assignment["staff"], assignment["seal"], None)
@@ -354,7 +394,7 @@ class SealedRows:
             for row in self._db.execute(f"SELECT * FROM {spec.name} WHERE seal IS NULL").fetchall():  # noqa: S608
                 identity = {c: row[c] for c in spec.identity}
                 if spec.name == "records":
-                    history = seals.history(self.children_as_stored(row["id"]))
+                    history = seals.history(self.stored_children(row["id"]))
                     self._db.execute(
                         "UPDATE records SET history = ? WHERE id = ?", (history, row["id"])
                     )
@@ -384,14 +424,6 @@ class SealedRows:
                 (as_stored(caseload), staff["name"]),
             )
             self._reseal(TABLES["staff"], {"name": staff["name"]})
-
-    def children_as_stored(self, record_id: str) -> list[tuple[str, bytes]]:
-        found: list[tuple[str, bytes]] = []
-        for spec in CHILD_TABLES:
-            sql = f"SELECT seal FROM {spec.name} WHERE {spec.parent} = ?"  # noqa: S608
-            for row in self._db.execute(sql, (record_id,)):
-                found.append((spec.name, bytes(row["seal"] or b"")))
-        return found
 
     # the ledger, one per write transaction
 
@@ -430,6 +462,7 @@ class SealedRows:
     def commit(self, head_seq: int | None, head_mac: bytes | None) -> None:
         """Just before a write transaction commits: the ledger, bound to the new head."""
         ledger, self._ledger = self._ledger, None
+        self._added_up.clear()  # this connection's own commit: data_version stays
         if ledger is None or self._seals is None:
             return
         ledger.head_seq = -1 if head_seq is None else head_seq
