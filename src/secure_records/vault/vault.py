@@ -318,7 +318,8 @@ class Vault:
         """A second connection for reading on another thread (building a search index
         while the person goes on working); the caller closes it."""
         reader = SqliteStore.connect(self.paths.database)
-        reader.use_row_seals(self._row_seals, self._broken_seal)
+        # Found on the reader's thread: queued, and logged by this one's next entry.
+        reader.use_row_seals(self._row_seals, self._broken.append)
         return reader
 
     def listing(
