@@ -131,22 +131,18 @@ class RecordTables:
 
     def rows(self, record_id: str, entry_kinds: Iterable[str]) -> RecordRows | None:
         # Its seal and its whole history checked: its entries are all there, and only its.
-        row = self._sealed.record(record_id)
-        if row is None:
+        found = self._sealed.record_and_children(record_id)
+        if found is None:
             return None
-        kinds = tuple(dict.fromkeys(entry_kinds))
-        entries: list[RecordEntry] = []
-        if kinds:
-            # Each entry's own seal checked as it is handed out to be opened.
-            found = self._sealed.rows(
-                "record_entries",
-                f"record_id = ? AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY kind, seq",
-                (record_id, *kinds),
-            )
-            entries = [RecordEntry(e["kind"], e["seq"], bytes(e["sealed"])) for e in found]
-        return RecordRows(
-            _key(row), bytes(row["sealed_fields"]), entries, self.assigned_to(record_id)
+        row, children = found
+        kinds = set(entry_kinds)
+        entries = sorted(
+            RecordEntry(child["kind"], child["seq"], bytes(child["sealed"]))
+            for table, child in children
+            if table == "record_entries" and child["kind"] in kinds
         )
+        assigned = frozenset(child["staff"] for table, child in children if table == "assignments")
+        return RecordRows(_key(row), bytes(row["sealed_fields"]), entries, assigned)
 
     def listing(self, record_ids: Sequence[str] | None) -> Iterator[tuple[RecordKeyRow, bytes]]:
         query = "SELECT * FROM records "

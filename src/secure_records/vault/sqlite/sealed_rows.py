@@ -206,17 +206,18 @@ class SealedRows:
 
     # a record and everything that hangs off it
 
-    def children(self, record_id: str) -> list[tuple[str, bytes]]:
-        """(table, seal) of every row that belongs to this record, each checked: a row
+    def children(self, record_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """(table, row) of every row that belongs to this record, each checked: a row
         moved within the record (an entry's kind or number changed) keeps its seal, so
         the set of seals alone would not see it."""
-        found: list[tuple[str, bytes]] = []
+        found: list[tuple[str, dict[str, Any]]] = []
         # One query (every child table's rows, padded to one width), not one a table.
         for row in self._db.execute(CHILD_ROWS, (record_id,) * len(CHILD_TABLES)):
             spec = TABLES[row[0]]
             columns: dict[str, Any] = dict(zip(spec.framed, row[2:], strict=False))
             columns["seal"] = row[1]
-            found.append((spec.name, self.check(spec.name, columns)))
+            self.check(spec.name, columns)
+            found.append((spec.name, columns))
         return found
 
     def stored_children(self, record_id: str) -> list[tuple[str, bytes]]:
@@ -228,6 +229,13 @@ class SealedRows:
     def record(self, record_id: str) -> Row | None:
         """The record's row, its seal checked and its history found complete: no child
         row removed, added or replayed. None if there is no such record."""
+        found = self.record_and_children(record_id)
+        return None if found is None else found[0]
+
+    def record_and_children(
+        self, record_id: str
+    ) -> tuple[Row, list[tuple[str, dict[str, Any]]]] | None:
+        """The record's row and every row that hangs off it, all checked (above)."""
         row: Row | None = self._db.execute(
             "SELECT * FROM records WHERE id = ?", (record_id,)
         ).fetchone()
@@ -239,8 +247,9 @@ class SealedRows:
                 )
             return None
         self.check("records", row)
+        children = self.children(record_id)
         if self.checking:
-            history = self.seals.history(self.children(record_id))
+            history = self.seals.history((table, child["seal"]) for table, child in children)
             if not hmac.compare_digest(bytes(row["history"] or b""), history):
                 raise self._refuse(
                     broken(
@@ -251,7 +260,7 @@ class SealedRows:
                         "was removed, added or replayed)",
                     )
                 )
-        return row
+        return row, children
 
     def _rows_sealed(self) -> bool:
         ledger = self._ledger if self._ledger is not None else self._read_ledger()
