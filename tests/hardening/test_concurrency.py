@@ -242,7 +242,9 @@ def test_eight_sessions_at_once_lose_nothing_and_keep_one_chain(
     assert verdict.intact, verdict.problem
     assert not unreadable, unreadable
     assert forked == 0, (verdict.entries, lines, [e.seq for e in logged][-3:])
-    assert verdict.entries == before.entries + sum(printed.values()), "one entry per commit"
+    assert verdict.entries == before.entries + sum(printed.values()), (
+        f"one entry per commit; in the log, not printed: {dict(log_extra)}; errors: {errors}"
+    )
     assert lost == 0, (lost_notes, lost_decisions, dict(log_lost))
     assert not log_extra, dict(log_extra)
     assert locked == [], locked

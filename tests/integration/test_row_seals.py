@@ -24,6 +24,7 @@ from secure_records.vault.door import open_vault
 from secure_records.vault.home import resolve_home
 from secure_records.vault.policy_files import read_policy_texts
 from secure_records.vault.row_seals import LEDGER_META, TABLES
+from secure_records.vault.sqlite.sealed_rows import SealedRows
 from secure_records.vault.vault import Vault
 from tests.conftest import STAFF, canaries, canary_row, write_jsonl
 from tests.support.in_process import Cli, no_traceback
@@ -339,3 +340,26 @@ def test_a_seal_refusal_is_flagged_in_the_access_review(populated: Path) -> None
     assert [(f.staff, f.what) for f in flags] == [
         ("alice", "refused: the vault's staff row alice did not match its seal")
     ]
+
+
+def test_a_note_added_by_someone_else_mid_read_is_not_tampering(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session commits a note between the read of the record's row and the
+    read of what hangs off it: one snapshot, so the history still adds up."""
+    added: list[str] = []
+    original = SealedRows.children
+
+    def children_after_a_note(self: SealedRows, record_id: str) -> object:
+        if not added:
+            added.append(record_id)
+            with Session.open("lead", populated) as lead:
+                lead.records.add_note(record_id, NoteKind.FACT, "Phoned the school", TODAY)
+        return original(self, record_id)
+
+    monkeypatch.setattr(SealedRows, "children", children_after_a_note)
+    with Session.open("alice", populated) as alice:
+        view = alice.records.open_record("R-0001")
+
+    assert added == ["R-0001"] and view.id == "R-0001"
+    assert seal_refusals(populated) == []

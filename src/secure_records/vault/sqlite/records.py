@@ -40,12 +40,13 @@ class RecordTables:
         return row is not None
 
     def ids_assigned_to(self, staff: str) -> list[str]:
-        rows = self._db.execute(
-            "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
-        ).fetchall()
-        # Checked against their caseload too: an assignment replayed from an older copy
-        # of the vault has a good seal of its own but no longer adds up.
-        self._sealed.check_caseload(staff, rows)
+        # Checked against their caseload too, from one snapshot: an assignment replayed
+        # from an older copy of the vault has a good seal of its own but no longer adds up.
+        with self._sealed.snapshot():
+            rows = self._db.execute(
+                "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
+            ).fetchall()
+            self._sealed.check_caseload(staff, rows)
         return [row["record_id"] for row in rows]
 
     def ids_matching(self, match_index: bytes) -> list[str]:

@@ -139,7 +139,7 @@ class SealedRows:
         nothing at all has been committed since this table last added up."""
         # Read before the snapshot starts: a commit in between makes it look stale.
         version = None if self._db.in_transaction else self._data_version()
-        with self._read_snapshot():
+        with self.snapshot():
             found = self.rows(table, where, params)
             if self.checking and (version is None or self._added_up.get(table) != version):
                 expected = self._stored_ledger_total(table)
@@ -157,7 +157,7 @@ class SealedRows:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     @contextmanager
-    def _read_snapshot(self) -> Iterator[None]:
+    def snapshot(self) -> Iterator[None]:
         # The rows and the ledger from one snapshot: a commit in between must not look
         # like tampering.
         if self._db.in_transaction:
@@ -235,7 +235,14 @@ class SealedRows:
     def record_and_children(
         self, record_id: str
     ) -> tuple[Row, list[tuple[str, dict[str, Any]]]] | None:
-        """The record's row and every row that hangs off it, all checked (above)."""
+        """The record's row and every row that hangs off it, all checked (above), from
+        one snapshot: a note another session adds in between is not tampering."""
+        with self.snapshot():
+            return self._record_and_children(record_id)
+
+    def _record_and_children(
+        self, record_id: str
+    ) -> tuple[Row, list[tuple[str, dict[str, Any]]]] | None:
         row: Row | None = self._db.execute(
             "SELECT * FROM records WHERE id = ?", (record_id,)
         ).fetchone()
