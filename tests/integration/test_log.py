@@ -82,14 +82,46 @@ def test_a_refused_session_is_logged(populated: Path) -> None:
     assert (entry.actor, entry.action) == ("mallory", "session_refused")
 
 
-def test_the_client_address_comes_from_ssh_connection(
+def test_the_client_address_is_logged_as_the_clients_claim(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 50022 192.0.2.1 22")
     monkeypatch.setenv("SSH_ORIGINAL_COMMAND", "cat /etc/passwd")
     Session.open("alice", populated).close()
     started = [e for e in entries(populated) if e.action == "session_started"][-1]
-    assert started.details["client"] == "192.0.2.7 port 50022"
+    assert started.details["ssh_client_claims"] == "192.0.2.7 port 50022"
+    assert "client" not in started.details  # never as if it were a fact
+    assert "passwd" not in repr(started.details)
+
+
+def test_a_session_start_names_who_is_at_the_host(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's attack: anyone at the service account's shell can start anyone's
+    session; the entry says which account, uid, terminal and parent program it was,
+    and the person `sudo` names."""
+    monkeypatch.setenv("SSH_CONNECTION", "10.20.30.40 51515 10.0.0.1 22")
+    monkeypatch.setenv("SUDO_USER", "it-dana")
+    Session.open("lead", populated).close()
+    started = [e for e in entries(populated) if e.action == "session_started"][-1]
+    details = started.details
+    assert details["os_uid"] == os.getuid()
+    assert details["os_user"] and details["parent_process"] and details["tty"]
+    assert details["sudo_user"] == "it-dana"
+    assert details["ssh_client_claims"] == "10.20.30.40 port 51515"
+
+
+def test_every_host_command_names_who_is_at_the_host(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUDO_USER", "it-dana")
+    with Administration.open(populated) as admin:
+        admin.assign("R-0003", "alice")
+        admin.disable_staff("bilal")
+    for entry in entries(populated)[-2:]:
+        assert (entry.role, entry.details["sudo_user"]) == ("host", "it-dana"), entry
+        assert entry.details["os_uid"] == os.getuid()
+        assert {"os_user", "tty", "parent_process"} <= set(entry.details)
 
 
 def test_wrong_pins_are_logged_and_three_end_the_session(populated: Path) -> None:

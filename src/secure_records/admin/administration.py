@@ -10,10 +10,12 @@ from __future__ import annotations
 import gc
 import getpass
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from secure_records.admin.policy_proposal import PolicyProposal, propose
 from secure_records.core.errors import (
@@ -31,6 +33,7 @@ from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
 from secure_records.core.text import printable
 from secure_records.vault import disposal
+from secure_records.vault.attribution import at_the_host
 from secure_records.vault.door import Door, open_vault
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.log import LogEntry, LogError, Verdict
@@ -83,10 +86,21 @@ def host_actor() -> str:
 
 
 class Administration(Door):
-    """The host's door: every entry it writes names the account at the host's shell."""
+    """The host's door: every entry it writes names the account at the host's shell,
+    and what the host can tell of the person behind it (vault/attribution.py)."""
 
     def __init__(self, vault: Vault) -> None:
         super().__init__(vault, host_actor(), HOST_ROLE)
+        self._at_the_host = at_the_host()
+
+    def recorded(
+        self,
+        action: LogAction,
+        record_id: str | None = None,
+        personal: dict[str, Any] | None = None,
+        **details: Any,
+    ) -> AbstractContextManager[int]:
+        return super().recorded(action, record_id, personal, **details, **self._at_the_host)
 
     @classmethod
     def open(

@@ -5,7 +5,7 @@
 """
 
 from secure_records.session.records import IndexMatch, SharedBefore
-from secure_records.session.session import PIN_ATTEMPTS, Session, client_address
+from secure_records.session.session import PIN_ATTEMPTS, Session
 from secure_records.session.sharing import QueueItem, SharingOutcome, disclosure_text
 
 __all__ = [
@@ -15,6 +15,5 @@ __all__ = [
     "Session",
     "SharedBefore",
     "SharingOutcome",
-    "client_address",
     "disclosure_text",
 ]

@@ -21,6 +21,7 @@ from secure_records.session.retention import Retention
 from secure_records.session.scope import RecordScope
 from secure_records.session.sharing import Sharing
 from secure_records.session.telephone import Telephone
+from secure_records.vault.attribution import at_the_host
 from secure_records.vault.door import Door, open_vault
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.pins import verify_pin
@@ -29,15 +30,6 @@ from secure_records.vault.vault import Vault
 
 # After this many wrong PINs in a row the session ends (section 11, Clear desk).
 PIN_ATTEMPTS = 3
-
-
-def client_address() -> str | None:
-    """The SSH client's address and port, when the session came in over SSH.
-
-    SSH_CONNECTION is set by sshd; SSH_ORIGINAL_COMMAND is client-controlled and ignored.
-    """
-    parts = os.environ.get("SSH_CONNECTION", "").split()
-    return f"{parts[0]} port {parts[1]}" if len(parts) >= 2 else None
 
 
 def _admitted(
@@ -77,7 +69,7 @@ class Session:
         try:
             # Fail closed: no session on a log that is missing or damaged at its end.
             vault.log.check_tail()
-            client = client_address()
+            host = at_the_host()
             # Until the door opens: a broken seal found on the way in is logged as theirs.
             vault.reporter = (staff_name, "-")
             staff = vault.store.staff(staff_name)
@@ -88,10 +80,10 @@ class Session:
                 role, refusal = _admitted(sealed.policy, staff_name, staff)
             if refusal is not None or role is None:
                 refused = Door(vault, staff_name, staff.role if staff else "-")
-                refused.log(LogAction.SESSION_REFUSED, why=str(refusal), client=client)
+                refused.log(LogAction.SESSION_REFUSED, why=str(refusal), **host)
                 raise refusal or AccessRefused("Refused.")
             session = cls(vault, staff_name, role)
-            session._door.log(LogAction.SESSION_STARTED, client=client, policy_hash=sealed.hash)
+            session._door.log(LogAction.SESSION_STARTED, policy_hash=sealed.hash, **host)
             return session
         except BaseException:
             vault.close()
