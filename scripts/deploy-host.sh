@@ -12,6 +12,10 @@
 #   SR_KEYS        the root-owned authorized_keys sshd reads    (/etc/ssh/authorized_keys/$SR_USER)
 #   SR_SSHD_CONF   where the sshd settings go                   (/etc/ssh/sshd_config.d/secure-records.conf)
 #   SR_STAFF       staff to add and authorize: NAME:ROLE:PUBKEY_FILE, space-separated
+#   SR_IT_GROUP    the group whose members run IT's host-side commands through sudo
+#                  (secure-records-it)
+#   SR_ADMIN       that command, root's, in a directory of root's (/usr/local/sbin/secure-records-admin)
+#   SR_SUDOERS     the sudo rule naming it                      (/etc/sudoers.d/secure-records)
 set -euo pipefail
 
 SR_USER=${SR_USER:-records}
@@ -20,6 +24,9 @@ SR_KEYS=${SR_KEYS:-/etc/ssh/authorized_keys/$SR_USER}
 SR_SSHD_CONF=${SR_SSHD_CONF:-/etc/ssh/sshd_config.d/secure-records.conf}
 SR_KEYRING_ENV=${SR_KEYRING_ENV:-}
 SR_STAFF=${SR_STAFF:-}
+SR_IT_GROUP=${SR_IT_GROUP:-secure-records-it}
+SR_ADMIN=${SR_ADMIN:-/usr/local/sbin/secure-records-admin}
+SR_SUDOERS=${SR_SUDOERS:-/etc/sudoers.d/secure-records}
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
 VAULT=$SR_BASE/vault
 
@@ -93,5 +100,39 @@ Match User $SR_USER
     AcceptEnv COLORTERM
 $SETENV
 EOF
+# 7. IT's host-side commands, through sudo: each runs as the service account, and the
+#    log names the person sudo says ran it (SUDO_USER). The command is root's, so the
+#    service account cannot widen it; it runs only the commands named here, never
+#    `session` (that is a staff member's, through their own key).
+if command -v visudo >/dev/null; then
+    getent group "$SR_IT_GROUP" >/dev/null || groupadd --system "$SR_IT_GROUP"
+    install -d -m 0755 -o root -g root "$(dirname "$SR_ADMIN")"
+    cat >"$SR_ADMIN.new" <<ADMIN
+#!/bin/sh
+# IT's host-side secure-records commands, run through sudo as $SR_USER (deploy-host.sh).
+case "\${1:-}" in
+    staff|import|assign|unassign|key|log|vault|policy|disposal|ssh) ;;
+    *) echo "secure-records-admin: give one of staff, import, assign, unassign, key, log, vault, policy, disposal or ssh." >&2; exit 2 ;;
+esac
+[ -n "\${SUDO_USER:-}" ] || { echo "secure-records-admin: run it through sudo, so that the log names you." >&2; exit 2; }
+cd "$SR_BASE"
+exec env HOME="$SR_BASE" $SR_KEYRING_ENV "$SR_PROGRAM" --home "$VAULT" "\$@"
+ADMIN
+    chmod 0755 "$SR_ADMIN.new"
+    chown root:root "$SR_ADMIN.new"
+    mv "$SR_ADMIN.new" "$SR_ADMIN"
+    RULE=$(mktemp)
+    cat >"$RULE" <<RULE
+# secure-records: IT's host-side commands, as $SR_USER, each logged with the person (SUDO_USER).
+%$SR_IT_GROUP ALL=($SR_USER) NOPASSWD: $SR_ADMIN
+RULE
+    visudo -cqf "$RULE"
+    install -m 0440 -o root -g root "$RULE" "$SR_SUDOERS"
+    rm -f "$RULE"
+else
+    echo "deploy-host.sh: sudo is not installed, so IT's host-side commands have no rule; install sudo and run this again." >&2
+fi
+
 echo "Deployed: $SR_USER owns $VAULT; sshd reads keys from $SR_KEYS; settings in $SR_SSHD_CONF."
+echo "IT (group $SR_IT_GROUP) runs host-side commands with: sudo -u $SR_USER $SR_ADMIN COMMAND"
 echo "Check them with 'sshd -t', then reload sshd."

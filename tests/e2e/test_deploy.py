@@ -9,6 +9,7 @@ nothing else.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -65,6 +66,9 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             ]
         ),
         "SR_STAFF": f"alice:caseworker:{tmp_path / 'alice_key.pub'}",
+        "SR_IT_GROUP": f"{user}-it",
+        "SR_ADMIN": str(base / "etc" / "secure-records-admin"),
+        "SR_SUDOERS": f"/etc/sudoers.d/{user}",
     }
     try:
         done = subprocess.run(
@@ -88,6 +92,9 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     finally:
         # The session the test opened may still be ending: userdel refuses a user
         # with processes, so end them first.
+        Path(f"/etc/sudoers.d/{user}").unlink(missing_ok=True)
+        subprocess.run(["userdel", "--remove", f"{user}dana"], capture_output=True)
+        subprocess.run(["groupdel", f"{user}-it"], capture_output=True)
         for _ in range(20):
             subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True, timeout=30)
             removed = subprocess.run(["userdel", "--remove", user], capture_output=True)
@@ -150,3 +157,38 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
         terminal.close()
         sshd.terminate()
         sshd.wait(timeout=10)
+
+
+@pytest.mark.skipif(not shutil.which("visudo"), reason="needs sudo (.ci/run installs it)")
+def test_it_runs_host_commands_through_sudo_and_the_log_names_them(
+    deployed: tuple[str, Path, Path],
+) -> None:
+    """The service account holds the key: whoever has its shell can read everything.
+    IT's host-side commands go through a sudo rule naming one root-owned command, so
+    each entry names the person behind the account."""
+    user, base, _ = deployed
+    person = f"{user}dana"  # an IT member: their own account, in the IT group
+    group = f"{user}-it"
+    subprocess.run(["useradd", "--create-home", "--no-user-group", "-G", group, person], check=True)
+    admin = str(base / "etc" / "secure-records-admin")
+
+    def as_it(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["runuser", "-u", person, "--", "sudo", "-n", "-u", user, admin, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    added = as_it("staff", "add", "bob", "--role", "caseworker")
+    assert added.returncode == 0, added.stderr
+    shown = as_it("log", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    entry = [json.loads(line) for line in shown.stdout.splitlines()][-2]  # then log_read
+    assert entry["action"] == "staff_added" and entry["details"]["sudo_user"] == person
+    assert entry["details"]["os_uid"] != 0  # the service account, not root
+    # Only the host's commands: never someone's session, and never without sudo.
+    session = as_it("session", "alice")
+    assert session.returncode == 2 and "give one of staff" in session.stderr
+    direct = subprocess.run([admin, "staff", "list"], capture_output=True, text=True)
+    assert direct.returncode == 2 and "through sudo" in direct.stderr
