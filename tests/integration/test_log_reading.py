@@ -62,15 +62,18 @@ def text_of(lines: list[LogLine]) -> str:
     return "\n".join(f"{line}" for line in lines)
 
 
-def with_oversight(home: Path, tmp_path: Path, old: str, new: str) -> None:
-    """The vault's policy with one line of oversight.toml changed, through `policy apply`."""
+def with_oversight(home: Path, tmp_path: Path, old: str, new: str) -> list[str]:
+    """The vault's policy with one line of oversight.toml changed, through `policy
+    apply`; what it said changes."""
     changed = Path(shutil.copytree(home / "policies", tmp_path / "changed"))
     path = changed / "oversight.toml"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
     with Administration.open(home) as admin:
-        admin.apply_policy(admin.propose_policy(changed))
+        proposal = admin.propose_policy(changed)
+        admin.apply_policy(proposal)
+    return proposal.change_lines()
 
 
 def test_the_auditor_reads_who_did_what_but_not_whom_it_named(populated: Path) -> None:
@@ -103,7 +106,10 @@ def test_the_oversight_policy_can_grant_the_auditor_personal_details(
     populated: Path, tmp_path: Path
 ) -> None:
     used_as_the_issue_says(populated)
-    with_oversight(populated, tmp_path, "personal_details = false", "personal_details = true")
+    said = with_oversight(
+        populated, tmp_path, "personal_details = false", "personal_details = true"
+    )
+    assert "widens: oversight: every role that reads the log sees its personal details" in said
     with Session.open("auditor", populated) as auditor:
         lines = auditor.oversight.audit_log()
         shown = text_of(lines)
@@ -123,7 +129,8 @@ def test_the_access_review_shows_reasons_only_where_the_oversight_policy_says(
         accesses, _ = auditor.oversight.access_review()
     [reveal] = [a for a in accesses if a.action == "field_revealed"]
     assert reveal.reason == REASON  # the shipped file: `reasons = true`
-    with_oversight(populated, tmp_path, "reasons = true", "reasons = false")
+    said = with_oversight(populated, tmp_path, "reasons = true", "reasons = false")
+    assert "narrows: oversight: the access review withholds reveals' reasons" in said
     with Session.open("auditor", populated) as auditor:
         accesses, _ = auditor.oversight.access_review()
         path = auditor.oversight.export_access_review()
