@@ -499,6 +499,11 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
         for flag in ("outside_caseload", "restricted", "search_without_open"):
             if getattr(old_o, flag, False) and not getattr(new_o, flag, False):
                 gain(("oversight.toml", "review", flag), f"{flag} no longer flagged")
+        # Personal details shown where they were not.
+        for table, key in (("review", "reasons"), ("log", "log_personal_details")):
+            if getattr(new_o, key, False) and not getattr(old_o, key, False):
+                name = key.removeprefix("log_")
+                gain(("oversight.toml", table, name), f"{table}.{name} shown")
     return found
 
 

@@ -175,5 +175,6 @@ def _log_show(home: Path, main: Any) -> list[str]:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["--home", str(home), "log", "show"]) == 0
+        # --personal: the reasons and callers' words are what is checked.
+        assert main(["--home", str(home), "log", "show", "--personal"]) == 0
     return out.getvalue().splitlines()

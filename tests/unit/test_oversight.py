@@ -35,7 +35,11 @@ NEXT_DAY = "2026-03-03"
 
 ALL_SCOPE = frozenset({"safeguarding_lead"})
 EVERYTHING_ON = ReviewSettings(
-    reveals_per_day=20, outside_caseload=True, restricted=True, search_without_open=True
+    reveals_per_day=20,
+    outside_caseload=True,
+    restricted=True,
+    search_without_open=True,
+    reasons=True,
 )
 
 # Values are raw TOML, written as they would appear after `key = `; None leaves the key out.
@@ -139,7 +143,12 @@ def lead_opens(record: str, **details: Any) -> Entry:
 def test_the_shipped_oversight_file_flags_over_twenty_reveals_and_every_pattern() -> None:
     policy = parse_policy(shipped_texts(), TODAY)
     assert policy.oversight == ReviewSettings(
-        reveals_per_day=20, outside_caseload=True, restricted=True, search_without_open=True
+        reveals_per_day=20,
+        outside_caseload=True,
+        restricted=True,
+        search_without_open=True,
+        reasons=True,
+        log_personal_details=False,
     )
 
 
@@ -215,22 +224,53 @@ def test_a_flag_that_is_not_true_or_false_is_refused(
 def test_an_unknown_key_in_review_is_refused_by_name() -> None:
     assert problems_of(oversight_toml({"reveals_per_week": "100"})) == [
         "oversight.toml: review.reveals_per_week: unknown key (expected one of: "
-        "outside_caseload, restricted, reveals_per_day, search_without_open)"
+        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open)"
     ]
 
 
 def test_an_unknown_top_level_key_is_refused_by_name() -> None:
     problems = problems_of(oversight_toml(top="colour = 'red'"))
-    assert problems == ["oversight.toml: colour: unknown key (expected one of: review)"]
+    assert problems == ["oversight.toml: colour: unknown key (expected one of: log, review)"]
 
 
 def test_every_problem_is_reported_at_once() -> None:
     text = oversight_toml({"reveals_per_day": "0", "restricted": '"no"', "typo": "1"})
     assert problems_of(text) == [
         "oversight.toml: review.typo: unknown key (expected one of: "
-        "outside_caseload, restricted, reveals_per_day, search_without_open)",
+        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open)",
         "oversight.toml: review.reveals_per_day: must be between 1 and 10000, not 0",
         "oversight.toml: review.restricted: must be true or false, not text",
+    ]
+
+
+def test_reasons_and_the_logs_personal_details_are_withheld_unless_the_file_says() -> None:
+    settings = parse_oversight(oversight_toml())
+    assert (settings.reasons, settings.log_personal_details) == (False, False)
+    text = oversight_toml({"reasons": "true"}, extra="[log]\npersonal_details = true")
+    settings = parse_oversight(text)
+    assert (settings.reasons, settings.log_personal_details) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        (
+            "[log]\npersonal_details = 1",
+            "log.personal_details: must be true or false, not a number",
+        ),
+        ("[log]\npersonal = true", "log.personal: unknown key (expected one of: personal_details)"),
+    ],
+)
+def test_a_bad_log_table_is_refused_by_name(extra: str, problem: str) -> None:
+    assert problems_of(oversight_toml(extra=extra)) == [f"oversight.toml: {problem}"]
+    assert problems_of(oversight_toml(top="log = true")) == [
+        "oversight.toml: log: must be a table, not true/false"
+    ]
+
+
+def test_a_reason_that_is_not_true_or_false_is_refused() -> None:
+    assert problems_of(oversight_toml({"reasons": '"yes"'})) == [
+        "oversight.toml: review.reasons: must be true or false, not text"
     ]
 
 
@@ -420,6 +460,14 @@ def test_a_reveals_reason_comes_from_its_personal_details() -> None:
     assert access.field == "health"
 
 
+def test_a_reveals_reason_is_withheld_unless_the_file_shows_reasons() -> None:
+    entry = reveals("alex", DAY, 1)
+    assert only_access(entry, settings=without("reasons")).reason == "[withheld]"
+    assert only_access(entry).reason == "Checking before a visit"
+    gone = dataclasses.replace(entry[0], personal="[disposed]")
+    assert only_access([gone], settings=without("reasons")).reason == "[disposed]"
+
+
 def test_a_disposed_records_reason_reads_disposed() -> None:
     entry = Entry(
         at(DAY),
@@ -522,3 +570,14 @@ def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
     assert flags == [
         Flag("alice", DAY, "refused: the vault's staff row alice did not match its seal")
     ]
+
+
+def test_reading_the_logs_personal_details_at_the_host_is_always_flagged() -> None:
+    entries = [Entry(at(DAY), "root", "log_read_with_personal_details", role="host")]
+    quiet = ReviewSettings(
+        reveals_per_day=20, outside_caseload=False, restricted=False, search_without_open=False
+    )
+
+    _, flags = review(entries, quiet, lambda record, staff: True, ALL_SCOPE)
+
+    assert flags == [Flag("root", DAY, "read the log with its personal details, at the host")]

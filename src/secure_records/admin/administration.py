@@ -11,7 +11,7 @@ import gc
 import getpass
 import os
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -27,6 +27,7 @@ from secure_records.core.errors import (
 )
 from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_reading import WITHHELD, nothing, readable
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import STAFF_NAME, Record
 from secure_records.core.retention import Certificate
@@ -376,11 +377,15 @@ class Administration(Door):
         record_id: str | None = None,
         actor: str | None = None,
         since: date | None = None,
+        *,
+        personal: bool = False,
     ) -> list[LogEntry]:
         """Entries matching every filter given. Reading the log is itself logged.
 
-        Fail closed: a log that does not verify is not shown (a torn final write after a
-        crash is not tampering, and does not stop it).
+        Details that name or describe a person (core/log_reading.py) read "[withheld]"
+        unless `personal`; reading them is then logged as its own action, which the
+        access review flags. Fail closed: a log that does not verify is not shown (a
+        torn final write after a crash is not tampering, and does not stop it).
         """
         verdict = self._vault.log.verify()
         if not verdict.intact and not verdict.crash_tail:
@@ -389,7 +394,7 @@ class Administration(Door):
                 "shown. Run 'secure-records log verify'."
             )
         with self.recorded(
-            LogAction.LOG_READ,
+            LogAction.LOG_READ_WITH_PERSONAL_DETAILS if personal else LogAction.LOG_READ,
             record=record_id,
             actor=actor,
             since=since.isoformat() if since else None,
@@ -403,8 +408,19 @@ class Administration(Door):
                 continue
             if since is not None and entry.time[:10] < since.isoformat():
                 continue
-            wanted.append(entry)
+            wanted.append(entry if personal else self._without_personal(entry))
         return wanted
+
+    @staticmethod
+    def _without_personal(entry: LogEntry) -> LogEntry:
+        # No field's rules needed (nothing is seen in full), and none read: `log show`
+        # must still work where the policy is refused, to diagnose it.
+        shown = readable(entry.details, entry.personal, nothing, {})
+        return replace(
+            entry,
+            details=shown.details,
+            personal=WITHHELD if shown.withheld else shown.personal,
+        )
 
 
 def shred(path: Path) -> str:

@@ -46,6 +46,12 @@ def log_checkpoint(cli: CliContext) -> None:
 @click.option("--record", default=None, help="Only entries about this record.")
 @click.option("--actor", default=None, help="Only entries by this staff member.")
 @click.option("--since", default=None, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option(
+    "--personal",
+    is_flag=True,
+    help="Print the details that name or describe a person too (logged, and flagged "
+    "in the access review).",
+)
 @pass_cli
 def log_show(
     cli: CliContext,
@@ -53,9 +59,13 @@ def log_show(
     record: str | None,
     actor: str | None,
     since: datetime | None,
+    personal: bool,
 ) -> None:
-    """Show log entries, decrypted; a disposed record's details show as [disposed]."""
-    entries = cli.admin().read_log(record, actor, since.date() if since else None)
+    """Show log entries, decrypted. Details that name or describe a person show as
+    [withheld] unless --personal; a disposed record's show as [disposed]."""
+    entries = cli.admin().read_log(
+        record, actor, since.date() if since else None, personal=personal
+    )
     for entry in entries:
         row = {
             "seq": entry.seq,
@@ -74,11 +84,11 @@ def log_show(
         details = " ".join(
             f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.details.items() if v
         )
-        personal = (
+        said = (
             f" personal={json.dumps(entry.personal, ensure_ascii=False)}" if entry.personal else ""
         )
         line = (
             f"{entry.seq:>6} {entry.time} {entry.actor} ({entry.role}) {entry.action}"
-            f"{' ' + entry.record_id if entry.record_id else ''} {details}{personal}"
+            f"{' ' + entry.record_id if entry.record_id else ''} {details}{said}"
         )
         say(printable(line.rstrip()))

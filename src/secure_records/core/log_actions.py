@@ -78,3 +78,5 @@ class LogAction(StrEnum):
     # row seals
     SEAL_BROKEN = "seal_broken"
     ROWS_SEALED = "rows_sealed"
+    # the log's personal details, read at the host (`log show --personal`)
+    LOG_READ_WITH_PERSONAL_DETAILS = "log_read_with_personal_details"

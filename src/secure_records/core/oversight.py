@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_reading import WITHHELD
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "oversight.toml"
@@ -33,6 +34,12 @@ class ReviewSettings:
     outside_caseload: bool  # opening a record not on one's own caseload
     restricted: bool  # opening, or trying to open, a restricted record
     search_without_open: bool  # a session that searched but opened nothing
+    # Each reveal's reason in the review and its CSV: a reason can name a person, so
+    # only where the file says so; absent, withheld (fail closed).
+    reasons: bool = False
+    # `[log] personal_details`: the roles that read the log see every personal
+    # detail in it, whatever their field rules; absent, they do not.
+    log_personal_details: bool = False
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
@@ -44,18 +51,25 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review"})
+    reader.keys("", doc, {"review", "log"})
+    # `[log]` may be left out (a file from before it existed): then nobody reading
+    # the log sees personal details beyond their field rules.
+    log = reader.table("log", doc.get("log")) or {}
+    reader.keys("log", log, {"personal_details"})
+    personal = reader.flag("log.personal_details", log.get("personal_details"), default=False)
     review = reader.table("review", doc.get("review"), required=True)
     if review is None:
         return None
-    reader.keys("review", review, {"reveals_per_day", *FLAGS})
+    reader.keys("review", review, {"reveals_per_day", *FLAGS, "reasons"})
     per_day = reader.whole_number(
         "review.reveals_per_day", review.get("reveals_per_day"), 1, 10_000
     )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
-    if per_day is None or None in flags:
+    reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
+    if per_day is None or None in (*flags, reasons, personal) or not reader.clean:
         return None
-    return ReviewSettings(per_day, *(bool(flag) for flag in flags))
+    caseload, restricted, search = (bool(flag) for flag in flags)
+    return ReviewSettings(per_day, caseload, restricted, search, bool(reasons), bool(personal))
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,9 @@ def review(
             searches, opens = sessions.pop(actor, [0, 0])
             if settings.search_without_open and searches and not opens:
                 flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
+        if action == LogAction.LOG_READ_WITH_PERSONAL_DETAILS:
+            # Always for the review: the log's personal details read at the host.
+            flags.append(Flag(actor, day, "read the log with its personal details, at the host"))
         if action == LogAction.SEAL_BROKEN:
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
@@ -111,8 +128,11 @@ def review(
             continue
         sessions[actor][1] += 1
         details: Mapping[str, Any] = entry.details or {}
-        personal = entry.personal if isinstance(entry.personal, dict) else {}
-        reason = str(personal.get("reason", "")) if personal else str(entry.personal or "")
+        if isinstance(entry.personal, dict):
+            said = str(entry.personal.get("reason", ""))
+            reason = said if settings.reasons or not said else WITHHELD
+        else:
+            reason = str(entry.personal or "")  # "[disposed]" once the record is gone
         own: list[str] = []
         if (
             settings.outside_caseload

@@ -95,6 +95,19 @@ def _role_changes(
     return widens, narrows, other
 
 
+# oversight.toml's settings that show personal details: (turned on, turned off).
+OVERSIGHT_SHOWS = {
+    "log_personal_details": (
+        "every role that reads the log sees its personal details",
+        "roles that read the log see its personal details only as their field rules allow",
+    ),
+    "reasons": (
+        "the access review shows each reveal's reason",
+        "the access review withholds reveals' reasons",
+    ),
+}
+
+
 def policy_changes(old: Policy, new: Policy) -> PolicyChanges:
     """Everything `new` allows that `old` did not (widens), the reverse (narrows), and
     what is neither (changes)."""
@@ -129,6 +142,12 @@ def policy_changes(old: Policy, new: Policy) -> PolicyChanges:
             widens.append(f"sharing: outcome {name!r} no longer needs a manager")
     if old.sharing.start != new.sharing.start:
         other.append("sharing: the questions start elsewhere")
+    # Who reads personal details in the log and the review: said as such, not only
+    # as "the access review's settings changed".
+    for key, (on, off) in OVERSIGHT_SHOWS.items():
+        was, now = getattr(old.oversight, key), getattr(new.oversight, key)
+        if was != now:
+            (widens if now else narrows).append(f"oversight: {on if now else off}")
     for what, was, now in (
         ("records.toml fields", old.fields, new.fields),
         ("session settings", old.session, new.session),

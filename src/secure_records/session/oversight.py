@@ -16,6 +16,7 @@ from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_proof import restriction_unproven
+from secure_records.core.log_reading import in_full, readable
 from secure_records.core.oversight import Access, Flag, csv_rows, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
@@ -50,6 +51,7 @@ class LogLine:
     record_id: str
     details: str
     personal: str
+    withheld: tuple[str, ...] = ()  # personal details the reader's role may not see
 
 
 class Oversight:
@@ -171,23 +173,32 @@ class Oversight:
         action: str = "",
         since: date | None = None,
     ) -> list[LogLine]:
-        """Entries matching every filter given, readable; reading them is logged."""
+        """Entries matching every filter given, readable; reading them is logged.
+
+        Details that name or describe a person are shown only as the reader's field
+        rules allow (core/log_reading.py), unless `oversight.toml` grants the log's
+        readers personal details (`[log] personal_details`)."""
         self._door.require(Permission.READ_LOG, refused="does not read the log")
         entries = self._entries()
+        policy = self._door.policy
+        everything = policy.oversight.log_personal_details
         self._door.log(
             LogAction.LOG_READ,
             record=record_id,
             actor=actor,
             filter_action=action,
             since=str(since),
+            personal_details=everything,
         )
+        sees = (lambda _: True) if everything else in_full(self._door.role)
         lines = []
         for e in entries:
             if (record_id and e.record_id != record_id) or (actor and e.actor != actor):
                 continue
             if (action and e.action != action) or (since and e.time[:10] < since.isoformat()):
                 continue
-            details = " ".join(f"{k}={v}" for k, v in e.details.items() if v not in (None, ""))
+            shown = readable(e.details, e.personal, sees, policy.fields)
+            details = " ".join(f"{k}={v}" for k, v in shown.details.items() if v not in (None, ""))
             lines.append(
                 LogLine(
                     e.seq,
@@ -197,7 +208,8 @@ class Oversight:
                     e.action,
                     e.record_id or "",
                     details,
-                    "" if e.personal is None else str(e.personal),
+                    "" if shown.personal is None else str(shown.personal),
+                    shown.withheld,
                 )
             )
         return lines

@@ -90,7 +90,12 @@ class AuditScreen(SessionScreen):
             literal(
                 f"{line.seq:>6} {line.time} {line.actor} ({line.role}) {line.action} "
                 f"{line.record_id} {line.details}"
-                + (f"\n         personal: {line.personal}" if line.personal else ""),
+                + (f"\n         personal: {line.personal}" if line.personal else "")
+                + (
+                    f"\n         personal details withheld: {', '.join(line.withheld)}"
+                    if line.withheld
+                    else ""
+                ),
                 multiline=True,
             )
             for line in shown
