@@ -78,3 +78,5 @@ class LogAction(StrEnum):
     # row seals
     SEAL_BROKEN = "seal_broken"
     ROWS_SEALED = "rows_sealed"
+    # searches and lookups over the policy's rate limits
+    SEARCH_REFUSED = "search_refused"
