@@ -25,6 +25,10 @@ from secure_records.session.scope import RecordScope
 from secure_records.session.search_index import SearchIndex
 from secure_records.session.search_limits import SearchLimits
 
+# A note may be as long as an import allows; a longer one made its record slow to open.
+MAX_NOTE = MAX_TEXT
+NOTE_TOO_LONG = f"A note can be at most {MAX_NOTE:,} characters."
+
 
 @dataclass(frozen=True)
 class SharedBefore:
@@ -216,9 +220,8 @@ class Records:
         """Add a chronology note, labelled fact or opinion (section 6, Accurate)."""
         self._door.require(Permission.ADD_NOTE, refused="cannot add notes")
         self._scope.check(record_id)
-        if len(text) > MAX_TEXT:
-            # A note as long as an import allows; a longer one made the record slow to open.
-            raise BadInput(f"A note can be at most {MAX_TEXT:,} characters.")
+        if len(text) > MAX_NOTE:
+            raise BadInput(NOTE_TOO_LONG)
         if not text.strip():
             raise BadInput("A note needs some text.")
         if on > date.today():
