@@ -55,6 +55,8 @@ from secure_records.core.policy import (
     Scope,
     parse_policy,
 )
+from secure_records.core.roles import SearchBy
+from secure_records.core.session_settings import RATE_LIMITS
 from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.support import figures
 from tests.support.in_process import Out
@@ -397,6 +399,8 @@ NARROWER = {
 
 
 def more_revealing(new: FieldRule, old: FieldRule) -> bool:
+    if new.search is SearchBy.EXACT and old.search is not SearchBy.EXACT:
+        return True  # searched exactly where it was not: an oracle gained
     if RULE_RANK[new.rule] != RULE_RANK[old.rule]:
         return RULE_RANK[new.rule] > RULE_RANK[old.rule]
     return new.form != old.form  # another partial form may show more: it counts too
@@ -435,6 +439,7 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
             "reveal_reason_min_length",
             got.session.reveal_reason_min_length < valid.session.reveal_reason_min_length,
         ),
+        *((key, getattr(got.session, key) > getattr(valid.session, key)) for key in RATE_LIMITS),
     ):
         if looser:
             gain((session, "session", key), f"session.{key} looser")
@@ -571,6 +576,13 @@ def test_the_permissive_check_flags_a_gain_not_made_by_the_mutated_line() -> Non
     for mutation in (
         replaced("roles.toml", 'name = "hidden"', 'name = "visible"', "reword"),
         replaced("roles.toml", 'scope = "index"', 'scope = "all"', "reword"),
+        replaced(
+            "roles.toml",
+            'date_of_birth = "hidden"',
+            'date_of_birth = { rule = "hidden", search = "exact" }',
+            "reword",
+        ),
+        replaced("session.toml", "lookups_per_day = 60", "lookups_per_day = 600", "retype"),
         replaced("roles.toml", 'actions = ["read_log"]', 'actions = ["read_log", "share"]', "x"),
         replaced("sharing.toml", "needs_manager = true", "needs_manager = false", "retype"),
         replaced("session.toml", "pin_min_length = 6", "pin_min_length = 4", "garble"),

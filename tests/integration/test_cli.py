@@ -178,7 +178,7 @@ BAD_POLICIES = [
     ),
     pytest.param(
         replacing("roles.toml", 'scope = "caseload"', "scope = caseload"),
-        "{dir}/roles.toml: not valid TOML (Invalid value (at line 14, column 9))",
+        "{dir}/roles.toml: not valid TOML (Invalid value (at line 20, column 9))",
         id="invalid-toml",
     ),
     pytest.param(removing("roles.toml"), "{dir}/roles.toml: is missing", id="missing-roles"),
@@ -194,7 +194,12 @@ BAD_POLICIES = [
 def test_policy_check_on_the_shipped_policies_prints_one_summary_line(cli: Cli) -> None:
     for args in (["policy", "check"], ["policy", "check", str(SHIPPED_POLICIES)]):
         result = cli(*args)
-        assert (result.code, result.out, result.err) == (0, SHIPPED_SUMMARY + "\n", "")
+        assert (result.code, result.out) == (0, SHIPPED_SUMMARY + "\n")
+        # Reception's lookup, named on purpose, is an oracle: said, field by field.
+        assert [line.split(": ")[2] for line in result.err.splitlines()] == [
+            "roles.reception.fields.name.search",
+            "roles.reception.fields.date_of_birth.search",
+        ]
 
 
 @pytest.mark.parametrize(("spoil", "expected"), BAD_POLICIES)
@@ -227,10 +232,10 @@ def test_policy_check_warns_that_a_field_without_a_rule_is_hidden(
     result = cli("policy", "check", policy_dir)
     assert result.code == 0
     assert result.out == SHIPPED_SUMMARY + "\n"
-    assert result.err.splitlines() == [
+    assert result.err.splitlines()[0] == (
         f"warning: {policy_dir}/roles.toml: roles.caseworker.fields.health: "
         "no rule, so the field is hidden"
-    ]
+    )
 
 
 def test_policy_check_a_typo_in_a_field_kind_is_one_problem(cli: Cli, policy_dir: Path) -> None:

@@ -118,9 +118,15 @@ def test_partial_forms(value: str, form: MaskForm, shown: str) -> None:
     ("name_rule", "mode"),
     [
         ('"visible"', SearchMode.PART),
-        ('{ rule = "masked", form = "initials" }', SearchMode.WHOLE),
-        ('{ rule = "reveal", form = "initials" }', SearchMode.WHOLE),
+        # Masked or hidden: not even an exact match, which would confirm a guess...
+        ('{ rule = "masked", form = "initials" }', SearchMode.NEVER),
+        ('{ rule = "reveal", form = "initials" }', SearchMode.NEVER),
         ('"hidden"', SearchMode.NEVER),
+        # ...unless the policy names a search mode on purpose.
+        ('{ rule = "masked", form = "initials", search = "exact" }', SearchMode.WHOLE),
+        ('{ rule = "reveal", form = "initials", search = "exact" }', SearchMode.WHOLE),
+        ('{ rule = "hidden", search = "exact" }', SearchMode.WHOLE),
+        ('{ rule = "hidden", search = "never" }', SearchMode.NEVER),
     ],
 )
 def test_search_reads_nothing_through_a_mask_or_a_hidden_field(

@@ -40,7 +40,12 @@ def test_shipped_policy_gives_each_default_role_its_scope() -> None:
         "it": Scope.NONE,
         "auditor": Scope.NONE,
     }
-    assert policy.warnings == ()
+    # Reception's exact lookup is its job, named on purpose: the only warnings say so.
+    assert [w.split(": ", 2)[1] for w in policy.warnings] == [
+        "roles.reception.fields.name.search",
+        "roles.reception.fields.date_of_birth.search",
+    ]
+    assert all("oracle" in w for w in policy.warnings)
 
 
 def test_caseworker_sees_identifiers_partly_and_special_category_only_with_reason() -> None:
@@ -128,6 +133,48 @@ def test_a_field_without_a_rule_is_hidden_and_warned_about() -> None:
             "session.toml: session.pin_min_length: must be a whole number",
         ),
         ("session.toml", "[session]", "[session", "session.toml: not valid TOML"),
+        (
+            "roles.toml",
+            'name = { rule = "hidden", search = "exact" }',
+            'name = { rule = "hidden", search = "fuzzy" }',
+            "roles.toml: roles.reception.fields.name.search: 'fuzzy' is not one of exact, never",
+        ),
+        (
+            "roles.toml",
+            'name = { rule = "hidden", search = "exact" }',
+            'name = { rule = "hidden", search = true }',
+            "roles.toml: roles.reception.fields.name.search: must be one of exact, never",
+        ),
+        (
+            "roles.toml",
+            '[roles.caseworker.fields]\nname = "visible"',
+            '[roles.caseworker.fields]\nname = { rule = "visible", search = "exact" }',
+            "roles.toml: roles.caseworker.fields.name.search: a visible field is searched by any",
+        ),
+        (
+            "roles.toml",
+            'nhs_number = { rule = "masked", form = "last4" }',
+            'nhs_number = { rule = "masked", form = "last4", search = "exact" }',
+            "roles.toml: roles.caseworker.fields.nhs_number.search: only date_of_birth and name",
+        ),
+        (
+            "session.toml",
+            "lookups_per_day = 60",
+            "lookups_per_day = 0",
+            "session.toml: session.lookups_per_day: must be between 1 and 10000",
+        ),
+        (
+            "session.toml",
+            "lookups_per_day = 60",
+            "lookups_per_day = 5",
+            "session.toml: session.lookups_per_day: must be at least lookups_per_minute",
+        ),
+        (
+            "session.toml",
+            "searches_per_minute = 60",
+            "searches_per_minutes = 60",
+            "session.toml: session.searches_per_minutes: unknown key",
+        ),
     ],
 )
 def test_a_bad_policy_is_refused_naming_file_and_key(
@@ -159,3 +206,30 @@ def test_name_and_date_of_birth_must_be_declared() -> None:
     texts["records.toml"] = texts["records.toml"].replace("[fields.date_of_birth]", "[fields.born]")
     problems = problems_of(texts)
     assert any("records.toml: fields.date_of_birth: is required" in p for p in problems)
+
+
+def test_a_masked_field_searched_on_purpose_is_warned_about_as_an_oracle() -> None:
+    old = 'date_of_birth = "visible"'
+    masked = 'date_of_birth = { rule = "masked", form = "year_only" }'
+    texts = with_change("roles.toml", old, masked)
+    quiet = parse_policy(texts)
+    assert not any("caseworker" in w for w in quiet.warnings)
+    texts = with_change(
+        "roles.toml",
+        old,
+        'date_of_birth = { rule = "masked", form = "year_only", search = "exact" }',
+    )
+    warned = [w for w in parse_policy(texts).warnings if "caseworker" in w]
+    assert warned == [
+        "roles.toml: roles.caseworker.fields.date_of_birth.search: searching a masked field is "
+        "an oracle: each search confirms or denies a guess (a year of dates of birth is 365 "
+        "searches); only the rate limits in session.toml bound it"
+    ]
+
+
+def test_rate_limits_missing_from_an_older_session_file_take_their_defaults() -> None:
+    texts = shipped()
+    texts["session.toml"] = texts["session.toml"].split("\n# Searches and exact lookups")[0]
+    settings = parse_policy(texts).session
+    assert (settings.lookups_per_minute, settings.lookups_per_day) == (6, 60)
+    assert (settings.searches_per_minute, settings.searches_per_day) == (60, 2000)

@@ -8,6 +8,7 @@ from pathlib import Path
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import FieldRule, MaskForm, Policy, Rule, Scope, parse_policy
 from secure_records.core.policy_change import policy_changes
+from secure_records.core.roles import SearchBy
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 SHIPPED = parse_policy({p.name: p.read_text() for p in POLICIES.glob("*.toml")})
@@ -109,4 +110,16 @@ def test_an_outcome_that_now_shares_widens_and_other_settings_are_named() -> Non
     assert changes.lines() == [
         "widens: sharing: outcome 'do_not_share' now shares",
         "changes: session settings changed",
+    ]
+
+
+def test_a_search_mode_named_on_a_masked_field_is_named_as_widening() -> None:
+    masked = FieldRule(Rule.MASKED, MaskForm.LAST4)
+    before = with_rule(SHIPPED, "caseworker", "name", masked)
+    after = with_rule(SHIPPED, "caseworker", "name", replace(masked, search=SearchBy.EXACT))
+    assert policy_changes(before, after).lines() == [
+        "widens: caseworker: Name is now searched exactly"
+    ]
+    assert policy_changes(after, before).lines() == [
+        "narrows: caseworker: Name is no longer searched exactly"
     ]

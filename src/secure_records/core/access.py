@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 from secure_records.core.masking import count_form, partial_form
 from secure_records.core.policy import FieldKind, FieldRule, Policy, RoleSpec, Rule, Scope
 from secure_records.core.records import ConsentEntry, Note, Record
+from secure_records.core.roles import SearchBy
 
 T = TypeVar("T")
 
@@ -159,15 +160,17 @@ class SearchMode(StrEnum):
 def search_modes(role: RoleSpec) -> tuple[SearchMode, SearchMode]:
     """How far the role may search by name, and by date of birth.
 
-    A field the role sees in full matches by any part; a masked one only as a whole,
-    so a search cannot read what the mask hides; a hidden one never, so a search
-    cannot confirm it either.
+    A field the role sees in full matches by any part. Any other field (masked,
+    reveal or hidden) never matches, not even as a whole: each exact search would
+    confirm or deny a guess (a year of dates of birth is 365 searches). Only a
+    search mode the policy names on purpose (`search = "exact"`) lets it match, as
+    a whole; `policy check` warns that it is an oracle.
     """
 
     def mode(field: str) -> SearchMode:
-        rule = role.rule_for(field).rule
-        if rule is Rule.VISIBLE:
+        rule = role.rule_for(field)
+        if rule.rule is Rule.VISIBLE:
             return SearchMode.PART
-        return SearchMode.NEVER if rule is Rule.HIDDEN else SearchMode.WHOLE
+        return SearchMode.WHOLE if rule.search is SearchBy.EXACT else SearchMode.NEVER
 
     return mode("name"), mode("date_of_birth")

@@ -80,3 +80,5 @@ class LogAction(StrEnum):
     ROWS_SEALED = "rows_sealed"
     # the log's personal details, read at the host (`log show --personal`)
     LOG_READ_WITH_PERSONAL_DETAILS = "log_read_with_personal_details"
+    # searches and lookups over the policy's rate limits
+    SEARCH_REFUSED = "search_refused"

@@ -105,6 +105,7 @@ def review(
     accesses: list[Access] = []
     flags: list[Flag] = []
     reveals: Counter[tuple[str, str]] = Counter()
+    over_limit: Counter[tuple[str, str]] = Counter()  # searches and lookups refused
     # Per staff member's open session: [searches, records looked at].
     sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for entry in entries:
@@ -124,6 +125,8 @@ def review(
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
             flags.append(Flag(actor, day, f"refused: the vault's {where} did not match its seal"))
+        if action == LogAction.SEARCH_REFUSED:
+            over_limit[(actor, day)] += 1
         if action not in LOOKS or entry.record_id is None:
             continue
         sessions[actor][1] += 1
@@ -167,6 +170,10 @@ def review(
             flags.append(
                 Flag(actor, day, f"{count} reveals in one day (over {settings.reveals_per_day})")
             )
+    for (actor, day), count in sorted(over_limit.items()):
+        # Always for the review: a burst of guesses is what an oracle attack looks like.
+        times = "once" if count == 1 else f"{count} times"
+        flags.append(Flag(actor, day, f"searches or lookups refused over the limit {times}"))
     return accesses, flags
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from secure_records.core.policy import FieldRule, Policy, RoleSpec, Rule, Scope
+from secure_records.core.roles import SearchBy
 
 # How much of the records a scope reaches, and of a field a rule shows: least first.
 SCOPES = (Scope.NONE, Scope.INDEX, Scope.CASELOAD, Scope.ALL)
@@ -73,6 +74,13 @@ def _role_changes(
         spec = new_policy.fields.get(field) or old_policy.fields[field]
         was, now = old.rule_for(field), new.rule_for(field)
         if was == now:
+            continue
+        if (was.rule, was.form) == (now.rule, now.form):
+            # Only the search mode changed: searching a field not seen is an oracle.
+            oracle = now.search is SearchBy.EXACT
+            (widens if oracle else narrows).append(
+                f"{name}: {spec.label} is {'now' if oracle else 'no longer'} searched exactly"
+            )
             continue
         if RULE_RANK[was.rule] == RULE_RANK[now.rule]:
             # Another partial form may show more than the last: counted as widening.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from secure_records.core.fields import FieldKind, FieldSpec
+from secure_records.core.fields import REQUIRED_FIELDS, FieldKind, FieldSpec
 from secure_records.core.permissions import Permission
 from secure_records.core.validation import FileReader, key_path, type_name
 
@@ -42,6 +42,17 @@ class MaskForm(StrEnum):
     COUNT = "count"  # for consent and notes: how many entries, nothing of them
 
 
+class SearchBy(StrEnum):
+    """How a field the role does not see in full may be searched: never, unless the
+    policy says so on purpose (each exact search confirms or denies a guess)."""
+
+    EXACT = "exact"  # the whole value, as typed
+    NEVER = "never"
+
+
+# The fields a search or an exact lookup reads: the record list's name and date of birth.
+SEARCHED_FIELDS = frozenset(REQUIRED_FIELDS)
+
 # Which partial forms make sense for which kind of field.
 FORMS_FOR_KIND: Mapping[FieldKind, frozenset[MaskForm]] = {
     FieldKind.TEXT: frozenset({MaskForm.LAST4, MaskForm.INITIALS, MaskForm.REDACTED}),
@@ -61,6 +72,8 @@ ROLE_KEYS = frozenset({"label", "description", "scope", "fields", "actions"})
 class FieldRule:
     rule: Rule
     form: MaskForm | None = None
+    # A visible field is searched by any part; any other only as this says.
+    search: SearchBy = SearchBy.NEVER
 
 
 HIDDEN = FieldRule(Rule.HIDDEN)
@@ -150,15 +163,21 @@ def _read_role(
 
 def _read_rule(reader: FileReader, path: str, raw: object, field: FieldSpec) -> FieldRule | None:
     form: MaskForm | None = None
+    search = SearchBy.NEVER
     if isinstance(raw, str):
         rule = reader.choice(path, raw, Rule)
     elif isinstance(raw, dict):
-        reader.keys(path, raw, {"rule", "form"})
+        reader.keys(path, raw, {"rule", "form", "search"})
         rule = reader.choice(f"{path}.rule", raw.get("rule"), Rule)
         if "form" in raw:
             form = reader.choice(f"{path}.form", raw["form"], MaskForm)
             if form is None:
                 return None
+        if "search" in raw:
+            chosen = _read_search(reader, f"{path}.search", raw["search"], rule, field)
+            if chosen is None:
+                return None
+            search = chosen
     else:
         reader.error(path, f"must be a rule name or a table, not {type_name(raw)}")
         return None
@@ -182,4 +201,28 @@ def _read_rule(reader: FileReader, path: str, raw: object, field: FieldSpec) -> 
     elif form is not None:
         reader.error(f"{path}.form", f"a {rule} rule takes no form")
         return None
-    return FieldRule(rule, form)
+    return FieldRule(rule, form, search)
+
+
+def _read_search(
+    reader: FileReader, path: str, raw: object, rule: Rule | None, field: FieldSpec
+) -> SearchBy | None:
+    """A search mode named on purpose, for a field the role does not see in full."""
+    search = reader.choice(path, raw, SearchBy)
+    if search is None or rule is None:
+        return None
+    if field.name not in SEARCHED_FIELDS:
+        searched = " and ".join(sorted(SEARCHED_FIELDS))
+        reader.error(path, f"only {searched} are searched")
+        return None
+    if rule is Rule.VISIBLE:
+        reader.error(path, "a visible field is searched by any part already")
+        return None
+    if search is SearchBy.EXACT:
+        reader.warn(
+            path,
+            f"searching a {rule} field is an oracle: each search confirms or denies a guess "
+            "(a year of dates of birth is 365 searches); only the rate limits in "
+            "session.toml bound it",
+        )
+    return search

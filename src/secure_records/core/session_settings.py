@@ -1,4 +1,5 @@
-"""How a session behaves, read from `session.toml`: the idle lock, PIN and reason lengths."""
+"""How a session behaves, read from `session.toml`: the idle lock, PIN and reason
+lengths, and how many searches and lookups a staff member may make."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ SESSION_LIMITS: Mapping[str, tuple[int, int]] = {
     "reveal_reason_min_length": (1, 500),
 }
 
+# Searches (the record list's) and exact lookups (reception's, and a phone request's)
+# one staff member may make in any minute and in any 24 hours, counted in the log so
+# that a new session starts where the last one stopped. Each answer to a search on a
+# field the role does not see in full confirms or denies a guess: these bound it.
+# Optional, so that a vault sealed before them keeps working, at these defaults.
+RATE_LIMITS: Mapping[str, tuple[int, int, int]] = {  # (low, high, default)
+    "searches_per_minute": (1, 600, 60),
+    "searches_per_day": (1, 100_000, 2000),
+    "lookups_per_minute": (1, 60, 6),
+    "lookups_per_day": (1, 10_000, 60),
+}
+
 
 @dataclass(frozen=True)
 class SessionSettings:
@@ -24,13 +37,19 @@ class SessionSettings:
     pin_min_length: int
     reveal_reason_min_length: int
 
+    # RATE_LIMITS
+    searches_per_minute: int
+    searches_per_day: int
+    lookups_per_minute: int
+    lookups_per_day: int
+
 
 def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings | None:
     reader.keys("", doc, {"session"})
     table = reader.table("session", doc.get("session"))
     if table is None:
         return None
-    reader.keys("session", table, SESSION_LIMITS)
+    reader.keys("session", table, {*SESSION_LIMITS, *RATE_LIMITS})
     values: dict[str, int] = {}
     for key, (low, high) in SESSION_LIMITS.items():
         value = reader.whole_number(f"session.{key}", table.get(key), low, high)
@@ -38,4 +57,22 @@ def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings 
             values[key] = value
     if len(values) != len(SESSION_LIMITS):
         return None
-    return SessionSettings(**values)
+    limits = _rate_limits(reader, table)
+    if limits is None:
+        return None
+    return SessionSettings(**values, **limits)
+
+
+def _rate_limits(reader: FileReader, table: Mapping[str, Any]) -> dict[str, int] | None:
+    limits: dict[str, int] = {}
+    for key, (low, high, default) in RATE_LIMITS.items():
+        value = reader.whole_number(f"session.{key}", table.get(key, default), low, high)
+        if value is not None:
+            limits[key] = value
+    if len(limits) != len(RATE_LIMITS):
+        return None
+    for what in ("searches", "lookups"):
+        if limits[f"{what}_per_day"] < limits[f"{what}_per_minute"]:
+            reader.error(f"session.{what}_per_day", f"must be at least {what}_per_minute")
+            return None
+    return limits

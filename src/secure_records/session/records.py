@@ -13,6 +13,7 @@ from datetime import date
 
 from secure_records.core.access import RecordSummary, RecordView, search_modes, summarise
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.importing import MAX_TEXT
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule, Scope
@@ -22,6 +23,11 @@ from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
 from secure_records.session.search_index import SearchIndex
+from secure_records.session.search_limits import SearchLimits
+
+# A note may be as long as an import allows; a longer one made its record slow to open.
+MAX_NOTE = MAX_TEXT
+NOTE_TOO_LONG = f"A note can be at most {MAX_NOTE:,} characters."
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Records:
         self._door = door
         self._scope = scope
         self._index = SearchIndex()
+        self._limits = SearchLimits(door)
         self._list_logged = False
 
     def forget(self) -> None:
@@ -125,19 +132,21 @@ class Records:
     def search(self, query: str) -> list[str]:
         """References in scope whose name or date of birth matches `query`.
 
-        A field the role sees in full matches by any part; a masked one only exactly,
-        so a search cannot be used to read what a mask hides.
+        A field the role sees in full matches by any part; one it sees masked or not
+        at all, never (not even exactly, which would confirm a guess) unless the
+        policy names a search mode for it. Rate-limited (session.toml).
         """
         self._door.check_usable()
+        if len(query) > MAX_TYPED:
+            raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
         if not self._index.ready:
             self.prepare_search()
         assert self._index.ready
-        if len(query) > MAX_TYPED:
-            raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
         needle = normalise_name(query).replace("\x00", "")
         if not needle:
             self._shown(len(self._index))
             return self._index.order
+        self._limits.before_search()
         self._door.log(LogAction.SEARCHED, query=query)
         self._list_logged = True
         # One pass over plain lists, specialised to the role's modes (matches_search
@@ -149,7 +158,15 @@ class Records:
         return self.summaries(self.search(query))
 
     def find_exact(self, name: str, date_of_birth: str) -> IndexMatch | None:
-        """For the index scope: does a record match this exact name and date of birth?"""
+        """For the index scope: does a record match this exact name and date of birth?
+
+        Only for a role that may search both (seen in full, or a search mode the
+        policy names), and rate-limited (session.toml): each answer confirms a guess.
+        """
+        self._door.check_usable()
+        if len(name) > MAX_TYPED or len(date_of_birth) > MAX_TYPED:
+            raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
+        self._limits.before_lookup()
         ids = self._scope.exact_ids(name, date_of_birth)
         found = IndexMatch(ids[0]) if ids else None
         query = {"name": name, "date_of_birth": date_of_birth}
@@ -203,6 +220,8 @@ class Records:
         """Add a chronology note, labelled fact or opinion (section 6, Accurate)."""
         self._door.require(Permission.ADD_NOTE, refused="cannot add notes")
         self._scope.check(record_id)
+        if len(text) > MAX_NOTE:
+            raise BadInput(NOTE_TOO_LONG)
         if not text.strip():
             raise BadInput("A note needs some text.")
         if on > date.today():

@@ -46,6 +46,7 @@ from secure_records.core.telephone import (
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
+from secure_records.session.search_limits import SearchLimits
 from secure_records.vault.store import PhoneRequestRow
 from secure_records.vault.vault import now_utc
 
@@ -124,6 +125,7 @@ class Telephone:
     def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
         self._door = door
         self._scope = scope
+        self._limits = SearchLimits(door)  # a request's lookup is a lookup too
 
     def _logged(
         self,
@@ -168,6 +170,7 @@ class Telephone:
             raise BadInput("Choose what kind of request it is.")
         if not asked.strip():
             raise BadInput("Write down what the caller asked for.")
+        self._limits.before_lookup()
         ids = self._scope.exact_ids(about_name, about_date_of_birth)
         record_id = ids[0] if ids else None
         assessment = assess(

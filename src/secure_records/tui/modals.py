@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from secure_records.core.records import NoteKind
+from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.tui.literal import literal
 
 T = TypeVar("T")
@@ -196,6 +197,9 @@ class NewNote(Dialog[NoteDraft]):
         text = self.query_one("#text", TextArea).text
         if not text.strip():
             self._problem("Write the note first.")
+            return
+        if len(text) > MAX_NOTE:
+            self._problem(NOTE_TOO_LONG)  # said here, so that the note is not lost
             return
         historical = self.query_one("#historical", Checkbox).value
         self.dismiss(NoteDraft(NoteKind(pressed.id), on, text, historical))

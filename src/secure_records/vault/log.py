@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -70,6 +70,21 @@ class LogEntry:
     record_id: str | None
     details: dict[str, Any]
     personal: dict[str, Any] | str | None  # DISPOSED once the record's key is destroyed
+
+
+def _entry(
+    doc: dict[str, Any], general: dict[str, Any], personal: dict[str, Any] | str | None
+) -> LogEntry:
+    return LogEntry(
+        int(doc["seq"]),
+        doc["time"],
+        general["actor"],
+        general["role"],
+        general["action"],
+        general["record"],
+        general["details"],
+        personal,
+    )
 
 
 class AuditLog:
@@ -282,16 +297,51 @@ class AuditLog:
             opened: dict[str, Any] | str | None = None
             if personal and doc.get("p") is not None:
                 opened = self._open_personal(seq, general["record"], doc["k"], doc["p"])
-            yield LogEntry(
-                seq,
-                doc["time"],
-                general["actor"],
-                general["role"],
-                general["action"],
-                general["record"],
-                general["details"],
-                opened,
+            yield _entry(doc, general, opened)
+
+    def recent(self, since: str, start: int | None = None) -> tuple[list[LogEntry], int]:
+        """Committed entries written at or after `since` (an ISO time in UTC), without
+        their personal parts, and the length read up to. Pass that back as `start` to
+        read only what was written since; without it, the file is read back from its
+        head only as far as `since`, so the cost is the window's entries, not the log's."""
+        head = self.head()
+        try:
+            with open(self.path, "rb") as handle:
+                if start is not None and start <= head.size:
+                    handle.seek(start)
+                    data = handle.read(head.size - start)
+                else:
+                    data = self._back_to(handle, head.size, since)
+        except FileNotFoundError:
+            raise LogError(f"The log {self.path} is missing.") from None
+        except OSError as exc:
+            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
+        found: list[LogEntry] = []
+        for raw_line in data.splitlines():
+            doc = json.loads(parse_line(raw_line)[0])
+            if doc["time"] < since:
+                continue
+            seq = int(doc["seq"])
+            general = json.loads(
+                unseal(self._aead, unb64(doc["g"]), self._ad(seq), f"log entry {seq}")
             )
+            found.append(_entry(doc, general, None))
+        return found, head.size
+
+    @staticmethod
+    def _back_to(handle: BinaryIO, end: int, since: str) -> bytes:
+        """The whole lines before `end`, back to one written before `since` (or the start)."""
+        window = 65536
+        while True:
+            begin = max(0, end - window)
+            handle.seek(begin)
+            chunk = handle.read(end - begin)
+            if begin == 0:
+                return chunk
+            lines = chunk.split(b"\n", 2)  # a partial line, then the first whole one
+            if len(lines) == 3 and json.loads(parse_line(lines[1])[0])["time"] < since:
+                return lines[1] + b"\n" + lines[2]
+            window *= 4
 
     def _open_personal(
         self, seq: int, record_id: str, key_id: str, sealed: str
