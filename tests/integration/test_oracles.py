@@ -115,7 +115,7 @@ def test_reception_cannot_walk_a_year_of_birth_dates_even_across_sessions(
     # Each refusal is in the log, and the access review flags the burst.
     logged = refusals(populated)
     assert len(logged) == 54
-    assert {(r["actor"], r["asked"], r["over"]) for r in logged} == {
+    assert {(r["actor"], r["kind"], r["over"]) for r in logged} == {
         ("reception", "lookups", "minute")
     }
     with Session.open("auditor", populated) as auditor:
@@ -208,7 +208,7 @@ def test_searches_are_rate_limited_too_and_an_empty_query_is_not_a_search(
         with pytest.raises(AccessRefused, match="You have made 3 searches in the last minute"):
             alice.records.search("cana")
     assert refusals(populated) == [
-        {"actor": "alice", "asked": "searches", "over": "minute", "limit": 3}
+        {"actor": "alice", "kind": "searches", "over": "minute", "limit": 3}
     ]
 
 

@@ -72,13 +72,13 @@ class SearchLimits:
         per_minute = getattr(settings, f"{asked}_per_minute")
         per_day = getattr(settings, f"{asked}_per_day")
         if in_minute >= per_minute:
-            door.log(LogAction.SEARCH_REFUSED, asked=asked.value, over="minute", limit=per_minute)
+            door.log(LogAction.SEARCH_REFUSED, kind=asked.value, over="minute", limit=per_minute)
             raise AccessRefused(
                 f"You have made {_count(in_minute, asked)} in the last minute, the most the "
                 "policy allows: wait a minute and try again."
             )
         if len(day) >= per_day:
-            door.log(LogAction.SEARCH_REFUSED, asked=asked.value, over="day", limit=per_day)
+            door.log(LogAction.SEARCH_REFUSED, kind=asked.value, over="day", limit=per_day)
             raise AccessRefused(
                 f"You have made {_count(len(day), asked)} in the last 24 hours, the most the "
                 "policy allows: try again tomorrow."
