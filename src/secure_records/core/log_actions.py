@@ -78,3 +78,5 @@ class LogAction(StrEnum):
     # row seals
     SEAL_BROKEN = "seal_broken"
     ROWS_SEALED = "rows_sealed"
+    # restricted records: a lead's emergency (break-glass) access
+    EMERGENCY_ACCESS = "emergency_access"

@@ -20,6 +20,7 @@ FILE = "oversight.toml"
 # What counts as a person looking at a record, for the review.
 LOOKS = (
     LogAction.RECORD_OPENED,
+    LogAction.EMERGENCY_ACCESS,
     LogAction.FIELD_REVEALED,
     LogAction.RESTRICTED_RECORD_REFUSED,
     LogAction.RECORD_REFUSED,
@@ -33,10 +34,14 @@ class ReviewSettings:
     outside_caseload: bool  # opening a record not on one's own caseload
     restricted: bool  # opening, or trying to open, a restricted record
     search_without_open: bool  # a session that searched but opened nothing
+    # How long a lead's emergency access to a restricted record lasts (10(d)).
+    emergency_access_minutes: int = 60
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
 FLAGS = ("outside_caseload", "restricted", "search_without_open")
+# Emergency access is for an emergency: an hour or so, never a working day.
+EMERGENCY_MINUTES = (5, 240)
 
 
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
@@ -44,18 +49,27 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review"})
+    reader.keys("", doc, {"review", "restricted"})
     review = reader.table("review", doc.get("review"), required=True)
-    if review is None:
+    restricted = reader.table("restricted", doc.get("restricted"), required=True)
+    if review is None or restricted is None:
         return None
+    reader.keys("restricted", restricted, {"emergency_access_minutes"})
+    minutes = reader.whole_number(
+        "restricted.emergency_access_minutes",
+        restricted.get("emergency_access_minutes"),
+        *EMERGENCY_MINUTES,
+        unit="minutes",
+    )
     reader.keys("review", review, {"reveals_per_day", *FLAGS})
     per_day = reader.whole_number(
         "review.reveals_per_day", review.get("reveals_per_day"), 1, 10_000
     )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
-    if per_day is None or None in flags:
+    if per_day is None or minutes is None or None in flags:
         return None
-    return ReviewSettings(per_day, *(bool(flag) for flag in flags))
+    on = dict(zip(FLAGS, (bool(flag) for flag in flags), strict=True))
+    return ReviewSettings(per_day, **on, emergency_access_minutes=minutes)
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,13 @@ def review(
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
             flags.append(Flag(actor, day, f"refused: the vault's {where} did not match its seal"))
+        if action == LogAction.EMERGENCY_ACCESS:
+            # Always, at once: a lead let themselves into a restricted record.
+            until = str(entry.details.get("until", ""))[:16].replace("T", " ")
+            flags.append(Flag(actor, day, f"emergency access to {entry.record_id} until {until}"))
+        elif action == LogAction.RESTRICTION_REFUSED:
+            # A lead's own way in refused (a self-grant), or a restriction the log lacks.
+            flags.append(Flag(actor, day, f"refused: {entry.details.get('refused', '')}"))
         if action not in LOOKS or entry.record_id is None:
             continue
         sessions[actor][1] += 1
@@ -128,6 +149,8 @@ def review(
             own.append("restricted record" + (" (refused)" if refused else ""))
         if action == LogAction.RECORD_REFUSED:
             own.append("refused: not theirs to open")
+        if action == LogAction.EMERGENCY_ACCESS:
+            own.append("emergency access")
         if action == LogAction.FIELD_REVEALED:
             reveals[(actor, day)] += 1
         accesses.append(
