@@ -499,6 +499,9 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
         for flag in ("outside_caseload", "restricted", "search_without_open"):
             if getattr(old_o, flag, False) and not getattr(new_o, flag, False):
                 gain(("oversight.toml", "review", flag), f"{flag} no longer flagged")
+        if new_o.emergency_access_minutes > old_o.emergency_access_minutes:
+            where = ("oversight.toml", "restricted", "emergency_access_minutes")
+            gain(where, "emergency access lasts longer")
     return found
 
 
