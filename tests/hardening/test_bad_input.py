@@ -509,6 +509,9 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
             if getattr(new_o, key, False) and not getattr(old_o, key, False):
                 name = key.removeprefix("log_")
                 gain(("oversight.toml", table, name), f"{table}.{name} shown")
+        if new_o.emergency_access_minutes > old_o.emergency_access_minutes:
+            where = ("oversight.toml", "restricted", "emergency_access_minutes")
+            gain(where, "emergency access lasts longer")
     return found
 
 

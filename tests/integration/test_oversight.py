@@ -200,7 +200,12 @@ def test_a_record_whose_grants_all_ran_out_can_still_be_granted_again(populated:
             lead.records.open_record("R-0001")
         [(rid, restriction)] = lead.oversight.restricted_records()
         assert (rid, restriction.set_by) == ("R-0001", "lead")
+        # To someone else: a lead cannot grant themselves access (another lead must).
         lead.oversight.grant_access(
-            "R-0001", "lead", 7, "Reviewing whether it still needs restricting"
+            "R-0001", "alice", 7, "Reviewing whether it still needs restricting"
         )
-        assert lead.records.open_record("R-0001").id == "R-0001"
+    with (
+        time_machine.travel(datetime.now(UTC) + timedelta(days=31)),
+        Session.open("alice", populated) as alice,
+    ):
+        assert alice.records.open_record("R-0001").id == "R-0001"

@@ -53,11 +53,16 @@ REVIEW: Table = {
 }
 
 
-def oversight_toml(changes: Table | None = None, *, top: str = "", extra: str = "") -> str:
+def oversight_toml(
+    changes: Table | None = None, *, top: str = "", extra: str = "", minutes: str | None = "60"
+) -> str:
     merged = {**REVIEW, **(changes or {})}
     lines = [top, "[review]"]
     lines += [f"{key} = {value}" for key, value in merged.items() if value is not None]
     lines.append(extra)
+    lines.append("[restricted]")
+    if minutes is not None:
+        lines.append(f"emergency_access_minutes = {minutes}")
     return "\n".join(lines) + "\n"
 
 
@@ -230,7 +235,9 @@ def test_an_unknown_key_in_review_is_refused_by_name() -> None:
 
 def test_an_unknown_top_level_key_is_refused_by_name() -> None:
     problems = problems_of(oversight_toml(top="colour = 'red'"))
-    assert problems == ["oversight.toml: colour: unknown key (expected one of: log, review)"]
+    assert problems == [
+        "oversight.toml: colour: unknown key (expected one of: log, restricted, review)"
+    ]
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -275,8 +282,37 @@ def test_a_reason_that_is_not_true_or_false_is_refused() -> None:
 
 
 def test_a_file_without_a_review_table_is_refused() -> None:
-    assert problems_of("") == ["oversight.toml: review: is required (a table)"]
-    assert problems_of("review = 20\n") == ["oversight.toml: review: must be a table, not a number"]
+    assert problems_of("[restricted]\nemergency_access_minutes = 60\n") == [
+        "oversight.toml: review: is required (a table)"
+    ]
+    assert problems_of("review = 20\n") == [
+        "oversight.toml: review: must be a table, not a number",
+        "oversight.toml: restricted: is required (a table)",
+    ]
+
+
+def test_the_shipped_file_lets_emergency_access_last_an_hour() -> None:
+    assert parse_policy(shipped_texts(), TODAY).oversight.emergency_access_minutes == 60
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("4", "must be between 5 and 240 minutes, not 4"),
+        ("241", "must be between 5 and 240 minutes, not 241"),
+        ("1440", "must be between 5 and 240 minutes, not 1440"),
+        ('"60"', "must be a whole number of minutes, not text"),
+        (None, "is required (a whole number of minutes between 5 and 240)"),
+    ],
+)
+def test_emergency_access_is_time_boxed_by_the_policy_to_minutes_not_days(
+    value: str | None, problem: str
+) -> None:
+    # Break glass is for an emergency: never a working day, never left unbounded.
+    assert problems_of(oversight_toml(minutes=value)) == [
+        f"oversight.toml: restricted.emergency_access_minutes: {problem}"
+    ]
+    assert parse_oversight(oversight_toml(minutes="90")).emergency_access_minutes == 90
 
 
 def test_invalid_toml_is_refused_in_one_line() -> None:

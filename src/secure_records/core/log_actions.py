@@ -82,3 +82,5 @@ class LogAction(StrEnum):
     LOG_READ_WITH_PERSONAL_DETAILS = "log_read_with_personal_details"
     # searches and lookups over the policy's rate limits
     SEARCH_REFUSED = "search_refused"
+    # restricted records: a lead's emergency (break-glass) access
+    EMERGENCY_ACCESS = "emergency_access"

@@ -21,6 +21,7 @@ FILE = "oversight.toml"
 # What counts as a person looking at a record, for the review.
 LOOKS = (
     LogAction.RECORD_OPENED,
+    LogAction.EMERGENCY_ACCESS,
     LogAction.FIELD_REVEALED,
     LogAction.RESTRICTED_RECORD_REFUSED,
     LogAction.RECORD_REFUSED,
@@ -40,10 +41,15 @@ class ReviewSettings:
     # `[log] personal_details`: the roles that read the log see every personal
     # detail in it, whatever their field rules; absent, they do not.
     log_personal_details: bool = False
+    # How long a lead's emergency access to a restricted record lasts (10(d)).
+    emergency_access_minutes: int = 60
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
 FLAGS = ("outside_caseload", "restricted", "search_without_open")
+# Emergency access is for an emergency: an hour or so, never a working day.
+EMERGENCY_MINUTES = (5, 240)
+DEFAULT_EMERGENCY_MINUTES = 60
 
 
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
@@ -51,25 +57,44 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review", "log"})
+    reader.keys("", doc, {"review", "log", "restricted"})
     # `[log]` may be left out (a file from before it existed): then nobody reading
     # the log sees personal details beyond their field rules.
     log = reader.table("log", doc.get("log")) or {}
     reader.keys("log", log, {"personal_details"})
     personal = reader.flag("log.personal_details", log.get("personal_details"), default=False)
     review = reader.table("review", doc.get("review"), required=True)
+    # `[restricted]` may be left out (a file from before it existed): the default box.
+    restricted = reader.table("restricted", doc.get("restricted")) or {}
     if review is None:
         return None
+    reader.keys("restricted", restricted, {"emergency_access_minutes"})
+    minutes = reader.whole_number(
+        "restricted.emergency_access_minutes",
+        restricted.get("emergency_access_minutes", DEFAULT_EMERGENCY_MINUTES),
+        *EMERGENCY_MINUTES,
+        unit="minutes",
+    )
     reader.keys("review", review, {"reveals_per_day", *FLAGS, "reasons"})
     per_day = reader.whole_number(
         "review.reveals_per_day", review.get("reveals_per_day"), 1, 10_000
     )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
     reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
-    if per_day is None or None in (*flags, reasons, personal) or not reader.clean:
+    if per_day is None or minutes is None or None in (*flags, reasons, personal):
         return None
-    caseload, restricted, search = (bool(flag) for flag in flags)
-    return ReviewSettings(per_day, caseload, restricted, search, bool(reasons), bool(personal))
+    if not reader.clean:
+        return None
+    caseload, restricted_flag, search = (bool(flag) for flag in flags)
+    return ReviewSettings(
+        per_day,
+        caseload,
+        restricted_flag,
+        search,
+        bool(reasons),
+        bool(personal),
+        emergency_access_minutes=minutes,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +152,13 @@ def review(
             flags.append(Flag(actor, day, f"refused: the vault's {where} did not match its seal"))
         if action == LogAction.SEARCH_REFUSED:
             over_limit[(actor, day)] += 1
+        elif action == LogAction.EMERGENCY_ACCESS:
+            # Always, at once: a lead let themselves into a restricted record.
+            until = str(entry.details.get("until", ""))[:16].replace("T", " ")
+            flags.append(Flag(actor, day, f"emergency access to {entry.record_id} until {until}"))
+        elif action == LogAction.RESTRICTION_REFUSED:
+            # A lead's own way in refused (a self-grant), or a restriction the log lacks.
+            flags.append(Flag(actor, day, f"refused: {entry.details.get('refused', '')}"))
         if action not in LOOKS or entry.record_id is None:
             continue
         sessions[actor][1] += 1
@@ -151,6 +183,8 @@ def review(
             own.append("restricted record" + (" (refused)" if refused else ""))
         if action == LogAction.RECORD_REFUSED:
             own.append("refused: not theirs to open")
+        if action == LogAction.EMERGENCY_ACCESS:
+            own.append("emergency access")
         if action == LogAction.FIELD_REVEALED:
             reveals[(actor, day)] += 1
         accesses.append(

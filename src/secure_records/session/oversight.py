@@ -37,6 +37,8 @@ class Restriction:
     set_by: str
     set_at: str
     grants: tuple[tuple[str, str], ...]  # (staff, until), unexpired and expired alike
+    # Emergency accesses since it was set, from the log: (staff, when, until).
+    emergencies: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,24 @@ class Oversight:
             )
 
     def grant_access(self, record_id: str, staff: str, days: int, reason: str) -> str:
-        """A time-limited grant to open a restricted record; when it ends."""
+        """A time-limited grant to open a restricted record; when it ends. Never to
+        oneself: a restriction may be there to keep this very lead out, so another
+        lead must grant it (or, in an emergency, `emergency_access`)."""
         self._restricting(record_id, reason)
         self._proven_restriction(record_id)
-        if self._door.vault.store.staff(staff) is None:
+        row = self._door.vault.store.staff(staff)
+        if row is None:
             raise UnknownStaff(f"There is no staff member called {staff!r}.")
+        if staff == self._door.staff_name:
+            self._refuse_own_way_in(
+                record_id,
+                f"You cannot grant yourself access to {record_id}: another lead must, or "
+                "use emergency access.",
+            )
+        role = self._door.policy.roles.get(row.role)
+        if row.disabled or role is None or role.scope not in (Scope.ALL, Scope.CASELOAD):
+            # A grant they could never use would read as done and do nothing.
+            raise BadInput(f"{staff} cannot open records, so a grant would not let them in.")
         until = _until(days)
         with self._door.recorded(
             LogAction.ACCESS_GRANTED,
@@ -101,13 +116,76 @@ class Oversight:
             self._door.vault.store.grant(record_id, staff, until, self._door.staff_name, now_utc())
         return until
 
-    def lift_restriction(self, record_id: str, reason: str) -> None:
+    def emergency_access(self, record_id: str, reason: str) -> str:
+        """Break glass: a lead opens a restricted record alone, for the policy's few
+        minutes, with a reason; flagged at once in the access review and shown in
+        every lead's list of restricted records. When it ends."""
         self._restricting(record_id, reason)
         self._proven_restriction(record_id)
+        store, me = self._door.vault.store, self._door.staff_name
+        if record_id in store.granted_ids(me, now_utc()):
+            raise BadInput(f"You can already open {record_id}.")
+        minutes = self._door.policy.oversight.emergency_access_minutes
+        until = (datetime.now(UTC) + timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        with self._door.recorded(
+            LogAction.EMERGENCY_ACCESS, record_id, personal={"reason": reason}, until=until
+        ):
+            store.grant(record_id, me, until, me, now_utc())
+        return until
+
+    def lift_restriction(self, record_id: str, reason: str) -> None:
+        """Only by a lead the restriction lets in (on a grant, not emergency access):
+        lifting lets everyone in, so a lead it keeps out would otherwise be a lift and
+        a look away from the record, alone."""
+        self._restricting(record_id, reason)
+        self._proven_restriction(record_id)
+        if not self._let_in(record_id):
+            self._refuse_own_way_in(
+                record_id,
+                f"Only a lead who holds access to {record_id}, given by another lead, can "
+                "lift its restriction.",
+            )
         with self._door.recorded(
             LogAction.RESTRICTION_LIFTED, record_id, personal={"reason": reason}
         ):
             self._door.vault.store.unrestrict(record_id)
+
+    def _let_in(self, record_id: str) -> bool:
+        """Whether this lead holds an unexpired grant to `record_id` that someone else
+        gave, or that they were given by restricting it; never their own emergency
+        access (nor a grant they once gave themselves)."""
+        store, me, now = self._door.vault.store, self._door.staff_name, now_utc()
+        mine = [g for g in store.grants(record_id) if g.staff == me and g.until > now]
+        if not mine:
+            return False
+        if mine[0].granted_by != me:
+            return True
+        if store.restriction(record_id)[0] != me:
+            return False
+        emergency = self._emergencies({record_id}).get(record_id, [])
+        return mine[0].until not in {until for _, _, until in emergency}
+
+    def _refuse_own_way_in(self, record_id: str, refused: str) -> None:
+        """A lead's own way into a restricted record, refused and logged: the access
+        review flags it."""
+        self._door.log(LogAction.RESTRICTION_REFUSED, record_id, refused=refused)
+        raise AccessRefused(refused)
+
+    def _emergencies(self, record_ids: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+        """Emergency accesses to these records since each was last restricted, from the
+        log (a row can be written by anyone who can write the file): (staff, when,
+        until), by record."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for entry in self._door.vault.log.entries(personal=False):
+            rid = entry.record_id
+            if rid is None or rid not in record_ids:
+                continue
+            if entry.action == LogAction.RECORD_RESTRICTED:
+                found[rid] = []
+            elif entry.action == LogAction.EMERGENCY_ACCESS:
+                until = str(entry.details.get("until", ""))
+                found.setdefault(rid, []).append((entry.actor, entry.time, until))
+        return found
 
     def _proven_restriction(self, record_id: str) -> None:
         """A restriction acted on (a grant, a lift) must be one the log holds: the
@@ -124,24 +202,30 @@ class Oversight:
             raise AccessRefused(refused)
 
     def restriction(self, record_id: str) -> Restriction | None:
-        """For a lead who may restrict: who set it and who holds grants until when."""
+        """For a lead who may restrict: who set it, who holds grants until when, and
+        every emergency access since."""
         self._door.require(Permission.RESTRICT_RECORDS, refused="does not restrict records")
-        store = self._door.vault.store
-        if record_id not in store.restricted_ids():
+        if record_id not in self._door.vault.store.restricted_ids():
             return None
+        return self._restriction(record_id, self._emergencies({record_id}))
+
+    def _restriction(
+        self, record_id: str, emergencies: dict[str, list[tuple[str, str, str]]]
+    ) -> Restriction:
+        store = self._door.vault.store
         set_by, set_at = store.restriction(record_id)
         grants = tuple((staff, until) for staff, until, _ in store.grants(record_id))
-        return Restriction(set_by, set_at, grants)
+        return Restriction(set_by, set_at, grants, tuple(emergencies.get(record_id, ())))
 
     def restricted_records(self) -> list[tuple[str, Restriction]]:
         """Every restricted record, for a role that restricts: so that one whose grants
-        have all run out can still be granted again or lifted (logged)."""
+        have all run out can still be granted again or lifted (logged). Those opened in
+        an emergency come first: every lead is to see them."""
         self._door.require(Permission.RESTRICT_RECORDS, refused="does not restrict records")
-        found = []
-        for record_id in sorted(self._door.vault.store.restricted_ids()):
-            restriction = self.restriction(record_id)
-            if restriction is not None:
-                found.append((record_id, restriction))
+        ids = self._door.vault.store.restricted_ids()
+        emergencies = self._emergencies(ids) if ids else {}
+        found = [(rid, self._restriction(rid, emergencies)) for rid in sorted(ids)]
+        found.sort(key=lambda item: not item[1].emergencies)
         self._door.log(LogAction.RESTRICTED_RECORDS_LISTED, count=len(found))
         return found
 

@@ -16,7 +16,7 @@ from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.importing import MAX_TEXT
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
-from secure_records.core.policy import Rule, Scope
+from secure_records.core.policy import Rule
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
 from secure_records.core.statuses import SharingStatus
 from secure_records.session.door import StaffDoor
@@ -96,15 +96,8 @@ class Records:
         if not self._list_logged:
             # Names are being shown: fail closed if that cannot be recorded.
             self._shown(len(record_ids))
-        if door.role.scope is Scope.CASELOAD:
-            # Asked for a screenful at a time: checking each is cheaper than loading
-            # the whole caseload again, and sees an assignment changed a moment ago.
-            store = door.vault.store
-            wanted = [rid for rid in record_ids if door.staff_name in store.assigned_to(rid)]
-        else:
-            wanted = list(record_ids)
-        hidden = self._scope.hidden_ids()
-        wanted = [rid for rid in wanted if rid not in hidden]
+        # Asked for a screenful at a time: what may be reached now, not at the search.
+        wanted = self._scope.current(record_ids)
         rows = self._index.rows(wanted) if self._index.ready else door.vault.listing(wanted)
         return [summarise(rid, name, dob, door.role) for rid, name, dob in rows]
 
@@ -117,14 +110,12 @@ class Records:
         generation = self._index.generation
         reader = door.vault.reader()
         try:
-            caseload = door.role.scope is Scope.CASELOAD
-            ids = reader.ids_assigned_to(door.staff_name) if caseload else None
             self._scope.refuse_unlisted()
-            rows = door.vault.listing(ids, store=reader)
+            # Restrictions are applied to each search's results, not here: one lifted
+            # after the index is built is found at once.
+            rows = door.vault.listing(self._scope.reach(reader), store=reader)
         finally:
             reader.close()
-        hidden = self._scope.hidden_ids()
-        rows = [row for row in rows if row[0] not in hidden]
         index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
         order = [rid for rid, _, _ in rows]
         self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
@@ -139,19 +130,23 @@ class Records:
         self._door.check_usable()
         if len(query) > MAX_TYPED:
             raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
+        if self._index.ready and self._scope.beyond(self._index.order):
+            self._index.forget()  # a record granted or assigned since: built again
         if not self._index.ready:
             self.prepare_search()
         assert self._index.ready
         needle = normalise_name(query).replace("\x00", "")
         if not needle:
-            self._shown(len(self._index))
-            return self._index.order
+            everything = self._scope.current(self._index.order)
+            self._shown(len(everything))
+            return everything
         self._limits.before_search()
         self._door.log(LogAction.SEARCHED, query=query)
         self._list_logged = True
         # One pass over plain lists, specialised to the role's modes (matches_search
-        # is the same rule, record by record): a keystroke over 100k names.
-        return self._index.matches(needle, *search_modes(self._door.role))
+        # is the same rule, record by record): a keystroke over 100k names; then only
+        # what this session may reach now (the index was built earlier).
+        return self._scope.current(self._index.matches(needle, *search_modes(self._door.role)))
 
     def matching(self, query: str = "") -> list[RecordSummary]:
         """Summaries of the records in scope matching `query` (all when it is empty)."""

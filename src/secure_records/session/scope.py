@@ -7,6 +7,8 @@ refuses, logs and masks the same way.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+
 from secure_records.core.access import RecordView, in_scope, project, readable_fields
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.importing import ISO_DATE
@@ -14,7 +16,11 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.policy import Scope
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.vault.store import Store
 from secure_records.vault.vault import now_utc
+
+# Up to this many records, each one's assignment is read; beyond, the caseload once.
+FEW = 64
 
 
 class RecordScope:
@@ -32,6 +38,27 @@ class RecordScope:
         if role.scope not in (Scope.ALL, Scope.CASELOAD):
             raise AccessRefused(f"The {role.label} role does not list records.")
 
+    def present(self) -> None:
+        """The person as the vault holds them at this moment, not as they were when
+        the session began: a disabled account, or a role changed since, reaches
+        nothing more, whatever is already on the screen."""
+        door = self._door
+        door.check_usable()
+        row = door.vault.store.staff(door.staff_name)
+        if row is None or row.disabled:
+            raise AccessRefused(f"The staff account {door.staff_name!r} is disabled.")
+        if row.role != door.role.name:
+            raise AccessRefused(
+                "Your role has changed since this session started: start a new session."
+            )
+
+    def _granted(self, store: Store) -> set[str]:
+        """Restricted records this person holds an unexpired grant for (a lift takes
+        a record's grants with it)."""
+        if self._door.role.scope not in (Scope.ALL, Scope.CASELOAD):
+            return set()  # a role that opens no record is let into none by a grant
+        return store.granted_ids(self._door.staff_name, now_utc())
+
     def hidden_ids(self) -> set[str]:
         """Restricted records this staff member holds no unexpired grant for: for
         them these do not exist, not even in search."""
@@ -39,34 +66,71 @@ class RecordScope:
         restricted = store.restricted_ids()
         if not restricted:
             return restricted
-        return restricted - store.granted_ids(self._door.staff_name, now_utc())
+        return restricted - self._granted(store)
+
+    def reach(self, store: Store) -> list[str] | None:
+        """Record ids this person's scope covers, read through `store`; None means
+        every record. A caseload, and the records granted to them: a grant lets its
+        holder in even off their caseload, which is what it is for. Restrictions are
+        not applied here: see `current`."""
+        if self._door.role.scope is Scope.ALL:
+            return None
+        caseload = store.ids_assigned_to(self._door.staff_name)
+        granted = self._granted(store).difference(caseload)
+        return caseload + sorted(granted)
+
+    def beyond(self, indexed: Collection[str]) -> bool:
+        """Whether this person's scope now reaches a record `indexed` lacks: one
+        granted or assigned to them since a search index was built over it. (Every
+        record is in an index of a role that reaches all.)"""
+        reach = self.reach(self._door.vault.store)
+        return reach is not None and not set(indexed).issuperset(reach)
 
     def ids_in_scope(self) -> list[str] | None:
         """Record ids this session may list; None means every record."""
-        self._door.check_usable()
+        self.present()
         self.refuse_unlisted()
-        if self._door.role.scope is Scope.ALL:
-            return None
-        return self._door.vault.store.ids_assigned_to(self._door.staff_name)
+        return self.reach(self._door.vault.store)
+
+    def current(self, record_ids: Sequence[str]) -> list[str]:
+        """Those of `record_ids` (a list or a search's results, made a moment or an
+        hour ago) this session may reach now, in their order: a restriction, a lift, a
+        grant, a changed caseload or a disabled account counts at the next action."""
+        self.present()
+        self.refuse_unlisted()
+        door, store = self._door, self._door.vault.store
+        hidden = self.hidden_ids()
+        wanted = [rid for rid in record_ids if rid not in hidden]
+        if door.role.scope is Scope.ALL:
+            return wanted
+        if len(wanted) <= FEW:
+            granted = self._granted(store)
+            return [
+                rid for rid in wanted if rid in granted or door.staff_name in store.assigned_to(rid)
+            ]
+        reach = set(self.reach(store) or ())
+        return [rid for rid in wanted if rid in reach]
 
     def check(self, record_id: str) -> None:
         """Refused, and logged for the access review, unless this record is one this
         session may open."""
         door = self._door
-        door.check_usable()
+        self.present()
         store = door.vault.store
         assigned = store.assigned_to(record_id)
         exists = store.record_exists(record_id)
+        restricted = record_id in store.restricted_ids()
+        granted = restricted and record_id in self._granted(store)
         # The same refusal whether the record is missing or out of scope: a refusal
         # must not confirm that a record exists.
-        if not exists or not in_scope(door.role, door.staff_name, assigned):
+        if not exists or not (granted or in_scope(door.role, door.staff_name, assigned)):
             # Tried, and not theirs to open: for the access review (10(d)).
             if exists:
                 door.log(LogAction.RECORD_REFUSED, record_id)
             else:
                 door.log(LogAction.RECORD_REFUSED, asked_for=record_id[:MAX_TYPED])
             raise AccessRefused(f"Record {record_id} is not one you can open.")
-        if record_id in self.hidden_ids():
+        if restricted and not granted:
             # Restricted, and no grant for this person: the attempt is for the review.
             door.log(LogAction.RESTRICTED_RECORD_REFUSED, record_id)
             raise AccessRefused(f"Record {record_id} is not one you can open.")
@@ -83,7 +147,7 @@ class RecordScope:
     def exact_ids(self, name: str, date_of_birth: str) -> list[str]:
         """Records in scope matching this exact name and date of birth; not logged."""
         door = self._door
-        door.check_usable()
+        self.present()
         if door.role.scope is Scope.NONE:
             raise AccessRefused(f"The {door.role.label} role cannot look records up.")
         if not name.strip() or not date_of_birth.strip():
@@ -95,7 +159,7 @@ class RecordScope:
         vault = door.vault
         ids = vault.store.ids_matching(vault.match_index(name, date_of_birth.strip()))
         if door.role.scope is Scope.CASELOAD:
-            # Each match's own assignment, checked: there are few matches.
-            ids = [i for i in ids if door.staff_name in vault.store.assigned_to(i)]
+            # Each match's own assignment or grant, checked: there are few matches.
+            return self.current(ids)
         hidden = self.hidden_ids()
         return [i for i in ids if i not in hidden]

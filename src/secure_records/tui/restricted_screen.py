@@ -1,15 +1,33 @@
 """Restricted records (10(d)): a lead's list of them, and the dialog that restricts,
-grants or lifts. A record whose grants have all run out is reachable only from here."""
+grants or lifts. A record whose grants have all run out is reachable only from here.
+Emergency (break-glass) access is asked for here too, and every lead sees it here."""
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import OptionList
 
+from secure_records.core.permissions import Permission
 from secure_records.session import Session
 from secure_records.session.oversight import Restriction
-from secure_records.tui.modals import RestrictDialog, RestrictionDraft
+from secure_records.tui.modals import AskReason, RestrictDialog, RestrictionDraft
 from secure_records.tui.review_queue import ReviewQueue
 from secure_records.tui.session_screen import SessionScreen
+
+
+def _when(stamp: str) -> str:
+    """An ISO time as a person reads it: 2026-12-01 14:03."""
+    return stamp[:16].replace("T", " ")
+
+
+def _standing(r: Restriction) -> str:
+    """Its grants, and any emergency access first: every lead is to see those."""
+    grants = ", ".join(f"{staff} until {until[:10]}" for staff, until in r.grants) or "none"
+    emergencies = "".join(
+        f"EMERGENCY ACCESS by {staff} at {_when(at)} until {_when(until)[11:]}; "
+        for staff, at, until in r.emergencies
+    )
+    return f"{emergencies}grants: {grants}"
 
 
 def change_restriction(screen: SessionScreen, session: Session, record_id: str) -> None:
@@ -17,12 +35,7 @@ def change_restriction(screen: SessionScreen, session: Session, record_id: str) 
     app = screen.app
     with screen.attempt():
         found = session.oversight.restriction(record_id)
-        state = (
-            ""
-            if found is None
-            else f"Restricted by {found.set_by}. Grants: "
-            + ", ".join(f"{staff} until {until[:10]}" for staff, until in found.grants)
-        )
+        state = "" if found is None else f"Restricted by {found.set_by}. {_standing(found)}"
 
         def save(draft: RestrictionDraft | None) -> None:
             if draft is None:
@@ -41,25 +54,35 @@ def change_restriction(screen: SessionScreen, session: Session, record_id: str) 
 
 
 class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
+    BINDINGS = [
+        *ReviewQueue.BINDINGS,
+        Binding("e", "emergency", "Emergency access"),
+    ]
+    NEEDS = {"emergency": Permission.RESTRICT_RECORDS}
     BOX_ID = "restricted-list"
     HEADING = "Restricted records"
-    HINT = "Choose one to grant someone access for a number of days, or lift it."
+    HINT = (
+        "Choose one to grant someone access for a number of days, or lift it. You cannot "
+        "grant yourself access: another lead must. In an emergency, press e."
+    )
     LIST_ID = "restricted-records"
     EMPTY = "No record is restricted."
 
+    # What an emergency access said, kept for the reload when its dialog closes.
+    _after_dialog = ""
+
     def on_screen_resume(self) -> None:
         self._load()
+        if self._after_dialog:
+            self._say(self._after_dialog)
+            self._after_dialog = ""
 
     def _fetch(self) -> list[tuple[str, Restriction]]:
         return self._session.oversight.restricted_records()
 
     def _line(self, item: tuple[str, Restriction]) -> tuple[str, str]:
         rid, r = item
-        return (
-            f"{rid}  restricted by {r.set_by} {r.set_at[:10]}  grants: "
-            + (", ".join(f"{s} until {u[:10]}" for s, u in r.grants) or "none"),
-            rid,
-        )
+        return f"{rid}  restricted by {r.set_by} {r.set_at[:10]}  {_standing(r)}", rid
 
     def _load_refused(self, message: str) -> None:
         # Said on the screen, which stays open.
@@ -67,3 +90,36 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         change_restriction(self, self._session, str(event.option.id))
+
+    def action_emergency(self) -> None:
+        """Break glass on the highlighted record: a reason, then a short access that
+        every lead sees here and the access review flags."""
+        index = self.query_one(f"#{self.LIST_ID}", OptionList).highlighted
+        if index is None or not 0 <= index < len(self._items):
+            return
+        record_id = self._items[index][0]
+        minutes = self._session.policy.oversight.emergency_access_minutes
+        session = self._session
+
+        def open_it(reason: str | None) -> None:
+            if reason is None:
+                return
+            with self.attempt(say=self._say):
+                until = session.oversight.emergency_access(record_id, reason)
+                self._after_dialog = (
+                    f"{record_id}: you can open it until {_when(until)[11:]} (UTC); every "
+                    "lead sees this, and the access review flags it."
+                )
+                self._load()
+                self._say(self._after_dialog)
+
+        self.app.push_screen(
+            AskReason(
+                f"Emergency access to {record_id}",
+                f"Only in an emergency: you can open it for {minutes} minutes. Every lead "
+                "sees it in this list, and the access review flags it.",
+                "Open in an emergency",
+                session.policy.sharing.reason_min_length,
+            ),
+            open_it,
+        )

@@ -1,0 +1,48 @@
+"""Emergency access to a restricted record, in the app: asked for with a reason on the
+leads' list of restricted records, and shown there to every lead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from secure_records.admin import Administration
+from secure_records.session import Session
+from secure_records.tui.app import SecureRecordsApp
+from secure_records.tui.modals import AskReason
+from secure_records.tui.restricted_screen import RestrictedScreen
+from tests.tui.conftest import app_for, screen_text, wait_for_screen
+
+SIZE = (160, 40)
+URGENT = "Police at the door about tonight's placement"
+
+
+async def restricted_list(pilot, app: SecureRecordsApp) -> str:  # type: ignore[no-untyped-def]
+    """The lead's list of restricted records (`x` on the record list), as drawn."""
+    await pilot.pause()
+    await pilot.press("x")
+    await wait_for_screen(pilot, app, RestrictedScreen)
+    return screen_text(app)
+
+
+async def test_a_lead_kept_out_breaks_glass_and_every_lead_sees_it(populated: Path) -> None:
+    with Administration.open(populated) as admin:
+        admin.add_staff("lead2", "safeguarding_lead")
+    with Session.open("lead", populated) as lead:
+        lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
+    app = app_for(populated, "lead2")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "another lead must" in await restricted_list(pilot, app)
+        await pilot.press("e")
+        await wait_for_screen(pilot, app, AskReason)
+        app.screen.query_one("#reason", Input).value = URGENT
+        await pilot.click("#save")
+        await wait_for_screen(pilot, app, RestrictedScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "R-0001: you can open it until" in text
+        assert "EMERGENCY ACCESS by lead2" in text
+    app = app_for(populated, "lead")
+    async with app.run_test(size=SIZE) as pilot:
+        assert "EMERGENCY ACCESS by lead2" in await restricted_list(pilot, app)
