@@ -287,12 +287,16 @@ def test_a_file_without_a_review_table_is_refused() -> None:
     ]
     assert problems_of("review = 20\n") == [
         "oversight.toml: review: must be a table, not a number",
-        "oversight.toml: restricted: is required (a table)",
     ]
 
 
 def test_the_shipped_file_lets_emergency_access_last_an_hour() -> None:
     assert parse_policy(shipped_texts(), TODAY).oversight.emergency_access_minutes == 60
+
+
+def test_a_file_from_before_emergency_access_gets_an_hour() -> None:
+    # A vault's sealed file from before [restricted] still loads: the shipped box.
+    assert parse_oversight(oversight_toml(minutes=None)).emergency_access_minutes == 60
 
 
 @pytest.mark.parametrize(
@@ -302,7 +306,6 @@ def test_the_shipped_file_lets_emergency_access_last_an_hour() -> None:
         ("241", "must be between 5 and 240 minutes, not 241"),
         ("1440", "must be between 5 and 240 minutes, not 1440"),
         ('"60"', "must be a whole number of minutes, not text"),
-        (None, "is required (a whole number of minutes between 5 and 240)"),
     ],
 )
 def test_emergency_access_is_time_boxed_by_the_policy_to_minutes_not_days(

@@ -19,6 +19,10 @@ from typing import Any
 
 # Long enough for any real value; a planted one is cut, not stored whole.
 MOST = 80
+# Every name `at_the_host` may give a fact.
+HOST_FACTS = frozenset(
+    {"os_user", "os_uid", "tty", "parent_process", "sudo_user", "ssh_client_claims"}
+)
 
 
 def _short(value: str) -> str:
