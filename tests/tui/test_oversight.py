@@ -39,7 +39,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
         entries = rendered(app, "entries")
         assert "alice (caseworker) field_revealed R-0001" in entries
         assert "Home visit planned for next week" in entries
-        assert "1 entries match" in rendered(app, "problem")
+        assert "1 entry matches; the newest 1 is shown" in rendered(app, "problem")
         await pilot.click("#review")
         await pilot.pause()
         assert "reason: Home visit planned" in rendered(app, "entries")
@@ -71,7 +71,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "1 records" in text and "Canaryname R-0002" in text
+        assert "1 record" in text and "1 records" not in text and "Canaryname R-0002" in text
         assert "Canaryname R-0001" not in text
 
 

@@ -8,6 +8,7 @@ be shown nearly or wholly, which is what the mask is there to prevent.
 from __future__ import annotations
 
 from secure_records.core.policy import MaskForm
+from secure_records.core.text import counted
 
 MASK = "•"
 _LAST = 4
@@ -41,5 +42,6 @@ def partial_form(value: str, form: MaskForm) -> str:
     return MASK * 8
 
 
-def count_form(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def count_form(count: int, one: str, many: str | None = None) -> str:
+    """How many entries a field holds, and nothing of them: "1 note", "0 entries"."""
+    return counted(count, one, many)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secure_records.core.log_actions import LogAction
+from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "oversight.toml"
@@ -102,7 +103,9 @@ def review(
         elif action == LogAction.SESSION_ENDED:
             searches, opens = sessions.pop(actor, [0, 0])
             if settings.search_without_open and searches and not opens:
-                flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
+                flags.append(
+                    Flag(actor, day, f"searched {counted(searches, 'time')}, opened nothing")
+                )
         if action == LogAction.SEAL_BROKEN:
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
@@ -145,7 +148,11 @@ def review(
     for (actor, day), count in sorted(reveals.items()):
         if count > settings.reveals_per_day:
             flags.append(
-                Flag(actor, day, f"{count} reveals in one day (over {settings.reveals_per_day})")
+                Flag(
+                    actor,
+                    day,
+                    f"{counted(count, 'reveal')} in one day (over {settings.reveals_per_day})",
+                )
             )
     return accesses, flags
 

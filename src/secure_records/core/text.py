@@ -1,4 +1,4 @@
-"""Untrusted text made safe to put in front of a terminal.
+"""Untrusted text made safe to put in front of a terminal, and counts put into words.
 
 A record value, a reason or a caller's words may hold ESC/CSI/OSC sequences, C1
 controls, bidi overrides, zero-width or otherwise invisible characters. Sent as they
@@ -58,3 +58,13 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
             out.append(ch)
     return "".join(out)
 
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The word (or words) that agree with `count`: "record" for 1, else "records";
+    `many` only where adding "s" is wrong ("entry", "entries"; "table adds", "tables add")."""
+    return one if count == 1 else (many or one + "s")
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """`count` with its noun in the right number: "1 record", "0 records", "2 entries"."""
+    return f"{count} {plural(count, one, many)}"
