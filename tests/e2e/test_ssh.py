@@ -197,7 +197,7 @@ def test_dropping_the_connection_mid_session_ends_it_cleanly_in_the_log(host: Ho
     before = host.log()[-1]["seq"]
     terminal = Terminal(host.ssh_args("bilal_key", "-tt"))
     try:
-        terminal.wait_for("1 records")
+        terminal.wait_for("1 record")
         wait_for_entry(host, "record_list_shown", "bilal", before)
     finally:
         terminal.close()  # the client dies with its pane: the connection drops

@@ -302,7 +302,7 @@ def structural_cases(
         return f"entry {i}: {problem}"
 
     for i in range(1, n + 1):
-        gap = f"entry {i}: missing (gap: entries {i} to {i} are gone)"
+        gap = f"entry {i}: missing (gap: entry {i} is gone)"
         exact = truncated(n, n - 1) if i == n else gap
         deleted = lines[: i - 1] + lines[i:]
         yield LogCase("deleted entries", f"entry {i} deleted", deleted, i, exact)

@@ -516,7 +516,7 @@ def test_import_with_one_bad_line_imports_nothing_and_names_it(
     result = cli("import", file, home=populated)
     refused(result, 2, lines=2)
     assert f"{file}:3: {problem}" in result.problems[0], result.err
-    assert result.problems[1] == "nothing was imported (1 bad lines)"
+    assert result.problems[1] == "nothing was imported (1 bad line)"
     no_canary(result, *canaries(bad_row()).values())
     assert stored(populated) == before
 
@@ -545,7 +545,7 @@ def test_import_caps_the_problems_shown(cli: Cli, populated: Path, tmp_path: Pat
             f'{{"id": "R-0200", "name": "{CANARY} Caf\xe9"}}\n'.encode("latin-1"),
             ["secure-records: {file}: not UTF-8 text; nothing was imported."],
         ),
-        (b"\n\n", ["{file}: holds no records", "nothing was imported (1 bad lines)"]),
+        (b"\n\n", ["{file}: holds no records", "nothing was imported (1 bad line)"]),
     ],
     ids=["missing", "not-utf8", "empty"],
 )

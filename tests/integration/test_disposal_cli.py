@@ -135,7 +135,7 @@ def test_disposal_run_carries_out_an_approved_disposal(cli: Cli, approved: Appro
     assert len(lines) == 2, result.out
     assert lines[0].startswith(f"{approved.disposal_id}: record {approved.record_id} erased; ")
     assert "cryptographic erase" in lines[0]
-    assert lines[1] == "1 disposal(s) carried out."
+    assert lines[1] == "1 disposal carried out."
     assert result.problems == []
     no_leak(result, approved.row)
 
@@ -153,7 +153,7 @@ def test_disposal_run_carries_out_an_approved_disposal(cli: Cli, approved: Appro
 
 def test_a_second_run_does_nothing_more(cli: Cli, disposed: Approved) -> None:
     result = cli("disposal", "run", home=disposed.home)
-    assert (result.code, result.out) == (0, "0 disposal(s) carried out.\n")
+    assert (result.code, result.out) == (0, "0 disposals carried out.\n")
     assert result.problems == []
     with Administration.open(disposed.home) as admin:
         assert len(admin.certificates()) == 1
@@ -161,7 +161,7 @@ def test_a_second_run_does_nothing_more(cli: Cli, disposed: Approved) -> None:
 
 def test_disposal_run_with_nothing_approved(cli: Cli, home: Path) -> None:
     result = cli("disposal", "run", home=home)
-    assert (result.code, result.out) == (0, "0 disposal(s) carried out.\n")
+    assert (result.code, result.out) == (0, "0 disposals carried out.\n")
     assert result.problems == []
     no_traceback(result)
 
@@ -175,7 +175,7 @@ def test_a_proposed_but_not_approved_disposal_is_not_carried_out(
 
     result = cli("disposal", "run", home=home)
 
-    assert (result.code, result.out) == (0, "0 disposal(s) carried out.\n")
+    assert (result.code, result.out) == (0, "0 disposals carried out.\n")
     assert result.problems == []
     no_leak(result, row)
     assert lead_can_open(home, "R-0200")
@@ -196,7 +196,7 @@ def test_a_record_put_on_legal_hold_after_approval_is_not_disposed(
 
     assert result.code != 0, result
     no_traceback(result)
-    assert result.out == "0 disposal(s) carried out.\n"
+    assert result.out == "0 disposals carried out.\n"
     [sentence] = result.problems
     assert "legal hold" in sentence
     assert approved.record_id in sentence

@@ -180,7 +180,7 @@ def test_a_forged_approved_row_sealed_with_the_keys_erases_nothing_and_certifies
 
     no_traceback(result)
     assert result.code != 0
-    assert result.out == "0 disposal(s) carried out.\n"
+    assert result.out == "0 disposals carried out.\n"
     assert result.problems == ["X-forged has no proposal in the log; it is not carried out."]
     for value in canaries(canary_row(CHILD, ["alice"])).values():
         assert value not in result.out + "".join(result.problems)
@@ -211,7 +211,7 @@ def test_one_refusal_does_not_stop_a_proven_disposal(vault: Path, cli: Cli) -> N
     no_traceback(result)
     assert result.code != 0
     assert f"{real}: record {ADULT} erased; " in result.out
-    assert result.out.endswith("1 disposal(s) carried out.\n")
+    assert result.out.endswith("1 disposal carried out.\n")
     assert result.problems == ["X-forged has no proposal in the log; it is not carried out."]
     assert still_there(vault, CHILD) and not still_there(vault, ADULT)
 

@@ -266,7 +266,7 @@ def test_a_deleted_entry_is_named_as_a_gap(long_log: Path) -> None:
     lines = log_lines(long_log)
     del lines[4]
     write_lines(long_log, lines)
-    assert verify(long_log).problem == "entry 5: missing (gap: entries 5 to 5 are gone)"
+    assert verify(long_log).problem == "entry 5: missing (gap: entry 5 is gone)"
 
 
 def test_swapped_entries_are_named_as_out_of_order(long_log: Path) -> None:

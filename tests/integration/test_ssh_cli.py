@@ -465,7 +465,7 @@ def test_revoke_removes_every_key_of_that_staff_member_and_only_those(
 
     assert result.code == 0, result
     no_traceback(result)
-    assert result.out == f"Removed 2 key(s) of alice from {ak}.\n"
+    assert result.out == f"Removed 2 keys of alice from {ak}.\n"
     assert ak.read_bytes() == (
         foreign_text(keys)
         + b"\n"

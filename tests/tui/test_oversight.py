@@ -48,7 +48,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
         # The reason may name the person; the auditor's field rules hide every field.
         assert "Home visit planned" not in entries
         assert "personal details withheld: the reason" in entries
-        assert "1 entries match" in rendered(app, "problem")
+        assert "1 entry matches; the newest 1 is shown" in rendered(app, "problem")
         # Reception's lookup: who looked, and what it found; not the name and date asked.
         entries = await entries_of(pilot, app, "reception", "index_lookup")
         assert "reception (reception) index_lookup R-0002 found=True" in entries
@@ -87,7 +87,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "1 records" in text and "Canaryname R-0002" in text
+        assert "1 record" in text and "1 records" not in text and "Canaryname R-0002" in text
         assert "Canaryname R-0001" not in text
 
 

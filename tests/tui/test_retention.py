@@ -136,7 +136,7 @@ async def test_it_shreds_packages_past_their_days_from_the_retention_queue(due: 
     app = app_for(due, "it")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "1 disclosure package(s) past their days" in screen_text(app)
+        assert "1 disclosure package past their days" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
         text = screen_text(app)

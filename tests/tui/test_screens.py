@@ -162,7 +162,7 @@ async def test_list_shows_only_the_caseload_and_search_narrows_it(populated: Pat
         await search_pause(app, pilot)
         text = screen_text(app)
         assert "Canaryname R-0002" in text and "R-0001" not in text
-        assert "1 records" in text
+        assert "1 record" in text and "1 records" not in text
         assert log(populated, "searched")[-1].details["query"] == "name r-0002"
 
         await pilot.press("escape")

@@ -467,7 +467,7 @@ def test_a_session_without_searches_is_not_flagged() -> None:
 def test_an_open_in_an_earlier_session_does_not_excuse_a_later_one() -> None:
     earlier = session("bea", [("searched", None), ("record_opened", "R0001")])
     later = session("bea", [("searched", None)])
-    assert flags_of(earlier + later) == ["searched 1 times, opened nothing"]
+    assert flags_of(earlier + later) == ["searched 1 time, opened nothing"]
 
 
 def test_one_persons_open_does_not_excuse_anothers_searching() -> None:

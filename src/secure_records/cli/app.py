@@ -11,6 +11,7 @@ import click
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say, warn
 from secure_records.core.errors import BadInput
+from secure_records.core.text import counted
 
 if TYPE_CHECKING:
     from secure_records.tui.app import SecureRecordsApp
@@ -83,10 +84,10 @@ def demo(records: int, seed: int, summary: bool) -> None:
         say(f"Demo vault (throwaway, fictional records) at {built.home}")
         if admin.insecure_keyring_warning:
             say(admin.insecure_keyring_warning)
-        say(f"{admin.record_count()} records; staff and what their role lets them list:")
+        say(f"{counted(admin.record_count(), 'record')}; staff and what their role lets them list:")
         for count in admin.scope_counts():
             if count.scope.value in ("all", "caseload"):
-                what = f"{count.records} records ({count.scope.value})"
+                what = f"{counted(count.records, 'record')} ({count.scope.value})"
             elif count.scope.value == "index":
                 what = "an exact name + date of birth match only (index)"
             else:

@@ -12,7 +12,7 @@ from secure_records.admin import shred as shred_path
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say, warn
 from secure_records.core.errors import BAD_INPUT, BadInput, SecureRecordsError
-from secure_records.core.text import printable
+from secure_records.core.text import counted, printable
 
 
 @click.group()
@@ -27,7 +27,7 @@ def disposal_run(cli: CliContext) -> None:
     done, refused = cli.admin().run_disposals()
     for certificate in done:
         say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
-    say(f"{len(done)} disposal(s) carried out.")
+    say(f"{counted(len(done), 'disposal')} carried out.")
     if refused:
         refuse(*refused)
 

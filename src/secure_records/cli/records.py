@@ -8,6 +8,7 @@ import click
 
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say
+from secure_records.core.text import counted
 
 
 @click.command("import")
@@ -16,7 +17,7 @@ from secure_records.cli.output import say
 def import_(cli: CliContext, file: Path) -> None:
     """Import records from a JSON Lines file: all of them, or none."""
     count = cli.admin().import_file(file)
-    say(f"Imported {count} records from {file}.")
+    say(f"Imported {counted(count, 'record')} from {file}.")
 
 
 @click.command()

@@ -12,6 +12,7 @@ import click
 from secure_records.admin.ssh import AccessKeys, default_authorized_keys
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say
+from secure_records.core.text import counted
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def ssh_authorize(ssh: SshContext, name: str, public_key_file: Path) -> None:
 def ssh_revoke(ssh: SshContext, name: str) -> None:
     """Remove every key of NAME."""
     keys = ssh.keys()
-    say(f"Removed {keys.revoke(name)} key(s) of {name} from {keys.path}.")
+    say(f"Removed {counted(keys.revoke(name), 'key')} of {name} from {keys.path}.")
 
 
 @ssh.command("list")

@@ -8,6 +8,7 @@ import click
 from secure_records.admin import row_sealing
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say
+from secure_records.core.text import plural
 
 
 @click.group("vault")
@@ -44,4 +45,7 @@ def vault_seal(cli: CliContext) -> None:
         say(f"The vault's policy is sealed (policy hash {digest}).")
     if rows:
         count = row_sealing.seal_rows(admin)
-        say(f"{count:,} rows from before rows were sealed are sealed now.")
+        say(
+            f"{count:,} {plural(count, 'row')} from before rows were sealed "
+            f"{plural(count, 'is', 'are')} sealed now."
+        )

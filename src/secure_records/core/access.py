@@ -97,10 +97,10 @@ def _entries(
     label: str,
     rule: FieldRule,
     items: tuple[T, ...],
-    noun: str,
+    nouns: tuple[str, str],
     revealed: bool,
 ) -> EntriesView[T]:
-    summary = count_form(len(items), noun)
+    summary = count_form(len(items), *nouns)
     show = rule.rule is Rule.VISIBLE or (rule.rule is Rule.REVEAL and revealed)
     return EntriesView(name, label, rule.rule, items if show else (), summary, revealed)
 
@@ -122,9 +122,13 @@ def project(
         # A reveal only counts for a field whose rule is reveal.
         was_revealed = rule.rule is Rule.REVEAL and spec.name in revealed_set
         if spec.kind is FieldKind.CONSENT:
-            consent = _entries(spec.name, spec.label, rule, record.consent, "entry", was_revealed)
+            consent = _entries(
+                spec.name, spec.label, rule, record.consent, ("entry", "entries"), was_revealed
+            )
         elif spec.kind is FieldKind.NOTES:
-            notes = _entries(spec.name, spec.label, rule, record.notes, "note", was_revealed)
+            notes = _entries(
+                spec.name, spec.label, rule, record.notes, ("note", "notes"), was_revealed
+            )
         else:
             value = record.values.get(spec.name, "")
             fields.append(

@@ -6,7 +6,7 @@ id or staff member, never what a record holds.
 
 from __future__ import annotations
 
-from secure_records.core.text import printable
+from secure_records.core.text import counted, printable
 
 # Exit codes: 2 for bad input (a file, an argument, a name), 1 for a refusal or a
 # vault that cannot be used as it is.
@@ -42,8 +42,8 @@ class ImportRejected(BadInput):
         self.total_bad = total_bad
         lines = list(problems)
         if total_bad > len(problems):
-            lines.append(f"... and {total_bad - len(problems)} more bad lines")
-        lines.append(f"nothing was imported ({total_bad} bad lines)")
+            lines.append(f"... and {counted(total_bad - len(problems), 'more bad line')}")
+        lines.append(f"nothing was imported ({counted(total_bad, 'bad line')})")
         super().__init__("\n".join(lines))
 
 

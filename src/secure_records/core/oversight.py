@@ -15,6 +15,7 @@ from typing import Any
 
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_reading import WITHHELD
+from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "oversight.toml"
@@ -142,7 +143,9 @@ def review(
         elif action == LogAction.SESSION_ENDED:
             searches, opens = sessions.pop(actor, [0, 0])
             if settings.search_without_open and searches and not opens:
-                flags.append(Flag(actor, day, f"searched {searches} times, opened nothing"))
+                flags.append(
+                    Flag(actor, day, f"searched {counted(searches, 'time')}, opened nothing")
+                )
         if action == LogAction.LOG_READ_WITH_PERSONAL_DETAILS:
             # Always for the review: the log's personal details read at the host.
             flags.append(Flag(actor, day, "read the log with its personal details, at the host"))
@@ -202,7 +205,11 @@ def review(
     for (actor, day), count in sorted(reveals.items()):
         if count > settings.reveals_per_day:
             flags.append(
-                Flag(actor, day, f"{count} reveals in one day (over {settings.reveals_per_day})")
+                Flag(
+                    actor,
+                    day,
+                    f"{counted(count, 'reveal')} in one day (over {settings.reveals_per_day})",
+                )
             )
     for (actor, day), count in sorted(over_limit.items()):
         # Always for the review: a burst of guesses is what an oracle attack looks like.

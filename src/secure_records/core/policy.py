@@ -39,6 +39,7 @@ from secure_records.core.roles import (
 )
 from secure_records.core.session_settings import SessionSettings, read_session
 from secure_records.core.sharing import SharingPolicy, parse_sharing
+from secure_records.core.text import counted
 from secure_records.core.validation import NAME_PATTERN, Problems
 
 __all__ = [
@@ -96,11 +97,11 @@ class Policy:
     def summary(self) -> str:
         scopes = ", ".join(f"{r.name} ({r.scope})" for r in self.roles.values())
         return (
-            f"{len(self.fields)} fields, {len(self.roles)} roles: {scopes}; "
-            f"sharing: {len(self.sharing.questions)} questions, "
-            f"{len(self.sharing.outcomes)} outcomes; "
-            f"directory: {len(self.directory.organisations)} organisations; "
-            f"retention: {len(self.retention.rules)} rules"
+            f"{counted(len(self.fields), 'field')}, {counted(len(self.roles), 'role')}: {scopes}; "
+            f"sharing: {counted(len(self.sharing.questions), 'question')}, "
+            f"{counted(len(self.sharing.outcomes), 'outcome')}; "
+            f"directory: {counted(len(self.directory.organisations), 'organisation')}; "
+            f"retention: {counted(len(self.retention.rules), 'rule')}"
         )
 
 

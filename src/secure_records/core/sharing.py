@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secure_records.core.errors import BadInput
+from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "sharing.toml"
@@ -89,7 +90,9 @@ class SharingFlow:
         if len(reason) > MAX_REASON:
             raise BadInput(f"A reason can be at most {MAX_REASON} characters.")
         if len(reason.strip()) < minimum:
-            raise BadInput(f"Give a reason for this answer (at least {minimum} characters).")
+            raise BadInput(
+                f"Give a reason for this answer (at least {counted(minimum, 'character')})."
+            )
         return SharingFlow(self.policy, (*self.answers, Answer(at.name, at.text, yes, reason)))
 
     def back(self) -> SharingFlow:
@@ -282,5 +285,5 @@ def check_how(policy: SharingPolicy, how: HowChoices, shown_fields: set[str], no
     ):
         raise BadInput(
             "Say why the individual will not be told (it would create or increase a risk "
-            f"of harm), at least {policy.reason_min_length} characters."
+            f"of harm), at least {counted(policy.reason_min_length, 'character')}."
         )

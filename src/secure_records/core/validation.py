@@ -26,6 +26,10 @@ T = TypeVar("T")
 # The names a policy gives its own things (fields, roles, request kinds, ...).
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}\Z")
 
+# Tables and lists within one another: the shipped policy uses 5 levels. Anything
+# deeper is refused whole, before a reader (or a later copy or comparison) walks it.
+MAX_NESTING = 12
+
 _TYPE_NAMES: Mapping[type, str] = {
     str: "text",
     bool: "true/false",
@@ -61,6 +65,22 @@ def parse_file(
     reader = Problems().in_file(file)
     doc = reader.toml(text)
     return reader.accepted(None if doc is None else read(reader, doc))
+
+
+def _nested_deeper_than(doc: Mapping[str, Any], limit: int) -> bool:
+    """Whether tables and lists in `doc` go more than `limit` levels deep; walked
+    without recursion, so that no depth can exhaust the stack of what reads it next."""
+    level: list[Mapping[str, Any] | list[Any]] = [doc]
+    for _ in range(limit):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, Mapping) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _article(noun: str) -> str:
@@ -127,10 +147,18 @@ class FileReader:
 
     def toml(self, text: str) -> Mapping[str, Any] | None:
         try:
-            return tomllib.loads(text)
+            doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             self.error("", f"not valid TOML ({exc})")
             return None
+        except RecursionError:
+            # The parser recurses once per level: thousands of "[" are a problem in
+            # the file, not an internal error.
+            doc = None
+        if doc is None or _nested_deeper_than(doc, MAX_NESTING):
+            self.error("", f"tables and lists nested more than {MAX_NESTING} levels deep")
+            return None
+        return doc
 
     def keys(self, path: str, table: Mapping[str, Any], allowed: Collection[str]) -> None:
         """Unknown keys are errors, never ignored: a misspelt key would otherwise

@@ -21,7 +21,7 @@ from secure_records.core.oversight import Access, Flag, csv_rows, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import NoteKind, Record
-from secure_records.core.text import printable
+from secure_records.core.text import counted, printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -69,7 +69,7 @@ class Oversight:
             raise BadInput(f"There is no record {record_id}.")
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
-            raise BadInput(f"Give the reason (at least {minimum} characters).")
+            raise BadInput(f"Give the reason (at least {counted(minimum, 'character')}).")
 
     def restrict_record(self, record_id: str, reason: str, days: int) -> None:
         """Only named staff may open it from now on; the lead who restricts it is the
@@ -335,7 +335,9 @@ class Oversight:
         self._door.require(Permission.SUBJECT_ACCESS, refused="does not produce these reports")
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
-            raise BadInput(f"Say whose request this answers (at least {minimum} characters).")
+            raise BadInput(
+                f"Say whose request this answers (at least {counted(minimum, 'character')})."
+            )
         self._scope.check(record_id)
         fields = [f.name for f in self._door.policy.fields.values()]
         record = self._door.vault.read_record(record_id, fields)
@@ -399,7 +401,7 @@ def _report(
         requester, how = payload.requester, payload.how
         shared = (
             f"shared {', '.join(how.fields) or 'no fields'} and "
-            f"{len(how.notes)} notes by {how.method}"
+            f"{counted(len(how.notes), 'note')} by {how.method}"
             if how is not None
             else "decided not to share"
         )

@@ -19,6 +19,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
 from secure_records.core.statuses import SharingStatus
+from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -196,7 +197,9 @@ class Records:
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         if len(reason.strip()) < minimum:
-            raise BadInput(f"Say why you need to see {spec.label} (at least {minimum} characters).")
+            raise BadInput(
+                f"Say why you need to see {spec.label} (at least {counted(minimum, 'character')})."
+            )
         self._door.log(
             LogAction.FIELD_REVEALED, record_id, personal={"reason": reason}, field=field
         )

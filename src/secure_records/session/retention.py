@@ -20,6 +20,7 @@ from secure_records.core.log_proof import due_for
 from secure_records.core.permissions import Permission
 from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
 from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
+from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -90,7 +91,7 @@ class Retention:
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         if len(reason.strip()) < minimum:
-            raise BadInput(f"Give the reason {what} (at least {minimum} characters).")
+            raise BadInput(f"Give the reason {what} (at least {counted(minimum, 'character')}).")
 
     # the queue
 

@@ -19,7 +19,7 @@ from secure_records.core.policy import Rule
 from secure_records.core.records import NoteKind
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
-from secure_records.core.text import printable
+from secure_records.core.text import counted, printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -121,7 +121,9 @@ class Sharing:
             raise BadInput("These answers were given to another version of the questions.")
         minimum = policy.reason_min_length
         if len(purpose.strip()) < minimum:
-            raise BadInput(f"Say what the information is for (at least {minimum} characters).")
+            raise BadInput(
+                f"Say what the information is for (at least {counted(minimum, 'character')})."
+            )
         if not all(part.strip() for part in (requester.name, requester.organisation)):
             raise BadInput("Name the requester and their organisation.")
         typed = [purpose, discussed, urgent_manager, *astuple(requester)]
@@ -145,13 +147,14 @@ class Sharing:
         elif len(discussed.strip()) < minimum:
             raise BadInput(
                 "Record what was discussed with the requester about not sharing "
-                f"(at least {minimum} characters)."
+                f"(at least {counted(minimum, 'character')})."
             )
         decision_id = f"D-{secrets.token_hex(6)}"
         urgent = outcome.share and outcome.needs_manager and bool(urgent_manager.strip())
         if urgent and len(urgent_manager.strip()) < minimum:
             raise BadInput(
-                f"Say which manager was consulted, and how (at least {minimum} characters)."
+                "Say which manager was consulted, and how "
+                f"(at least {counted(minimum, 'character')})."
             )
         waiting = outcome.share and outcome.needs_manager and not urgent
         status = (
@@ -224,7 +227,7 @@ class Sharing:
             raise AccessRefused("A manager other than the person who decided must confirm it.")
         minimum = door.policy.sharing.reason_min_length
         if len(reason.strip()) < minimum:
-            raise BadInput(f"Give the reason for this (at least {minimum} characters).")
+            raise BadInput(f"Give the reason for this (at least {counted(minimum, 'character')}).")
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         status = SharingStatus.CONFIRMED if confirm else SharingStatus.REJECTED

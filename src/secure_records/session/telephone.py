@@ -43,6 +43,7 @@ from secure_records.core.telephone import (
     after_callback,
     assess,
 )
+from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -361,7 +362,9 @@ class Telephone:
         row, payload = self._visible_request(request_id)
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason.strip()) < minimum:
-            raise BadInput(f"Give the reason for closing it (at least {minimum} characters).")
+            raise BadInput(
+                f"Give the reason for closing it (at least {counted(minimum, 'character')})."
+            )
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
         payload = replace(payload, closed=Closure(self._door.staff_name, reason, now_utc()))

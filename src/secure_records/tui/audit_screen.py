@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input, Static
 
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.text import counted, plural
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -85,7 +86,10 @@ class AuditScreen(SessionScreen):
             self._value("f-record"), self._value("f-actor"), self._value("f-action"), since
         )
         shown = lines[-SHOWN:]
-        self._say(f"{len(lines)} entries match; the newest {len(shown)} are shown.")
+        self._say(
+            f"{counted(len(lines), 'entry matches', 'entries match')}; "
+            f"the newest {len(shown)} {plural(len(shown), 'is', 'are')} shown."
+        )
         rows = [
             literal(
                 f"{line.seq:>6} {line.time} {line.actor} ({line.role}) {line.action} "
@@ -106,7 +110,8 @@ class AuditScreen(SessionScreen):
         accesses, flags = self._session.oversight.access_review(since)
         flagged = [a for a in accesses if a.flags]
         self._say(
-            f"{len(accesses)} accesses; {len(flagged)} flagged; {len(flags)} patterns flagged."
+            f"{counted(len(accesses), 'access', 'accesses')}; {len(flagged)} flagged; "
+            f"{counted(len(flags), 'pattern')} flagged."
         )
         rows = [literal(f"PATTERN {f.day} {f.staff}: {f.what}") for f in flags]
         rows += [

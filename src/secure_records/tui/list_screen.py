@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Static
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.literal import literal
@@ -71,7 +72,7 @@ class RecordListScreen(SessionScreen):
         self._count(len(ids))
 
     def _count(self, n: int) -> None:
-        self.query_one("#count", Static).update(literal(f"{n} records"))
+        self.query_one("#count", Static).update(literal(counted(n, "record")))
 
     def _start_index(self) -> None:
         if not self._index_started:

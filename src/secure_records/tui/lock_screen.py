@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from secure_records.core.text import counted
 from secure_records.tui.literal import literal
 
 
@@ -38,5 +39,8 @@ class LockScreen(Screen[None]):
 
     def wrong_pin(self, left: int) -> None:
         self.query_one("#problem", Static).update(
-            literal(f"That PIN is not right. {left} more tries before the session ends.")
+            literal(
+                f"That PIN is not right. {counted(left, 'more try', 'more tries')} "
+                "before the session ends."
+            )
         )

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from secure_records.core.records import NoteKind
 from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
+from secure_records.core.text import counted
 from secure_records.tui.literal import literal
 
 T = TypeVar("T")
@@ -50,7 +51,9 @@ class AskReason(Dialog[str]):
         with Vertical(id="dialog"):
             yield Static(literal(self._question), id="question")
             yield Static(literal(self._hint), classes="hint")
-            yield Input(placeholder=f"Reason (at least {self._minimum} characters)", id="reason")
+            yield Input(
+                placeholder=f"Reason (at least {counted(self._minimum, 'character')})", id="reason"
+            )
             yield Static("", id="problem")
             with Horizontal(classes="buttons"):
                 yield Button(literal(self._action), variant="primary", id=self.SAVE)
@@ -63,7 +66,7 @@ class AskReason(Dialog[str]):
         reason = self.query_one("#reason", Input).value
         if len(reason.strip()) < self._minimum:
             self.query_one("#problem", Static).update(
-                literal(f"Say a little more: at least {self._minimum} characters.")
+                literal(f"Say a little more: at least {counted(self._minimum, 'character')}.")
             )
             return
         self.dismiss(reason.strip())
@@ -78,7 +81,7 @@ class RevealReason(AskReason):
     def __init__(self, field_label: str, minimum: int) -> None:
         super().__init__(
             f"Why do you need to see {field_label}?",
-            f"At least {minimum} characters. Your reason is recorded in the log and the "
+            f"At least {counted(minimum, 'character')}. Your reason is recorded in the log and the "
             "value stays visible until you close the record.",
             "Reveal",
             minimum,
@@ -113,7 +116,9 @@ class RestrictDialog(Dialog[RestrictionDraft]):
             )
             yield Input(placeholder="Staff member to grant (for Grant)", id="staff")
             yield Input("30", placeholder="Days", id="days")
-            yield Input(placeholder=f"Reason (at least {self._minimum} characters)", id="reason")
+            yield Input(
+                placeholder=f"Reason (at least {counted(self._minimum, 'character')})", id="reason"
+            )
             yield Static("", id="problem")
             with Horizontal(classes="buttons"):
                 if not self._restricted:
@@ -138,7 +143,9 @@ class RestrictDialog(Dialog[RestrictionDraft]):
         # ASCII digits only: "²" is a digit to isdigit() but not to int().
         if len(reason.strip()) < self._minimum or not (days.isascii() and days.isdigit()):
             self.query_one("#problem", Static).update(
-                literal(f"Give a number of days and a reason of {self._minimum} characters.")
+                literal(
+                    f"Give a number of days and a reason of {counted(self._minimum, 'character')}."
+                )
             )
             return
         staff = self.query_one("#staff", Input).value.strip()

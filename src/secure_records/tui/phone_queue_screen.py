@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from secure_records.core.permissions import Permission
 from secure_records.core.telephone import Status
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
 from secure_records.tui.literal import labelled, literal
@@ -56,7 +57,7 @@ class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
         return (
             f"{item.id}  {item.record_id or 'no record found'}  "
             f"{STATUS_WORDS.get(item.status, item.status)}  {item.organisation}  "
-            f"{item.urgency}" + (f"  {item.flags} red flag(s)" if item.flags else ""),
+            f"{item.urgency}" + (f"  {counted(item.flags, 'red flag')}" if item.flags else ""),
             item.id,
         )
 

@@ -15,6 +15,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.statuses import SharingStatus
+from secure_records.core.text import counted
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import (
@@ -103,7 +104,7 @@ def _history_text(history: list[SharedBefore]) -> Content:
     for item in history:
         what = ", ".join(item.fields) or "no fields"
         verdict = (
-            f"share {what} and {item.notes} notes by {item.method}"
+            f"share {what} and {counted(item.notes, 'note')} by {item.method}"
             if item.shared
             else "not to share"
         )

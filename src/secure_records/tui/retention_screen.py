@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.statuses import DisposalStatus
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.literal import literal
@@ -90,7 +91,7 @@ class RetentionScreen(SessionScreen):
             self.query_one("#packages", Static).update(literal(str(exc)))
         days = self._session.policy.sharing.disclosure_keep_days
         self.query_one("#packages-heading", Static).update(
-            literal(f"Disclosure packages past their {days} days: {len(expired)}")
+            literal(f"Disclosure packages past their {counted(days, 'day')}: {len(expired)}")
         )
         if expired:
             self.query_one("#packages", Static).update(literal("\n".join(expired), multiline=True))
@@ -108,7 +109,11 @@ class RetentionScreen(SessionScreen):
             for button_id in ("propose", "execute"):
                 self.query_one(f"#{button_id}", Button).display = self.allowed(button_id)
             self.query_one("#problem", Static).update(
-                literal(f"{len(self._items)} records due." if self._items else "Nothing is due.")
+                literal(
+                    f"{counted(len(self._items), 'record')} due."
+                    if self._items
+                    else "Nothing is due."
+                )
             )
 
     def _chosen(self) -> RetentionItem | None:

@@ -9,6 +9,7 @@ from textual.widgets import Footer, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
+from secure_records.core.text import counted
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
@@ -72,7 +73,7 @@ class RolePage(SessionScreen):
                 else:
                     yield Static(
                         literal(
-                            f"{expired} disclosure package(s) past their days to shred: "
+                            f"{counted(expired, 'disclosure package')} past their days to shred: "
                             "press r for the retention queue."
                         ),
                         classes="heading",

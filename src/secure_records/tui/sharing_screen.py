@@ -12,7 +12,7 @@ from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
 from secure_records.core.statuses import SharingStatus
-from secure_records.core.text import printable
+from secure_records.core.text import counted, printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.literal import literal
@@ -112,7 +112,9 @@ class SharingScreen(SessionScreen):
         if at.help:
             widgets.append(Static(literal(at.help), classes="hint"))
         widgets += [
-            Input(placeholder=f"Your reason (at least {minimum} characters)", id="reason"),
+            Input(
+                placeholder=f"Your reason (at least {counted(minimum, 'character')})", id="reason"
+            ),
             Horizontal(
                 Button("Yes", variant="primary", id="answer-yes"),
                 Button("No", id="answer-no"),

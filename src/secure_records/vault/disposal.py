@@ -29,6 +29,7 @@ from secure_records.core.log_proof import (
 )
 from secure_records.core.retention import CATEGORY_FIELD, Certificate
 from secure_records.core.statuses import DisposalStatus
+from secure_records.core.text import counted
 from secure_records.vault.rows import DisposalRow
 from secure_records.vault.shred import shred_file
 from secure_records.vault.vault import Vault, now_utc
@@ -49,7 +50,7 @@ def method(truncated: bool, shredded: int, failed: int = 0) -> str:
         "pages hold only ciphertext under the destroyed key"
     )
     left = f", {failed} could not be (shred them by hand)" if failed else ""
-    return f"{ERASED}; {wal}; {shredded} exported file(s) shredded{left}"
+    return f"{ERASED}; {wal}; {counted(shredded, 'exported file')} shredded{left}"
 
 
 # Another session mid-read can hold the WAL for a moment: try a few times.

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from secure_records.core.text import counted
 from secure_records.vault.log_chain import Chain, one_crashed_write, parse_line, unb64
 from secure_records.vault.rows import LogHead
 
@@ -29,7 +30,7 @@ class Verdict:
     def sentence(self) -> str:
         if self.intact:
             span = f", {self.first_time} to {self.last_time}" if self.entries else ""
-            return f"intact: {self.entries} entries{span}"
+            return f"intact: {counted(self.entries, 'entry', 'entries')}{span}"
         return str(self.problem)
 
 
@@ -102,6 +103,8 @@ def _next_entry(line: bytes, seq: int, vault_id: str, chain: Chain, prev_mac: by
 def _out_of_place(seq: int, expected: int, later: list[Any]) -> str:
     if expected in later or seq < expected:
         return f"out of order (found entry {seq} where entry {expected} belongs)"
+    if seq - 1 == expected:
+        return f"missing (gap: entry {expected} is gone)"
     return f"missing (gap: entries {expected} to {seq - 1} are gone)"
 
 
@@ -152,7 +155,9 @@ def _diagnose(
         return Verdict(False, count, first_time, last_time, problem=problem, crash_tail=crash_tail)
 
     if torn_inside or count < head.seq:
-        return broken(f"truncated (head says {head.seq} entries, log has {count})")
+        return broken(
+            f"truncated (head says {counted(head.seq, 'entry', 'entries')}, log has {count})"
+        )
     if not hmac.compare_digest(prev_mac, head.mac):
         return broken(_problem(count, "modified (does not end at the sealed head)"))
     if wanted and wanted[0] > count:
@@ -160,8 +165,9 @@ def _diagnose(
     if tail and not one_crashed_write(tail):
         extra = tail.count(b"\n") + (0 if tail.endswith(b"\n") else 1)
         return broken(
-            f"entry {count + 1}: {extra} entries lie beyond the sealed head: the vault "
-            "database is older than the log (restored from a backup, or rolled back)"
+            f"entry {count + 1}: {counted(extra, 'entry lies', 'entries lie')} beyond the sealed "
+            "head: the vault database is older than the log (restored from a backup, or rolled "
+            "back)"
         )
     if tail.endswith(b"\n") and not _next_entry(tail[:-1], count + 1, vault_id, chain, prev_mac):
         # A whole line after the head that is not this log's next entry was not left by
@@ -177,8 +183,8 @@ def _diagnose(
         kind = "an uncommitted" if tail.endswith(b"\n") else "a torn"
         return broken(
             f"entry {count + 1}: {kind} final write after a crash, beyond the sealed head "
-            f"(not tampering: the {count} committed entries are intact; the next append "
-            "discards it)",
+            f"(not tampering: the {counted(count, 'committed entry is', 'committed entries are')} "
+            "intact; the next append discards it)",
             crash_tail=True,
         )
     return Verdict(True, count, first_time, last_time)

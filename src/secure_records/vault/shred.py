@@ -14,6 +14,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from secure_records.core.text import counted
+
 CAVEAT = (
     "Overwriting cannot be relied on for SSDs, copy-on-write or snapshotting "
     "filesystems (btrfs, ZFS, APFS) or filesystems that journal data: there, old "
@@ -47,4 +49,4 @@ def shred_file(path: Path) -> str:
     finally:
         os.close(fd)
     path.unlink()
-    return f"{path}: {size} bytes overwritten twice (random, then zeros) and removed"
+    return f"{path}: {counted(size, 'byte')} overwritten twice (random, then zeros) and removed"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.text import plural
 from secure_records.vault.log import LogEntry
 from secure_records.vault.log_verify import Verdict
 from secure_records.vault.row_seals import TABLES, RowSeals, SealBroken, as_total, total
@@ -71,8 +72,10 @@ class VaultCheck:
             f"rows: {self.rows.good:,} sealed, {self.rows.bad:,} bad, "
             f"{self.unsealed.bad:,} without a seal",
             f"records: {self.records.good:,} complete, {self.records.bad:,} incomplete",
-            f"caseloads: {self.caseloads.good:,} add up, {self.caseloads.bad:,} do not",
-            f"ledger: {self.ledger.good:,} tables add up, {self.ledger.bad:,} do not",
+            f"caseloads: {self.caseloads.good:,} {plural(self.caseloads.good, 'adds', 'add')} up, "
+            f"{self.caseloads.bad:,} {plural(self.caseloads.bad, 'does', 'do')} not",
+            f"ledger: {self.ledger.good:,} {plural(self.ledger.good, 'table adds', 'tables add')} "
+            f"up, {self.ledger.bad:,} {plural(self.ledger.bad, 'does', 'do')} not",
             f"rows the log wrote: {self.logged.good:,} as the log left them, "
             f"{self.logged.bad:,} missing or older",
             f"policy: {'sealed' if self.policy_refusal is None else 'NOT SEALED'}",
