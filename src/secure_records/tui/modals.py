@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from secure_records.core.records import NoteKind
-from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.core.text import counted
+from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.tui.literal import literal
 
 T = TypeVar("T")
