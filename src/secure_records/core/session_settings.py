@@ -1,4 +1,5 @@
-"""How a session behaves, read from `session.toml`: the idle lock, PIN and reason lengths."""
+"""How a session behaves, read from `session.toml`: the idle lock, PIN and reason lengths,
+and how many wrong PINs lock a staff member out, for how long."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ SESSION_LIMITS: Mapping[str, tuple[int, int]] = {
     "pin_min_length": (4, 64),
     "reveal_reason_min_length": (1, 500),
 }
+# Added later, so optional: a vault whose sealed policy predates them gets these (the
+# shipped values) rather than refusing every session.
+LATER_DEFAULTS: Mapping[str, int] = {"max_pin_failures": 3, "lockout_minutes": 15}
+LATER_LIMITS: Mapping[str, tuple[int, int]] = {
+    "max_pin_failures": (2, 10),
+    "lockout_minutes": (1, 1440),
+}
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,9 @@ class SessionSettings:
     idle_lock_seconds: int
     pin_min_length: int
     reveal_reason_min_length: int
+    # Wrong PINs in a row, across sessions, before the staff member is locked out.
+    max_pin_failures: int = LATER_DEFAULTS["max_pin_failures"]
+    lockout_minutes: int = LATER_DEFAULTS["lockout_minutes"]
 
 
 def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings | None:
@@ -30,12 +41,17 @@ def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings 
     table = reader.table("session", doc.get("session"))
     if table is None:
         return None
-    reader.keys("session", table, SESSION_LIMITS)
+    reader.keys("session", table, {**SESSION_LIMITS, **LATER_LIMITS})
     values: dict[str, int] = {}
     for key, (low, high) in SESSION_LIMITS.items():
         value = reader.whole_number(f"session.{key}", table.get(key), low, high)
         if value is not None:
             values[key] = value
-    if len(values) != len(SESSION_LIMITS):
+    for key, (low, high) in LATER_LIMITS.items():
+        if key not in table:
+            values[key] = LATER_DEFAULTS[key]
+        elif (value := reader.whole_number(f"session.{key}", table[key], low, high)) is not None:
+            values[key] = value
+    if len(values) != len(SESSION_LIMITS) + len(LATER_LIMITS):
         return None
     return SessionSettings(**values)
