@@ -78,3 +78,6 @@ class LogAction(StrEnum):
     # row seals
     SEAL_BROKEN = "seal_broken"
     ROWS_SEALED = "rows_sealed"
+    # wrong PINs counted in the vault (issue 16): a lockout, and IT lifting it
+    PIN_LOCKED_OUT = "pin_locked_out"
+    PIN_LOCKOUT_LIFTED = "pin_lockout_lifted"
