@@ -36,7 +36,5 @@ class LockScreen(Screen[None]):
         event.input.value = ""
         self.post_message(self.PinEntered(pin))
 
-    def wrong_pin(self, left: int) -> None:
-        self.query_one("#problem", Static).update(
-            literal(f"That PIN is not right. {left} more tries before the session ends.")
-        )
+    def wrong_pin(self, said: str) -> None:
+        self.query_one("#problem", Static).update(literal(said))
