@@ -87,7 +87,7 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
     record_reasons(populated)
     # Reception: each callback screen (caller and organisation), then the verdict.
     app = app_for(populated, "reception")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(pilot, app)
         desk = app.screen.query_one("#calls", OptionList)
         first = called.index(str(desk.get_option_at_index(0).id))
@@ -113,7 +113,7 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
             tally["screens"] += 2
     # The lead: each verified request in the queue, then the record's hold and history.
     app = app_for(populated, "lead")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("t")
         await settle(pilot, app)

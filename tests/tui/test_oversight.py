@@ -26,7 +26,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
     with Session.open("alice", populated) as alice:
         alice.records.reveal("R-0001", "address", "Home visit planned for next week")
     app = app_for(populated, "auditor")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
@@ -54,7 +54,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
 
 async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: Path) -> None:
     app = app_for(populated, "lead")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # R-0001
         await pilot.pause()
@@ -68,7 +68,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
     with Session.open("alice", populated) as alice:
         assert "R-0001" not in alice.records.listing_ids()
     app = app_for(populated, "alice")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "1 records" in text and "Canaryname R-0002" in text
@@ -77,7 +77,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
 
 async def test_a_lead_writes_a_subject_access_report_from_the_record(populated: Path) -> None:
     app = app_for(populated, "lead")
-    async with signed_in(app) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
