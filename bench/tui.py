@@ -22,14 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from secure_records.admin import Administration
-from secure_records.demo import DEMO_STAFF, synthetic_records
+from secure_records.demo import DEMO_PIN, DEMO_STAFF, synthetic_records
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.list_screen import RecordListScreen
+from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 from secure_records.vault.kek import INSECURE_ENV
@@ -72,12 +74,20 @@ async def list_painted(app: SecureRecordsApp) -> RecordList:
         await asyncio.sleep(0.001)
 
 
+async def type_pin(app: SecureRecordsApp, pilot: Pilot[None]) -> None:
+    """The PIN screen comes first, as for staff: the PIN typed (its check is timed too)."""
+    while not isinstance(app.screen, PinScreen):
+        await asyncio.sleep(0.001)
+    await pilot.press(*DEMO_PIN, "enter")
+
+
 async def start_ours(home: Path, staff: str) -> float:
     """From nothing to a list the person can use: vault opened, session started and
     logged, the list's first screenful decrypted and drawn."""
     started = time.perf_counter()
-    app = SecureRecordsApp(lambda name: Session.open(name, home), staff_name=staff)
+    app = SecureRecordsApp(lambda name, pin: Session.open(name, home, pin=pin), staff_name=staff)
     async with app.run_test(size=SIZE) as pilot:
+        await type_pin(app, pilot)
         await list_painted(app)
         await pilot.pause()
         elapsed = time.perf_counter() - started
@@ -102,8 +112,9 @@ class BareScreen(Screen[None]):
 
 
 async def interact(home: Path, samples: int) -> Interaction:
-    app = SecureRecordsApp(lambda name: Session.open(name, home), staff_name="lead")
+    app = SecureRecordsApp(lambda name, pin: Session.open(name, home, pin=pin), staff_name="lead")
     async with app.run_test(size=SIZE) as pilot:
+        await type_pin(app, pilot)
         await list_painted(app)
         await pilot.pause()
         started = time.perf_counter()
@@ -158,6 +169,7 @@ def build(home: Path, records: int) -> None:
     admin = Administration.init(home)
     for name, role in DEMO_STAFF:
         admin.add_staff(name, role)
+        admin.set_pin(name, DEMO_PIN)
     lines = []
     for record in synthetic_records(records, 7):
         row: dict[str, object] = {"id": record.id, **record.values}

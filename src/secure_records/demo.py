@@ -88,6 +88,8 @@ DEMO_STAFF = (
     ("it", "it"),
     ("auditor", "auditor"),
 )
+# Every demo staff member's PIN: the picker says it, as the PIN screen asks for it.
+DEMO_PIN = "123456"
 CASEWORKERS = tuple(name for name, role in DEMO_STAFF if role == "caseworker")
 CATEGORIES = ("child", "young_person", "vulnerable_adult")
 
@@ -171,6 +173,6 @@ def build_demo_vault(records: int = 500, seed: int = 7) -> DemoVault:
     admin = Administration.init(home)
     for name, role in DEMO_STAFF:
         admin.add_staff(name, role)
-        admin.set_pin(name, "123456")
+        admin.set_pin(name, DEMO_PIN)
     admin.add_records(list(synthetic_records(records, seed)))
     return DemoVault(admin, home, tempdir)

@@ -32,6 +32,7 @@ from tests.support.ssh import (
 )
 
 pytestmark = pytest.mark.slow
+PIN = "246810"
 
 if os.geteuid() != 0 or not SSHD.exists() or not shutil.which("useradd"):
     if os.environ.get("CI"):
@@ -88,6 +89,29 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             timeout=600,
         )
         assert again.returncode == 0, again.stderr
+        # IT sets the staff member's PIN, as the service account (README "Deploying").
+        pinned = subprocess.run(
+            [
+                "runuser",
+                "-u",
+                user,
+                "--",
+                "env",
+                f"HOME={base / 'home'}",
+                *env["SR_KEYRING_ENV"].split(),
+                str(base / "home" / "venv" / "bin" / "secure-records"),
+                "--home",
+                str(base / "home" / "vault"),
+                "staff",
+                "pin",
+                "alice",
+            ],
+            input=f"{PIN}\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert pinned.returncode == 0, pinned.stderr
         yield user, base, tmp_path
     finally:
         # The session the test opened may still be ending: userdel refuses a user
@@ -146,6 +170,9 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
     sshd = start_sshd(config, port, tmp / "sshd.log")
     terminal = Terminal(ssh_args(tmp / "alice_key", port, user, "-tt"))
     try:
+        terminal.wait_for("Enter your PIN")
+        terminal.tmux("send-keys", "-t", "e2e", "-l", PIN)
+        terminal.tmux("send-keys", "-t", "e2e", "Enter")
         shown = terminal.wait_for("0 records")  # the count comes after the list
         assert "Your caseload" in shown
         command = ssh_args(tmp / "alice_key", port, user, "id")

@@ -27,6 +27,7 @@ from tests.support.cli import run, subprocess_env
 from tests.support.ssh import SSHD, Terminal, free_port, keygen, ssh_args, start_sshd
 
 pytestmark = pytest.mark.slow
+PIN = "246810"
 
 if not SSHD.exists() or not shutil.which("tmux"):
     if os.environ.get("CI"):
@@ -43,7 +44,10 @@ class Host:
     keys: Path  # the service account's authorized_keys
 
     def cli(self, *args: str) -> tuple[int, str, str]:
-        done = run(["--home", str(self.home), *args], self.env)
+        return self.cli_in(*args)
+
+    def cli_in(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        done = run(["--home", str(self.home), *args], self.env, stdin)
         return done.code, done.out, done.err
 
     def ssh_args(self, key: str, *extra: str) -> list[str]:
@@ -67,6 +71,8 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
     rows = [canary_row("R-0001", ["alice"]), canary_row("R-0002", ["alice"])]
     rows.append(canary_row("R-0003", ["bilal"]))
     assert h.cli("import", str(write_jsonl(tmp / "records.jsonl", rows)))[0] == 0
+    for name in ("alice", "bilal"):
+        assert h.cli_in("staff", "pin", name, stdin=f"{PIN}\n")[0] == 0
     for key in ("host_key", "alice_key", "bilal_key", "stranger_key"):
         keygen(tmp / key)
     for name in ("alice", "bilal"):
@@ -107,6 +113,13 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host]:
     sshd.wait(timeout=10)
 
 
+def sign_in(terminal: Terminal) -> None:
+    """The PIN, typed on the app's first screen as the staff member would."""
+    terminal.wait_for("Enter your PIN")
+    terminal.tmux("send-keys", "-t", "e2e", "-l", PIN)
+    terminal.tmux("send-keys", "-t", "e2e", "Enter")
+
+
 def wait_for_entry(host: Host, action: str, staff: str, after: int, seconds: float = 30) -> dict:  # type: ignore[type-arg]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -121,6 +134,7 @@ def test_a_staff_members_key_opens_the_app_as_them_on_their_caseload(host: Host)
     before = host.log()[-1]["seq"]
     terminal = Terminal(host.ssh_args("alice_key", "-tt"))
     try:
+        sign_in(terminal)
         shown = terminal.wait_for("2 records")
         assert "Your caseload" in shown
         assert "Canaryname R-0001" in shown and "Canaryname R-0002" in shown
@@ -197,6 +211,7 @@ def test_dropping_the_connection_mid_session_ends_it_cleanly_in_the_log(host: Ho
     before = host.log()[-1]["seq"]
     terminal = Terminal(host.ssh_args("bilal_key", "-tt"))
     try:
+        sign_in(terminal)
         terminal.wait_for("1 record")
         wait_for_entry(host, "record_list_shown", "bilal", before)
     finally:

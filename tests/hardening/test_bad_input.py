@@ -440,6 +440,8 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
             got.session.reveal_reason_min_length < valid.session.reveal_reason_min_length,
         ),
         *((key, getattr(got.session, key) > getattr(valid.session, key)) for key in RATE_LIMITS),
+        ("max_pin_failures", got.session.max_pin_failures > valid.session.max_pin_failures),
+        ("lockout_minutes", got.session.lockout_minutes < valid.session.lockout_minutes),
     ):
         if looser:
             gain((session, "session", key), f"session.{key} looser")

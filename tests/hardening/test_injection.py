@@ -22,7 +22,7 @@ from secure_records.session import Session
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller
 from tests.support import figures
-from tests.tui.conftest import app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, signed_in
 from tests.tui.test_leaks_and_injection import (
     HOSTILE,
     RAW,
@@ -87,7 +87,7 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
     record_reasons(populated)
     # Reception: each callback screen (caller and organisation), then the verdict.
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(pilot, app)
         desk = app.screen.query_one("#calls", OptionList)
         first = called.index(str(desk.get_option_at_index(0).id))
@@ -113,7 +113,7 @@ async def test_hostile_text_in_calls_reasons_and_requesters_is_drawn_literally(
             tally["screens"] += 2
     # The lead: each verified request in the queue, then the record's hold and history.
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("t")
         await settle(pilot, app)

@@ -18,7 +18,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused, UnknownStaff
 from secure_records.core.records import NoteKind
-from secure_records.session import Session
+from secure_records.session import LockedOut, Session
 from secure_records.vault.log import DISPOSED, LogEntry, LogError
 from tests.support.cli import REPO, subprocess_env
 
@@ -124,7 +124,9 @@ def test_every_host_command_names_who_is_at_the_host(
         assert {"os_user", "tty", "parent_process"} <= set(entry.details)
 
 
-def test_wrong_pins_are_logged_and_three_end_the_session(populated: Path) -> None:
+def test_wrong_pins_are_logged_and_three_lock_them_out_and_end_the_session(
+    populated: Path,
+) -> None:
     with Administration.open(populated) as admin:
         admin.set_pin("alice", "246810")
     session = Session.open("alice", populated)
@@ -133,10 +135,18 @@ def test_wrong_pins_are_logged_and_three_end_the_session(populated: Path) -> Non
         session.records.open_record("R-0001")
     assert not session.unlock("000000")
     assert not session.unlock("111111")
-    assert not session.unlock("222222")
+    with pytest.raises(LockedOut):
+        session.unlock("222222")
     assert session.ended
-    actions = [e.action for e in entries(populated)][-5:]
-    assert actions == ["locked", "pin_failed", "pin_failed", "pin_failed", "session_ended"]
+    actions = [e.action for e in entries(populated)][-6:]
+    assert actions == [
+        "locked",
+        "pin_failed",
+        "pin_failed",
+        "pin_failed",
+        "pin_locked_out",
+        "session_ended",
+    ]
 
 
 def test_host_administration_is_logged(populated: Path) -> None:
@@ -422,6 +432,8 @@ def test_a_restored_older_database_is_not_taken_for_a_crash(long_log: Path) -> N
 
 
 def test_a_very_long_last_entry_does_not_stop_the_next_session(populated: Path) -> None:
+    with Administration.open(populated) as admin:
+        admin.set_pin("alice", "246810")
     with Session.open("alice", populated) as session:
         session.records.reveal("R-0001", "health", "x" * 999)
         session.lock()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from secure_records.admin import Administration
-from secure_records.core.errors import IntegrityError, VaultError
+from secure_records.core.errors import AccessRefused, IntegrityError, VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.session import Session
@@ -30,7 +30,7 @@ def raw(home: Path) -> Iterator[sqlite3.Connection]:
 
 
 # Every migration this release knows, in order.
-ALL = [(1, "initial"), (2, "row_seals")]
+ALL = [(1, "initial"), (2, "row_seals"), (3, "pin_lockout")]
 # The tables migration 2 gave a seal column.
 SEALED_TABLES = tuple(TABLES)
 
@@ -119,6 +119,26 @@ def test_a_vault_that_lost_its_migrations_table_has_them_recorded_and_opens(
     assert tables(populated) == before | {"migrations"}  # nothing else made or lost
 
 
+def test_staff_rows_sealed_before_migration_3_keep_their_seals_and_count_pins(
+    populated: Path,
+) -> None:
+    """As a release with migrations 1 and 2 left it: no PIN count on the staff table.
+    Migration 3 adds it; every staff row sealed before still matches its seal."""
+    with raw(populated) as db:
+        db.execute("ALTER TABLE staff DROP COLUMN pin_failures")
+        db.execute("ALTER TABLE staff DROP COLUMN locked_until")
+        db.execute("DELETE FROM migrations WHERE number = 3")
+    assert record_ids(populated) == ["R-0001", "R-0002", "R-0003"]
+    assert migrations(populated) == ALL
+    assert {"pin_failures", "locked_until"} <= columns(populated, "staff")
+    with Administration.open(populated) as admin:
+        admin.set_pin("alice", "246810")
+    with pytest.raises(AccessRefused):
+        Session.open("alice", populated, pin="135790")
+    with Administration.open(populated) as admin:
+        assert admin.existing_staff("alice").pin_failures == 1
+
+
 def test_an_older_schema_version_from_before_migrations_gets_its_missing_tables(
     populated: Path,
 ) -> None:
@@ -145,7 +165,8 @@ def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unch
     with raw(populated) as db:
         db.execute(
             "INSERT INTO migrations (number, name, applied_at) "
-            "VALUES (3, 'sealed outputs', '2030-01-01T00:00:00+00:00')"
+            "VALUES (?, 'sealed outputs', '2030-01-01T00:00:00+00:00')",
+            (len(ALL) + 1,),
         )
     before = fingerprint(populated)
     with pytest.raises(VaultError) as caught:
@@ -154,7 +175,7 @@ def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unch
     assert "newer release" in message and "'sealed outputs'" in message
     assert message.endswith(".") and ". " not in message and "\n" not in message
     assert fingerprint(populated) == before
-    assert migrations(populated) == [*ALL, (3, "sealed outputs")]
+    assert migrations(populated) == [*ALL, (len(ALL) + 1, "sealed outputs")]
 
 
 # Status queries: the same rows, in the same order, as fetching every row and

@@ -32,7 +32,7 @@ from secure_records.tui.record_screen import FieldRow, RecordScreen
 from secure_records.tui.role_page import RolePage
 from tests.conftest import STAFF, canaries, canary_row, write_jsonl
 from tests.support import figures
-from tests.tui.conftest import SIZE, app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, signed_in
 
 PIN = "246810"
 DOB = "2013-04-02"  # canary_row's date of birth
@@ -310,7 +310,7 @@ async def test_no_screen_shows_a_canary_the_role_may_not_see(
         role = policy.roles[role_name]
         app = app_for(home, staff)
         walk = Walk(app, staff, role, rows)
-        async with app.run_test(size=SIZE) as pilot:
+        async with signed_in(app) as pilot:
             await settle(pilot, app)
             assert app.session is not None and app.session.role == role  # same policy
             if role.scope in (Scope.ALL, Scope.CASELOAD):
@@ -362,7 +362,7 @@ async def test_a_reveal_shows_one_field_of_one_record_until_it_is_closed(home: P
         await pilot.press("enter")
         await settle(pilot, app)
 
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(pilot, app)
         await open_record(pilot, 0)
         row = next(r for r in app.screen.query(FieldRow) if r.view.name == "address")
@@ -509,7 +509,7 @@ async def test_hostile_record_text_is_drawn_literally(hostile_vault: Path, staff
     rules = {spot: role.rule_for(field).rule for spot, field in SPOTS.items()}
     app = app_for(hostile_vault, staff)
     screens = clicks = checked = 0
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(pilot, app)
         assert_alive(app)
         records = app.screen.query_one(RecordList)
@@ -577,7 +577,7 @@ async def test_a_hostile_note_typed_in_the_modal_is_shown_literally_to_everyone(
     hostile = "\n".join(raw for raw, _ in HOSTILE)
     for staff in ("alice", "lead"):
         app = app_for(hostile_vault, staff)
-        async with app.run_test(size=SIZE) as pilot:
+        async with signed_in(app) as pilot:
             await settle(pilot, app)
             await pilot.press("enter")  # H-00
             await settle(pilot, app)
@@ -603,7 +603,7 @@ async def test_a_hostile_note_typed_in_the_modal_is_shown_literally_to_everyone(
 async def test_the_reveal_modal_draws_a_hostile_label_literally(hostile_vault: Path) -> None:
     label = "[@click=app.quit]click me[/] \x1b]0;pwned\x07\u202e"
     app = app_for(hostile_vault, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(pilot, app)
         await app.push_screen(RevealReason(label, 15))
         await settle(pilot, app)
@@ -625,7 +625,7 @@ async def test_a_hostile_note_author_is_drawn_literally(home: Path) -> None:
     row["notes"][0]["author"] = "\x1b]0;pwned\x07mallory\u202e"
     import_rows(home, [row])
     app = app_for(home, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)

@@ -10,7 +10,7 @@ from secure_records.session import Session
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.modals import AskReason, RestrictDialog
 from secure_records.tui.record_screen import RecordScreen
-from tests.tui.conftest import app_for, screen_text, wait_for_screen
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 SIZE = (140, 60)
 REASON = "A member of staff's relative: kept to named staff"
@@ -40,7 +40,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
     with Session.open("reception", populated) as reception:
         assert reception.records.find_exact("Canaryname R-0002", "2013-04-02") is not None
     app = app_for(populated, "auditor")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
@@ -73,7 +73,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
 
 async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: Path) -> None:
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # R-0001
         await pilot.pause()
@@ -87,7 +87,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
     with Session.open("alice", populated) as alice:
         assert "R-0001" not in alice.records.listing_ids()
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "1 record" in text and "1 records" not in text and "Canaryname R-0002" in text
@@ -96,7 +96,7 @@ async def test_a_lead_restricts_a_record_and_alice_no_longer_sees_it(populated: 
 
 async def test_a_lead_writes_a_subject_access_report_from_the_record(populated: Path) -> None:
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

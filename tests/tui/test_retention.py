@@ -18,7 +18,7 @@ from secure_records.tui.record_screen import RecordScreen
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
 from tests.conftest import canaries, canary_row, write_jsonl
-from tests.tui.conftest import app_for, screen_text, wait_for_screen
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 SIZE = (120, 50)
 REASON = "a reason long enough to record"
@@ -46,7 +46,7 @@ async def press(pilot, app: SecureRecordsApp, button: str) -> None:  # type: ign
 async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due: Path) -> None:
     planted = canaries(adult("R-0001")).values()
     app = app_for(due, "it")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RolePage)
         await pilot.press("r")
@@ -59,7 +59,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         await press(pilot, app, "propose")
         assert "a safeguarding lead must approve it" in screen_text(app)
     app = app_for(due, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()
@@ -69,7 +69,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         await press(pilot, app, "approve")
         assert "approved (record R-0001)" in screen_text(app)
     app = app_for(due, "it")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -84,7 +84,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
 
 async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path) -> None:
     app = app_for(due, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -97,7 +97,7 @@ async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path)
         assert "ON LEGAL HOLD" in screen_text(app)
         assert "Independent inquiry into placements" in screen_text(app)
     app = app_for(due, "it")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("r")
         await pilot.pause()
@@ -111,7 +111,7 @@ async def test_a_lead_puts_a_record_on_hold_and_it_says_so_everywhere(due: Path)
 
 async def test_a_caseworker_has_no_hold_key_and_no_disposal_queue(due: Path) -> None:
     app = app_for(due, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()
@@ -134,7 +134,7 @@ async def test_it_shreds_packages_past_their_days_from_the_retention_queue(due: 
     fresh = exports / "D-ba9876543210.txt"
     fresh.write_text("DISCLOSURE D-ba9876543210\n")
     app = app_for(due, "it")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         assert "1 disclosure package past their days" in screen_text(app)
         await pilot.press("r")

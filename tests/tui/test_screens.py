@@ -33,7 +33,7 @@ from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
 from secure_records.vault.log import LogEntry
 from tests.conftest import STAFF, canaries, canary_row
-from tests.tui.conftest import SIZE, app_for, screen_text
+from tests.tui.conftest import SIZE, app_for, screen_text, signed_in, type_pin
 
 PIN = "246810"
 REASON = "planning tomorrow's home visit"
@@ -137,7 +137,9 @@ async def enter_pin(app: SecureRecordsApp, pilot: Pilot[None], pin: str) -> None
 
 def demo_app(home: Path) -> SecureRecordsApp:
     """The app as `secure-records demo` runs it: a picker first, ctrl+r to switch."""
-    return SecureRecordsApp(lambda name: Session.open(name, home), demo_staff=list(STAFF))
+    return SecureRecordsApp(
+        lambda name, pin: Session.open(name, home, pin=pin), demo_staff=list(STAFF)
+    )
 
 
 def record_canaries(record_id: str) -> dict[str, str]:
@@ -149,7 +151,7 @@ def record_canaries(record_id: str) -> dict[str, str]:
 
 async def test_list_shows_only_the_caseload_and_search_narrows_it(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
         assert "Your caseload" in text
@@ -180,7 +182,7 @@ async def test_under_no_color_a_list_shorter_than_its_box_is_drawn_and_searched(
     below the last record and ended the session with a traceback."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         assert "Canaryname R-0001" in screen_text(app)
         await pilot.press("/")
@@ -192,7 +194,7 @@ async def test_under_no_color_a_list_shorter_than_its_box_is_drawn_and_searched(
 
 async def test_enter_on_search_opens_the_match_and_escape_comes_back(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await pilot.press("/")
         await type_text(pilot, "0002")
@@ -216,7 +218,7 @@ async def test_enter_on_search_opens_the_match_and_escape_comes_back(populated: 
 
 async def test_enter_on_search_logs_the_search_once(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await pilot.press("/")
         await type_text(pilot, "0001")
@@ -235,7 +237,7 @@ async def test_moving_down_right_after_enter_on_search_sticks(
     # The index ready before the first key, so only the leftover timer can move the list.
     monkeypatch.setattr(list_screen, "INDEX_DELAY", 0.0, raising=False)
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await pilot.press("/", "c", "enter", "down")  # "c" matches both records
         await pilot.pause(0.8)  # the leftover timer fires: the list is shown afresh
@@ -249,7 +251,7 @@ async def test_moving_down_right_after_enter_on_search_sticks(
 async def test_record_screen_masks_what_the_caseworker_may_not_read(populated: Path) -> None:
     app = app_for(populated, "alice")
     seen = record_canaries("R-0002")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await open_record(app, pilot, "R-0002")  # down, enter
         text = screen_text(app)
         assert "Record R-0002" in text and "R-0001" not in text
@@ -275,7 +277,7 @@ async def test_record_screen_masks_what_the_caseworker_may_not_read(populated: P
 async def test_reveal_needs_a_reason_and_lasts_until_the_record_closes(populated: Path) -> None:
     app = app_for(populated, "alice")
     health = record_canaries("R-0001")["health"]
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await open_record(app, pilot, "R-0001")
 
         await reveal(app, pilot, "health", "because")
@@ -306,7 +308,7 @@ async def test_reveal_needs_a_reason_and_lasts_until_the_record_closes(populated
 
 async def test_r_asks_for_a_reason_only_on_a_field_that_can_be_revealed(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await open_record(app, pilot, "R-0001")
         for _ in range(5):  # tab down from Name to Phone
             focused = app.focused
@@ -349,7 +351,7 @@ async def test_a_note_is_refused_without_fact_or_opinion_or_with_a_future_date(
     populated: Path,
 ) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         modal = await open_new_note(app, pilot)
         modal.query_one("#text", TextArea).focus()
         await paste(app, pilot, "Seemed tired today.")
@@ -374,7 +376,7 @@ async def test_a_note_is_refused_without_fact_or_opinion_or_with_a_future_date(
 
 async def test_an_opinion_is_saved_labelled_and_logged(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         modal = await open_new_note(app, pilot)
         await pilot.click("#opinion")
         modal.query_one("#text", TextArea).focus()
@@ -407,7 +409,7 @@ async def look_up(app: SecureRecordsApp, pilot: Pilot[None], name: str, dob: str
 
 async def test_reception_learns_only_that_a_record_exists(populated: Path) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, ReceptionScreen)
         await pilot.press("l")
@@ -441,7 +443,7 @@ async def test_roles_without_records_get_a_page_of_their_duties(
     populated: Path, staff: str, role: str, duty: str
 ) -> None:
     app = app_for(populated, staff)
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, RolePage)
         text = screen_text(app)
@@ -457,6 +459,7 @@ async def test_the_lock_hides_everything_and_blocks_the_app_keys(populated: Path
     app = demo_app(populated)  # the demo binds ctrl+r (switch person) too
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")  # alice, the first on the picker
+        await type_pin(pilot, app)
         await open_record(app, pilot, "R-0001")
         await reveal(app, pilot, "health", REASON)
         await lock(app, pilot)
@@ -486,7 +489,7 @@ async def test_a_wrong_pin_says_how_many_tries_are_left_and_reveals_do_not_survi
     set_pin(populated)
     app = app_for(populated, "alice")
     health = record_canaries("R-0001")["health"]
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await open_record(app, pilot, "R-0001")
         await reveal(app, pilot, "health", REASON)
         await lock(app, pilot)
@@ -495,7 +498,7 @@ async def test_a_wrong_pin_says_how_many_tries_are_left_and_reveals_do_not_survi
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
-        assert "That PIN is not right. 2 more tries before the session ends." in screen_text(app)
+        assert "That PIN is not right. 2 more tries before you are locked out." in screen_text(app)
 
         await enter_pin(app, pilot, PIN)
         assert isinstance(app.screen, RecordListScreen)
@@ -509,27 +512,30 @@ async def test_a_wrong_pin_says_how_many_tries_are_left_and_reveals_do_not_survi
         assert field_text(app, "health").startswith("Health: ••••")
 
 
-async def test_three_wrong_pins_end_the_session(
+async def test_three_wrong_pins_at_the_lock_end_the_session_and_lock_them_out(
     populated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     set_pin(populated)
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await lock(app, pilot)
         for wrong in ("111111", "222222", "333333"):
             await enter_pin(app, pilot, wrong)
     assert app.return_code == 1
     assert not app.is_running
-    assert "3 wrong PINs: the session has ended." in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "alice is locked out after too many wrong PINs until " in said
+    assert "'secure-records staff unlock alice'" in said
     ended = log(populated, "session_ended")[-1]
-    assert (ended.actor, ended.details["why"]) == ("alice", "3 wrong PINs")
+    assert (ended.actor, ended.details["why"]) == ("alice", "locked out after wrong PINs")
     assert len(log(populated, "pin_failed")) == 3
+    assert len(log(populated, "pin_locked_out")) == 1
 
 
 async def test_quit_still_works_while_locked(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await lock(app, pilot)
         await pilot.press("ctrl+q")
@@ -543,7 +549,7 @@ async def test_quit_still_works_while_locked(populated: Path) -> None:
 
 async def test_idle_locks_the_screen_and_logs_why(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await open_record(app, pilot, "R-0001")
         app.lock_if_idle(later_by=10_000)
         await settle(app, pilot)
@@ -554,7 +560,7 @@ async def test_idle_locks_the_screen_and_logs_why(populated: Path) -> None:
 
 async def test_a_key_press_resets_the_idle_clock(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         await pilot.pause(1.0)
         assert app.idle_seconds >= 1.0
@@ -573,7 +579,7 @@ async def test_no_screenshot_command_and_no_suspend(
     populated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quit" in titles and "Screenshot" not in titles
@@ -601,7 +607,7 @@ async def test_no_screenshot_command_and_no_suspend(
 
 async def test_a_hang_up_ends_the_session_in_the_log(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await settle(app, pilot)
         app.hang_up("SIGHUP")
         await pilot.pause()
@@ -618,7 +624,7 @@ async def test_unknown_staff_are_refused_with_one_sentence(
     populated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app = app_for(populated, "mallory")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await pilot.pause()
     assert app.return_code not in (0, None)
     message = capsys.readouterr().err.strip()

@@ -8,7 +8,7 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet
 
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
-from tests.tui.conftest import SIZE, app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, signed_in
 
 REASON = "a reason that is long enough to record"
 
@@ -49,7 +49,7 @@ async def answer(pilot, app: SecureRecordsApp, *answers: bool) -> None:  # type:
 
 async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with signed_in(app, (120, 60)) as pilot:
         await start_sharing(pilot, app)
         assert "Is there a clear and legitimate purpose" in screen_text(app)
         await answer(pilot, app, True, True, True, True)
@@ -70,7 +70,7 @@ async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> N
 
 async def test_the_outcome_comes_from_the_answers_not_a_choice(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with signed_in(app, (120, 60)) as pilot:
         await start_sharing(pilot, app)
         await answer(pilot, app, False)
         text = screen_text(app)
@@ -96,7 +96,7 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
             "R-0001", Requester("D", "School", "Lead", "x"), "Planning support next term", flow, how
         )
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
@@ -110,7 +110,7 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
 
 async def test_a_caseworker_has_no_queue_key(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
@@ -119,7 +119,7 @@ async def test_a_caseworker_has_no_queue_key(populated: Path) -> None:
 
 async def test_consent_captured_in_the_app_and_history_shown(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with signed_in(app, (120, 60)) as pilot:
         await open_first_record(pilot, app)
         await pilot.press("c")
         await pilot.pause()
@@ -141,7 +141,7 @@ async def test_hostile_text_in_the_how_step_is_drawn_literally(populated: Path) 
     with Session.open("alice", populated) as session:
         session.records.add_note("R-0001", NoteKind.FACT, hostile, date(2026, 1, 2))
     app = app_for(populated, "alice")
-    async with app.run_test(size=(140, 70)) as pilot:
+    async with signed_in(app, (140, 70)) as pilot:
         await start_sharing(pilot, app)
         await answer(pilot, app, True, True, True, True)
         text = screen_text(app)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.tui.conftest import SIZE, app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, signed_in
 
 
 async def test_a_caseworker_sees_their_caseload_and_opens_a_record(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "R-0001" in text and "R-0002" in text

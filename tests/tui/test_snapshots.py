@@ -26,7 +26,7 @@ from textual.widgets import Input
 
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.core.telephone import Urgency
-from secure_records.demo import DEMO_STAFF, DemoVault, build_demo_vault, synthetic_records
+from secure_records.demo import DEMO_PIN, DEMO_STAFF, DemoVault, build_demo_vault, synthetic_records
 from secure_records.session import Session
 from secure_records.session.telephone import Caller
 from secure_records.tui.app import SecureRecordsApp
@@ -39,7 +39,7 @@ from secure_records.tui.record_screen import RecordScreen
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
-from tests.tui.conftest import app_for, wait_for_screen
+from tests.tui.conftest import app_for, type_pin, wait_for_screen
 
 # After every directory entry's "checked" date (a future one is refused), within a year
 # of them all (an older one is flagged).
@@ -126,7 +126,7 @@ def _work_waiting(home: Path) -> None:
 
 
 def _navigate(
-    keys: tuple[str, ...], kind: type[Screen[None]], typed: tuple[str, ...]
+    signs_in: bool, keys: tuple[str, ...], kind: type[Screen[None]], typed: tuple[str, ...]
 ) -> Callable[[Pilot[None]], Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
@@ -137,6 +137,8 @@ def _navigate(
                 break
             await pilot.pause(0.05)
         await pilot.pause()
+        if signs_in:
+            await type_pin(pilot, app, DEMO_PIN)
         await pilot.press(*keys)
         await wait_for_screen(pilot, app, kind)
         await pilot.pause()
@@ -163,10 +165,14 @@ def test_screen(
 ) -> None:
     if staff is None:  # as `secure-records demo` opens it
         labels = [(name, demo.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
-        app = SecureRecordsApp(lambda name: Session.open(name, demo.home), demo_staff=labels)
+        app = SecureRecordsApp(
+            lambda name, pin: Session.open(name, demo.home, pin=pin), demo_staff=labels
+        )
     else:
         app = app_for(demo.home, staff)
     try:
-        assert snap_compare(app, terminal_size=size, run_before=_navigate(keys, kind, typed))
+        assert snap_compare(
+            app, terminal_size=size, run_before=_navigate(staff is not None, keys, kind, typed)
+        )
     finally:
         app.end_session("snapshot taken")

@@ -13,7 +13,7 @@ from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.sharing_screen import SharingScreen
 from tests.conftest import canaries, canary_row
-from tests.tui.conftest import app_for, screen_text
+from tests.tui.conftest import app_for, screen_text, signed_in
 from tests.tui.test_sharing_flow import answer
 
 SIZE = (120, 70)
@@ -64,7 +64,7 @@ async def test_reception_verifies_a_call_by_calling_the_directorys_number(
     populated: Path,
 ) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ReceptionScreen)
         assert "No callbacks are waiting." in screen_text(app)
@@ -95,7 +95,7 @@ async def test_a_callback_that_finds_the_caller_unknown_gives_the_neutral_words(
     populated: Path,
 ) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await take_request(pilot, app)
         await pilot.click("#outcome-caller_unknown")
@@ -112,7 +112,7 @@ async def test_a_call_left_for_later_waits_on_the_desk_with_its_messages(
     populated: Path,
 ) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await take_request(pilot, app)
         text = screen_text(app)
@@ -131,7 +131,7 @@ async def test_a_request_the_organisation_may_not_make_is_passed_to_the_lead(
     populated: Path,
 ) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         # Kind 4 (a pupil's welfare) is not one the police may ask for.
         await take_request(pilot, app, kind=4)
@@ -147,13 +147,13 @@ async def test_the_caseworker_answers_a_verified_request_in_the_sharing_flow(
     populated: Path,
 ) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await take_request(pilot, app)
         await pilot.click("#outcome-confirmed")
         await pilot.pause()
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
@@ -187,7 +187,7 @@ async def test_a_hostile_caller_name_is_drawn_literally_for_reception_and_the_le
 ) -> None:
     hostile = "[@click=app.quit]Jane[/] \x1b[31mred"
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await take_request(pilot, app, caller=hostile)
         assert "[@click=app.quit]Jane[/]" in screen_text(app)
@@ -195,7 +195,7 @@ async def test_a_hostile_caller_name_is_drawn_literally_for_reception_and_the_le
         await pilot.pause()
         assert app.is_running
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()

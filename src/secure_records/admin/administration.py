@@ -197,6 +197,21 @@ class Administration(Door):
         with self.recorded(LogAction.PIN_SET, staff=name):
             self._vault.store.set_staff_pin(name, pin_hash)
 
+    def unlock_staff(self, name: str) -> bool:
+        """Lift a PIN lockout and set the count of wrong PINs back to nothing; False
+        (nothing written) if there was neither."""
+        row = self.existing_staff(name)
+        if not row.pin_failures and not row.locked_until:
+            return False
+        with self.recorded(
+            LogAction.PIN_LOCKOUT_LIFTED,
+            staff=name,
+            failures=row.pin_failures,
+            locked_until=row.locked_until,
+        ):
+            self._vault.store.set_staff_pin_failures(name, 0, None)
+        return True
+
     # records
 
     def import_lines(self, label: str, lines: list[str], today: date | None = None) -> int:

@@ -42,21 +42,20 @@ def session(cli: CliContext, name: str) -> None:
     from secure_records.session import Session
     from secure_records.tui.app import SecureRecordsApp
 
-    # Open before the terminal is taken over, so a refusal is a plain sentence.
-    opened = Session.open(name, cli.home)
-    if opened.insecure_keyring_warning:
-        warn(opened.insecure_keyring_warning)
+    # Everything but the PIN before the terminal is taken over, so a refusal (no PIN
+    # set, a lockout) is a plain sentence; the PIN itself is the app's first screen.
+    home = cli.home
+    warning = Session.may_start(name, home)
+    if warning:
+        warn(warning)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # `ssh host some-command` arrives here with no terminal: the app, or nothing.
-        opened.close("no terminal")
         raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
-    app = SecureRecordsApp(lambda _: opened, staff_name=name)
+    app = SecureRecordsApp(lambda staff, pin: Session.open(staff, home, pin=pin), staff_name=name)
     try:
         _run_app(app)
     finally:
         app.end_session("ended")
-        if not opened.ended:
-            opened.close("ended")
 
 
 @click.command()
@@ -65,7 +64,7 @@ def session(cli: CliContext, name: str) -> None:
 @click.option("--summary", is_flag=True, help="Print a summary instead of opening the app.")
 def demo(records: int, seed: int, summary: bool) -> None:
     """Build a throwaway vault of fictional records and open the app on it."""
-    from secure_records.demo import DEMO_STAFF, build_demo_vault
+    from secure_records.demo import DEMO_PIN, DEMO_STAFF, build_demo_vault
 
     built = build_demo_vault(records, seed)
     try:
@@ -74,7 +73,9 @@ def demo(records: int, seed: int, summary: bool) -> None:
             from secure_records.tui.app import SecureRecordsApp
 
             labels = [(name, built.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
-            app = SecureRecordsApp(lambda name: Session.open(name, built.home), demo_staff=labels)
+            app = SecureRecordsApp(
+                lambda name, pin: Session.open(name, built.home, pin=pin), demo_staff=labels
+            )
             try:
                 _run_app(app)
             finally:
@@ -93,6 +94,6 @@ def demo(records: int, seed: int, summary: bool) -> None:
             else:
                 what = "no records (none)"
             say(f"  {count.staff:<10} {count.role:<18} {what}")
-        say("Every demo PIN is 123456. The vault is deleted when this command ends.")
+        say(f"Every demo PIN is {DEMO_PIN}. The vault is deleted when this command ends.")
     finally:
         built.close()

@@ -1,9 +1,10 @@
-"""Staff accounts: `staff add`, `list`, `disable` and `pin`."""
+"""Staff accounts: `staff add`, `list`, `disable`, `pin` and `unlock`."""
 
 from __future__ import annotations
 
 import getpass
 import sys
+from datetime import UTC, datetime
 
 import click
 
@@ -36,6 +37,8 @@ def staff_list(cli: CliContext) -> None:
     for row in rows:
         state = "disabled" if row.disabled else "active"
         pin = "PIN set" if row.pin_hash else "no PIN"
+        if row.locked_until and row.locked_until > datetime.now(UTC).isoformat():
+            pin += f", locked out until {row.locked_until[:16].replace('T', ' ')} UTC"
         say(f"{row.name}\t{row.role}\t{state}\t{pin}")
 
 
@@ -62,3 +65,14 @@ def staff_pin(cli: CliContext, name: str) -> None:
         pin = sys.stdin.readline().rstrip("\r\n")
     admin.set_pin(name, pin)
     say(f"PIN set for {name}.")
+
+
+@staff.command("unlock")
+@click.argument("name")
+@pass_cli
+def staff_unlock(cli: CliContext, name: str) -> None:
+    """Lift a staff member's lockout after wrong PINs, and set their count back (logged)."""
+    if cli.admin().unlock_staff(name):
+        say(f"Unlocked {name}: their count of wrong PINs is back to nothing.")
+    else:
+        say(f"{name} was not locked out and had no wrong PINs; nothing was changed.")

@@ -84,3 +84,6 @@ class LogAction(StrEnum):
     SEARCH_REFUSED = "search_refused"
     # restricted records: a lead's emergency (break-glass) access
     EMERGENCY_ACCESS = "emergency_access"
+    # wrong PINs counted in the vault (issue 16): a lockout, and IT lifting it
+    PIN_LOCKED_OUT = "pin_locked_out"
+    PIN_LOCKOUT_LIFTED = "pin_lockout_lifted"

@@ -1,5 +1,6 @@
 """How a session behaves, read from `session.toml`: the idle lock, PIN and reason
-lengths, and how many searches and lookups a staff member may make."""
+lengths, how many wrong PINs lock a staff member out and for how long, and how many
+searches and lookups a staff member may make."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ SESSION_LIMITS: Mapping[str, tuple[int, int]] = {
     "idle_lock_seconds": (15, 3600),
     "pin_min_length": (4, 64),
     "reveal_reason_min_length": (1, 500),
+}
+# Added later, so optional: a vault whose sealed policy predates them gets these (the
+# shipped values) rather than refusing every session.
+LATER_DEFAULTS: Mapping[str, int] = {"max_pin_failures": 3, "lockout_minutes": 15}
+LATER_LIMITS: Mapping[str, tuple[int, int]] = {
+    "max_pin_failures": (2, 10),
+    "lockout_minutes": (1, 1440),
 }
 
 # Searches (the record list's) and exact lookups (reception's, and a phone request's)
@@ -36,12 +44,14 @@ class SessionSettings:
     idle_lock_seconds: int
     pin_min_length: int
     reveal_reason_min_length: int
-
     # RATE_LIMITS
     searches_per_minute: int
     searches_per_day: int
     lookups_per_minute: int
     lookups_per_day: int
+    # Wrong PINs in a row, across sessions, before the staff member is locked out.
+    max_pin_failures: int = LATER_DEFAULTS["max_pin_failures"]
+    lockout_minutes: int = LATER_DEFAULTS["lockout_minutes"]
 
 
 def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings | None:
@@ -49,13 +59,18 @@ def read_session(reader: FileReader, doc: Mapping[str, Any]) -> SessionSettings 
     table = reader.table("session", doc.get("session"))
     if table is None:
         return None
-    reader.keys("session", table, {*SESSION_LIMITS, *RATE_LIMITS})
+    reader.keys("session", table, {*SESSION_LIMITS, *LATER_LIMITS, *RATE_LIMITS})
     values: dict[str, int] = {}
     for key, (low, high) in SESSION_LIMITS.items():
         value = reader.whole_number(f"session.{key}", table.get(key), low, high)
         if value is not None:
             values[key] = value
-    if len(values) != len(SESSION_LIMITS):
+    for key, (low, high) in LATER_LIMITS.items():
+        if key not in table:
+            values[key] = LATER_DEFAULTS[key]
+        elif (value := reader.whole_number(f"session.{key}", table[key], low, high)) is not None:
+            values[key] = value
+    if len(values) != len(SESSION_LIMITS) + len(LATER_LIMITS):
         return None
     limits = _rate_limits(reader, table)
     if limits is None:

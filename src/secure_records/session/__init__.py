@@ -4,16 +4,18 @@
 (records, sharing, telephone, retention, oversight) each live in their own module.
 """
 
+from secure_records.session.pin_check import LockedOut, WrongPin
 from secure_records.session.records import IndexMatch, SharedBefore
-from secure_records.session.session import PIN_ATTEMPTS, Session
+from secure_records.session.session import Session
 from secure_records.session.sharing import QueueItem, SharingOutcome, disclosure_text
 
 __all__ = [
-    "PIN_ATTEMPTS",
     "IndexMatch",
+    "LockedOut",
     "QueueItem",
     "Session",
     "SharedBefore",
     "SharingOutcome",
+    "WrongPin",
     "disclosure_text",
 ]

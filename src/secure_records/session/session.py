@@ -9,6 +9,7 @@ same door and each checking the role: `records`, `sharing`, `telephone`,
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from secure_records.core.errors import AccessRefused, UnknownStaff, VaultError
 from secure_records.core.log_actions import LogAction
@@ -16,6 +17,8 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
 from secure_records.session.door import StaffDoor
 from secure_records.session.oversight import Oversight
+from secure_records.session.pin_check import LockedOut, PinCheck, WrongPin
+from secure_records.session.pin_check import refusal as pin_refusal
 from secure_records.session.records import Records
 from secure_records.session.retention import Retention
 from secure_records.session.scope import RecordScope
@@ -24,12 +27,8 @@ from secure_records.session.telephone import Telephone
 from secure_records.vault.attribution import at_the_host
 from secure_records.vault.door import Door, open_vault
 from secure_records.vault.home import VaultPaths
-from secure_records.vault.pins import verify_pin
 from secure_records.vault.store import StaffRow
 from secure_records.vault.vault import Vault
-
-# After this many wrong PINs in a row the session ends (section 11, Clear desk).
-PIN_ATTEMPTS = 3
 
 
 def _admitted(
@@ -48,10 +47,34 @@ def _admitted(
     return role, None
 
 
+def _checked_door(
+    vault: Vault, staff_name: str, host: dict[str, Any], *, pin_asked: bool
+) -> tuple[StaffRow, RoleSpec]:
+    """Their row and role, once the vault may be used and they may try a PIN; the
+    refusal logged and raised if not."""
+    # Fail closed: no session on a log that is missing or damaged at its end.
+    vault.log.check_tail()
+    # Until the door opens: a broken seal found on the way in is logged as theirs.
+    vault.reporter = (staff_name, "-")
+    staff = vault.store.staff(staff_name)
+    sealed = vault.sealed_policy
+    role: RoleSpec | None = None
+    refused: Exception | None = VaultError(sealed.refusal) if sealed.refusal else None
+    if refused is None:
+        role, refused = _admitted(sealed.policy, staff_name, staff)
+    if refused is None and staff is not None:
+        refused = pin_refusal(staff, pin_asked=pin_asked)
+    if refused is not None or role is None or staff is None:
+        door = Door(vault, staff_name, staff.role if staff else "-")
+        door.log(LogAction.SESSION_REFUSED, why=str(refused), **host)
+        raise refused or AccessRefused("Refused.")
+    return staff, role
+
+
 class Session:
     def __init__(self, vault: Vault, staff_name: str, role: RoleSpec) -> None:
         self._door = StaffDoor(vault, staff_name, role)
-        self._pin_failures = 0
+        self._tries_left: int | None = None
         # What every part that touches a record checks and masks by.
         self._scope = RecordScope(self._door)
         self.records = Records(self._door, self._scope)
@@ -62,32 +85,47 @@ class Session:
 
     @classmethod
     def open(
-        cls, staff_name: str, home: str | os.PathLike[str] | VaultPaths | None = None
+        cls,
+        staff_name: str,
+        home: str | os.PathLike[str] | VaultPaths | None = None,
+        *,
+        pin: str | None = None,
     ) -> Session:
-        """Start a session as `staff_name`; the start (or the refusal) is logged."""
+        """Start a session as `staff_name`; the start (or the refusal) is logged.
+
+        With `pin` (the terminal session: `secure-records session`, the app), the PIN is
+        checked before anything else is read, and a wrong one is counted in the vault
+        (WrongPin, LockedOut). Without it no PIN is asked: only for code running in
+        this process as the service account (tests, benchmarks), which holds the vault's
+        key anyway; the log says which (`pin_checked`). A lockout refuses either way."""
         vault = open_vault(home)
         try:
-            # Fail closed: no session on a log that is missing or damaged at its end.
-            vault.log.check_tail()
+            # Who is at the host, as far as it can tell (vault/attribution.py).
             host = at_the_host()
-            # Until the door opens: a broken seal found on the way in is logged as theirs.
-            vault.reporter = (staff_name, "-")
-            staff = vault.store.staff(staff_name)
-            sealed = vault.sealed_policy
-            role: RoleSpec | None = None
-            refusal: Exception | None = VaultError(sealed.refusal) if sealed.refusal else None
-            if refusal is None:
-                role, refusal = _admitted(sealed.policy, staff_name, staff)
-            if refusal is not None or role is None:
-                refused = Door(vault, staff_name, staff.role if staff else "-")
-                refused.log(LogAction.SESSION_REFUSED, why=str(refusal), **host)
-                raise refusal or AccessRefused("Refused.")
+            staff, role = _checked_door(vault, staff_name, host, pin_asked=pin is not None)
             session = cls(vault, staff_name, role)
-            session._door.log(LogAction.SESSION_STARTED, policy_hash=sealed.hash, **host)
+            started: dict[str, Any] = {"policy_hash": vault.sealed_policy.hash, **host}
+            if pin is None:
+                session._door.log(LogAction.SESSION_STARTED, pin_checked=False, **started)
+            else:
+                PinCheck(session._door, staff.name).check(
+                    pin, LogAction.SESSION_STARTED, pin_checked=True, **started
+                )
             return session
         except BaseException:
             vault.close()
             raise
+
+    @classmethod
+    def may_start(
+        cls, staff_name: str, home: str | os.PathLike[str] | VaultPaths | None = None
+    ) -> str | None:
+        """Everything but the PIN, before the terminal is taken over, so that a refusal
+        (logged) is a plain sentence: the vault's log and policy, the account, a PIN set,
+        no lockout. Nothing of a record is read. Returns the insecure keyring warning."""
+        with Door(open_vault(home), staff_name, "-") as door:
+            _checked_door(door.vault, staff_name, at_the_host(), pin_asked=True)
+            return door.insecure_keyring_warning
 
     # who is at the door
 
@@ -121,8 +159,9 @@ class Session:
         return self._door.ended
 
     @property
-    def pin_failures(self) -> int:
-        return self._pin_failures
+    def tries_left(self) -> int | None:
+        """Wrong PINs still allowed before a lockout, after a wrong one at the lock."""
+        return self._tries_left
 
     def forget(self) -> None:
         """Nothing of a record stays in memory: the search index and what was revealed.
@@ -157,7 +196,8 @@ class Session:
         self._door.log(LogAction.LOCKED, why=why)
 
     def unlock(self, pin: str) -> bool:
-        """True if the PIN is right. After PIN_ATTEMPTS wrong ones the session ends."""
+        """True if the PIN is right. Wrong ones count in the vault, as at the start:
+        at the policy's `max_pin_failures` the session ends and LockedOut is raised."""
         if self._door.ended:
             raise AccessRefused("This session has ended.")
         staff = self._door.vault.store.staff(self.staff_name)
@@ -165,13 +205,14 @@ class Session:
             # Disabled while locked: the account may no longer come back in.
             self.close(why="account disabled while locked")
             raise AccessRefused(f"The staff account {self.staff_name!r} is disabled.")
-        if staff.pin_hash and verify_pin(pin, staff.pin_hash):
-            self._pin_failures = 0
-            self._door.log(LogAction.UNLOCKED)
-            self._door.locked = False  # only once the unlock is on record
-            return True
-        self._pin_failures += 1
-        self._door.log(LogAction.PIN_FAILED, attempt=self._pin_failures)
-        if self._pin_failures >= PIN_ATTEMPTS:
-            self.close(why=f"{PIN_ATTEMPTS} wrong PINs")
-        return False
+        try:
+            PinCheck(self._door, self.staff_name).check(pin, LogAction.UNLOCKED)
+        except WrongPin as wrong:
+            self._tries_left = wrong.left
+            return False
+        except LockedOut:
+            self.close(why="locked out after wrong PINs")
+            raise
+        self._tries_left = None
+        self._door.locked = False  # only once the unlock is on record
+        return True

@@ -19,13 +19,14 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
-from secure_records.session import PIN_ATTEMPTS, Session
+from secure_records.session import Session, WrongPin
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.role_page import RolePage
-from secure_records.tui.role_picker import RolePicker
+from secure_records.tui.role_picker import DEMO_PIN_HINT, RolePicker
 from secure_records.tui.session_screen import SessionScreen
 
 # What a person does that counts as being at the keyboard.
@@ -66,7 +67,7 @@ class SecureRecordsApp(App[None]):
 
     def __init__(
         self,
-        open_session: Callable[[str], Session],
+        open_session: Callable[[str, str], Session],
         staff_name: str | None = None,
         demo_staff: list[tuple[str, str]] | None = None,
     ) -> None:
@@ -88,20 +89,26 @@ class SecureRecordsApp(App[None]):
         if self._demo_staff:
             self.push_screen(RolePicker(self._demo_staff))
         elif self._staff_name:
-            self._start(self._staff_name)
+            # The PIN first: no session, and nothing of the vault's records, before it.
+            self.push_screen(PinScreen(self._staff_name))
 
-    def _start(self, staff_name: str) -> None:
+    async def on_pin_screen_entered(self, event: PinScreen.Entered) -> None:
         try:
-            self.session = self._open_session(staff_name)
+            self.session = self._open_session(event.staff_name, event.pin)
+        except WrongPin as wrong:
+            if isinstance(self.screen, PinScreen):
+                self.screen.wrong_pin(str(wrong))
+            return
         except SecureRecordsError as exc:
             self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
             return
         self._last_input = time.monotonic()
-        self.sub_title = f"{staff_name} ({self.session.role.label})"
-        self.push_screen(home_screen(self.session))
+        self.sub_title = f"{event.staff_name} ({self.session.role.label})"
+        await self._clear_screens()
+        await self.push_screen(home_screen(self.session))
 
     def on_role_picker_picked(self, event: RolePicker.Picked) -> None:
-        self._start(event.staff_name)
+        self.push_screen(PinScreen(event.staff_name, DEMO_PIN_HINT))
 
     async def action_switch_person(self) -> None:
         if not self._demo_staff or self.locked:
@@ -200,13 +207,8 @@ class SecureRecordsApp(App[None]):
             self._last_input = time.monotonic()
             await self._clear_screens()
             await self.push_screen(home_screen(session))
-        elif session.ended:
-            self.session = None
-            self.exit(
-                message=_plain(f"{PIN_ATTEMPTS} wrong PINs: the session has ended."), return_code=1
-            )
         elif isinstance(self.screen, LockScreen):
-            self.screen.wrong_pin(PIN_ATTEMPTS - session.pin_failures)
+            self.screen.wrong_pin(str(WrongPin(session.tries_left or 0)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # App bindings and the command palette still fire over a pushed screen.

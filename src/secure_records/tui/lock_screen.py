@@ -8,7 +8,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from secure_records.core.text import counted
 from secure_records.tui.literal import literal
 
 
@@ -37,10 +36,5 @@ class LockScreen(Screen[None]):
         event.input.value = ""
         self.post_message(self.PinEntered(pin))
 
-    def wrong_pin(self, left: int) -> None:
-        self.query_one("#problem", Static).update(
-            literal(
-                f"That PIN is not right. {counted(left, 'more try', 'more tries')} "
-                "before the session ends."
-            )
-        )
+    def wrong_pin(self, said: str) -> None:
+        self.query_one("#problem", Static).update(literal(said))

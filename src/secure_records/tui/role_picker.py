@@ -11,6 +11,9 @@ from textual.widgets.option_list import Option
 
 from secure_records.tui.literal import literal
 
+# What the picker says, and the PIN screen after it (demo.DEMO_PIN).
+DEMO_PIN_HINT = "Every demo PIN is 123456."
+
 
 class RolePicker(Screen[None]):
     class Picked(Message):
@@ -28,7 +31,7 @@ class RolePicker(Screen[None]):
             yield Static(
                 literal(
                     "A throwaway vault of fictional records. Choose whom to be; each sees "
-                    "only what their role needs. Every demo PIN is 123456."
+                    f"only what their role needs. {DEMO_PIN_HINT}"
                 ),
                 classes="hint",
             )

@@ -55,6 +55,19 @@ class TableSpec:
     parent: str | None = None
     # The column naming the staff member whose caseload this row's seal is summed into.
     caseload_of: str | None = None
+    # Columns a later migration added, each with the value every row then took: framed
+    # after the others, and only once any of them differs from it, so that a row sealed
+    # before they existed keeps its seal while a change to any of them breaks it.
+    later: tuple[tuple[str, object], ...] = ()
+
+    def later_parts(self, row: Columns) -> list[object]:
+        """The later columns to frame: none while every one is still as first added."""
+        values = [row[column] for column, _ in self.later]
+        as_added = all(
+            value is None if first is None else (type(value) is type(first) and value == first)
+            for value, (_, first) in zip(values, self.later, strict=True)
+        )
+        return [] if as_added else values
 
     @property
     def framed(self) -> tuple[str, ...]:
@@ -83,6 +96,8 @@ TABLES: dict[str, TableSpec] = {
             "staff",
             ("name",),
             ("role", "disabled", "pin_hash", "created_at", "caseload", "sealed_at"),
+            # wrong PINs and a lockout (migration 3): a count reset by hand is refused
+            later=(("pin_failures", 0), ("locked_until", None)),
         ),
         TableSpec(
             "records",
@@ -261,7 +276,7 @@ class RowSeals:
 
     def mac(self, spec: TableSpec, row: Columns) -> bytes:
         keyed = self._per_table[spec.name].copy()
-        keyed.update(_frame([row[c] for c in spec.framed]))
+        keyed.update(_frame([*(row[c] for c in spec.framed), *spec.later_parts(row)]))
         return keyed.digest()
 
     def check(self, spec: TableSpec, row: Columns) -> bytes:

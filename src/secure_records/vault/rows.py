@@ -41,6 +41,9 @@ class StaffRow:
     disabled: bool
     pin_hash: str | None
     created_at: str
+    # Wrong PINs since the last right one, and the end of a lockout (UTC, ISO) if any.
+    pin_failures: int = 0
+    locked_until: str | None = None
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,14 @@ UPDATE meta SET value = '5' WHERE key = 'schema_version';
 """
 )
 
+# Wrong PINs counted per staff member in the vault, not per session (issue 16): a new
+# session no longer starts the count again. Sealed with the rest of the staff row; a
+# row sealed before these columns existed frames them at these defaults (row_seals).
+PIN_LOCKOUT = """
+ALTER TABLE staff ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN locked_until TEXT;
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -200,6 +208,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", INITIAL),
     Migration(2, "row_seals", ROW_SEALS),
+    Migration(3, "pin_lockout", PIN_LOCKOUT),
 )
 LATEST = MIGRATIONS[-1].number
 

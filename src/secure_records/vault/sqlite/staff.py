@@ -1,4 +1,5 @@
-"""The staff table: who may sign in, in which role, with which PIN; every row sealed."""
+"""The staff table: who may sign in, in which role, with which PIN, how many wrong PINs
+since the last right one and any lockout; every row sealed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
 def _staff(row: Row) -> StaffRow:
     return StaffRow(
-        row["name"], row["role"], bool(row["disabled"]), row["pin_hash"], row["created_at"]
+        row["name"],
+        row["role"],
+        bool(row["disabled"]),
+        row["pin_hash"],
+        row["created_at"],
+        int(row["pin_failures"]),
+        row["locked_until"],
     )
 
 
@@ -49,3 +56,11 @@ class StaffTable:
     def set_pin(self, name: str, pin_hash: str) -> None:
         with self._sealed.changing("staff", {"name": name}):
             self._db.execute("UPDATE staff SET pin_hash = ? WHERE name = ?", (pin_hash, name))
+
+    def set_pin_failures(self, name: str, failures: int, locked_until: str | None) -> None:
+        # Sealed like the rest of the row: a count set back to 0 in the file is refused.
+        with self._sealed.changing("staff", {"name": name}):
+            self._db.execute(
+                "UPDATE staff SET pin_failures = ?, locked_until = ? WHERE name = ?",
+                (failures, locked_until, name),
+            )

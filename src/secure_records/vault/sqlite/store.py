@@ -208,6 +208,9 @@ class SqliteStore:
     def set_staff_pin(self, name: str, pin_hash: str) -> None:
         self._staff.set_pin(name, pin_hash)
 
+    def set_staff_pin_failures(self, name: str, failures: int, locked_until: str | None) -> None:
+        self._staff.set_pin_failures(name, failures, locked_until)
+
     # records, their entries and assignments
 
     def record_ids(self) -> list[str]:

@@ -1,0 +1,54 @@
+"""The first screen of a session: the staff member's PIN, before any record is read.
+
+Opaque, like the lock: nothing of the vault is on screen or in memory until the PIN
+is right (the session only opens then). A wrong PIN is counted in the vault.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from secure_records.tui.literal import literal
+
+
+class PinScreen(Screen[None]):
+    DEFAULT_CSS = """
+    PinScreen {
+        align: center middle;
+        background: $background;
+    }
+    """
+
+    class Entered(Message):
+        def __init__(self, staff_name: str, pin: str) -> None:
+            self.staff_name = staff_name
+            self.pin = pin
+            super().__init__()
+
+    def __init__(self, staff_name: str, hint: str = "") -> None:
+        super().__init__()
+        self._staff_name = staff_name
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        # The lock's layout (app.tcss #lock): the same box, asking the same thing.
+        with Vertical(id="lock"):
+            yield Static("Sign in", classes="title")
+            said = f"Session of {self._staff_name}. Enter your PIN to start."
+            yield Static(literal(f"{said} {self._hint}".strip()))
+            yield Input(password=True, placeholder="PIN", id="pin")
+            yield Static("", id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        pin, event.input.value = event.value, ""
+        self.post_message(self.Entered(self._staff_name, pin))
+
+    def wrong_pin(self, said: str) -> None:
+        self.query_one("#problem", Static).update(literal(said))
