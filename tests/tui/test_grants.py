@@ -12,7 +12,7 @@ from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.modals import AskReason
 from secure_records.tui.restricted_screen import RestrictedScreen
-from tests.tui.conftest import app_for, screen_text, wait_for_screen
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 SIZE = (160, 40)
 URGENT = "Police at the door about tonight's placement"
@@ -32,7 +32,7 @@ async def test_a_lead_kept_out_breaks_glass_and_every_lead_sees_it(populated: Pa
     with Session.open("lead", populated) as lead:
         lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
     app = app_for(populated, "lead2")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         assert "another lead must" in await restricted_list(pilot, app)
         await pilot.press("e")
         await wait_for_screen(pilot, app, AskReason)
@@ -44,5 +44,5 @@ async def test_a_lead_kept_out_breaks_glass_and_every_lead_sees_it(populated: Pa
         assert "R-0001: you can open it until" in text
         assert "EMERGENCY ACCESS by lead2" in text
     app = app_for(populated, "lead")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         assert "EMERGENCY ACCESS by lead2" in await restricted_list(pilot, app)

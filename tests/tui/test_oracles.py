@@ -14,7 +14,7 @@ from secure_records.core.importing import MAX_TEXT
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import NewNote
 from secure_records.tui.record_list import RecordList
-from tests.tui.conftest import SIZE, app_for, screen_text
+from tests.tui.conftest import SIZE, app_for, screen_text, signed_in
 from tests.tui.test_screens import (
     log,
     look_up,
@@ -29,7 +29,7 @@ from tests.tui.test_screens import (
 
 async def test_reception_is_refused_a_burst_of_lookups_in_one_sentence(populated: Path) -> None:
     app = app_for(populated, "reception")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("l")
         await settle(app, pilot)
@@ -54,7 +54,7 @@ async def test_a_date_of_birth_seen_masked_is_not_found_by_typing_it_whole(
     with Administration.open(populated) as admin:
         admin.apply_policy(admin.propose_policy(changed))
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(app, pilot)
         assert "2013-••-••" in screen_text(app)
         await pilot.press("/")
@@ -67,7 +67,7 @@ async def test_a_date_of_birth_seen_masked_is_not_found_by_typing_it_whole(
 
 async def test_a_note_over_the_limit_is_refused_in_its_modal(populated: Path) -> None:
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         modal = await open_new_note(app, pilot)
         await pilot.click("#fact")
         modal.query_one("#text", TextArea).focus()

@@ -17,7 +17,7 @@ from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.record_screen import RecordScreen
 from tests.conftest import canary_row, write_jsonl
-from tests.tui.conftest import SIZE, app_for, screen_text, wait_for_screen
+from tests.tui.conftest import SIZE, app_for, screen_text, signed_in, wait_for_screen
 
 REASON = "recorded reason of some length"
 TODAY = date(2026, 11, 30)  # the shipped directory's entries are checked as of this day
@@ -41,7 +41,7 @@ async def test_one_record_and_no_consent_are_said_in_the_right_number(
     row["consent"] = []
     import_rows(home, tmp_path, row)
     app = app_for(home, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
         assert "1 record" in text and "1 records" not in text
@@ -66,7 +66,7 @@ async def test_one_note_shared_is_one_note(populated: Path) -> None:
             HowChoices(("name",), (0,), True, sharing.methods[0], sharing.lawful_bases[0], True),
         )
     app = app_for(populated, "alice")
-    async with app.run_test(size=(120, 60)) as pilot:
+    async with signed_in(app, (120, 60)) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
         await wait_for_screen(pilot, app, RecordScreen)
@@ -97,7 +97,7 @@ async def test_one_red_flag_is_one_red_flag(populated: Path) -> None:
         [item] = alice.telephone.phone_queue()
     assert item.flags == 1  # the number the caller gave is not the directory's
     app = app_for(populated, "alice")
-    async with app.run_test(size=SIZE) as pilot:
+    async with signed_in(app, SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("t")
         await wait_for_screen(pilot, app, PhoneQueueScreen)
