@@ -10,6 +10,7 @@ must be 0.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,23 @@ SIZE = (160, 120)
 PAD = " (the reason, padded to length)"
 
 
+def allow_every_call(home: Path, tmp: Path) -> None:
+    """The desk takes a call per payload and organisation, more than the shipped
+    lookups a minute: a policy that allows them, applied as IT would."""
+    shutil.copytree(home / "policies", tmp)
+    session = tmp / "session.toml"
+    text = session.read_text(encoding="utf-8")
+    text = text.replace("lookups_per_minute = 6", "lookups_per_minute = 60")
+    session.write_text(text.replace("lookups_per_day = 60", "lookups_per_day = 600"))
+    with Administration.open(home) as admin:
+        admin.apply_policy(admin.propose_policy(tmp))
+
+
 def take_calls(home: Path) -> tuple[list[str], list[str]]:
     """Per payload: a call from the police with every typed field hostile (to call
     back), and one from an organisation not in the directory, named by the payload
     (referred to the lead)."""
+    allow_every_call(home, home.parent / "policies-for-calls")
     called: list[str] = []
     referred: list[str] = []
     with Session.open("reception", home) as reception:
