@@ -11,18 +11,28 @@ import click
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say, warn
 from secure_records.core.errors import BadInput
+from secure_records.tui.hangup import HangUp
+from secure_records.tui.textual_switches import close_textual_switches
 
 if TYPE_CHECKING:
+    from secure_records.session import Session
     from secure_records.tui.app import SecureRecordsApp
 
 
-def _run_app(app: SecureRecordsApp) -> None:
-    """Run the app; its exit message (a refusal, a lock that could not be logged) is
-    one sentence on stderr, and its return code becomes ours."""
-    # Remote sessions: fewer frames and no animations over a slow link.
+def _prepare_terminal() -> None:
+    """Before Textual is imported (it reads its variables once, then): none of its
+    switches (screenshots, devtools, a log file...) works; a remote terminal gets
+    fewer frames and no animations over a slow link."""
+    close_textual_switches()
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     if os.environ.get("SSH_CONNECTION"):
         os.environ.setdefault("TEXTUAL_FPS", "30")
+
+
+def _run_app(app: SecureRecordsApp) -> None:
+    """Run the app; its exit message (a refusal, a lock that could not be logged, an
+    unexpected error's reference) is one sentence on stderr, and its return code
+    becomes ours."""
     app.run()
     code = app.return_code or 0
     if code:
@@ -37,25 +47,43 @@ def session(cli: CliContext, name: str) -> None:
 
     SSH_ORIGINAL_COMMAND, which the client controls, is ignored.
     """
-    # Imported here: the app and the session are heavy, and most commands need neither.
-    from secure_records.session import Session
-    from secure_records.tui.app import SecureRecordsApp
+    # From the first line: a connection that drops while the session starts still
+    # ends it, logged, and the process (never left waiting for a terminal gone).
+    with HangUp(nothing_open=True) as hangup:
+        try:
+            # Imported here: the session and the app are heavy, and most commands
+            # need neither.
+            from secure_records.session import Session
 
-    # Open before the terminal is taken over, so a refusal is a plain sentence.
-    opened = Session.open(name, cli.home)
+            hangup.opening_session()
+            # Open before the terminal is taken over, so a refusal is a plain sentence.
+            opened = Session.open(name, cli.home)
+            try:
+                _run_session(opened, name, hangup)
+            finally:
+                if not opened.ended:
+                    opened.close(hangup.why or "ended")
+        finally:
+            hangup.exit_if_hung_up()
+
+
+def _run_session(opened: Session, name: str, hangup: HangUp) -> None:
+    if hangup.signal is not None:
+        return  # hung up while the session opened: the caller logs its end
     if opened.insecure_keyring_warning:
         warn(opened.insecure_keyring_warning)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # `ssh host some-command` arrives here with no terminal: the app, or nothing.
         opened.close("no terminal")
         raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
-    app = SecureRecordsApp(lambda _: opened, staff_name=name)
+    _prepare_terminal()
+    from secure_records.tui.app import SecureRecordsApp
+
+    app = SecureRecordsApp(lambda _: opened, staff_name=name, hangup=hangup)
     try:
         _run_app(app)
     finally:
-        app.end_session("ended")
-        if not opened.ended:
-            opened.close("ended")
+        app.end_session(hangup.why or "ended")
 
 
 @click.command()
@@ -69,15 +97,19 @@ def demo(records: int, seed: int, summary: bool) -> None:
     built = build_demo_vault(records, seed)
     try:
         if not summary:
+            _prepare_terminal()
             from secure_records.session import Session
             from secure_records.tui.app import SecureRecordsApp
 
             labels = [(name, built.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
-            app = SecureRecordsApp(lambda name: Session.open(name, built.home), demo_staff=labels)
-            try:
-                _run_app(app)
-            finally:
-                app.end_session("demo ended")
+            with HangUp() as hangup:
+                app = SecureRecordsApp(
+                    lambda name: Session.open(name, built.home), demo_staff=labels, hangup=hangup
+                )
+                try:
+                    _run_app(app)
+                finally:
+                    app.end_session(hangup.why or "demo ended")
             return
         admin = built.admin
         say(f"Demo vault (throwaway, fictional records) at {built.home}")
