@@ -11,19 +11,27 @@ import click
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say, warn
 from secure_records.core.errors import BadInput
-from secure_records.core.text import counted
+from secure_records.tui.hangup import HangUp
+from secure_records.tui.textual_switches import close_textual_switches
 
 if TYPE_CHECKING:
     from secure_records.tui.app import SecureRecordsApp
 
 
-def _run_app(app: SecureRecordsApp) -> None:
-    """Run the app; its exit message (a refusal, a lock that could not be logged) is
-    one sentence on stderr, and its return code becomes ours."""
-    # Remote sessions: fewer frames and no animations over a slow link.
+def _prepare_terminal() -> None:
+    """Before Textual is imported (it reads its variables once, then): none of its
+    switches (screenshots, devtools, a log file...) works; a remote terminal gets
+    fewer frames and no animations over a slow link."""
+    close_textual_switches()
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     if os.environ.get("SSH_CONNECTION"):
         os.environ.setdefault("TEXTUAL_FPS", "30")
+
+
+def _run_app(app: SecureRecordsApp) -> None:
+    """Run the app; its exit message (a refusal, a lock that could not be logged, an
+    unexpected error's reference) is one sentence on stderr, and its return code
+    becomes ours."""
     app.run()
     code = app.return_code or 0
     if code:
@@ -38,24 +46,42 @@ def session(cli: CliContext, name: str) -> None:
 
     SSH_ORIGINAL_COMMAND, which the client controls, is ignored.
     """
-    # Imported here: the app and the session are heavy, and most commands need neither.
-    from secure_records.session import Session
-    from secure_records.tui.app import SecureRecordsApp
+    # From the first line: a connection that drops while the session starts still
+    # ends it, logged, and the process (never left waiting for a terminal gone).
+    with HangUp(nothing_open=True) as hangup:
+        try:
+            # Imported here: the session and the app are heavy, and most commands
+            # need neither.
+            from secure_records.session import Session
 
-    # Everything but the PIN before the terminal is taken over, so a refusal (no PIN
-    # set, a lockout) is a plain sentence; the PIN itself is the app's first screen.
-    home = cli.home
-    warning = Session.may_start(name, home)
+            # Everything but the PIN before the terminal is taken over, so a refusal
+            # (no PIN set, a lockout) is a plain sentence; the PIN is the app's first
+            # screen, and the session opens only once it is right.
+            warning = Session.may_start(name, cli.home)
+            _run_session(name, cli.home, warning, hangup)
+        finally:
+            hangup.exit_if_hung_up()
+
+
+def _run_session(name: str, home: str | None, warning: str | None, hangup: HangUp) -> None:
+    if hangup.signal is not None:
+        return  # hung up before the app: nothing was opened
     if warning:
         warn(warning)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # `ssh host some-command` arrives here with no terminal: the app, or nothing.
         raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
-    app = SecureRecordsApp(lambda staff, pin: Session.open(staff, home, pin=pin), staff_name=name)
+    _prepare_terminal()
+    from secure_records.session import Session
+    from secure_records.tui.app import SecureRecordsApp
+
+    app = SecureRecordsApp(
+        lambda staff, pin: Session.open(staff, home, pin=pin), staff_name=name, hangup=hangup
+    )
     try:
         _run_app(app)
     finally:
-        app.end_session("ended")
+        app.end_session(hangup.why or "ended")
 
 
 @click.command()
@@ -69,26 +95,30 @@ def demo(records: int, seed: int, summary: bool) -> None:
     built = build_demo_vault(records, seed)
     try:
         if not summary:
+            _prepare_terminal()
             from secure_records.session import Session
             from secure_records.tui.app import SecureRecordsApp
 
             labels = [(name, built.admin.policy.roles[role].label) for name, role in DEMO_STAFF]
-            app = SecureRecordsApp(
-                lambda name, pin: Session.open(name, built.home, pin=pin), demo_staff=labels
-            )
-            try:
-                _run_app(app)
-            finally:
-                app.end_session("demo ended")
+            with HangUp() as hangup:
+                app = SecureRecordsApp(
+                    lambda name, pin: Session.open(name, built.home, pin=pin),
+                    demo_staff=labels,
+                    hangup=hangup,
+                )
+                try:
+                    _run_app(app)
+                finally:
+                    app.end_session(hangup.why or "demo ended")
             return
         admin = built.admin
         say(f"Demo vault (throwaway, fictional records) at {built.home}")
         if admin.insecure_keyring_warning:
             say(admin.insecure_keyring_warning)
-        say(f"{counted(admin.record_count(), 'record')}; staff and what their role lets them list:")
+        say(f"{admin.record_count()} records; staff and what their role lets them list:")
         for count in admin.scope_counts():
             if count.scope.value in ("all", "caseload"):
-                what = f"{counted(count.records, 'record')} ({count.scope.value})"
+                what = f"{count.records} records ({count.scope.value})"
             elif count.scope.value == "index":
                 what = "an exact name + date of birth match only (index)"
             else:

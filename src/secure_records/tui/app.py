@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
@@ -20,6 +20,8 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
 from secure_records.session import Session, WrongPin
+from secure_records.tui import crash
+from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
@@ -28,6 +30,8 @@ from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import DEMO_PIN_HINT, RolePicker
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.terminal_driver import SessionDriver
+from secure_records.tui.textual_switches import reset_textual_constants
 
 # What a person does that counts as being at the keyboard.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -70,9 +74,22 @@ class SecureRecordsApp(App[None]):
         open_session: Callable[[str, str], Session],
         staff_name: str | None = None,
         demo_staff: list[tuple[str, str]] | None = None,
+        hangup: HangUp | None = None,
     ) -> None:
-        super().__init__()
+        reset_textual_constants()
+        super().__init__(driver_class=SessionDriver)
+        # TEXTUAL=devtools,debug: no devtools console, no debug output, whatever the
+        # environment says (`session` also removes it before Textual is imported).
+        self.features = frozenset()
+        self.devtools = None
+        self._devtools_redirector = None
         self._open_session = open_session
+        # `session` catches a hang-up from its first line; otherwise, from the mount.
+        self._hangup = hangup if hangup is not None else HangUp()
+        self._own_hangup = hangup is None
+        self._ending = False
+        self._crashed = False
+        self._crash_sentence: str | None = None
         self._staff_name = staff_name
         self._demo_staff = demo_staff
         self.session: Session | None = None
@@ -84,7 +101,12 @@ class SecureRecordsApp(App[None]):
     # starting and ending
 
     def on_mount(self) -> None:
-        self._install_hangup_handlers()
+        if self._own_hangup:
+            self._hangup.install()
+        # A hang-up that came while the app started up ends it here, before any screen.
+        self._hangup.attach(self.hang_up)
+        if self._ending:
+            return
         self.set_interval(1.0, self.lock_if_idle)
         if self._demo_staff:
             self.push_screen(RolePicker(self._demo_staff))
@@ -92,7 +114,14 @@ class SecureRecordsApp(App[None]):
             # The PIN first: no session, and nothing of the vault's records, before it.
             self.push_screen(PinScreen(self._staff_name))
 
+    def on_unmount(self) -> None:
+        self._hangup.detach()
+        if self._own_hangup:
+            self._hangup.restore()
+
     async def on_pin_screen_entered(self, event: PinScreen.Entered) -> None:
+        if self._ending:
+            return
         try:
             self.session = self._open_session(event.staff_name, event.pin)
         except WrongPin as wrong:
@@ -128,19 +157,67 @@ class SecureRecordsApp(App[None]):
         self.end_session("quit")
         self.exit()
 
-    def _install_hangup_handlers(self) -> None:
-        # A dropped SSH connection sends SIGHUP; textual does not handle it. End the
-        # session cleanly (its end logged where the log can still be written).
-        try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.hang_up, sig.name)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-
     def hang_up(self, why: str = "SIGHUP") -> None:
-        self.end_session(f"connection dropped ({why})")
-        self.exit(return_code=1)
+        """The connection dropped (SIGHUP, SIGTERM, a terminal that has gone): end
+        the session, its end logged where the log can still be written."""
+        if self._ending:
+            return
+        self._ending = True
+        self._hangup.noticed(why)
+        self.end_session(dropped(why))
+        self.exit(return_code=HUNG_UP_EXIT)
+
+    # an unexpected error: one sentence and a reference, never a traceback
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash(error)
+
+    def _fatal_error(self) -> None:
+        self._crash(sys.exc_info()[1])  # Textual calls it while handling the error
+
+    def panic(self, *renderables: RenderableType) -> None:
+        # Textual panics with a traceback of its own (its input thread) or an error's
+        # own rendering: neither is shown.
+        self._crash(None)
+
+    def _crash(self, error: BaseException | None) -> None:
+        if self._crashed:
+            return
+        self._crashed = True
+        if isinstance(error, Exception) and self._exception is None:
+            # Only a test (Pilot) re-raises it, after the app has ended.
+            self._exception = error
+            self._exception_event.set()
+        ref = crash.reference()
+        if self._hangup.signal is not None or self._ending:
+            # The connection dropped and something failed on the way down: a hang-up.
+            self.end_session(self._hangup.why or dropped("terminal gone"))
+            self._return_code = HUNG_UP_EXIT
+        else:
+            self._log_crash(ref, error)
+            self._return_code = crash.INTERNAL_ERROR
+        self._ending = True
+        self._crash_sentence = crash.sentence(ref)
+        self._exit_renderables.clear()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        if self._crash_sentence is None:
+            super()._print_error_renderables()
+            return
+        # The one sentence, on one line however narrow the terminal (it is read out
+        # to IT), as text: nothing else Textual collected on the way down.
+        self.error_console.print(_plain(self._crash_sentence), soft_wrap=True)
+        self._exit_renderables.clear()
+
+    def _log_crash(self, ref: str, error: BaseException | None) -> None:
+        session = self.session
+        if session is not None and not session.ended:
+            # The crash path must not fail in turn: what cannot be logged is dropped
+            # (and the session shows as dropped in the log).
+            with contextlib.suppress(Exception):
+                session.close(f"unexpected error {ref}: {crash.details(error)}")
+        self.session = None
 
     # the lock (policy section 11, Clear desk)
 
@@ -229,6 +306,11 @@ class SecureRecordsApp(App[None]):
 
     def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
         return None
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        # What TEXTUAL_SCREENSHOT's timer calls, whatever the bindings say: nothing
+        # is written (and that variable is removed before the app starts anyway).
+        return ""
 
     def action_suspend_process(self) -> None:
         # No suspend: it would drop the person to a shell, the app's data still in memory.

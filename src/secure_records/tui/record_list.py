@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -134,7 +135,9 @@ class RecordList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def on_click(self, event: object) -> None:
-        y = getattr(event, "y", None)
-        if isinstance(y, int):
-            self._move_to(int(self.scroll_offset.y) + y)
+    def on_click(self, event: events.Click) -> None:
+        # The event's y counts the border: mapped as it is, a click would highlight
+        # (and Enter open) the record below the one clicked, a wrong person's.
+        inside = event.get_content_offset(self)
+        if inside is not None:
+            self._move_to(int(self.scroll_offset.y) + inside.y)
