@@ -23,11 +23,12 @@ from secure_records.vault.log import LogEntry
 from tests.conftest import canary_row, write_jsonl
 from tests.support import figures
 from tests.support.cli import subprocess_env
-from tests.support.pty_session import PtySession
+from tests.support.pty_session import PIN_PROMPT, PtySession
 
 POINTS = 20
 LIMIT = 2.0  # seconds from the hang-up to the process gone
 LISTED = b"R-0001"  # on screen once the list is drawn
+PIN = "246810"
 
 
 @dataclass
@@ -50,9 +51,11 @@ def start(home: Path, env: dict[str, str]) -> PtySession:
 
 
 def time_to_list(home: Path, env: dict[str, str]) -> float:
-    """How long this machine takes, now, to draw alice's list (then she quits)."""
+    """How long this machine takes, now, to draw alice's list, her PIN typed as soon as
+    it is asked for (then she quits)."""
     term = start(home, env)
     try:
+        term.sign_in(PIN, seconds=30)
         term.wait_for(LISTED, seconds=30)
         took = time.monotonic() - term.started
         term.send(b"\x11")  # ctrl+q
@@ -66,7 +69,13 @@ def hang_up_at(home: Path, env: dict[str, str], at: float) -> Run:
     before = len(sessions(home))
     term = start(home, env)
     try:
-        term.read(at - (time.monotonic() - term.started))
+        # Until the moment: the PIN typed as soon as it is asked for, as alice would.
+        signed = False
+        while (left := term.started + at - time.monotonic()) > 0:
+            term.read(min(left, 0.05))
+            if not signed and PIN_PROMPT in term.output:
+                term.send(PIN.encode() + b"\r")
+                signed = True
         listed = LISTED in term.output
         term.hang_up()
         hung_up = time.monotonic()
@@ -89,6 +98,7 @@ def test_a_hang_up_at_any_moment_of_start_up_ends_the_process_and_logs_the_end(
     rows = [canary_row(f"R-{n:04d}", ["alice"]) for n in range(1, 61)]
     with Administration.open(home) as admin:
         admin.add_staff("alice", "caseworker")
+        admin.set_pin("alice", PIN)
         admin.import_file(write_jsonl(tmp_path / "records.jsonl", rows))
     env = subprocess_env(tmp_path)
 

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from tests.support.cli import EXECUTABLE
 
+# The app's first screen asks for the staff member's PIN (tui/pin_screen.py).
+PIN_PROMPT = b"Enter your PIN"
+
 
 class PtySession:
     def __init__(
@@ -64,6 +67,11 @@ class PtySession:
 
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
+
+    def sign_in(self, pin: str, seconds: float = 60) -> None:
+        """The PIN, typed on the first screen as the staff member would."""
+        self.wait_for(PIN_PROMPT, seconds)
+        self.send(pin.encode() + b"\r")
 
     def hang_up(self) -> None:
         """Close the terminal, as sshd does when the connection drops."""

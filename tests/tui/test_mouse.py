@@ -19,7 +19,7 @@ from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
 from secure_records.vault.log import LogEntry
 from tests.conftest import canary_row, write_jsonl
-from tests.tui.conftest import app_for, wait_for_screen
+from tests.tui.conftest import app_for, signed_in, wait_for_screen
 
 RECORDS = 90  # more than one screenful at either size
 
@@ -61,7 +61,7 @@ async def test_a_click_selects_and_enter_opens_exactly_the_row_clicked(
     many: Path, size: tuple[int, int]
 ) -> None:
     app = app_for(many, "alice")
-    async with app.run_test(size=size) as pilot:
+    async with signed_in(app, size) as pilot:
         await wait_for_screen(pilot, app, RecordListScreen)
         await settle(app, pilot)
         rows = app.screen.query_one(RecordList)
@@ -97,7 +97,7 @@ async def test_a_click_selects_and_enter_opens_exactly_the_row_clicked(
 
 async def test_a_click_on_the_border_selects_nothing(many: Path) -> None:
     app = app_for(many, "alice")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with signed_in(app, (80, 24)) as pilot:
         await wait_for_screen(pilot, app, RecordListScreen)
         await settle(app, pilot)
         rows = app.screen.query_one(RecordList)

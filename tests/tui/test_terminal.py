@@ -20,7 +20,7 @@ from secure_records.vault.log import LogEntry
 from tests.conftest import canary_row, write_jsonl
 from tests.support.cli import subprocess_env
 from tests.support.pty_session import PtySession
-from tests.tui.conftest import app_for, wait_for_screen
+from tests.tui.conftest import PIN, app_for, signed_in, wait_for_screen
 
 LISTED = b"R-0001"
 CTRL_Q = b"\x11"
@@ -39,12 +39,14 @@ def real_home(file_keyring_home: Path, tmp_path: Path) -> Path:
     rows = [canary_row("R-0001", ["alice"]), canary_row("R-0002", ["alice"])]
     with Administration.open(file_keyring_home) as admin:
         admin.add_staff("alice", "caseworker")
+        admin.set_pin("alice", PIN)
         admin.import_file(write_jsonl(tmp_path / "records.jsonl", rows))
     return file_keyring_home
 
 
 def session_on_a_terminal(home: Path, env: dict[str, str]) -> PtySession:
     term = PtySession(["--home", str(home), "session", "alice"], env)
+    term.sign_in(PIN)
     term.wait_for(LISTED, seconds=60)
     return term
 
@@ -86,7 +88,7 @@ async def test_an_unexpected_error_says_one_sentence_with_a_reference_and_logs_w
     monkeypatch.setattr(RecordList, "action_choose", choose)
     app = app_for(populated, "alice")
     with pytest.raises(ValueError):  # the Pilot re-raises it for the test, at the end
-        async with app.run_test() as pilot:
+        async with signed_in(app, (80, 24)) as pilot:
             await wait_for_screen(pilot, app, RecordListScreen)
             await pilot.press("enter")
             await pilot.pause()
@@ -126,7 +128,7 @@ async def test_textual_environment_switches_have_no_effect(
 
     app = app_for(populated, "alice")
     assert app.features == frozenset() and app.devtools is None
-    async with app.run_test() as pilot:
+    async with signed_in(app, (80, 24)) as pilot:
         await wait_for_screen(pilot, app, RecordListScreen)
         await pilot.pause(0.5)
         assert app.is_running

@@ -122,6 +122,8 @@ class SecureRecordsApp(App[None]):
     async def on_pin_screen_entered(self, event: PinScreen.Entered) -> None:
         if self._ending:
             return
+        # From here a session may start: a hang-up ends it, logged, before the process.
+        self._hangup.opening_session()
         try:
             self.session = self._open_session(event.staff_name, event.pin)
         except WrongPin as wrong:
