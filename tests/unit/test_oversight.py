@@ -596,15 +596,17 @@ def test_every_column_is_protected_not_only_the_reason() -> None:
     assert rows[2] == ("'@day", "'-staff", "", "pattern", "", "", "", "'+what")
 
 
+# Every optional flag off: what is flagged anyway.
+QUIET = ReviewSettings(
+    reveals_per_day=20, outside_caseload=False, restricted=False, search_without_open=False
+)
+
+
 def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
     entries = [
         Entry(at(DAY), "alice", "seal_broken", details={"table": "staff", "row": "alice"}),
     ]
-    quiet = ReviewSettings(
-        reveals_per_day=20, outside_caseload=False, restricted=False, search_without_open=False
-    )
-
-    _, flags = review(entries, quiet, lambda record, staff: True, ALL_SCOPE)
+    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
 
     assert flags == [
         Flag("alice", DAY, "refused: the vault's staff row alice did not match its seal")
@@ -613,10 +615,13 @@ def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
 
 def test_reading_the_logs_personal_details_at_the_host_is_always_flagged() -> None:
     entries = [Entry(at(DAY), "root", "log_read_with_personal_details", role="host")]
-    quiet = ReviewSettings(
-        reveals_per_day=20, outside_caseload=False, restricted=False, search_without_open=False
-    )
-
-    _, flags = review(entries, quiet, lambda record, staff: True, ALL_SCOPE)
+    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
 
     assert flags == [Flag("root", DAY, "read the log with its personal details, at the host")]
+
+
+def test_a_lockout_is_always_flagged_for_the_review() -> None:
+    entries = [Entry(at(DAY), "alice", "pin_locked_out", details={"failures": 3})]
+    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
+
+    assert flags == [Flag("alice", DAY, "locked out after too many wrong PINs")]

@@ -149,6 +149,9 @@ def review(
         if action == LogAction.LOG_READ_WITH_PERSONAL_DETAILS:
             # Always for the review: the log's personal details read at the host.
             flags.append(Flag(actor, day, "read the log with its personal details, at the host"))
+        if action == LogAction.PIN_LOCKED_OUT:
+            # Always for the review: someone guessed, or forgot, a PIN too often.
+            flags.append(Flag(actor, day, "locked out after too many wrong PINs"))
         if action == LogAction.SEAL_BROKEN:
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
