@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from secure_records.admin import Administration
 from secure_records.cli.app import demo, session
 from secure_records.cli.context import CliContext
 from secure_records.cli.disposal import disposal, shred
@@ -19,6 +20,8 @@ from secure_records.cli.staff import staff
 from secure_records.cli.vault import vault_group
 from secure_records.cli.vault_setup import init, policy
 from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
+from secure_records.core.log_actions import LogAction
+from secure_records.tui import crash
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
 
@@ -35,6 +38,26 @@ INTERNAL_ERROR = 70  # EX_SOFTWARE
 def cli(ctx: click.Context, home: str | None) -> None:
     """secure-records: confidential records, run by the organisation's policy."""
     ctx.obj = CliContext(home=home)
+    _RUNNING.home = home
+
+
+class _Running:
+    """The vault the running command was given, for the last resort's log entry."""
+
+    home: str | None = None
+
+
+_RUNNING = _Running()
+
+
+def _log_failure(reference: str, error: BaseException) -> None:
+    """Where an unexpected error happened (type, module and line; never its message),
+    in the vault's log, if the vault can still be opened; nothing if not."""
+    try:
+        with Administration.open(_RUNNING.home, any_policy=True) as admin:
+            admin.log(LogAction.COMMAND_FAILED, reference=reference, error=crash.details(error))
+    except Exception:  # noqa: BLE001, S110 - the last resort must not fail in turn
+        pass
 
 
 for _command in (
@@ -90,10 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("secure-records: interrupted.", err=True)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        # The message may hold a value; only the type is safe to print.
+        # The message may hold a value: a reference to the log entry instead.
+        reference = crash.reference()
+        _log_failure(reference, exc)
         click.echo(
-            f"secure-records: internal error ({type(exc).__name__}); nothing more is shown "
-            "because it might contain confidential data.",
+            f"secure-records: internal error ({type(exc).__name__}, reference {reference}); "
+            "nothing more is shown because it might contain confidential data: give the "
+            "reference to IT.",
             err=True,
         )
         return INTERNAL_ERROR

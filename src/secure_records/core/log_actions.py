@@ -87,3 +87,5 @@ class LogAction(StrEnum):
     # wrong PINs counted in the vault (issue 16): a lockout, and IT lifting it
     PIN_LOCKED_OUT = "pin_locked_out"
     PIN_LOCKOUT_LIFTED = "pin_lockout_lifted"
+    # a host command that stopped on an unexpected error (its reference and where)
+    COMMAND_FAILED = "command_failed"
