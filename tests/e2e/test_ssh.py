@@ -145,9 +145,9 @@ def test_a_staff_members_key_opens_the_app_as_them_on_their_caseload(host: Host)
         terminal.close()
     started = wait_for_entry(host, "session_started", "alice", before)
     assert started["details"]["ssh_client_claims"].startswith("127.0.0.1 port ")
-    # Who was at the host: the service account, on the terminal sshd gave it.
+    # Who was at the host: the account sshd ran it as, on the terminal sshd gave it.
     assert started["details"]["tty"].startswith("/dev/pts/")
-    assert started["details"]["os_uid"] != 0
+    assert started["details"]["os_uid"] == os.getuid()  # this test's sshd runs as us
     assert ended["details"]["why"] == "quit"
 
 
