@@ -10,6 +10,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.session import Session
+from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 
@@ -208,3 +209,29 @@ def test_narrowing_as_you_type_finds_what_a_fresh_search_finds(home: Path) -> No
         with Session.open("lead", home) as fresh:
             assert fresh.records.search(query) == found, query
     assert any(as_typed) and not all(as_typed)
+
+
+def test_a_search_reads_the_caseload_again_only_once_it_has_changed(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keystroke must not read a caseload of thousands again: the sum of its seals in
+    the person's sealed staff row says whether it changed. A new assignment still
+    shows at the next search."""
+    calls: list[str] = []
+    original = SqliteStore.ids_assigned_to
+
+    def counting(self: SqliteStore, staff: str) -> list[str]:
+        calls.append(staff)
+        return original(self, staff)
+
+    monkeypatch.setattr(SqliteStore, "ids_assigned_to", counting)
+    with Session.open("alice", populated) as alice:
+        alice.records.search("")
+        read = len(calls)
+        for typed in ("c", "ca", "can", "cana"):
+            assert "R-0003" not in alice.records.search(typed)
+        assert len(calls) == read
+        with Administration.open(populated) as admin:
+            admin.assign("R-0003", "alice")
+        assert "R-0003" in alice.records.search("canaryname")
+        assert len(calls) > read

@@ -44,6 +44,9 @@ class StaffRow:
     # Wrong PINs since the last right one, and the end of a lockout (UTC, ISO) if any.
     pin_failures: int = 0
     locked_until: str | None = None
+    # Their assignments' seals summed (sealed with the row): changes whenever their
+    # caseload does, so it tells a session cheaply whether it has.
+    caseload: bytes | None = None
 
 
 @dataclass(frozen=True)

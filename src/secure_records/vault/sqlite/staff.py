@@ -18,6 +18,7 @@ def _staff(row: Row) -> StaffRow:
         row["created_at"],
         int(row["pin_failures"]),
         row["locked_until"],
+        None if row["caseload"] is None else bytes(row["caseload"]),
     )
 
 
