@@ -13,7 +13,6 @@ leaked 0.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,12 +20,12 @@ from pathlib import Path
 
 import time_machine
 
-from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused
 from secure_records.core.telephone import Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import Caller
 from tests.support import figures
+from tests.support.policies import mask_caseworkers_date_of_birth
 
 NAME, BORN = "Canaryname R-0001", "2013-04-02"
 YEAR = [(date(2013, 1, 1) + timedelta(days=n)).isoformat() for n in range(365)]
@@ -68,12 +67,7 @@ def probe(ask: Callable[[str], bool], guesses: list[str], *, limit: int | None =
 def test_a_year_of_guesses_at_a_masked_date_of_birth_finds_nothing(
     populated: Path, tmp_path: Path
 ) -> None:
-    changed = Path(shutil.copytree(populated / "policies", tmp_path / "changed"))
-    roles = changed / "roles.toml"
-    masked = 'date_of_birth = { rule = "masked", form = "year_only" }'
-    roles.write_text(roles.read_text().replace('date_of_birth = "visible"', masked, 1))
-    with Administration.open(populated) as admin:
-        admin.apply_policy(admin.propose_policy(changed))
+    mask_caseworkers_date_of_birth(populated, tmp_path)
     with (
         Session.open("alice", populated) as alice,
         time_machine.travel("2026-12-01T09:00:00Z", tick=False) as clock,

@@ -4,16 +4,15 @@ and a note longer than the limit is refused in the note's own modal (issue 16)."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from secure_records.admin import Administration
 from secure_records.core.importing import MAX_TEXT
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import NewNote
 from secure_records.tui.record_list import RecordList
+from tests.support.policies import mask_caseworkers_date_of_birth
 from tests.tui.conftest import SIZE, app_for, screen_text, signed_in
 from tests.tui.test_screens import (
     log,
@@ -47,12 +46,7 @@ async def test_reception_is_refused_a_burst_of_lookups_in_one_sentence(populated
 async def test_a_date_of_birth_seen_masked_is_not_found_by_typing_it_whole(
     populated: Path, tmp_path: Path
 ) -> None:
-    changed = Path(shutil.copytree(populated / "policies", tmp_path / "changed"))
-    roles = changed / "roles.toml"
-    masked = 'date_of_birth = { rule = "masked", form = "year_only" }'
-    roles.write_text(roles.read_text().replace('date_of_birth = "visible"', masked, 1))
-    with Administration.open(populated) as admin:
-        admin.apply_policy(admin.propose_policy(changed))
+    mask_caseworkers_date_of_birth(populated, tmp_path)
     app = app_for(populated, "alice")
     async with signed_in(app, SIZE) as pilot:
         await settle(app, pilot)

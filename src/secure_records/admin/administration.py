@@ -10,12 +10,10 @@ from __future__ import annotations
 import gc
 import getpass
 import os
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from secure_records.admin.policy_proposal import PolicyProposal, propose
 from secure_records.core.errors import (
@@ -91,17 +89,7 @@ class Administration(Door):
     and what the host can tell of the person behind it (vault/attribution.py)."""
 
     def __init__(self, vault: Vault) -> None:
-        super().__init__(vault, host_actor(), HOST_ROLE)
-        self._at_the_host = at_the_host()
-
-    def recorded(
-        self,
-        action: LogAction,
-        record_id: str | None = None,
-        personal: dict[str, Any] | None = None,
-        **details: Any,
-    ) -> AbstractContextManager[int]:
-        return super().recorded(action, record_id, personal, **details, **self._at_the_host)
+        super().__init__(vault, host_actor(), HOST_ROLE, at_the_host())
 
     @classmethod
     def open(

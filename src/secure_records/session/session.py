@@ -55,7 +55,7 @@ def _checked_door(
     # Fail closed: no session on a log that is missing or damaged at its end.
     vault.log.check_tail()
     # Until the door opens: a broken seal found on the way in is logged as theirs.
-    vault.reporter = (staff_name, "-")
+    vault.seal_reports.reporter = (staff_name, "-")
     staff = vault.store.staff(staff_name)
     sealed = vault.sealed_policy
     role: RoleSpec | None = None

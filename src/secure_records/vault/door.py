@@ -25,11 +25,15 @@ def open_vault(home: str | os.PathLike[str] | VaultPaths | None = None) -> Vault
 class Door:
     """An opened vault, and the actor and role every entry written through it names."""
 
-    def __init__(self, vault: Vault, actor: str, role: str) -> None:
+    def __init__(
+        self, vault: Vault, actor: str, role: str, every_entry: dict[str, Any] | None = None
+    ) -> None:
         self._vault = vault
         self.actor = actor
         self.role_name = role
-        vault.reporter = (actor, role)
+        # Details every entry through this door carries (the host's: who is at it).
+        self._every_entry = every_entry or {}
+        vault.seal_reports.reporter = (actor, role)
 
     @property
     def vault(self) -> Vault:
@@ -51,6 +55,7 @@ class Door:
         **details: Any,
     ) -> AbstractContextManager[int]:
         """The body and its log entry, in one transaction: both happen, or neither."""
+        details = {**details, **self._every_entry}
         return self._vault.recorded(
             self.actor, self.role_name, action, record_id, details, personal
         )

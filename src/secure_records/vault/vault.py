@@ -16,7 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.decision_payload import DecisionPayload
-from secure_records.core.errors import BadInput, IntegrityError, SecureRecordsError, VaultError
+from secure_records.core.errors import BadInput, IntegrityError, VaultError
 from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
 from secure_records.core.phone_request_payload import PhoneRequestPayload
@@ -41,8 +41,9 @@ from secure_records.vault.exports import Exports
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
-from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals, SealBroken
+from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
 from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
+from secure_records.vault.seal_reports import SealReports
 from secure_records.vault.sealing import (
     CONSENT_KIND,
     NOTES_KIND,
@@ -95,10 +96,8 @@ class Vault:
         self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key)
         self.policy_seal = PolicySeal(store, self.vault_id, root)
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
-        store.use_row_seals(self._row_seals, self._broken_seal)
-        # Who a broken seal found through this vault is logged against: its door.
-        self.reporter = ("-", "-")
-        self._broken: list[SealBroken] = []
+        self.seal_reports = SealReports(store, self.recorded)
+        store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
 
@@ -202,29 +201,7 @@ class Vault:
                     self.log.cut_back(before)
                     raise
         finally:
-            if self._broken and not self.store.in_transaction:
-                self._log_broken()
-
-    def _broken_seal(self, exc: SealBroken) -> None:
-        self._broken.append(exc)
-        if not self.store.in_transaction:
-            self._log_broken()
-
-    def _log_broken(self) -> None:
-        """Each row refused for a broken seal, in the log once its own transaction has
-        rolled back; best effort: the refusal stands whether or not the log takes it."""
-        found, self._broken = self._broken, []
-        actor, role = self.reporter
-        for table, row in dict.fromkeys((exc.table, exc.row) for exc in found):
-            details = {"table": table, "row": row}
-            try:
-                with (
-                    self.store.reporting_seals(),
-                    self.recorded(actor, role, LogAction.SEAL_BROKEN, details=details),
-                ):
-                    pass
-            except SecureRecordsError:
-                pass
+            self.seal_reports.log_pending()
 
     def rotate_kek(self, actor: str, role: str) -> int:
         """New key-encryption key; every wrapped key re-wrapped in one transaction; the
@@ -319,7 +296,7 @@ class Vault:
         while the person goes on working); the caller closes it."""
         reader = SqliteStore.connect(self.paths.database)
         # Found on the reader's thread: queued, and logged by this one's next entry.
-        reader.use_row_seals(self._row_seals, self._broken.append)
+        reader.use_row_seals(self._row_seals, self.seal_reports.queue)
         return reader
 
     def listing(

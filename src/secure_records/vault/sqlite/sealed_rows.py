@@ -31,28 +31,9 @@ from secure_records.vault.row_seals import (
     table_broken,
     total,
 )
+from secure_records.vault.sqlite.sealed_sql import CHILD_ROWS, CHILD_SEALS, where
 
 Row = Columns
-
-
-# One query for the seals of everything that hangs off a record (table names are ours).
-CHILD_SEALS = " UNION ALL ".join(
-    f"SELECT '{spec.name}' AS t, seal FROM {spec.name} WHERE {spec.parent} = ?"  # noqa: S608
-    for spec in CHILD_TABLES
-)
-
-
-_WIDTH = max(len(spec.framed) for spec in CHILD_TABLES)
-CHILD_ROWS = " UNION ALL ".join(
-    f"SELECT '{spec.name}', seal, "  # noqa: S608
-    + ", ".join([*spec.framed, *["NULL"] * (_WIDTH - len(spec.framed))])
-    + f" FROM {spec.name} WHERE {spec.parent} = ?"
-    for spec in CHILD_TABLES
-)
-
-
-def _where(spec: TableSpec) -> str:
-    return " AND ".join(f"{column} = ?" for column in spec.identity)
 
 
 class SealedRows:
@@ -284,23 +265,23 @@ class SealedRows:
 
     def _one(self, spec: TableSpec, identity: Mapping[str, Any]) -> Row | None:
         values = tuple(identity[c] for c in spec.identity)
-        sql = f"SELECT * FROM {spec.name} WHERE {_where(spec)}"  # noqa: S608
+        sql = f"SELECT * FROM {spec.name} WHERE {where(spec)}"  # noqa: S608
         row: Row | None = self._db.execute(sql, values).fetchone()
         return row
 
-    def _reseal(self, spec: TableSpec, identity: Mapping[str, Any]) -> bytes | None:
+    def reseal(self, spec: TableSpec, identity: Mapping[str, Any]) -> bytes | None:
         row = self._one(spec, identity)
         if row is None:
             return None
         values = tuple(identity[c] for c in spec.identity)
         if spec.stands_alone:
             head = self._db.execute("SELECT seq FROM log_head WHERE id = 1").fetchone()
-            sql = f"UPDATE {spec.name} SET sealed_at = ? WHERE {_where(spec)}"  # noqa: S608
+            sql = f"UPDATE {spec.name} SET sealed_at = ? WHERE {where(spec)}"  # noqa: S608
             self._db.execute(sql, (None if head is None else head["seq"], *values))
             row = self._one(spec, identity)
             assert row is not None  # just read, under the write lock
         seal = self.seals.mac(spec, row)
-        sql = f"UPDATE {spec.name} SET seal = ? WHERE {_where(spec)}"  # noqa: S608
+        sql = f"UPDATE {spec.name} SET seal = ? WHERE {where(spec)}"  # noqa: S608
         self._db.execute(sql, (seal, *values))
         return seal
 
@@ -320,7 +301,7 @@ class SealedRows:
         if parent is not None:
             self.record(parent)
         yield
-        new_seal = self._reseal(spec, identity)
+        new_seal = self.reseal(spec, identity)
         self.ledger.add(table, old_seal, new_seal)
         if spec.caseload_of is not None:
             self.move_caseload(identity[spec.caseload_of], old_seal, new_seal)
@@ -338,7 +319,7 @@ class SealedRows:
         self._db.execute(
             "UPDATE staff SET caseload = ? WHERE name = ?", (as_stored(caseload), name)
         )
-        self.ledger.add("staff", row["seal"], self._reseal(spec, {"name": name}))
+        self.ledger.add("staff", row["seal"], self.reseal(spec, {"name": name}))
 
     def check_caseload(self, name: str, assignments: list[Row]) -> None:
         """Their assignments' seals must add up to the caseload their own (checked) row
@@ -370,7 +351,7 @@ class SealedRows:
         # Its children were checked before the change began (`changing`).
         history = self.seals.history(self.stored_children(record_id))
         self._db.execute("UPDATE records SET history = ? WHERE id = ?", (history, record_id))
-        self.ledger.add("records", old["seal"], self._reseal(spec, {"id": record_id}))
+        self.ledger.add("records", old["seal"], self.reseal(spec, {"id": record_id}))
 
     def deleting_record(self, record_id: str) -> None:
         """Before a record is deleted with everything that hangs off it: it must add up
@@ -399,47 +380,6 @@ class SealedRows:
     def stored_ledger(self) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (LEDGER_META,)).fetchone()
         return None if row is None else str(row["value"])
-
-    def seal_unsealed(self) -> int:
-        """Seal every row written before rows were sealed (a record after everything
-        that hangs off it, so that its history holds them), leave every sealed row as it
-        is, and total the ledger afresh; inside a write transaction. How many sealed."""
-        seals, count = self.seals, 0
-        specs = [*CHILD_TABLES, *(s for s in TABLES.values() if not s.parent)]
-        for spec in sorted(specs, key=lambda s: s.name == "records"):
-            for row in self._db.execute(f"SELECT * FROM {spec.name} WHERE seal IS NULL").fetchall():  # noqa: S608
-                identity = {c: row[c] for c in spec.identity}
-                if spec.name == "records":
-                    history = seals.history(self.stored_children(row["id"]))
-                    self._db.execute(
-                        "UPDATE records SET history = ? WHERE id = ?", (history, row["id"])
-                    )
-                self._reseal(spec, identity)
-                count += 1
-        self._settle_caseloads()
-        self.ledger.rows_sealed = True
-        self.ledger.totals = {
-            name: total(r["seal"] for r in self.all_rows(name) if r["seal"] is not None)
-            for name in TABLES
-        }
-        return count
-
-    def _settle_caseloads(self) -> None:
-        # Each caseload as its (now sealed) assignments add up; a staff row sealed
-        # before is checked first, so that settling never launders an edited one.
-        for staff in self._db.execute("SELECT * FROM staff").fetchall():
-            found = self._db.execute(
-                "SELECT seal FROM assignments WHERE staff = ?", (staff["name"],)
-            )
-            caseload = total(bytes(r["seal"]) for r in found)
-            if as_total(staff["caseload"]) == caseload:
-                continue
-            self.check("staff", staff)
-            self._db.execute(
-                "UPDATE staff SET caseload = ? WHERE name = ?",
-                (as_stored(caseload), staff["name"]),
-            )
-            self._reseal(TABLES["staff"], {"name": staff["name"]})
 
     # the ledger, one per write transaction
 

@@ -17,7 +17,7 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
-from secure_records.vault.sqlite import migrations
+from secure_records.vault.sqlite import migrations, older_rows
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
 from secure_records.vault.sqlite.retention import Retention
@@ -126,7 +126,7 @@ class SqliteStore:
         return self._sealed.stored_ledger()
 
     def seal_unsealed_rows(self) -> int:
-        return self._sealed.seal_unsealed()
+        return older_rows.seal_unsealed(self._sealed, self._db)
 
     def mark_rows_sealed(self) -> None:
         self._sealed.mark_rows_sealed()
