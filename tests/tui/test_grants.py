@@ -46,3 +46,22 @@ async def test_a_lead_kept_out_breaks_glass_and_every_lead_sees_it(populated: Pa
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
         assert "EMERGENCY ACCESS by lead2" in await restricted_list(pilot, app)
+
+
+async def test_emergency_access_refused_says_why_once_its_dialog_has_closed(
+    populated: Path,
+) -> None:
+    """The lead who restricted it holds a grant already: the refusal must be seen, not
+    said under the dialog and wiped by the list's reload."""
+    with Session.open("lead", populated) as lead:
+        lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
+    app = app_for(populated, "lead")
+    async with signed_in(app, SIZE) as pilot:
+        await restricted_list(pilot, app)
+        await pilot.press("e")
+        await wait_for_screen(pilot, app, AskReason)
+        app.screen.query_one("#reason", Input).value = URGENT
+        await pilot.click("#save")
+        await wait_for_screen(pilot, app, RestrictedScreen)
+        await pilot.pause()
+        assert "You can already open R-0001." in screen_text(app)

@@ -77,6 +77,11 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
             self._say(self._after_dialog)
             self._after_dialog = ""
 
+    def _say_after_dialog(self, message: str) -> None:
+        self._after_dialog = message
+        self._load()
+        self._say(message)
+
     def _fetch(self) -> list[tuple[str, Restriction]]:
         return self._session.oversight.restricted_records()
 
@@ -104,14 +109,14 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
         def open_it(reason: str | None) -> None:
             if reason is None:
                 return
-            with self.attempt(say=self._say):
+            # Said once the dialog has closed and the list reloaded, refusal or not: said
+            # now, under the dialog, it was wiped by the reload and nobody saw it.
+            with self.attempt(say=self._say_after_dialog):
                 until = session.oversight.emergency_access(record_id, reason)
-                self._after_dialog = (
+                self._say_after_dialog(
                     f"{record_id}: you can open it until {_when(until)[11:]} (UTC); every "
                     "lead sees this, and the access review flags it."
                 )
-                self._load()
-                self._say(self._after_dialog)
 
         self.app.push_screen(
             AskReason(
