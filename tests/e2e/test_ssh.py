@@ -191,8 +191,14 @@ def test_port_forwarding_is_refused(host: Host) -> None:
         # the client closes the connection it accepted without a byte.
         assert banner == b""
     finally:
+        # Seen on a loaded CI machine: the client sat past SIGTERM for over 10 s. What this
+        # test checks is the banner above, so a client slow to die is killed, not failed on.
         forward.terminate()
-        forward.communicate(timeout=10)
+        try:
+            forward.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            forward.kill()
+            forward.communicate(timeout=10)
 
 
 def test_a_key_never_authorized_is_refused(host: Host) -> None:
