@@ -19,7 +19,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
-from secure_records.session import Session, WrongPin
+from secure_records.session import LockedOut, Session, WrongPin
 from secure_records.tui import crash
 from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
@@ -130,6 +130,9 @@ class SecureRecordsApp(App[None]):
             if isinstance(self.screen, PinScreen):
                 self.screen.wrong_pin(str(wrong))
             return
+        except LockedOut as exc:
+            await self._locked_out(exc)
+            return
         except SecureRecordsError as exc:
             self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
             return
@@ -137,6 +140,17 @@ class SecureRecordsApp(App[None]):
         self.sub_title = f"{event.staff_name} ({self.session.role.label})"
         await self._clear_screens()
         await self.push_screen(home_screen(self.session))
+
+    async def _locked_out(self, exc: LockedOut) -> None:
+        """Too many wrong PINs: the demo goes back to its picker (people learn it by
+        trying, and the others are still free to try); a real session ends."""
+        self.end_session("locked out after wrong PINs")
+        if not self._demo_staff:
+            self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
+            return
+        self.locked = False
+        await self._clear_screens()
+        await self.push_screen(RolePicker(self._demo_staff, problem=str(exc)))
 
     def on_role_picker_picked(self, event: RolePicker.Picked) -> None:
         self.push_screen(PinScreen(event.staff_name, DEMO_PIN_HINT))
@@ -277,6 +291,9 @@ class SecureRecordsApp(App[None]):
             return
         try:
             unlocked = session.unlock(event.pin)
+        except LockedOut as exc:
+            await self._locked_out(exc)
+            return
         except SecureRecordsError as exc:
             self.end_session("unlock not recorded")
             self.exit(message=_plain(str(exc)), return_code=1)

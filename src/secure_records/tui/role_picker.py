@@ -21,9 +21,12 @@ class RolePicker(Screen[None]):
             self.staff_name = staff_name
             super().__init__()
 
-    def __init__(self, staff: list[tuple[str, str]]) -> None:
+    def __init__(self, staff: list[tuple[str, str]], problem: str = "") -> None:
         super().__init__()
         self._staff = staff
+        # Why the demo came back here (a lockout), said on the picker, not in a toast
+        # that has gone before it is read.
+        self._problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -39,6 +42,8 @@ class RolePicker(Screen[None]):
                 *[Option(literal(f"{name:<10} {label}"), id=name) for name, label in self._staff],
                 id="staff",
             )
+            if self._problem:
+                yield Static(literal(self._problem), id="problem")
         yield Footer()
 
     def on_mount(self) -> None:
