@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.text import counted, plural
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -43,7 +44,7 @@ class AuditScreen(SessionScreen):
                 yield Button("Export review as CSV", id="export")
             yield Static("", id="problem")
             yield Static("", id="entries")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -28,7 +29,7 @@ class LookupScreen(SessionScreen):
             yield Input(placeholder="Date of birth (YYYY-MM-DD)", id="dob")
             yield Button("Look up", variant="primary", id="look-up")
             yield Static("", id="result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -10,13 +10,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.telephone import Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.session_screen import SessionScreen
@@ -51,7 +52,7 @@ class ReceptionScreen(SessionScreen):
             yield Static("Callbacks still to make", classes="heading")
             yield OptionList(id="calls")
             yield Static("", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_calls()
@@ -154,7 +155,7 @@ class PhoneRequestForm(SessionScreen):
                 yield Button("Take the request", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
             yield Static("", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#caller-name", Input).focus()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.errors import SecureRecordsError
@@ -19,6 +19,7 @@ from secure_records.core.statuses import DisposalStatus
 from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -72,7 +73,7 @@ class RetentionScreen(SessionScreen):
             yield Static("", id="packages")
             yield Button("Shred them", variant="error", id="shred")
             yield Static("", id="shredded")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

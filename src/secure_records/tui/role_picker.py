@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 
 # What the picker says, and the PIN screen after it (demo.DEMO_PIN).
@@ -44,7 +45,7 @@ class RolePicker(Screen[None]):
             )
             if self._problem:
                 yield Static(literal(self._problem), id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
