@@ -23,9 +23,10 @@ from secure_records.core.dates import (
     uk_stamps,
     uk_time,
 )
+from secure_records.core.fields import FieldKind
 from secure_records.core.masking import partial_form
 from secure_records.core.policy import MaskForm
-from secure_records.core.words import in_words
+from secure_records.core.words import in_words, shown_value
 
 DOB = "Date of birth"
 LONDON = ZoneInfo("Europe/London")
@@ -199,3 +200,17 @@ def test_no_iso_stamp_survives_in_a_sentence(moment: datetime) -> None:
 )
 def test_categories_are_words(identifier: str, words: str) -> None:
     assert in_words(identifier) == words
+
+
+def test_identifiers_only_are_turned_into_words() -> None:
+    for value in ("NHS", "••••••••", "", "Already words", "x-y"):
+        assert in_words(value) == value
+
+
+def test_a_record_value_is_shown_by_its_kind_and_a_mask_stays_a_mask() -> None:
+    assert shown_value(FieldKind.DATE, "2013-04-02") == "02 Apr 2013"
+    assert shown_value(FieldKind.DATE, "2013-••-••") == "•• ••• 2013"
+    assert shown_value(FieldKind.DATE, "••••••••") == "••••••••"
+    assert shown_value(FieldKind.CHOICE, "young_person") == "Young person"
+    assert shown_value(FieldKind.CHOICE, "••••••••") == "••••••••"
+    assert shown_value(FieldKind.TEXT, "2013-04-02 young_person") == "2013-04-02 young_person"

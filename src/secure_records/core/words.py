@@ -7,15 +7,35 @@ the sentence the policy's people use for it.
 
 from __future__ import annotations
 
+import re
+
+from secure_records.core.dates import shown_date
+from secure_records.core.fields import FieldKind
 from secure_records.core.retention import Action
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status, Urgency
 
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+
 
 def in_words(identifier: str) -> str:
     """A policy identifier ('vulnerable_adult', 'young_person') as words, the way a
-    field's default label is made from its name."""
+    field's default label is made from its name. Anything that is not an identifier
+    (a mask, a blank, words already) is left as it is: "NHS" never becomes "Nhs"."""
+    if not _IDENTIFIER.fullmatch(identifier):
+        return identifier
     return identifier.replace("_", " ").strip().capitalize()
+
+
+def shown_value(kind: FieldKind, text: str) -> str:
+    """A record value as a person reads it, for the one place a field's text is drawn:
+    a date "04 Feb 2018" (a year_only mask stays the year alone), a choice in words;
+    anything else, and every other mask, as it is."""
+    if kind is FieldKind.DATE:
+        return shown_date(text)
+    if kind is FieldKind.CHOICE:
+        return in_words(text)
+    return text
 
 
 SHARING_WORDS: dict[str, str] = {
@@ -27,10 +47,10 @@ SHARING_WORDS: dict[str, str] = {
 }
 
 DISPOSAL_WORDS: dict[str, str] = {
-    DisposalStatus.PROPOSED: "proposed, waiting for a lead",
-    DisposalStatus.APPROVED: "approved, to carry out",
-    DisposalStatus.REJECTED: "rejected: kept",
-    DisposalStatus.EXECUTED: "erased",
+    DisposalStatus.PROPOSED: "proposed",
+    DisposalStatus.APPROVED: "approved",
+    DisposalStatus.REJECTED: "rejected",
+    DisposalStatus.EXECUTED: "carried out",
 }
 
 RETENTION_WORDS: dict[str, str] = {Action.REVIEW: "review", Action.DISPOSE: "dispose of"}
