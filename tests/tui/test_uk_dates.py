@@ -139,7 +139,9 @@ async def test_the_auditor_filters_since_a_date_typed_the_uk_way(populated: Path
     app = app_for(populated, "auditor")
     async with signed_in(app, SIZE) as pilot:
         await open_with(pilot, app, "a", AuditScreen)
-        assert "DD/MM/YYYY" in screen_text(app)
+        text = screen_text(app)
+        # The verdict's first and last times too, not only the entries'.
+        assert "DD/MM/YYYY" in text and no_iso(text) == []
         since = app.screen.query_one("#f-since", Input)
         since.value = "01/01/2020"
         since.focus()

@@ -50,7 +50,7 @@ class AuditScreen(SessionScreen):
                 yield Input(placeholder="Record", id="f-record")
                 yield Input(placeholder="Staff member", id="f-actor")
                 yield Input(placeholder="Action", id="f-action")
-                yield Input(placeholder=f"{SINCE} {TYPED_FORM}", id="f-since")
+                yield Input(placeholder=TYPED_FORM, id="f-since")
             with Horizontal(classes="buttons"):
                 yield Button("Show entries", variant="primary", id="show")
                 yield Button("Access review", id="review")
@@ -64,7 +64,7 @@ class AuditScreen(SessionScreen):
             sentence, checkpoint = self._session.oversight.log_state()
         except SecureRecordsError as exc:
             sentence, checkpoint = str(exc), "unknown"
-        self.query_one("#verdict", Static).update(labelled("log verify", sentence))
+        self.query_one("#verdict", Static).update(labelled("log verify", stamps_in(sentence)))
         self.query_one("#checkpoint", Static).update(
             labelled("last checkpoint", stamps_in(checkpoint))
         )
