@@ -88,13 +88,15 @@ class Records:
     # the list
 
     def listing_ids(self) -> list[str]:
-        """References of every record in scope, in order; nothing is decrypted."""
+        """References of every record in scope, in reference order; nothing is decrypted."""
         ids = self._scope.ids_in_scope()
         if ids is None:
             ids = self._door.vault.store.record_ids()
         hidden = self._scope.hidden_ids()
         if hidden:
             ids = [rid for rid in ids if rid not in hidden]
+        # As Python orders them (a database's collation may not), nearly in order already.
+        ids.sort()
         self._shown(len(ids))
         return ids
 
@@ -169,7 +171,7 @@ class Records:
                 normalise_name(name),
                 shared.get(category, category),
             )
-        order = [rid for rid, _ in rows]
+        order = sorted(index)  # so a search's results come in reference order
         self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
 
     def _current_index(self) -> None:
@@ -186,21 +188,23 @@ class Records:
         descending: bool = False,
         category: str | None = None,
     ) -> list[str]:
-        """`record_ids` (a list or a search's results) sorted by a column, and only
-        those in `category` when one is given. Sorted by what the line shows (a
-        masked field by its masked form), so an order tells nothing the lines do not."""
+        """`record_ids`, as `listing_ids` or `search` give them (in reference order),
+        sorted by a column, and only those in `category` when one is given. Sorted by
+        what the line shows (a masked field by its masked form), so an order tells
+        nothing the lines do not."""
         self._door.check_usable()
         if by not in SORTABLE:
             raise BadInput(f"A list cannot be sorted by {by!r}.")
         if category is not None and category not in dict(self.categories()):
             raise AccessRefused("You cannot narrow the list by category.")
         if by == "reference" and category is None:
-            # Nothing decrypted; the list arrives nearly in order, which sorts at once.
-            arranged = sorted(record_ids)
+            # Nothing decrypted, nothing sorted: at every keystroke of a search, 100,000
+            # references sorted again would cost more than the search.
+            arranged = list(record_ids)
         else:
             self._current_index()
             if by == "reference":
-                arranged = sorted(record_ids)
+                arranged = list(record_ids)
             else:
                 wanted = set(record_ids)
                 every = self._index.sorted_by(by, self._sort_key(by))
