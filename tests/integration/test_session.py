@@ -164,16 +164,16 @@ def test_a_search_index_finished_after_a_lock_is_thrown_away(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Session.open("lead", populated) as session:
-        real = Vault.listing
+        real = Vault.field_values  # what the index is built from
 
         def lock_midway(
             vault: Vault, *args: object, **kwargs: object
-        ) -> list[tuple[str, str, str]]:
+        ) -> list[tuple[str, dict[str, str]]]:
             rows = real(vault, *args, **kwargs)  # type: ignore[arg-type]
             session.lock()
             return rows
 
-        monkeypatch.setattr(Vault, "listing", lock_midway)
+        monkeypatch.setattr(Vault, "field_values", lock_midway)
         session.records.prepare_search()
         assert not session.records.search_ready
 

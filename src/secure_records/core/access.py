@@ -63,11 +63,13 @@ class RecordView:
 
 @dataclass(frozen=True)
 class RecordSummary:
-    """One line of a record list: reference, name and date of birth as the role sees them."""
+    """One line of a record list: reference, name, date of birth and category as the
+    role sees them ("" for a field it may not see)."""
 
     id: str
     name: str
     date_of_birth: str
+    category: str = ""
 
 
 def in_scope(role: RoleSpec, staff_name: str, assigned_to: Iterable[str]) -> bool:
@@ -143,16 +145,33 @@ def project(
     return RecordView(record.id, tuple(fields), tuple(restricted), consent, notes)
 
 
-def summarise(record_id: str, name: str, date_of_birth: str, role: RoleSpec) -> RecordSummary:
+def choice_words(value: str) -> str:
+    """A choice as a person reads it: "vulnerable_adult" is "Vulnerable adult"."""
+    return value.replace("_", " ").strip().capitalize()
+
+
+def list_form(role: RoleSpec, field: str, value: str) -> str:
+    """A field as a list line shows it to `role`: masked by its rule (never revealed
+    here), "" when hidden. Sorting by this form tells nothing the line does not."""
+    rule = role.rule_for(field)
+    if rule.rule is Rule.HIDDEN:
+        return ""
+    return _shown_text(value, rule, revealed=False)
+
+
+def summarise(
+    record_id: str, name: str, date_of_birth: str, role: RoleSpec, category: str = ""
+) -> RecordSummary:
     """A list line, each part masked by the role's rule (never revealed here)."""
-
-    def shown(field: str, value: str) -> str:
-        rule = role.rule_for(field)
-        if rule.rule is Rule.HIDDEN:
-            return ""
-        return _shown_text(value, rule, revealed=False)
-
-    return RecordSummary(record_id, shown("name", name), shown("date_of_birth", date_of_birth))
+    shown_category = list_form(role, "category", category)
+    if role.rule_for("category").rule is Rule.VISIBLE:
+        shown_category = choice_words(category)
+    return RecordSummary(
+        record_id,
+        list_form(role, "name", name),
+        list_form(role, "date_of_birth", date_of_birth),
+        shown_category,
+    )
 
 
 class SearchMode(StrEnum):

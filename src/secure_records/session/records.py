@@ -7,11 +7,19 @@ may not see is already masked or absent, so a screen cannot forget to mask.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from secure_records.core.access import RecordSummary, RecordView, search_modes, summarise
+from secure_records.core.access import (
+    RecordSummary,
+    RecordView,
+    choice_words,
+    list_form,
+    search_modes,
+    summarise,
+)
+from secure_records.core.dates import search_form
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.importing import MAX_TEXT
 from secure_records.core.log_actions import LogAction
@@ -23,12 +31,14 @@ from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
-from secure_records.session.search_index import SearchIndex
+from secure_records.session.search_index import Row, SearchIndex
 from secure_records.session.search_limits import SearchLimits
 
 # A note may be as long as an import allows; a longer one made its record slow to open.
 MAX_NOTE = MAX_TEXT
 NOTE_TOO_LONG = f"A note can be at most {MAX_NOTE:,} characters."
+# What a list can be sorted by: the reference, or a field of its lines.
+SORTABLE = ("reference", "name", "date_of_birth")
 
 
 @dataclass(frozen=True)
@@ -79,13 +89,15 @@ class Records:
     # the list
 
     def listing_ids(self) -> list[str]:
-        """References of every record in scope, in order; nothing is decrypted."""
+        """References of every record in scope, in reference order; nothing is decrypted."""
         ids = self._scope.ids_in_scope()
         if ids is None:
             ids = self._door.vault.store.record_ids()
         hidden = self._scope.hidden_ids()
         if hidden:
             ids = [rid for rid in ids if rid not in hidden]
+        # As Python orders them (a database's collation may not), nearly in order already.
+        ids.sort()
         self._shown(len(ids))
         return ids
 
@@ -99,27 +111,118 @@ class Records:
             self._shown(len(record_ids))
         # Asked for a screenful at a time: what may be reached now, not at the search.
         wanted = self._scope.current(record_ids)
-        rows = self._index.rows(wanted) if self._index.ready else door.vault.listing(wanted)
-        return [summarise(rid, name, dob, door.role) for rid, name, dob in rows]
+        if self._index.ready:
+            rows = self._index.rows(wanted)
+        else:
+            rows = [
+                (rid, v["name"], v["date_of_birth"], v.get("category", ""))
+                for rid, v in door.vault.field_values(wanted, self._listed_fields())
+            ]
+        return [summarise(rid, name, dob, door.role, category) for rid, name, dob, category in rows]
+
+    def _listed_fields(self) -> tuple[str, ...]:
+        # The category only for a role that may see some of it: nothing is decrypted
+        # that the role's view does not need.
+        shows_category = self._door.role.rule_for("category").rule is not Rule.HIDDEN
+        return ("name", "date_of_birth", *(("category",) if shows_category else ()))
+
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """(column, heading) of a list line: the reference, then each of name, date of
+        birth and category the role may see, headed by the policy's label."""
+        fields, role = self._door.policy.fields, self._door.role
+        shown = [
+            (name, fields[name].label)
+            for name in ("name", "date_of_birth", "category")
+            if name in fields and role.rule_for(name).rule is not Rule.HIDDEN
+        ]
+        return (("reference", "Reference"), *shown)
+
+    def categories(self) -> tuple[tuple[str, str], ...]:
+        """(choice, words) a list can be narrowed to: none unless the role sees the
+        category in full (a filter by a masked value would tell it, record by record)."""
+        spec = self._door.policy.fields.get("category")
+        if spec is None or self._door.role.rule_for("category").rule is not Rule.VISIBLE:
+            return ()
+        return tuple((choice, choice_words(choice)) for choice in spec.choices)
 
     def prepare_search(self) -> None:
-        """Decrypt names and dates of birth of every record in scope, once, so each
-        keystroke of a search is a scan in memory. Safe to run on another thread: it
-        reads through its own connection."""
+        """Decrypt names, dates of birth and categories of every record in scope, once,
+        so each keystroke of a search (or sort, or filter) is a scan in memory. Safe to
+        run on another thread: it reads through its own connection."""
         door = self._door
         door.check_usable()
         generation = self._index.generation
         reader = door.vault.reader()
+        fields = self._listed_fields()
         try:
             self._scope.refuse_unlisted()
             # Restrictions are applied to each search's results, not here: one lifted
             # after the index is built is found at once.
-            rows = door.vault.listing(self._scope.reach(reader), store=reader)
+            rows = door.vault.field_values(self._scope.reach(reader), fields, store=reader)
         finally:
             reader.close()
-        index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
-        order = [rid for rid, _, _ in rows]
+        # One string per choice, not one per record: 100,000 records hold three.
+        shared = {choice: choice for choice, _ in self.categories()}
+        index: dict[str, Row] = {}
+        for rid, values in rows:
+            name, category = values["name"], values.get("category", "")
+            index[rid] = (
+                name,
+                values["date_of_birth"],
+                normalise_name(name),
+                shared.get(category, category),
+            )
+        order = sorted(index)  # so a search's results come in reference order
         self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
+
+    def _current_index(self) -> None:
+        if self._index.ready and self._scope.beyond(self._index.order):
+            self._index.forget()  # a record granted or assigned since: built again
+        if not self._index.ready:
+            self.prepare_search()
+        assert self._index.ready
+
+    def arrange(
+        self,
+        record_ids: Sequence[str],
+        by: str = "reference",
+        descending: bool = False,
+        category: str | None = None,
+    ) -> list[str]:
+        """`record_ids`, as `listing_ids` or `search` give them (in reference order),
+        sorted by a column, and only those in `category` when one is given. Sorted by
+        what the line shows (a masked field by its masked form), so an order tells
+        nothing the lines do not."""
+        self._door.check_usable()
+        if by not in SORTABLE:
+            raise BadInput(f"A list cannot be sorted by {by!r}.")
+        if category is not None and category not in dict(self.categories()):
+            raise AccessRefused("You cannot narrow the list by category.")
+        if by == "reference" and category is None:
+            # Nothing decrypted, nothing sorted: at every keystroke of a search, 100,000
+            # references sorted again would cost more than the search.
+            arranged = list(record_ids)
+        else:
+            self._current_index()
+            if by == "reference":
+                arranged = list(record_ids)
+            else:
+                wanted = set(record_ids)
+                every = self._index.sorted_by(by, self._sort_key(by))
+                arranged = [rid for rid in every if rid in wanted]
+            if category is not None:
+                arranged = self._index.in_category(arranged, category)
+        if descending:
+            arranged.reverse()
+        return arranged
+
+    def _sort_key(self, by: str) -> Callable[[Row], str]:
+        role = self._door.role
+        if role.rule_for(by).rule is Rule.VISIBLE:
+            # name as matched (case and spacing do not count); a date as held sorts by time
+            return (lambda row: row[2]) if by == "name" else (lambda row: row[1])
+        place = 0 if by == "name" else 1
+        return lambda row: normalise_name(list_form(role, by, row[place]))
 
     def search(self, query: str) -> list[str]:
         """References in scope whose name or date of birth matches `query`.
@@ -131,12 +234,9 @@ class Records:
         self._door.check_usable()
         if len(query) > MAX_TYPED:
             raise BadInput(f"A search can be at most {MAX_TYPED} characters.")
-        if self._index.ready and self._scope.beyond(self._index.order):
-            self._index.forget()  # a record granted or assigned since: built again
-        if not self._index.ready:
-            self.prepare_search()
-        assert self._index.ready
-        needle = normalise_name(query).replace("\x00", "")
+        self._current_index()
+        # A date of birth typed the UK way (04/02/2018) is looked for as it is held.
+        needle = normalise_name(search_form(query)).replace("\x00", "")
         if not needle:
             everything = self._scope.current(self._index.order)
             self._shown(len(everything))

@@ -1,5 +1,6 @@
-"""Names and dates of birth of the records in scope, decrypted once, in memory, so
-that each keystroke of a search is a scan of plain lists rather than a decryption.
+"""Names, dates of birth and categories of the records in scope, decrypted once, in
+memory, so that each keystroke of a search (and each sort or filter of the list) is a
+scan of plain lists rather than a decryption.
 
 Built on another thread; forgotten (and a build still running thrown away) when
 the session locks or ends.
@@ -12,16 +13,19 @@ from collections.abc import Callable, Sequence
 
 from secure_records.core.access import SearchMode
 
+# reference -> (name, date of birth, name as matched, category)
+Row = tuple[str, str, str, str]
+
 
 class SearchIndex:
     def __init__(self) -> None:
-        # reference -> (name, date of birth, name as matched)
-        self._rows: dict[str, tuple[str, str, str]] | None = None
+        self._rows: dict[str, Row] | None = None
         self._order: list[str] = []
         self._names: list[str] = []
         self._dobs: list[str] = []
         self._both: list[str] = []  # name and date of birth, NUL between
         self._last: tuple[str, list[int]] = ("", [])
+        self._sorted: dict[str, list[str]] = {}  # every reference, by a list column
         self._lock = threading.Lock()  # the index is built on another thread
         self._generation = 0
 
@@ -41,10 +45,25 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._order)
 
-    def rows(self, record_ids: Sequence[str]) -> list[tuple[str, str, str]]:
-        """(reference, name, date of birth) of those of `record_ids` in the index."""
+    def rows(self, record_ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
+        """(reference, name, date of birth, category) of those of `record_ids` in the index."""
         rows = self._rows or {}
-        return [(rid, *rows[rid][:2]) for rid in record_ids if rid in rows]
+        return [(rid, *rows[rid][:2], rows[rid][3]) for rid in record_ids if rid in rows]
+
+    def sorted_by(self, column: str, key: Callable[[Row], str]) -> list[str]:
+        """Every reference in the index, ordered by `key` of its row. Worked out once
+        per column (100,000 keys), then kept until the index is built again."""
+        ordered = self._sorted.get(column)
+        if ordered is None:
+            rows = self._rows or {}
+            keys = {rid: key(row) for rid, row in rows.items()}
+            ordered = sorted(self._order, key=keys.__getitem__)
+            self._sorted[column] = ordered
+        return ordered
+
+    def in_category(self, record_ids: Sequence[str], category: str) -> list[str]:
+        rows = self._rows or {}
+        return [rid for rid in record_ids if rid in rows and rows[rid][3] == category]
 
     def forget(self) -> None:
         with self._lock:
@@ -52,11 +71,12 @@ class SearchIndex:
             self._rows = None
             self._order, self._names, self._dobs, self._both = [], [], [], []
             self._last = ("", [])
+            self._sorted = {}
 
     def publish(
         self,
         generation: int,
-        rows: dict[str, tuple[str, str, str]],
+        rows: dict[str, Row],
         order: list[str],
         still_wanted: Callable[[], bool],
     ) -> None:
@@ -71,6 +91,7 @@ class SearchIndex:
             self._dobs = [rows[rid][1] for rid in order]
             self._both = [f"{n}\x00{d}" for n, d in zip(self._names, self._dobs, strict=True)]
             self._last = ("", [])
+            self._sorted = {}
 
     def matches(self, needle: str, by_name: SearchMode, by_dob: SearchMode) -> list[str]:
         """References whose name or date of birth matches `needle` (already normalised

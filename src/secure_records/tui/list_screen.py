@@ -1,4 +1,5 @@
-"""The records in scope, with search as you type."""
+"""The records in scope, with search as you type, sorted by a column and narrowed by
+category."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ class RecordListScreen(SessionScreen):
         Binding("t", "phone_requests", "Phone requests"),
         Binding("d", "disposals", "Disposals to approve"),
         Binding("x", "restricted", "Restricted records"),
+        Binding("o", "sort", "Sort"),
+        Binding("O", "reverse", "Reverse order", show=False),
+        Binding("f", "category", "Category"),
     ]
     # Each queue only for the roles that act on it (and not shown otherwise).
     NEEDS = {
@@ -44,6 +48,7 @@ class RecordListScreen(SessionScreen):
         "disposals": Permission.APPROVE_DISPOSAL,
         "restricted": Permission.RESTRICT_RECORDS,
     }
+    SORTABLE = ("reference", "name", "date_of_birth")
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -51,12 +56,20 @@ class RecordListScreen(SessionScreen):
         self._index_started = False
         self.search_ready = False
         self._waiting_query: str | None = None
+        self._columns = self._session.records.columns()
+        # (choice, words): narrowing by category, only for a role that sees it in full
+        self._categories = self._session.records.categories()
+        self._found: list[str] = []  # every record in scope, or a search's results
+        self._by = "reference"
+        self._descending = False
+        self._category: tuple[str, str] | None = None
+        self._waiting_order = False
 
     def compose(self) -> ComposeResult:
         what = "Your caseload" if self._session.role.scope is Scope.CASELOAD else "All records"
         yield Static(literal(what), id="list-title", classes="title")
         yield Input(placeholder="Search by name or date of birth (press /)", id="search")
-        yield RecordList(self._session.records.summaries, id="records")
+        yield RecordList(self._session.records.summaries, self._columns, id="records")
         yield Static("", id="count", classes="hint")
         yield KeyFooter()
 
@@ -68,12 +81,62 @@ class RecordListScreen(SessionScreen):
         self.set_timer(INDEX_DELAY, self._start_index)
 
     def show_all(self) -> None:
-        ids = self._session.records.listing_ids()
-        self.query_one(RecordList).show(ids)
-        self._count(len(ids))
+        with self.attempt():
+            self._found = self._session.records.listing_ids()
+            self._arrange()
 
     def _count(self, n: int) -> None:
-        self.query_one("#count", Static).update(literal(counted(n, "record")))
+        said = counted(n, "record")
+        if self._category is not None:
+            said = f"{said}, {self._category[1]} only"
+        self.query_one("#count", Static).update(literal(said))
+
+    def _arrange(self) -> None:
+        """Show what was found in the order and category chosen."""
+        if (self._by != "reference" or self._category) and not self.search_ready:
+            # Sorting by name or narrowing needs the index: it is being built.
+            self._waiting_order = True
+            self.query_one("#count", Static).update(literal("Preparing the list..."))
+            self._start_index()
+            return
+        records = self._session.records
+        category = None if self._category is None else self._category[0]
+        with self.attempt():
+            ids = records.arrange(self._found, self._by, self._descending, category)
+            rows = self.query_one(RecordList)
+            rows.show_order(self._by, self._descending)
+            rows.show(ids)
+            self._count(len(ids))
+
+    def _sort(self, by: str, descending: bool) -> None:
+        self._by, self._descending = by, descending
+        self._arrange()
+
+    def action_sort(self) -> None:
+        shown = [name for name, _ in self._columns if name in self.SORTABLE]
+        following = (
+            shown[(shown.index(self._by) + 1) % len(shown)] if self._by in shown else shown[0]
+        )
+        self._sort(following, False)
+
+    def action_reverse(self) -> None:
+        self._sort(self._by, not self._descending)
+
+    def on_record_list_heading_clicked(self, event: RecordList.HeadingClicked) -> None:
+        if event.column in self.SORTABLE:
+            self._sort(event.column, event.column == self._by and not self._descending)
+
+    def action_category(self) -> None:
+        if not self._categories:
+            return
+        choices = [None, *self._categories]
+        self._category = choices[(choices.index(self._category) + 1) % len(choices)]
+        self._arrange()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "category" and not self._categories:
+            return False  # a role that may not see the category cannot narrow by it
+        return super().check_action(action, parameters)
 
     def _start_index(self) -> None:
         if not self._index_started:
@@ -95,7 +158,11 @@ class RecordListScreen(SessionScreen):
         self.search_ready = True
         if self._waiting_query is not None:
             query, self._waiting_query = self._waiting_query, None
+            self._waiting_order = False  # the search arranges what it finds
             self.run_search(query)
+        if self._waiting_order:
+            self._waiting_order = False
+            self._arrange()
 
     def action_queue(self) -> None:
         self.app.push_screen(QueueScreen(self._session))
@@ -140,9 +207,8 @@ class RecordListScreen(SessionScreen):
             self._start_index()
             return
         with self.attempt():
-            found = self._session.records.search(query)
-            self.query_one(RecordList).show(found)
-            self._count(len(found))
+            self._found = self._session.records.search(query)
+            self._arrange()
 
     async def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
         if self.app.screen is not self:
@@ -159,5 +225,6 @@ class RecordListScreen(SessionScreen):
 
     def forget(self) -> None:
         """Drop every name and date shown; the lock screen calls this."""
+        self._found = []
         self.query_one(RecordList).forget()
         self.query_one("#search", Input).value = ""
