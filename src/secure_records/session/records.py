@@ -114,11 +114,12 @@ class Records:
             self._scope.refuse_unlisted()
             # Restrictions are applied to each search's results, not here: one lifted
             # after the index is built is found at once.
-            rows = door.vault.listing(self._scope.reach(reader), store=reader)
+            # Straight into the index, a record at a time: no list of every line first.
+            listed = door.vault.each_listed(self._scope.reach(reader), store=reader)
+            index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in listed}
         finally:
             reader.close()
-        index = {rid: (name, dob, normalise_name(name)) for rid, name, dob in rows}
-        order = [rid for rid, _, _ in rows]
+        order = list(index)
         self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
 
     def search(self, query: str) -> list[str]:
