@@ -18,7 +18,12 @@ from pathlib import Path
 from summary import ROWS_ENV
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"vault.py": "--records", "log.py": "--entries", "tui.py": "--records"}
+BENCHES = {
+    "vault.py": "--records",
+    "log.py": "--entries",
+    "tui.py": "--records",
+    "startup.py": "--records",
+}
 
 
 def main() -> int:

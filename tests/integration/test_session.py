@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -164,16 +165,17 @@ def test_a_search_index_finished_after_a_lock_is_thrown_away(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Session.open("lead", populated) as session:
-        real = Vault.field_values  # what the index is built from
+        real = Vault.each_field_values  # what the index is built from
 
         def lock_midway(
             vault: Vault, *args: object, **kwargs: object
-        ) -> list[tuple[str, dict[str, str]]]:
-            rows = real(vault, *args, **kwargs)  # type: ignore[arg-type]
-            session.lock()
-            return rows
+        ) -> Iterator[tuple[str, list[str]]]:
+            for n, row in enumerate(real(vault, *args, **kwargs)):  # type: ignore[arg-type]
+                if n == 1:
+                    session.lock()
+                yield row
 
-        monkeypatch.setattr(Vault, "field_values", lock_midway)
+        monkeypatch.setattr(Vault, "each_field_values", lock_midway)
         session.records.prepare_search()
         assert not session.records.search_ready
 

@@ -158,20 +158,16 @@ class Records:
             self._scope.refuse_unlisted()
             # Restrictions are applied to each search's results, not here: one lifted
             # after the index is built is found at once.
-            rows = door.vault.field_values(self._scope.reach(reader), fields, store=reader)
+            # Straight into the index, a record at a time: no list of every line first.
+            rows = door.vault.each_field_values(self._scope.reach(reader), fields, store=reader)
+            # One string per choice, not one per record: 100,000 records hold three.
+            shared = {choice: choice for choice, _ in self.categories()}
+            index: dict[str, Row] = {}
+            for rid, values in rows:
+                name, dob, category = (*values, "")[:3]
+                index[rid] = (name, dob, normalise_name(name), shared.get(category, category))
         finally:
             reader.close()
-        # One string per choice, not one per record: 100,000 records hold three.
-        shared = {choice: choice for choice, _ in self.categories()}
-        index: dict[str, Row] = {}
-        for rid, values in rows:
-            name, category = values["name"], values.get("category", "")
-            index[rid] = (
-                name,
-                values["date_of_birth"],
-                normalise_name(name),
-                shared.get(category, category),
-            )
         order = sorted(index)  # so a search's results come in reference order
         self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
 

@@ -30,7 +30,10 @@ class RecordTables:
         self._sealed = sealed
 
     def ids(self) -> list[str]:
-        return [row["id"] for row in self._db.execute("SELECT id FROM records ORDER BY id")]
+        # Plain tuples: a Row object per record costs a third of a second at 100k.
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return [rid for (rid,) in cursor.execute("SELECT id FROM records ORDER BY id")]
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) AS n FROM records").fetchone()["n"])

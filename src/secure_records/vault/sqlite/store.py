@@ -27,6 +27,11 @@ from secure_records.vault.sqlite.sharing import SharingDecisions
 from secure_records.vault.sqlite.staff import StaffTable
 from secure_records.vault.sqlite.telephone import PhoneRequests
 
+BIG_CACHE_KIB = 65536
+# A reader passes over the records once (a search index built): a page is not read
+# twice, so a cache would only keep the whole table (65 MB at 100k records) in memory.
+ONE_PASS_CACHE_KIB = 1024
+
 
 def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
@@ -42,7 +47,7 @@ def _configure(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA busy_timeout = 30000")
     # A 100k-record vault's indexes fit in 64 MiB; sorts never spill to temp files.
-    db.execute("PRAGMA cache_size = -65536")
+    db.execute(f"PRAGMA cache_size = -{BIG_CACHE_KIB}")
     db.execute("PRAGMA temp_store = MEMORY")
 
 
@@ -60,14 +65,17 @@ class SqliteStore:
         self._phone_requests = PhoneRequests(connection, self._sealed)
 
     @classmethod
-    def connect(cls, path: Path) -> SqliteStore:
-        """Open a vault's database, bringing its schema up to date first."""
+    def connect(cls, path: Path, *, one_pass: bool = False) -> SqliteStore:
+        """Open a vault's database, bringing its schema up to date first; `one_pass`
+        for a connection that reads each page once (a small page cache)."""
         if not path.is_file():
             raise VaultError(f"No vault database at {path}; run 'secure-records init' first.")
         try:
             db = _open(path)
             try:
                 _configure(db)
+                if one_pass:
+                    db.execute(f"PRAGMA cache_size = -{ONE_PASS_CACHE_KIB}")
                 needed = migrations.pending(db, path)
             except BaseException:
                 db.close()
