@@ -180,7 +180,7 @@ async def test_once_recorded_enter_goes_back_to_the_record_and_the_footer_says_s
         text = words(app)
         assert "Recorded." in text
         # The footer offers Enter to go back, and no longer a Cancel that cancels nothing.
-        assert "⏎ Back" in text and "esc Cancel" not in text
+        assert "⏎ Back" in text and "Cancel" not in text
         assert app.screen.active_bindings["enter"].binding.description == "Back"
         await pilot.press("enter")
         await wait_for_screen(pilot, app, RecordScreen)

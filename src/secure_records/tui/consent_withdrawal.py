@@ -6,7 +6,6 @@ typed until Session accepts the withdrawal, saying beside the field what is wron
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -15,37 +14,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from secure_records.core.access import RecordView
+from secure_records.core.dates import read_typed, uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
 from secure_records.tui.literal import literal
 from secure_records.tui.modals import Dialog
 
-# Day first, as people in the UK type it; or YYYY-MM-DD. (core.dates, once merged,
-# says the same: these two go to it.)
-_UK = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
-
-
-def read_day(text: str) -> date | None:
-    """The date typed, or None when it is not DD/MM/YYYY or YYYY-MM-DD."""
-    text = text.strip()
-    if found := _UK.fullmatch(text):
-        day, month, year = found.groups()
-    elif found := _ISO.fullmatch(text):
-        year, month, day = found.groups()
-    else:
-        return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def uk_date(day: date) -> str:
-    """04 Feb 2026, in English whatever the host's locale."""
-    return f"{day.day:02d} {MONTHS[day.month - 1]} {day.year}"
 
 
 def consent_state(entry: ConsentEntry) -> str:
@@ -121,7 +96,7 @@ class WithdrawConsent(Dialog[RecordView]):
         if pressed is None or not pressed.id:
             self._say("#entry-problem", "Choose which consent is withdrawn.")
             return
-        withdrawn = read_day(self.query_one("#withdrawn", Input).value)
+        withdrawn = read_typed(self.query_one("#withdrawn", Input).value)
         if withdrawn is None:
             self._say("#date-problem", f"Write the date withdrawn as {DATE_FORMS}.")
             return

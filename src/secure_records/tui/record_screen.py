@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
@@ -18,6 +18,7 @@ from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.consent_withdrawal import WithdrawConsent, consent_state, in_force
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import (
     AskReason,
@@ -162,7 +163,7 @@ class RecordScreen(SessionScreen):
             yield Static("", id="consent", classes="entries")
             yield Static("", id="chronology", classes="entries")
             yield Static("", id="history", classes="entries")
-        yield Footer()
+        yield KeyFooter()
 
     def show_record(self, record_id: str) -> bool:
         """Open `record_id` through Session and draw it; False if it was refused."""

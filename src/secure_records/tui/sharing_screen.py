@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
@@ -15,6 +15,7 @@ from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted, printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_steps import (
@@ -52,10 +53,11 @@ class SharingScreen(SessionScreen):
     # Once the decision is recorded there is nothing to cancel: Enter (or Escape) goes
     # back to where the request came from, and the footer says so.
     BINDINGS = [
+        # Priority: Enter on the focused "Back" button would otherwise hide it from the
+        # footer; and first, or the footer would take Escape's "done" for it, unshown.
+        Binding("enter", "done", "Back", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("escape", "done", "Back", show=False),
-        # Priority: Enter on the focused "Back" button would otherwise hide it from the footer.
-        Binding("enter", "done", "Back", priority=True),
     ]
 
     def __init__(
@@ -73,7 +75,7 @@ class SharingScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self._show(self._request_step())

@@ -11,10 +11,10 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
 from secure_records.core.access import RecordView
+from secure_records.core.dates import uk_date
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Question, SharingPolicy
 from secure_records.core.text import counted
-from secure_records.tui.consent_withdrawal import uk_date
 from secure_records.tui.literal import literal
 
 # The policy's question about consent (named so in sharing.toml and its examples):
