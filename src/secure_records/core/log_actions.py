@@ -89,3 +89,5 @@ class LogAction(StrEnum):
     PIN_LOCKOUT_LIFTED = "pin_lockout_lifted"
     # a host command that stopped on an unexpected error (its reference and where)
     COMMAND_FAILED = "command_failed"
+    # consent withdrawn in place on the entry it ends (issue 17): its number, no values
+    CONSENT_WITHDRAWN = "consent_withdrawn"

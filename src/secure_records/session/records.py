@@ -8,7 +8,7 @@ may not see is already masked or absent, so a screen cannot forget to mask.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from secure_records.core.access import (
@@ -346,6 +346,27 @@ class Records:
             LogAction.CONSENT_RECORDED, record_id, withdrawn=withdrawn is not None
         ):
             self._door.vault.add_consent(record_id, entry)
+        return self._scope.view(record_id)
+
+    def withdraw_consent(self, record_id: str, entry_number: int, withdrawn: date) -> RecordView:
+        """Withdraw consent on the entry that records it (its number from 1, as the
+        record shows them), from the date given: the entry says so, none is added."""
+        self._door.require(Permission.RECORD_CONSENT, refused="cannot record consent")
+        self._scope.check(record_id)
+        if withdrawn > date.today():
+            raise BadInput("Consent cannot be withdrawn in the future.")
+        # Read and changed in one transaction, with its log entry: a withdrawal made by
+        # someone else meanwhile is seen here, and nothing is written or logged.
+        with self._door.recorded(LogAction.CONSENT_WITHDRAWN, record_id, entry=entry_number):
+            found = self._door.vault.consent.entry(record_id, entry_number)
+            if found is None:
+                raise BadInput(f"This record has no consent entry {entry_number}.")
+            seq, entry = found
+            if entry.withdrawn is not None:
+                raise BadInput("That consent was already withdrawn.")
+            if withdrawn < entry.date:
+                raise BadInput("Consent cannot be withdrawn before it was given.")
+            self._door.vault.consent.replace(record_id, seq, replace(entry, withdrawn=withdrawn))
         return self._scope.view(record_id)
 
     def sharing_history(self, record_id: str) -> list[SharedBefore]:

@@ -44,7 +44,10 @@ class CallbackScreen(SessionScreen):
         await body.remove_children()
         await body.mount_all(self._widgets(call))
         # Never a callback outcome by default: a stray Enter must not verify anyone.
-        self.query_one("#done", Button).focus()
+        # Focused without scrolling to it ("Later" is last): at 80x24 the screen opens
+        # at its top, the number to call in view.
+        self.query_one("#done", Button).focus(scroll_visible=False)
+        body.scroll_home(animate=False, immediate=True)
 
     def _widgets(self, call: CallView) -> list[Widget]:
         widgets: list[Widget] = [

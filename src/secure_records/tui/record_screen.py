@@ -17,6 +17,7 @@ from secure_records.core.policy import Rule
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted
 from secure_records.session import Session, SharedBefore
+from secure_records.tui.consent_withdrawal import WithdrawConsent, consent_state, in_force
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import (
@@ -60,7 +61,7 @@ def _consent_text(view: RecordView) -> Content:
     if not consent.entries:
         lines.append(literal(f"  {consent.summary}"))
     for entry in consent.entries:
-        state = f"withdrawn {entry.withdrawn.isoformat()}" if entry.withdrawn else "in force"
+        state = consent_state(entry)
         lines.append(
             literal(f"  {entry.date.isoformat()}  {entry.given_by}: {entry.scope} ({state})")
         )
@@ -360,3 +361,29 @@ class RecordScreen(SessionScreen):
                 self._draw()
 
         self.app.push_screen(NewNote(date.today()), save)
+
+    # Consent withdrawn in place (issue 17): `w`, only for a role that records consent
+    # and only while the record shows consent in force.
+    BINDINGS = [*BINDINGS, Binding("w", "withdraw_consent", "Withdraw consent")]
+    NEEDS = {**NEEDS, "withdraw_consent": Permission.RECORD_CONSENT}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "withdraw_consent" and not in_force(self._view):
+            return False
+        return super().check_action(action, parameters)
+
+    def action_withdraw_consent(self) -> None:
+        record_id, view = self._record_id, self._view
+        if record_id is None or view is None or not self.allowed("withdraw_consent"):
+            return
+
+        def withdraw(number: int, withdrawn: date) -> RecordView:
+            return self._session.records.withdraw_consent(record_id, number, withdrawn)
+
+        def withdrawn(now: RecordView | None) -> None:
+            if now is not None:
+                self._view = now
+                self._draw()
+                self.refresh_bindings()
+
+        self.app.push_screen(WithdrawConsent(view, withdraw, date.today()), withdrawn)

@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.consent_withdrawal import WithdrawConsent
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
@@ -158,6 +159,11 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Record consent",
         "Who gave consent, to what, when, and whether it was withdrawn.",
         "From a record with c.",
+    ),
+    WithdrawConsent: ScreenHelp(
+        "Withdraw consent",
+        "Consent in force ends: the entry that recorded it says from when.",
+        "From a record with w. Choose the consent, type the date, press Enter.",
     ),
     RestrictDialog: ScreenHelp(
         "Restricted access",

@@ -18,6 +18,17 @@ from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.sharing_steps import (
+    CONSENT_QUESTION,
+    NOTHING_CHOSEN,
+    BoxLabel,
+    Problem,
+    chosen_words,
+    consent_lines,
+    how_fault,
+    labelled_input,
+    question_title,
+)
 
 REQUEST_FIELDS = (
     ("req-name", "Requester's name"),
@@ -26,6 +37,8 @@ REQUEST_FIELDS = (
     ("req-contact", "How to reach them (a verified number or address)"),
     ("purpose", "What is the information for?"),
 )
+# What each must hold before the questions start (the purpose: the policy's length).
+REQUIRED = {"req-name": "Name the requester.", "req-org": "Name their organisation."}
 
 
 # What the person is told once a decision is recorded, by where it now stands.
@@ -37,7 +50,15 @@ RECORDED = {
 
 
 class SharingScreen(SessionScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Once the decision is recorded there is nothing to cancel: Enter (or Escape) goes
+    # back to where the request came from, and the footer says so.
+    BINDINGS = [
+        # Priority: Enter on the focused "Back" button would otherwise hide it from the
+        # footer; and first, or the footer would take Escape's "done" for it, unshown.
+        Binding("enter", "done", "Back", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "done", "Back", show=False),
+    ]
 
     def __init__(
         self, session: Session, view: RecordView, phone_request: PhoneRequestDetail | None = None
@@ -49,6 +70,8 @@ class SharingScreen(SessionScreen):
         self._purpose = ""
         # A verified telephone request: the requester is the caller who was verified.
         self._phone_request = phone_request
+        self._recorded = False
+        self._typed: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
@@ -62,13 +85,29 @@ class SharingScreen(SessionScreen):
     async def _show(self, widgets: list[Widget]) -> None:
         body = self.query_one("#sharing", VerticalScroll)
         await body.remove_children()
-        await body.mount_all([*widgets, Static("", id="problem")])
+        await body.mount_all(widgets)
         inputs = [i for i in body.query(Input) if not i.disabled]
         if inputs:
-            inputs[0].focus()
+            inputs[0].focus(scroll_visible=False)
+        body.scroll_home(animate=False, immediate=True)
+        self.refresh_bindings()
 
-    def _problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(literal(text))
+    def _problem(self, text: str, beside: str = "record") -> None:
+        """Say `text` beside the box it is about (its id), and nothing anywhere else."""
+        for problem in self.query(Problem):
+            problem.say(text if problem.id == f"{beside}-problem" else "")
+        boxes = self.query(f"#{beside}")
+        if boxes and boxes.first().focusable:
+            boxes.first().focus(scroll_visible=False)
+        found = self.query(f"#{beside}-problem")
+        if found:
+            # Once it is laid out (it was hidden): the box and what is wrong with it, in view.
+            found.first().scroll_visible(animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cancel", "done"):
+            return (action == "done") == self._recorded
+        return super().check_action(action, parameters)
 
     def _request_step(self) -> list[Widget]:
         widgets: list[Widget] = [
@@ -94,11 +133,13 @@ class SharingScreen(SessionScreen):
                 "req-role": printable(requester.role),
                 "req-contact": printable(requester.contact),
             }
+        minimum = self._session.policy.sharing.reason_min_length
         for wid, label in REQUEST_FIELDS:
+            if wid == "purpose":
+                label = f"{label} (at least {counted(minimum, 'character')})"
             # Typed in an Input, a value is text the person edits, never markup.
-            widgets.append(
-                Input(known.get(wid, ""), placeholder=label, id=wid, disabled=wid in known)
-            )
+            value = known.get(wid, self._typed.get(wid, ""))
+            widgets += labelled_input(label, wid, value, disabled=wid in known)
         widgets.append(Button("Next", variant="primary", id="request-next"))
         return widgets
 
@@ -106,15 +147,20 @@ class SharingScreen(SessionScreen):
         at = self._flow.at
         assert not isinstance(at, Outcome)
         minimum = self._session.policy.sharing.reason_min_length
+        policy = self._session.policy.sharing
         widgets: list[Widget] = [
-            Static(literal(f"Question {len(self._flow.answers) + 1}"), classes="title"),
+            Static(literal(question_title(policy, len(self._flow.answers), at)), classes="title"),
             Static(literal(at.text), id="question"),
         ]
         if at.help:
             widgets.append(Static(literal(at.help), classes="hint"))
+        if at.name == CONSENT_QUESTION:
+            lines = consent_lines(self._view)
+            held = literal("\n".join(lines), multiline=True)
+            widgets.append(Static(held, id="consent-held", classes="field"))
         widgets += [
-            Input(
-                placeholder=f"Your reason (at least {counted(minimum, 'character')})", id="reason"
+            *labelled_input(
+                f"Your reason for this answer (at least {counted(minimum, 'character')})", "reason"
             ),
             Horizontal(
                 Button("Yes", variant="primary", id="answer-yes"),
@@ -130,17 +176,20 @@ class SharingScreen(SessionScreen):
         widgets: list[Widget] = [
             Static(literal(outcome.text), id="outcome", classes="title"),
         ]
+        minimum = counted(policy.reason_min_length, "character")
         if not outcome.share:
             widgets += [
                 Static(literal("Record the reasons, and what you discussed with the requester.")),
-                Input(placeholder="What was discussed with the requester", id="discussed"),
+                *labelled_input(
+                    f"What was discussed with the requester (at least {minimum})", "discussed"
+                ),
             ]
         else:
             widgets.append(Static("How (section 7):", classes="heading"))
             widgets += [
                 Static(literal(f"- {item}"), classes="entry") for item in policy.how_checklist
             ]
-            widgets.append(Static("Choose exactly what goes (nothing is chosen yet):"))
+            widgets.append(Static(NOTHING_CHOSEN, id="chosen"))
             for field in self._view.fields:
                 if field.rule is Rule.VISIBLE or field.revealed:
                     widgets.append(Checkbox(literal(field.label), id=f"field-{field.name}"))
@@ -155,20 +204,26 @@ class SharingScreen(SessionScreen):
                     )
                 )
             widgets += [
+                Problem(id="choose-problem"),
                 Checkbox("This is the right information for the right individual", id="confirmed"),
-                Static("Method:"),
+                Problem(id="confirmed-problem"),
+                BoxLabel("Method:"),
                 RadioSet(*[RadioButton(literal(m)) for m in policy.methods], id="method"),
-                Static("Lawful basis:"),
+                Problem(id="method-problem"),
+                BoxLabel("Lawful basis:"),
                 RadioSet(*[RadioButton(literal(b)) for b in policy.lawful_bases], id="basis"),
-                Static("Will the individual be told?"),
+                Problem(id="basis-problem"),
+                BoxLabel("Will the individual be told?"),
                 RadioSet(
                     RadioButton("Yes", id="inform-yes"),
                     RadioButton("No", id="inform-no"),
                     id="inform",
                 ),
-                Input(
-                    placeholder="If not: why telling them would put someone at risk",
-                    id="not-informing",
+                Problem(id="inform-problem"),
+                *labelled_input(
+                    "If they will not be told: why telling them would put someone at risk "
+                    f"(at least {minimum})",
+                    "not-informing",
                 ),
             ]
             if outcome.needs_manager:
@@ -180,9 +235,14 @@ class SharingScreen(SessionScreen):
                         ),
                         classes="hint",
                     ),
-                    Input(placeholder="Urgent: manager consulted, and how", id="urgent"),
+                    *labelled_input(
+                        "Only if it cannot wait: the manager you consulted, and how", "urgent"
+                    ),
                 ]
-        widgets.append(Button("Record the decision", variant="primary", id="record"))
+        widgets += [
+            Button("Record the decision", variant="primary", id="record"),
+            Problem(id="record-problem"),
+        ]
         return widgets
 
     # actions
@@ -191,8 +251,8 @@ class SharingScreen(SessionScreen):
         button = event.button.id
         if button == "request-next":
             values = {wid: self.query_one(f"#{wid}", Input).value for wid, _ in REQUEST_FIELDS}
-            if not all(values[k].strip() for k in ("req-name", "req-org", "purpose")):
-                self._problem("Name the requester, their organisation and the purpose.")
+            self._typed = values  # kept, should they come back to it
+            if not self._request_ready(values):
                 return
             self._requester = (
                 self._phone_request.requester
@@ -205,7 +265,7 @@ class SharingScreen(SessionScreen):
             await self._show(self._question_step())
         elif button in ("answer-yes", "answer-no"):
             reason = self.query_one("#reason", Input).value
-            with self.attempt(say=self._problem):
+            with self.attempt(say=lambda text: self._problem(text, "reason")):
                 self._flow = self._flow.answer(button == "answer-yes", reason)
                 outcome = self._flow.outcome
                 await self._show(self._how_step(outcome) if outcome else self._question_step())
@@ -218,7 +278,30 @@ class SharingScreen(SessionScreen):
         elif button == "record":
             await self._record()
         elif button == "done":
-            self.app.pop_screen()
+            self.action_done()
+
+    def _request_ready(self, values: dict[str, str]) -> bool:
+        """Whether the request can go on to the questions; if not, said beside the box."""
+        minimum = self._session.policy.sharing.reason_min_length
+        for wid, said in REQUIRED.items():
+            if not values[wid].strip():
+                self._problem(said, wid)
+                return False
+        if len(values["purpose"].strip()) < minimum:
+            self._problem(
+                f"Say what the information is for (at least {counted(minimum, 'character')}).",
+                "purpose",
+            )
+            return False
+        return True
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """The line above the items says what is chosen, as it is ticked."""
+        boxes = [
+            box for box in self.query(Checkbox) if box.id and box.id.startswith(("field-", "note-"))
+        ]
+        if event.checkbox in boxes:
+            self.query_one("#chosen", Static).update(literal(chosen_words(boxes)))
 
     def _chosen(self, radio_id: str, options: tuple[str, ...]) -> str:
         index = self.query_one(f"#{radio_id}", RadioSet).pressed_index
@@ -245,7 +328,7 @@ class SharingScreen(SessionScreen):
             )
             inform = self.query_one("#inform", RadioSet).pressed_button
             if inform is None:
-                self._problem("Say whether the individual will be told.")
+                self._problem("Say whether the individual will be told.", "inform")
                 return
             how = HowChoices(
                 fields,
@@ -260,7 +343,9 @@ class SharingScreen(SessionScreen):
                 urgent = self.query_one("#urgent", Input).value
         else:
             discussed = self.query_one("#discussed", Input).value
-        with self.attempt(say=self._problem):
+        typed = {"discussed": discussed, "urgent": urgent}
+        place = how_fault(policy, outcome, how, typed)
+        with self.attempt(say=lambda text: self._problem(text, place)):
             done = self._session.sharing.decide_sharing(
                 self._view.id,
                 self._requester,
@@ -274,17 +359,27 @@ class SharingScreen(SessionScreen):
             said = RECORDED[done.status]
             if done.package is not None:
                 said += f" The disclosure package is exports/{done.package.name}."
+            self._recorded = True
             await self._show(
                 [
                     Static(literal(f"Decision {done.decision_id}"), classes="title"),
                     Static(literal(said), id="result"),
-                    Button("Done", variant="primary", id="done"),
+                    Button(literal(self._back_words), variant="primary", id="done"),
                 ]
             )
+            self.query_one("#done", Button).focus()
+
+    @property
+    def _back_words(self) -> str:
+        return "Back to the record" if self._phone_request is None else "Back to the requests"
 
     def action_cancel(self) -> None:
         self.app.pop_screen()
 
+    def action_done(self) -> None:
+        self.app.pop_screen()
+
     def forget(self) -> None:
+        self._typed = {}
         for widget in self.query(Input):
             widget.value = ""

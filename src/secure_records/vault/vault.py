@@ -24,6 +24,7 @@ from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
 from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
+from secure_records.vault.consent_entries import ConsentEntries
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
     decision_ad,
@@ -97,6 +98,7 @@ class Vault:
         self.policy_seal = PolicySeal(store, self.vault_id, root)
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         self.seal_reports = SealReports(store, self.recorded)
+        self.consent = ConsentEntries(store, self._data_key)
         store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)

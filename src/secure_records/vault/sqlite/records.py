@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
+from secure_records.core.errors import VaultError
 from secure_records.vault.row_seals import TABLES, as_stored, as_total
 from secure_records.vault.rows import NewRecordRows, RecordEntry, RecordKeyRow, RecordRows
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
@@ -177,6 +178,18 @@ class RecordTables:
                 "INSERT INTO record_entries (record_id, kind, seq, sealed) VALUES (?, ?, ?, ?)",
                 (record_id, kind, seq, sealed),
             )
+
+    def replace_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
+        # Inside `changing`: the row as it was must match its seal, and its record add
+        # up, before it is sealed again and the record's history with it.
+        identity = {"record_id": record_id, "kind": kind, "seq": seq}
+        with self._sealed.changing("record_entries", identity):
+            cursor = self._db.execute(
+                "UPDATE record_entries SET sealed = ? WHERE record_id = ? AND kind = ? AND seq = ?",
+                (sealed, record_id, kind, seq),
+            )
+        if cursor.rowcount != 1:
+            raise VaultError(f"Record {record_id} has no {kind} entry {seq}.")
 
     def assign(self, record_id: str, staff: str) -> bool:
         with self._sealed.changing("assignments", {"record_id": record_id, "staff": staff}):

@@ -267,6 +267,9 @@ class SqliteStore:
     def add_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
         self._records.add_entry(record_id, kind, seq, sealed)
 
+    def replace_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
+        self._records.replace_entry(record_id, kind, seq, sealed)
+
     def assign(self, record_id: str, staff: str) -> bool:
         return self._records.assign(record_id, staff)
 

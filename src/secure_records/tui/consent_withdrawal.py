@@ -1,0 +1,110 @@
+"""Withdrawing consent on the entry that recorded it (policy 8, 10(e)).
+
+A dialog: which consent in force ends, and from when. It stays open with what was
+typed until Session accepts the withdrawal, saying beside the field what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from secure_records.core.access import RecordView
+from secure_records.core.dates import read_typed, uk_date
+from secure_records.core.errors import SecureRecordsError
+from secure_records.core.records import ConsentEntry
+from secure_records.tui.literal import literal
+from secure_records.tui.modals import Dialog
+
+DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
+
+
+def consent_state(entry: ConsentEntry) -> str:
+    """How a consent entry stands, as the record shows it."""
+    return f"withdrawn on {uk_date(entry.withdrawn)}" if entry.withdrawn else "in force"
+
+
+def in_force(view: RecordView | None) -> list[tuple[int, ConsentEntry]]:
+    """(number from 1, entry) of each consent entry in force the viewer can see."""
+    if view is None or view.consent is None:
+        return []
+    return [(n, e) for n, e in enumerate(view.consent.entries, start=1) if e.in_force]
+
+
+# Session's withdrawal: (entry number, date withdrawn) -> the record as it now is.
+Withdraw = Callable[[int, date], RecordView]
+
+
+class WithdrawConsent(Dialog[RecordView]):
+    """Choose the consent in force that ends, and the date; dismissed with the record
+    as it now stands once Session has withdrawn it."""
+
+    DEFAULT_CSS = """
+    WithdrawConsent { align: center middle; }
+    WithdrawConsent RadioSet { width: 100%; }
+    WithdrawConsent .problem { color: $error; }
+    """
+    SAVE = "withdraw"
+
+    def __init__(self, view: RecordView, withdraw: Withdraw, today: date) -> None:
+        super().__init__()
+        self._entries = in_force(view)
+        self._record_id = view.id
+        self._withdraw = withdraw
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        only = len(self._entries) == 1
+        with Vertical(id="dialog"):
+            yield Label(literal(f"Withdraw consent on {self._record_id}"))
+            yield Static(
+                "The entry that recorded it will say when it was withdrawn.", classes="hint"
+            )
+            yield Label("Which consent is withdrawn?")
+            with RadioSet(id="entry"):
+                for number, entry in self._entries:
+                    yield RadioButton(
+                        literal(f"{entry.given_by}: {entry.scope} (given {uk_date(entry.date)})"),
+                        value=only,
+                        id=f"entry-{number}",
+                    )
+            yield Static("", id="entry-problem", classes="problem")
+            yield Label(f"Date withdrawn ({DATE_FORMS})")
+            yield Input(self._today.strftime("%d/%m/%Y"), id="withdrawn")
+            yield Static("", id="date-problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Withdraw consent", variant="warning", id=self.SAVE)
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        first = "#withdrawn" if len(self._entries) == 1 else "#entry"
+        self.query_one(first).focus()
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def _say(self, where: str, text: str) -> None:
+        for place in ("#entry-problem", "#date-problem"):
+            self.query_one(place, Static).update(literal(text) if place == where else "")
+
+    def _submit(self) -> None:
+        pressed = self.query_one("#entry", RadioSet).pressed_button
+        if pressed is None or not pressed.id:
+            self._say("#entry-problem", "Choose which consent is withdrawn.")
+            return
+        withdrawn = read_typed(self.query_one("#withdrawn", Input).value)
+        if withdrawn is None:
+            self._say("#date-problem", f"Write the date withdrawn as {DATE_FORMS}.")
+            return
+        try:
+            view = self._withdraw(int(pressed.id.removeprefix("entry-")), withdrawn)
+        except SecureRecordsError as exc:
+            # Said beside the date (every refusal is about the date or the entry), and
+            # the dialog stays open with what was typed.
+            self._say("#date-problem", str(exc))
+            return
+        self.dismiss(view)

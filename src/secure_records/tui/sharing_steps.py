@@ -1,0 +1,125 @@
+"""What the sharing screen shows at each step: every box with a label above it (a
+placeholder is only a hint, and gone once something is typed), a place beside each
+for what is wrong with it, how many questions there can be, and the consent the
+record holds where the policy asks about consent."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static
+
+from secure_records.core.access import RecordView
+from secure_records.core.dates import uk_date
+from secure_records.core.policy import Rule
+from secure_records.core.sharing import HowChoices, Outcome, Question, SharingPolicy
+from secure_records.core.text import counted
+from secure_records.tui.literal import literal
+
+# The policy's question about consent (named so in sharing.toml and its examples):
+# where it is asked, the consent on the record is shown beside it.
+CONSENT_QUESTION = "consent"
+NOTHING_CHOSEN = "Choose exactly what goes (nothing is chosen yet):"
+
+
+class Problem(Static):
+    """What is wrong with the box above it, said beside it; nothing while all is well."""
+
+    DEFAULT_CSS = """
+    Problem { color: $error; text-style: bold; padding: 0 1; display: none; }
+    """
+
+    def say(self, text: str) -> None:
+        self.update(literal(text))
+        self.display = bool(text)
+
+
+class BoxLabel(Label):
+    """The words above a box: what goes in it."""
+
+    DEFAULT_CSS = """
+    BoxLabel { padding: 0 1; text-style: bold; }
+    """
+
+
+def labelled_input(
+    label: str, wid: str, value: str = "", *, disabled: bool = False
+) -> list[Widget]:
+    """A box with its label above it and its problem below it."""
+    return [
+        BoxLabel(literal(label)),
+        Input(value, id=wid, disabled=disabled),
+        Problem(id=f"{wid}-problem"),
+    ]
+
+
+def longest_from(policy: SharingPolicy, name: str) -> int:
+    """The most questions still to answer from `name` (its own included); the policy's
+    questions never loop (checked when it is loaded)."""
+
+    @cache
+    def longest(step: str) -> int:
+        question = policy.questions.get(step)
+        if question is None:
+            return 0
+        return 1 + max(longest(question.yes), longest(question.no))
+
+    return longest(name)
+
+
+def question_title(policy: SharingPolicy, answered: int, at: Question) -> str:
+    """'Question 2 of 5': of as many as the longest way on from here can still ask."""
+    return f"Question {answered + 1} of {answered + longest_from(policy, at.name)}"
+
+
+def consent_lines(view: RecordView) -> list[str]:
+    """The consent the record holds, as far as the role sees it: each entry in force
+    (who gave it, to what, when), or that there is none."""
+    consent = view.consent
+    if consent is None:
+        return ["Your role does not see this record's consent."]
+    if consent.rule is not Rule.VISIBLE and not consent.revealed:
+        return [f"Consent on this record: {consent.summary} (not shown to your role)."]
+    standing = [entry for entry in consent.entries if entry.in_force]
+    if not consent.entries:
+        return ["No consent is recorded on this record."]
+    if not standing:
+        ended = counted(len(consent.entries), "entry", "entries")
+        return [f"No consent is in force on this record ({ended} withdrawn)."]
+    return ["Consent in force on this record:"] + [
+        f"- given by {e.given_by}, to {e.scope}, on {uk_date(e.date)}" for e in standing
+    ]
+
+
+def chosen_words(boxes: list[Checkbox]) -> str:
+    """The line above the items to share, as it stands with what is ticked."""
+    ticked = [box for box in boxes if box.value]
+    if not ticked:
+        return NOTHING_CHOSEN
+    fields = [str(box.label) for box in ticked if box.id and box.id.startswith("field-")]
+    notes = len(ticked) - len(fields)
+    parts = [*fields, *([counted(notes, "note")] if notes else [])]
+    return f"Choose exactly what goes ({len(ticked)} chosen: {', '.join(parts)}):"
+
+
+def how_fault(
+    policy: SharingPolicy, outcome: Outcome, how: HowChoices | None, typed: dict[str, str]
+) -> str:
+    """Which box a refusal of the decision is about, for it to be said beside it: the
+    first one that is not yet as the policy needs it ('record' if none is)."""
+    minimum = policy.reason_min_length
+    if how is None:
+        return "discussed" if len(typed["discussed"].strip()) < minimum else "record"
+    places = (
+        ("choose", not how.fields and not how.notes),
+        ("confirmed", not how.recipient_confirmed),
+        ("method", how.method not in policy.methods),
+        ("basis", how.lawful_basis not in policy.lawful_bases),
+        (
+            "not-informing",
+            not how.inform_individual and len(how.not_informing_reason.strip()) < minimum,
+        ),
+        ("urgent", outcome.needs_manager and 0 < len(typed["urgent"].strip()) < minimum),
+    )
+    return next((place for place, wrong in places if wrong), "record")
