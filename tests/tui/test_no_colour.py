@@ -1,18 +1,33 @@
-"""Under NO_COLOR: nothing crashes, and state shows without colour."""
+"""Under NO_COLOR: nothing crashes, and state shows without colour.
+
+Where the keyboard is (a `▶`, a heavy frame, reverse video) and whether a box is
+ticked (`[x]`, `(•)`) must read on a terminal that shows no colour at all.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, RadioSet, TextArea
+from textual.widgets._toggle_button import ToggleButton
 
 from secure_records.admin import Administration
+from secure_records.tui.app import SecureRecordsApp
+from secure_records.tui.marks import FOCUS_MARK
+from secure_records.tui.modals import NewNote
 from secure_records.tui.record_list import RecordList
+from secure_records.tui.record_screen import FieldRow, RecordScreen
 from tests.conftest import canary_row, write_jsonl
 from tests.support.cli import subprocess_env
 from tests.support.pty_session import PtySession
-from tests.tui.conftest import PIN, app_for, screen_text, signed_in
+from tests.tui.conftest import PIN, app_for, screen_text, signed_in, wait_for_screen
+from tests.tui.test_screens import settle, shown
 
 SMALL = (80, 24)
 ESCAPED = "Ann\x1b[31mRed\x07Bell"
@@ -81,3 +96,119 @@ def test_a_real_session_under_no_color_shows_escapes_and_keeps_running(
     assert "Traceback" not in text and "AttributeError" not in text
     assert "unexpected error" not in text
     assert "\\x1b" in text  # the escape drawn as text, not sent as a control
+
+
+# focus and state without colour
+
+
+def drawn(widget: Widget) -> list[Strip]:
+    """The widget's lines as the terminal gets them: border, padding, NO_COLOR filter."""
+    width, height = widget.outer_size
+    return widget.render_lines(Region(0, 0, width, height))
+
+
+def focus_marker(app: SecureRecordsApp) -> str | None:
+    """What shows, without colour, that the focused widget has the keyboard; None if
+    nothing does. Fields and toggles carry a ▶, boxes a heavy frame, buttons and the
+    list's row reverse video."""
+    focused = app.focused
+    assert focused is not None, f"nothing has the focus on {app.screen!r}"
+    lines = drawn(focused)
+    text = "\n".join(line.text for line in lines)
+    if isinstance(focused, FieldRow | ToggleButton) and FOCUS_MARK in text:
+        return FOCUS_MARK
+    if isinstance(focused, RadioSet) and FOCUS_MARK in text and "┏" in text:
+        return FOCUS_MARK
+    if isinstance(focused, Input | TextArea | OptionList | ToggleButton) and "┏" in text:
+        return "┏"
+    reversed_text = [seg.text for line in lines for seg in line if seg.style and seg.style.reverse]
+    if any(part.strip() for part in reversed_text):
+        return "reverse"
+    return None
+
+
+async def open_first_record(app: SecureRecordsApp, pilot: Pilot[None]) -> None:
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, app, RecordScreen)
+    await settle(app, pilot)
+
+
+async def test_the_focused_field_carries_a_marker_that_moves_with_tab(
+    escaped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One shade of grey (235 against 234) told the focused field from the others;
+    under NO_COLOR nothing did, and r acts on the focused one."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(escaped, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_first_record(app, pilot)
+        marked = [line for line in shown(app).splitlines() if FOCUS_MARK in line]
+        assert [line.split(":")[0].strip() for line in marked] == [f"{FOCUS_MARK} Name"]
+        await pilot.press("tab")
+        await pilot.pause()
+        marked = [line for line in shown(app).splitlines() if FOCUS_MARK in line]
+        assert [line.split(":")[0].strip() for line in marked] == [f"{FOCUS_MARK} Date of birth"]
+
+
+async def test_checkboxes_and_radio_buttons_show_their_state_in_the_glyph(
+    escaped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under NO_COLOR a ticked box and an empty one, a chosen radio button and the
+    others, were the same glyph in a different grey."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(escaped, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("n")
+        await wait_for_screen(pilot, app, NewNote)
+        await pilot.pause()
+        text = shown(app)
+        assert f"{FOCUS_MARK}( ) Fact" in text and " ( ) Opinion" in text
+        assert "[ ] Historical information" in text
+        await pilot.press("down", "enter")  # choose Opinion
+        await pilot.pause()
+        text = shown(app)
+        assert " ( ) Fact" in text and f"{FOCUS_MARK}(•) Opinion" in text
+        app.screen.query_one("#historical", ToggleButton).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        text = shown(app)
+        assert f"{FOCUS_MARK}[x] Historical information" in text
+        assert f"{FOCUS_MARK}(•)" not in text  # the radio set no longer has the keyboard
+
+
+async def test_the_focused_input_and_button_show_it_without_colour(
+    escaped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(escaped, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("n")
+        await wait_for_screen(pilot, app, NewNote)
+        date = app.screen.query_one("#date", Input)
+        date.focus()
+        await pilot.pause()
+        assert focus_marker(app) == "┏"
+        assert re.search(r"┃\s+\d{4}-\d{2}-\d{2}\s+┃", shown(app))
+        assert "┏" not in "".join(line.text for line in drawn(app.screen.query_one("#text")))
+        app.screen.query_one("#save").focus()
+        await pilot.pause()
+        assert focus_marker(app) == "reverse"
+
+
+_IMPORTED = re.compile(r"from textual\.widgets import (\([^)]*\)|[^\n]*)")
+
+
+def test_every_toggle_on_screen_is_built_from_the_toggles_module() -> None:
+    """Textual's own Checkbox and RadioButton tell their state by colour alone."""
+    tui = Path(__file__).parents[2] / "src" / "secure_records" / "tui"
+    offenders = [
+        path.name
+        for path in sorted(tui.glob("*.py"))
+        if path.name != "toggles.py"
+        for names in _IMPORTED.findall(path.read_text(encoding="utf-8"))
+        if re.search(r"\b(Checkbox|RadioButton)\b", names)
+    ]
+    assert offenders == []

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, RadioSet, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
@@ -17,6 +17,7 @@ from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.toggles import Checkbox, RadioButton
 
 REQUEST_FIELDS = (
     ("req-name", "Requester's name"),
