@@ -7,9 +7,12 @@ ticked (`[x]`, `(•)`) must read on a terminal that shows no colour at all.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.containers import ScrollableContainer
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
@@ -19,7 +22,7 @@ from textual.widgets._toggle_button import ToggleButton
 
 from secure_records.admin import Administration
 from secure_records.tui.app import SecureRecordsApp
-from secure_records.tui.marks import FOCUS_MARK
+from secure_records.tui.marks import FOCUS_BAR, FOCUS_MARK
 from secure_records.tui.modals import NewNote
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import FieldRow, RecordScreen
@@ -115,10 +118,13 @@ def focus_marker(app: SecureRecordsApp) -> str | None:
     assert focused is not None, f"nothing has the focus on {app.screen!r}"
     lines = drawn(focused)
     text = "\n".join(line.text for line in lines)
-    if isinstance(focused, FieldRow | ToggleButton) and FOCUS_MARK in text:
+    if isinstance(focused, FieldRow | ScrollableContainer) and text.startswith(FOCUS_BAR):
+        return FOCUS_BAR
+    if isinstance(focused, ToggleButton) and FOCUS_MARK in text:
         return FOCUS_MARK
-    if isinstance(focused, RadioSet) and FOCUS_MARK in text and "┏" in text:
-        return FOCUS_MARK
+    if isinstance(focused, RadioSet) and "┏" in text:
+        buttons = "".join(line.text for button in focused.children for line in drawn(button))
+        return FOCUS_MARK if FOCUS_MARK in buttons else None
     if isinstance(focused, Input | TextArea | OptionList | ToggleButton) and "┏" in text:
         return "┏"
     reversed_text = [seg.text for line in lines for seg in line if seg.style and seg.style.reverse]
@@ -134,6 +140,26 @@ async def open_first_record(app: SecureRecordsApp, pilot: Pilot[None]) -> None:
     await settle(app, pilot)
 
 
+@asynccontextmanager
+async def new_note_without_colour(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[SecureRecordsApp, Pilot[None]]]:
+    """alice, under NO_COLOR at 80x24, on the new-note form of her first record."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(home, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_first_record(app, pilot)
+        await pilot.press("n")
+        await wait_for_screen(pilot, app, NewNote)
+        await pilot.pause()
+        yield app, pilot
+
+
+def marked_fields(app: SecureRecordsApp) -> list[str]:
+    """The labels of the fields drawn with the focus bar before them."""
+    return [line.split(":")[0].strip() for line in shown(app).splitlines() if FOCUS_BAR in line]
+
+
 async def test_the_focused_field_carries_a_marker_that_moves_with_tab(
     escaped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,12 +169,10 @@ async def test_the_focused_field_carries_a_marker_that_moves_with_tab(
     app = app_for(escaped, "alice")
     async with signed_in(app, SMALL) as pilot:
         await open_first_record(app, pilot)
-        marked = [line for line in shown(app).splitlines() if FOCUS_MARK in line]
-        assert [line.split(":")[0].strip() for line in marked] == [f"{FOCUS_MARK} Name"]
+        assert marked_fields(app) == [f"{FOCUS_BAR} Name"]
         await pilot.press("tab")
         await pilot.pause()
-        marked = [line for line in shown(app).splitlines() if FOCUS_MARK in line]
-        assert [line.split(":")[0].strip() for line in marked] == [f"{FOCUS_MARK} Date of birth"]
+        assert marked_fields(app) == [f"{FOCUS_BAR} Date of birth"]
 
 
 async def test_checkboxes_and_radio_buttons_show_their_state_in_the_glyph(
@@ -156,13 +180,7 @@ async def test_checkboxes_and_radio_buttons_show_their_state_in_the_glyph(
 ) -> None:
     """Under NO_COLOR a ticked box and an empty one, a chosen radio button and the
     others, were the same glyph in a different grey."""
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = app_for(escaped, "alice")
-    async with signed_in(app, SMALL) as pilot:
-        await open_first_record(app, pilot)
-        await pilot.press("n")
-        await wait_for_screen(pilot, app, NewNote)
-        await pilot.pause()
+    async with new_note_without_colour(escaped, monkeypatch) as (app, pilot):
         text = shown(app)
         assert f"{FOCUS_MARK}( ) Fact" in text and " ( ) Opinion" in text
         assert "[ ] Historical information" in text
@@ -181,12 +199,7 @@ async def test_checkboxes_and_radio_buttons_show_their_state_in_the_glyph(
 async def test_the_focused_input_and_button_show_it_without_colour(
     escaped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = app_for(escaped, "alice")
-    async with signed_in(app, SMALL) as pilot:
-        await open_first_record(app, pilot)
-        await pilot.press("n")
-        await wait_for_screen(pilot, app, NewNote)
+    async with new_note_without_colour(escaped, monkeypatch) as (app, pilot):
         date = app.screen.query_one("#date", Input)
         date.focus()
         await pilot.pause()
@@ -212,3 +225,65 @@ def test_every_toggle_on_screen_is_built_from_the_toggles_module() -> None:
         if re.search(r"\b(Checkbox|RadioButton)\b", names)
     ]
     assert offenders == []
+
+
+# every screen of every role, under NO_COLOR at 80x24
+
+# (staff member, keys from their first screen, the screen those keys lead to)
+WALK = [
+    ("alice", [], "RecordListScreen"),
+    ("alice", ["enter"], "RecordScreen"),
+    ("alice", ["enter", "tab", "tab", "r"], "RevealReason"),
+    ("alice", ["enter", "n"], "NewNote"),
+    ("alice", ["enter", "c"], "NewConsent"),
+    ("alice", ["enter", "s"], "SharingScreen"),
+    ("lead", [], "RecordListScreen"),
+    ("lead", ["enter"], "RecordScreen"),
+    ("lead", ["enter", "x"], "RestrictDialog"),
+    ("lead", ["enter", "h"], "AskReason"),
+    ("lead", ["q"], "QueueScreen"),
+    ("lead", ["t"], "PhoneQueueScreen"),
+    ("lead", ["d"], "DisposalQueueScreen"),
+    ("lead", ["x"], "RestrictedScreen"),
+    ("reception", [], "ReceptionScreen"),
+    ("reception", ["n"], "PhoneRequestForm"),
+    ("reception", ["l"], "LookupScreen"),
+    ("it", [], "RolePage"),
+    ("it", ["r"], "RetentionScreen"),
+    ("auditor", [], "RolePage"),
+    ("auditor", ["a"], "AuditScreen"),
+]
+FOCUS_STOPS = 8  # tab presses per screen: every field of the longer forms' first screenful
+
+
+@pytest.mark.parametrize(
+    ("staff", "keys", "screen"), WALK, ids=[f"{s}-{w}-{len(k)}" for s, k, w in WALK]
+)
+async def test_every_screen_under_no_color_shows_where_the_keyboard_is(
+    escaped: Path, monkeypatch: pytest.MonkeyPatch, staff: str, keys: list[str], screen: str
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(escaped, staff)
+    async with signed_in(app, SMALL) as pilot:
+        for key in keys:
+            await settle(app, pilot)
+            await pilot.press(key)
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == screen
+        for _ in range(FOCUS_STOPS):
+            assert app.is_running
+            if app.focused is None:
+                await pilot.press("tab")
+                await pilot.pause()
+            if app.focused is None:  # a page with nothing to act on (RolePage)
+                assert screen == "RolePage"
+                break
+            marker = focus_marker(app)
+            assert marker is not None, f"{app.focused!r} on {screen} shows no focus marker"
+            if marker != "reverse":
+                assert marker in screen_text(app), (app.focused, screen)
+            await pilot.press("tab")
+            await pilot.pause()
+            if type(app.screen).__name__ != screen:
+                break
+        assert app.is_running

@@ -2,5 +2,7 @@
 
 from __future__ import annotations
 
-# Before whatever the keyboard is on: a field, a checkbox, a radio button.
+# Before the checkbox or radio button the keyboard is on.
 FOCUS_MARK = "▶"
+# Beside the field or the page the keyboard is on (app.tcss: `border-left: outer`).
+FOCUS_BAR = "▌"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.app import ComposeResult, RenderResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -18,7 +18,6 @@ from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted
 from secure_records.session import Session, SharedBefore
 from secure_records.tui.literal import labelled, literal
-from secure_records.tui.marks import FOCUS_MARK
 from secure_records.tui.modals import (
     AskReason,
     ConsentDraft,
@@ -33,10 +32,7 @@ from secure_records.tui.sharing_screen import SharingScreen
 
 
 class FieldRow(Static, can_focus=True):
-    """One field; focus it and press r to reveal it when its rule allows.
-
-    The focused field carries a `▶` before it: a shade of grey alone (or nothing at
-    all, under NO_COLOR) does not say where r would act."""
+    """One field; focus it and press r to reveal it when its rule allows."""
 
     def __init__(self, view: FieldView) -> None:
         super().__init__(classes="field")
@@ -44,18 +40,6 @@ class FieldRow(Static, can_focus=True):
 
     def on_mount(self) -> None:
         self.show(self.view)
-
-    def render(self) -> RenderResult:
-        shown = self.content
-        if not isinstance(shown, Content) or not shown:
-            return super().render()  # a blanked row: nothing, not even the marker
-        return Content.assemble((FOCUS_MARK if self.has_focus else " ", "bold"), " ", shown)
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
 
     def show(self, view: FieldView) -> None:
         self.view = view
