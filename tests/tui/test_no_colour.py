@@ -17,7 +17,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, RadioSet, TextArea
+from textual.widgets import Button, Input, OptionList, RadioSet, TextArea
 from textual.widgets._toggle_button import ToggleButton
 
 from secure_records.admin import Administration
@@ -127,10 +127,10 @@ def focus_marker(app: SecureRecordsApp) -> str | None:
         return FOCUS_MARK if FOCUS_MARK in buttons else None
     if isinstance(focused, Input | TextArea | OptionList | ToggleButton) and "┏" in text:
         return "┏"
+    if not isinstance(focused, Button | RecordList | OptionList):
+        return None  # (an input's reverse cursor blinks: half the time, no marker)
     reversed_text = [seg.text for line in lines for seg in line if seg.style and seg.style.reverse]
-    if any(part.strip() for part in reversed_text):
-        return "reverse"
-    return None
+    return "reverse" if any(part.strip() for part in reversed_text) else None
 
 
 async def open_first_record(app: SecureRecordsApp, pilot: Pilot[None]) -> None:
