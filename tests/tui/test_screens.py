@@ -384,7 +384,8 @@ async def test_an_opinion_is_saved_labelled_and_logged(populated: Path) -> None:
         await save_note(app, pilot)
         assert isinstance(app.screen, RecordScreen)
         text = shown(app)
-        assert f"{date.today().isoformat()}  OPINION  alice\n    Seemed tired today." in text
+        today = date.today().isoformat()
+        assert re.search(rf"{today}  OPINION  alice\n +Seemed tired today\.", text)
         entry = log(populated, "note_added")[-1]
         assert (entry.record_id, entry.details["kind"]) == ("R-0001", "opinion")
 

@@ -28,6 +28,7 @@ from secure_records.tui.help_panel import HelpPanel
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.no_colour import colour_filters_safe
 from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.record_list import RecordList
@@ -91,6 +92,7 @@ class SecureRecordsApp(App[None]):
     ) -> None:
         reset_textual_constants()
         super().__init__(driver_class=SessionDriver)
+        colour_filters_safe(self._filters)  # NO_COLOR: a line with no style cannot crash
         # TEXTUAL=devtools,debug: no devtools console, no debug output, whatever the
         # environment says (`session` also removes it before Textual is imported).
         self.features = frozenset()

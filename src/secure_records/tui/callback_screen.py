@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Input, Static
 
 from secure_records.core.telephone import CALLBACK_WORDS, Callback, Status
 from secure_records.session import Session
@@ -20,6 +20,7 @@ from secure_records.session.telephone import CallView
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.toggles import Checkbox
 
 DO_NOT_DISCLOSE = "Do not disclose anything: not even whether we hold a record."
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.dates import read_typed, uk_date
@@ -19,6 +19,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
 from secure_records.tui.literal import literal
 from secure_records.tui.modals import Dialog
+from secure_records.tui.toggles import RadioButton
 
 DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
 

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 
 from secure_records.core.records import NoteKind
 from secure_records.core.text import counted
 from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.tui.literal import literal
+from secure_records.tui.toggles import Checkbox, RadioButton
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from secure_records.core.dates import typed_hint, typed_iso
@@ -24,6 +24,7 @@ from secure_records.tui.literal import literal
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.shown_time import when
+from secure_records.tui.toggles import RadioButton
 
 EXPLAINED = (
     "Section 11: check the caller's identity and whether they are entitled to ask; "

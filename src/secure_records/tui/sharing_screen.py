@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
@@ -29,6 +29,7 @@ from secure_records.tui.sharing_steps import (
     labelled_input,
     question_title,
 )
+from secure_records.tui.toggles import Checkbox, RadioButton
 
 REQUEST_FIELDS = (
     ("req-name", "Requester's name"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.dates import uk_date
@@ -16,6 +16,7 @@ from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Question, SharingPolicy
 from secure_records.core.text import counted
 from secure_records.tui.literal import literal
+from secure_records.tui.toggles import Checkbox
 
 # The policy's question about consent (named so in sharing.toml and its examples):
 # where it is asked, the consent on the record is shown beside it.
