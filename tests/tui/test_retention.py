@@ -53,7 +53,9 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         await pilot.pause()
         assert isinstance(app.screen, RetentionScreen)
         text = screen_text(app)
-        assert "R-0001" in text and "vulnerable_adult" in text and "due 2021-03-31" in text
+        # The category in words, the due date the UK way.
+        assert "R-0001" in text and "Vulnerable adult" in text and "due 31 Mar 2021" in text
+        assert "vulnerable_adult" not in text and "2021-03-31" not in text
         assert [v for v in planted if v in text] == []
         app.screen.query_one("#reason", Input).value = REASON
         await press(pilot, app, "propose")

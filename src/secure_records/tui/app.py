@@ -13,20 +13,24 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
-from secure_records.session import Session, WrongPin
+from secure_records.session import LockedOut, Session, WrongPin
 from secure_records.tui import crash, drafts
+from secure_records.tui.desk_commands import RecordByReference, places
 from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
+from secure_records.tui.help_panel import HelpPanel
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.reception_screen import ReceptionScreen
+from secure_records.tui.record_list import RecordList
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import DEMO_PIN_HINT, RolePicker
 from secure_records.tui.session_screen import SessionScreen
@@ -35,8 +39,10 @@ from secure_records.tui.textual_switches import reset_textual_constants
 
 # What a person does that counts as being at the keyboard.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
-# Allowed while locked: typing the PIN, and leaving.
-_ALLOWED_WHILE_LOCKED = frozenset({"quit"})
+# Allowed while locked: typing the PIN, help, and leaving.
+_ALLOWED_WHILE_LOCKED = frozenset({"quit", "help"})
+# Only with someone signed in: nothing to lock, no one to switch from, before that.
+_SIGNED_IN_ONLY = frozenset({"lock", "switch_person"})
 
 
 def _plain(message: str) -> Text:
@@ -67,7 +73,14 @@ class SecureRecordsApp(App[None]):
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+r", "switch_person", "Switch person", priority=True),
+        # F1 with priority, so that it works in dialogs and where ? would be typed.
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
     ]
+    # The app's own commands (get_system_commands), and a record by its reference.
+    COMMANDS = App.COMMANDS | {RecordByReference}
 
     def __init__(
         self,
@@ -95,8 +108,6 @@ class SecureRecordsApp(App[None]):
         self.session: Session | None = None
         self.locked = False
         self._last_input = time.monotonic()
-        if demo_staff:
-            self.bind("ctrl+r", "switch_person", description="Switch person")
 
     # starting and ending
 
@@ -130,6 +141,9 @@ class SecureRecordsApp(App[None]):
             if isinstance(self.screen, PinScreen):
                 self.screen.wrong_pin(str(wrong))
             return
+        except LockedOut as exc:
+            await self._locked_out(exc)
+            return
         except SecureRecordsError as exc:
             self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
             return
@@ -137,6 +151,17 @@ class SecureRecordsApp(App[None]):
         self.sub_title = f"{event.staff_name} ({self.session.role.label})"
         await self._clear_screens()
         await self.push_screen(home_screen(self.session))
+
+    async def _locked_out(self, exc: LockedOut) -> None:
+        """Too many wrong PINs: the demo goes back to its picker (people learn it by
+        trying, and the others are still free to try); a real session ends."""
+        self.end_session("locked out after wrong PINs")
+        if not self._demo_staff:
+            self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
+            return
+        self.locked = False
+        await self._clear_screens()
+        await self.push_screen(RolePicker(self._demo_staff, problem=str(exc)))
 
     def on_role_picker_picked(self, event: RolePicker.Picked) -> None:
         self.push_screen(PinScreen(event.staff_name, DEMO_PIN_HINT))
@@ -291,6 +316,10 @@ class SecureRecordsApp(App[None]):
             return
         try:
             unlocked = session.unlock(event.pin)
+        except LockedOut as exc:
+            drafts.drop(self)
+            await self._locked_out(exc)
+            return
         except SecureRecordsError as exc:
             drafts.drop(self)
             self.end_session("unlock not recorded")
@@ -309,15 +338,65 @@ class SecureRecordsApp(App[None]):
         # App bindings and the command palette still fire over a pushed screen.
         if self.locked and action not in _ALLOWED_WHILE_LOCKED:
             return False
+        if action in _SIGNED_IN_ONLY and self.session is None:
+            return False  # nor shown in the footer before anyone has signed in
+        if action == "switch_person" and not self._demo_staff:
+            return False
         return super().check_action(action, parameters)
+
+    # help, and the command palette
+
+    def action_help(self) -> None:
+        """Open the help panel for the screen on top, or close it if it is open."""
+        screen = self.screen
+        if isinstance(screen, HelpPanel):
+            screen.dismiss(None)
+        elif not isinstance(screen, CommandPalette):
+            self.push_screen(HelpPanel(screen))
+
+    def _home(self) -> SessionScreen | None:
+        """The signed-in person's first screen, under every other."""
+        if self.session is None or self.locked or len(self.screen_stack) < 2:
+            return None
+        home = self.screen_stack[1]
+        return home if isinstance(home, SessionScreen) else None
+
+    def opens_records_from(self, screen: Screen[Any]) -> bool:
+        # Not over a dialog: going to a record would drop what is typed in it.
+        return isinstance(self._home(), RecordListScreen) and isinstance(screen, SessionScreen)
+
+    async def open_record_by_reference(self, reference: str) -> None:
+        """Back to the list, each screen above it emptied as Escape would, then the
+        reference opened as a choice in the list is (Session refuses what is not theirs)."""
+        home = self._home()
+        if not isinstance(home, RecordListScreen):
+            return
+        while self.screen is not home:
+            if isinstance(self.screen, SessionScreen):
+                self.screen.forget()
+            await self.pop_screen()
+        home.post_message(RecordList.Chosen(reference))
 
     # no way out of the app but quitting
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # The screenshot command writes the screen, record data and all, to a file.
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
+        # None of Textual's: its screenshot writes records to a file, its Keys panel
+        # offers Copy (selection is off), Theme and Maximize are noise on a desk.
+        yield SystemCommand(
+            "Help", "What this screen is for, and its keys (? or F1)", self.action_help
+        )
+        home = self._home()
+        if home is not None:
+            for title, go in places(home):
+                yield SystemCommand(title, f"Open: {title}", go)
+            yield SystemCommand("Lock", "Lock the screen now (ctrl+l)", self.action_lock)
+            if self._demo_staff:
+                yield SystemCommand(
+                    "Switch person",
+                    "Be someone else in the demo (ctrl+r)",
+                    self.action_switch_person,
+                )
+        yield SystemCommand("Quit", "End the session and leave (ctrl+q)", self.action_quit)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify("Screenshots are turned off: they would write records to disk.", markup=False)

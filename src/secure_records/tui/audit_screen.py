@@ -13,15 +13,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
+from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, shown_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.text import counted, plural
+from secure_records.core.words import in_words
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.shown_time import at, stamps_in
 
 # The log can be long: the newest this many matching entries are shown.
 SHOWN = 200
+SINCE = "Since"
+FILTERS = (
+    f"Filter by record, staff member and action (as shown, e.g. field revealed), "
+    f"and since a date ({TYPED_FORM})."
+)
+
+
+def action_typed(text: str) -> str:
+    """An action typed as it is shown ('field revealed') as the log's identifier."""
+    return "_".join(text.lower().split())
 
 
 class AuditScreen(SessionScreen):
@@ -32,31 +46,33 @@ class AuditScreen(SessionScreen):
             yield Static("The log and the access review", classes="title")
             yield Static("", id="verdict")
             yield Static("", id="checkpoint")
+            yield Static(FILTERS, classes="hint")
             with Horizontal(classes="filters"):
                 yield Input(placeholder="Record", id="f-record")
                 yield Input(placeholder="Staff member", id="f-actor")
                 yield Input(placeholder="Action", id="f-action")
-                yield Input(placeholder="Since YYYY-MM-DD", id="f-since")
+                yield Input(placeholder=TYPED_FORM, id="f-since")
             with Horizontal(classes="buttons"):
                 yield Button("Show entries", variant="primary", id="show")
                 yield Button("Access review", id="review")
                 yield Button("Export review as CSV", id="export")
             yield Static("", id="problem")
             yield Static("", id="entries")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         try:
             sentence, checkpoint = self._session.oversight.log_state()
         except SecureRecordsError as exc:
             sentence, checkpoint = str(exc), "unknown"
-        self.query_one("#verdict", Static).update(labelled("log verify", sentence))
-        self.query_one("#checkpoint", Static).update(labelled("last checkpoint", checkpoint))
+        self.query_one("#verdict", Static).update(labelled("log verify", stamps_in(sentence)))
+        self.query_one("#checkpoint", Static).update(
+            labelled("last checkpoint", stamps_in(checkpoint))
+        )
         self.query_one("#f-record", Input).focus()
 
     def _since(self) -> date | None:
-        text = self.query_one("#f-since", Input).value.strip()
-        return date.fromisoformat(text) if text else None
+        return parse_optional(self.query_one("#f-since", Input).value, SINCE)
 
     def _value(self, widget_id: str) -> str:
         return self.query_one(f"#{widget_id}", Input).value.strip()
@@ -72,8 +88,8 @@ class AuditScreen(SessionScreen):
         """Run `step` with the filter's date; a bad date or a refusal is said."""
         try:
             since = self._since()
-        except ValueError:
-            self._say("Give the date as YYYY-MM-DD.")
+        except DateRefused as refused:
+            self._say(str(refused))
             return
         with self.attempt(say=self._say):
             step(since)
@@ -83,7 +99,10 @@ class AuditScreen(SessionScreen):
 
     def _show(self, since: date | None) -> None:
         lines = self._session.oversight.audit_log(
-            self._value("f-record"), self._value("f-actor"), self._value("f-action"), since
+            self._value("f-record"),
+            self._value("f-actor"),
+            action_typed(self._value("f-action")),
+            since,
         )
         shown = lines[-SHOWN:]
         self._say(
@@ -92,8 +111,8 @@ class AuditScreen(SessionScreen):
         )
         rows = [
             literal(
-                f"{line.seq:>6} {line.time} {line.actor} ({line.role}) {line.action} "
-                f"{line.record_id} {line.details}"
+                f"{line.seq:>6} {at(line.time)} {line.actor} ({self._role(line.role)}) "
+                f"{in_words(line.action).lower()} {line.record_id} {stamps_in(line.details)}"
                 + (f"\n         personal: {line.personal}" if line.personal else "")
                 + (
                     f"\n         personal details withheld: {', '.join(line.withheld)}"
@@ -113,16 +132,28 @@ class AuditScreen(SessionScreen):
             f"{counted(len(accesses), 'access', 'accesses')}; {len(flagged)} flagged; "
             f"{counted(len(flags), 'pattern')} flagged."
         )
-        rows = [literal(f"PATTERN {f.day} {f.staff}: {f.what}") for f in flags]
+        rows = [
+            literal(f"PATTERN {shown_date(f.day)} {f.staff}: {stamps_in(f.what)}") for f in flags
+        ]
         rows += [
             literal(
-                f"{a.time[:19]} {a.staff} ({a.role}) {a.action} {a.record_id} {a.field}"
+                f"{at(a.time)} {a.staff} ({self._role(a.role)}) {in_words(a.action).lower()} "
+                f"{a.record_id} {self._field(a.field)}"
                 + (f" reason: {a.reason}" if a.reason else "")
                 + (f"  FLAGGED: {'; '.join(a.flags)}" if a.flags else "")
             )
             for a in accesses[-SHOWN:]
         ]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
+
+    def _role(self, name: str) -> str:
+        """A role as the policy names it ('Safeguarding lead'), not its key."""
+        role = self._session.policy.roles.get(name)
+        return in_words(name) if role is None else role.label
+
+    def _field(self, name: str) -> str:
+        spec = self._session.policy.fields.get(name)
+        return name if spec is None else spec.label
 
     def _export(self, since: date | None) -> None:
         path = self._session.oversight.export_access_review(since)

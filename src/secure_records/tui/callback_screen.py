@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from secure_records.core.telephone import CALLBACK_WORDS, Callback, Status
 from secure_records.session import Session
 from secure_records.session.telephone import CallView
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -32,7 +33,7 @@ class CallbackScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="callback")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self._show(self._call)

@@ -4,7 +4,6 @@ until what it asks for is done (the `check` its caller gives)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
 
+from secure_records.core.dates import TYPED_FORM
 from secure_records.tui.literal import literal
 
 T = TypeVar("T")
@@ -34,23 +34,12 @@ Check = Callable[[T], Refusal | None]
 # What was typed, by field id: the lock holds it and puts it back.
 Typed = dict[str, str | bool | None]
 
-# Dates as people type them: 04/02/2018, or 2018-02-04.
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-DATE_HINT = "DD/MM/YYYY"
-BAD_DATE = "Type it as DD/MM/YYYY, e.g. 04/02/2018."
+DATE_HINT = TYPED_FORM
 
 
-def parse_date(text: str) -> date:
-    """A date typed as DD/MM/YYYY or YYYY-MM-DD (ValueError otherwise)."""
-    found = _UK_DATE.fullmatch(text.strip())
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text.strip())
-
-
-def uk(on: date) -> str:
-    return on.strftime("%d/%m/%Y")
+def typed_form(day: date) -> str:
+    """A date as it is typed into a field: 04/02/2018."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def field_label(text: str) -> Label:

@@ -6,10 +6,13 @@ lead who approves must not be the person who proposed.
 
 from __future__ import annotations
 
+from secure_records.core.dates import shown_date
 from secure_records.core.permissions import Permission
 from secure_records.core.statuses import DisposalStatus
+from secure_records.core.words import DISPOSAL_WORDS, in_words, status_words
 from secure_records.session.retention import DisposalItem
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
+from secure_records.tui.shown_time import when
 
 
 class DisposalQueueScreen(ReviewQueue[DisposalItem]):
@@ -35,11 +38,12 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
 
     def _line(self, item: DisposalItem) -> tuple[str, str]:
         return (
-            f"{item.id}  {item.record_id}  {item.category}  rule {item.rule}  due {item.due}  "
-            f"proposed by {item.proposed_by} {item.proposed_at}",
+            f"{item.id}  {item.record_id}  {in_words(item.category)}  rule {item.rule}  "
+            f"due {shown_date(item.due)}  proposed by {item.proposed_by} "
+            f"{when(item.proposed_at)}",
             item.id,
         )
 
     def _act(self, action: str, item: DisposalItem, reason: str) -> str:
         done = self._session.retention.review_disposal(item.id, action == "approve", reason)
-        return f"{done.id} {done.status} (record {done.record_id})."
+        return f"{done.id} {status_words(done.status, DISPOSAL_WORDS)} (record {done.record_id})."

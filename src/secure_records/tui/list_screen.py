@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
@@ -14,6 +14,7 @@ from secure_records.core.policy import Scope
 from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.queue_screen import QueueScreen
@@ -57,7 +58,7 @@ class RecordListScreen(SessionScreen):
         yield Input(placeholder="Search by name or date of birth (press /)", id="search")
         yield RecordList(self._session.records.summaries, id="records")
         yield Static("", id="count", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_all()

@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 
 
@@ -27,6 +28,7 @@ class LockScreen(Screen[None]):
             yield Static(literal(f"Session of {self._staff_name}. Enter your PIN to go on."))
             yield Input(password=True, placeholder="PIN", id="pin")
             yield Static("", id="problem")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()

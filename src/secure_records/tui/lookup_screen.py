@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
+from secure_records.core.dates import typed_hint, typed_iso
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -16,6 +18,8 @@ EXPLAINED = (
     "the organisation's number from the directory, never a number the caller gives."
 )
 
+DOB = "Date of birth"
+
 
 class LookupScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
@@ -24,19 +28,24 @@ class LookupScreen(SessionScreen):
         with Vertical(id="lookup"):
             yield Static("Exact lookup", classes="title")
             yield Static(literal(EXPLAINED), classes="hint")
+            yield Static("Full name:")
             yield Input(placeholder="Full name", id="name")
-            yield Input(placeholder="Date of birth (YYYY-MM-DD)", id="dob")
+            # The form it takes is said before the first try, not in the error after it.
+            yield Static(typed_hint(DOB) + ":")
+            yield Input(placeholder=typed_hint(DOB), id="dob")
             yield Button("Look up", variant="primary", id="look-up")
             yield Static("", id="result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
     def _look_up(self) -> None:
         name = self.query_one("#name", Input).value
-        dob = self.query_one("#dob", Input).value
+        typed = self.query_one("#dob", Input).value
         with self.attempt(say=self._result):
+            # 04/02/2018 is the 4th of February, matched as the stored 2018-02-04.
+            dob = typed_iso(typed, DOB)
             match = self._session.records.find_exact(name, dob)
             self._result(
                 "No record matches that exact name and date of birth."

@@ -18,6 +18,7 @@ __all__ = [
     "AskReason",
     "Beside",
     "ConsentDraft",
+    "Dialog",
     "NewConsent",
     "NewNote",
     "NoteDraft",

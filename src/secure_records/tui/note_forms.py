@@ -9,17 +9,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static, TextArea
 
+from secure_records.core.dates import DateRefused, parse_typed
 from secure_records.core.records import NoteKind
 from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.tui.dialog import (
-    BAD_DATE,
     DATE_HINT,
     Check,
     Dialog,
     field_label,
-    parse_date,
     said,
-    uk,
+    typed_form,
 )
 
 
@@ -58,7 +57,7 @@ class NewNote(Dialog[NoteDraft]):
             yield said("kind")
             yield field_label(f"Date ({DATE_HINT})")
             with Horizontal(classes="note-when"):
-                yield Input(uk(self._today), placeholder=DATE_HINT, id="date")
+                yield Input(typed_form(self._today), placeholder=DATE_HINT, id="date")
                 yield Checkbox("Historical information (explain in the text)", id="historical")
             yield said("date")
             yield field_label(f"Note (at most {MAX_NOTE:,} characters)")
@@ -74,9 +73,9 @@ class NewNote(Dialog[NoteDraft]):
         pressed = self.query_one("#kind", RadioSet).pressed_button
         text = self.query_one("#text", TextArea).text
         try:
-            on = parse_date(self.query_one("#date", Input).value)
-        except ValueError:
-            self.fault("date", BAD_DATE)
+            on = parse_typed(self.query_one("#date", Input).value, "Date")
+        except DateRefused as refused:
+            self.fault("date", str(refused))
             return None
         if pressed is None or pressed.id not in ("fact", "opinion"):
             self.fault("kind", "Choose Fact or Opinion.")
@@ -126,7 +125,7 @@ class NewConsent(Dialog[ConsentDraft]):
             with Horizontal(classes="consent-dates"):
                 with Vertical():
                     yield field_label(f"Date given ({DATE_HINT})")
-                    yield Input(uk(self._today), placeholder=DATE_HINT, id="on")
+                    yield Input(typed_form(self._today), placeholder=DATE_HINT, id="on")
                     yield said("on")
                 with Vertical():
                     yield field_label("Date withdrawn, if it was")
@@ -137,19 +136,19 @@ class NewConsent(Dialog[ConsentDraft]):
                 yield Button("Save consent", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def _date(self, field_id: str) -> date | None:
+    def _date(self, field_id: str, name: str) -> date | None:
         text = self.query_one(f"#{field_id}", Input).value.strip()
-        return parse_date(text) if text else None
+        return parse_typed(text, name) if text else None
 
     def _draft(self) -> ConsentDraft | None:
         given_by = self.query_one("#given-by", Input).value
         scope = self.query_one("#scope", Input).value
         dates: dict[str, date | None] = {}
-        for field_id in ("on", "withdrawn"):
+        for field_id, name in (("on", "Date given"), ("withdrawn", "Date withdrawn")):
             try:
-                dates[field_id] = self._date(field_id)
-            except ValueError:
-                self.fault(field_id, BAD_DATE)
+                dates[field_id] = self._date(field_id, name)
+            except DateRefused as refused:
+                self.fault(field_id, str(refused))
                 return None
         on, withdrawn = dates["on"], dates["withdrawn"]
         if not given_by.strip():

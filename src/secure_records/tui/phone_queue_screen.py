@@ -11,16 +11,24 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, OptionList, Static
 
+from secure_records.core.dates import shown_date
 from secure_records.core.permissions import Permission
 from secure_records.core.telephone import Status
 from secure_records.core.text import counted
+from secure_records.core.words import CALL_WORDS, URGENCY_WORDS, status_words
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.sharing_screen import SharingScreen
+from secure_records.tui.shown_time import when
 
-STATUS_WORDS = {Status.VERIFIED: "verified by callback", Status.REFERRED: "referred to the lead"}
+
+def born_shown(about: str) -> str:
+    """Session's "Name, born YYYY-MM-DD" with the date the UK way. The name is the
+    caller's words: only the date after the last ", born " is read, never the name."""
+    name, born, day = about.rpartition(", born ")
+    return f"{name}{born}{shown_date(day)}" if born else about
 
 
 class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
@@ -56,8 +64,9 @@ class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
     def _line(self, item: PhoneQueueItem) -> tuple[str, str]:
         return (
             f"{item.id}  {item.record_id or 'no record found'}  "
-            f"{STATUS_WORDS.get(item.status, item.status)}  {item.organisation}  "
-            f"{item.urgency}" + (f"  {counted(item.flags, 'red flag')}" if item.flags else ""),
+            f"{status_words(item.status, CALL_WORDS)}  {item.organisation}  "
+            f"{status_words(item.urgency, URGENCY_WORDS)}  {when(item.created_at)}"
+            + (f"  {counted(item.flags, 'red flag')}" if item.flags else ""),
             item.id,
         )
 
@@ -79,18 +88,18 @@ class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
             labelled(
                 "Called back on",
                 f"{detail.switchboard} (directory: {detail.directory_source}, checked "
-                f"{detail.directory_checked})"
+                f"{shown_date(detail.directory_checked)})"
                 if detail.switchboard
                 else "not in the directory",
             ),
             labelled("Number the caller gave", detail.number_given),
-            labelled("About", detail.about),
+            labelled("About", born_shown(detail.about)),
             labelled("Kind", detail.kind),
             labelled("Asked", detail.asked),
-            labelled("Urgency", detail.urgency),
+            labelled("Urgency", status_words(detail.urgency, URGENCY_WORDS)),
             labelled("Callback", detail.callback or "none: reception referred it"),
             *[labelled("Red flag", flag) for flag in detail.flags],
-            labelled("Taken by", f"{detail.taken_by} at {detail.created_at}"),
+            labelled("Taken by", f"{detail.taken_by} at {when(detail.created_at)}"),
         ]
         self.query_one("#detail", Static).update(literal("\n", multiline=True).join(lines))
         self.query_one("#decide", Button).disabled = not (

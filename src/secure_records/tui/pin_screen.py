@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 
 
@@ -42,6 +43,7 @@ class PinScreen(Screen[None]):
             yield Static(literal(f"{said} {self._hint}".strip()))
             yield Input(password=True, placeholder="PIN", id="pin")
             yield Static("", id="problem")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()

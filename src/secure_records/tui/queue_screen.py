@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from secure_records.core.permissions import Permission
 from secure_records.core.statuses import SharingStatus
+from secure_records.core.words import SHARING_WORDS, status_words
 from secure_records.session import QueueItem
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
+from secure_records.tui.shown_time import when
 
 WAITING = {
     SharingStatus.AWAITING_MANAGER: "waiting to share",
@@ -32,13 +34,13 @@ class QueueScreen(ReviewQueue[QueueItem]):
     def _line(self, item: QueueItem) -> tuple[str, str]:
         return (
             f"{item.decision_id}  {item.record_id}  {WAITING[item.status]}  "
-            f"by {item.decided_by}  {item.created_at}",
+            f"by {item.decided_by}  {when(item.created_at)}",
             item.decision_id,
         )
 
     def _act(self, action: str, item: QueueItem, reason: str) -> str:
         done = self._session.sharing.review_sharing(item.decision_id, action == "confirm", reason)
-        said = f"{done.decision_id} {done.status}."
+        said = f"{done.decision_id} {status_words(done.status, SHARING_WORDS)}."
         if done.package is not None:
             said += f" The disclosure package is exports/{done.package.name}."
         return said

@@ -10,27 +10,27 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from secure_records.core.dates import typed_hint, typed_iso
 from secure_records.core.telephone import Urgency
+from secure_records.core.words import URGENCY_WORDS
 from secure_records.session import Session
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.shown_time import when
 
 EXPLAINED = (
     "Section 11: check the caller's identity and whether they are entitled to ask; "
     "take their number, but call back only on the number in the directory. You never "
     "disclose anything yourself: a verified request goes to the people who decide."
 )
-URGENCY_WORDS = {
-    Urgency.ROUTINE: "Routine",
-    Urgency.TODAY: "Needed today",
-    Urgency.IMMEDIATE: "Someone may be at risk now",
-}
+ABOUT_DOB = "Their date of birth"
 
 
 class ReceptionScreen(SessionScreen):
@@ -51,7 +51,7 @@ class ReceptionScreen(SessionScreen):
             yield Static("Callbacks still to make", classes="heading")
             yield OptionList(id="calls")
             yield Static("", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_calls()
@@ -73,7 +73,9 @@ class ReceptionScreen(SessionScreen):
         options.add_options(
             [
                 Option(
-                    literal(f"{call.id}  {call.caller}, {call.organisation}  {call.created_at}"),
+                    literal(
+                        f"{call.id}  {call.caller}, {call.organisation}  {when(call.created_at)}"
+                    ),
                     id=call.id,
                 )
                 for call in self._calls
@@ -110,7 +112,7 @@ TEXT_INPUTS = (
     ("other-org", "Organisation, if not in the list above"),
     ("number-given", "The number they gave (recorded, never used for the callback)"),
     ("about-name", "Who the request is about: full name"),
-    ("about-dob", "Their date of birth (YYYY-MM-DD)"),
+    ("about-dob", typed_hint(ABOUT_DOB)),
     ("asked", "What exactly are they asking for?"),
 )
 
@@ -140,6 +142,8 @@ class PhoneRequestForm(SessionScreen):
             yield Input(placeholder=inputs["other-org"], id="other-org")
             yield Input(placeholder=inputs["number-given"], id="number-given")
             yield Input(placeholder=inputs["about-name"], id="about-name")
+            # The form it takes is said before the first try, not in the error after it.
+            yield Static(inputs["about-dob"] + ":")
             yield Input(placeholder=inputs["about-dob"], id="about-dob")
             yield Static("What kind of request is it?")
             with RadioSet(id="kind"):
@@ -154,7 +158,7 @@ class PhoneRequestForm(SessionScreen):
                 yield Button("Take the request", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
             yield Static("", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#caller-name", Input).focus()
@@ -181,10 +185,12 @@ class PhoneRequestForm(SessionScreen):
             self._value("number-given"),
         )
         with self.attempt(say=self._say):
+            # Typed the UK way or as YYYY-MM-DD; stored and matched as YYYY-MM-DD.
+            born = typed_iso(self._value("about-dob"), ABOUT_DOB)
             call = self._session.telephone.take_phone_request(
                 caller,
                 self._value("about-name"),
-                self._value("about-dob"),
+                born,
                 self._kinds[kind_index][0],
                 self._value("asked"),
                 list(Urgency)[urgency_index],

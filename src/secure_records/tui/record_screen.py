@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
@@ -17,6 +17,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.session import Session
 from secure_records.tui.dialog import Beside, Dialog, HeldDraft, Refusal, Typed
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import AskReason, RevealReason
 from secure_records.tui.note_forms import ConsentDraft, NewConsent, NewNote, NoteDraft
@@ -95,7 +96,7 @@ class RecordScreen(SessionScreen):
             yield Static("", id="consent", classes="entries")
             yield Static("", id="chronology", classes="entries")
             yield Static("", id="history", classes="entries")
-        yield Footer()
+        yield KeyFooter()
 
     def show_record(self, record_id: str) -> bool:
         """Open `record_id` through Session and draw it; False if it was refused."""

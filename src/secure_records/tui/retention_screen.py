@@ -10,15 +10,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from secure_records.core.dates import uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.statuses import DisposalStatus
 from secure_records.core.text import counted
+from secure_records.core.words import DISPOSAL_WORDS, RETENTION_WORDS, in_words, status_words
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -34,13 +37,13 @@ def describe(item: RetentionItem) -> str:
     state = (
         "ON LEGAL HOLD"
         if item.on_hold
-        else f"{item.disposal_status} ({item.disposal_id})"
-        if item.disposal_id
+        else f"{status_words(item.disposal_status, DISPOSAL_WORDS)} ({item.disposal_id})"
+        if item.disposal_id and item.disposal_status
         else "to propose"
     )
     return (
-        f"{item.record_id}  {item.category}  rule {item.rule} ({item.action})  "
-        f"due {item.due.isoformat()}  {state}"
+        f"{item.record_id}  {in_words(item.category)}  rule {item.rule} "
+        f"({status_words(item.action, RETENTION_WORDS)})  due {uk_date(item.due)}  {state}"
     )
 
 
@@ -72,7 +75,7 @@ class RetentionScreen(SessionScreen):
             yield Static("", id="packages")
             yield Button("Shred them", variant="error", id="shred")
             yield Static("", id="shredded")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._load()

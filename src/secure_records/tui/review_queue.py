@@ -15,11 +15,12 @@ from typing import ClassVar, Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.button import ButtonVariant
 from textual.widgets.option_list import Option
 
 from secure_records.session import Session
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -59,7 +60,7 @@ class ReviewQueue(SessionScreen, Generic[Item]):
             yield OptionList(id=self.LIST_ID)
             yield from self._controls()
             yield Static("", id="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def _controls(self) -> ComposeResult:
         """What sits between the list and the problem line: a reason, then a row of

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.text import counted
 from secure_records.tui.audit_screen import AuditScreen
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.session_screen import SessionScreen
@@ -78,7 +79,7 @@ class RolePage(SessionScreen):
                         ),
                         classes="heading",
                     )
-        yield Footer()
+        yield KeyFooter()
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self._session))

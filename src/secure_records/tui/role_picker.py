@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 
 # What the picker says, and the PIN screen after it (demo.DEMO_PIN).
@@ -21,9 +22,12 @@ class RolePicker(Screen[None]):
             self.staff_name = staff_name
             super().__init__()
 
-    def __init__(self, staff: list[tuple[str, str]]) -> None:
+    def __init__(self, staff: list[tuple[str, str]], problem: str = "") -> None:
         super().__init__()
         self._staff = staff
+        # Why the demo came back here (a lockout), said on the picker, not in a toast
+        # that has gone before it is read.
+        self._problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -39,7 +43,9 @@ class RolePicker(Screen[None]):
                 *[Option(literal(f"{name:<10} {label}"), id=name) for name, label in self._staff],
                 id="staff",
             )
-        yield Footer()
+            if self._problem:
+                yield Static(literal(self._problem), id="problem")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

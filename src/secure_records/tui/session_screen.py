@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import ClassVar
 
+from textual import events, on
 from textual.screen import Screen
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.session import Session
+from secure_records.tui.signed_in_bar import SignedIn
 
 # One permission, or a tuple of them of which any one will do.
 Need = Permission | tuple[Permission, ...]
@@ -30,6 +32,11 @@ class SessionScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self._session = session
+
+    @on(events.Mount)
+    def _show_who(self) -> None:
+        # Docked at the top, whatever the screen composed: whose session this is.
+        self.mount(SignedIn(self._session.staff_name, self._session.role.label))
 
     def allowed(self, action: str) -> bool:
         """Whether the session's role may do `action`, as `NEEDS` says."""

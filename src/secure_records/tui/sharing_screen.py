@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from secure_records.core.access import RecordView
 from secure_records.core.policy import Rule
@@ -15,6 +15,7 @@ from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted, printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
+from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
 
@@ -51,7 +52,7 @@ class SharingScreen(SessionScreen):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self._show(self._request_step())

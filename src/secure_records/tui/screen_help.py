@@ -1,0 +1,182 @@
+"""What each screen is for and where it sits in the work, for its help panel.
+
+The keys are not written here: the help panel and the footer read them from the
+screen's and the app's bindings, so they cannot drift from what the keys do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.screen import Screen
+from textual.widget import Widget
+
+from secure_records.tui.audit_screen import AuditScreen
+from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
+from secure_records.tui.drafts import LoseDraft
+from secure_records.tui.list_screen import RecordListScreen
+from secure_records.tui.lock_screen import LockScreen
+from secure_records.tui.lookup_screen import LookupScreen
+from secure_records.tui.modals import Dialog, NewConsent, NewNote, RestrictDialog, RevealReason
+from secure_records.tui.phone_queue_screen import PhoneQueueScreen
+from secure_records.tui.pin_screen import PinScreen
+from secure_records.tui.queue_screen import QueueScreen
+from secure_records.tui.reception_screen import PhoneRequestForm, ReceptionScreen
+from secure_records.tui.record_list import RecordList
+from secure_records.tui.record_screen import RecordScreen
+from secure_records.tui.restricted_screen import RestrictedScreen
+from secure_records.tui.retention_screen import RetentionScreen
+from secure_records.tui.role_page import RolePage
+from secure_records.tui.role_picker import RolePicker
+from secure_records.tui.sharing_screen import SharingScreen
+
+
+@dataclass(frozen=True)
+class ScreenHelp:
+    title: str  # the screen's name, as the README's key tables call it too
+    purpose: str  # what it is for
+    workflow: str  # where it sits: how one gets here, and where one goes next
+    # Widgets on the screen whose own keys belong to it (the list's Enter).
+    widgets: tuple[type[Widget], ...] = ()
+
+
+_QUEUE_WAY = (
+    "From the list of records; Escape goes back to it. Choose an item with the arrow "
+    "keys and Enter, then press a button (Tab moves to the buttons)."
+)
+
+HELP: dict[type[Screen[Any]], ScreenHelp] = {
+    PinScreen: ScreenHelp(
+        "Sign in",
+        "Proves who you are before anything of a record is read.",
+        "Type your PIN and press Enter. Wrong PINs are counted; too many lock you out for a while.",
+    ),
+    LockScreen: ScreenHelp(
+        "Locked",
+        "The desk is cleared: nothing of a record is on screen or held behind it.",
+        "Type your PIN and press Enter to go back to your first screen.",
+    ),
+    RolePicker: ScreenHelp(
+        "Demo: choose whom to be",
+        "The demo's people, one for each role. Each sees only what their role needs.",
+        "Choose with the arrow keys and Enter; the PIN screen comes next.",
+    ),
+    RecordListScreen: ScreenHelp(
+        "Records",
+        "The records you may open: your caseload, or all records for a lead.",
+        "Search with /, move with the arrow keys, open a record with Enter. The queues "
+        "your role works on open from here.",
+        widgets=(RecordList,),
+    ),
+    RecordScreen: ScreenHelp(
+        "Record",
+        "One record, each field as your role may see it; its consent, notes and sharing.",
+        "Opened from the list; Escape closes it and ends any reveal. Tab moves between "
+        "fields: on a field that says 'press r to reveal', r asks why and shows it.",
+    ),
+    SharingScreen: ScreenHelp(
+        "Sharing decision",
+        "Asked to share: the policy's questions, then how, then the decision recorded.",
+        "Opened from a record with s. Answer each question; the decision, share or not, "
+        "is logged with its reasons.",
+    ),
+    QueueScreen: ScreenHelp(
+        "Sharing queue",
+        "Sharing without consent waiting for a safeguarding lead to confirm or reject.",
+        _QUEUE_WAY,
+    ),
+    PhoneQueueScreen: ScreenHelp(
+        "Phone requests",
+        "Telephone requests verified by callback, waiting for a sharing decision.",
+        _QUEUE_WAY,
+    ),
+    DisposalQueueScreen: ScreenHelp(
+        "Disposals to approve",
+        "Disposals IT has proposed, to approve or reject with a reason.",
+        _QUEUE_WAY,
+    ),
+    RestrictedScreen: ScreenHelp(
+        "Restricted records",
+        "Every restricted record, emergency accesses first: grant access again or lift.",
+        _QUEUE_WAY,
+    ),
+    ReceptionScreen: ScreenHelp(
+        "Telephone desk",
+        "Telephone requests taken, and the callbacks still to make.",
+        "Take a new request with n, then call back the number the directory gives, "
+        "never one the caller gave.",
+    ),
+    PhoneRequestForm: ScreenHelp(
+        "New phone request",
+        "A telephone request written down before anything else happens.",
+        "From the telephone desk. Say who called and what they asked; the callback "
+        "comes next, from the desk.",
+    ),
+    LookupScreen: ScreenHelp(
+        "Exact lookup",
+        "Whether a record exists for an exact full name and date of birth, and its "
+        "reference; nothing more.",
+        "From the telephone desk with l; Escape goes back.",
+    ),
+    CallbackScreen: ScreenHelp(
+        "Callback",
+        "The number to call back, from the directory only, and how the call went.",
+        "From the telephone desk. Call the number shown, then say how it went.",
+    ),
+    RetentionScreen: ScreenHelp(
+        "Retention queue",
+        "Records due for disposal: propose them, and carry out approved disposals.",
+        "From IT's page with r; Escape goes back. A lead approves each disposal first.",
+    ),
+    AuditScreen: ScreenHelp(
+        "The log and access review",
+        "The decision log, filtered and readable, and the access review.",
+        "From the auditor's page with a; Escape goes back.",
+    ),
+    RolePage: ScreenHelp(
+        "Your role",
+        "What your role does, and where; it sees no record's contents, by design.",
+        "Your first screen. The keys below open the queues your role works on.",
+    ),
+    Dialog: ScreenHelp(
+        "Dialog",
+        "A question to answer before anything is saved.",
+        "Tab moves between fields and buttons; Escape cancels and saves nothing.",
+    ),
+    RevealReason: ScreenHelp(
+        "Why reveal",
+        "Why you need to see a masked value: your reason goes to the log.",
+        "From a record with r. The value stays visible until you close the record.",
+    ),
+    NewNote: ScreenHelp(
+        "New chronology note",
+        "A note on the record's chronology: a fact or an opinion, dated.",
+        "From a record with n. Choose Fact or Opinion, the date, then write the note.",
+    ),
+    NewConsent: ScreenHelp(
+        "Record consent",
+        "Who gave consent, to what, when, and whether it was withdrawn.",
+        "From a record with c.",
+    ),
+    LoseDraft: ScreenHelp(
+        "Quit with a draft open",
+        "Something typed in a dialog has not been saved: quitting loses it.",
+        "From ctrl+q with a dialog's text unsaved. Stay goes back to it; ctrl+q again quits.",
+    ),
+    RestrictDialog: ScreenHelp(
+        "Restricted access",
+        "Restrict a record to named staff, grant someone time-limited access, or lift it.",
+        "From a record or the restricted records with x.",
+    ),
+}
+
+
+def help_for(screen: type[Screen[Any]]) -> ScreenHelp | None:
+    """The screen's help, or its nearest base class's (every dialog has Dialog's)."""
+    for cls in screen.__mro__:
+        found = HELP.get(cls)
+        if found is not None:
+            return found
+    return None
