@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.screen import Screen
 from textual.widgets import Button, Input, TextArea
 
@@ -169,3 +170,17 @@ async def test_a_reason_too_short_is_said_beside_it(populated: Path) -> None:
         said = modal.query_one("#reason-said")
         assert said.display and "at least" in str(said.render())
         assert said.region.y == modal.query_one("#reason").region.bottom  # just below it
+
+
+async def test_under_no_color_a_problem_is_marked_by_a_glyph_not_a_colour(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(populated, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_record(app, pilot, "R-0001")
+        await press_key(app, pilot, "n", NewNote)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.is_running
+        assert "! Choose Fact or Opinion." in shown(app)

@@ -128,14 +128,13 @@ class RecordScreen(SessionScreen):
             hold = self._session.retention.legal_hold(view.id)
         except SecureRecordsError:
             hold = None
-        self.query_one("#hold", Static).update(
-            literal(
-                f"ON LEGAL HOLD since {hold.set_at[:10]}, set by {hold.set_by}: {hold.reason}"
-                if hold
-                else ""
-            )
+        self._banner(
+            "#hold",
+            f"ON LEGAL HOLD since {hold.set_at[:10]}, set by {hold.set_by}: {hold.reason}"
+            if hold
+            else "",
         )
-        self.query_one("#restriction", Static).update(literal(self._restriction(view.id)))
+        self._banner("#restriction", self._restriction(view.id))
         for field in view.fields:
             self.query_one(f"#field-{field.name}", FieldRow).show(field)
         restricted = (
@@ -151,6 +150,12 @@ class RecordScreen(SessionScreen):
         except SecureRecordsError:
             history = []
         self.query_one("#history", Static).update(history_text(history))
+
+    def _banner(self, static_id: str, text: str) -> None:
+        """A banner above the fields, taking no row when it has nothing to say."""
+        banner = self.query_one(static_id, Static)
+        banner.update(literal(text))
+        banner.display = bool(text)
 
     def _restriction(self, record_id: str) -> str:
         """The banner of a restricted record, for a role that restricts (who else can
