@@ -27,6 +27,7 @@ class FieldView:
     rule: Rule
     text: str  # the value itself when visible or revealed, else its partial form
     revealed: bool = False
+    kind: FieldKind = FieldKind.TEXT  # how its text reads to a person (a date the UK way)
 
     @property
     def revealable(self) -> bool:
@@ -140,6 +141,7 @@ def project(
                     rule.rule,
                     _shown_text(value, rule, was_revealed),
                     was_revealed,
+                    spec.kind,
                 )
             )
     return RecordView(record.id, tuple(fields), tuple(restricted), consent, notes)

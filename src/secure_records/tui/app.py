@@ -21,7 +21,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
 from secure_records.session import LockedOut, Session, WrongPin
-from secure_records.tui import crash
+from secure_records.tui import crash, drafts
 from secure_records.tui.desk_commands import RecordByReference, places
 from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
 from secure_records.tui.help_panel import HelpPanel
@@ -183,6 +183,18 @@ class SecureRecordsApp(App[None]):
         self.session = None
 
     async def action_quit(self) -> None:
+        what = drafts.unsaved(self)
+        if what is not None:
+
+            def answer(lose: bool | None) -> None:
+                if lose:
+                    drafts.drop(self)
+                    self.end_session("quit")
+                    self.exit()
+
+            self.push_screen(drafts.LoseDraft(what), answer)
+            return
+        drafts.drop(self)
         self.end_session("quit")
         self.exit()
 
@@ -288,11 +300,13 @@ class SecureRecordsApp(App[None]):
         if self.session is None or self.locked:
             return
         self.locked = True
+        drafts.hold(self)  # in memory only: the screens, and the dialog, go
         await self._clear_screens()
         try:
             self.session.lock(why)
         except SecureRecordsError as exc:
             # The lock could not be logged: end the session rather than stay open.
+            drafts.drop(self)
             self.end_session("lock not recorded")
             self.exit(message=_plain(str(exc)), return_code=1)
             return
@@ -305,9 +319,11 @@ class SecureRecordsApp(App[None]):
         try:
             unlocked = session.unlock(event.pin)
         except LockedOut as exc:
+            drafts.drop(self)
             await self._locked_out(exc)
             return
         except SecureRecordsError as exc:
+            drafts.drop(self)
             self.end_session("unlock not recorded")
             self.exit(message=_plain(str(exc)), return_code=1)
             return
@@ -316,6 +332,7 @@ class SecureRecordsApp(App[None]):
             self._last_input = time.monotonic()
             await self._clear_screens()
             await self.push_screen(home_screen(session))
+            await drafts.put_back(self, session)
         elif isinstance(self.screen, LockScreen):
             self.screen.wrong_pin(str(WrongPin(session.tries_left or 0)))
 

@@ -17,8 +17,8 @@ from secure_records.core.access import RecordView
 from secure_records.core.dates import read_typed, uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
+from secure_records.tui.dialog import Dialog
 from secure_records.tui.literal import literal
-from secure_records.tui.modals import Dialog
 from secure_records.tui.toggles import RadioButton
 
 DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
@@ -82,17 +82,20 @@ class WithdrawConsent(Dialog[RecordView]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        super().on_mount()
         first = "#withdrawn" if len(self._entries) == 1 else "#entry"
         self.query_one(first).focus()
 
-    def on_input_submitted(self) -> None:
-        self._submit()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
 
     def _say(self, where: str, text: str) -> None:
         for place in ("#entry-problem", "#date-problem"):
             self.query_one(place, Static).update(literal(text) if place == where else "")
 
-    def _submit(self) -> None:
+    def action_submit(self) -> None:
+        # Session's withdrawal is the check: its refusal said beside the date.
         pressed = self.query_one("#entry", RadioSet).pressed_button
         if pressed is None or not pressed.id:
             self._say("#entry-problem", "Choose which consent is withdrawn.")

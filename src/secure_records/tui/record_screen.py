@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,21 +15,16 @@ from secure_records.core.access import FieldView, RecordView
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
-from secure_records.core.statuses import SharingStatus
-from secure_records.core.text import counted
-from secure_records.session import Session, SharedBefore
-from secure_records.tui.consent_withdrawal import WithdrawConsent, consent_state, in_force
+from secure_records.core.words import shown_value
+from secure_records.session import Session
+from secure_records.tui.consent_withdrawal import WithdrawConsent, in_force
+from secure_records.tui.dialog import Beside, Dialog, HeldDraft, Refusal, Typed
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
-from secure_records.tui.modals import (
-    AskReason,
-    ConsentDraft,
-    NewConsent,
-    NewNote,
-    NoteDraft,
-    RevealReason,
-)
-from secure_records.tui.restricted_screen import change_restriction
+from secure_records.tui.modals import AskReason, RevealReason
+from secure_records.tui.note_forms import ConsentDraft, NewConsent, NewNote, NoteDraft
+from secure_records.tui.record_entries import chronology_text, consent_text, history_text
+from secure_records.tui.restricted_screen import restrict_dialog, restriction_banner
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_screen import SharingScreen
 
@@ -45,7 +41,7 @@ class FieldRow(Static, can_focus=True):
 
     def show(self, view: FieldView) -> None:
         self.view = view
-        text = labelled(view.label, view.text)
+        text = labelled(view.label, shown_value(view.kind, view.text))
         if view.revealable:
             text = text + literal("   [press r to reveal, with a reason]").stylize("dim")
         elif view.rule is Rule.MASKED:
@@ -53,80 +49,11 @@ class FieldRow(Static, can_focus=True):
         self.update(text)
 
 
-def _consent_text(view: RecordView) -> Content:
-    consent = view.consent
-    if consent is None:
-        return Content("")
-    lines = [Content.styled(consent.label, "bold underline")]
-    if not consent.entries:
-        lines.append(literal(f"  {consent.summary}"))
-    for entry in consent.entries:
-        state = consent_state(entry)
-        lines.append(
-            literal(f"  {entry.date.isoformat()}  {entry.given_by}: {entry.scope} ({state})")
-        )
-    return Content("\n").join(lines)
-
-
-def _chronology_text(view: RecordView) -> Content:
-    notes = view.notes
-    if notes is None:
-        return Content("")
-    lines = [Content.styled(notes.label, "bold underline")]
-    if not notes.entries:
-        lines.append(literal(f"  {notes.summary}"))
-    for note in notes.entries:
-        # Section 6, Accurate: fact and opinion told apart; historical marked.
-        kind = ("FACT", "bold") if note.kind.value == "fact" else ("OPINION", "bold italic")
-        lines.append(
-            Content.assemble(
-                f"  {note.date.isoformat()}  ",
-                kind,
-                ("  HISTORICAL" if note.historical else "", "bold"),
-                literal(f"  {note.author}"),
-            )
-        )
-        lines.append(literal(f"    {note.text}", multiline=True))
-    return Content("\n").join(lines)
-
-
-STATUS_WORDS = {
-    SharingStatus.DECIDED: "",
-    SharingStatus.AWAITING_MANAGER: " (waiting for a safeguarding lead)",
-    SharingStatus.ACTED_URGENTLY: " (urgent; a lead confirms after)",
-    SharingStatus.CONFIRMED: " (confirmed by a lead)",
-    SharingStatus.REJECTED: " (rejected by a lead)",
-}
-
-
-def _history_text(history: list[SharedBefore]) -> Content:
-    lines = [Content.styled("Sharing history", "bold underline")]
-    if not history:
-        lines.append(literal("  none"))
-    for item in history:
-        what = ", ".join(item.fields) or "no fields"
-        verdict = (
-            f"share {what} and {counted(item.notes, 'note')} by {item.method}"
-            if item.shared
-            else "not to share"
-        )
-        lines.append(
-            literal(
-                f"  {item.on}  {item.decision_id}  {item.decided_by} decided {verdict}"
-                f"{STATUS_WORDS.get(item.status, '')}"
-            )
-        )
-        lines.append(literal(f"    with {item.with_whom}: {item.purpose}"))
-        if item.phone_request:
-            lines.append(
-                literal(f"    asked by telephone, verified by callback ({item.phone_request})")
-            )
-    return Content("\n").join(lines)
-
-
 class RecordScreen(SessionScreen):
     """Built once per session and reused: opening a record fills it in, closing a
-    record blanks it, so no record stays in its widgets once closed."""
+    record blanks it, so no record stays in its widgets once closed. It is drawn again
+    each time it comes back to the top (a dialog or the sharing screen closed), so what
+    was just done shows at once."""
 
     BINDINGS = [
         Binding("escape", "close", "Back"),
@@ -137,6 +64,9 @@ class RecordScreen(SessionScreen):
         Binding("h", "legal_hold", "Legal hold"),
         Binding("x", "restrict", "Restrict"),
         Binding("a", "subject_access", "Subject access report"),
+        # The arrows move between fields (before the scroll takes them), then scroll.
+        Binding("down", "next_field", "Next field", show=False, priority=True),
+        Binding("up", "previous_field", "Previous field", show=False, priority=True),
     ]
     # Each only for the roles that may (and not shown otherwise).
     NEEDS = {
@@ -149,11 +79,16 @@ class RecordScreen(SessionScreen):
         super().__init__(session)
         self._record_id: str | None = None
         self._view: RecordView | None = None
+        # The dialog open over the record, and the action that opened it: the lock
+        # holds what was typed in it (`draft`) and puts it back (`resume`).
+        self._asking: tuple[str, Dialog[Any]] | None = None
+        self._held: Typed | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="record"):
             yield Static("", id="record-title", classes="title")
             yield Static("", id="hold", classes="flag")
+            yield Static("", id="restriction", classes="flag")
             for spec in self._session.policy.scalar_fields:
                 if self._session.role.rule_for(spec.name).rule is not Rule.HIDDEN:
                     row = FieldRow(FieldView(spec.name, spec.label, Rule.HIDDEN, ""))
@@ -180,6 +115,12 @@ class RecordScreen(SessionScreen):
             return True
         return False
 
+    def on_screen_resume(self) -> None:
+        # Back from a dialog or the sharing screen: show what it did (history, hold,
+        # restriction) at once, read again through Session.
+        self._asking = None
+        self._draw()
+
     def _draw(self) -> None:
         view = self._view
         if view is None:
@@ -189,13 +130,13 @@ class RecordScreen(SessionScreen):
             hold = self._session.retention.legal_hold(view.id)
         except SecureRecordsError:
             hold = None
-        self.query_one("#hold", Static).update(
-            literal(
-                f"ON LEGAL HOLD since {hold.set_at[:10]}, set by {hold.set_by}: {hold.reason}"
-                if hold
-                else ""
-            )
+        self._banner(
+            "#hold",
+            f"ON LEGAL HOLD since {hold.set_at[:10]}, set by {hold.set_by}: {hold.reason}"
+            if hold
+            else "",
         )
+        self._banner("#restriction", self._restriction(view.id))
         for field in view.fields:
             self.query_one(f"#field-{field.name}", FieldRow).show(field)
         restricted = (
@@ -204,19 +145,36 @@ class RecordScreen(SessionScreen):
             else Content("")
         )
         self.query_one("#restricted", Static).update(restricted)
-        self.query_one("#consent", Static).update(_consent_text(view))
-        self.query_one("#chronology", Static).update(_chronology_text(view))
+        self.query_one("#consent", Static).update(consent_text(view))
+        self.query_one("#chronology", Static).update(chronology_text(view))
         try:
             history = self._session.records.sharing_history(view.id)
         except SecureRecordsError:
             history = []
-        self.query_one("#history", Static).update(_history_text(history))
+        self.query_one("#history", Static).update(history_text(history))
+
+    def _banner(self, static_id: str, text: str) -> None:
+        """A banner above the fields, taking no row when it has nothing to say."""
+        banner = self.query_one(static_id, Static)
+        banner.update(literal(text))
+        banner.display = bool(text)
+
+    def _restriction(self, record_id: str) -> str:
+        """The banner of a restricted record, for a role that restricts (who else can
+        open one learns it from being let in)."""
+        if not self._session.may(Permission.RESTRICT_RECORDS):
+            return ""
+        try:
+            return restriction_banner(self._session.oversight.restriction(record_id))
+        except SecureRecordsError:
+            return ""
 
     def forget(self) -> None:
         """Blank every widget: nothing of the record stays behind."""
         if self._record_id is not None:
             self._session.records.close_record(self._record_id)
         self._record_id, self._view = None, None
+        self._asking, self._held = None, None
         if not self.is_mounted:
             return
         for row in self.query(FieldRow):
@@ -225,6 +183,7 @@ class RecordScreen(SessionScreen):
         for static_id in (
             "#record-title",
             "#hold",
+            "#restriction",
             "#restricted",
             "#consent",
             "#chronology",
@@ -236,10 +195,69 @@ class RecordScreen(SessionScreen):
         self.forget()
         self.app.pop_screen()
 
+    # dialogs, and what the lock holds of them
+
+    def _ask(self, action: str, dialog: Dialog[Any]) -> None:
+        """Open `dialog` for `action`, with what the lock held of it put back."""
+        if self._held is not None:
+            dialog.hold(self._held)
+            self._held = None
+        self._asking = (action, dialog)
+        self.app.push_screen(dialog)
+
+    def draft(self) -> HeldDraft | None:
+        """What is typed in the dialog open over this record, if anything."""
+        if self._asking is None or self._record_id is None:
+            return None
+        action, dialog = self._asking
+        if dialog not in self.app.screen_stack or not dialog.unsaved():
+            return None
+        focused = self.focused
+        focus = focused.id if isinstance(focused, FieldRow) else None
+        return HeldDraft(self._record_id, action, dialog.typed(), dialog.WHAT, focus)
+
+    def resume(self, draft: HeldDraft) -> None:
+        """Open the dialog `draft` came from again, with what was typed in it."""
+        if draft.focus is not None:
+            found = self.query(f"#{draft.focus}")
+            if found:
+                self.set_focus(found.first())
+        self._held = draft.typed
+        getattr(self, f"action_{draft.action}")()
+        self._held = None
+
+    # keys
+
+    def action_next_field(self) -> None:
+        self._move(1)
+
+    def action_previous_field(self) -> None:
+        self._move(-1)
+
+    def _move(self, step: int) -> None:
+        rows = list(self.query(FieldRow))
+        focused = self.focused
+        at = rows.index(focused) if isinstance(focused, FieldRow) and focused in rows else -1
+        if at >= 0 and 0 <= at + step < len(rows):
+            rows[at + step].focus()
+            return
+        scroll = self.query_one("#record", VerticalScroll)
+        if step > 0:
+            scroll.scroll_down(animate=False)
+        else:
+            scroll.scroll_up(animate=False)
+
     def action_reveal(self) -> None:
         focused = self.focused
         if not isinstance(focused, FieldRow) or not focused.view.revealable:
-            self.app.notify("Move to a field that says 'press r to reveal' first.", markup=False)
+            if any(row.view.revealable for row in self.query(FieldRow)):
+                message = (
+                    "Move with tab or the arrow keys to a field that says 'press r to "
+                    "reveal', then press r."
+                )
+            else:
+                message = "Nothing on this record can be revealed for your role."
+            self.app.notify(message, markup=False)
             return
         field = focused.view
         record_id = self._record_id
@@ -247,16 +265,14 @@ class RecordScreen(SessionScreen):
             return
         minimum = self._session.policy.session.reveal_reason_min_length
 
-        def revealed(reason: str | None) -> None:
-            if reason is None:
-                return
-            with self.attempt():
+        def reveal(reason: str) -> Refusal | None:
+            try:
                 self._view = self._session.records.reveal(record_id, field.name, reason)
-                shown = self._view.field(field.name)
-                if shown is not None:
-                    focused.show(shown)
+            except SecureRecordsError as exc:
+                return Beside("reason", str(exc))
+            return None
 
-        self.app.push_screen(RevealReason(field.label, minimum), revealed)
+        self._ask("reveal", RevealReason(field.label, minimum, reveal))
 
     def action_share(self) -> None:
         if not self._session.may(Permission.SHARE):
@@ -270,29 +286,32 @@ class RecordScreen(SessionScreen):
         if record_id is None or not self.allowed("subject_access"):
             return
 
-        def write(reason: str | None) -> None:
-            if reason is None:
-                return
-            with self.attempt():
+        def write(reason: str) -> Refusal | None:
+            try:
                 path = self._session.oversight.subject_access_report(record_id, reason)
-                self.app.notify(
-                    f"Written to exports/{path.name} (0600): review the marked items before "
-                    "release.",
-                    markup=False,
-                )
+            except SecureRecordsError as exc:
+                return str(exc)
+            self.app.notify(
+                f"Written to exports/{path.name} (0600): review the marked items before release.",
+                markup=False,
+            )
+            return None
 
         minimum = self._session.policy.sharing.reason_min_length
         hint = (
             "The report writes everything held about this person to a file. Say whose "
             "request it answers, and when it was made; that is recorded in the log."
         )
-        self.app.push_screen(
-            AskReason(f"Subject access report for {record_id}?", hint, "Write it", minimum), write
+        self._ask(
+            "subject_access",
+            AskReason(f"Subject access report for {record_id}?", hint, "Write it", minimum, write),
         )
 
     def action_restrict(self) -> None:
         if self._record_id is not None and self.allowed("restrict"):
-            change_restriction(self, self._session, self._record_id)
+            dialog = restrict_dialog(self, self._session, self._record_id)
+            if dialog is not None:
+                self._ask("restrict", dialog)
 
     def action_legal_hold(self) -> None:
         record_id = self._record_id
@@ -304,12 +323,12 @@ class RecordScreen(SessionScreen):
             )
 
     def _ask_legal_hold(self, record_id: str, *, held: bool) -> None:
-        def save(reason: str | None) -> None:
-            if reason is None:
-                return
-            with self.attempt():
+        def save(reason: str) -> Refusal | None:
+            try:
                 self._session.retention.set_legal_hold(record_id, reason, hold=not held)
-                self._draw()
+            except SecureRecordsError as exc:
+                return str(exc)
+            return None
 
         question = (
             f"Lift the legal hold on {record_id}?" if held else f"Put {record_id} on legal hold?"
@@ -320,7 +339,7 @@ class RecordScreen(SessionScreen):
         )
         minimum = self._session.policy.sharing.reason_min_length
         action = "Lift the hold" if held else "Put on hold"
-        self.app.push_screen(AskReason(question, hint, action, minimum), save)
+        self._ask("legal_hold", AskReason(question, hint, action, minimum, save))
 
     def action_add_consent(self) -> None:
         if not self._session.may(Permission.RECORD_CONSENT):
@@ -330,37 +349,36 @@ class RecordScreen(SessionScreen):
         if record_id is None:
             return
 
-        def save(draft: ConsentDraft | None) -> None:
-            if draft is None:
-                return
-            with self.attempt():
+        def save(draft: ConsentDraft) -> Refusal | None:
+            try:
                 self._view = self._session.records.record_consent(
                     record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
                 )
-                self._draw()
+            except SecureRecordsError as exc:
+                return str(exc)
+            return None
 
-        self.app.push_screen(NewConsent(date.today()), save)
+        self._ask("add_consent", NewConsent(date.today(), save))
 
     def action_add_note(self) -> None:
         if not self._session.may(Permission.ADD_NOTE):
             self.app.notify("Your role cannot add notes.", markup=False)
             return
-
         record_id = self._record_id
         if record_id is None:
             return
 
-        def save(draft: NoteDraft | None) -> None:
-            if draft is None:
-                return
-            with self.attempt():
+        def save(draft: NoteDraft) -> Refusal | None:
+            try:
                 self._view = self._session.records.add_note(
                     record_id, draft.kind, draft.text, draft.on, historical=draft.historical
                 )
-                self.app.notify("Note saved.", markup=False)
-                self._draw()
+            except SecureRecordsError as exc:
+                return str(exc)
+            self.app.notify("Note saved.", markup=False)
+            return None
 
-        self.app.push_screen(NewNote(date.today()), save)
+        self._ask("add_note", NewNote(date.today(), save))
 
     # Consent withdrawn in place (issue 17): `w`, only for a role that records consent
     # and only while the record shows consent in force.

@@ -7,9 +7,11 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import OptionList
 
+from secure_records.core.errors import SecureRecordsError, UnknownStaff
 from secure_records.core.permissions import Permission
 from secure_records.session import Session
 from secure_records.session.oversight import Restriction
+from secure_records.tui.dialog import Beside, Refusal
 from secure_records.tui.modals import AskReason, RestrictDialog, RestrictionDraft
 from secure_records.tui.review_queue import ReviewQueue
 from secure_records.tui.session_screen import SessionScreen
@@ -30,27 +32,43 @@ def _standing(r: Restriction) -> str:
     return f"{emergencies}grants: {grants}"
 
 
-def change_restriction(screen: SessionScreen, session: Session, record_id: str) -> None:
-    """Ask, then restrict, grant or lift; say how it went."""
+def restriction_banner(found: Restriction | None) -> str:
+    """What the record itself says of its restriction: since when, and who may open it."""
+    if found is None:
+        return ""
+    return f"RESTRICTED since {found.set_at[:10]} by {found.set_by}; {_standing(found)}"
+
+
+def restrict_dialog(
+    screen: SessionScreen, session: Session, record_id: str
+) -> RestrictDialog | None:
+    """The dialog that restricts, grants or lifts (None if Session refused to say how
+    the record stands). It stays open, with what was typed, until Session has done it;
+    a refusal is said in it (a name it does not know, beside the name). The screen
+    below redraws when it closes."""
     app = screen.app
     with screen.attempt():
         found = session.oversight.restriction(record_id)
         state = "" if found is None else f"Restricted by {found.set_by}. {_standing(found)}"
 
-        def save(draft: RestrictionDraft | None) -> None:
-            if draft is None:
-                return
-            with screen.attempt():
+        def check(draft: RestrictionDraft) -> Refusal | None:
+            try:
                 if draft.action == "restrict":
                     session.oversight.restrict_record(record_id, draft.reason, draft.days)
                 elif draft.action == "grant":
                     session.oversight.grant_access(record_id, draft.staff, draft.days, draft.reason)
                 else:
                     session.oversight.lift_restriction(record_id, draft.reason)
-                app.notify(f"{record_id}: done ({draft.action}).", markup=False)
+            except UnknownStaff as exc:
+                return Beside("staff", str(exc))
+            except SecureRecordsError as exc:
+                return str(exc)
+            app.notify(f"{record_id}: done ({draft.action}).", markup=False)
+            return None
 
         minimum = session.policy.sharing.reason_min_length
-        app.push_screen(RestrictDialog(record_id, state, minimum), save)
+        return RestrictDialog(record_id, state, minimum, check)
+    return None
 
 
 class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
@@ -94,7 +112,9 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
         self._say(message)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        change_restriction(self, self._session, str(event.option.id))
+        dialog = restrict_dialog(self, self._session, str(event.option.id))
+        if dialog is not None:
+            self.app.push_screen(dialog)
 
     def action_emergency(self) -> None:
         """Break glass on the highlighted record: a reason, then a short access that

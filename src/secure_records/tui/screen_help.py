@@ -16,6 +16,7 @@ from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
 from secure_records.tui.consent_withdrawal import WithdrawConsent
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
+from secure_records.tui.drafts import LoseDraft
 from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
@@ -164,6 +165,11 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Withdraw consent",
         "Consent in force ends: the entry that recorded it says from when.",
         "From a record with w. Choose the consent, type the date, press Enter.",
+    ),
+    LoseDraft: ScreenHelp(
+        "Quit with a draft open",
+        "Something typed in a dialog has not been saved: quitting loses it.",
+        "From ctrl+q with a dialog's text unsaved. Stay goes back to it; ctrl+q again quits.",
     ),
     RestrictDialog: ScreenHelp(
         "Restricted access",

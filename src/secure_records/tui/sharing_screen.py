@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, RadioSet, Static
 
 from secure_records.core.access import RecordView
+from secure_records.core.dates import uk_date
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
 from secure_records.core.statuses import SharingStatus
@@ -200,7 +201,7 @@ class SharingScreen(SessionScreen):
                 mark = " HISTORICAL" if note.historical else ""
                 widgets.append(
                     Checkbox(
-                        literal(f"{note.date.isoformat()} {label}{mark}: {note.text[:60]}"),
+                        literal(f"{uk_date(note.date)} {label}{mark}: {note.text[:60]}"),
                         id=f"note-{n}",
                     )
                 )

@@ -1,0 +1,136 @@
+"""The record screen at 80x24: it says how to reach a field to reveal, keeps wrapped
+entries indented under themselves, and shows what was just done without reopening."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from secure_records.core.records import NoteKind
+from secure_records.session import Session
+from secure_records.tui.app import SecureRecordsApp
+from secure_records.tui.modals import RestrictDialog
+from secure_records.tui.record_screen import FieldRow, RecordScreen
+from secure_records.tui.sharing_screen import SharingScreen
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
+from tests.tui.test_screens import field_row, open_record, settle, shown
+from tests.tui.test_sharing_flow import answer, fill_request
+
+SMALL = (80, 24)
+REASON = "Concerns raised by the school this week"
+WORDS = " ".join(f"word{n:02d}" for n in range(40))  # wraps twice at 80 columns
+
+
+def said_by(app: SecureRecordsApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the app says in notifications (run_test does not draw them)."""
+    said: list[str] = []
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        said.append(message)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return said
+
+
+async def test_r_on_a_field_that_cannot_be_revealed_says_how_to_reach_one(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(populated, "alice")
+    said = said_by(app, monkeypatch)
+    async with signed_in(app, SMALL) as pilot:
+        await open_record(app, pilot, "R-0001")
+        assert isinstance(app.focused, FieldRow) and app.focused.view.name == "name"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert said[-1].startswith("Move with tab or the arrow keys to a field that says")
+        # And the arrow keys do move there: down from Name, to Address.
+        await pilot.press("down", "down")
+        assert isinstance(app.focused, FieldRow) and app.focused.view.name == "address"
+        await pilot.press("up")
+        assert isinstance(app.focused, FieldRow) and app.focused.view.name == "date_of_birth"
+
+
+def lines_holding(text: str, words: list[str]) -> list[str]:
+    return [line for line in text.splitlines() if any(w in line for w in words)]
+
+
+async def test_wrapped_consent_and_notes_keep_their_indent(populated: Path) -> None:
+    with Session.open("alice", populated) as alice:
+        alice.records.add_note("R-0002", NoteKind.FACT, WORDS, date(2024, 6, 1))
+        alice.records.record_consent("R-0002", "Carer", f"scope {WORDS}", date(2024, 6, 1))
+    app = app_for(populated, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_record(app, pilot, "R-0002")
+        screen = app.screen
+        screen.query_one("#consent").scroll_visible(animate=False)
+        await settle(app, pilot)
+        consent = shown(app).split("Consent", 1)[1].split("Chronology", 1)[0]
+        lines = lines_holding(consent, ["word"])
+        assert len(lines) >= 2
+        first = lines[0].index("Carer")  # the entry's text begins after its date
+        for line in lines[1:]:
+            assert line[:first].strip() == "" and line[first] != " ", consent
+
+        screen.query_one("#chronology").scroll_visible(animate=False)
+        await settle(app, pilot)
+        notes = shown(app).split("Chronology", 1)[1]
+        lines = lines_holding(notes, ["word"])
+        assert len(lines) >= 2
+        indent = len(lines[0]) - len(lines[0].lstrip())
+        assert indent >= 4
+        for line in lines[1:]:
+            assert len(line) - len(line.lstrip()) == indent, notes
+
+
+async def test_after_restricting_a_banner_says_so_and_to_whom(populated: Path) -> None:
+    app = app_for(populated, "lead")
+    async with signed_in(app, SMALL) as pilot:
+        await open_record(app, pilot, "R-0001")
+        assert "RESTRICTED" not in screen_text(app)
+        await pilot.press("x")
+        await wait_for_screen(pilot, app, RestrictDialog)
+        app.screen.query_one("#reason", Input).value = REASON
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        banner = str(app.screen.query_one("#restriction").render())
+        assert banner.startswith("RESTRICTED since") and "lead until" in banner
+        assert "RESTRICTED since" in screen_text(app)
+
+
+async def test_the_sharing_history_shows_a_share_when_its_screen_closes(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with signed_in(app, (120, 60)) as pilot:
+        await open_record(app, pilot, "R-0001")
+        assert "Sharing history\n  none" in shown(app)
+        await pilot.press("s")
+        await wait_for_screen(pilot, app, SharingScreen)
+        await fill_request(pilot, app)
+        await answer(pilot, app, False)
+        app.screen.query_one("#discussed", Input).value = "Explained why nothing can be shared yet"
+        await pilot.click("#record")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, app, RecordScreen)
+        await settle(app, pilot)
+        text = shown(app)
+        assert "Sharing history\n  none" not in text
+        assert "alice decided not to share" in text
+
+
+async def test_a_field_revealed_is_shown_when_the_dialog_closes(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with signed_in(app, SMALL) as pilot:
+        await open_record(app, pilot, "R-0001")
+        field_row(app, "phone").focus()
+        await pilot.press("r")
+        await settle(app, pilot)
+        app.screen.query_one("#reason", Input).value = REASON
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert "[press r to reveal" not in str(field_row(app, "phone").render())
