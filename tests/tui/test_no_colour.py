@@ -204,7 +204,7 @@ async def test_the_focused_input_and_button_show_it_without_colour(
         date.focus()
         await pilot.pause()
         assert focus_marker(app) == "┏"
-        assert re.search(r"┃\s+\d{4}-\d{2}-\d{2}\s+┃", shown(app))
+        assert re.search(r"┃\s+\d{2}/\d{2}/\d{4}\s+┃", shown(app))
         assert "┏" not in "".join(line.text for line in drawn(app.screen.query_one("#text")))
         app.screen.query_one("#save").focus()
         await pilot.pause()

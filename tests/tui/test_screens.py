@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from secure_records.admin import Administration
+from secure_records.core.dates import uk_date
 from secure_records.session import Session
 from secure_records.tui import list_screen
 from secure_records.tui.app import SecureRecordsApp
@@ -266,9 +267,9 @@ async def test_record_screen_masks_what_the_caseworker_may_not_read(populated: P
             assert seen[hidden] not in text, hidden
 
         lines = shown(app)
-        assert "2024-05-01  CANARY-CONSENTER-R-0002: CANARY-SCOPE-R-0002 (in force)" in lines
-        assert "2024-05-02  FACT  alice" in lines and seen["note.fact"] in text
-        assert "2019-01-03  OPINION  HISTORICAL  alice" in lines and seen["note.opinion"] in text
+        assert "01 May 2024  CANARY-CONSENTER-R-0002: CANARY-SCOPE-R-0002 (in force)" in lines
+        assert "02 May 2024  FACT  alice" in lines and seen["note.fact"] in text
+        assert "03 Jan 2019  OPINION  HISTORICAL  alice" in lines and seen["note.opinion"] in text
 
 
 # 2. reveal
@@ -384,7 +385,7 @@ async def test_an_opinion_is_saved_labelled_and_logged(populated: Path) -> None:
         await save_note(app, pilot)
         assert isinstance(app.screen, RecordScreen)
         text = shown(app)
-        today = date.today().isoformat()
+        today = uk_date(date.today())
         assert re.search(rf"{today}  OPINION  alice\n +Seemed tired today\.", text)
         entry = log(populated, "note_added")[-1]
         assert (entry.record_id, entry.details["kind"]) == ("R-0001", "opinion")

@@ -82,9 +82,9 @@ class WithdrawConsent(Dialog[RecordView]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        super().on_mount()
-        first = "#withdrawn" if len(self._entries) == 1 else "#entry"
-        self.query_one(first).focus()
+        super().on_mount()  # what was typed, held over a lock; the first field focused
+        if len(self._entries) == 1:  # nothing to choose: the date is what is asked
+            self.call_after_refresh(self.query_one("#withdrawn").focus)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

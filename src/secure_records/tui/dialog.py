@@ -12,10 +12,11 @@ from typing import NamedTuple, TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
 
 from secure_records.core.dates import TYPED_FORM
 from secure_records.tui.literal import literal
+from secure_records.tui.toggles import Checkbox, RadioButton
 
 T = TypeVar("T")
 

@@ -39,7 +39,7 @@ class NewNote(Dialog[NoteDraft]):
     DEFAULT_CSS = """
     NewNote #kind { layout: horizontal; width: auto; height: auto; }
     NewNote .note-when { height: auto; }
-    NewNote #date { width: 16; }
+    NewNote #date { width: 18; }  /* 10 characters, the frame, padding, the cursor */
     NewNote #historical { width: 1fr; }
     """
     WHAT = "note"
