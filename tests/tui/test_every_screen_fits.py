@@ -26,6 +26,7 @@ from textual.containers import ScrollableContainer
 from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
@@ -220,7 +221,8 @@ async def focus_shown(pilot: Pilot[None], app: SecureRecordsApp) -> tuple[str, b
     without colour. A focused scrolling page (nothing on it takes focus) has
     nothing to mark."""
     widget = app.screen.focused
-    if widget is None or isinstance(widget, ScrollableContainer):
+    page = isinstance(widget, ScrollableContainer) and not isinstance(widget, ScrollView)
+    if widget is None or page:  # (an Input or a list is a ScrollView, and is marked)
         return "", True
     name = f"{type(widget).__name__}#{widget.id}"
     try:
