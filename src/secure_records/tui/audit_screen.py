@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Static
 from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, shown_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.text import counted, plural
-from secure_records.core.words import in_words
+from secure_records.core.words import in_words, readable
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
@@ -112,7 +112,8 @@ class AuditScreen(SessionScreen):
         rows = [
             literal(
                 f"{line.seq:>6} {at(line.time)} {line.actor} ({self._role(line.role)}) "
-                f"{in_words(line.action).lower()} {line.record_id} {stamps_in(line.details)}"
+                f"{in_words(line.action).lower()} {line.record_id} "
+                f"{readable(stamps_in(line.details))}"
                 + (f"\n         personal: {line.personal}" if line.personal else "")
                 + (
                     f"\n         personal details withheld: {', '.join(line.withheld)}"

@@ -45,9 +45,10 @@ class CallbackScreen(SessionScreen):
         await body.remove_children()
         await body.mount_all(self._widgets(call))
         # Never a callback outcome by default: a stray Enter must not verify anyone.
-        # Focused without scrolling to it ("Later" is last): at 80x24 the screen opens
-        # at its top, the number to call in view.
-        self.query_one("#done", Button).focus(scroll_visible=False)
+        # While the call is to make, the note box (Enter there does nothing) near the
+        # top, so that at 80x24 the focus and the number to call are both in view.
+        notes = self.query("#note")
+        (notes.first() if notes else self.query_one("#done", Button)).focus(scroll_visible=False)
         body.scroll_home(animate=False, immediate=True)
 
     def _widgets(self, call: CallView) -> list[Widget]:

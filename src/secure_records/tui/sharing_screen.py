@@ -88,9 +88,11 @@ class SharingScreen(SessionScreen):
         body = self.query_one("#sharing", VerticalScroll)
         await body.remove_children()
         await body.mount_all(widgets)
-        inputs = [i for i in body.query(Input) if not i.disabled]
-        if inputs:
-            inputs[0].focus(scroll_visible=False)
+        # The first thing to fill in or tick, top down: on the items step a box to
+        # tick, not the last text box far below it.
+        fields = [f for f in body.query("Input, Checkbox, RadioSet, TextArea") if f.focusable]
+        if fields:
+            fields[0].focus(scroll_visible=False)
         body.scroll_home(animate=False, immediate=True)
         self.refresh_bindings()
 
