@@ -23,6 +23,12 @@ Issue 17, on this machine (2 cores shared by several jobs: every figure is noisy
           428 ms; peak RSS after a search 185 MB
   after:  launch->list 1.02 s vs bare 0.49 s (2.06x; 2.02x in another run), PIN->list
           231 ms; peak RSS after a search 117 MB (target 150 MB: met)
+  then, the session path importing only what its first screens use (commands found
+  by name, screens imported where opened):
+          before 889 ms vs bare 352 ms (2.53x; launch->PIN 661 ms, PIN->list 226 ms)
+          after  663 ms vs bare 330 ms (2.01x; launch->PIN 484 ms, PIN->list 169 ms;
+          2.76x in a busier run); both builds alternated in one run, 7 rounds: 826 ->
+          730 ms vs bare 361 ms (2.29x -> 2.02x). Target 1.5x: missed (see README).
 """
 
 from __future__ import annotations

@@ -4,11 +4,14 @@ to open the vault's administration for the length of one command."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
-from secure_records.admin import Administration
 from secure_records.cli.output import warn
+
+if TYPE_CHECKING:
+    from secure_records.admin import Administration
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,9 @@ class CliContext:
     def admin(self, *, any_policy: bool = False) -> Administration:
         """The vault's administration, closed when the running command ends; refused
         on policy files that do not match their seal, unless `any_policy`."""
+        # Imported here: `session` (cli/app.py) shares this module and never needs it.
+        from secure_records.admin import Administration
+
         admin = Administration.open(self.home, any_policy=any_policy)
         if admin.insecure_keyring_warning:
             warn(admin.insecure_keyring_warning)

@@ -3,30 +3,56 @@ in one sentence on stderr and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
-from secure_records.admin import Administration
-from secure_records.cli.app import demo, session
 from secure_records.cli.context import CliContext
-from secure_records.cli.disposal import disposal, shred
-from secure_records.cli.keys import key
-from secure_records.cli.log import log_group
-from secure_records.cli.records import assign, import_, unassign
-from secure_records.cli.ssh import ssh
-from secure_records.cli.staff import staff
-from secure_records.cli.vault import vault_group
-from secure_records.cli.vault_setup import init, policy
 from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
 from secure_records.core.log_actions import LogAction
 from secure_records.tui import crash
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
 
+# Each command's module, imported only when that command runs (or help lists them
+# all): `session`, what staff start many times a day, then loads neither the
+# administration nor the other commands' modules.
+_COMMANDS = {
+    "init": "vault_setup:init",
+    "policy": "vault_setup:policy",
+    "staff": "staff:staff",
+    "import": "records:import_",
+    "assign": "records:assign",
+    "unassign": "records:unassign",
+    "key": "keys:key",
+    "disposal": "disposal:disposal",
+    "shred": "disposal:shred",
+    "ssh": "ssh:ssh",
+    "log": "log:log_group",
+    "vault": "vault:vault_group",
+    "session": "app:session",
+    "demo": "app:demo",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = _COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module, name = where.split(":")
+        command: click.Command = getattr(
+            importlib.import_module(f"secure_records.cli.{module}"), name
+        )
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=str),
@@ -53,30 +79,13 @@ _RUNNING = _Running()
 def _log_failure(reference: str, error: BaseException) -> None:
     """Where an unexpected error happened (type, module and line; never its message),
     in the vault's log, if the vault can still be opened; nothing if not."""
+    from secure_records.admin import Administration  # only on this rare path
+
     try:
         with Administration.open(_RUNNING.home, any_policy=True) as admin:
             admin.log(LogAction.COMMAND_FAILED, reference=reference, error=crash.details(error))
     except Exception:  # noqa: BLE001, S110 - the last resort must not fail in turn
         pass
-
-
-for _command in (
-    init,
-    policy,
-    staff,
-    import_,
-    assign,
-    unassign,
-    key,
-    disposal,
-    shred,
-    ssh,
-    log_group,
-    vault_group,
-    session,
-    demo,
-):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

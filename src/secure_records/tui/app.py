@@ -6,7 +6,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -21,22 +21,24 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import printable
 from secure_records.session import LockedOut, Session, WrongPin
-from secure_records.tui import crash, drafts
+from secure_records.tui import crash
 from secure_records.tui.desk_commands import RecordByReference, places
 from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
-from secure_records.tui.help_panel import HelpPanel
 from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
-from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.no_colour import colour_filters_safe
 from secure_records.tui.pin_screen import PinScreen
-from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.record_list import RecordList
-from secure_records.tui.role_page import RolePage
-from secure_records.tui.role_picker import DEMO_PIN_HINT, RolePicker
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.terminal_driver import SessionDriver
 from secure_records.tui.textual_switches import reset_textual_constants
+
+if TYPE_CHECKING:
+    from secure_records.tui.role_picker import RolePicker
+
+# Screens, and drafts (which holds the record screen and its dialogs), are imported
+# where they are first needed: the PIN screen, then the list, come up sooner without
+# them (tests/tui/test_startup_imports.py).
 
 # What a person does that counts as being at the keyboard.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -57,11 +59,16 @@ def home_screen(session: Session) -> SessionScreen:
     if scope in (Scope.ALL, Scope.CASELOAD):
         return RecordListScreen(session)
     if scope is Scope.INDEX:
+        from secure_records.tui.lookup_screen import LookupScreen
+        from secure_records.tui.reception_screen import ReceptionScreen
+
         return (
             ReceptionScreen(session)
             if session.may(Permission.VERIFY_CALLS)
             else LookupScreen(session)
         )
+    from secure_records.tui.role_page import RolePage
+
     return RolePage(session)
 
 
@@ -122,6 +129,8 @@ class SecureRecordsApp(App[None]):
             return
         self.set_interval(1.0, self.lock_if_idle)
         if self._demo_staff:
+            from secure_records.tui.role_picker import RolePicker
+
             self.push_screen(RolePicker(self._demo_staff))
         elif self._staff_name:
             # The PIN first: no session, and nothing of the vault's records, before it.
@@ -161,16 +170,22 @@ class SecureRecordsApp(App[None]):
         if not self._demo_staff:
             self.exit(message=_plain(str(exc)), return_code=exc.exit_code)
             return
+        from secure_records.tui.role_picker import RolePicker
+
         self.locked = False
         await self._clear_screens()
         await self.push_screen(RolePicker(self._demo_staff, problem=str(exc)))
 
     def on_role_picker_picked(self, event: RolePicker.Picked) -> None:
+        from secure_records.tui.role_picker import DEMO_PIN_HINT
+
         self.push_screen(PinScreen(event.staff_name, DEMO_PIN_HINT))
 
     async def action_switch_person(self) -> None:
         if not self._demo_staff or self.locked:
             return
+        from secure_records.tui.role_picker import RolePicker
+
         await self._clear_screens()
         self.end_session("switched person")
         await self.push_screen(RolePicker(self._demo_staff))
@@ -183,6 +198,8 @@ class SecureRecordsApp(App[None]):
         self.session = None
 
     async def action_quit(self) -> None:
+        from secure_records.tui import drafts
+
         what = drafts.unsaved(self)
         if what is not None:
 
@@ -299,6 +316,8 @@ class SecureRecordsApp(App[None]):
     async def lock(self, why: str) -> None:
         if self.session is None or self.locked:
             return
+        from secure_records.tui import drafts
+
         self.locked = True
         drafts.hold(self)  # in memory only: the screens, and the dialog, go
         await self._clear_screens()
@@ -316,6 +335,8 @@ class SecureRecordsApp(App[None]):
         session = self.session
         if session is None:
             return
+        from secure_records.tui import drafts
+
         try:
             unlocked = session.unlock(event.pin)
         except LockedOut as exc:
@@ -350,6 +371,8 @@ class SecureRecordsApp(App[None]):
 
     def action_help(self) -> None:
         """Open the help panel for the screen on top, or close it if it is open."""
+        from secure_records.tui.help_panel import HelpPanel
+
         screen = self.screen
         if isinstance(screen, HelpPanel):
             screen.dismiss(None)

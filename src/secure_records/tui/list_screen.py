@@ -3,6 +3,8 @@ category."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,16 +15,16 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import counted
-from secure_records.session import Session
-from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
-from secure_records.tui.phone_queue_screen import PhoneQueueScreen
-from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.record_list import RecordList
-from secure_records.tui.record_screen import RecordScreen
-from secure_records.tui.restricted_screen import RestrictedScreen
 from secure_records.tui.session_screen import SessionScreen
+
+if TYPE_CHECKING:
+    from secure_records.session import Session
+
+# The screens this one opens are imported in the action that opens them: the list is
+# the first screen after the PIN, and is drawn sooner without them.
 
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
@@ -165,15 +167,23 @@ class RecordListScreen(SessionScreen):
             self._arrange()
 
     def action_queue(self) -> None:
+        from secure_records.tui.queue_screen import QueueScreen
+
         self.app.push_screen(QueueScreen(self._session))
 
     def action_restricted(self) -> None:
+        from secure_records.tui.restricted_screen import RestrictedScreen
+
         self.app.push_screen(RestrictedScreen(self._session))
 
     def action_disposals(self) -> None:
+        from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
+
         self.app.push_screen(DisposalQueueScreen(self._session))
 
     def action_phone_requests(self) -> None:
+        from secure_records.tui.phone_queue_screen import PhoneQueueScreen
+
         self.app.push_screen(PhoneQueueScreen(self._session))
 
     def action_search(self) -> None:
@@ -213,6 +223,8 @@ class RecordListScreen(SessionScreen):
     async def on_record_list_chosen(self, event: RecordList.Chosen) -> None:
         if self.app.screen is not self:
             return  # a second Enter that arrived with the first: the record is opening
+        from secure_records.tui.record_screen import RecordScreen
+
         # One record screen per session, reused: pushing a new screen (and its
         # footer) for every record costs far more than filling one in.
         if not self.app.is_screen_installed(RECORD_SCREEN):

@@ -11,19 +11,17 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import BadInput, IntegrityError, VaultError
-from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
 from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
-from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
 from secure_records.vault.consent_entries import ConsentEntries
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
@@ -57,6 +55,9 @@ from secure_records.vault.sealing import (
 from secure_records.vault.seals import PolicySeal, seal_key
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
+
+if TYPE_CHECKING:
+    from secure_records.core.importing import ImportCheck
 
 # Seals telephone requests that matched no record (those that did use the record's key).
 TELEPHONE_KEY = "telephone"
@@ -252,6 +253,9 @@ class Vault:
     ) -> int:
         """Check, seal and store import lines; call inside `recorded`, and keep the
         result only if `check.bad_lines` is 0 afterwards. Large files use both cores."""
+        # Imported here: a session never imports, and starts without multiprocessing.
+        from secure_records.vault.bulk import PARALLEL_FROM, check_and_seal
+
         if len(lines) >= PARALLEL_FROM:
             rows = check_and_seal(lines, check, make_check, self._sealer)
         else:
