@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button
-
 from secure_records.tui.callback_screen import CallbackScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 from tests.tui.test_telephone import SWITCHBOARD, take_request
@@ -25,5 +23,11 @@ async def test_the_number_to_call_is_on_screen_at_80x24(populated: Path) -> None
         text = screen_text(app)
         assert SWITCHBOARD in text
         assert "Telephone request" in text  # its title: opened at the top
-        # Still no outcome by default: a stray Enter verifies nobody.
-        assert isinstance(app.focused, Button) and app.focused.id == "done"
+        # Still no outcome by default: a stray Enter verifies nobody. The focus is on the
+        # note box, in view beside the number (not on "Later", scrolled out of sight).
+        focused = app.focused
+        assert focused is not None and focused.id == "note"
+        assert not (focused.id or "").startswith("outcome-")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallbackScreen)

@@ -55,7 +55,7 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
         assert "1 entry matches; the newest 1 is shown" in rendered(app, "problem")
         # Reception's lookup: who looked, and what it found; not the name and date asked.
         entries = await entries_of(pilot, app, "reception", "index lookup")
-        assert "reception (Reception) index lookup R-0002 found=True" in entries
+        assert "reception (Reception) index lookup R-0002 found: True" in entries
         assert "Canaryname" not in entries
         assert "2013-04-02" not in entries and "02 Apr 2013" not in entries
         assert "withheld: the name asked, the date of birth asked" in entries

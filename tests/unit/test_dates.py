@@ -224,3 +224,4 @@ def test_log_details_read_as_words_on_the_auditors_screen() -> None:
         == "outcome: may share without consent share: True directory checked: 05 Oct 2026"
     )
     assert readable("query=R-0001 Smith") == "query: R-0001 Smith"  # values as typed
+    assert readable("flags=['number_differs', 'stale']") == "flags: number differs, stale"

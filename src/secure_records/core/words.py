@@ -83,7 +83,15 @@ _DETAIL = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([a-z]+(?:_[a-z]+)+\b)?")
 def readable(details: str) -> str:
     """A log entry's details as words for the auditor's screen: "outcome=may_share"
     reads "outcome: may share". The log itself, and `log show`, keep them as stored."""
+    details = _LISTED.sub(
+        lambda m: ", ".join(x.replace("_", " ") for x in re.findall(r"'([^']*)'", m.group(0))),
+        details,
+    )
     return _DETAIL.sub(
         lambda m: f"{m.group(1).replace('_', ' ')}: {(m.group(2) or '').replace('_', ' ')}",
         details,
     )
+
+
+# A list of identifiers as Python wrote it into the details: ['number_differs'].
+_LISTED = re.compile(r"\[(?:'[a-z_]*'(?:, )?)+\]")
