@@ -13,6 +13,7 @@ from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.modals import AskReason
 from secure_records.tui.restricted_screen import RestrictedScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
+from tests.tui.test_screens import log
 
 SIZE = (160, 40)
 URGENT = "Police at the door about tonight's placement"
@@ -65,3 +66,12 @@ async def test_emergency_access_refused_says_why_once_its_dialog_has_closed(
         await wait_for_screen(pilot, app, RestrictedScreen)
         await pilot.pause()
         assert "You can already open R-0001." in screen_text(app)
+
+
+async def test_opening_the_restricted_records_logs_one_listing(populated: Path) -> None:
+    """The list was read, and logged, twice on the way in (on mount and on resume)."""
+    app = app_for(populated, "lead")
+    async with signed_in(app, SIZE) as pilot:
+        await restricted_list(pilot, app)
+        await pilot.pause()
+    assert len(log(populated, "restricted_records_listed")) == 1

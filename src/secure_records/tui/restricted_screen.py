@@ -89,8 +89,14 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
     # What an emergency access said, kept for the reload when its dialog closes.
     _after_dialog = ""
 
+    # The first resume follows the mount, which has just loaded the list: each load is
+    # logged as the restricted records listed, so it is not loaded twice.
+    _resumed = False
+
     def on_screen_resume(self) -> None:
-        self._load()
+        if self._resumed:
+            self._load()
+        self._resumed = True
         if self._after_dialog:
             self._say(self._after_dialog)
             self._after_dialog = ""
