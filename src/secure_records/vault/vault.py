@@ -305,46 +305,20 @@ class Vault:
         reader.use_row_seals(self._row_seals, self.seal_reports.queue)
         return reader
 
-    def listing(
-        self, record_ids: Sequence[str] | None, store: Store | None = None
-    ) -> list[tuple[str, str, str]]:
-        """(reference, name, date of birth) for the records asked for, or every record."""
-        return list(self.each_listed(record_ids, store))
-
-    def each_listed(
-        self, record_ids: Sequence[str] | None, store: Store | None = None
-    ) -> Iterator[tuple[str, str, str]]:
-        """`listing`, one record at a time: a caller keeping something smaller (a
-        search index) never holds every record's lines at once as well."""
-        for rid, (name, dob) in self._decrypted(record_ids, ("name", "date_of_birth"), store):
-            yield rid, name, dob
-
     def field_values(
-        self,
-        record_ids: Sequence[str] | None,
-        fields: Sequence[str],
-        store: Store | None = None,
+        self, record_ids: Sequence[str] | None, fields: Sequence[str], store: Store | None = None
     ) -> list[tuple[str, dict[str, str]]]:
-        """These scalar fields ("" when a record has none) of the records asked for,
-        or of every record."""
+        """These scalar fields ("" if none) of the records asked for, or of every record."""
         return [
             (rid, dict(zip(fields, values, strict=True)))
             for rid, values in self.each_field_values(record_ids, fields, store)
         ]
 
     def each_field_values(
-        self,
-        record_ids: Sequence[str] | None,
-        fields: Sequence[str],
-        store: Store | None = None,
+        self, record_ids: Sequence[str] | None, fields: Sequence[str], store: Store | None = None
     ) -> Iterator[tuple[str, list[str]]]:
-        """`field_values`, one record at a time, in `fields`' order: a search index
-        built from it never holds every record's values at once as well."""
-        return self._decrypted(record_ids, fields, store)
-
-    def _decrypted(
-        self, record_ids: Sequence[str] | None, fields: Sequence[str], store: Store | None
-    ) -> Iterator[tuple[str, list[str]]]:
+        """`field_values` one record at a time, in `fields`' order: a search index built
+        from it never holds every record's values at once as well."""
         for key, packed in (store or self.store).listing_rows(record_ids):
             rid, version = key.record_id, key.key_version
             aead = self._data_key(key)
