@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.pin_screen import pin_asked
 
 
 class LockScreen(Screen[None]):
@@ -23,12 +22,7 @@ class LockScreen(Screen[None]):
         self._staff_name = staff_name
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="lock"):
-            yield Static("Locked", classes="title")
-            yield Static(literal(f"Session of {self._staff_name}. Enter your PIN to go on."))
-            yield Input(password=True, placeholder="PIN", id="pin")
-            yield Static("", id="problem")
-        yield KeyFooter()
+        return pin_asked("Locked", f"Session of {self._staff_name}. Enter your PIN to go on.")
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()

@@ -36,14 +36,8 @@ class PinScreen(Screen[None]):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        # The lock's layout (app.tcss #lock): the same box, asking the same thing.
-        with Vertical(id="lock"):
-            yield Static("Sign in", classes="title")
-            said = f"Session of {self._staff_name}. Enter your PIN to start."
-            yield Static(literal(f"{said} {self._hint}".strip()))
-            yield Input(password=True, placeholder="PIN", id="pin")
-            yield Static("", id="problem")
-        yield KeyFooter()
+        said = f"Session of {self._staff_name}. Enter your PIN to start."
+        return pin_asked("Sign in", f"{said} {self._hint}".strip())
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
@@ -54,3 +48,13 @@ class PinScreen(Screen[None]):
 
     def wrong_pin(self, said: str) -> None:
         self.query_one("#problem", Static).update(literal(said))
+
+
+def pin_asked(title: str, said: str) -> ComposeResult:
+    """The box that asks for a PIN, at the start and at the lock (app.tcss #lock)."""
+    with Vertical(id="lock"):
+        yield Static(title, classes="title")
+        yield Static(literal(said))
+        yield Input(password=True, placeholder="PIN", id="pin")
+        yield Static("", id="problem")
+    yield KeyFooter()
