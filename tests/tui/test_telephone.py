@@ -56,6 +56,8 @@ async def take_request(  # type: ignore[no-untyped-def]
     for radio, index in (("organisation", 0), ("kind", kind), ("urgency", 1)):
         form.query_one(f"#{radio}", RadioSet).query("RadioButton")[index].value = True  # type: ignore[attr-defined]
     await pilot.pause()
+    form.query_one("#take").scroll_visible(animate=False, immediate=True)  # below the fold
+    await pilot.pause()
     await pilot.click("#take")
     await pilot.pause()
 

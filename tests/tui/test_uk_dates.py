@@ -119,6 +119,8 @@ async def test_a_phone_request_takes_the_date_of_birth_the_uk_way(populated: Pat
         for radio in ("organisation", "kind", "urgency"):
             form.query_one(f"#{radio}", RadioSet).query("RadioButton")[0].value = True  # type: ignore[attr-defined]
         await pilot.pause()
+        form.query_one("#take").scroll_visible(animate=False, immediate=True)  # below the fold
+        await pilot.pause()
         await pilot.click("#take")
         await settle(pilot, app)
         # No such day: said in one sentence, and the form keeps what was typed.

@@ -7,9 +7,12 @@ record how the callback went (policy section 11, Telephones).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
@@ -19,6 +22,7 @@ from secure_records.core.words import URGENCY_WORDS
 from secure_records.session import Session
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.dialog import field_label
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.lookup_screen import LookupScreen
@@ -133,25 +137,24 @@ class PhoneRequestForm(SessionScreen):
         inputs = dict(TEXT_INPUTS)
         with VerticalScroll(id="phone-request"):
             yield Static("New phone request", classes="title")
-            yield Input(placeholder=inputs["caller-name"], id="caller-name")
-            yield Input(placeholder=inputs["caller-role"], id="caller-role")
-            yield Static("Their organisation:")
+            yield from labelled_input(inputs, "caller-name")
+            yield from labelled_input(inputs, "caller-role")
+            yield field_label("Their organisation")
             with RadioSet(id="organisation"):
                 for org in self._orgs:
                     yield RadioButton(literal(org.name))
                 yield RadioButton("Not in the directory")
-            yield Input(placeholder=inputs["other-org"], id="other-org")
-            yield Input(placeholder=inputs["number-given"], id="number-given")
-            yield Input(placeholder=inputs["about-name"], id="about-name")
+            yield from labelled_input(inputs, "other-org")
+            yield from labelled_input(inputs, "number-given")
+            yield from labelled_input(inputs, "about-name")
             # The form it takes is said before the first try, not in the error after it.
-            yield Static(inputs["about-dob"] + ":")
-            yield Input(placeholder=inputs["about-dob"], id="about-dob")
-            yield Static("What kind of request is it?")
+            yield from labelled_input(inputs, "about-dob")
+            yield field_label("What kind of request is it?")
             with RadioSet(id="kind"):
                 for _, label in self._kinds:
                     yield RadioButton(literal(label))
-            yield Input(placeholder=inputs["asked"], id="asked")
-            yield Static("How urgent, as they say?")
+            yield from labelled_input(inputs, "asked")
+            yield field_label("How urgent, as they say?")
             with RadioSet(id="urgency"):
                 for urgency in Urgency:
                     yield RadioButton(literal(URGENCY_WORDS[urgency]))
@@ -219,3 +222,9 @@ class PhoneRequestForm(SessionScreen):
     def forget(self) -> None:
         for widget in self.query(Input):
             widget.value = ""
+
+
+def labelled_input(labels: dict[str, str], input_id: str) -> Iterator[Widget]:
+    """A box with its label above it: a placeholder goes once something is typed."""
+    yield field_label(labels[input_id])
+    yield Input(id=input_id)
