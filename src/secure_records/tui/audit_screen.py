@@ -11,7 +11,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
@@ -19,6 +19,7 @@ from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, s
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.text import counted, plural
 from secure_records.core.words import in_words, readable
+from secure_records.tui.dialog import field_label
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.session_screen import SessionScreen
@@ -38,6 +39,15 @@ def action_typed(text: str) -> str:
     return "_".join(text.lower().split())
 
 
+# (label, id, hint) of each filter box.
+FILTER_BOXES = (
+    ("Record", "f-record", "R-000001"),
+    ("Staff member", "f-actor", "name"),
+    ("Action", "f-action", "field revealed"),
+    ("Since", "f-since", TYPED_FORM),
+)
+
+
 class AuditScreen(SessionScreen):
     BINDINGS = [Binding("escape", "back", "Back")]
 
@@ -47,11 +57,12 @@ class AuditScreen(SessionScreen):
             yield Static("", id="verdict")
             yield Static("", id="checkpoint")
             yield Static(FILTERS, classes="hint")
+            # Each box labelled above it: a placeholder goes with the first key typed.
             with Horizontal(classes="filters"):
-                yield Input(placeholder="Record", id="f-record")
-                yield Input(placeholder="Staff member", id="f-actor")
-                yield Input(placeholder="Action", id="f-action")
-                yield Input(placeholder=TYPED_FORM, id="f-since")
+                for label, box_id, hint in FILTER_BOXES:
+                    with Vertical():
+                        yield field_label(label)
+                        yield Input(placeholder=hint, id=box_id)
             with Horizontal(classes="buttons"):
                 yield Button("Show entries", variant="primary", id="show")
                 yield Button("Access review", id="review")

@@ -1,5 +1,5 @@
-"""Reception's new phone request: every box keeps a label once something is typed in
-it (its placeholder went with the first key, leaving reception to guess)."""
+"""Boxes that kept their purpose only in a placeholder, gone with the first key typed:
+reception's new phone request and the auditor's log filters now label every box."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 from textual.containers import VerticalScroll
 from textual.widgets import Input
 
+from secure_records.tui.audit_screen import FILTER_BOXES, AuditScreen
 from secure_records.tui.reception_screen import TEXT_INPUTS, PhoneRequestForm, ReceptionScreen
+from secure_records.tui.role_page import RolePage
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 
@@ -29,3 +31,17 @@ async def test_every_box_keeps_its_label_once_typed_into(populated: Path) -> Non
             )
             await pilot.pause()
             assert label in screen_text(app), label
+
+
+async def test_the_auditors_filters_keep_their_labels_once_typed_into(populated: Path) -> None:
+    app = app_for(populated, "auditor")
+    async with signed_in(app, (80, 24)) as pilot:
+        await wait_for_screen(pilot, app, RolePage)
+        await pilot.press("a")
+        await wait_for_screen(pilot, app, AuditScreen)
+        for _label, box_id, _hint in FILTER_BOXES:
+            app.screen.query_one(f"#{box_id}", Input).value = "typed"
+        await pilot.pause()
+        shown = screen_text(app)
+        for label in ("Record", "Staff member", "Action", "Since"):
+            assert f">{label}" in shown or f" {label}" in shown, label
