@@ -71,6 +71,42 @@ def test_the_session_path_loads_nothing_the_first_screens_do_not_use() -> None:
     assert sorted(loaded.intersection(NOT_BEFORE_THE_LIST)) == []
 
 
+# What `session` imports before its PIN screen is drawn: the command line, the command,
+# the app and the PIN screen. The vault, the session and their cryptography and keyring
+# are loaded on a thread while the PIN is typed (tui/getting_ready.py).
+PIN_SCREEN_PATH = """
+import json, sys
+import click
+from secure_records.cli import cli
+with click.Context(cli) as ctx:
+    cli.get_command(ctx, "session")
+from secure_records.tui.app import SecureRecordsApp
+from secure_records.tui.pin_screen import PinScreen
+print(json.dumps(sorted(sys.modules)))
+"""
+
+NOT_BEFORE_THE_PIN_SCREEN = (
+    "secure_records.session",
+    "secure_records.vault",
+    "cryptography",
+    "keyring",
+)
+
+
+def test_the_pin_screen_comes_up_before_the_vault_and_the_session_are_loaded() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", PIN_SCREEN_PATH],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    loaded = set(json.loads(ran.stdout))
+    assert "secure_records.tui.pin_screen" in loaded  # the probe did run the path
+    early = sorted(m for m in loaded if m.startswith(NOT_BEFORE_THE_PIN_SCREEN))
+    assert early == []
+
+
 def test_every_command_is_found_by_its_name() -> None:
     # The commands are listed by name and imported when run: a wrong entry in that
     # list would only show when someone ran the command.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from secure_records.tui.hangup import HangUp
 from secure_records.tui.textual_switches import close_textual_switches
 
 if TYPE_CHECKING:
+    from secure_records.session import Session
     from secure_records.tui.app import SecureRecordsApp
 
 
@@ -50,38 +52,53 @@ def session(cli: CliContext, name: str) -> None:
     # ends it, logged, and the process (never left waiting for a terminal gone).
     with HangUp(nothing_open=True) as hangup:
         try:
-            # Imported here: the session and the app are heavy, and most commands
-            # need neither.
-            from secure_records.session import Session
-
-            # Everything but the PIN before the terminal is taken over, so a refusal
-            # (no PIN set, a lockout) is a plain sentence; the PIN is the app's first
-            # screen, and the session opens only once it is right.
-            warning = Session.may_start(name, cli.home)
-            _run_session(name, cli.home, warning, hangup)
+            _run_session(name, cli.home, hangup)
         finally:
             hangup.exit_if_hung_up()
 
 
-def _run_session(name: str, home: str | None, warning: str | None, hangup: HangUp) -> None:
+def _may_start(name: str, home: str | None) -> str | None:
+    """Everything but the PIN (no PIN set, a lockout, the vault's checks), logged if
+    refused; the insecure keyring warning if there is one. Imported here: the session
+    is heavy, and most commands do not need it."""
+    from secure_records.session import Session
+
+    return Session.may_start(name, home)
+
+
+def _run_session(name: str, home: str | None, hangup: HangUp) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # `ssh host some-command` arrives here with no terminal: the app, or nothing
+        # (a refusal first, as a plain sentence, if there is one).
+        _may_start(name, home)
+        raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
     if hangup.signal is not None:
         return  # hung up before the app: nothing was opened
-    if warning:
-        warn(warning)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        # `ssh host some-command` arrives here with no terminal: the app, or nothing.
-        raise BadInput("secure-records needs a terminal: connect with 'ssh -t'.")
     _prepare_terminal()
-    from secure_records.session import Session
     from secure_records.tui.app import SecureRecordsApp
 
+    # The PIN screen is drawn first; the vault is checked while the PIN is typed, and a
+    # refusal ends the app with its sentence on stderr. The session opens only once the
+    # PIN is right.
     app = SecureRecordsApp(
-        lambda staff, pin: Session.open(staff, home, pin=pin), staff_name=name, hangup=hangup
+        lambda staff, pin: _open(staff, home, pin),
+        staff_name=name,
+        hangup=hangup,
+        check_first=lambda: _may_start(name, home),
     )
     try:
         _run_app(app)
     finally:
         app.end_session(hangup.why or "ended")
+        if app.startup_warning:
+            with contextlib.suppress(OSError):
+                warn(app.startup_warning)
+
+
+def _open(name: str, home: str | None, pin: str) -> Session:
+    from secure_records.session import Session
+
+    return Session.open(name, home, pin=pin)
 
 
 @click.command()

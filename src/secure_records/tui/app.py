@@ -17,28 +17,27 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from secure_records.core.errors import SecureRecordsError
-from secure_records.core.permissions import Permission
-from secure_records.core.policy import Scope
 from secure_records.core.text import printable
-from secure_records.session import LockedOut, Session, WrongPin
 from secure_records.tui import crash
-from secure_records.tui.desk_commands import RecordByReference, places
+from secure_records.tui.getting_ready import GettingReady
 from secure_records.tui.hangup import HUNG_UP_EXIT, HangUp, dropped
-from secure_records.tui.list_screen import RECORD_SCREEN, RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.no_colour import colour_filters_safe
 from secure_records.tui.pin_screen import PinScreen
-from secure_records.tui.record_list import RecordList
-from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.terminal_driver import SessionDriver
 from secure_records.tui.textual_switches import reset_textual_constants
 
 if TYPE_CHECKING:
-    from secure_records.tui.role_picker import RolePicker
+    from textual.command import Provider
 
-# Screens, and drafts (which holds the record screen and its dialogs), are imported
-# where they are first needed: the PIN screen, then the list, come up sooner without
-# them (tests/tui/test_startup_imports.py).
+    from secure_records.session import LockedOut, Session
+    from secure_records.tui.role_picker import RolePicker
+    from secure_records.tui.session_screen import SessionScreen
+
+# The session, the vault and every screen but the PIN's are imported where they are
+# first needed: the PIN screen comes up with Textual and little else, and what the
+# session needs is loaded while the PIN is typed (tui/getting_ready.py;
+# tests/tui/test_startup_imports.py).
 
 # What a person does that counts as being at the keyboard.
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -46,6 +45,12 @@ _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseS
 _ALLOWED_WHILE_LOCKED = frozenset({"quit", "help"})
 # Only with someone signed in: nothing to lock, no one to switch from, before that.
 _SIGNED_IN_ONLY = frozenset({"lock", "switch_person"})
+# Loaded while the PIN is typed: what opening a session and the list need.
+_SESSION_MODULES = (
+    "secure_records.session",
+    "secure_records.tui.list_screen",
+    "secure_records.tui.desk_commands",
+)
 
 
 def _plain(message: str) -> Text:
@@ -55,6 +60,10 @@ def _plain(message: str) -> Text:
 
 def home_screen(session: Session) -> SessionScreen:
     """The first screen for the session's role."""
+    from secure_records.core.permissions import Permission
+    from secure_records.core.policy import Scope
+    from secure_records.tui.list_screen import RecordListScreen
+
     scope = session.role.scope
     if scope in (Scope.ALL, Scope.CASELOAD):
         return RecordListScreen(session)
@@ -72,6 +81,12 @@ def home_screen(session: Session) -> SessionScreen:
     return RolePage(session)
 
 
+def _record_by_reference() -> type[Provider]:
+    from secure_records.tui.desk_commands import RecordByReference
+
+    return RecordByReference
+
+
 class SecureRecordsApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "secure-records"
@@ -87,8 +102,9 @@ class SecureRecordsApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True),
     ]
-    # The app's own commands (get_system_commands), and a record by its reference.
-    COMMANDS = App.COMMANDS | {RecordByReference}
+    # The app's own commands (get_system_commands), and a record by its reference
+    # (imported once the palette opens: Textual takes a callable for that).
+    COMMANDS = App.COMMANDS | {_record_by_reference}
 
     def __init__(
         self,
@@ -96,7 +112,11 @@ class SecureRecordsApp(App[None]):
         staff_name: str | None = None,
         demo_staff: list[tuple[str, str]] | None = None,
         hangup: HangUp | None = None,
+        check_first: Callable[[], str | None] | None = None,
     ) -> None:
+        """`check_first` (Session.may_start for `session`) runs while the PIN is typed;
+        a refusal ends the app with its sentence, and its warning is kept in
+        `startup_warning` for whoever started the app to say."""
         reset_textual_constants()
         super().__init__(driver_class=SessionDriver)
         colour_filters_safe(self._filters)  # NO_COLOR: a line with no style cannot crash
@@ -106,6 +126,9 @@ class SecureRecordsApp(App[None]):
         self.devtools = None
         self._devtools_redirector = None
         self._open_session = open_session
+        self._getting_ready = GettingReady(check_first, _SESSION_MODULES)
+        self.startup_warning: str | None = None
+        self._pin_typed: PinScreen.Entered | None = None
         # `session` catches a hang-up from its first line; otherwise, from the mount.
         self._hangup = hangup if hangup is not None else HangUp()
         self._own_hangup = hangup is None
@@ -120,7 +143,7 @@ class SecureRecordsApp(App[None]):
 
     # starting and ending
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self._own_hangup:
             self._hangup.install()
         # A hang-up that came while the app started up ends it here, before any screen.
@@ -134,7 +157,33 @@ class SecureRecordsApp(App[None]):
             self.push_screen(RolePicker(self._demo_staff))
         elif self._staff_name:
             # The PIN first: no session, and nothing of the vault's records, before it.
-            self.push_screen(PinScreen(self._staff_name))
+            # The vault is checked, and the session's code loaded, while it is typed.
+            await self.push_screen(PinScreen(self._staff_name))
+            # After the PIN screen's first paint (it is the screen on top by now).
+            self.call_after_refresh(self._start_checking)
+
+    def _start_checking(self) -> None:
+        def then() -> None:
+            # The app may have ended meanwhile (a hang-up, ctrl+q): nothing to tell.
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._checked)
+
+        self._getting_ready.start(then)
+
+    def _checked(self) -> None:
+        """The vault's check is done (the PIN may still be being typed): a refusal
+        (no PIN set, a lockout, a vault that fails its checks) ends the app now."""
+        if self._ending:
+            return
+        self.startup_warning = self._getting_ready.warning
+        if self._getting_ready.refusal is not None:
+            refusal = self._getting_ready.refusal
+            self.exit(message=_plain(str(refusal)), return_code=refusal.exit_code)
+        elif self._getting_ready.error is not None:
+            self._crash(self._getting_ready.error)
+        elif self._pin_typed is not None:
+            typed, self._pin_typed = self._pin_typed, None
+            self.call_later(self.on_pin_screen_entered, typed)
 
     def on_unmount(self) -> None:
         self._hangup.detach()
@@ -144,6 +193,16 @@ class SecureRecordsApp(App[None]):
     async def on_pin_screen_entered(self, event: PinScreen.Entered) -> None:
         if self._ending:
             return
+        ready = self._getting_ready
+        ready.run_here()
+        if not ready.done:
+            # Typed before the vault's check is done: taken up once it is (_checked).
+            self._pin_typed = event
+            return
+        if not ready.passed:
+            return  # refused or failed: the app is ending with its sentence
+        from secure_records.session import LockedOut, WrongPin
+
         # From here a session may start: a hang-up ends it, logged, before the process.
         self._hangup.opening_session()
         try:
@@ -302,6 +361,9 @@ class SecureRecordsApp(App[None]):
 
     async def _clear_screens(self) -> None:
         """Remove every screen above the base, and with them what they were showing."""
+        from secure_records.tui.list_screen import RECORD_SCREEN
+        from secure_records.tui.session_screen import SessionScreen
+
         for screen in list(self.screen_stack[1:]):
             if isinstance(screen, SessionScreen):
                 screen.forget()
@@ -335,6 +397,7 @@ class SecureRecordsApp(App[None]):
         session = self.session
         if session is None:
             return
+        from secure_records.session import LockedOut, WrongPin
         from secure_records.tui import drafts
 
         try:
@@ -383,16 +446,25 @@ class SecureRecordsApp(App[None]):
         """The signed-in person's first screen, under every other."""
         if self.session is None or self.locked or len(self.screen_stack) < 2:
             return None
+        from secure_records.tui.session_screen import SessionScreen
+
         home = self.screen_stack[1]
         return home if isinstance(home, SessionScreen) else None
 
     def opens_records_from(self, screen: Screen[Any]) -> bool:
+        from secure_records.tui.list_screen import RecordListScreen
+        from secure_records.tui.session_screen import SessionScreen
+
         # Not over a dialog: going to a record would drop what is typed in it.
         return isinstance(self._home(), RecordListScreen) and isinstance(screen, SessionScreen)
 
     async def open_record_by_reference(self, reference: str) -> None:
         """Back to the list, each screen above it emptied as Escape would, then the
         reference opened as a choice in the list is (Session refuses what is not theirs)."""
+        from secure_records.tui.list_screen import RecordListScreen
+        from secure_records.tui.record_list import RecordList
+        from secure_records.tui.session_screen import SessionScreen
+
         home = self._home()
         if not isinstance(home, RecordListScreen):
             return
@@ -412,6 +484,8 @@ class SecureRecordsApp(App[None]):
         )
         home = self._home()
         if home is not None:
+            from secure_records.tui.desk_commands import places
+
             for title, go in places(home):
                 yield SystemCommand(title, f"Open: {title}", go)
             yield SystemCommand("Lock", "Lock the screen now (ctrl+l)", self.action_lock)
