@@ -8,9 +8,11 @@ an unexpected failure in it is the crash path's one sentence, never a traceback.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused
@@ -36,22 +38,29 @@ def with_pin(home: Path, name: str) -> Path:
     return home
 
 
+def checking(home: Path, check: Callable[[], str | None]) -> SecureRecordsApp:
+    """alice's session, with `check` run while her PIN is typed."""
+    return SecureRecordsApp(
+        lambda name, pin: Session.open(name, home, pin=pin), staff_name="alice", check_first=check
+    )
+
+
+async def ended(pilot: Pilot[None], app: SecureRecordsApp) -> None:
+    for _ in range(100):
+        if not app.is_running:
+            break
+        await pilot.pause(0.02)
+
+
 async def test_a_refusal_found_while_the_pin_is_typed_ends_the_app_with_its_sentence(
     populated: Path,
 ) -> None:
     def refuse() -> str | None:
         raise AccessRefused("alice has no PIN yet, so no session can start.")
 
-    app = SecureRecordsApp(
-        lambda name, pin: Session.open(name, populated, pin=pin),
-        staff_name="alice",
-        check_first=refuse,
-    )
+    app = checking(populated, refuse)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            if not app.is_running:
-                break
-            await pilot.pause(0.02)
+        await ended(pilot, app)
         assert not app.is_running
     assert app.return_code == 1
     assert app.session is None
@@ -67,11 +76,7 @@ async def test_a_pin_typed_before_the_check_is_done_waits_for_it(populated: Path
         checked.append("done")
         return None
 
-    app = SecureRecordsApp(
-        lambda name, pin: Session.open(name, home, pin=pin),
-        staff_name="alice",
-        check_first=slow_check,
-    )
+    app = checking(home, slow_check)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, app, PinScreen)
         await pilot.press(*PIN, "enter")
@@ -88,17 +93,10 @@ async def test_an_unexpected_failure_in_the_check_is_one_sentence(populated: Pat
     def broken() -> str | None:
         raise RuntimeError("the check fell over")
 
-    app = SecureRecordsApp(
-        lambda name, pin: Session.open(name, populated, pin=pin),
-        staff_name="alice",
-        check_first=broken,
-    )
+    app = checking(populated, broken)
     with pytest.raises(RuntimeError):  # Pilot re-raises it; a real terminal does not
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(100):
-                if not app.is_running:
-                    break
-                await pilot.pause(0.02)
+            await ended(pilot, app)
     assert app.return_code == crash.INTERNAL_ERROR
 
 

@@ -58,15 +58,16 @@ NOT_BEFORE_THE_LIST = (
 )
 
 
-def test_the_session_path_loads_nothing_the_first_screens_do_not_use() -> None:
+def loaded_by(probe: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `probe`."""
     ran = subprocess.run(
-        [sys.executable, "-c", SESSION_PATH],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
-    loaded = set(json.loads(ran.stdout))
+    return set(json.loads(ran.stdout))
+
+
+def test_the_session_path_loads_nothing_the_first_screens_do_not_use() -> None:
+    loaded = loaded_by(SESSION_PATH)
     assert "secure_records.tui.list_screen" in loaded  # the probe did run the path
     assert sorted(loaded.intersection(NOT_BEFORE_THE_LIST)) == []
 
@@ -74,16 +75,9 @@ def test_the_session_path_loads_nothing_the_first_screens_do_not_use() -> None:
 # What `session` imports before its PIN screen is drawn: the command line, the command,
 # the app and the PIN screen. The vault, the session and their cryptography and keyring
 # are loaded on a thread while the PIN is typed (tui/getting_ready.py).
-PIN_SCREEN_PATH = """
-import json, sys
-import click
-from secure_records.cli import cli
-with click.Context(cli) as ctx:
-    cli.get_command(ctx, "session")
-from secure_records.tui.app import SecureRecordsApp
-from secure_records.tui.pin_screen import PinScreen
-print(json.dumps(sorted(sys.modules)))
-"""
+PIN_SCREEN_PATH = SESSION_PATH.replace("from secure_records.session import Session\n", "").replace(
+    "from secure_records.tui.list_screen import RecordListScreen\n", ""
+)
 
 NOT_BEFORE_THE_PIN_SCREEN = (
     "secure_records.session",
@@ -94,14 +88,7 @@ NOT_BEFORE_THE_PIN_SCREEN = (
 
 
 def test_the_pin_screen_comes_up_before_the_vault_and_the_session_are_loaded() -> None:
-    ran = subprocess.run(
-        [sys.executable, "-c", PIN_SCREEN_PATH],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    loaded = set(json.loads(ran.stdout))
+    loaded = loaded_by(PIN_SCREEN_PATH)
     assert "secure_records.tui.pin_screen" in loaded  # the probe did run the path
     early = sorted(m for m in loaded if m.startswith(NOT_BEFORE_THE_PIN_SCREEN))
     assert early == []
