@@ -32,6 +32,7 @@ from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
 from secure_records.tui.sharing_screen import SharingScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,11 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Withdraw consent",
         "Consent in force ends: the entry that recorded it says from when.",
         "From a record with w. Choose the consent, type the date, press Enter.",
+    ),
+    TypedConfirmation: ScreenHelp(
+        "Confirm by typing the reference",
+        "A step that cannot be undone: the whole decision is shown above the box.",
+        "Read it all, type the reference shown and press Enter; Escape leaves it undone.",
     ),
     LoseDraft: ScreenHelp(
         "Quit with a draft open",
