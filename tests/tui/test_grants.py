@@ -79,6 +79,11 @@ async def test_opening_the_restricted_records_logs_one_listing(populated: Path) 
     assert len(log(populated, "restricted_records_listed")) == 1
 
 
+def restrict(home: Path) -> None:
+    with Session.open("lead", home) as lead:
+        lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
+
+
 def restricted(home: Path) -> bool:
     with Session.open("lead", home) as lead:
         return lead.oversight.restriction("R-0001") is not None
@@ -88,8 +93,7 @@ async def test_lifting_a_restriction_is_typed_and_enter_alone_lifts_nothing(
     populated: Path,
 ) -> None:
     """Issue 18: lifting opens the record to everyone at once; it is typed."""
-    with Session.open("lead", populated) as lead:
-        lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
+    restrict(populated)
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
         await restricted_list(pilot, app)
@@ -113,8 +117,7 @@ async def test_lifting_a_restriction_is_typed_and_enter_alone_lifts_nothing(
 
 
 async def test_the_list_of_restrictions_shows_uk_dates_and_age(populated: Path) -> None:
-    with Session.open("lead", populated) as lead:
-        lead.oversight.restrict_record("R-0001", "A member of staff's relative", 30)
+    restrict(populated)
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
         text = await restricted_list(pilot, app)
