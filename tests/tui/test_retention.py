@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from textual.widgets import Button, Input, OptionList, Static
 
 from secure_records.admin import Administration
+from secure_records.core.dates import uk_date
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
@@ -17,6 +20,8 @@ from secure_records.tui.modals import AskReason
 from secure_records.tui.record_screen import RecordScreen
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
+from secure_records.tui.shown_time import uk_zone
+from secure_records.tui.typed_confirmation import TypedConfirmation
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
@@ -40,6 +45,14 @@ def due(home: Path) -> Path:
 
 async def press(pilot, app: SecureRecordsApp, button: str) -> None:  # type: ignore[no-untyped-def]
     app.screen.query_one(f"#{button}", Button).press()
+    await pilot.pause()
+
+
+async def typed(pilot, app: SecureRecordsApp, reference: str, back: type) -> None:  # type: ignore[no-untyped-def]
+    """Type the reference into the confirmation of an irreversible step (issue 18)."""
+    await wait_for_screen(pilot, app, TypedConfirmation)
+    await pilot.press(*reference, "enter")
+    await wait_for_screen(pilot, app, back)
     await pilot.pause()
 
 
@@ -69,6 +82,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         assert "proposed by it" in screen_text(app)
         app.screen.query_one("#reason", Input).value = REASON
         await press(pilot, app, "approve")
+        await typed(pilot, app, "R-0001", DisposalQueueScreen)
         assert "approved (record R-0001)" in screen_text(app)
     app = app_for(due, "it")
     async with signed_in(app, SIZE) as pilot:
@@ -76,6 +90,7 @@ async def test_it_proposes_a_lead_approves_and_it_erases_with_a_certificate(due:
         await pilot.press("r")
         await pilot.pause()
         await press(pilot, app, "execute")
+        await typed(pilot, app, "R-0001", RetentionScreen)
         text = screen_text(app)
         assert "R-0001 erased" in text and "DISPOSAL CERTIFICATE" in text
         assert app.screen.query_one("#due", OptionList).option_count == 0
@@ -151,3 +166,87 @@ async def test_it_shreds_packages_past_their_days_from_the_retention_queue(due: 
     with Administration.open(due) as admin:
         [entry] = [e for e in admin.read_log(None, "it", None) if e.action == "package_shredded"]
     assert entry.details["package"] == old.name
+
+
+def proposed(home: Path, reason: str = REASON) -> str:
+    with Session.open("it", home) as it:
+        return it.retention.propose_disposal("R-0001", reason)
+
+
+def shown(app: SecureRecordsApp) -> str:
+    """Every line of the screen on top, scrolled out of sight or not."""
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+def disposal_status(home: Path, disposal_id: str) -> str:
+    with Session.open("lead", home) as lead:
+        [found] = [d for d in lead.retention.disposals() if d.id == disposal_id] or [None]
+    return "gone" if found is None else found.status.value
+
+
+async def test_the_lead_sees_the_rule_the_due_date_and_the_proposers_reason(due: Path) -> None:
+    proposed(due, "Case closed in 2015; nothing has come up since")
+    app = app_for(due, "lead")
+    async with signed_in(app, SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await wait_for_screen(pilot, app, DisposalQueueScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        for said in (
+            "Rule: adults: disposed of 6 years after Case closed",
+            "Why: Adult records are kept six years after the case closed",
+            "Due: 31 Mar 2021",
+            f"Proposed by it {uk_date(datetime.now(UTC).astimezone(uk_zone()).date())} ",
+            "(just now)",
+            "Their reason: Case closed in 2015; nothing has come up since",
+        ):
+            assert said in text, said
+        assert "2021-03-31" not in text and not re.search(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T", text)
+
+
+async def test_approving_a_disposal_is_typed_and_enter_alone_does_nothing(due: Path) -> None:
+    disposal_id = proposed(due)
+    app = app_for(due, "lead")
+    async with signed_in(app, SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await wait_for_screen(pilot, app, DisposalQueueScreen)
+        app.screen.query_one("#reason", Input).value = REASON
+        await press(pilot, app, "approve")
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        assert "Their reason: " + REASON in shown(app)
+        assert "Type R-0001 to approve the disposal." in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TypedConfirmation)
+        assert disposal_status(due, disposal_id) == "proposed"
+        await pilot.press("escape")
+        await wait_for_screen(pilot, app, DisposalQueueScreen)
+    assert disposal_status(due, disposal_id) == "proposed"
+
+
+async def test_carrying_out_a_disposal_is_typed_and_enter_alone_erases_nothing(
+    due: Path,
+) -> None:
+    disposal_id = proposed(due)
+    with Session.open("lead", due) as lead:
+        lead.retention.review_disposal(disposal_id, True, REASON)
+    app = app_for(due, "it")
+    async with signed_in(app, SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for_screen(pilot, app, RetentionScreen)
+        await press(pilot, app, "execute")
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        text = shown(app)
+        assert "Rule: adults: disposed of 6 years after Case closed" in text
+        assert "Proposed by it" in text and "Type R-0001 to erase it." in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TypedConfirmation)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, app, RetentionScreen)
+    assert disposal_status(due, disposal_id) == "approved"
+    with Session.open("lead", due) as lead:
+        assert "R-0001" in lead.records.listing_ids()

@@ -8,7 +8,9 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet
 
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
-from tests.tui.conftest import app_for, screen_text, signed_in
+from secure_records.tui.queue_screen import QueueScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 REASON = "a reason that is long enough to record"
 
@@ -103,6 +105,10 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
         assert done.decision_id in screen_text(app)
         app.screen.query_one("#reason", Input).value = "Child at risk; the school must know"
         await pilot.click("#confirm")
+        # A share without consent is confirmed by typing its reference (issue 18).
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        await pilot.press(*done.decision_id, "enter")
+        await wait_for_screen(pilot, app, QueueScreen)
         await pilot.pause()
         assert f"{done.decision_id} confirmed" in screen_text(app)
     assert (populated / "exports" / f"{done.decision_id}.txt").exists()

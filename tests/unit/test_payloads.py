@@ -9,7 +9,12 @@ from dataclasses import replace
 
 import pytest
 
-from secure_records.core.decision_payload import AnsweredRequest, DecisionPayload, RecordedAnswer
+from secure_records.core.decision_payload import (
+    AnsweredRequest,
+    DecisionPayload,
+    RecordedAnswer,
+    SharedItem,
+)
 from secure_records.core.errors import PayloadError, VaultError
 from secure_records.core.phone_request_payload import (
     AboutPerson,
@@ -19,6 +24,7 @@ from secure_records.core.phone_request_payload import (
     DirectoryEntry,
     PhoneRequestPayload,
 )
+from secure_records.core.records import NoteKind
 from secure_records.core.sharing import HowChoices, Requester
 from secure_records.core.telephone import Callback, RedFlag, Urgency
 
@@ -235,3 +241,15 @@ def test_a_malformed_telephone_request_is_refused_in_one_sentence(
     text = one_sentence(caught.value, CANARY, "Smith", "Someone")
     assert text.startswith("phone request T-1 cannot be read: ")
     assert says in text
+
+
+def test_a_share_keeps_what_goes_by_label_and_kind_and_reads_it_back() -> None:
+    """Issue 18: the lead sees the items a share sends without their values."""
+    stored = DecisionPayload.from_json(STORED_DECISION.encode())
+    items = (
+        SharedItem("Name", NoteKind.FACT),
+        SharedItem("Chronology", NoteKind.OPINION, "2019-01-03", "alice", True),
+    )
+    written = replace(stored, items=items).to_json()
+    assert DecisionPayload.from_json(written).items == items
+    assert stored.items == ()

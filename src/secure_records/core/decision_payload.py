@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from secure_records.core.payloads import PayloadReader, dump
 from secure_records.core.phone_request_payload import CallbackRecord, PhoneRequestPayload
+from secure_records.core.records import NoteKind
 from secure_records.core.sharing import HowChoices, Requester
 from secure_records.core.telephone import RedFlag
 
@@ -19,6 +20,18 @@ class RecordedAnswer:
     question: str  # the question's text, as it was asked
     yes: bool
     reason: str
+
+
+@dataclass(frozen=True)
+class SharedItem:
+    """One item a share sends, as the sharer chose it: what it is, never its value, so
+    a lead can see what goes before confirming (section 6, Accurate)."""
+
+    label: str  # a field's label, or the chronology's for a note
+    kind: NoteKind  # a field is a fact as recorded; a note is what its author called it
+    written: str = ""  # a note's date (ISO)
+    author: str = ""  # a note's author
+    historical: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class DecisionPayload:
     urgent_manager: str  # who was consulted when it could not wait
     phone_request: AnsweredRequest | None = None
     package: str | None = None  # the disclosure package's text, when it shares
+    items: tuple[SharedItem, ...] = ()  # what the package holds; none kept before issue 18
 
     def logged(self) -> dict[str, Any]:
         """What the log keeps of the decision, under the record's key: all of it but
@@ -97,6 +111,18 @@ class DecisionPayload:
                 "flags": [flag.value for flag in link.flags],
             }
         fields["package"] = self.package
+        # Written only when there are some: a decision not to share keeps its old form.
+        if self.items:
+            fields["items"] = [
+                {
+                    "label": i.label,
+                    "kind": i.kind.value,
+                    "written": i.written,
+                    "author": i.author,
+                    "historical": i.historical,
+                }
+                for i in self.items
+            ]
         return dump(self.VERSION, fields)
 
     @classmethod
@@ -105,6 +131,16 @@ class DecisionPayload:
         r = raw.table("requester")
         how = raw.optional_table("how")
         link = raw.optional_table("phone_request")
+        items = tuple(
+            SharedItem(
+                i.text("label"),
+                i.choice("kind", NoteKind),
+                i.text("written"),
+                i.text("author"),
+                i.flag("historical"),
+            )
+            for i in raw.optional_tables("items")
+        )
         return cls(
             Requester(r.text("name"), r.text("organisation"), r.text("role"), r.text("contact")),
             raw.text("purpose"),
@@ -136,4 +172,5 @@ class DecisionPayload:
                 link.choices("flags", RedFlag),
             ),
             raw.optional_text("package"),
+            items,
         )

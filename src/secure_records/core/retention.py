@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "retention.toml"
@@ -54,6 +55,13 @@ class RetentionPolicy:
 
     def due(self, rule: RetentionRule, start: date) -> date:
         return round_up(add_years(start, rule.years), self.round_up_to)
+
+
+def rule_words(rule: RetentionRule, starts: str) -> str:
+    """A rule as a person reads it: 'adults: disposed of 6 years after Case closed'.
+    `starts`: the label of the date field the clock runs from."""
+    then = "reviewed (keep, or dispose)" if rule.action is Action.REVIEW else "disposed of"
+    return f"{rule.name}: {then} {counted(rule.years, 'year')} after {starts}"
 
 
 def add_years(start: date, years: int) -> date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
@@ -59,6 +59,7 @@ class DisposalItem:
     status: DisposalStatus
     proposed_by: str
     proposed_at: str
+    reason: str = ""  # the proposer's, for the lead who reviews it (sealed in the log)
 
     @classmethod
     def of(cls, row: DisposalRow) -> DisposalItem:
@@ -189,6 +190,23 @@ class Retention:
         hidden = self._scope.hidden_ids()
         rows = self._door.vault.store.disposals(wanted)
         return [DisposalItem.of(row) for row in rows if row.record_id not in hidden]
+
+    def proposals(self) -> list[DisposalItem]:
+        """Proposed disposals for a lead to review, each with the proposer's reason,
+        read from the log (where it is sealed under the record's key) back to the
+        oldest proposal only."""
+        self._door.require(Permission.APPROVE_DISPOSAL)
+        items = self.disposals((DisposalStatus.PROPOSED,))
+        if not items:
+            return items
+        since = min(item.proposed_at for item in items)
+        entries, _ = self._door.vault.log.recent(since, personal=True)
+        reasons = {
+            entry.details.get("disposal"): entry.personal.get("reason")
+            for entry in entries
+            if entry.action == LogAction.DISPOSAL_PROPOSED and isinstance(entry.personal, dict)
+        }
+        return [replace(item, reason=str(reasons.get(item.id) or "")) for item in items]
 
     def review_disposal(self, disposal_id: str, approve: bool, reason: str) -> DisposalItem:
         """A lead, not the proposer, approves or rejects, with a reason."""

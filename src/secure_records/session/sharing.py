@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from secure_records.core.access import RecordView
-from secure_records.core.decision_payload import DecisionPayload, RecordedAnswer
+from secure_records.core.decision_payload import DecisionPayload, RecordedAnswer, SharedItem
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
@@ -19,6 +19,7 @@ from secure_records.core.policy import Rule
 from secure_records.core.records import NoteKind
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
+from secure_records.core.telephone import Urgency
 from secure_records.core.text import counted, printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
@@ -30,13 +31,26 @@ from secure_records.vault.vault import now_utc
 
 @dataclass(frozen=True)
 class QueueItem:
-    """A decision in the lead's queue: which record, whose, and since when."""
+    """A decision in the lead's queue, whole: which record, whose, since when, and
+    everything it was decided on, so that nobody confirms it blind (section 10(f))."""
 
     decision_id: str
     record_id: str
     status: SharingStatus  # one of AWAITING_LEAD
     decided_by: str
     created_at: str
+    # Who asked, why, every answer and reason, what goes and how: never the package's
+    # values, which the lead's role may not see.
+    decision: DecisionPayload
+    items: tuple[SharedItem, ...]  # what goes, by label and kind
+    caller_urgency: Urgency | None = None  # as the caller said, if it answers a call
+
+    @property
+    def urgent(self) -> bool:
+        """Shared already because it could not wait, or asked for with someone at risk now."""
+        return (
+            self.status is SharingStatus.ACTED_URGENTLY or self.caller_urgency is Urgency.IMMEDIATE
+        )
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,19 @@ def disclosure_text(
             lines.append(f"    {note.text}")
     # A file may be shown on a terminal later: no control characters in it either.
     return printable("\n".join(lines) + "\n", keep_newlines=True)
+
+
+def shared_items(view: RecordView, how: HowChoices) -> tuple[SharedItem, ...]:
+    """The items chosen, by label (fields, as facts recorded) and by date, author and
+    kind (notes), as the sharer saw them; never their values."""
+    fields = [SharedItem(f.label, NoteKind.FACT) for f in view.fields if f.name in how.fields]
+    notes = view.notes.entries if view.notes else ()
+    label = view.notes.label if view.notes else ""
+    chosen = [notes[n] for n in sorted(how.notes)]
+    return (
+        *fields,
+        *(SharedItem(label, n.kind, n.date.isoformat(), n.author, n.historical) for n in chosen),
+    )
 
 
 class Sharing:
@@ -178,6 +205,7 @@ class Sharing:
             discussed,
             urgent_manager,
             package=package_text,
+            items=shared_items(view, how) if outcome.share and how is not None else (),
         )
         with door.recorded(
             LogAction.SHARING_DECISION,
@@ -208,7 +236,39 @@ class Sharing:
         hidden = self._scope.hidden_ids()
         rows = [r for r in rows if r.record_id not in hidden]
         self._door.log(LogAction.SHARING_QUEUE_VIEWED, count=len(rows))
-        return [QueueItem(r.id, r.record_id, r.status, r.decided_by, r.created_at) for r in rows]
+        items = [self._queue_item(r.id) for r in rows]
+        # What cannot wait first; then the longest waiting.
+        found = sorted((i for i in items if i is not None), key=lambda i: i.created_at)
+        return sorted(found, key=lambda i: not i.urgent)
+
+    def _queue_item(self, decision_id: str) -> QueueItem | None:
+        door = self._door
+        found = door.vault.decision(decision_id)
+        if found is None:
+            return None
+        row, payload = found
+        items = payload.items
+        if not items and payload.how is not None:
+            # Decided before the items were kept: its fields by label, from the policy.
+            labels = door.policy.fields
+            items = tuple(
+                SharedItem(labels[f].label if f in labels else f, NoteKind.FACT)
+                for f in payload.how.fields
+            )
+        urgency = None
+        if payload.phone_request is not None:
+            call = door.vault.phone_request(payload.phone_request.id)
+            urgency = None if call is None else call[1].urgency
+        return QueueItem(
+            row.id,
+            row.record_id,
+            row.status,
+            row.decided_by,
+            row.created_at,
+            replace(payload, package=None),
+            items,
+            urgency,
+        )
 
     def review_sharing(self, decision_id: str, confirm: bool, reason: str) -> SharingOutcome:
         """A manager confirms or rejects a decision to share without consent, with

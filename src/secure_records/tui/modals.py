@@ -10,9 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from secure_records.core.text import counted
-from secure_records.tui.dialog import Beside, Check, Dialog, field_label, said
+from secure_records.tui.dialog import Beside, Check, Dialog, Refusal, field_label, said
 from secure_records.tui.literal import literal
 from secure_records.tui.note_forms import ConsentDraft, NewConsent, NewNote, NoteDraft
+from secure_records.tui.typed_confirmation import TypedConfirmation
 
 __all__ = [
     "AskReason",
@@ -137,6 +138,38 @@ class RestrictDialog(Dialog[RestrictionDraft]):
             return
         self._action = str(event.button.id)
         self.action_submit()
+
+    def action_submit(self) -> None:
+        if self._action != "lift":
+            super().action_submit()
+            return
+        # Lifting cannot be undone (the record is open to everyone whose role reaches
+        # it at once): the reason checked here, then the record's reference typed.
+        draft = self._draft()
+        self._action = "grant"  # Enter in a field grants again, as it did
+        if draft is None:
+            return
+        check = self._check
+
+        def lift(_: str) -> Refusal | None:
+            refusal = check(draft) if check is not None else None
+            return refusal.sentence if isinstance(refusal, Beside) else refusal
+
+        def after(typed: str | None) -> None:
+            if typed is not None:
+                self.dismiss(draft)
+
+        rid = self._record_id
+        self.app.push_screen(
+            TypedConfirmation(
+                f"Lift the restriction on {rid}?",
+                [self._restricted, f"Your reason: {draft.reason}"],
+                rid,
+                "lift the restriction",
+                lift,
+            ),
+            after,
+        )
 
     def _draft(self) -> RestrictionDraft | None:
         staff = self.query("#staff")

@@ -15,28 +15,34 @@ from secure_records.tui.dialog import Beside, Refusal
 from secure_records.tui.modals import AskReason, RestrictDialog, RestrictionDraft
 from secure_records.tui.review_queue import ReviewQueue
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.shown_time import at, when
 
 
-def _when(stamp: str) -> str:
-    """An ISO time as a person reads it: 2026-12-01 14:03."""
-    return stamp[:16].replace("T", " ")
+def _clock(stamp: str) -> str:
+    """The time of day of a stamp, UK time: 14:03."""
+    return at(stamp)[-5:]
 
 
 def _standing(r: Restriction) -> str:
     """Its grants, and any emergency access first: every lead is to see those."""
-    grants = ", ".join(f"{staff} until {until[:10]}" for staff, until in r.grants) or "none"
+    grants = ", ".join(f"{staff} until {uk_day(until)}" for staff, until in r.grants) or "none"
     emergencies = "".join(
-        f"EMERGENCY ACCESS by {staff} at {_when(at)} until {_when(until)[11:]}; "
-        for staff, at, until in r.emergencies
+        f"EMERGENCY ACCESS by {staff} at {at(began)} until {_clock(until)}; "
+        for staff, began, until in r.emergencies
     )
     return f"{emergencies}grants: {grants}"
+
+
+def uk_day(stamp: str) -> str:
+    """The day of a stamp or date, the UK way and UK time: 01 Dec 2026."""
+    return at(stamp)[:11]
 
 
 def restriction_banner(found: Restriction | None) -> str:
     """What the record itself says of its restriction: since when, and who may open it."""
     if found is None:
         return ""
-    return f"RESTRICTED since {found.set_at[:10]} by {found.set_by}; {_standing(found)}"
+    return f"RESTRICTED since {uk_day(found.set_at)} by {found.set_by}; {_standing(found)}"
 
 
 def restrict_dialog(
@@ -111,7 +117,7 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
 
     def _line(self, item: tuple[str, Restriction]) -> tuple[str, str]:
         rid, r = item
-        return f"{rid}  restricted by {r.set_by} {r.set_at[:10]}  {_standing(r)}", rid
+        return f"{rid}  restricted by {r.set_by} {when(r.set_at)}  {_standing(r)}", rid
 
     def _load_refused(self, message: str) -> None:
         # Said on the screen, which stays open.
@@ -140,7 +146,7 @@ class RestrictedScreen(ReviewQueue[tuple[str, Restriction]]):
             with self.attempt(say=self._say_after_dialog):
                 until = session.oversight.emergency_access(record_id, reason)
                 self._say_after_dialog(
-                    f"{record_id}: you can open it until {_when(until)[11:]} (UTC); every "
+                    f"{record_id}: you can open it until {_clock(until)}; every "
                     "lead sees this, and the access review flags it."
                 )
 

@@ -16,14 +16,17 @@ from textual.widgets.option_list import Option
 from secure_records.core.dates import uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
+from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
 from secure_records.core.text import counted
 from secure_records.core.words import DISPOSAL_WORDS, RETENTION_WORDS, in_words, status_words
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
+from secure_records.tui.disposal_queue_screen import rule_said
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
 
 EXPLAINED = (
     "Records due for review or disposal under policies/retention.toml. You see the "
@@ -154,8 +157,41 @@ class RetentionScreen(SessionScreen):
                 if item.disposal_status is not DisposalStatus.APPROVED or item.disposal_id is None:
                     self._report(f"{item.record_id} has no approved disposal to carry out.")
                 else:
-                    done = self._session.retention.execute_disposal(item.disposal_id)
-                    self._report(f"{item.record_id} erased. Certificate {done.id}:", done.text())
+                    self._confirm_erase(item, item.disposal_id)
+
+    def _confirm_erase(self, item: RetentionItem, disposal_id: str) -> None:
+        """Erasing cannot be undone: the disposal whole, then the record's reference
+        typed; carried out only then, and a refusal said in the box."""
+        approved = self._session.retention.disposals((DisposalStatus.APPROVED,))
+        found = next((d for d in approved if d.id == disposal_id), None)
+        done: list[Certificate] = []
+
+        def erase(_: str) -> str | None:
+            try:
+                done.append(self._session.retention.execute_disposal(disposal_id))
+            except SecureRecordsError as exc:
+                return str(exc)
+            return None
+
+        def after(typed: str | None) -> None:
+            if typed is not None and done:
+                self._report(f"{item.record_id} erased. Certificate {done[0].id}:", done[0].text())
+
+        proposed = [] if found is None else [f"Proposed by {found.proposed_by}"]
+        lines = [
+            f"Disposal {disposal_id}, approved by a safeguarding lead",
+            f"Record: {item.record_id} ({in_words(item.category)})",
+            *rule_said(self._session.policy, item.rule),
+            f"Due: {uk_date(item.due)}",
+            *proposed,
+            "Its key is destroyed and what it holds is erased for good; a certificate is written.",
+        ]
+        self.app.push_screen(
+            TypedConfirmation(
+                f"Erase {item.record_id} for good?", lines, item.record_id, "erase it", erase
+            ),
+            after,
+        )
 
     def _report(self, said: str, certificate: str = "") -> None:
         self.query_one("#reason", Input).value = ""

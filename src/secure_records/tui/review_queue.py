@@ -4,11 +4,16 @@ the one chosen, and a line saying how it went.
 A queue says what differs: its title and hint, how it loads its items and draws
 one line of the list, and its buttons (with what each needs, in `NEEDS`). Every
 line is drawn literal: items hold names, reasons and callers' words.
+
+A queue with `_whole` shows the highlighted item whole under the list; an action in
+`TYPED` cannot be undone, so it is done only once the item's reference is typed, with
+the item whole above the box (issue 18).
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
@@ -19,10 +24,13 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.button import ButtonVariant
 from textual.widgets.option_list import Option
 
+from secure_records.core.errors import SecureRecordsError
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
 
 Item = TypeVar("Item")
 
@@ -47,6 +55,9 @@ class ReviewQueue(SessionScreen, Generic[Item]):
     CHOOSE: ClassVar[str] = ""  # said when a button is pressed with nothing chosen
     REASON: ClassVar[str] = ""  # the reason input's placeholder; none if empty
     ACTIONS: ClassVar[tuple[QueueAction, ...]] = ()
+    WHOLE: ClassVar[bool] = False  # whether `_whole` is shown under the list
+    # Actions that cannot be undone, and what each does, as typed: "approve disposal".
+    TYPED: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -63,8 +74,10 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         yield KeyFooter()
 
     def _controls(self) -> ComposeResult:
-        """What sits between the list and the problem line: a reason, then a row of
-        the queue's buttons."""
+        """What sits between the list and the problem line: the highlighted item whole,
+        a reason, then a row of the queue's buttons."""
+        if self.WHOLE:
+            yield Static("", id="whole")
         if self.REASON:
             yield Input(placeholder=self.REASON, id="reason")
         if self.ACTIONS:
@@ -96,6 +109,14 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         is done. Only a queue with `ACTIONS` and the default `_pressed` needs it."""
         raise NotImplementedError
 
+    def _whole(self, item: Item) -> list[str]:
+        """The item whole, above a typed confirmation, and under the list if `WHOLE`."""
+        return []
+
+    def _typed(self, action: str, item: Item) -> tuple[str, str]:
+        """For an action in `TYPED`: the confirmation's heading, and the reference to type."""
+        raise NotImplementedError
+
     def _load_refused(self, message: str) -> None:
         # A queue that cannot be read is left, rather than shown empty.
         self.leave(message)
@@ -117,8 +138,19 @@ class ReviewQueue(SessionScreen, Generic[Item]):
             options.add_options([Option(literal(text), id=oid) for text, oid in lines])
             if self._items:
                 options.highlighted = 0
+            self._show(options.highlighted)
             self._say("" if self._items else self.EMPTY)
             options.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option_index)
+
+    def _show(self, index: int | None) -> None:
+        if not self.WHOLE:
+            return
+        found = index is not None and 0 <= index < len(self._items)
+        lines = self._whole(self._items[index]) if found and index is not None else []
+        self.query_one("#whole", Static).update(literal("\n".join(lines), multiline=True))
 
     def _done(self, said: str) -> None:
         """After an action: a fresh reason, a fresh list, and how it went."""
@@ -134,8 +166,39 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         if index is None or not 0 <= index < len(self._items):
             self._say(self.CHOOSE)
             return
+        if action in self.TYPED:
+            self._confirm_typed(action, self._items[index])
+            return
         with self.attempt(say=self._say):
             self._done(self._act(action, self._items[index], self._reason()))
+
+    def _confirm_typed(self, action: str, item: Item) -> None:
+        """The reason first (not after the reference is typed), then the item whole and
+        the reference to type; done through Session only then, and said in the box if
+        Session refuses."""
+        reason = self._reason() if self.REASON else ""
+        minimum = self._session.policy.sharing.reason_min_length
+        if self.REASON and len(reason.strip()) < minimum:
+            self._say(f"Give your reason first (at least {counted(minimum, 'character')}).")
+            return
+        said: list[str] = []
+
+        def do(_: str) -> str | None:
+            try:
+                said.append(self._act(action, item, reason))
+            except SecureRecordsError as exc:
+                return str(exc)
+            return None
+
+        def after(typed: str | None) -> None:
+            if typed is not None and said:
+                self._done(said[0])
+
+        heading, reference = self._typed(action, item)
+        lines = [*self._whole(item), *([f"Your reason: {reason}"] if reason else [])]
+        self.app.push_screen(
+            TypedConfirmation(heading, lines, reference, self.TYPED[action], do), after
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -143,5 +206,7 @@ class ReviewQueue(SessionScreen, Generic[Item]):
     def forget(self) -> None:
         self._items = []
         self.query_one(f"#{self.LIST_ID}", OptionList).clear_options()
+        for detail in self.query("#whole").results(Static):
+            detail.update("")
         for reason in self.query("#reason").results(Input):
             reason.value = ""

@@ -299,9 +299,11 @@ class AuditLog:
                 opened = self._open_personal(seq, general["record"], doc["k"], doc["p"])
             yield _entry(doc, general, opened)
 
-    def recent(self, since: str, start: int | None = None) -> tuple[list[LogEntry], int]:
+    def recent(
+        self, since: str, start: int | None = None, *, personal: bool = False
+    ) -> tuple[list[LogEntry], int]:
         """Committed entries written at or after `since` (an ISO time in UTC), without
-        their personal parts, and the length read up to. Pass that back as `start` to
+        their personal parts unless asked, and the length read up to. Pass that back as `start` to
         read only what was written since; without it, the file is read back from its
         head only as far as `since`, so the cost is the window's entries, not the log's."""
         head = self.head()
@@ -325,7 +327,10 @@ class AuditLog:
             general = json.loads(
                 unseal(self._aead, unb64(doc["g"]), self._ad(seq), f"log entry {seq}")
             )
-            found.append(_entry(doc, general, None))
+            opened: dict[str, Any] | str | None = None
+            if personal and doc.get("p") is not None:
+                opened = self._open_personal(seq, general["record"], doc["k"], doc["p"])
+            found.append(_entry(doc, general, opened))
         return found, head.size
 
     @staticmethod
