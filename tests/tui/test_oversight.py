@@ -12,8 +12,9 @@ from textual.widgets import Input, Select, Static
 
 from secure_records.admin import Administration
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_words import Said
 from secure_records.session import Session
-from secure_records.tui.audit_screen import AuditScreen
+from secure_records.tui.audit_screen import AuditScreen, said_lines
 from secure_records.tui.modals import AskReason, RestrictDialog
 from secure_records.tui.record_screen import RecordScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
@@ -235,3 +236,8 @@ async def test_the_leads_normal_access_and_one_lookup_are_not_flagged(populated:
         assert "FLAGGED" not in review and "outside their caseload" not in review
         assert "PATTERN" not in review and "searched 1 time" not in review
         assert "0 flagged; 0 patterns flagged" in rendered(app, "problem")
+
+
+def test_a_line_break_typed_in_a_value_cannot_start_a_labelled_line_of_its_own() -> None:
+    [line] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
+    assert line.startswith(" " * 9 + "Reason: Visit") and "\n" not in line

@@ -21,7 +21,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_words import Said
-from secure_records.core.text import counted, plural
+from secure_records.core.text import counted, plural, printable
 from secure_records.core.words import in_words
 from secure_records.session.oversight import LogLine
 from secure_records.tui.dialog import field_label
@@ -52,10 +52,15 @@ ACTIONS = sorted(((in_words(a.value), a) for a in LogAction), key=lambda pair: p
 
 def said_lines(lines: tuple[Said, ...]) -> list[str]:
     """Labelled lines, indented under the entry: what a person typed as they typed
-    it; anything else with its dates the UK way."""
+    it; anything else with its dates the UK way. A line break typed in a value is
+    shown as an escape, so no value can start a line that looks like a label."""
     return [
-        f"{INDENT}{'  ' * line.depth}{line.label}:"
-        + (f" {line.value if line.typed else stamps_in(line.value)}" if line.value else "")
+        f"{INDENT}{'  ' * line.depth}{printable(line.label)}:"
+        + (
+            f" {printable(line.value if line.typed else stamps_in(line.value))}"
+            if line.value
+            else ""
+        )
         for line in lines
     ]
 
@@ -172,7 +177,7 @@ class AuditScreen(SessionScreen):
             literal(
                 f"{at(a.time)} {a.staff} ({self._role(a.role)}) {in_words(a.action).lower()} "
                 f"{a.record_id} {self._field(a.field)}".rstrip()
-                + (f"\n{INDENT}Reason: {a.reason}" if a.reason else "")
+                + (f"\n{INDENT}Reason: {printable(a.reason)}" if a.reason else "")
                 + (f"\n{INDENT}FLAGGED: {'; '.join(a.flags)}" if a.flags else ""),
                 multiline=True,
             )
