@@ -503,6 +503,8 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
     if new_o is not None and old_o is not None:
         if new_o.reveals_per_day > old_o.reveals_per_day:
             gain(("oversight.toml", "review", "reveals_per_day"), "more reveals unflagged")
+        if new_o.searches_flagged_from > old_o.searches_flagged_from:
+            gain(("oversight.toml", "review", "searches_flagged_from"), "more searches unflagged")
         for flag in ("outside_caseload", "restricted", "search_without_open"):
             if getattr(old_o, flag, False) and not getattr(new_o, flag, False):
                 gain(("oversight.toml", "review", flag), f"{flag} no longer flagged")

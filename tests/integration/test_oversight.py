@@ -12,6 +12,8 @@ import pytest
 import time_machine
 
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.log_actions import LogAction
+from secure_records.core.log_filter import LogFilter
 from secure_records.core.records import NoteKind
 from secure_records.core.sharing import Requester, SharingFlow
 from secure_records.session import Session
@@ -61,7 +63,9 @@ def test_a_grant_lets_one_named_person_in_for_its_days_and_is_logged(populated: 
     ):
         alice.records.open_record("R-0001")
     with Session.open("auditor", populated) as auditor:
-        actions = [line.action for line in auditor.oversight.audit_log(record_id="R-0001")]
+        actions = [
+            line.action for line in auditor.oversight.audit_log(LogFilter(record_id="R-0001"))
+        ]
     assert {"record_restricted", "access_granted", "restricted_record_refused"} <= set(actions)
 
 
@@ -84,10 +88,12 @@ def test_the_auditor_reads_the_log_filtered_with_its_verdict(populated: Path) ->
         sentence, checkpoint = auditor.oversight.log_state()
         assert sentence.startswith("intact")
         assert checkpoint == "none taken"
-        lines = auditor.oversight.audit_log(actor="alice", action="field_revealed")
+        lines = auditor.oversight.audit_log(
+            LogFilter(actor="alice", action=LogAction.FIELD_REVEALED)
+        )
         assert [(line.record_id, line.actor) for line in lines] == [("R-0001", "alice")]
         # The reason may name the person: the auditor's field rules hide every field.
-        assert lines[0].personal == "" and lines[0].withheld == ("the reason",)
+        assert lines[0].personal == () and lines[0].withheld == ("the reason",)
     for name in ("alice", "lead", "it", "reception"):
         with Session.open(name, populated) as session, pytest.raises(AccessRefused):
             session.oversight.audit_log()
@@ -97,9 +103,10 @@ def test_the_access_review_flags_what_the_policy_names_and_exports_csv(
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.matching("Canaryname R-000")  # searched, and opened nothing
+        for _ in range(3):  # searched (three times: the shipped pattern), opened nothing
+            alice.records.matching("Canaryname R-000")
     with Session.open("lead", populated) as lead:
-        lead.records.open_record("R-0003")  # not on the lead's caseload
+        lead.records.open_record("R-0003")  # any record is a lead's work (scope all)
         for field in ["health"] * 21:  # over reveals_per_day (20)
             lead.records.reveal("R-0003", field, "Checking the care plan for the review")
     restricted(populated, "R-0002")
@@ -114,7 +121,7 @@ def test_the_access_review_flags_what_the_policy_names_and_exports_csv(
     assert any("searched" in p and "opened nothing" in p for p in patterns)
     assert any(p.startswith("21 reveals in one day") for p in patterns)
     flagged = {(a.staff, a.record_id): a.flags for a in accesses if a.flags}
-    assert "outside their caseload" in flagged[("lead", "R-0003")]
+    assert ("lead", "R-0003") not in flagged
     assert "restricted record (refused)" in flagged[("alice", "R-0002")]
     assert "refused: not theirs to open" in flagged[("bilal", "R-0001")]
     reveal = next(a for a in accesses if a.action == "field_revealed")
@@ -161,7 +168,12 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
     assert "D. Example (**REVIEW BEFORE RELEASE**: third party)" in text
     assert "decided not to share" in text and "Planning support next term" in text
     with Session.open("auditor", populated) as auditor:
-        assert auditor.oversight.audit_log(action="subject_access_report")[0].record_id == "R-0001"
+        assert (
+            auditor.oversight.audit_log(LogFilter(action=LogAction.SUBJECT_ACCESS_REPORT))[
+                0
+            ].record_id
+            == "R-0001"
+        )
 
 
 def test_a_restricted_record_leaves_every_queue_of_those_without_a_grant(

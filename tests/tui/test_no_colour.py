@@ -17,7 +17,8 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, RadioSet, TextArea
+from textual.widgets import Button, Input, OptionList, RadioSet, Select, TextArea
+from textual.widgets._select import SelectCurrent
 from textual.widgets._toggle_button import ToggleButton
 
 from secure_records.admin import Administration
@@ -127,6 +128,10 @@ def focus_marker(app: SecureRecordsApp) -> str | None:
         return FOCUS_MARK if FOCUS_MARK in buttons else None
     if isinstance(focused, Input | TextArea | OptionList | ToggleButton) and "┏" in text:
         return "┏"
+    if isinstance(focused, Select):  # its frame is its shown choice's, a child's
+        return (
+            "┏" if "┏" in "".join(x.text for x in drawn(focused.query_one(SelectCurrent))) else None
+        )
     if not isinstance(focused, Button | RecordList | OptionList):
         return None  # (an input's reverse cursor blinks: half the time, no marker)
     reversed_text = [seg.text for line in lines for seg in line if seg.style and seg.style.reverse]

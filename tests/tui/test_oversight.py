@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
+from secure_records.admin import Administration
+from secure_records.core.log_actions import LogAction
+from secure_records.core.log_words import Said
 from secure_records.session import Session
-from secure_records.tui.audit_screen import AuditScreen
+from secure_records.tui.audit_screen import AuditScreen, said_lines
 from secure_records.tui.modals import AskReason, RestrictDialog
 from secure_records.tui.record_screen import RecordScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
@@ -20,16 +27,51 @@ def rendered(app, widget_id: str) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one(f"#{widget_id}", Static).render())
 
 
-async def entries_of(pilot, app, actor: str, action: str) -> str:  # type: ignore[no-untyped-def]
-    """The audit screen's entries by `actor` for `action`, as drawn."""
-    app.screen.query_one("#f-actor", Input).value = actor
-    app.screen.query_one("#f-action", Input).value = action
+async def press(pilot, app, button: str) -> None:  # type: ignore[no-untyped-def]
     # A button ignores a click while it still shows the last one (0.2 s), as for a person.
-    while app.screen.query_one("#show").has_class("-active"):
+    while app.screen.query_one(f"#{button}").has_class("-active"):
         await pilot.pause(0.05)
-    await pilot.click("#show")
+    await pilot.click(f"#{button}")
     await pilot.pause()
+
+
+async def entries_of(  # type: ignore[no-untyped-def]
+    pilot, app, actor: str, action: LogAction | None, button: str = "show"
+) -> str:
+    """The audit screen's entries (or review) by `actor` for `action`, as drawn."""
+    app.screen.query_one("#f-actor", Input).value = actor
+    if action is not None:
+        app.screen.query_one("#f-action", Select).value = action
+    for chosen in app.screen.query("#f-action").results(Select):
+        if action is None:
+            chosen.clear()
+    await press(pilot, app, button)
     return rendered(app, "entries")
+
+
+async def audit_screen(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.press("a")
+    await wait_for_screen(pilot, app, AuditScreen)
+
+
+@asynccontextmanager
+async def auditing(home: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """The auditor signed in, on the log screen: (pilot, app)."""
+    app = app_for(home, "auditor")
+    async with signed_in(app, SIZE) as pilot:
+        await audit_screen(pilot, app)
+        yield pilot, app
+
+
+def personal_details_for_the_log(home: Path, tmp_path: Path) -> None:
+    """oversight.toml's `[log] personal_details = true`, through `policy apply`: the
+    auditor then reads the personal parts, which is where a reason is."""
+    changed = Path(shutil.copytree(home / "policies", tmp_path / "changed"))
+    path = changed / "oversight.toml"
+    path.write_text(path.read_text().replace("personal_details = false", "personal_details = true"))
+    with Administration.open(home) as admin:
+        admin.apply_policy(admin.propose_policy(changed))
 
 
 async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
@@ -46,24 +88,24 @@ async def test_the_auditor_sees_the_verdict_filters_the_log_and_reviews_access(
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
         assert rendered(app, "verdict").startswith("log verify: intact")
-        entries = await entries_of(pilot, app, "alice", "field_revealed")
-        # Roles and actions in words; the action filter takes them as shown or as keys.
+        entries = await entries_of(pilot, app, "alice", LogAction.FIELD_REVEALED)
+        # Roles and actions in words.
         assert "alice (Caseworker) field revealed R-0001" in entries
         # The reason may name the person; the auditor's field rules hide every field.
         assert "Home visit planned" not in entries
-        assert "personal details withheld: the reason" in entries
+        assert "Personal details withheld: the reason" in entries
         assert "1 entry matches; the newest 1 is shown" in rendered(app, "problem")
         # Reception's lookup: who looked, and what it found; not the name and date asked.
-        entries = await entries_of(pilot, app, "reception", "index lookup")
-        assert "reception (Reception) index lookup R-0002 found: True" in entries
+        entries = await entries_of(pilot, app, "reception", LogAction.INDEX_LOOKUP)
+        assert "reception (Reception) index lookup R-0002" in entries
+        assert "Record found: yes" in entries and "True" not in entries
         assert "Canaryname" not in entries
         assert "2013-04-02" not in entries and "02 Apr 2013" not in entries
         assert "withheld: the name asked, the date of birth asked" in entries
         assert "Canaryname" not in screen_text(app)
         # The review shows reveals' reasons: the shipped oversight.toml says so.
-        await pilot.click("#review")
-        await pilot.pause()
-        assert "reason: Home visit planned" in rendered(app, "entries")
+        await entries_of(pilot, app, "", None, "review")
+        assert "Reason: Home visit planned" in rendered(app, "entries")
         await pilot.click("#export")
         await pilot.pause()
         assert "Written to exports/access-review-" in rendered(app, "problem")
@@ -111,3 +153,91 @@ async def test_a_lead_writes_a_subject_access_report_from_the_record(populated: 
         await pilot.pause()
     [report] = (populated / "exports").glob("subject-access-R-0001-*.md")
     assert "Subject access report: R-0001" in report.read_text()
+
+
+# --- Issue 18: an auditor's screen for people -----------------------------------------
+
+
+def opened(home: Path, *looks: tuple[str, str]) -> None:
+    """Each (staff member, record) opened in a session of its own, in order."""
+    for name, record_id in looks:
+        with Session.open(name, home) as session:
+            session.records.open_record(record_id)
+
+
+async def test_the_log_is_newest_first(populated: Path) -> None:
+    opened(populated, ("alice", "R-0001"), ("alice", "R-0002"))
+    async with auditing(populated) as (pilot, app):
+        entries = await entries_of(pilot, app, "alice", None)
+        assert entries.index("record opened R-0002") < entries.index("record opened R-0001")
+        assert "newest first" in rendered(app, "problem")
+        # The whole log too: the auditor's own reading of it is the newest entry.
+        entries = await entries_of(pilot, app, "", None)
+        assert entries.index("log read") < entries.index("record opened R-0002")
+
+
+async def test_details_are_labelled_lines_never_python_and_typed_words_stay_as_typed(
+    populated: Path, tmp_path: Path
+) -> None:
+    personal_details_for_the_log(populated, tmp_path)
+    with Session.open("alice", populated) as alice:
+        alice.records.matching("visit_plan")
+        alice.records.reveal("R-0001", "address", "Home visit per visit_plan agreed")
+    async with auditing(populated) as (pilot, app):
+        entries = await entries_of(pilot, app, "alice", None)
+        # Was `personal: {'reason': 'Home visit per visit_plan agreed'}`.
+        assert "Field: Address" in entries
+        assert "Reason: Home visit per visit_plan agreed" in entries
+        assert "{" not in entries and "'" not in entries and "personal:" not in entries
+        # Was "query: visit plan": the words searched, as alice typed them.
+        assert "Looked for: visit_plan" in entries
+
+
+async def test_the_action_filter_is_a_list_of_plain_names(populated: Path) -> None:
+    with Session.open("alice", populated) as alice:
+        alice.records.reveal("R-0001", "address", "Home visit planned for next week")
+    async with auditing(populated) as (pilot, app):
+        chosen = app.screen.query_one("#f-action", Select)
+        names = [str(prompt) for prompt, _ in chosen._options]
+        assert "Field revealed" in names and "Index lookup" in names
+        assert not [name for name in names if "_" in name]
+        # Chosen as a person would: open the list, type its first letters, Enter.
+        chosen.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"field r", "enter")
+        await pilot.pause()
+        assert chosen.value == LogAction.FIELD_REVEALED
+        await press(pilot, app, "show")
+        assert "alice (Caseworker) field revealed R-0001" in rendered(app, "entries")
+        assert "1 entry matches" in rendered(app, "problem")
+
+
+async def test_the_filters_narrow_the_access_review_too(populated: Path) -> None:
+    opened(populated, ("alice", "R-0001"), ("lead", "R-0003"))
+    async with auditing(populated) as (pilot, app):
+        review = await entries_of(pilot, app, "alice", None, "review")
+        assert "alice (Caseworker) record opened R-0001" in review
+        assert "lead (" not in review and "R-0003" not in review
+        app.screen.query_one("#f-record", Input).value = "R-0003"
+        review = await entries_of(pilot, app, "", None, "review")
+        assert "lead (Safeguarding lead) record opened R-0003" in review
+        assert "alice" not in review
+        assert rendered(app, "problem").startswith("1 access;")
+
+
+async def test_the_leads_normal_access_and_one_lookup_are_not_flagged(populated: Path) -> None:
+    opened(populated, ("lead", "R-0003"))  # not on the lead's caseload: their scope is all
+    with Session.open("reception", populated) as reception:
+        assert reception.records.find_exact("Canaryname R-0002", "2013-04-02") is not None
+    async with auditing(populated) as (pilot, app):
+        review = await entries_of(pilot, app, "", None, "review")
+        assert "lead (Safeguarding lead) record opened R-0003" in review
+        assert "FLAGGED" not in review and "outside their caseload" not in review
+        assert "PATTERN" not in review and "searched 1 time" not in review
+        assert "0 flagged; 0 patterns flagged" in rendered(app, "problem")
+
+
+def test_a_line_break_typed_in_a_value_cannot_start_a_labelled_line_of_its_own() -> None:
+    [line] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
+    assert line.startswith(" " * 9 + "Reason: Visit") and "\n" not in line

@@ -214,14 +214,3 @@ def test_a_record_value_is_shown_by_its_kind_and_a_mask_stays_a_mask() -> None:
     assert shown_value(FieldKind.CHOICE, "young_person") == "Young person"
     assert shown_value(FieldKind.CHOICE, "••••••••") == "••••••••"
     assert shown_value(FieldKind.TEXT, "2013-04-02 young_person") == "2013-04-02 young_person"
-
-
-def test_log_details_read_as_words_on_the_auditors_screen() -> None:
-    from secure_records.core.words import readable
-
-    assert (
-        readable("outcome=may_share_without_consent share=True directory_checked=05 Oct 2026")
-        == "outcome: may share without consent share: True directory checked: 05 Oct 2026"
-    )
-    assert readable("query=R-0001 Smith") == "query: R-0001 Smith"  # values as typed
-    assert readable("flags=['number_differs', 'stale']") == "flags: number differs, stale"

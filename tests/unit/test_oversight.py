@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from secure_records.core.errors import PolicyError
+from secure_records.core.log_actions import LogAction
+from secure_records.core.log_filter import LogFilter
 from secure_records.core.oversight import (
     CSV_HEADER,
     Access,
@@ -19,6 +21,7 @@ from secure_records.core.oversight import (
     ReviewSettings,
     _cell,
     csv_rows,
+    narrowed,
     parse_oversight,
     review,
 )
@@ -33,7 +36,8 @@ TODAY = date(2026, 11, 30)
 DAY = "2026-03-02"
 NEXT_DAY = "2026-03-03"
 
-ALL_SCOPE = frozenset({"safeguarding_lead"})
+# The roles whose scope is their caseload (roles.toml): only they can be off it.
+CASELOAD_ROLES = frozenset({"caseworker"})
 EVERYTHING_ON = ReviewSettings(
     reveals_per_day=20,
     outside_caseload=True,
@@ -111,6 +115,11 @@ def nobody_assigned(record: str, staff: str) -> bool:
     return False
 
 
+def everyone_assigned(record: str, staff: str) -> bool:
+    """Each record on the caseload of whoever opens it: no caseload flag in the way."""
+    return True
+
+
 def caseload(pairs: Iterable[tuple[str, str]]) -> Any:
     known = set(pairs)
     return lambda record, staff: (record, staff) in known
@@ -119,9 +128,9 @@ def caseload(pairs: Iterable[tuple[str, str]]) -> Any:
 def run(
     entries: list[Entry],
     settings: ReviewSettings = EVERYTHING_ON,
-    assigned: Any = nobody_assigned,
+    assigned: Any = everyone_assigned,
 ) -> tuple[list[Access], list[Flag]]:
-    return review(entries, settings, assigned, ALL_SCOPE)
+    return review(entries, settings, assigned, CASELOAD_ROLES)
 
 
 def flags_of(entries: list[Entry], settings: ReviewSettings = EVERYTHING_ON) -> list[str]:
@@ -154,6 +163,7 @@ def test_the_shipped_oversight_file_flags_over_twenty_reveals_and_every_pattern(
         search_without_open=True,
         reasons=True,
         log_personal_details=False,
+        searches_flagged_from=3,
     )
 
 
@@ -229,7 +239,8 @@ def test_a_flag_that_is_not_true_or_false_is_refused(
 def test_an_unknown_key_in_review_is_refused_by_name() -> None:
     assert problems_of(oversight_toml({"reveals_per_week": "100"})) == [
         "oversight.toml: review.reveals_per_week: unknown key (expected one of: "
-        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open)"
+        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open, "
+        "searches_flagged_from)"
     ]
 
 
@@ -244,7 +255,8 @@ def test_every_problem_is_reported_at_once() -> None:
     text = oversight_toml({"reveals_per_day": "0", "restricted": '"no"', "typo": "1"})
     assert problems_of(text) == [
         "oversight.toml: review.typo: unknown key (expected one of: "
-        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open)",
+        "outside_caseload, reasons, restricted, reveals_per_day, search_without_open, "
+        "searches_flagged_from)",
         "oversight.toml: review.reveals_per_day: must be between 1 and 10000, not 0",
         "oversight.toml: review.restricted: must be true or false, not text",
     ]
@@ -288,6 +300,22 @@ def test_a_file_without_a_review_table_is_refused() -> None:
     assert problems_of("review = 20\n") == [
         "oversight.toml: review: must be a table, not a number",
     ]
+
+
+@pytest.mark.parametrize("value", ["0", "10001", '"3"', "true"])
+def test_searches_flagged_from_outside_1_to_10000_is_refused(value: str) -> None:
+    [problem] = problems_of(oversight_toml({"searches_flagged_from": value}))
+    assert problem.startswith("oversight.toml: review.searches_flagged_from: must be")
+
+
+def test_a_file_from_before_searches_flagged_from_flags_from_three() -> None:
+    # A vault's oversight.toml is sealed at init: one sealed before the key existed
+    # still loads, and a single lookup is still not a pattern there.
+    assert "searches_flagged_from" not in oversight_toml()
+    assert parse_oversight(oversight_toml()).searches_flagged_from == 3
+    assert (
+        parse_oversight(oversight_toml({"searches_flagged_from": "7"})).searches_flagged_from == 7
+    )
 
 
 def test_the_shipped_file_lets_emergency_access_last_an_hour() -> None:
@@ -367,28 +395,32 @@ def test_every_reveal_is_listed_as_an_access() -> None:
 # --- Outside the caseload -----------------------------------------------------------
 
 
-def test_a_lead_opening_a_record_not_on_their_caseload_is_flagged() -> None:
-    access = only_access([lead_opens("R0001")])
-    assert access.flags == ("outside their caseload",)
+def caseworker_opens(record: str) -> Entry:
+    return Entry(at(DAY), "alex", "record_opened", record, role="caseworker")
 
 
-def test_a_lead_opening_a_record_on_their_caseload_is_not_flagged() -> None:
-    access = only_access([lead_opens("R0001")], assigned=caseload([("R0001", "sam")]))
+def test_a_lead_whose_scope_is_all_is_never_outside_their_caseload() -> None:
+    # Issue 18: a safeguarding lead opening any record is their work, not a flag.
+    assert only_access([lead_opens("R0001")], assigned=nobody_assigned).flags == ()
+    access = only_access([lead_opens("R0001")], assigned=caseload([("R0001", "alex")]))
     assert access.flags == ()
 
 
-def test_a_record_assigned_to_someone_else_is_still_outside_the_leads_caseload() -> None:
-    access = only_access([lead_opens("R0001")], assigned=caseload([("R0001", "alex")]))
+def test_a_caseworker_opening_a_record_off_their_caseload_is_flagged() -> None:
+    # Only a grant to a restricted record lets a caseworker in off their caseload.
+    access = only_access([caseworker_opens("R0001")], assigned=caseload([("R0001", "bo")]))
     assert access.flags == ("outside their caseload",)
 
 
-def test_a_caseworker_is_never_flagged_as_outside_their_caseload() -> None:
-    entry = Entry(at(DAY), "alex", "record_opened", "R0001", role="caseworker")
-    assert only_access([entry]).flags == ()
+def test_a_caseworker_opening_a_record_on_their_caseload_is_not_flagged() -> None:
+    access = only_access([caseworker_opens("R0001")], assigned=caseload([("R0001", "alex")]))
+    assert access.flags == ()
 
 
 def test_outside_caseload_turned_off_flags_nothing() -> None:
-    access = only_access([lead_opens("R0001")], settings=without("outside_caseload"))
+    access = only_access(
+        [caseworker_opens("R0001")], settings=without("outside_caseload"), assigned=nobody_assigned
+    )
     assert access.flags == ()
 
 
@@ -400,9 +432,9 @@ def test_opening_a_restricted_record_is_flagged() -> None:
     assert only_access([entry]).flags == ("restricted record",)
 
 
-def test_a_lead_opening_a_restricted_record_off_their_caseload_gets_both_flags() -> None:
+def test_a_lead_opening_a_restricted_record_is_flagged_for_the_restriction_only() -> None:
     access = only_access([lead_opens("R0001", restricted=True)])
-    assert access.flags == ("outside their caseload", "restricted record")
+    assert access.flags == ("restricted record",)
 
 
 def test_a_refused_attempt_at_a_restricted_record_is_flagged() -> None:
@@ -464,21 +496,40 @@ def test_a_session_without_searches_is_not_flagged() -> None:
     assert flags_of(session("bea", [])) == []
 
 
+THREE_SEARCHES: list[tuple[str, str | None]] = [("searched", None)] * 3
+
+
 def test_an_open_in_an_earlier_session_does_not_excuse_a_later_one() -> None:
-    earlier = session("bea", [("searched", None), ("record_opened", "R0001")])
-    later = session("bea", [("searched", None)])
-    assert flags_of(earlier + later) == ["searched 1 time, opened nothing"]
+    earlier = session("bea", [*THREE_SEARCHES, ("record_opened", "R0001")])
+    later = session("bea", THREE_SEARCHES)
+    assert flags_of(earlier + later) == ["searched 3 times, opened nothing"]
 
 
 def test_one_persons_open_does_not_excuse_anothers_searching() -> None:
-    bea = session("bea", [("searched", None), ("searched", None)])
+    bea = session("bea", THREE_SEARCHES)
     alex_opens = Entry(at(DAY, 1), "alex", "record_opened", "R0001")
     entries = [bea[0], alex_opens, *bea[1:]]
-    assert flags_of(entries) == ["searched 2 times, opened nothing"]
+    assert flags_of(entries) == ["searched 3 times, opened nothing"]
+
+
+@pytest.mark.parametrize("action", ["index_lookup", "searched"])
+def test_one_lookup_or_two_searches_in_a_session_are_not_a_pattern(action: str) -> None:
+    # Issue 18: reception's single lookup read "PATTERN ... searched 1 time".
+    assert flags_of(session("reception", [(action, None)])) == []
+    assert flags_of(session("reception", [(action, None)] * 2)) == []
+
+
+def test_how_many_searches_are_a_pattern_comes_from_the_settings() -> None:
+    once = dataclasses.replace(EVERYTHING_ON, searches_flagged_from=1)
+    assert flags_of(session("bea", [("searched", None)]), once) == [
+        "searched 1 time, opened nothing"
+    ]
+    five = dataclasses.replace(EVERYTHING_ON, searches_flagged_from=5)
+    assert flags_of(session("bea", [("searched", None)] * 4), five) == []
 
 
 def test_search_without_open_turned_off_flags_nothing() -> None:
-    entries = session("bea", [("searched", None)])
+    entries = session("bea", THREE_SEARCHES)
     assert flags_of(entries, without("search_without_open")) == []
 
 
@@ -563,7 +614,7 @@ def test_csv_of_nothing_is_only_the_header() -> None:
 
 
 def test_csv_of_a_review_has_a_row_per_access_and_per_pattern_flag() -> None:
-    accesses, flags = run(reveals("alex", DAY, 21) + session("bea", [("searched", None)]))
+    accesses, flags = run(reveals("alex", DAY, 21) + session("bea", THREE_SEARCHES))
     rows = csv_rows(accesses, flags)
     assert len(rows) == 1 + 21 + 2
     assert [row[3] for row in rows[-2:]] == ["pattern", "pattern"]
@@ -606,7 +657,7 @@ def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
     entries = [
         Entry(at(DAY), "alice", "seal_broken", details={"table": "staff", "row": "alice"}),
     ]
-    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
+    _, flags = review(entries, QUIET, lambda record, staff: True, CASELOAD_ROLES)
 
     assert flags == [
         Flag("alice", DAY, "refused: the vault's staff row alice did not match its seal")
@@ -615,13 +666,59 @@ def test_a_row_refused_for_its_seal_is_always_flagged_for_the_review() -> None:
 
 def test_reading_the_logs_personal_details_at_the_host_is_always_flagged() -> None:
     entries = [Entry(at(DAY), "root", "log_read_with_personal_details", role="host")]
-    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
+    _, flags = review(entries, QUIET, lambda record, staff: True, CASELOAD_ROLES)
 
     assert flags == [Flag("root", DAY, "read the log with its personal details, at the host")]
 
 
 def test_a_lockout_is_always_flagged_for_the_review() -> None:
     entries = [Entry(at(DAY), "alice", "pin_locked_out", details={"failures": 3})]
-    _, flags = review(entries, QUIET, lambda record, staff: True, ALL_SCOPE)
+    _, flags = review(entries, QUIET, lambda record, staff: True, CASELOAD_ROLES)
 
     assert flags == [Flag("alice", DAY, "locked out after too many wrong PINs")]
+
+
+# --- The auditor's filters narrow the review too ---------------------------------------
+
+
+def filtered(entries: list[Entry], wanted: LogFilter) -> tuple[list[Access], list[Flag]]:
+    return narrowed(*run(entries), wanted)
+
+
+MIXED = [
+    *reveals("alex", DAY, 21),
+    Entry(at(NEXT_DAY), "bea", "record_opened", "R0002"),
+    Entry(at(NEXT_DAY, 1), "sam", "emergency_access", "R0003", role="safeguarding_lead"),
+]
+
+
+def test_the_staff_filter_keeps_only_that_persons_accesses_and_flags() -> None:
+    accesses, flags = filtered(MIXED, LogFilter(actor="bea"))
+    assert [(a.staff, a.record_id) for a in accesses] == [("bea", "R0002")]
+    assert flags == []
+    accesses, flags = filtered(MIXED, LogFilter(actor="alex"))
+    assert {a.staff for a in accesses} == {"alex"} and len(accesses) == 21
+    assert [f.what for f in flags] == ["21 reveals in one day (over 20)"]
+
+
+def test_the_record_filter_keeps_that_records_accesses_and_flags_about_it() -> None:
+    accesses, flags = filtered(MIXED, LogFilter(record_id="R0003"))
+    assert [a.record_id for a in accesses] == ["R0003"]
+    assert [f.what[:22] for f in flags] == ["emergency access to R0"]
+
+
+def test_the_action_filter_keeps_that_actions_accesses_and_flags() -> None:
+    accesses, flags = filtered(MIXED, LogFilter(action=LogAction.RECORD_OPENED))
+    assert [a.staff for a in accesses] == ["bea"] and flags == []
+    _, flags = filtered(MIXED, LogFilter(action=LogAction.FIELD_REVEALED))
+    assert [f.staff for f in flags] == ["alex"]
+
+
+def test_the_since_filter_keeps_that_day_and_after() -> None:
+    accesses, flags = filtered(MIXED, LogFilter(since=date(2026, 3, 3)))
+    assert [a.staff for a in accesses] == ["bea", "sam"]
+    assert [f.staff for f in flags] == ["sam"]
+
+
+def test_no_filter_keeps_the_whole_review() -> None:
+    assert filtered(MIXED, LogFilter()) == run(MIXED)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_reading import WITHHELD
 from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
@@ -44,6 +45,9 @@ class ReviewSettings:
     log_personal_details: bool = False
     # How long a lead's emergency access to a restricted record lasts (10(d)).
     emergency_access_minutes: int = 60
+    # A session that searched but opened nothing is flagged from this many searches
+    # or lookups: one lookup (reception's work on a call) is not a pattern.
+    searches_flagged_from: int = 3
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
@@ -51,6 +55,9 @@ FLAGS = ("outside_caseload", "restricted", "search_without_open")
 # Emergency access is for an emergency: an hour or so, never a working day.
 EMERGENCY_MINUTES = (5, 240)
 DEFAULT_EMERGENCY_MINUTES = 60
+# A vault's sealed oversight.toml from before `searches_flagged_from` existed gets
+# this: one search or lookup, or a second after a typing slip, is not a pattern.
+DEFAULT_SEARCHES_FLAGGED_FROM = 3
 
 
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
@@ -76,13 +83,21 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
         *EMERGENCY_MINUTES,
         unit="minutes",
     )
-    reader.keys("review", review, {"reveals_per_day", *FLAGS, "reasons"})
+    reader.keys("review", review, {"reveals_per_day", *FLAGS, "reasons", "searches_flagged_from"})
     per_day = reader.whole_number(
         "review.reveals_per_day", review.get("reveals_per_day"), 1, 10_000
     )
+    searches = reader.whole_number(
+        "review.searches_flagged_from",
+        review.get("searches_flagged_from", DEFAULT_SEARCHES_FLAGGED_FROM),
+        1,
+        10_000,
+    )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
     reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
-    if per_day is None or minutes is None or None in (*flags, reasons, personal):
+    if per_day is None or minutes is None or searches is None:
+        return None
+    if None in (*flags, reasons, personal):
         return None
     if not reader.clean:
         return None
@@ -95,6 +110,7 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
         bool(reasons),
         bool(personal),
         emergency_access_minutes=minutes,
+        searches_flagged_from=searches,
     )
 
 
@@ -117,17 +133,24 @@ class Flag:
     staff: str
     day: str
     what: str
+    # What the flag is about, for the auditor's filters: its record, if one, and
+    # the actions that raised it.
+    record_id: str = field(default="", compare=False)
+    actions: tuple[LogAction, ...] = field(default=(), compare=False)
 
 
 def review(
     entries: Iterable[Any],
     settings: ReviewSettings,
     assigned: Callable[[str, str], bool],
-    all_scope_roles: frozenset[str],
+    caseload_roles: frozenset[str],
 ) -> tuple[list[Access], list[Flag]]:
     """The accesses in `entries` (LogEntry-like: time, actor, role, action, record_id,
     details, personal), each with its flags, and the flags that are about a pattern
-    rather than one access. `assigned(record, staff)`: is it on their caseload now."""
+    rather than one access. `assigned(record, staff)`: is it on their caseload now.
+    `caseload_roles`: the roles whose scope is their caseload, the only ones a record
+    off it is flagged for (a grant lets them in); a role whose scope is all opens any
+    record as its work."""
     accesses: list[Access] = []
     flags: list[Flag] = []
     reveals: Counter[tuple[str, str]] = Counter()
@@ -142,29 +165,35 @@ def review(
             sessions[actor][0] += 1
         elif action == LogAction.SESSION_ENDED:
             searches, opens = sessions.pop(actor, [0, 0])
-            if settings.search_without_open and searches and not opens:
-                flags.append(
-                    Flag(actor, day, f"searched {counted(searches, 'time')}, opened nothing")
-                )
+            enough = searches >= settings.searches_flagged_from
+            if settings.search_without_open and enough and not opens:
+                what = f"searched {counted(searches, 'time')}, opened nothing"
+                flags.append(Flag(actor, day, what, actions=SEARCHES))
         if action == LogAction.LOG_READ_WITH_PERSONAL_DETAILS:
             # Always for the review: the log's personal details read at the host.
-            flags.append(Flag(actor, day, "read the log with its personal details, at the host"))
+            what = "read the log with its personal details, at the host"
+            flags.append(Flag(actor, day, what, actions=(action,)))
         if action == LogAction.PIN_LOCKED_OUT:
             # Always for the review: someone guessed, or forgot, a PIN too often.
-            flags.append(Flag(actor, day, "locked out after too many wrong PINs"))
+            flags.append(
+                Flag(actor, day, "locked out after too many wrong PINs", actions=(action,))
+            )
         if action == LogAction.SEAL_BROKEN:
             # Always for the review: someone changed the vault's file outside the app.
             where = f"{entry.details.get('table')} row {entry.details.get('row')}"
-            flags.append(Flag(actor, day, f"refused: the vault's {where} did not match its seal"))
+            what = f"refused: the vault's {where} did not match its seal"
+            flags.append(Flag(actor, day, what, actions=(action,)))
         if action == LogAction.SEARCH_REFUSED:
             over_limit[(actor, day)] += 1
         elif action == LogAction.EMERGENCY_ACCESS:
             # Always, at once: a lead let themselves into a restricted record.
             until = str(entry.details.get("until", ""))[:16].replace("T", " ")
-            flags.append(Flag(actor, day, f"emergency access to {entry.record_id} until {until}"))
+            what = f"emergency access to {entry.record_id} until {until}"
+            flags.append(Flag(actor, day, what, entry.record_id or "", (action,)))
         elif action == LogAction.RESTRICTION_REFUSED:
             # A lead's own way in refused (a self-grant), or a restriction the log lacks.
-            flags.append(Flag(actor, day, f"refused: {entry.details.get('refused', '')}"))
+            what = f"refused: {entry.details.get('refused', '')}"
+            flags.append(Flag(actor, day, what, entry.record_id or "", (action,)))
         if action not in LOOKS or entry.record_id is None:
             continue
         sessions[actor][1] += 1
@@ -177,7 +206,7 @@ def review(
         own: list[str] = []
         if (
             settings.outside_caseload
-            and entry.role in all_scope_roles
+            and entry.role in caseload_roles
             and action == LogAction.RECORD_OPENED
             and not assigned(entry.record_id, actor)
         ):
@@ -212,13 +241,26 @@ def review(
                     actor,
                     day,
                     f"{counted(count, 'reveal')} in one day (over {settings.reveals_per_day})",
+                    actions=(LogAction.FIELD_REVEALED,),
                 )
             )
     for (actor, day), count in sorted(over_limit.items()):
         # Always for the review: a burst of guesses is what an oracle attack looks like.
         times = "once" if count == 1 else f"{count} times"
-        flags.append(Flag(actor, day, f"searches or lookups refused over the limit {times}"))
+        what = f"searches or lookups refused over the limit {times}"
+        flags.append(Flag(actor, day, what, actions=(LogAction.SEARCH_REFUSED,)))
     return accesses, flags
+
+
+def narrowed(
+    accesses: Iterable[Access], flags: Iterable[Flag], wanted: LogFilter
+) -> tuple[list[Access], list[Flag]]:
+    """The review as far as the auditor's filters reach: accesses to that record, by
+    that person, of that action, since that day; and the flags about them."""
+    return (
+        [a for a in accesses if wanted.keeps(a.record_id, a.staff, (a.action,), a.time)],
+        [f for f in flags if wanted.keeps(f.record_id, f.staff, f.actions, f.day)],
+    )
 
 
 CSV_HEADER = ("time", "staff", "role", "action", "record", "field", "reason", "flags")

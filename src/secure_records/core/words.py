@@ -74,24 +74,3 @@ URGENCY_WORDS: dict[str, str] = {
 def status_words(status: str, table: dict[str, str]) -> str:
     """A status in words: from `table`, else its identifier read as words."""
     return table.get(status, in_words(status).lower())
-
-
-# key=value in a log entry's details, where the key or the value is an identifier.
-_DETAIL = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=([a-z]+(?:_[a-z]+)+\b)?")
-
-
-def readable(details: str) -> str:
-    """A log entry's details as words for the auditor's screen: "outcome=may_share"
-    reads "outcome: may share". The log itself, and `log show`, keep them as stored."""
-    details = _LISTED.sub(
-        lambda m: ", ".join(x.replace("_", " ") for x in re.findall(r"'([^']*)'", m.group(0))),
-        details,
-    )
-    return _DETAIL.sub(
-        lambda m: f"{m.group(1).replace('_', ' ')}: {(m.group(2) or '').replace('_', ' ')}",
-        details,
-    )
-
-
-# A list of identifiers as Python wrote it into the details: ['number_differs'].
-_LISTED = re.compile(r"\[(?:'[a-z_]*'(?:, )?)+\]")

@@ -15,9 +15,11 @@ from pathlib import Path
 from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_proof import restriction_unproven
 from secure_records.core.log_reading import in_full, readable
-from secure_records.core.oversight import Access, Flag, csv_rows, review
+from secure_records.core.log_words import Said, said
+from secure_records.core.oversight import Access, Flag, csv_rows, narrowed, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
 from secure_records.core.records import NoteKind, Record
@@ -43,16 +45,16 @@ class Restriction:
 
 @dataclass(frozen=True)
 class LogLine:
-    """One log entry as the auditor reads it."""
+    """One log entry as the auditor reads it: its details as labelled lines."""
 
     seq: int
     time: str
     actor: str
     role: str
-    action: str
+    action: LogAction | str  # a str only for an action this version does not know
     record_id: str
-    details: str
-    personal: str
+    details: tuple[Said, ...]  # the general details, in words
+    personal: tuple[Said, ...] = ()  # the personal part, as far as the reader may see
     withheld: tuple[str, ...] = ()  # personal details the reader's role may not see
 
 
@@ -250,14 +252,9 @@ class Oversight:
             )
         return list(self._door.vault.log.entries())
 
-    def audit_log(
-        self,
-        record_id: str = "",
-        actor: str = "",
-        action: str = "",
-        since: date | None = None,
-    ) -> list[LogLine]:
-        """Entries matching every filter given, readable; reading them is logged.
+    def audit_log(self, wanted: LogFilter | None = None) -> list[LogLine]:
+        """Entries matching every filter given, readable, oldest first; reading them
+        is logged.
 
         Details that name or describe a person are shown only as the reader's field
         rules allow (core/log_reading.py), unless `oversight.toml` grants the log's
@@ -266,58 +263,61 @@ class Oversight:
         entries = self._entries()
         policy = self._door.policy
         everything = policy.oversight.log_personal_details
-        self._door.log(
-            LogAction.LOG_READ,
-            record=record_id,
-            actor=actor,
-            filter_action=action,
-            since=str(since),
-            personal_details=everything,
-        )
+        wanted = wanted or LogFilter()
+        self._door.log(LogAction.LOG_READ, **wanted.logged(), personal_details=everything)
         sees = (lambda _: True) if everything else in_full(self._door.role)
+        names = {
+            "organisation": {o.id: o.name for o in policy.directory.organisations.values()},
+            "staff_role": {r.name: r.label for r in policy.roles.values()},
+        }
         lines = []
         for e in entries:
-            if (record_id and e.record_id != record_id) or (actor and e.actor != actor):
-                continue
-            if (action and e.action != action) or (since and e.time[:10] < since.isoformat()):
+            if not wanted.keeps(e.record_id, e.actor, (e.action,), e.time):
                 continue
             shown = readable(e.details, e.personal, sees, policy.fields)
-            details = " ".join(f"{k}={v}" for k, v in shown.details.items() if v not in (None, ""))
             lines.append(
                 LogLine(
                     e.seq,
                     e.time[:19],
                     e.actor,
                     e.role,
-                    e.action,
+                    _action(e.action),
                     e.record_id or "",
-                    details,
-                    "" if shown.personal is None else str(shown.personal),
+                    said(shown.details, None, policy.fields, names),
+                    said({}, shown.personal, policy.fields, names),
                     shown.withheld,
                 )
             )
         return lines
 
-    def access_review(self, since: date | None = None) -> tuple[list[Access], list[Flag]]:
-        """Who opened and revealed what, with reasons, and the policy's flags."""
+    def access_review(self, wanted: LogFilter | None = None) -> tuple[list[Access], list[Flag]]:
+        """Who opened and revealed what, with reasons, and the policy's flags; as far
+        as the auditor's filters reach (the same filters as the log's)."""
         self._door.require(Permission.READ_LOG, refused="does not read the log")
+        wanted = wanted or LogFilter()
+        since = wanted.since
+        # Every entry since the day, whoever and whatever: a pattern (a session's
+        # searches, a day's reveals) is counted whole, then narrowed with the rest.
         entries = [e for e in self._entries() if not since or e.time[:10] >= since.isoformat()]
         store = self._door.vault.store
-        all_scope = frozenset(
-            r.name for r in self._door.policy.roles.values() if r.scope is Scope.ALL
+        caseload = frozenset(
+            r.name for r in self._door.policy.roles.values() if r.scope is Scope.CASELOAD
         )
-        done = review(
-            entries,
-            self._door.policy.oversight,
-            lambda record, staff: staff in store.assigned_to(record),
-            all_scope,
+        done = narrowed(
+            *review(
+                entries,
+                self._door.policy.oversight,
+                lambda record, staff: staff in store.assigned_to(record),
+                caseload,
+            ),
+            wanted,
         )
-        self._door.log(LogAction.ACCESS_REVIEW_VIEWED, since=str(since), accesses=len(done[0]))
+        self._door.log(LogAction.ACCESS_REVIEW_VIEWED, **wanted.logged(), accesses=len(done[0]))
         return done
 
-    def export_access_review(self, since: date | None = None) -> Path:
+    def export_access_review(self, wanted: LogFilter | None = None) -> Path:
         """The review as CSV, 0600 under exports/, for the review meeting."""
-        accesses, flags = self.access_review(since)
+        accesses, flags = self.access_review(wanted)
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(csv_rows(accesses, flags))
         name = f"access-review-{date.today().isoformat()}-{secrets.token_hex(3)}.csv"
@@ -351,6 +351,14 @@ class Oversight:
             LogAction.SUBJECT_ACCESS_REPORT, record_id, personal={"reason": reason}, file=name
         ):
             return self._door.vault.exports.write(name, printable(text, keep_newlines=True))
+
+
+def _action(stored: str) -> LogAction | str:
+    """The action as the app names it; one this version does not know, as stored."""
+    try:
+        return LogAction(stored)
+    except ValueError:
+        return stored
 
 
 def _until(days: int) -> str:

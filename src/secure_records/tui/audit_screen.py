@@ -1,7 +1,8 @@
 """The auditor's screen: the log, filtered and readable, and the access review.
 
 At the top, what `log verify` says and the last checkpoint: an auditor reads a log
-they can trust, or is told plainly that they cannot.
+they can trust, or is told plainly that they cannot. Newest first, each entry's
+details as labelled lines in words; the same filters narrow the log and the review.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Select, Static
 
 from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, shown_date
 from secure_records.core.errors import SecureRecordsError
-from secure_records.core.text import counted, plural
-from secure_records.core.words import in_words, readable
+from secure_records.core.log_actions import LogAction
+from secure_records.core.log_filter import LogFilter
+from secure_records.core.log_words import Said
+from secure_records.core.text import counted, plural, printable
+from secure_records.core.words import in_words
+from secure_records.session.oversight import LogLine
 from secure_records.tui.dialog import field_label
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
@@ -29,23 +34,45 @@ from secure_records.tui.shown_time import at, stamps_in
 SHOWN = 200
 SINCE = "Since"
 FILTERS = (
-    f"Filter by record, staff member and action (as shown, e.g. field revealed), "
-    f"and since a date ({TYPED_FORM})."
+    f"Filter by record, staff member, action (chosen from the list) and since a date "
+    f"({TYPED_FORM}); the access review is filtered the same way."
 )
+# Where an entry's labelled lines start: under the staff member, past the number.
+INDENT = " " * 9
 
-
-def action_typed(text: str) -> str:
-    """An action typed as it is shown ('field revealed') as the log's identifier."""
-    return "_".join(text.lower().split())
-
-
-# (label, id, hint) of each filter box.
+# (label, id, hint) of each filter box; the action is chosen from a list between them.
 FILTER_BOXES = (
     ("Record", "f-record", "R-000001"),
     ("Staff member", "f-actor", "name"),
-    ("Action", "f-action", "field revealed"),
     ("Since", "f-since", TYPED_FORM),
 )
+# Every action the log can name, in words, alphabetically: nobody types "field_revealed".
+ACTIONS = sorted(((in_words(a.value), a) for a in LogAction), key=lambda pair: pair[0])
+
+
+def said_lines(lines: tuple[Said, ...]) -> list[str]:
+    """Labelled lines, indented under the entry: what a person typed as they typed
+    it; anything else with its dates the UK way. A line break typed in a value is
+    shown as an escape, so no value can start a line that looks like a label."""
+    return [
+        f"{INDENT}{'  ' * line.depth}{printable(line.label)}:"
+        + (
+            f" {printable(line.value if line.typed else stamps_in(line.value))}"
+            if line.value
+            else ""
+        )
+        for line in lines
+    ]
+
+
+def entry_text(line: LogLine, role: str) -> str:
+    """One entry: who did what, when, to which record; then its details, labelled."""
+    action = in_words(str(line.action)).lower()
+    head = f"{line.seq:>6} {at(line.time)} {line.actor} ({role}) {action} {line.record_id}"
+    rows = [head.rstrip(), *said_lines(line.details), *said_lines(line.personal)]
+    if line.withheld:
+        rows.append(f"{INDENT}Personal details withheld: {', '.join(line.withheld)}")
+    return "\n".join(rows)
 
 
 class AuditScreen(SessionScreen):
@@ -59,7 +86,14 @@ class AuditScreen(SessionScreen):
             yield Static(FILTERS, classes="hint")
             # Each box labelled above it: a placeholder goes with the first key typed.
             with Horizontal(classes="filters"):
-                for label, box_id, hint in FILTER_BOXES:
+                for label, box_id, hint in FILTER_BOXES[:2]:
+                    with Vertical():
+                        yield field_label(label)
+                        yield Input(placeholder=hint, id=box_id)
+                with Vertical():
+                    yield field_label("Action")
+                    yield Select(ACTIONS, prompt="Any action", id="f-action")
+                for label, box_id, hint in FILTER_BOXES[2:]:
                     with Vertical():
                         yield field_label(label)
                         yield Input(placeholder=hint, id=box_id)
@@ -95,66 +129,59 @@ class AuditScreen(SessionScreen):
         run = {"show": self._show, "review": self._review, "export": self._export}
         self._run(run[str(event.button.id)])
 
-    def _run(self, step: Callable[[date | None], None]) -> None:
-        """Run `step` with the filter's date; a bad date or a refusal is said."""
+    def _wanted(self, since: date | None) -> LogFilter:
+        action = self.query_one("#f-action", Select).value
+        return LogFilter(
+            self._value("f-record"),
+            self._value("f-actor"),
+            action if isinstance(action, LogAction) else None,
+            since,
+        )
+
+    def _run(self, step: Callable[[LogFilter], None]) -> None:
+        """Run `step` with the filters; a bad date or a refusal is said."""
         try:
             since = self._since()
         except DateRefused as refused:
             self._say(str(refused))
             return
         with self.attempt(say=self._say):
-            step(since)
+            step(self._wanted(since))
 
     def _say(self, text: str) -> None:
         self.query_one("#problem", Static).update(literal(text))
 
-    def _show(self, since: date | None) -> None:
-        lines = self._session.oversight.audit_log(
-            self._value("f-record"),
-            self._value("f-actor"),
-            action_typed(self._value("f-action")),
-            since,
-        )
-        shown = lines[-SHOWN:]
+    def _show(self, wanted: LogFilter) -> None:
+        lines = self._session.oversight.audit_log(wanted)
+        shown = lines[-SHOWN:][::-1]  # newest first: what happened last is read first
         self._say(
             f"{counted(len(lines), 'entry matches', 'entries match')}; "
-            f"the newest {len(shown)} {plural(len(shown), 'is', 'are')} shown."
+            f"the newest {len(shown)} {plural(len(shown), 'is', 'are')} shown, newest first."
         )
-        rows = [
-            literal(
-                f"{line.seq:>6} {at(line.time)} {line.actor} ({self._role(line.role)}) "
-                f"{in_words(line.action).lower()} {line.record_id} "
-                f"{readable(stamps_in(line.details))}"
-                + (f"\n         personal: {line.personal}" if line.personal else "")
-                + (
-                    f"\n         personal details withheld: {', '.join(line.withheld)}"
-                    if line.withheld
-                    else ""
-                ),
-                multiline=True,
-            )
-            for line in shown
-        ]
+        rows = [literal(entry_text(line, self._role(line.role)), multiline=True) for line in shown]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
 
-    def _review(self, since: date | None) -> None:
-        accesses, flags = self._session.oversight.access_review(since)
+    def _review(self, wanted: LogFilter) -> None:
+        accesses, flags = self._session.oversight.access_review(wanted)
         flagged = [a for a in accesses if a.flags]
         self._say(
             f"{counted(len(accesses), 'access', 'accesses')}; {len(flagged)} flagged; "
-            f"{counted(len(flags), 'pattern')} flagged."
+            f"{counted(len(flags), 'pattern')} flagged; newest first."
         )
+        # Newest first, as the log: the day's patterns, then each look at a record.
+        newest = sorted(flags, key=lambda f: f.day, reverse=True)
         rows = [
-            literal(f"PATTERN {shown_date(f.day)} {f.staff}: {stamps_in(f.what)}") for f in flags
+            literal(f"PATTERN {shown_date(f.day)} {f.staff}: {stamps_in(f.what)}") for f in newest
         ]
         rows += [
             literal(
                 f"{at(a.time)} {a.staff} ({self._role(a.role)}) {in_words(a.action).lower()} "
-                f"{a.record_id} {self._field(a.field)}"
-                + (f" reason: {a.reason}" if a.reason else "")
-                + (f"  FLAGGED: {'; '.join(a.flags)}" if a.flags else "")
+                f"{a.record_id} {self._field(a.field)}".rstrip()
+                + (f"\n{INDENT}Reason: {printable(a.reason)}" if a.reason else "")
+                + (f"\n{INDENT}FLAGGED: {'; '.join(a.flags)}" if a.flags else ""),
+                multiline=True,
             )
-            for a in accesses[-SHOWN:]
+            for a in accesses[-SHOWN:][::-1]
         ]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
 
@@ -167,8 +194,8 @@ class AuditScreen(SessionScreen):
         spec = self._session.policy.fields.get(name)
         return name if spec is None else spec.label
 
-    def _export(self, since: date | None) -> None:
-        path = self._session.oversight.export_access_review(since)
+    def _export(self, wanted: LogFilter) -> None:
+        path = self._session.oversight.export_access_review(wanted)
         self._say(f"Written to exports/{path.name} (0600), for the review meeting.")
 
     def action_back(self) -> None:
@@ -178,3 +205,4 @@ class AuditScreen(SessionScreen):
         self.query_one("#entries", Static).update("")
         for widget in self.query(Input):
             widget.value = ""
+        self.query_one("#f-action", Select).clear()

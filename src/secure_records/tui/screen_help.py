@@ -134,7 +134,8 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
     ),
     AuditScreen: ScreenHelp(
         "The log and access review",
-        "The decision log, filtered and readable, and the access review.",
+        "The decision log, newest first, and the access review, both narrowed by the same "
+        "filters; the action is chosen from a list.",
         "From the auditor's page with a; Escape goes back.",
     ),
     RolePage: ScreenHelp(

@@ -1,0 +1,78 @@
+"""A log entry's details as labelled lines of words (issue 18: "the auditor reads
+Python"): never `{'reason': ...}` or `True`, and what a person typed as they typed it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from secure_records.core.log_words import Said, said
+from secure_records.core.policy import Policy, parse_policy
+from secure_records.vault.policy_files import read_policy_texts
+
+SHIPPED = Path(__file__).resolve().parents[2] / "src" / "secure_records" / "default_policies"
+POLICY: Policy = parse_policy(read_policy_texts(SHIPPED), date(2026, 11, 30))
+
+
+def lines(details: dict[str, object], personal: object = None) -> list[str]:
+    return [
+        f"{'  ' * s.depth}{s.label}: {s.value}".rstrip()
+        for s in said(details, personal, POLICY.fields)  # type: ignore[arg-type]
+    ]
+
+
+def test_a_reveals_reason_is_a_labelled_line_not_a_python_dict() -> None:
+    shown = lines({"field": "address"}, {"reason": "Home visit planned"})
+    assert shown == ["Field: Address", "Reason: Home visit planned"]
+    assert not any("{" in line or "'" in line for line in shown)
+
+
+def test_yes_and_no_are_words_not_python_booleans() -> None:
+    assert lines({"found": True, "share": False}) == ["Record found: yes", "Shares: no"]
+
+
+def test_what_a_person_typed_keeps_its_underscores() -> None:
+    # words.readable() once turned "smith_j" in a search into "smith j".
+    shown = said({"query": "smith_j"}, {"reason": "see note_3, per_protocol"}, POLICY.fields)
+    assert [(s.label, s.value, s.typed) for s in shown] == [
+        ("Looked for", "smith_j", True),
+        ("Reason", "see note_3, per_protocol", True),
+    ]
+
+
+def test_the_apps_own_identifiers_are_read_as_words() -> None:
+    shown = lines(
+        {
+            "outcome": "may_share_without_consent",
+            "flags": ["number_differs", "stale"],
+            "kind": "safeguarding_concern",
+        }
+    )
+    assert shown == [
+        "Outcome: May share without consent",
+        "Flags: Number differs, Stale",
+        "Kind: Safeguarding concern",
+    ]
+
+
+def test_nested_parts_are_indented_under_their_label_with_dates_the_uk_way() -> None:
+    personal = {
+        "query": {"name": "Jane_Canary", "date_of_birth": "2013-04-02"},
+        "answers": [{"question": "Is there consent?", "yes": False, "reason": "Not asked"}],
+    }
+    assert lines({}, personal) == [
+        "Looked for:",
+        "  Name: Jane_Canary",
+        "  Date of birth: 02 Apr 2013",
+        "Answers:",
+        "  Question: Is there consent?",
+        "  Answer: no",
+        "  Reason: Not asked",
+    ]
+
+
+def test_empty_details_are_left_out_and_a_disposed_part_is_said_in_words() -> None:
+    assert lines({"since": "", "record": None, "count": 0}) == ["Count: 0"]
+    assert said({}, "[disposed]", POLICY.fields) == (
+        Said("Personal details", "erased when the record was disposed of"),
+    )
