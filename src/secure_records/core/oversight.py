@@ -44,6 +44,9 @@ class ReviewSettings:
     log_personal_details: bool = False
     # How long a lead's emergency access to a restricted record lasts (10(d)).
     emergency_access_minutes: int = 60
+    # `[waiting] manager_hours`: a share, disposal or referral waiting for a manager
+    # longer than this is flagged to every lead.
+    manager_wait_hours: int = 48
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
@@ -51,6 +54,9 @@ FLAGS = ("outside_caseload", "restricted", "search_without_open")
 # Emergency access is for an emergency: an hour or so, never a working day.
 EMERGENCY_MINUTES = (5, 240)
 DEFAULT_EMERGENCY_MINUTES = 60
+# Up to a month: past that, a flag would be news to nobody.
+MANAGER_HOURS = (1, 720)
+DEFAULT_MANAGER_HOURS = 48
 
 
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
@@ -58,7 +64,8 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review", "log", "restricted"})
+    reader.keys("", doc, {"review", "log", "restricted", "waiting"})
+    hours = _manager_hours(reader, doc.get("waiting"))
     # `[log]` may be left out (a file from before it existed): then nobody reading
     # the log sees personal details beyond their field rules.
     log = reader.table("log", doc.get("log")) or {}
@@ -82,7 +89,7 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
     )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
     reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
-    if per_day is None or minutes is None or None in (*flags, reasons, personal):
+    if per_day is None or minutes is None or hours is None or None in (*flags, reasons, personal):
         return None
     if not reader.clean:
         return None
@@ -95,6 +102,19 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
         bool(reasons),
         bool(personal),
         emergency_access_minutes=minutes,
+        manager_wait_hours=hours,
+    )
+
+
+def _manager_hours(reader: FileReader, raw: object) -> int | None:
+    # `[waiting]` may be left out (a file from before it existed): the shipped hours.
+    waiting = reader.table("waiting", raw) or {}
+    reader.keys("waiting", waiting, {"manager_hours"})
+    return reader.whole_number(
+        "waiting.manager_hours",
+        waiting.get("manager_hours", DEFAULT_MANAGER_HOURS),
+        *MANAGER_HOURS,
+        unit="hours",
     )
 
 

@@ -123,6 +123,10 @@ class PayloadReader:
             PayloadReader(v, self._what, f"{where}[{n}]") for n, v in enumerate(self._list(key))
         ]
 
+    def optional_tables(self, key: str) -> list[PayloadReader]:
+        """A list of nested objects, or none when the key is absent (a later addition)."""
+        return [] if self._raw.get(key) is None else self.tables(key)
+
     def _list(self, key: str) -> list[object]:
         value = self._get(key)
         if not isinstance(value, list):
