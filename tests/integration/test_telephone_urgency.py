@@ -94,9 +94,7 @@ def test_after_the_directorys_attempts_the_request_goes_to_the_lead_logged(
 
 
 def test_the_number_of_attempts_comes_from_the_directory(populated: Path, tmp_path: Path) -> None:
-    with_policy(
-        populated, tmp_path, directory=("callback_attempts = 3", "callback_attempts = 1")
-    )
+    with_policy(populated, tmp_path, directory=("callback_attempts = 3", "callback_attempts = 1"))
     with Session.open("reception", populated) as reception:
         call = take(reception)
     assert not_reached(populated, call.id, 1) is Status.ESCALATED
@@ -108,7 +106,7 @@ def test_a_directory_sealed_before_callback_attempts_gets_three_and_a_bad_one_is
     text = (populated / "policies" / "directory.toml").read_text()
     older = text.replace("callback_attempts = 3\n", "")
     assert parse_directory(older, TODAY).callback_attempts == 3
-    with pytest.raises(PolicyError, match="telephone.callback_attempts"):
+    with pytest.raises(PolicyError, match=r"telephone\.callback_attempts"):
         parse_directory(text.replace("callback_attempts = 3", "callback_attempts = 0"), TODAY)
 
 
