@@ -4,6 +4,7 @@ reached, the lead's referral, and what has waited too long for a manager."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,9 +20,31 @@ from secure_records.tui.list_screen import RecordListScreen, overdue_line
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from tests.integration.test_telephone import ABOUT, GIVEN, POLICE, TODAY
 from tests.integration.test_telephone_urgency import NOBODY, referral
-from tests.tui.conftest import app_for, screen_text, signed_in
+from tests.tui.conftest import app_for, signed_in
 from tests.tui.test_leaks_and_injection import screen_lines
-from tests.tui.test_telephone import SIZE, take_request
+from tests.tui.test_telephone import SIZE
+
+
+async def keys(pilot, *pressed: str) -> None:  # type: ignore[no-untyped-def]
+    """Each key as a person would press it, the screen settling after each."""
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def outcome(pilot, app: SecureRecordsApp, chosen: Callback) -> str:  # type: ignore[no-untyped-def]
+    """Record how the callback went; the screen after it."""
+    await pilot.click(f"#outcome-{chosen.value}")
+    await pilot.pause()
+    return shown(app)
+
+
+def back_then(monkeypatch: pytest.MonkeyPatch, ago: timedelta, take: Callable[[], object]) -> None:
+    """`take` a request as if it were `ago` ago."""
+    stamp = (datetime.now(UTC) - ago).isoformat(timespec="seconds")
+    with monkeypatch.context() as then:
+        then.setattr("secure_records.session.telephone.now_utc", lambda: stamp)
+        take()
 
 
 def shown(app: SecureRecordsApp) -> str:
@@ -29,6 +52,7 @@ def shown(app: SecureRecordsApp) -> str:
     return "\n".join(screen_lines(app))
 
 
+URGENT, ROUTINE = "DS Urgent Caller", "PC Routine Caller"
 ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 UK_STAMP = re.compile(r"\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d")
 
@@ -49,33 +73,31 @@ def taken(home: Path, urgency: Urgency, name: str) -> str:
 async def test_reception_sees_urgent_callbacks_first_marked_in_words_with_their_age(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    earlier = (datetime.now(UTC) - timedelta(minutes=20)).isoformat(timespec="seconds")
-    with monkeypatch.context() as then:
-        then.setattr("secure_records.session.telephone.now_utc", lambda: earlier)
-        taken(populated, Urgency.ROUTINE, "PC Routine Caller")  # taken first, 20 min ago
-    taken(populated, Urgency.IMMEDIATE, "DS Urgent Caller")
+    # Taken first, 20 minutes ago.
+    back_then(
+        monkeypatch, timedelta(minutes=20), lambda: taken(populated, Urgency.ROUTINE, ROUTINE)
+    )
+    taken(populated, Urgency.IMMEDIATE, URGENT)
     app = app_for(populated, "reception")
     async with signed_in(app, SIZE) as pilot:
         await pilot.pause()
         text = "\n".join(screen_lines(app))
-    urgent = next(line for line in text.splitlines() if "DS Urgent Caller" in line)
-    routine = next(line for line in text.splitlines() if "PC Routine Caller" in line)
+    urgent = next(line for line in text.splitlines() if URGENT in line)
+    routine = next(line for line in text.splitlines() if ROUTINE in line)
     assert "URGENT" in urgent and "(just now)" in urgent
     assert "URGENT" not in routine and UK_STAMP.search(routine) and "(20 min ago)" in routine
-    assert text.index("DS Urgent Caller") < text.index("PC Routine Caller")
+    assert text.index(URGENT) < text.index(ROUTINE)
     assert not ISO_STAMP.search(text)
 
 
 async def test_a_caller_not_reached_is_tried_again_with_no_words_of_refusal(
     populated: Path,
 ) -> None:
+    taken(populated, Urgency.TODAY, "DC Jane Smith")
     app = app_for(populated, "reception")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.pause()
-        await take_request(pilot, app)
-        await pilot.click("#outcome-not_reached")
-        await pilot.pause()
-        text = screen_text(app)
+        await keys(pilot, "enter")  # the callback to make
+        text = await outcome(pilot, app, Callback.NOT_REACHED)
         assert "Not verified: refused" not in text and "can't discuss whether we hold" not in text
         assert "1 of 3 attempts" in text and "Try again later" in text
         await pilot.click("#done")
@@ -94,21 +116,15 @@ async def test_a_caller_never_reached_goes_to_the_lead_who_sees_why(populated: P
             reception.telephone.record_callback(call, Callback.NOT_REACHED)
     app = app_for(populated, "reception")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.click("#outcome-not_reached")
-        await pilot.pause()
-        text = shown(app)
+        await keys(pilot, "enter")
+        text = await outcome(pilot, app, Callback.NOT_REACHED)
         assert "Not reached after 3 attempts: passed to the safeguarding lead" in text
         assert "Say:" not in text  # no script for a caller never spoken to
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.press("t")
-        await pilot.pause()
+        await keys(pilot, "t")
         assert "URGENT" in shown(app) and "not reached: to the lead" in shown(app)
-        await pilot.press("enter")
-        await pilot.pause()
+        await keys(pilot, "enter")
         text = shown(app)
         assert "Referred because: Reception could not reach the caller" in text
         assert text.count("Not reached: by reception") == 3
@@ -121,11 +137,9 @@ async def test_a_referral_says_why_deciding_is_disabled_and_the_lead_forwards_it
     request = referral(populated, NOBODY)
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.press("t")
-        await pilot.pause()
+        await keys(pilot, "t")
         assert isinstance(app.screen, PhoneQueueScreen)
-        await pilot.press("enter")
-        await pilot.pause()
+        await keys(pilot, "enter")
         text = shown(app)
         assert "Asked: Any concerns recorded about the child" in text
         assert "Caller: DC Jane Smith" in text and "Called back on: 01632 960 100" in text
@@ -143,8 +157,7 @@ async def test_a_referral_says_why_deciding_is_disabled_and_the_lead_forwards_it
         assert f"{request} forwarded to alice." in shown(app)
     app = app_for(populated, "alice")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.press("t")
-        await pilot.pause()
+        await keys(pilot, "t")
         assert "forwarded to you" in shown(app)
 
 
@@ -152,10 +165,7 @@ async def test_a_referral_on_record_can_be_decided_by_the_lead(populated: Path) 
     referral(populated)
     app = app_for(populated, "lead")
     async with signed_in(app, SIZE) as pilot:
-        await pilot.press("t")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await keys(pilot, "t", "enter")
         assert not app.screen.query_one("#decide", Button).disabled
         assert "Decide on sharing:" not in shown(app)
 
@@ -163,10 +173,7 @@ async def test_a_referral_on_record_can_be_decided_by_the_lead(populated: Path) 
 async def test_every_lead_is_told_on_the_first_screen_what_waits_too_long(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="seconds")
-    with monkeypatch.context() as then:
-        then.setattr("secure_records.session.telephone.now_utc", lambda: days_ago)
-        referral(populated)
+    back_then(monkeypatch, timedelta(days=3), lambda: referral(populated))
     app = app_for(populated, "lead")
     async with signed_in(app, (80, 24)) as pilot:
         await pilot.pause()
