@@ -122,9 +122,8 @@ def test_an_organisation_not_in_the_directory_gets_no_callback_number(populated:
     assert call.organisation == "Northshire Private Inquiries"
 
 
-@pytest.mark.parametrize(
-    "outcome", [Callback.NOT_REACHED, Callback.CALLER_UNKNOWN, Callback.REFUSED_CALLBACK]
-)
+# A caller not reached is tried again (test_telephone_urgency.py), not refused.
+@pytest.mark.parametrize("outcome", [Callback.CALLER_UNKNOWN, Callback.REFUSED_CALLBACK])
 def test_a_callback_that_does_not_confirm_refuses_in_words_that_confirm_nothing(
     populated: Path, outcome: Callback
 ) -> None:

@@ -304,7 +304,8 @@ def test_an_international_switchboard_is_accepted() -> None:
         (
             {"telephone": {"colour": '"red"'}},
             "directory.toml: telephone.colour: unknown key (expected one of:"
-            " max_age_days, neutral_reply, not_entitled, text_message, voicemail)",
+            " callback_attempts, max_age_days, neutral_reply, not_entitled, text_message,"
+            " voicemail)",
         ),
         (
             {"telephone": {"max_age_days": "0"}},
@@ -586,8 +587,15 @@ def test_only_a_confirmed_callback_verifies(outcome: Callback) -> None:
     status, _flags = after_callback(outcome)
     if outcome is Callback.CONFIRMED:
         assert status is Status.VERIFIED
+    elif outcome is Callback.NOT_REACHED:
+        assert status is Status.AWAITING_CALLBACK  # nothing verified: try again later
     else:
         assert status is Status.NOT_VERIFIED
+
+
+def test_a_caller_not_reached_goes_to_the_lead_after_the_attempts_allowed() -> None:
+    tries = [after_callback(Callback.NOT_REACHED, n, 3)[0] for n in (1, 2, 3)]
+    assert tries == [Status.AWAITING_CALLBACK, Status.AWAITING_CALLBACK, Status.ESCALATED]
 
 
 @pytest.mark.parametrize("outcome", list(Callback))

@@ -123,6 +123,16 @@ def _moment(stamp: str) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def how_long(then: datetime, now: datetime) -> str:
+    """'12 min', '3 h', '2 days': how long something has waited."""
+    return _span(max((now - then).total_seconds(), 0.0))
+
+
+def moment(stamp: str) -> datetime | None:
+    """An ISO stamp the stores wrote, as a moment; None if it is not one."""
+    return _moment(stamp)
+
+
 def _span(seconds: float) -> str:
     if seconds < _HOUR:
         return f"{int(seconds // _MINUTE)} min"

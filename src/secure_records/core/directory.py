@@ -25,6 +25,9 @@ NUMBER_CHARS = re.compile(r"\+?[0-9 ()\-]+\Z")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED_PLACEHOLDERS = frozenset({"request"})
 TEMPLATES = ("neutral_reply", "not_entitled", "voicemail", "text_message")
+# Callbacks that did not reach the caller before the request goes to the lead, for a
+# directory sealed before `telephone.callback_attempts` existed.
+DEFAULT_CALLBACK_ATTEMPTS = 3
 
 
 def normalise_number(number: str) -> str | None:
@@ -75,6 +78,8 @@ class Directory:
     request_kinds: Mapping[str, str]  # id -> what it asks for, in words
     max_age_days: int
     templates: Mapping[str, str]
+    # Callbacks not reaching the caller before the request goes to the lead.
+    callback_attempts: int = DEFAULT_CALLBACK_ATTEMPTS
 
     def is_stale(self, organisation: Organisation, today: date) -> bool:
         return organisation.age_days(today) > self.max_age_days
@@ -93,7 +98,7 @@ def parse_directory(text: str, today: date, file: str = FILE) -> Directory:
 
 def _read_directory(reader: FileReader, doc: Mapping[str, Any], today: date) -> Directory | None:
     reader.keys("", doc, {"telephone", "request_kinds", "organisations"})
-    max_age, templates = _telephone(reader, doc.get("telephone"))
+    max_age, attempts, templates = _telephone(reader, doc.get("telephone"))
     kinds = _kinds(reader, doc.get("request_kinds"))
     organisations: dict[str, Organisation] = {}
     seen_numbers: dict[str, str] = {}
@@ -110,18 +115,25 @@ def _read_directory(reader: FileReader, doc: Mapping[str, Any], today: date) -> 
             )
         seen_numbers[org.number] = org_id
         organisations[org_id] = org
-    if max_age is None:
+    if max_age is None or attempts is None:
         return None
-    return Directory(organisations, kinds, max_age, templates)
+    return Directory(organisations, kinds, max_age, templates, attempts)
 
 
-def _telephone(reader: FileReader, raw: object) -> tuple[int | None, dict[str, str]]:
+def _telephone(reader: FileReader, raw: object) -> tuple[int | None, int | None, dict[str, str]]:
     table = reader.table("telephone", raw, required=True)
     if table is None:
-        return None, {}
-    reader.keys("telephone", table, {"max_age_days", *TEMPLATES})
+        return None, None, {}
+    reader.keys("telephone", table, {"max_age_days", "callback_attempts", *TEMPLATES})
     max_age = reader.whole_number(
         "telephone.max_age_days", table.get("max_age_days"), 1, 3650, unit="days"
+    )
+    # Optional: a directory sealed before it existed gets the shipped number.
+    attempts = reader.whole_number(
+        "telephone.callback_attempts",
+        table.get("callback_attempts", DEFAULT_CALLBACK_ATTEMPTS),
+        1,
+        10,
     )
     templates: dict[str, str] = {}
     for name in TEMPLATES:
@@ -135,7 +147,7 @@ def _telephone(reader: FileReader, raw: object) -> tuple[int | None, dict[str, s
             # carry a person's details (section 11).
             reader.error(path, "may use only {request}; it must carry no personal details")
         templates[name] = value.strip()
-    return max_age, templates
+    return max_age, attempts, templates
 
 
 def _kinds(reader: FileReader, raw: object) -> dict[str, str]:

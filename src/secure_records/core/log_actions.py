@@ -40,6 +40,8 @@ class LogAction(StrEnum):
     PHONE_QUEUE_VIEWED = "phone_queue_viewed"
     PHONE_REQUEST_OPENED = "phone_request_opened"
     PHONE_REQUEST_CLOSED = "phone_request_closed"
+    PHONE_REQUEST_ESCALATED = "phone_request_escalated"  # not reached: to the lead
+    PHONE_REQUEST_FORWARDED = "phone_request_forwarded"
     # retention and disposal
     RETENTION_QUEUE_VIEWED = "retention_queue_viewed"
     DISPOSAL_PROPOSED = "disposal_proposed"

@@ -48,6 +48,9 @@ class ReviewSettings:
     # A session that searched but opened nothing is flagged from this many searches
     # or lookups: one lookup (reception's work on a call) is not a pattern.
     searches_flagged_from: int = 3
+    # `[waiting] manager_hours`: a share, disposal or referral waiting for a manager
+    # longer than this is flagged to every lead.
+    manager_wait_hours: int = 48
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
@@ -58,6 +61,9 @@ DEFAULT_EMERGENCY_MINUTES = 60
 # A vault's sealed oversight.toml from before `searches_flagged_from` existed gets
 # this: one search or lookup, or a second after a typing slip, is not a pattern.
 DEFAULT_SEARCHES_FLAGGED_FROM = 3
+# Up to a month: past that, a flag would be news to nobody.
+MANAGER_HOURS = (1, 720)
+DEFAULT_MANAGER_HOURS = 48
 
 
 def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
@@ -65,7 +71,8 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review", "log", "restricted"})
+    reader.keys("", doc, {"review", "log", "restricted", "waiting"})
+    hours = _manager_hours(reader, doc.get("waiting"))
     # `[log]` may be left out (a file from before it existed): then nobody reading
     # the log sees personal details beyond their field rules.
     log = reader.table("log", doc.get("log")) or {}
@@ -95,7 +102,7 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
     )
     flags = [reader.flag(f"review.{key}", review.get(key)) for key in FLAGS]
     reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
-    if per_day is None or minutes is None or searches is None:
+    if per_day is None or minutes is None or searches is None or hours is None:
         return None
     if None in (*flags, reasons, personal):
         return None
@@ -111,6 +118,19 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
         bool(personal),
         emergency_access_minutes=minutes,
         searches_flagged_from=searches,
+        manager_wait_hours=hours,
+    )
+
+
+def _manager_hours(reader: FileReader, raw: object) -> int | None:
+    # `[waiting]` may be left out (a file from before it existed): the shipped hours.
+    waiting = reader.table("waiting", raw) or {}
+    reader.keys("waiting", waiting, {"manager_hours"})
+    return reader.whole_number(
+        "waiting.manager_hours",
+        waiting.get("manager_hours", DEFAULT_MANAGER_HOURS),
+        *MANAGER_HOURS,
+        unit="hours",
     )
 
 

@@ -88,8 +88,10 @@ class CallbackRecord:
 
     @classmethod
     def read(cls, raw: PayloadReader | None) -> CallbackRecord | None:
-        if raw is None:
-            return None
+        return None if raw is None else cls.of(raw)
+
+    @classmethod
+    def of(cls, raw: PayloadReader) -> CallbackRecord:
         return cls(
             raw.choice("outcome", Callback),
             raw.text("by"),
@@ -109,6 +111,23 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class Forwarding:
+    """A lead passed the request to another lead or staff member, saying why."""
+
+    by: str
+    to: str
+    reason: str
+    at: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"by": self.by, "to": self.to, "reason": self.reason, "at": self.at}
+
+    @classmethod
+    def read(cls, raw: PayloadReader) -> Forwarding:
+        return cls(raw.text("by"), raw.text("to"), raw.text("reason"), raw.text("at"))
+
+
+@dataclass(frozen=True)
 class PhoneRequestPayload:
     VERSION: ClassVar[int] = 1
     VERSIONS: ClassVar[frozenset[int]] = frozenset({1})
@@ -125,6 +144,14 @@ class PhoneRequestPayload:
     callback: CallbackRecord | None = None
     closed: Closure | None = None
     decision: str | None = None  # the sharing decision that answered it
+    # Callbacks that did not reach the caller, oldest first: counted against the
+    # directory's `callback_attempts` before the request goes to the lead.
+    attempts: tuple[CallbackRecord, ...] = ()
+    forwarded: tuple[Forwarding, ...] = ()  # oldest first; the last says who has it
+
+    @property
+    def forwarded_to(self) -> str | None:
+        return self.forwarded[-1].to if self.forwarded else None
 
     @property
     def switchboard(self) -> str:
@@ -162,6 +189,10 @@ class PhoneRequestPayload:
             fields["closed"] = {"by": c.by, "reason": c.reason, "at": c.at}
         if self.decision is not None:
             fields["decision"] = self.decision
+        if self.attempts:
+            fields["attempts"] = [attempt.to_dict() for attempt in self.attempts]
+        if self.forwarded:
+            fields["forwarded"] = [forwarding.to_dict() for forwarding in self.forwarded]
         return dump(self.VERSION, fields)
 
     @classmethod
@@ -185,4 +216,6 @@ class PhoneRequestPayload:
             if closed is None
             else Closure(closed.text("by"), closed.text("reason"), closed.text("at")),
             raw.optional_text("decision"),
+            tuple(CallbackRecord.of(attempt) for attempt in raw.optional_tables("attempts")),
+            tuple(Forwarding.read(forwarding) for forwarding in raw.optional_tables("forwarded")),
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from secure_records.core.directory import Directory, normalise_number
+from secure_records.core.directory import DEFAULT_CALLBACK_ATTEMPTS, Directory, normalise_number
 
 
 class Urgency(StrEnum):
@@ -26,6 +26,9 @@ class Status(StrEnum):
     REFERRED = "referred"  # not entitled, or not in the directory: the lead decides
     VERIFIED = "verified"  # called back and confirmed: the sharing decision is next
     NOT_VERIFIED = "not_verified"  # refused; nothing disclosed
+    # Not reached through the switchboard after the directory's number of attempts:
+    # the lead decides (nobody was refused: the caller was never spoken to).
+    ESCALATED = "escalated"
     DECIDED = "decided"  # a sharing decision answered it
     CLOSED = "closed"  # the lead closed it with a reason
 
@@ -39,7 +42,7 @@ class Callback(StrEnum):
 
 CALLBACK_WORDS = {
     Callback.CONFIRMED: "Reached the named caller through the switchboard; confirmed",
-    Callback.NOT_REACHED: "Could not reach the caller through the switchboard",
+    Callback.NOT_REACHED: "Could not reach the caller through the switchboard: try again later",
     Callback.CALLER_UNKNOWN: "The organisation does not know the caller",
     Callback.REFUSED_CALLBACK: "The caller refused a callback",
 }
@@ -61,7 +64,11 @@ FLAG_WORDS = {
 
 # Which statuses each kind of person acts on.
 OPEN_FOR_RECEPTION = frozenset({Status.AWAITING_CALLBACK})
-OPEN_FOR_DECIDERS = frozenset({Status.VERIFIED, Status.REFERRED})
+OPEN_FOR_DECIDERS = frozenset({Status.VERIFIED, Status.REFERRED, Status.ESCALATED})
+# Requests nobody verified: only the lead (or whom the lead forwards them to) sees them.
+FOR_THE_LEAD = frozenset({Status.REFERRED, Status.ESCALATED})
+# Reception's callbacks, most urgent first: someone may be at risk now.
+URGENCY_ORDER = (Urgency.IMMEDIATE, Urgency.TODAY, Urgency.ROUTINE)
 
 
 @dataclass(frozen=True)
@@ -106,10 +113,18 @@ def assess(
     return Assessment(True, "", org.name, org.switchboard, frozenset(flags))
 
 
-def after_callback(outcome: Callback) -> tuple[Status, frozenset[RedFlag]]:
-    """Only a confirmed callback verifies; anything else is refused (fail closed)."""
+def after_callback(
+    outcome: Callback, attempts: int = 1, allowed: int = DEFAULT_CALLBACK_ATTEMPTS
+) -> tuple[Status, frozenset[RedFlag]]:
+    """Only a confirmed callback verifies. A caller not reached was refused nothing:
+    try again later, and after `allowed` attempts (`attempts` counts those not
+    reaching the caller, this one included) the lead decides. Anything else is
+    refused (fail closed)."""
     if outcome is Callback.CONFIRMED:
         return Status.VERIFIED, frozenset()
+    if outcome is Callback.NOT_REACHED:
+        waiting = attempts < allowed
+        return (Status.AWAITING_CALLBACK if waiting else Status.ESCALATED), frozenset()
     if outcome is Callback.REFUSED_CALLBACK:
         return Status.NOT_VERIFIED, frozenset({RedFlag.REFUSED_CALLBACK})
     return Status.NOT_VERIFIED, frozenset()

@@ -60,6 +60,7 @@ CALL_WORDS: dict[str, str] = {
     Status.REFERRED: "referred to the lead",
     Status.VERIFIED: "verified by callback",
     Status.NOT_VERIFIED: "not verified",
+    Status.ESCALATED: "not reached: to the lead",
     Status.DECIDED: "decided",
     Status.CLOSED: "closed",
 }

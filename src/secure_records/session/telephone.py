@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, replace
 from datetime import date
 from typing import Any
 
@@ -28,12 +28,10 @@ from secure_records.core.phone_request_payload import (
     Caller,
     Closure,
     DirectoryEntry,
+    Forwarding,
     PhoneRequestPayload,
 )
-from secure_records.core.policy import Policy
-from secure_records.core.sharing import Requester
 from secure_records.core.telephone import (
-    CALLBACK_WORDS,
     FLAG_WORDS,
     OPEN_FOR_DECIDERS,
     Callback,
@@ -46,6 +44,13 @@ from secure_records.core.telephone import (
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.phone_views import (
+    CallView,
+    PhoneQueueItem,
+    PhoneRequestDetail,
+    detail,
+    most_urgent_first,
+)
 from secure_records.session.scope import RecordScope
 from secure_records.session.search_limits import SearchLimits
 from secure_records.vault.store import PhoneRequestRow
@@ -63,63 +68,7 @@ __all__ = [
 
 # How any role without VERIFY_CALLS is refused reception's work.
 RECEPTION_ONLY = "does not take telephone requests"
-
-
-@dataclass(frozen=True)
-class CallView:
-    """What reception sees of a request: never anything a record holds."""
-
-    id: str
-    status: Status
-    caller: str
-    organisation: str
-    reference: str | None  # the record's reference, when the exact match found one
-    callback_number: str  # the directory's number; "" when there is none
-    flags: tuple[str, ...]  # in words
-    why: str  # why it is not entitled, when it is not
-    say: str  # words for the caller, when the request stops here
-    created_at: str
-
-
-@dataclass(frozen=True)
-class PhoneQueueItem:
-    id: str
-    record_id: str | None
-    status: Status
-    organisation: str
-    kind: str
-    urgency: Urgency
-    flags: int
-    created_at: str
-
-
-@dataclass(frozen=True)
-class PhoneRequestDetail:
-    """What the person deciding sees: the request, the callback, the red flags."""
-
-    id: str
-    record_id: str | None
-    status: Status
-    caller: str
-    caller_role: str
-    organisation: str
-    switchboard: str
-    directory_source: str
-    directory_checked: str
-    number_given: str
-    about: str  # name and date of birth as the caller gave them
-    kind: str
-    asked: str
-    urgency: Urgency
-    callback: str  # the outcome in words; "" when none was recorded
-    flags: tuple[str, ...]
-    taken_by: str
-    created_at: str
-
-    @property
-    def requester(self) -> Requester:
-        """The verified caller, as the sharing flow's requester."""
-        return Requester(self.caller, self.organisation, self.caller_role, self.switchboard)
+NOT_FORWARDING = "does not forward telephone requests"
 
 
 class Telephone:
@@ -234,23 +183,28 @@ class Telephone:
             payload.why,
             say,
             row.created_at,
+            payload.urgency,
+            len(payload.attempts),
+            directory.callback_attempts,
         )
 
     def awaiting_callback(self) -> list[CallView]:
-        """Requests reception has still to call back."""
+        """Requests reception has still to call back: someone at risk now first."""
         self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         views = []
         for row in self._door.vault.store.phone_requests([Status.AWAITING_CALLBACK]):
             found = self._door.vault.phone_request(row.id)
             if found is not None:
                 views.append(self._call_view(*found))
-        return views
+        return sorted(views, key=lambda view: most_urgent_first(view.urgency, view.created_at))
 
     def record_callback(
         self, request_id: str, outcome: Callback, pressed_for_speed: bool = False, note: str = ""
     ) -> CallView:
         """The callback's outcome: only reaching the named caller through the
-        directory's number verifies; anything else refuses, in neutral words."""
+        directory's number verifies. A caller not reached is tried again later, and
+        after the directory's number of attempts the lead decides; anything else
+        refuses, in neutral words."""
         self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         if len(note) > MAX_TYPED:
             raise BadInput(f"Keep the note under {MAX_TYPED} characters.")
@@ -258,26 +212,37 @@ class Telephone:
         if found is None or found[0].status != Status.AWAITING_CALLBACK:
             raise BadInput(f"{request_id} is not waiting for a callback.")
         row, payload = found
-        status, flags = after_callback(Callback(outcome))
+        outcome = Callback(outcome)
+        attempt = CallbackRecord(
+            outcome, self._door.staff_name, now_utc(), payload.switchboard, note
+        )
+        attempts = payload.attempts + ((attempt,) if outcome is Callback.NOT_REACHED else ())
+        allowed = self._door.policy.directory.callback_attempts
+        status, flags = after_callback(outcome, len(attempts), allowed)
         if pressed_for_speed:
             flags |= {RedFlag.PRESSED_FOR_SPEED}
-        number_called = payload.switchboard
         payload = replace(
             payload,
             flags=tuple(sorted(set(payload.flags) | flags)),
-            callback=CallbackRecord(
-                Callback(outcome), self._door.staff_name, now_utc(), number_called, note
-            ),
+            attempts=attempts,
+            callback=payload.callback if outcome is Callback.NOT_REACHED else attempt,
         )
         was = row.status
         row = PhoneRequestRow(row.id, row.record_id, status, row.taken_by, row.created_at)
+        # The attempt that sends it to the lead is logged as that: they must see it.
+        action = (
+            LogAction.PHONE_REQUEST_ESCALATED
+            if status is Status.ESCALATED
+            else LogAction.CALLBACK_RECORDED
+        )
         with self._logged(
-            LogAction.CALLBACK_RECORDED,
+            action,
             row.record_id,
             personal={"note": note} if note else None,
             request=row.id,
-            outcome=Callback(outcome).value,
-            number_called=number_called,
+            outcome=outcome.value,
+            number_called=payload.switchboard,
+            attempts=len(attempts),
             flags=[flag.value for flag in payload.flags],
             status=status.value,
         ):
@@ -295,78 +260,142 @@ class Telephone:
 
     # the people who decide
 
-    def _sees_request(self, row: PhoneRequestRow) -> bool:
+    def _sees_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> bool:
         """The safeguarding lead sees every open request; a worker who may share sees
-        the verified ones about records assigned to them; nobody else sees any."""
+        the verified ones about records assigned to them, and any a lead forwarded to
+        them; nobody else sees any."""
         if row.record_id is not None and row.record_id in self._scope.hidden_ids():
             return False  # restricted, and no grant: not even that someone asked
-        if self._door.may(Permission.APPROVE_SHARING):
-            return True
         door = self._door
-        if not door.may(Permission.SHARE) or row.record_id is None or row.status != Status.VERIFIED:
+        if door.may(Permission.APPROVE_SHARING):
+            return True
+        if not door.may(Permission.SHARE):
+            return False
+        if payload.forwarded_to == door.staff_name:
+            return True
+        if row.record_id is None or row.status != Status.VERIFIED:
             return False
         return in_scope(door.role, door.staff_name, door.vault.store.assigned_to(row.record_id))
 
-    def _open_requests(self, statuses: Iterable[Status]) -> list[PhoneRequestRow]:
+    def _open_requests(
+        self, statuses: Iterable[Status]
+    ) -> list[tuple[PhoneRequestRow, PhoneRequestPayload]]:
         self._door.require(
             Permission.SHARE,
             Permission.APPROVE_SHARING,
             refused="does not answer telephone requests",
         )
-        rows = self._door.vault.store.phone_requests(statuses)
-        return [row for row in rows if self._sees_request(row)]
+        found = []
+        for row in self._door.vault.store.phone_requests(statuses):
+            request = self._door.vault.phone_request(row.id)
+            if request is not None and self._sees_request(*request):
+                found.append(request)
+        return found
 
     def phone_queue(self) -> list[PhoneQueueItem]:
-        """Verified requests waiting for a sharing decision, and referrals for the lead."""
-        items = []
+        """Verified requests waiting for a sharing decision, and referrals for the
+        lead: someone at risk now first."""
         kinds = self._door.policy.directory.request_kinds
-        for row in self._open_requests(OPEN_FOR_DECIDERS):
-            found = self._door.vault.phone_request(row.id)
-            if found is None:
-                continue
-            payload = found[1]
-            items.append(
-                PhoneQueueItem(
-                    row.id,
-                    row.record_id,
-                    row.status,
-                    payload.organisation,
-                    kinds.get(payload.kind, payload.kind),
-                    payload.urgency,
-                    len(payload.flags),
-                    row.created_at,
-                )
+        items = [
+            PhoneQueueItem(
+                row.id,
+                row.record_id,
+                row.status,
+                payload.organisation,
+                kinds.get(payload.kind, payload.kind),
+                payload.urgency,
+                len(payload.flags),
+                row.created_at,
+                payload.forwarded_to,
             )
+            for row, payload in self._open_requests(OPEN_FOR_DECIDERS)
+        ]
+        items.sort(key=lambda item: most_urgent_first(item.urgency, item.created_at))
         self._door.log(LogAction.PHONE_QUEUE_VIEWED, count=len(items))
         return items
 
     def _visible_request(self, request_id: str) -> tuple[PhoneRequestRow, PhoneRequestPayload]:
-        found = self._door.vault.phone_request(request_id)
-        rows = self._open_requests(OPEN_FOR_DECIDERS)
-        if found is None or found[0].id not in {r.id for r in rows}:
-            raise AccessRefused(f"{request_id} is not a request waiting for you.")
-        return found
+        for row, payload in self._open_requests(OPEN_FOR_DECIDERS):
+            if row.id == request_id:
+                return row, payload
+        raise AccessRefused(f"{request_id} is not a request waiting for you.")
+
+    def _decide_refused(self, row: PhoneRequestRow) -> str:
+        """Why this person cannot take the sharing decision on it; "" if they can."""
+        if not self._door.may(Permission.SHARE):
+            return "Your role does not take sharing decisions: forward it to someone who does."
+        if row.record_id is None:
+            return (
+                "No record matched the name and date of birth the caller gave, so there is "
+                "nothing to share: forward it or close it, with a reason."
+            )
+        if not self._scope.current([row.record_id]):
+            return f"Record {row.record_id} is not one you can open."
+        return ""
+
+    def _detail(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> PhoneRequestDetail:
+        return detail(self._door.policy, row, payload, self._decide_refused(row))
 
     def phone_request(self, request_id: str) -> PhoneRequestDetail:
         row, payload = self._visible_request(request_id)
         self._door.log(LogAction.PHONE_REQUEST_OPENED, row.record_id, request=row.id)
-        return _detail(self._door.policy, row, payload)
+        return self._detail(row, payload)
 
     def verified_request(self, request_id: str) -> PhoneRequestDetail:
         """As `phone_request`, not logged: for checks inside other logged actions."""
-        return _detail(self._door.policy, *self._visible_request(request_id))
+        return self._detail(*self._visible_request(request_id))
+
+    def _lead_reason(self, reason: str, doing: str) -> None:
+        minimum = self._door.policy.sharing.reason_min_length
+        if len(reason.strip()) < minimum:
+            raise BadInput(
+                f"Give the reason for {doing} it (at least {counted(minimum, 'character')})."
+            )
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+
+    def forward_choices(self) -> list[str]:
+        """Whom a lead may forward a request to: every other staff member who may
+        take a sharing decision."""
+        self._door.require(
+            Permission.APPROVE_SHARING, refused="does not forward telephone requests"
+        )
+        policy, me = self._door.policy, self._door.staff_name
+        return [
+            staff.name
+            for staff in self._door.vault.store.all_staff()
+            if not staff.disabled
+            and staff.name != me
+            and (role := policy.roles.get(staff.role)) is not None
+            and (role.may(Permission.SHARE) or role.may(Permission.APPROVE_SHARING))
+        ]
+
+    def forward_phone_request(self, request_id: str, to: str, reason: str) -> None:
+        """The lead passes a request to another lead or staff member, saying why: it
+        waits in their queue."""
+        self._door.require(
+            Permission.APPROVE_SHARING, refused="does not forward telephone requests"
+        )
+        row, payload = self._visible_request(request_id)
+        if to not in self.forward_choices():
+            raise BadInput("Choose a staff member who takes sharing decisions.")
+        self._lead_reason(reason, "forwarding")
+        forwarding = Forwarding(self._door.staff_name, to, reason, now_utc())
+        payload = replace(payload, forwarded=(*payload.forwarded, forwarding))
+        with self._logged(
+            LogAction.PHONE_REQUEST_FORWARDED,
+            row.record_id,
+            {"reason": reason},
+            request=row.id,
+            to=to,
+        ):
+            self._door.vault.update_phone_request(row, payload, row.status)
 
     def close_phone_request(self, request_id: str, reason: str) -> None:
         """The lead closes a request with no sharing decision, saying why."""
         self._door.require(Permission.APPROVE_SHARING, refused="does not close telephone requests")
         row, payload = self._visible_request(request_id)
-        minimum = self._door.policy.sharing.reason_min_length
-        if len(reason.strip()) < minimum:
-            raise BadInput(
-                f"Give the reason for closing it (at least {counted(minimum, 'character')})."
-            )
-        if len(reason) > MAX_TYPED:
-            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
+        self._lead_reason(reason, "closing")
         payload = replace(payload, closed=Closure(self._door.staff_name, reason, now_utc()))
         was = row.status
         row = PhoneRequestRow(row.id, row.record_id, Status.CLOSED, row.taken_by, row.created_at)
@@ -376,39 +405,14 @@ class Telephone:
             self._door.vault.update_phone_request(row, payload, was)
 
     def mark_decided(self, request_id: str, record_id: str, decision_id: str) -> AnsweredRequest:
-        """Inside the sharing decision's transaction: mark the verified request
-        decided; what the decision keeps of it."""
+        """Inside the sharing decision's transaction: mark the request decided (a
+        verified one, or one the lead decides on unverified); what the decision keeps
+        of it."""
         row, payload = self._visible_request(request_id)
-        if row.status != Status.VERIFIED or row.record_id != record_id:
-            raise BadInput(f"{request_id} is not a verified request about {record_id}.")
+        if row.record_id != record_id:
+            raise BadInput(f"{request_id} is not a request about {record_id}.")
         done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
         self._door.vault.update_phone_request(
-            done, replace(payload, decision=decision_id), Status.VERIFIED
+            done, replace(payload, decision=decision_id), row.status
         )
         return AnsweredRequest.of(row.id, payload)
-
-
-def _detail(
-    policy: Policy, row: PhoneRequestRow, payload: PhoneRequestPayload
-) -> PhoneRequestDetail:
-    directory, caller, about = payload.directory, payload.caller, payload.about
-    return PhoneRequestDetail(
-        row.id,
-        row.record_id,
-        row.status,
-        caller.name,
-        caller.role,
-        payload.organisation,
-        payload.switchboard,
-        "" if directory is None else directory.source,
-        "" if directory is None else directory.checked,
-        caller.number_given,
-        f"{about.name}, born {about.date_of_birth}",
-        policy.directory.request_kinds.get(payload.kind, payload.kind),
-        payload.asked,
-        payload.urgency,
-        "" if payload.callback is None else CALLBACK_WORDS[payload.callback.outcome],
-        tuple(FLAG_WORDS[f] for f in payload.flags),
-        row.taken_by,
-        row.created_at,
-    )

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from secure_records.core.telephone import CALLBACK_WORDS, Callback, Status
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.telephone import CallView
 from secure_records.tui.key_footer import KeyFooter
@@ -23,6 +24,11 @@ from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.toggles import Checkbox
 
 DO_NOT_DISCLOSE = "Do not disclose anything: not even whether we hold a record."
+URGENT = "URGENT: the caller says someone may be at risk now. Call back first."
+
+
+def attempts_made(call: CallView) -> str:
+    return f"{call.attempts} of {counted(call.attempts_allowed, 'attempt')}"
 
 
 class CallbackScreen(SessionScreen):
@@ -56,6 +62,8 @@ class CallbackScreen(SessionScreen):
             Static(literal(f"Telephone request {call.id}"), classes="title"),
             Static(labelled("Caller", f"{call.caller}, {call.organisation}")),
         ]
+        if call.urgent:
+            widgets.append(Static(literal(URGENT), id="urgent", classes="flag"))
         if call.reference is not None:
             widgets.append(Static(labelled("A record exists", call.reference)))
         widgets += [Static(literal(f"Red flag: {flag}"), classes="flag") for flag in call.flags]
@@ -81,6 +89,19 @@ class CallbackScreen(SessionScreen):
                 ),
                 Button("Done", variant="primary", id="done"),
             ]
+        elif call.status is Status.ESCALATED:
+            # The caller was never spoken to: nothing was refused and there is no one
+            # to read words to.
+            widgets += [
+                Static(
+                    literal(
+                        f"Not reached after {counted(call.attempts, 'attempt')}: passed to the "
+                        "safeguarding lead, who decides what happens next. " + DO_NOT_DISCLOSE
+                    ),
+                    id="verdict",
+                ),
+                Button("Done", variant="primary", id="done"),
+            ]
         else:
             widgets += [
                 Static(literal("Not verified: refused. " + DO_NOT_DISCLOSE), id="verdict"),
@@ -92,7 +113,21 @@ class CallbackScreen(SessionScreen):
 
     def _callback_widgets(self, call: CallView) -> list[Widget]:
         messages = self._session.telephone.phone_messages(call.id)
+        tried: list[Widget] = []
+        if call.attempts:
+            left = call.attempts_allowed - call.attempts
+            tried.append(
+                Static(
+                    literal(
+                        f"Not reached so far ({attempts_made(call)}). Try again later: after "
+                        f"{counted(left, 'more attempt')} it goes to the safeguarding lead."
+                    ),
+                    id="attempts",
+                    classes="flag",
+                )
+            )
         return [
+            *tried,
             Static(literal(DO_NOT_DISCLOSE), id="verdict"),
             Static(literal("Call back on the directory's number, and no other:"), classes="hint"),
             Static(literal(call.callback_number), id="callback-number", classes="title"),

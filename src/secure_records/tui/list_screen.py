@@ -3,6 +3,7 @@ category."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from secure_records.core.dates import how_long
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
 INDEX_DELAY = 1.0  # seconds after the list is shown before the search index is built
+
+
+def overdue_line(count: int, hours: int, oldest: str, keys: list[str]) -> str:
+    """'OVERDUE: 3 waiting over 48 h for a manager, oldest 5 days; press q or t'."""
+    press = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+    return f"OVERDUE: {count} waiting over {hours} h for a manager, oldest {oldest}; press {press}"
 
 
 class RecordListScreen(SessionScreen):
@@ -70,17 +78,46 @@ class RecordListScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         what = "Your caseload" if self._session.role.scope is Scope.CASELOAD else "All records"
         yield Static(literal(what), id="list-title", classes="title")
+        # Hidden unless something has waited too long for a manager (leads only).
+        yield Static("", id="overdue", classes="flag")
         yield Input(placeholder="Search by name or date of birth (press /)", id="search")
         yield RecordList(self._session.records.summaries, self._columns, id="records")
         yield Static("", id="count", classes="hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.show_overdue()
         self.show_all()
         self.query_one(RecordList).focus()
         # A moment after the first paint: building the index competes for the
         # interpreter, and the list is what the person looks at first.
         self.set_timer(INDEX_DELAY, self._start_index)
+
+    def on_screen_resume(self) -> None:
+        self.show_overdue()
+
+    def show_overdue(self) -> None:
+        """One line naming how many wait too long for a manager, how old the oldest
+        is, and the keys that open their queues."""
+        line = ""
+        with self.attempt():
+            overdue = self._session.waiting.overdue()
+            keys = [
+                key
+                for key, count in (
+                    ("q", overdue.shares),
+                    ("d", overdue.disposals),
+                    ("t", overdue.requests),
+                )
+                if count
+            ]
+            if overdue.oldest is not None:
+                line = overdue_line(
+                    overdue.count, overdue.hours, how_long(overdue.oldest, datetime.now(UTC)), keys
+                )
+        banner = self.query_one("#overdue", Static)
+        banner.update(literal(line))
+        banner.display = bool(line)
 
     def show_all(self) -> None:
         with self.attempt():

@@ -75,17 +75,7 @@ class ReceptionScreen(SessionScreen):
     def _show_calls(self) -> None:
         options = self.query_one("#calls", OptionList)
         options.clear_options()
-        options.add_options(
-            [
-                Option(
-                    literal(
-                        f"{call.id}  {call.caller}, {call.organisation}  {when(call.created_at)}"
-                    ),
-                    id=call.id,
-                )
-                for call in self._calls
-            ]
-        )
+        options.add_options([Option(literal(call_line(call)), id=call.id) for call in self._calls])
         if self._calls:
             options.highlighted = 0
             options.focus()
@@ -109,6 +99,14 @@ class ReceptionScreen(SessionScreen):
     def forget(self) -> None:
         self.query_one("#calls", OptionList).clear_options()
         self._calls = []
+
+
+def call_line(call: CallView) -> str:
+    """A callback still to make: URGENT in words (not colour alone), its age, and the
+    attempts that did not reach the caller."""
+    urgent = "URGENT  " if call.urgent else ""
+    tried = f"  not reached {call.attempts} of {call.attempts_allowed}" if call.attempts else ""
+    return f"{urgent}{call.id}  {call.caller}, {call.organisation}  {when(call.created_at)}{tried}"
 
 
 TEXT_INPUTS = (

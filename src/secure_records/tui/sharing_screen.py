@@ -123,10 +123,7 @@ class SharingScreen(SessionScreen):
         if call is not None:
             widgets.append(
                 Static(
-                    literal(
-                        f"Answering telephone request {call.id}: verified by calling back "
-                        f"{call.switchboard}, the directory's number."
-                    ),
+                    literal(f"Answering telephone request {call.id}: {call.how_verified}."),
                     id="phone-request",
                 )
             )

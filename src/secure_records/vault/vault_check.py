@@ -32,6 +32,8 @@ WRITERS: dict[str, tuple[str, str]] = {
     LogAction.PHONE_REQUEST_TAKEN: ("phone_requests", "request"),
     LogAction.CALLBACK_RECORDED: ("phone_requests", "request"),
     LogAction.PHONE_REQUEST_CLOSED: ("phone_requests", "request"),
+    LogAction.PHONE_REQUEST_ESCALATED: ("phone_requests", "request"),
+    LogAction.PHONE_REQUEST_FORWARDED: ("phone_requests", "request"),
 }
 
 
