@@ -3,7 +3,7 @@
 Every screen goes through here. `Session` itself is who is at the door and the
 session's life (open, lock, unlock, close); the work is in its parts, each over the
 same door and each checking the role: `records`, `sharing`, `telephone`,
-`retention` and `oversight`.
+`retention`, `oversight` and `outputs`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
 from secure_records.session.door import StaffDoor
+from secure_records.session.outputs import Outputs
 from secure_records.session.oversight import Oversight
 from secure_records.session.pin_check import LockedOut, PinCheck, WrongPin
 from secure_records.session.pin_check import refusal as pin_refusal
@@ -82,6 +83,7 @@ class Session:
         self.sharing = Sharing(self._door, self._scope, self.telephone)
         self.retention = Retention(self._door, self._scope)
         self.oversight = Oversight(self._door, self._scope)
+        self.outputs = Outputs(self._door, self._scope)
 
     @classmethod
     def open(
