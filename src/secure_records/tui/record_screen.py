@@ -292,8 +292,9 @@ class RecordScreen(SessionScreen):
                 report = self._session.oversight.subject_access_report(record_id, reason)
             except SecureRecordsError as exc:
                 return str(exc)
-            # Kept sealed in the vault: read here, marked items reviewed before release.
-            self.app.push_screen(OutputScreen(self._session, report))
+            # Kept sealed in the vault: read here (once this dialog has gone), the
+            # marked items reviewed before any release.
+            self.app.call_later(self.app.push_screen, OutputScreen(self._session, report))
             return None
 
         minimum = self._session.policy.sharing.reason_min_length
