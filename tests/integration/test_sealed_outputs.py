@@ -18,6 +18,7 @@ from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.outputs import OutputKind
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
+from secure_records.session.outputs import Released
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.in_process import Cli
 
@@ -36,6 +37,14 @@ def share(session: Session, record_id: str) -> str:
     done = session.sharing.decide_sharing(record_id, ASKER, PURPOSE, flow, how)
     assert done.package is not None
     return done.package
+
+
+def shared_and_released(home: Path) -> tuple[str, Released]:
+    """alice shares R-0001; the lead releases its package to the requester."""
+    with Session.open("alice", home) as alice:
+        package = share(alice, "R-0001")
+    with Session.open("lead", home) as lead:
+        return package, lead.outputs.release(package, "D. Example, Nowhere Primary School")
 
 
 @pytest.fixture
@@ -156,14 +165,11 @@ def test_only_a_lead_releases_and_each_release_is_listed_and_logged(
     planted: tuple[Path, dict[str, str]], cli: Cli
 ) -> None:
     home, _ = planted
-    with Session.open("alice", home) as alice:
-        package = share(alice, "R-0001")
-        with pytest.raises(AccessRefused):
-            alice.outputs.release(package, "D. Example")
-    with Session.open("lead", home) as lead:
-        with pytest.raises(BadInput):
-            lead.outputs.release(package, "  ")
-        done = lead.outputs.release(package, "D. Example, Nowhere Primary School")
+    package, done = shared_and_released(home)
+    with Session.open("alice", home) as alice, pytest.raises(AccessRefused):
+        alice.outputs.release(package, "D. Example")
+    with Session.open("lead", home) as lead, pytest.raises(BadInput):
+        lead.outputs.release(package, "  ")
     out = cli("export", "list", home=home)
     assert out.code == 0, out.err
     assert done.release_id in out.out and "by lead to D. Example, Nowhere Primary" in out.out
@@ -181,11 +187,8 @@ def test_it_is_reminded_of_released_files_past_their_days_and_shreds_them(
     planted: tuple[Path, dict[str, str]], cli: Cli
 ) -> None:
     home, _ = planted
-    with Session.open("alice", home) as alice:
-        package = share(alice, "R-0001")
-    with Session.open("lead", home) as lead:
-        done = lead.outputs.release(package, "D. Example, Nowhere Primary School")
-        days = lead.policy.sharing.disclosure_keep_days
+    _, done = shared_and_released(home)
+    days = 30  # the shipped sharing.toml's disclosure_keep_days
     assert cli("export", "list", "--due", home=home).out.strip() == "0 releases past their days."
     with Session.open("it", home) as it:
         assert it.retention.expired_packages() == []
