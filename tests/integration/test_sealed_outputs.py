@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import secrets
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -174,6 +176,9 @@ def test_only_a_lead_releases_and_each_release_is_listed_and_logged(
     assert out.code == 0, out.err
     assert done.release_id in out.out and "by lead to D. Example, Nowhere Primary" in out.out
     assert done.passphrase not in out.out  # shown once, kept nowhere
+    kept = cli("export", "kept", home=home).out
+    assert f"{package}  Disclosure package  R-0001  by alice" in kept
+    assert "Canaryname" not in kept  # references and makers, never contents
     with Administration.open(home) as admin:
         [entry] = [e for e in admin.vault.log.entries() if e.action == "output_released"]
     assert (entry.actor, entry.details["output"], entry.details["release"]) == (
@@ -227,3 +232,20 @@ def test_disposal_erases_a_records_outputs(home: Path, tmp_path: Path) -> None:
                 lead.outputs.read(kept)
     with Administration.open(home) as admin:
         assert admin.vault.store.outputs(tuple(OutputKind)) == []
+
+
+@pytest.mark.skipif(shutil.which("7z") is None, reason="7-Zip (p7zip) is not installed")
+def test_7zip_opens_a_released_file_with_its_passphrase_and_not_without(
+    planted: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    home, values = planted
+    _, done = shared_and_released(home)
+    listed = subprocess.run(["7z", "l", "-slt", done.path], capture_output=True, text=True)
+    assert "Method = AES-256" in listed.stdout
+    out = tmp_path / "opened"
+    wrong = subprocess.run(["7z", "x", "-pwrong", f"-o{out}", done.path], capture_output=True)
+    assert wrong.returncode != 0
+    right = ["7z", "x", f"-p{done.passphrase}", f"-o{out}", "-y", str(done.path)]
+    assert subprocess.run(right, capture_output=True).returncode == 0
+    [opened] = out.iterdir()
+    assert values["name"] in opened.read_text(encoding="utf-8")
