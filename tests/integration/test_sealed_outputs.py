@@ -249,3 +249,17 @@ def test_7zip_opens_a_released_file_with_its_passphrase_and_not_without(
     assert subprocess.run(right, capture_output=True).returncode == 0
     [opened] = out.iterdir()
     assert values["name"] in opened.read_text(encoding="utf-8")
+
+
+def test_a_readable_file_an_earlier_version_left_in_exports_is_for_it_to_shred_now(
+    planted: tuple[Path, dict[str, str]],
+) -> None:
+    home, values = planted
+    left = home / "exports" / "D-0123456789ab.txt"
+    left.write_text(f"DISCLOSURE D-0123456789ab\nName: {values['name']}\n")
+    with Session.open("it", home) as it:
+        [line] = it.retention.expired_packages()
+        assert line.startswith("D-0123456789ab.txt") and values["name"] not in line
+        [said] = it.retention.shred_expired_packages()
+        assert it.retention.expired_packages() == []
+    assert not left.exists() and "D-0123456789ab.txt" in said

@@ -275,9 +275,17 @@ class Retention:
         expired = [
             f"{line.release_id}  {line.path}  released {shown_date(line.released_at[:10])}"
             for line in self._due(now)
-        ]
+        ] + [f"{path.name}  in plain text, from an earlier version" for path in self._plain()]
         self._door.log(LogAction.EXPIRED_PACKAGES_LISTED, count=len(expired))
         return expired
+
+    def _plain(self) -> list[Path]:
+        """Files an earlier version wrote readable under exports/ (before outputs were
+        kept sealed): to shred now, whatever their age. Released zips are not."""
+        exports = self._door.vault.paths.exports
+        if not exports.is_dir():
+            return []
+        return sorted(p for p in exports.iterdir() if p.is_file() and p.suffix != ".zip")
 
     def _due(self, now: datetime | None = None) -> list[ReleaseLine]:
         return [line for line in release_lines(self._door, now) if line.due]
@@ -300,4 +308,10 @@ class Retention:
                 else:
                     done.append(f"{line.path}: no longer there; shred any copy of it by hand.")
                 self._door.vault.store.release_shredded(line.release_id, now_utc())
+        for path in self._plain():
+            with self._door.recorded(LogAction.PACKAGE_SHREDDED, package=path.name):
+                try:
+                    done.append(shred_file(path))
+                except OSError as exc:
+                    raise VaultError(f"{path.name} could not be shredded ({exc}).") from None
         return done
