@@ -164,7 +164,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
                         rid, asker, "Planning the support at school", flow, how
                     )
                     if done.package is not None:
-                        parts.append(done.package.read_text())
+                        parts.append(session.outputs.read(done.package).text)
                         views += 1
     return "\n".join(parts), opened, views
 
@@ -205,9 +205,8 @@ def test_generated_policies_never_leak_past_their_rules(
                     if permitted:
                         TALLY.permitted += 1
                         TALLY.seen += value in text
-        on_disk = b"".join(
-            p.read_bytes() for p in home.rglob("*") if p.is_file() and p.parent.name != "exports"
-        )
+        # Packages included: kept sealed in the vault, none written out (issue 18).
+        on_disk = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
         for row in rows:
             for value in canaries(row).values():
                 assert value.encode() not in on_disk, "a canary in plaintext in the vault's files"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import pytest
@@ -42,10 +41,10 @@ def test_a_share_with_consent_writes_only_the_chosen_items(populated: Path) -> N
         done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, flow(session, True, True, True, True), chosen
         )
+        assert done.package is not None
+        text = session.outputs.read(done.package).text
     assert (done.outcome, done.share, done.status) == ("may_share", True, "decided")
-    assert done.package is not None
-    assert stat.S_IMODE(done.package.stat().st_mode) == 0o600
-    text = done.package.read_text()
+    assert not list((populated / "exports").iterdir())  # kept sealed, not written out
     assert planted["name"] in text and planted["note.fact"] in text and "FACT" in text
     for other in ("address", "phone", "nhs_number", "health", "consent.given_by", "note.opinion"):
         assert planted[other] not in text, other
@@ -69,7 +68,8 @@ def test_only_what_the_sharer_sees_in_full_can_be_chosen(populated: Path) -> Non
         done = session.sharing.decide_sharing(
             "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
         )
-    assert done.package is not None and "CANARY-HEALTH-R-0001" in done.package.read_text()
+        assert done.package is not None
+        assert "CANARY-HEALTH-R-0001" in session.outputs.read(done.package).text
 
 
 def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Path) -> None:
@@ -157,8 +157,8 @@ def test_a_lead_confirms_a_share_without_consent_and_its_package_is_released(
             done.decision_id, True, "Child at risk; school must know now"
         )
         assert lead.sharing.sharing_queue() == []
-    assert reviewed.status == "confirmed" and reviewed.package is not None
-    assert "Canaryname R-0001" in reviewed.package.read_text()
+        assert reviewed.status == "confirmed" and reviewed.package is not None
+        assert "Canaryname R-0001" in lead.outputs.read(reviewed.package).text
     entry = [e for e in log_entries(populated) if e.action == "sharing_reviewed"][-1]
     assert entry.actor == "lead" and entry.details["status"] == "confirmed"
 
@@ -262,10 +262,7 @@ def test_the_record_shows_its_sharing_history(populated: Path) -> None:
         session.records.sharing_history("R-0001")
 
 
-def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path) -> None:
-    import os
-    import time
-
+def test_a_package_kept_in_the_vault_is_nothing_for_it_to_shred(populated: Path) -> None:
     with Session.open("alice", populated) as session:
         done = session.sharing.decide_sharing(
             "R-0001",
@@ -276,9 +273,7 @@ def test_packages_past_their_days_are_listed_for_it_by_name_only(populated: Path
         )
     assert done.package is not None
     with Session.open("it", populated) as it:
+        # Only a released file is out there to shred (tests/integration/test_sealed_outputs.py).
         assert it.retention.expired_packages() == []
-        old = time.time() - 31 * 86400
-        os.utime(done.package, (old, old))
-        assert it.retention.expired_packages() == [done.package.name]
     with Session.open("alice", populated) as session, pytest.raises(AccessRefused):
         session.retention.expired_packages()

@@ -200,11 +200,12 @@ def test_a_sharing_decision_answers_the_verified_request_and_names_it(populated:
         history = alice.records.sharing_history("R-0001")
         # Answered: it leaves every queue.
         assert request not in [item.id for item in alice.telephone.phone_queue()]
+        assert done.package is not None
+        assert "DC Jane Smith" in alice.outputs.read(done.package).text
     assert history[-1].phone_request == request
     assert request not in queue_ids(populated, "lead")
     entry = [e for e in log_entries(populated) if e.action == "sharing_decision"][-1]
     assert entry.details["phone_request"] == request
-    assert done.package is not None and "DC Jane Smith" in done.package.read_text()
 
 
 def test_a_verification_cannot_be_borrowed_for_another_caller_or_record(populated: Path) -> None:
@@ -223,7 +224,7 @@ def test_a_verification_cannot_be_borrowed_for_another_caller_or_record(populate
                     record, requester, "Police welfare enquiry", flow, how, phone_request=request
                 )
     assert request in queue_ids(populated, "lead")
-    assert not list((populated / "exports").glob("*.txt"))
+    assert not list((populated / "exports").iterdir())
 
 
 def test_a_request_about_nobody_on_record_goes_to_the_lead_only(populated: Path) -> None:

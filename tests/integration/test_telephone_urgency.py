@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from secure_records.core.directory import parse_directory
-from secure_records.core.errors import BadInput
+from secure_records.core.errors import BadInput, PolicyError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.oversight import parse_oversight
-from secure_records.core.policy import PolicyError
 from secure_records.core.sharing import Requester, SharingFlow
 from secure_records.core.telephone import Callback, Status, Urgency
 from secure_records.session import Session

@@ -75,8 +75,9 @@ async def test_one_note_shared_is_one_note(populated: Path) -> None:
         assert "and 1 note by" in text, text
         assert "1 notes" not in text
     with Session.open("lead", populated) as lead:
-        report = lead.oversight.subject_access_report("R-0001", "The young person's own request")
-    assert "and 1 note by" in report.read_text() and "1 notes" not in report.read_text()
+        kept = lead.oversight.subject_access_report("R-0001", "The young person's own request")
+        report = lead.outputs.read(kept).text
+    assert "and 1 note by" in report and "1 notes" not in report
 
 
 async def test_one_red_flag_is_one_red_flag(populated: Path) -> None:

@@ -64,10 +64,15 @@ async def test_a_caseworker_shares_with_consent_end_to_end(populated: Path) -> N
         await pilot.click("#record")
         await pilot.pause()
         text = screen_text(app)
-        assert "The disclosure package is exports/D-" in text
-    packages = list((populated / "exports").iterdir())
-    assert len(packages) == 1 and "Canaryname R-0001" in packages[0].read_text()
-    assert "CANARY-HEALTH" not in packages[0].read_text()
+        assert "is kept, sealed, in the vault: press v to read it" in text
+        # Offered in the app (a caseworker on SSH has no shell to open a file with).
+        await pilot.press("v")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Disclosure package D-" in shown and "Canaryname R-0001" in shown
+        assert "CANARY-HEALTH" not in shown
+        assert "Release" not in shown  # a lead's step, not the caseworker's
+    assert not list((populated / "exports").iterdir())
 
 
 async def test_the_outcome_comes_from_the_answers_not_a_choice(populated: Path) -> None:
@@ -111,7 +116,9 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
         await wait_for_screen(pilot, app, QueueScreen)
         await pilot.pause()
         assert f"{done.decision_id} confirmed" in screen_text(app)
-    assert (populated / "exports" / f"{done.decision_id}.txt").exists()
+    assert not list((populated / "exports").iterdir())
+    with Session.open("alice", populated) as session:  # the sharer reads what was confirmed
+        assert "Canaryname R-0001" in session.outputs.read(done.decision_id).text
 
 
 async def test_a_caseworker_has_no_queue_key(populated: Path) -> None:

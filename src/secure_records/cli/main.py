@@ -29,6 +29,7 @@ _COMMANDS = {
     "key": "keys:key",
     "disposal": "disposal:disposal",
     "shred": "disposal:shred",
+    "export": "exports:export",
     "ssh": "ssh:ssh",
     "log": "log:log_group",
     "vault": "vault:vault_group",

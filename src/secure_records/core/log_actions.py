@@ -59,6 +59,10 @@ class LogAction(StrEnum):
     ACCESS_REVIEW_VIEWED = "access_review_viewed"
     ACCESS_REVIEW_EXPORTED = "access_review_exported"
     SUBJECT_ACCESS_REPORT = "subject_access_report"
+    # outputs kept in the vault (issue 18): read in the app, released on purpose
+    OUTPUT_VIEWED = "output_viewed"
+    OUTPUT_RELEASED = "output_released"
+    RELEASES_LISTED = "releases_listed"
     # host-side administration
     VAULT_CREATED = "vault_created"
     STAFF_ADDED = "staff_added"

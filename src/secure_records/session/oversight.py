@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
@@ -19,6 +17,7 @@ from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_proof import restriction_unproven
 from secure_records.core.log_reading import in_full, readable
 from secure_records.core.log_words import Said, said
+from secure_records.core.outputs import OutputKind
 from secure_records.core.oversight import Access, Flag, csv_rows, narrowed, review
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, Scope
@@ -26,6 +25,7 @@ from secure_records.core.records import NoteKind, Record
 from secure_records.core.text import counted, printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.outputs import keep_output
 from secure_records.session.scope import RecordScope
 from secure_records.vault.log import LogEntry, LogError
 from secure_records.vault.rows import DecisionRow
@@ -315,23 +315,28 @@ class Oversight:
         self._door.log(LogAction.ACCESS_REVIEW_VIEWED, **wanted.logged(), accesses=len(done[0]))
         return done
 
-    def export_access_review(self, wanted: LogFilter | None = None) -> Path:
-        """The review as CSV, 0600 under exports/, for the review meeting."""
+    def export_access_review(self, wanted: LogFilter | None = None) -> str:
+        """The review as CSV, kept sealed in the vault for the auditor to read in the
+        app (or have released for the review meeting): its reference."""
         accesses, flags = self.access_review(wanted)
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows(csv_rows(accesses, flags))
-        name = f"access-review-{date.today().isoformat()}-{secrets.token_hex(3)}.csv"
-        with self._door.recorded(LogAction.ACCESS_REVIEW_EXPORTED, file=name, rows=len(accesses)):
-            return self._door.vault.exports.write(
-                name, printable(out.getvalue(), keep_newlines=True)
-            )
+        return keep_output(
+            self._door,
+            OutputKind.ACCESS_REVIEW,
+            None,
+            printable(out.getvalue(), keep_newlines=True),
+            LogAction.ACCESS_REVIEW_EXPORTED,
+            None,
+            rows=len(accesses),
+        )
 
     # subject access (10(b); the law's right of access)
 
-    def subject_access_report(self, record_id: str, reason: str) -> Path:
+    def subject_access_report(self, record_id: str, reason: str) -> str:
         """Everything held about a person and every sharing decision, in Markdown,
-        0600 under exports/; third parties and opinions marked for review first.
-        `reason`: whose request this answers (it writes the whole record out)."""
+        kept sealed under the record's key; third parties and opinions marked for
+        review first. `reason`: whose request this answers. Its reference."""
         self._door.require(Permission.SUBJECT_ACCESS, refused="does not produce these reports")
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
@@ -346,11 +351,14 @@ class Oversight:
         text = _report(
             self._door.policy, record_id, record, self._door.vault.decisions_for(record_id)
         )
-        name = f"subject-access-{record_id}-{secrets.token_hex(3)}.md"
-        with self._door.recorded(
-            LogAction.SUBJECT_ACCESS_REPORT, record_id, personal={"reason": reason}, file=name
-        ):
-            return self._door.vault.exports.write(name, printable(text, keep_newlines=True))
+        return keep_output(
+            self._door,
+            OutputKind.SUBJECT_ACCESS_REPORT,
+            record_id,
+            printable(text, keep_newlines=True),
+            LogAction.SUBJECT_ACCESS_REPORT,
+            {"reason": reason},
+        )
 
 
 def _action(stored: str) -> LogAction | str:

@@ -9,11 +9,12 @@ and IT (or the host's scheduled `disposal run`) carries it out.
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
+from secure_records.core.dates import shown_date
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_proof import due_for
@@ -23,6 +24,7 @@ from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
+from secure_records.session.outputs import ReleaseLine, release_lines
 from secure_records.session.scope import RecordScope
 from secure_records.vault import disposal
 from secure_records.vault.shred import CAVEAT, shred_file
@@ -282,28 +284,52 @@ class Retention:
             else:
                 self._door.vault.store.clear_hold(record_id)
 
-    # disclosure packages past their days
+    # released files past their days (issue 18: outputs leave the vault only so)
 
-    def expired_packages(self, now: float | None = None) -> list[str]:
-        """Disclosure packages older than the policy's days, for IT to shred: names
-        only (a decision id), never what they hold."""
+    def expired_packages(self, now: datetime | None = None) -> list[str]:
+        """Released files older than the policy's days and not yet shredded, for IT:
+        the release, where its file was written and when, never what it holds."""
         self._door.require(Permission.DISPOSE, refused="does not dispose of files")
-        keep = self._door.policy.sharing.disclosure_keep_days * 86400
-        moment = time.time() if now is None else now
         expired = [
-            name for name, mtime in self._door.vault.exports.listing() if moment - mtime > keep
-        ]
+            f"{line.release_id}  {line.path}  released {shown_date(line.released_at[:10])}"
+            for line in self._due(now)
+        ] + [f"{path.name}  in plain text, from an earlier version" for path in self._plain()]
         self._door.log(LogAction.EXPIRED_PACKAGES_LISTED, count=len(expired))
         return expired
 
+    def _plain(self) -> list[Path]:
+        """Files an earlier version wrote readable under exports/ (before outputs were
+        kept sealed): to shred now, whatever their age. Released zips are not."""
+        exports = self._door.vault.paths.exports
+        if not exports.is_dir():
+            return []
+        return sorted(p for p in exports.iterdir() if p.is_file() and p.suffix != ".zip")
+
+    def _due(self, now: datetime | None = None) -> list[ReleaseLine]:
+        return [line for line in release_lines(self._door, now) if line.due]
+
     def shred_expired_packages(self) -> list[str]:
-        """Overwrite and remove every package past the policy's days; what was done."""
-        expired = self.expired_packages()
+        """Overwrite and remove every released file past the policy's days that is
+        still where it was written, and mark each release shredded; what was done."""
+        self._door.require(Permission.DISPOSE, refused="does not dispose of files")
         done = []
-        for name in expired:
-            with self._door.recorded(LogAction.PACKAGE_SHREDDED, package=name):
+        for line in self._due():
+            path = Path(line.path)
+            with self._door.recorded(
+                LogAction.PACKAGE_SHREDDED, release=line.release_id, package=line.output_id
+            ):
+                if path.is_file() or path.is_symlink():
+                    try:
+                        done.append(shred_file(path))
+                    except OSError as exc:
+                        raise VaultError(f"{line.path} could not be shredded ({exc}).") from None
+                else:
+                    done.append(f"{line.path}: no longer there; shred any copy of it by hand.")
+                self._door.vault.store.release_shredded(line.release_id, now_utc())
+        for path in self._plain():
+            with self._door.recorded(LogAction.PACKAGE_SHREDDED, package=path.name):
                 try:
-                    done.append(shred_file(self._door.vault.paths.exports / name))
+                    done.append(shred_file(path))
                 except OSError as exc:
-                    raise VaultError(f"{name} could not be shredded ({exc}).") from None
+                    raise VaultError(f"{path.name} could not be shredded ({exc}).") from None
         return done

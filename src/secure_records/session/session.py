@@ -3,7 +3,7 @@
 Every screen goes through here. `Session` itself is who is at the door and the
 session's life (open, lock, unlock, close); the work is in its parts, each over the
 same door and each checking the role: `records`, `sharing`, `telephone`,
-`retention` and `oversight`.
+`retention`, `oversight` and `outputs`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
 from secure_records.session.door import StaffDoor
 from secure_records.session.manager_waits import ManagerWaits
+from secure_records.session.outputs import Outputs
 from secure_records.session.oversight import Oversight
 from secure_records.session.pin_check import LockedOut, PinCheck, WrongPin
 from secure_records.session.pin_check import refusal as pin_refusal
@@ -84,6 +85,7 @@ class Session:
         self.retention = Retention(self._door, self._scope)
         self.oversight = Oversight(self._door, self._scope)
         self.waiting = ManagerWaits(self._door, self._scope)
+        self.outputs = Outputs(self._door, self._scope)
 
     @classmethod
     def open(

@@ -8,12 +8,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import astuple, dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from secure_records.core.access import RecordView
 from secure_records.core.decision_payload import DecisionPayload, RecordedAnswer, SharedItem
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
+from secure_records.core.outputs import OutputKind
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.records import NoteKind
@@ -25,7 +25,7 @@ from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
 from secure_records.session.telephone import Telephone
-from secure_records.vault.store import DecisionRow
+from secure_records.vault.store import DecisionRow, OutputRow
 from secure_records.vault.vault import now_utc
 
 
@@ -61,7 +61,7 @@ class SharingOutcome:
     outcome: str
     share: bool
     status: SharingStatus
-    package: Path | None  # the disclosure package, when one was written
+    package: str | None  # the disclosure package kept in the vault, when one was made
 
 
 def disclosure_text(
@@ -109,6 +109,21 @@ def shared_items(view: RecordView, how: HowChoices) -> tuple[SharedItem, ...]:
     )
 
 
+def _keep_package(door: StaffDoor, decision: DecisionRow, text: str) -> str:
+    """Keep a disclosure package sealed under its record's key (disposal erases it),
+    readable by the sharer and the leads; released only on purpose. Its reference
+    is the decision's."""
+    made = OutputRow(
+        decision.id,
+        OutputKind.DISCLOSURE_PACKAGE,
+        decision.record_id,
+        decision.decided_by,
+        now_utc(),
+    )
+    door.vault.outputs.add(made, text)
+    return made.id
+
+
 class Sharing:
     def __init__(self, door: StaffDoor, scope: RecordScope, telephone: Telephone) -> None:
         self._door = door
@@ -128,7 +143,7 @@ class Sharing:
     ) -> SharingOutcome:
         """Record a decision, to share or not, with every answer and reason (section 6
         Record; 8). When it is to share, and no manager must confirm first, the
-        disclosure package holding only the chosen items is written 0600 to exports.
+        disclosure package holding only the chosen items is kept, sealed, in the vault.
 
         Sharing without consent waits in the safeguarding lead's queue (10(f)), unless
         it is urgent (section 6, Timely): then `urgent_manager` says which manager was
@@ -226,7 +241,7 @@ class Sharing:
             door.vault.add_decision(row, payload)
             package = None
             if package_text is not None and not waiting:
-                package = door.vault.exports.write(f"{decision_id}.txt", package_text)
+                package = _keep_package(door, row, package_text)
         return SharingOutcome(decision_id, outcome.name, outcome.share, status, package)
 
     def sharing_queue(self) -> list[QueueItem]:
@@ -303,5 +318,5 @@ class Sharing:
             door.vault.store.set_decision_status(decision_id, status)
             text = payload.package
             if confirm and row.status is SharingStatus.AWAITING_MANAGER and text is not None:
-                package = door.vault.exports.write(f"{decision_id}.txt", text)
+                package = _keep_package(door, row, text)
         return SharingOutcome(decision_id, "", confirm, status, package)

@@ -27,6 +27,7 @@ from secure_records.session.oversight import LogLine
 from secure_records.tui.dialog import field_label
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
+from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.shown_time import at, stamps_in
 
@@ -195,8 +196,8 @@ class AuditScreen(SessionScreen):
         return name if spec is None else spec.label
 
     def _export(self, wanted: LogFilter) -> None:
-        path = self._session.oversight.export_access_review(wanted)
-        self._say(f"Written to exports/{path.name} (0600), for the review meeting.")
+        kept = self._session.oversight.export_access_review(wanted)
+        self.app.push_screen(OutputScreen(self._session, kept))  # sealed in the vault
 
     def action_back(self) -> None:
         self.app.pop_screen()

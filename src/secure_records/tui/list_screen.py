@@ -47,6 +47,7 @@ class RecordListScreen(SessionScreen):
         Binding("t", "phone_requests", "Phone requests"),
         Binding("d", "disposals", "Disposals to approve"),
         Binding("x", "restricted", "Restricted records"),
+        Binding("e", "outputs", "Outputs"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse order", show=False),
         Binding("f", "category", "Category"),
@@ -57,6 +58,7 @@ class RecordListScreen(SessionScreen):
         "phone_requests": (Permission.SHARE, Permission.APPROVE_SHARING),
         "disposals": Permission.APPROVE_DISPOSAL,
         "restricted": Permission.RESTRICT_RECORDS,
+        "outputs": (Permission.SHARE, Permission.APPROVE_SHARING, Permission.SUBJECT_ACCESS),
     }
     SORTABLE = ("reference", "name", "date_of_birth")
 
@@ -212,6 +214,11 @@ class RecordListScreen(SessionScreen):
         from secure_records.tui.restricted_screen import RestrictedScreen
 
         self.app.push_screen(RestrictedScreen(self._session))
+
+    def action_outputs(self) -> None:
+        from secure_records.tui.output_screens import OutputsScreen
+
+        self.app.push_screen(OutputsScreen(self._session))
 
     def action_disposals(self) -> None:
         from secure_records.tui.disposal_queue_screen import DisposalQueueScreen

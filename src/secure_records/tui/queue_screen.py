@@ -56,5 +56,5 @@ class QueueScreen(ReviewQueue[QueueItem]):
         done = self._session.sharing.review_sharing(item.decision_id, action == "confirm", reason)
         said = f"{done.decision_id} {status_words(done.status, SHARING_WORDS)}."
         if done.package is not None:
-            said += f" The disclosure package is exports/{done.package.name}."
+            said += f" The disclosure package {done.package} is kept in the vault (e on the list)."
         return said

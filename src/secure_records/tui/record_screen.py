@@ -23,6 +23,7 @@ from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import AskReason, RevealReason
 from secure_records.tui.note_forms import ConsentDraft, NewConsent, NewNote, NoteDraft
+from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.record_entries import chronology_text, consent_text, history_text
 from secure_records.tui.restricted_screen import restrict_dialog, restriction_banner
 from secure_records.tui.session_screen import SessionScreen
@@ -288,19 +289,19 @@ class RecordScreen(SessionScreen):
 
         def write(reason: str) -> Refusal | None:
             try:
-                path = self._session.oversight.subject_access_report(record_id, reason)
+                report = self._session.oversight.subject_access_report(record_id, reason)
             except SecureRecordsError as exc:
                 return str(exc)
-            self.app.notify(
-                f"Written to exports/{path.name} (0600): review the marked items before release.",
-                markup=False,
-            )
+            # Kept sealed in the vault: read here (once this dialog has gone), the
+            # marked items reviewed before any release.
+            self.app.call_later(self.app.push_screen, OutputScreen(self._session, report))
             return None
 
         minimum = self._session.policy.sharing.reason_min_length
         hint = (
-            "The report writes everything held about this person to a file. Say whose "
-            "request it answers, and when it was made; that is recorded in the log."
+            "The report gathers everything held about this person, kept sealed in the "
+            "vault. Say whose request it answers, and when it was made; that is recorded "
+            "in the log."
         )
         self._ask(
             "subject_access",

@@ -85,7 +85,7 @@ class RetentionScreen(SessionScreen):
         self._load_packages()
 
     def _load_packages(self) -> None:
-        """Disclosure packages past the policy's days (section 6, Record): names only."""
+        """Released files past the policy's days (section 6, Record): where, never what."""
         shred = self.query_one("#shred", Button)
         if not self.allowed("shred"):
             shred.display = False
@@ -97,7 +97,7 @@ class RetentionScreen(SessionScreen):
             self.query_one("#packages", Static).update(literal(str(exc)))
         days = self._session.policy.sharing.disclosure_keep_days
         self.query_one("#packages-heading", Static).update(
-            literal(f"Disclosure packages past their {counted(days, 'day')}: {len(expired)}")
+            literal(f"Released files past their {counted(days, 'day')}: {len(expired)}")
         )
         if expired:
             self.query_one("#packages", Static).update(literal("\n".join(expired), multiline=True))

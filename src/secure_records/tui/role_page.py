@@ -13,6 +13,7 @@ from secure_records.core.text import counted
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.output_screens import OutputsScreen
 from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.session_screen import SessionScreen
 
@@ -43,10 +44,12 @@ class RolePage(SessionScreen):
     BINDINGS = [
         Binding("r", "retention", "Retention queue"),
         Binding("a", "audit", "The log and access review"),
+        Binding("e", "outputs", "Outputs"),
     ]
     NEEDS = {
         "retention": (Permission.PROPOSE_DISPOSAL, Permission.DISPOSE),
         "audit": Permission.READ_LOG,
+        "outputs": Permission.READ_LOG,
     }
 
     def compose(self) -> ComposeResult:
@@ -74,7 +77,7 @@ class RolePage(SessionScreen):
                 else:
                     yield Static(
                         literal(
-                            f"{counted(expired, 'disclosure package')} past their days to shred: "
+                            f"{counted(expired, 'released file')} past their days to shred: "
                             "press r for the retention queue."
                         ),
                         classes="heading",
@@ -83,6 +86,9 @@ class RolePage(SessionScreen):
 
     def action_audit(self) -> None:
         self.app.push_screen(AuditScreen(self._session))
+
+    def action_outputs(self) -> None:
+        self.app.push_screen(OutputsScreen(self._session))
 
     def action_retention(self) -> None:
         self.app.push_screen(RetentionScreen(self._session))

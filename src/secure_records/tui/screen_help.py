@@ -21,6 +21,7 @@ from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import Dialog, NewConsent, NewNote, RestrictDialog, RevealReason
+from secure_records.tui.output_screens import OutputScreen, OutputsScreen
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.queue_screen import QueueScreen
@@ -131,6 +132,20 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Retention queue",
         "Records due for disposal: propose them, and carry out approved disposals.",
         "From IT's page with r; Escape goes back. A lead approves each disposal first.",
+    ),
+    OutputsScreen: ScreenHelp(
+        "Outputs",
+        "Disclosure packages, subject access reports and access reviews you may read, "
+        "kept sealed in the vault.",
+        "From the list of records (or the auditor's page) with e; Enter reads the one "
+        "chosen, Escape goes back.",
+    ),
+    OutputScreen: ScreenHelp(
+        "Output",
+        "One output, read-only: the arrow and page keys scroll it. Each reading is logged.",
+        "From Outputs, or straight after sharing (v), a subject access report or an "
+        "access review export; Escape goes back. A lead releases it from here: the "
+        "recipient named, its reference typed, the passphrase shown once.",
     ),
     AuditScreen: ScreenHelp(
         "The log and access review",

@@ -18,6 +18,7 @@ from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_steps import (
     CONSENT_QUESTION,
@@ -60,6 +61,7 @@ class SharingScreen(SessionScreen):
         Binding("enter", "done", "Back", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("escape", "done", "Back", show=False),
+        Binding("v", "read_package", "Read the disclosure package"),
     ]
 
     def __init__(
@@ -74,6 +76,7 @@ class SharingScreen(SessionScreen):
         self._phone_request = phone_request
         self._recorded = False
         self._typed: dict[str, str] = {}
+        self._package: str | None = None  # kept in the vault, once a decision made one
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
@@ -111,7 +114,13 @@ class SharingScreen(SessionScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cancel", "done"):
             return (action == "done") == self._recorded
+        if action == "read_package":
+            return self._package is not None
         return super().check_action(action, parameters)
+
+    def action_read_package(self) -> None:
+        if self._package is not None:
+            self.app.push_screen(OutputScreen(self._session, self._package))
 
     def _request_step(self) -> list[Widget]:
         widgets: list[Widget] = [
@@ -359,7 +368,11 @@ class SharingScreen(SessionScreen):
             )
             said = RECORDED[done.status]
             if done.package is not None:
-                said += f" The disclosure package is exports/{done.package.name}."
+                said += (
+                    f" The disclosure package {done.package} is kept, sealed, in the vault: "
+                    "press v to read it."
+                )
+                self._package = done.package
             self._recorded = True
             await self._show(
                 [

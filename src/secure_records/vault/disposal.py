@@ -134,8 +134,9 @@ def execute(
             refused = _unproven(vault, current, proof, today or date.today())
             if refused is not None:
                 raise Unproven(refused)
-            # Plaintext copies that left the vault: its disclosure packages and any
-            # subject access report written about it.
+            # Plaintext copies written by releases before outputs were kept sealed
+            # (issue 18): a vault upgraded may still hold some under exports/. Its
+            # sealed outputs go with its key and its rows below.
             exports = vault.paths.exports
             packages = [exports / f"{d}.txt" for d in store.decision_ids_for(row.record_id)]
             if exports.is_dir():

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
 from secure_records.core.errors import IntegrityError
+from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 
@@ -148,3 +149,26 @@ class NewRecordRows:
     sealed_fields: bytes  # packed: envelope.pack_sealed
     entries: Sequence[tuple[str, int, bytes]]  # (kind, seq, sealed)
     assigned_to: Iterable[str]
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    """An output kept in the vault; its text is sealed beside it."""
+
+    id: str
+    kind: OutputKind
+    record_id: str | None  # None: it concerns no one record (an access review)
+    made_by: str
+    made_at: str
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    """One release of an output; to whom and where are sealed beside it."""
+
+    id: str
+    output_id: str
+    kind: OutputKind
+    released_by: str
+    released_at: str
+    shredded_at: str | None = None

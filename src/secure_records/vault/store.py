@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
@@ -23,10 +24,12 @@ from secure_records.vault.rows import (
     HoldRow,
     LogHead,
     NewRecordRows,
+    OutputRow,
     PhoneRequestRow,
     RecordEntry,
     RecordKeyRow,
     RecordRows,
+    ReleaseRow,
     Restriction,
     StaffRow,
 )
@@ -39,10 +42,12 @@ __all__ = [
     "HoldRow",
     "LogHead",
     "NewRecordRows",
+    "OutputRow",
     "PhoneRequestRow",
     "RecordEntry",
     "RecordKeyRow",
     "RecordRows",
+    "ReleaseRow",
     "Restriction",
     "StaffRow",
     "Store",
@@ -209,3 +214,18 @@ class Store(Protocol):
     ) -> bool:
         """Only from the status it was read in; False if it changed meanwhile."""
         ...
+
+    # outputs kept for people, and their releases
+
+    def add_output(self, row: OutputRow, sealed: bytes) -> None: ...
+    def output(self, output_id: str) -> tuple[OutputRow, bytes] | None: ...
+    def outputs(self, kinds: Iterable[OutputKind]) -> list[OutputRow]:
+        """Those of these kinds, in the order they were made."""
+        ...
+
+    def add_release(self, row: ReleaseRow, sealed: bytes) -> None: ...
+    def releases(self) -> list[tuple[ReleaseRow, bytes]]:
+        """Every release, oldest first: they outlive the records they came from."""
+        ...
+
+    def release_shredded(self, release_id: str, at: str) -> None: ...

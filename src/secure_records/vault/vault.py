@@ -36,10 +36,10 @@ from secure_records.vault.envelope import (
     unseal,
     wrap_ad,
 )
-from secure_records.vault.exports import Exports
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.log import AuditLog
+from secure_records.vault.outputs import SealedOutputs
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
 from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.seal_reports import SealReports
@@ -78,7 +78,6 @@ class Vault:
     ) -> None:
         self.paths = paths
         self.store = store
-        self.exports = Exports(paths.exports)
         self.vault_id = keys.vault_id
         self._keys = keys
         self._kek = AESGCM(kek)
@@ -100,6 +99,7 @@ class Vault:
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         self.seal_reports = SealReports(store, self.recorded)
         self.consent = ConsentEntries(store, self._data_key)
+        self.outputs = SealedOutputs(store, self._data_key, self._own_key)
         store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
@@ -298,8 +298,7 @@ class Vault:
         return Record(record_id, values, tuple(consent), tuple(notes), rows.assigned_to)
 
     def reader(self) -> Store:
-        """A second connection for reading on another thread (building a search index
-        while the person goes on working); the caller closes it."""
+        """A second connection for reading on another thread; the caller closes it."""
         reader = SqliteStore.connect(self.paths.database, one_pass=True)
         # Found on the reader's thread: queued, and logged by this one's next entry.
         reader.use_row_seals(self._row_seals, self.seal_reports.queue)
@@ -397,10 +396,13 @@ class Vault:
             if key is None:
                 raise VaultError(f"There is no record {record_id}.")
             return self._data_key(key), key.key_version
-        if create and TELEPHONE_KEY not in dict(self.store.vault_keys()):
-            ad = wrap_ad(self.vault_id, "vault", TELEPHONE_KEY, self._kek_version)
-            self.store.put_vault_key(TELEPHONE_KEY, seal(self._kek, new_key(), ad))
-        return AESGCM(self._unwrap_vault_key(TELEPHONE_KEY)), 0
+        return self._own_key(TELEPHONE_KEY, create), 0
+
+    def _own_key(self, name: str, create: bool) -> AESGCM:
+        if create and name not in dict(self.store.vault_keys()):
+            ad = wrap_ad(self.vault_id, "vault", name, self._kek_version)
+            self.store.put_vault_key(name, seal(self._kek, new_key(), ad))
+        return AESGCM(self._unwrap_vault_key(name))
 
     def _seal_phone_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> bytes:
         aead, version = self._phone_key(row.record_id, create=True)

@@ -179,6 +179,32 @@ ALTER TABLE staff ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE staff ADD COLUMN locked_until TEXT;
 """
 
+# Outputs for people kept inside the vault, sealed (issue 18): under the record's key
+# when they concern one record, so that its disposal erases them with it, else under
+# the vault's outputs key; and each release of one, which outlives the record (the
+# file it made is out there), with to whom and where sealed under the vault's key.
+# Every clear column is bound into its row's ciphertext, so none can be changed.
+SEALED_OUTPUTS = """
+CREATE TABLE IF NOT EXISTS outputs (
+    id TEXT PRIMARY KEY,
+    record_id TEXT REFERENCES records (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    made_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outputs_by_record ON outputs (record_id);
+CREATE TABLE IF NOT EXISTS releases (
+    id TEXT PRIMARY KEY,
+    output_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    released_by TEXT NOT NULL,
+    released_at TEXT NOT NULL,
+    shredded_at TEXT,
+    sealed BLOB NOT NULL
+);
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -209,6 +235,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", INITIAL),
     Migration(2, "row_seals", ROW_SEALS),
     Migration(3, "pin_lockout", PIN_LOCKOUT),
+    Migration(4, "sealed_outputs", SEALED_OUTPUTS),
 )
 LATEST = MIGRATIONS[-1].number
 

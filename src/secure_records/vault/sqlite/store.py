@@ -13,11 +13,13 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from secure_records.core.errors import VaultError
+from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.sqlite import migrations, older_rows
+from secure_records.vault.sqlite.outputs import OutputTables
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
 from secure_records.vault.sqlite.retention import Retention
@@ -63,6 +65,7 @@ class SqliteStore:
         self._restrictions = Restrictions(connection, self._sealed)
         self._retention = Retention(connection, self._sealed)
         self._phone_requests = PhoneRequests(connection, self._sealed)
+        self._outputs = OutputTables(connection)
 
     @classmethod
     def connect(cls, path: Path, *, one_pass: bool = False) -> SqliteStore:
@@ -371,3 +374,23 @@ class SqliteStore:
         self, request_id: str, status: Status, sealed: bytes, was: Status
     ) -> bool:
         return self._phone_requests.update(request_id, status, sealed, was)
+
+    # outputs kept for people, and their releases
+
+    def add_output(self, row: rows.OutputRow, sealed: bytes) -> None:
+        self._outputs.add(row, sealed)
+
+    def output(self, output_id: str) -> tuple[rows.OutputRow, bytes] | None:
+        return self._outputs.get(output_id)
+
+    def outputs(self, kinds: Iterable[OutputKind]) -> list[rows.OutputRow]:
+        return self._outputs.with_kind(kinds)
+
+    def add_release(self, row: rows.ReleaseRow, sealed: bytes) -> None:
+        self._outputs.add_release(row, sealed)
+
+    def releases(self) -> list[tuple[rows.ReleaseRow, bytes]]:
+        return self._outputs.releases()
+
+    def release_shredded(self, release_id: str, at: str) -> None:
+        self._outputs.set_shredded(release_id, at)

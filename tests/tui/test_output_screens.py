@@ -1,0 +1,87 @@
+"""Outputs read in the app and released by a lead (issue 18): the list, the read-only
+viewer at 80x24 under NO_COLOR, and a release confirmed by typing the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pyzipper  # type: ignore[import-untyped]
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Input, Static
+
+from secure_records.admin import Administration
+from secure_records.session import Session
+from secure_records.tui.output_screens import OutputScreen, OutputsScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
+
+SMALL = (80, 24)
+
+
+async def test_a_lead_reads_a_report_at_80x24_and_releases_it_by_typing_its_reference(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    with Session.open("lead", populated) as lead:
+        report = lead.oversight.subject_access_report("R-0001", "Request from the person")
+    app = app_for(populated, "lead")
+    async with signed_in(app, SMALL) as pilot:
+        await pilot.press("e")
+        await wait_for_screen(pilot, app, OutputsScreen)
+        await pilot.pause()
+        assert report in screen_text(app) and "Subject access report" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, app, OutputScreen)
+        await pilot.pause()
+        assert f"Subject access report {report}" in screen_text(app)
+        assert "Subject access report: R-0001" in screen_text(app)
+        # Longer than the screen: the keys scroll it, and nothing in it can be typed into.
+        box = app.screen.query_one("#output-text", VerticalScroll)
+        assert app.screen.focused is box and box.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y > 0 and "Sharing history" in screen_text(app)
+        app.screen.query_one("#recipient", Input).value = "The person, by hand at the office"
+        app.screen.query_one("#release", Button).press()
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        await pilot.pause()
+        assert "To: The person, by hand at the office" in screen_text(app)
+        await pilot.press(*report, "enter")
+        await wait_for_screen(pilot, app, OutputScreen)
+        await pilot.pause()
+        said = str(app.screen.query_one("#released", Static).render())
+        assert "Passphrase: " in said and "by phone" in said
+        passphrase = said.split("Passphrase: ")[1].split()[0]
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert passphrase not in screen_text(app)  # shown once: the lock takes it away
+    [released] = (populated / "exports").glob(f"{report}-*.zip")
+    with pyzipper.AESZipFile(released) as archive:
+        archive.setpassword(passphrase.encode())
+        assert b"Canaryname R-0001" in archive.read(f"{report}.md")
+    with Administration.open(populated) as admin:
+        actions = [e.action for e in admin.vault.log.entries() if e.actor == "lead"]
+    assert actions.count("output_viewed") == 1 and actions.count("output_released") == 1
+
+
+async def test_the_auditor_opens_outputs_from_their_page_and_sees_only_reviews(
+    populated: Path,
+) -> None:
+    with Session.open("lead", populated) as lead:
+        lead.oversight.subject_access_report("R-0001", "Request from the person")
+    with Session.open("auditor", populated) as auditor:
+        review = auditor.oversight.export_access_review()
+    app = app_for(populated, "auditor")
+    async with signed_in(app, SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await wait_for_screen(pilot, app, OutputsScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert review in text and "Subject access report" not in text
+        await pilot.press("enter")
+        await wait_for_screen(pilot, app, OutputScreen)
+        await pilot.pause()
+        assert "time,staff,role,action" in screen_text(app)
+        assert "Release" not in screen_text(app)  # released at the host, by IT
