@@ -247,7 +247,7 @@ def test_an_unknown_key_in_review_is_refused_by_name() -> None:
 def test_an_unknown_top_level_key_is_refused_by_name() -> None:
     problems = problems_of(oversight_toml(top="colour = 'red'"))
     assert problems == [
-        "oversight.toml: colour: unknown key (expected one of: log, restricted, review)"
+        "oversight.toml: colour: unknown key (expected one of: log, restricted, review, waiting)"
     ]
 
 
