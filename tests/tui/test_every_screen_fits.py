@@ -41,6 +41,7 @@ from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import NewConsent, NewNote, RestrictDialog, RevealReason
+from secure_records.tui.output_screens import OutputsScreen
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.queue_screen import QueueScreen
@@ -126,6 +127,7 @@ WALK: dict[str, tuple[Step, ...]] = {
     "lead-disposals": (*LEAD, "d", DisposalQueueScreen),
     "lead-phone-requests": (*LEAD, "t", PhoneQueueScreen),
     "lead-restricted-records": (*LEAD, "x", RestrictedScreen),
+    "lead-outputs": (*LEAD, "e", OutputsScreen),
     "reception-desk": RECEPTION,
     "reception-new-request": (*RECEPTION, "n", PhoneRequestForm),
     "reception-callback": (*RECEPTION, "enter", CallbackScreen),
@@ -133,6 +135,7 @@ WALK: dict[str, tuple[Step, ...]] = {
     "it-duties": (*person("it"), RolePage),
     "it-retention-queue": (*person("it"), RolePage, "r", RetentionScreen),
     "auditor-duties": (*person("auditor"), RolePage),
+    "auditor-outputs": (*person("auditor"), RolePage, "e", OutputsScreen),
     # Filtered by a record: unfiltered, the first entries name the machine's policy path.
     "auditor-log": (*AUDITOR, *typed("R-000001"), "enter"),
     # From the record filter: past the other three and Show entries to Access review.
