@@ -27,6 +27,7 @@ from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
 from secure_records.tui.lookup_screen import LookupScreen
 from secure_records.tui.modals import NewNote, RevealReason
+from secure_records.tui.pin_screen import PinScreen
 from secure_records.tui.reception_screen import ReceptionScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import FieldRow, RecordScreen
@@ -34,7 +35,7 @@ from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
 from secure_records.vault.log import LogEntry
 from tests.conftest import STAFF, canaries, canary_row
-from tests.tui.conftest import SIZE, app_for, screen_text, signed_in, type_pin
+from tests.tui.conftest import SIZE, app_for, screen_text, signed_in, type_pin, wait_for_screen
 
 PIN = "246810"
 REASON = "planning tomorrow's home visit"
@@ -512,6 +513,27 @@ async def test_a_wrong_pin_says_how_many_tries_are_left_and_reveals_do_not_survi
         await open_record(app, pilot, "R-0001")
         assert health not in screen_text(app)
         assert field_text(app, "health").startswith("Health: ••••")
+
+
+async def test_enter_on_an_empty_pin_box_is_said_and_costs_no_try(populated: Path) -> None:
+    set_pin(populated)
+    app = app_for(populated, "alice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, app, PinScreen)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        assert "Type your PIN, then press Enter." in screen_text(app)
+        await enter_pin(app, pilot, PIN)
+        await wait_for_screen(pilot, app, RecordListScreen)
+        await lock(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        assert "Type your PIN, then press Enter." in screen_text(app)
+        assert "not right" not in screen_text(app)
+    assert [e.action for e in log(populated) if e.action == "pin_failed"] == []
 
 
 async def test_three_wrong_pins_at_the_lock_end_the_session_and_lock_them_out(

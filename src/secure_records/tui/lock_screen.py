@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from secure_records.tui.literal import literal
-from secure_records.tui.pin_screen import pin_asked
+from secure_records.tui.pin_screen import pin_asked, typed_pin
 
 
 class LockScreen(Screen[None]):
@@ -28,9 +28,9 @@ class LockScreen(Screen[None]):
         self.query_one("#pin", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        pin = event.value
-        event.input.value = ""
-        self.post_message(self.PinEntered(pin))
+        pin = typed_pin(self, event)
+        if pin is not None:
+            self.post_message(self.PinEntered(pin))
 
     def wrong_pin(self, said: str) -> None:
         self.query_one("#problem", Static).update(literal(said))

@@ -43,11 +43,22 @@ class PinScreen(Screen[None]):
         self.query_one("#pin", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        pin, event.input.value = event.value, ""
-        self.post_message(self.Entered(self._staff_name, pin))
+        pin = typed_pin(self, event)
+        if pin is not None:
+            self.post_message(self.Entered(self._staff_name, pin))
 
     def wrong_pin(self, said: str) -> None:
         self.query_one("#problem", Static).update(literal(said))
+
+
+def typed_pin(screen: Screen[None], event: Input.Submitted) -> str | None:
+    """The PIN typed, the box emptied; None for Enter on an empty box, which is said
+    and never checked: a slip of the finger does not cost one of the tries."""
+    pin, event.input.value = event.value, ""
+    if not pin:
+        screen.query_one("#problem", Static).update("Type your PIN, then press Enter.")
+        return None
+    return pin
 
 
 def pin_asked(title: str, said: str) -> ComposeResult:
