@@ -20,6 +20,7 @@ from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.record_screen import RecordScreen
+from tests.conftest import canary_row, write_jsonl
 from tests.integration.test_list_order import import_people
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
@@ -99,6 +100,24 @@ async def test_a_long_name_is_cut_with_an_ellipsis_and_the_date_of_birth_kept(
         assert "Vulnerable adult" in drawn[2]
         shown = screen_text(app)
         assert "30 Dec 1950" in shown and "vulnerable_adult" not in shown
+
+
+async def test_a_list_longer_than_the_screen_keeps_its_last_column_clear_of_the_scrollbar(
+    home: Path, tmp_path: Path
+) -> None:
+    rows = []
+    for n in range(1, 41):  # more than 80x24 shows: a scrollbar takes the right edge
+        row = canary_row(f"R-{n:04d}", ["alice"])
+        row["category"] = "vulnerable_adult"
+        rows.append(row)
+    with Administration.open(home) as admin:
+        admin.import_file(write_jsonl(tmp_path / "many.jsonl", rows))
+    async with alices_list(home) as (_app, _pilot, drawn_list):
+        region = drawn_list.scrollable_content_region.width
+        assert region < drawn_list.size.width  # the scrollbar is there
+        for line in lines(drawn_list)[1:4]:
+            # Was "Vulnerable adul": the last cells were drawn under the scrollbar.
+            assert "Vulnerable adult" in line[:region], line
 
 
 async def test_sorted_by_name_and_date_of_birth_either_way_marked_in_the_headings(

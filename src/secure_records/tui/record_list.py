@@ -181,7 +181,8 @@ class RecordList(ScrollView, can_focus=True):
         return " ".join(fit(printable(values.get(c.name, "")), c.width) for c in columns)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # Clear of the scrollbar, which a list longer than the screen has.
+        width = self.scrollable_content_region.width
         columns = layout(self._columns, width)
         if y == 0:
             style = Style(bold=True, underline=True)
@@ -250,7 +251,7 @@ class RecordList(ScrollView, can_focus=True):
 
     def _heading_clicked(self, x: int) -> None:
         left = len(MARK) + 1
-        for column in layout(self._columns, self.size.width):
+        for column in layout(self._columns, self.scrollable_content_region.width):
             if left <= x < left + column.width:
                 self.post_message(self.HeadingClicked(column.name))
                 return
