@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from secure_records.core.dates import uk_date
 from secure_records.core.records import NoteKind
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.modals import RestrictDialog
+from secure_records.tui.record_entries import history_text
 from secure_records.tui.record_screen import FieldRow, RecordScreen
 from secure_records.tui.sharing_screen import SharingScreen
+from tests.integration.test_sharing_decisions import ASKER, PURPOSE, flow, how
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 from tests.tui.test_screens import field_row, open_record, settle, shown
 from tests.tui.test_sharing_flow import answer, fill_request
@@ -135,3 +138,23 @@ async def test_a_field_revealed_is_shown_when_the_dialog_closes(populated: Path)
         await settle(app, pilot)
         assert isinstance(app.screen, RecordScreen)
         assert "[press r to reveal" not in str(field_row(app, "phone").render())
+
+
+def test_the_sharing_history_names_fields_by_their_labels_and_days_the_uk_way(
+    populated: Path,
+) -> None:
+    with Session.open("alice", populated) as session:
+        session.sharing.decide_sharing(
+            "R-0001",
+            ASKER,
+            PURPOSE,
+            flow(session, True, True, True, True),
+            how(session, ("name", "date_of_birth"), (0,)),
+        )
+        history = session.records.sharing_history("R-0001")
+    shown_history = str(history_text(history))
+    # Was "2026-12-04 ... alice decided share name, date_of_birth and 1 note".
+    assert "share Name, Date of birth and 1 note" in shown_history
+    assert "date_of_birth" not in shown_history
+    day = history[0].on
+    assert uk_date(date.fromisoformat(day)) in shown_history and day not in shown_history

@@ -56,6 +56,7 @@ class SharedBefore:
     notes: int
     method: str
     phone_request: str  # the verified telephone request it answered, if any
+    field_labels: tuple[str, ...] = ()  # `fields` as the policy labels them
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,11 @@ class Records:
                     0 if how is None else len(how.notes),
                     "" if how is None else how.method,
                     "" if answered is None else answered.id,
+                    () if how is None else tuple(self._label(name) for name in how.fields),
                 )
             )
         return history
+
+    def _label(self, field: str) -> str:
+        spec = self._door.policy.fields.get(field)
+        return field if spec is None else spec.label

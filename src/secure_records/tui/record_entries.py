@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.content import Content
 
 from secure_records.core.access import EntriesView, RecordView
-from secure_records.core.dates import uk_date
+from secure_records.core.dates import shown_date, uk_date
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted, printable
 from secure_records.session import SharedBefore
@@ -87,7 +87,7 @@ def history_text(history: list[SharedBefore]) -> Content:
     if not history:
         lines.append(literal("  none"))
     for item in history:
-        what = ", ".join(item.fields) or "no fields"
+        what = ", ".join(item.field_labels or item.fields) or "no fields"
         verdict = (
             f"share {what} and {counted(item.notes, 'note')} by {item.method}"
             if item.shared
@@ -95,7 +95,7 @@ def history_text(history: list[SharedBefore]) -> Content:
         )
         lines.append(
             literal(
-                f"  {item.on}  {item.decision_id}  {item.decided_by} decided {verdict}"
+                f"  {shown_date(item.on)}  {item.decision_id}  {item.decided_by} decided {verdict}"
                 f"{STATUS_WORDS.get(item.status, '')}"
             )
         )
