@@ -249,3 +249,10 @@ async def test_the_leads_normal_access_and_one_lookup_are_not_flagged(populated:
 def test_a_line_break_typed_in_a_value_cannot_start_a_labelled_line_of_its_own() -> None:
     [line] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
     assert line.startswith(" " * 9 + "Reason: Visit") and "\n" not in line
+
+
+async def test_when_nothing_matches_the_log_says_so_plainly(populated: Path) -> None:
+    async with auditing(populated) as (pilot, app):
+        # Was "0 entries match; the newest 0 are shown, newest first."
+        await entries_of(pilot, app, "nobody_by_this_name", None)
+        assert rendered(app, "problem") == "No entries match."

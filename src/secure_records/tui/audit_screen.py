@@ -158,6 +158,8 @@ class AuditScreen(SessionScreen):
         self._say(
             f"{counted(len(lines), 'entry matches', 'entries match')}; "
             f"the newest {len(shown)} {plural(len(shown), 'is', 'are')} shown, newest first."
+            if lines
+            else "No entries match."
         )
         rows = [literal(entry_text(line, self._role(line.role)), multiline=True) for line in shown]
         self.query_one("#entries", Static).update(Content("\n").join(rows))
