@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
 from textual.widgets import Input, Select, Static
 
 from secure_records.admin import Administration
@@ -247,8 +248,8 @@ async def test_the_leads_normal_access_and_one_lookup_are_not_flagged(populated:
 
 
 def test_a_line_break_typed_in_a_value_cannot_start_a_labelled_line_of_its_own() -> None:
-    [line] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
-    assert line.startswith(" " * 9 + "Reason: Visit") and "\n" not in line
+    [(label, value)] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
+    assert label == " " * 9 + "Reason: " and value.startswith("Visit") and "\n" not in value
 
 
 async def test_when_nothing_matches_the_log_says_so_plainly(populated: Path) -> None:
@@ -256,3 +257,32 @@ async def test_when_nothing_matches_the_log_says_so_plainly(populated: Path) -> 
         # Was "0 entries match; the newest 0 are shown, newest first."
         await entries_of(pilot, app, "nobody_by_this_name", None)
         assert rendered(app, "problem") == "No entries match."
+
+
+def drawn(app, widget_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """A widget's lines as they are drawn at the screen's width, wrapped as shown."""
+    widget = app.screen.query_one(f"#{widget_id}")
+    width, height = widget.size
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+async def test_a_long_detail_wraps_under_itself_not_back_to_the_left_edge(
+    populated: Path, tmp_path: Path
+) -> None:
+    personal_details_for_the_log(populated, tmp_path)
+    reason = "Home visit planned for next week with the family support worker and the nurse"
+    with Session.open("alice", populated) as alice:
+        alice.records.reveal("R-0001", "address", reason)
+    app = app_for(populated, "auditor")
+    async with signed_in(app, (80, 24)) as pilot:
+        await audit_screen(pilot, app)
+        app.screen.query_one("#f-record", Input).value = "R-0001"
+        app.screen.query_one("#f-action", Select).value = LogAction.FIELD_REVEALED
+        await pilot.press("enter")  # Enter in a filter box shows the entries
+        await pilot.pause()
+        lines = drawn(app, "entries")
+        # Was "... worker and the" then "nurse" alone at column 0, outside its entry.
+        assert not [line for line in lines if line[:1].strip()]
+        first = next(n for n, line in enumerate(lines) if "Reason: Home visit" in line)
+        under = " " * lines[first].index("Home visit")
+        assert lines[first + 1].startswith(under) and lines[first + 1][len(under)] != " "
