@@ -36,13 +36,13 @@ from secure_records.tui.shown_time import at, stamps_in
 SHOWN = 200
 SINCE = "Since"
 FILTERS = (
-    f"Filter by record, staff member, action (chosen from the list) and since a date "
-    f"({TYPED_FORM}); the access review is filtered the same way."
+    f"Filter by record, staff member, since a date ({TYPED_FORM}) and action (chosen "
+    f"from the list); the access review is filtered the same way."
 )
 # Where an entry's labelled lines start: under the staff member, past the number.
 INDENT = " " * 9
 
-# (label, id, hint) of each filter box; the action is chosen from a list between them.
+# (label, id, hint) of each filter box; the action is chosen from a list, below them.
 FILTER_BOXES = (
     ("Record", "f-record", "R-000001"),
     ("Staff member", "f-actor", "name"),
@@ -89,17 +89,15 @@ class AuditScreen(SessionScreen):
             yield Static(FILTERS, classes="hint")
             # Each box labelled above it: a placeholder goes with the first key typed.
             with Horizontal(classes="filters"):
-                for label, box_id, hint in FILTER_BOXES[:2]:
+                for label, box_id, hint in FILTER_BOXES:
                     with Vertical():
                         yield field_label(label)
                         yield Input(placeholder=hint, id=box_id)
-                with Vertical():
-                    yield field_label("Action")
-                    yield Select(ACTIONS, prompt="Any action", id="f-action")
-                for label, box_id, hint in FILTER_BOXES[2:]:
-                    with Vertical():
-                        yield field_label(label)
-                        yield Input(placeholder=hint, id=box_id)
+            # The list on a row of its own, the screen's width: at 80 columns, beside
+            # the boxes, each action's name wrapped over two to four lines.
+            with Horizontal(classes="filters"), Vertical():
+                yield field_label("Action")
+                yield Select(ACTIONS, prompt="Any action", id="f-action")
             with Horizontal(classes="buttons"):
                 yield Button("Show entries", variant="primary", id="show")
                 yield Button("Access review", id="review")
