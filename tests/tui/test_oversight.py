@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from secure_records.tui.modals import AskReason, RestrictDialog
 from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.record_screen import RecordScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
+from tests.tui.test_every_screen_fits import screen_lines
 
 SIZE = (140, 60)
 REASON = "A member of staff's relative: kept to named staff"
@@ -247,5 +249,69 @@ async def test_the_leads_normal_access_and_one_lookup_are_not_flagged(populated:
 
 
 def test_a_line_break_typed_in_a_value_cannot_start_a_labelled_line_of_its_own() -> None:
-    [line] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
-    assert line.startswith(" " * 9 + "Reason: Visit") and "\n" not in line
+    [(label, value)] = said_lines((Said("Reason", "Visit\nField: Health", typed=True),))
+    assert label == " " * 9 + "Reason: " and value.startswith("Visit") and "\n" not in value
+
+
+async def test_when_nothing_matches_the_log_says_so_plainly(populated: Path) -> None:
+    async with auditing(populated) as (pilot, app):
+        # Was "0 entries match; the newest 0 are shown, newest first."
+        await entries_of(pilot, app, "nobody_by_this_name", None)
+        assert rendered(app, "problem") == "No entries match."
+
+
+def unframed(line: str) -> str:
+    """A drawn line's words, without the box and scroll bar drawn round them."""
+    return re.sub("[\u2500-\u259f]", "", line).strip()
+
+
+def drawn(app, widget_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the screen shows where a widget is, line by line, as drawn (wrapped)."""
+    x, y, width, height = app.screen.query_one(f"#{widget_id}").region
+    return [line[x : x + width].rstrip() for line in screen_lines(app)[y : y + height]]
+
+
+async def test_a_long_detail_wraps_under_itself_not_back_to_the_left_edge(
+    populated: Path, tmp_path: Path
+) -> None:
+    personal_details_for_the_log(populated, tmp_path)
+    reason = "Home visit planned for next week with the family support worker and the nurse"
+    with Session.open("alice", populated) as alice:
+        alice.records.reveal("R-0001", "address", reason)
+    app = app_for(populated, "auditor")
+    async with signed_in(app, (80, 24)) as pilot:
+        await audit_screen(pilot, app)
+        app.screen.query_one("#f-record", Input).value = "R-0001"
+        app.screen.query_one("#f-action", Select).value = LogAction.FIELD_REVEALED
+        await pilot.press("enter")  # Enter in a filter box shows the entries
+        await pilot.pause()
+        app.screen.query_one("#entries").scroll_visible(top=True, animate=False, immediate=True)
+        await pilot.pause()
+        lines = drawn(app, "entries")
+        # Was "... worker and the" then "nurse" alone at column 0, outside its entry.
+        assert not [line for line in lines if line[:1].strip()]
+        first = next(n for n, line in enumerate(lines) if "Reason: Home visit" in line)
+        under = " " * lines[first].index("Home visit")
+        assert lines[first + 1].startswith(under) and lines[first + 1][len(under)] != " "
+
+
+async def test_each_action_is_one_line_in_the_list_and_in_the_box_at_80_columns(
+    populated: Path,
+) -> None:
+    app = app_for(populated, "auditor")
+    async with signed_in(app, (80, 24)) as pilot:
+        await audit_screen(pilot, app)
+        chosen = app.screen.query_one("#f-action", Select)
+        names = {str(prompt) for prompt, _ in chosen._options}
+        # The longest name, chosen: was "Log read with" / "personal details" over two lines.
+        chosen.value = LogAction.LOG_READ_WITH_PERSONAL_DETAILS
+        await pilot.pause()
+        [line] = [words for words in map(unframed, drawn(app, "f-action")) if words]
+        assert line.removesuffix("▼").strip() == "Log read with personal details"
+        # The list open: every line drawn is one whole name ("Access review exported",
+        # not "Access" / "review" / "exported").
+        chosen.focus()
+        await pilot.press("enter", "home")
+        await pilot.pause()
+        shown = [words for words in map(unframed, drawn(app, "f-action > SelectOverlay")) if words]
+        assert "Access review exported" in shown and set(shown) <= names | {"Any action"}

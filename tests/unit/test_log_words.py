@@ -76,3 +76,9 @@ def test_empty_details_are_left_out_and_a_disposed_part_is_said_in_words() -> No
     assert said({}, "[disposed]", POLICY.fields) == (
         Said("Personal details", "erased when the record was disposed of"),
     )
+
+
+def test_a_calls_urgency_is_said_as_every_other_screen_says_it() -> None:
+    # Was "Urgency: Immediate", where reception and the lead read "Someone may be at risk now".
+    assert lines({"urgency": "immediate"}) == ["Urgency: Someone may be at risk now"]
+    assert lines({"urgency": "today"}) == ["Urgency: Needed today"]

@@ -17,7 +17,7 @@ from typing import Any
 from secure_records.core.dates import shown_date
 from secure_records.core.fields import FieldSpec
 from secure_records.core.log_reading import PERSONAL_DETAILS
-from secure_records.core.words import in_words
+from secure_records.core.words import URGENCY_WORDS, in_words
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ LABELS = {
 DISPOSED = "[disposed]"
 
 
+# Values every screen already says in the policy's own words: a call's urgency is
+# "Someone may be at risk now" on reception's and the lead's screens, so here too.
+WORDED: Mapping[str, Mapping[str, str]] = {"urgency": URGENCY_WORDS}
+
+
 # Names the policy gives an identifier, by the key it is found under: an organisation
 # in the directory ("northshire_police_ppu"), a role ("safeguarding_lead").
 Names = Mapping[str, Mapping[str, str]]
@@ -151,6 +156,8 @@ class _Words:
             return self.fields[text].label if text in self.fields else in_words(text)
         if text in self.names.get(key, {}):
             return self.names[key][text]
+        if text in WORDED.get(key, {}):
+            return WORDED[key][text]
         if key in IDENTIFIERS:
             return in_words(text)
         if key in DATES:

@@ -13,7 +13,6 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
 
 from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, shown_date
@@ -21,10 +20,12 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_words import Said
+from secure_records.core.oversight import Access
 from secure_records.core.text import counted, plural, printable
 from secure_records.core.words import in_words
 from secure_records.session.oversight import LogLine
 from secure_records.tui.dialog import field_label
+from secure_records.tui.hanging_lines import Hanging, HangingText
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.output_screens import OutputScreen
@@ -35,13 +36,13 @@ from secure_records.tui.shown_time import at, stamps_in
 SHOWN = 200
 SINCE = "Since"
 FILTERS = (
-    f"Filter by record, staff member, action (chosen from the list) and since a date "
-    f"({TYPED_FORM}); the access review is filtered the same way."
+    f"Filter by record, staff member, since a date ({TYPED_FORM}) and action (chosen "
+    f"from the list); the access review is filtered the same way."
 )
 # Where an entry's labelled lines start: under the staff member, past the number.
 INDENT = " " * 9
 
-# (label, id, hint) of each filter box; the action is chosen from a list between them.
+# (label, id, hint) of each filter box; the action is chosen from a list, below them.
 FILTER_BOXES = (
     ("Record", "f-record", "R-000001"),
     ("Staff member", "f-actor", "name"),
@@ -51,29 +52,30 @@ FILTER_BOXES = (
 ACTIONS = sorted(((in_words(a.value), a) for a in LogAction), key=lambda pair: pair[0])
 
 
-def said_lines(lines: tuple[Said, ...]) -> list[str]:
-    """Labelled lines, indented under the entry: what a person typed as they typed
-    it; anything else with its dates the UK way. A line break typed in a value is
-    shown as an escape, so no value can start a line that looks like a label."""
+def said_lines(lines: tuple[Said, ...]) -> list[tuple[str, str]]:
+    """Labelled lines, indented under the entry, as (label, value): what a person
+    typed as they typed it; anything else with its dates the UK way. A line break
+    typed in a value is shown as an escape, so no value can start a line that looks
+    like a label."""
     return [
-        f"{INDENT}{'  ' * line.depth}{printable(line.label)}:"
-        + (
-            f" {printable(line.value if line.typed else stamps_in(line.value))}"
-            if line.value
-            else ""
+        (
+            f"{INDENT}{'  ' * line.depth}{printable(line.label)}:" + (" " if line.value else ""),
+            printable(line.value if line.typed else stamps_in(line.value)),
         )
         for line in lines
     ]
 
 
-def entry_text(line: LogLine, role: str) -> str:
-    """One entry: who did what, when, to which record; then its details, labelled."""
+def entry_text(line: LogLine, role: str) -> Hanging:
+    """One entry: who did what, when, to which record; then its details, labelled.
+    Each wraps under itself: the head under its time, a value under its first word."""
     action = in_words(str(line.action)).lower()
-    head = f"{line.seq:>6} {at(line.time)} {line.actor} ({role}) {action} {line.record_id}"
-    rows = [head.rstrip(), *said_lines(line.details), *said_lines(line.personal)]
+    head = f"{at(line.time)} {line.actor} ({role}) {action} {line.record_id}"
+    rows = [(f"{line.seq:>6} ", head.rstrip()), *said_lines(line.details)]
+    rows += said_lines(line.personal)
     if line.withheld:
-        rows.append(f"{INDENT}Personal details withheld: {', '.join(line.withheld)}")
-    return "\n".join(rows)
+        rows.append((f"{INDENT}Personal details withheld: ", ", ".join(line.withheld)))
+    return Hanging(tuple(rows))
 
 
 class AuditScreen(SessionScreen):
@@ -87,23 +89,21 @@ class AuditScreen(SessionScreen):
             yield Static(FILTERS, classes="hint")
             # Each box labelled above it: a placeholder goes with the first key typed.
             with Horizontal(classes="filters"):
-                for label, box_id, hint in FILTER_BOXES[:2]:
+                for label, box_id, hint in FILTER_BOXES:
                     with Vertical():
                         yield field_label(label)
                         yield Input(placeholder=hint, id=box_id)
-                with Vertical():
-                    yield field_label("Action")
-                    yield Select(ACTIONS, prompt="Any action", id="f-action")
-                for label, box_id, hint in FILTER_BOXES[2:]:
-                    with Vertical():
-                        yield field_label(label)
-                        yield Input(placeholder=hint, id=box_id)
+            # The list on a row of its own, the screen's width: at 80 columns, beside
+            # the boxes, each action's name wrapped over two to four lines.
+            with Horizontal(classes="filters"), Vertical():
+                yield field_label("Action")
+                yield Select(ACTIONS, prompt="Any action", id="f-action")
             with Horizontal(classes="buttons"):
                 yield Button("Show entries", variant="primary", id="show")
                 yield Button("Access review", id="review")
                 yield Button("Export review as CSV", id="export")
             yield Static("", id="problem")
-            yield Static("", id="entries")
+            yield HangingText("", id="entries")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -158,9 +158,10 @@ class AuditScreen(SessionScreen):
         self._say(
             f"{counted(len(lines), 'entry matches', 'entries match')}; "
             f"the newest {len(shown)} {plural(len(shown), 'is', 'are')} shown, newest first."
+            if lines
+            else "No entries match."
         )
-        rows = [literal(entry_text(line, self._role(line.role)), multiline=True) for line in shown]
-        self.query_one("#entries", Static).update(Content("\n").join(rows))
+        self._entries.show(entry_text(line, self._role(line.role)) for line in shown)
 
     def _review(self, wanted: LogFilter) -> None:
         accesses, flags = self._session.oversight.access_review(wanted)
@@ -172,19 +173,28 @@ class AuditScreen(SessionScreen):
         # Newest first, as the log: the day's patterns, then each look at a record.
         newest = sorted(flags, key=lambda f: f.day, reverse=True)
         rows = [
-            literal(f"PATTERN {shown_date(f.day)} {f.staff}: {stamps_in(f.what)}") for f in newest
+            Hanging(((f"PATTERN {shown_date(f.day)} ", f"{f.staff}: {stamps_in(f.what)}"),))
+            for f in newest
         ]
-        rows += [
-            literal(
-                f"{at(a.time)} {a.staff} ({self._role(a.role)}) {in_words(a.action).lower()} "
-                f"{a.record_id} {self._field(a.field)}".rstrip()
-                + (f"\n{INDENT}Reason: {printable(a.reason)}" if a.reason else "")
-                + (f"\n{INDENT}FLAGGED: {'; '.join(a.flags)}" if a.flags else ""),
-                multiline=True,
-            )
-            for a in accesses[-SHOWN:][::-1]
-        ]
-        self.query_one("#entries", Static).update(Content("\n").join(rows))
+        rows += [self._access(a) for a in accesses[-SHOWN:][::-1]]
+        self._entries.show(rows)
+
+    def _access(self, access: Access) -> Hanging:
+        """One look at a record: who, when, which field; its reason and flags under it."""
+        head = (
+            f"{access.staff} ({self._role(access.role)}) {in_words(access.action).lower()} "
+            f"{access.record_id} {self._field(access.field)}"
+        )
+        rows = [(f"{at(access.time)} ", head.rstrip())]
+        if access.reason:
+            rows.append((f"{INDENT}Reason: ", access.reason))
+        if access.flags:
+            rows.append((f"{INDENT}FLAGGED: ", "; ".join(access.flags)))
+        return Hanging(tuple(rows))
+
+    @property
+    def _entries(self) -> HangingText:
+        return self.query_one("#entries", HangingText)
 
     def _role(self, name: str) -> str:
         """A role as the policy names it ('Safeguarding lead'), not its key."""
@@ -203,7 +213,7 @@ class AuditScreen(SessionScreen):
         self.app.pop_screen()
 
     def forget(self) -> None:
-        self.query_one("#entries", Static).update("")
+        self._entries.update("")
         for widget in self.query(Input):
             widget.value = ""
         self.query_one("#f-action", Select).clear()
