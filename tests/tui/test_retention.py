@@ -166,6 +166,27 @@ async def test_it_shreds_released_files_past_their_days_from_the_retention_queue
     assert entry.details["release"] == old.release_id
 
 
+async def test_it_reads_each_released_file_by_its_name_at_80_columns(
+    due: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    with Session.open("lead", due) as lead:
+        report = lead.oversight.subject_access_report("R-0001", "Request from the person")
+        old = lead.outputs.release(report, "The person, by hand at the office")
+        days = lead.policy.sharing.disclosure_keep_days
+    app = app_for(due, "it")
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=days + 1)):
+        async with signed_in(app, (80, 24)) as pilot:
+            await pilot.press("r")
+            await wait_for_screen(pilot, app, RetentionScreen)
+            await pilot.pause()
+            said = str(app.screen.query_one("#packages", Static).render()).splitlines()
+    # One line a file, within 80 columns; the folder said once, after them.
+    [line] = [s for s in said if old.release_id in s]
+    assert line.startswith(f"{old.release_id}  {old.path.name}  released ") and len(line) < 78
+    assert sum(str(old.path.parent) in s for s in said) == 1 and str(old.path) not in line
+
+
 def proposed(home: Path, reason: str = REASON) -> str:
     with Session.open("it", home) as it:
         return it.retention.propose_disposal("R-0001", reason)
