@@ -36,6 +36,10 @@ async def test_a_lead_reads_a_report_at_80x24_and_releases_it_by_typing_its_refe
         await pilot.pause()
         assert f"Subject access report {report}" in screen_text(app)
         assert "Subject access report: R-0001" in screen_text(app)
+        # Plain words, as the person will get them: no Markdown marks, a UK date.
+        text = str(app.screen.query_one("#text", Static).render())
+        assert "# " not in text and "**" not in text and "- Category: Child" in text
+        assert "Date of birth: 02 Apr 2013" in text
         # Longer than the screen: the keys scroll it, and nothing in it can be typed into.
         box = app.screen.query_one("#output-text", VerticalScroll)
         assert app.screen.focused is box and box.max_scroll_y > 0
@@ -59,7 +63,7 @@ async def test_a_lead_reads_a_report_at_80x24_and_releases_it_by_typing_its_refe
     [released] = (populated / "exports").glob(f"{report}-*.zip")
     with pyzipper.AESZipFile(released) as archive:
         archive.setpassword(passphrase.encode())
-        assert b"Canaryname R-0001" in archive.read(f"{report}.md")
+        assert b"Canaryname R-0001" in archive.read(f"{report}.txt")
     with Administration.open(populated) as admin:
         actions = [e.action for e in admin.vault.log.entries() if e.actor == "lead"]
     assert actions.count("output_viewed") == 1 and actions.count("output_released") == 1
