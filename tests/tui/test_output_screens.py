@@ -36,6 +36,10 @@ async def test_a_lead_reads_a_report_at_80x24_and_releases_it_by_typing_its_refe
         await pilot.pause()
         assert f"Subject access report {report}" in screen_text(app)
         assert "Subject access report: R-0001" in screen_text(app)
+        # Plain words, as the person will get them: no Markdown marks, a UK date.
+        text = str(app.screen.query_one("#text", Static).render())
+        assert "# " not in text and "**" not in text and "- Category: Child" in text
+        assert "Date of birth: 02 Apr 2013" in text
         # Longer than the screen: the keys scroll it, and nothing in it can be typed into.
         box = app.screen.query_one("#output-text", VerticalScroll)
         assert app.screen.focused is box and box.max_scroll_y > 0
@@ -59,7 +63,7 @@ async def test_a_lead_reads_a_report_at_80x24_and_releases_it_by_typing_its_refe
     [released] = (populated / "exports").glob(f"{report}-*.zip")
     with pyzipper.AESZipFile(released) as archive:
         archive.setpassword(passphrase.encode())
-        assert b"Canaryname R-0001" in archive.read(f"{report}.md")
+        assert b"Canaryname R-0001" in archive.read(f"{report}.txt")
     with Administration.open(populated) as admin:
         actions = [e.action for e in admin.vault.log.entries() if e.actor == "lead"]
     assert actions.count("output_viewed") == 1 and actions.count("output_released") == 1
@@ -85,3 +89,40 @@ async def test_the_auditor_opens_outputs_from_their_page_and_sees_only_reviews(
         await pilot.pause()
         assert "time,staff,role,action" in screen_text(app)
         assert "Release" not in screen_text(app)  # released at the host, by IT
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)])
+async def test_the_first_tab_reaches_the_recipient_and_what_was_typed_is_kept(
+    populated: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    with Session.open("lead", populated) as lead:
+        lead.oversight.subject_access_report("R-0001", "Request from the person")
+    app = app_for(populated, "lead")
+    async with signed_in(app, size) as pilot:
+        await pilot.press("e")
+        await wait_for_screen(pilot, app, OutputsScreen)
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, app, OutputScreen)
+        await pilot.pause()
+        recipient = app.screen.query_one("#recipient", Input)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.focused is recipient
+        # Blank: the refusal is said beside the field, on screen at this size.
+        await pilot.press("enter")
+        await pilot.pause()
+        beside = app.screen.query_one("#recipient-said", Static)
+        assert beside.display and "Say who the file is for" in screen_text(app)
+        await pilot.press(*"D. Example", "enter")
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        await pilot.pause()
+        assert "To: D. Example" in screen_text(app)
+        await pilot.press("escape")  # not now: what was typed stays
+        await wait_for_screen(pilot, app, OutputScreen)
+        await pilot.pause()
+        assert recipient.value == "D. Example" and "D. Example" in screen_text(app)
+        assert not beside.display
+    with Administration.open(populated) as admin:
+        assert not any(e.action == "output_released" for e in admin.vault.log.entries())

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from secure_records.admin import Administration
 from secure_records.core.dates import uk_date
 from secure_records.session import Session
+from secure_records.session.outputs import Released
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.modals import AskReason
@@ -140,15 +141,21 @@ async def test_a_caseworker_has_no_hold_key_and_no_disposal_queue(due: Path) -> 
         assert "Legal hold" not in screen_text(app)
 
 
-async def test_it_shreds_released_files_past_their_days_from_the_retention_queue(
-    due: Path,
-) -> None:
-    with Session.open("lead", due) as lead:
+def released_and_past_its_days(home: Path) -> tuple[Released, datetime]:
+    """A lead releases R-0001's report; the moment its file is a day past the policy's days."""
+    with Session.open("lead", home) as lead:
         report = lead.oversight.subject_access_report("R-0001", "Request from the person")
         old = lead.outputs.release(report, "The person, by hand at the office")
         days = lead.policy.sharing.disclosure_keep_days
+    return old, datetime.now(UTC) + timedelta(days=days + 1)
+
+
+async def test_it_shreds_released_files_past_their_days_from_the_retention_queue(
+    due: Path,
+) -> None:
+    old, later = released_and_past_its_days(due)
     app = app_for(due, "it")
-    with time_machine.travel(datetime.now(UTC) + timedelta(days=days + 1)):
+    with time_machine.travel(later):
         async with signed_in(app, SIZE) as pilot:
             await pilot.pause()
             assert "1 released file past their days" in screen_text(app)
@@ -164,6 +171,24 @@ async def test_it_shreds_released_files_past_their_days_from_the_retention_queue
     with Administration.open(due) as admin:
         [entry] = [e for e in admin.read_log(None, "it", None) if e.action == "package_shredded"]
     assert entry.details["release"] == old.release_id
+
+
+async def test_it_reads_each_released_file_by_its_name_at_80_columns(
+    due: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    old, later = released_and_past_its_days(due)
+    app = app_for(due, "it")
+    with time_machine.travel(later):
+        async with signed_in(app, (80, 24)) as pilot:
+            await pilot.press("r")
+            await wait_for_screen(pilot, app, RetentionScreen)
+            await pilot.pause()
+            said = str(app.screen.query_one("#packages", Static).render()).splitlines()
+    # One line a file, within 80 columns; the folder said once, after them.
+    [line] = [s for s in said if old.release_id in s]
+    assert line.startswith(f"{old.release_id}  {old.path.name}  released ") and len(line) < 78
+    assert sum(str(old.path.parent) in s for s in said) == 1 and str(old.path) not in line
 
 
 def proposed(home: Path, reason: str = REASON) -> str:

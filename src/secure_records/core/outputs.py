@@ -31,6 +31,6 @@ _LABELS = {
 }
 _SUFFIXES = {
     OutputKind.DISCLOSURE_PACKAGE: ".txt",
-    OutputKind.SUBJECT_ACCESS_REPORT: ".md",
+    OutputKind.SUBJECT_ACCESS_REPORT: ".txt",  # plain text (session/subject_access.py)
     OutputKind.ACCESS_REVIEW: ".csv",
 }

@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_filter import LogFilter
@@ -20,15 +19,14 @@ from secure_records.core.log_words import Said, said
 from secure_records.core.outputs import OutputKind
 from secure_records.core.oversight import Access, Flag, csv_rows, narrowed, review
 from secure_records.core.permissions import Permission
-from secure_records.core.policy import Policy, Scope
-from secure_records.core.records import NoteKind, Record
+from secure_records.core.policy import Scope
 from secure_records.core.text import counted, printable
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.outputs import keep_output
 from secure_records.session.scope import RecordScope
+from secure_records.session.subject_access import report_text
 from secure_records.vault.log import LogEntry, LogError
-from secure_records.vault.rows import DecisionRow
 from secure_records.vault.vault import now_utc
 
 MAX_GRANT_DAYS = 365
@@ -334,9 +332,10 @@ class Oversight:
     # subject access (10(b); the law's right of access)
 
     def subject_access_report(self, record_id: str, reason: str) -> str:
-        """Everything held about a person and every sharing decision, in Markdown,
-        kept sealed under the record's key; third parties and opinions marked for
-        review first. `reason`: whose request this answers. Its reference."""
+        """Everything held about a person and every sharing decision, in plain text
+        (session/subject_access.py), kept sealed under the record's key; third
+        parties and opinions marked for review first. `reason`: whose request this
+        answers. Its reference."""
         self._door.require(Permission.SUBJECT_ACCESS, refused="does not produce these reports")
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
@@ -348,8 +347,12 @@ class Oversight:
         record = self._door.vault.read_record(record_id, fields)
         if record is None:
             raise AccessRefused(f"Record {record_id} is not one you can open.")
-        text = _report(
-            self._door.policy, record_id, record, self._door.vault.decisions_for(record_id)
+        text = report_text(
+            self._door.policy,
+            record_id,
+            record,
+            self._door.vault.decisions_for(record_id),
+            date.today(),
         )
         return keep_output(
             self._door,
@@ -373,57 +376,3 @@ def _until(days: int) -> str:
     if not 1 <= days <= MAX_GRANT_DAYS:
         raise BadInput(f"A grant lasts from 1 to {MAX_GRANT_DAYS} days.")
     return (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
-
-
-REVIEW = "**REVIEW BEFORE RELEASE**"
-
-
-def _report(
-    policy: Policy,
-    record_id: str,
-    record: Record,
-    decisions: list[tuple[DecisionRow, DecisionPayload]],
-) -> str:
-    """Markdown; every value as written, with what needs review marked."""
-    lines = [
-        f"# Subject access report: {record_id}",
-        "",
-        f"Produced {date.today().isoformat()}. Items marked {REVIEW} may hold third-party",
-        "details or opinions; the law expects them to be considered for redaction.",
-        "",
-        "## What we hold",
-        "",
-    ]
-    for spec in policy.scalar_fields:
-        value = record.values.get(spec.name, "")
-        if value:
-            lines.append(f"- {spec.label}: {value}")
-    lines += ["", "## Consent", ""]
-    for entry in record.consent:
-        state = f"withdrawn {entry.withdrawn.isoformat()}" if entry.withdrawn else "in force"
-        lines.append(
-            f"- {entry.date.isoformat()}: given by {entry.given_by} ({REVIEW}: third party), "
-            f"for {entry.scope}; {state}"
-        )
-    lines += ["", "## Chronology", ""]
-    for note in sorted(record.notes, key=lambda n: n.date):
-        label = "FACT" if note.kind is NoteKind.FACT else f"OPINION ({REVIEW})"
-        historical = " HISTORICAL" if note.historical else ""
-        lines.append(
-            f"- {note.date.isoformat()} {label}{historical}, by {note.author}: {note.text}"
-        )
-    lines += ["", "## Sharing history", ""]
-    for row, payload in decisions:
-        requester, how = payload.requester, payload.how
-        shared = (
-            f"shared {', '.join(how.fields) or 'no fields'} and "
-            f"{counted(len(how.notes), 'note')} by {how.method}"
-            if how is not None
-            else "decided not to share"
-        )
-        lines.append(
-            f"- {row.created_at[:10]}: {shared}, with {requester.name} "
-            f"({REVIEW}: third party), {requester.organisation}; why: "
-            f"{payload.purpose}; status {row.status}"
-        )
-    return "\n".join(lines) + "\n"

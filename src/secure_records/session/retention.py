@@ -291,11 +291,24 @@ class Retention:
         the release, where its file was written and when, never what it holds."""
         self._door.require(Permission.DISPOSE, refused="does not dispose of files")
         expired = [
-            f"{line.release_id}  {line.path}  released {shown_date(line.released_at[:10])}"
+            f"{line.release_id}  {self._named(line.path)}  released "
+            f"{shown_date(line.released_at[:10])}"
             for line in self._due(now)
         ] + [f"{path.name}  in plain text, from an earlier version" for path in self._plain()]
         self._door.log(LogAction.EXPIRED_PACKAGES_LISTED, count=len(expired))
         return expired
+
+    def packages_folder(self) -> str:
+        """Where the app writes released files (the vault's exports/), said once
+        beside the list rather than on every line: a host path fills a narrow screen."""
+        self._door.require(Permission.DISPOSE, refused="does not dispose of files")
+        return str(self._door.vault.paths.exports)
+
+    def _named(self, path: str) -> str:
+        """A released file by its name when it is in the exports folder; a file
+        released elsewhere (at the host, to a path IT chose) by its whole path."""
+        found = Path(path)
+        return found.name if found.parent == self._door.vault.paths.exports else path
 
     def _plain(self) -> list[Path]:
         """Files an earlier version wrote readable under exports/ (before outputs were
@@ -320,9 +333,10 @@ class Retention:
             ):
                 if path.is_file() or path.is_symlink():
                     try:
-                        done.append(shred_file(path))
+                        said = shred_file(path)
                     except OSError as exc:
                         raise VaultError(f"{line.path} could not be shredded ({exc}).") from None
+                    done.append(said.replace(line.path, self._named(line.path), 1))
                 else:
                     done.append(f"{line.path}: no longer there; shred any copy of it by hand.")
                 self._door.vault.store.release_shredded(line.release_id, now_utc())

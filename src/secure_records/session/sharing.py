@@ -10,6 +10,7 @@ from dataclasses import astuple, dataclass, replace
 from datetime import date
 
 from secure_records.core.access import RecordView
+from secure_records.core.dates import uk_date
 from secure_records.core.decision_payload import DecisionPayload, RecordedAnswer, SharedItem
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
@@ -21,6 +22,7 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow, chec
 from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
 from secure_records.core.telephone import Urgency
 from secure_records.core.text import counted, printable
+from secure_records.core.words import shown_value
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
@@ -67,11 +69,12 @@ class SharingOutcome:
 def disclosure_text(
     decision_id: str, view: RecordView, requester: Requester, how: HowChoices, sharer: str
 ) -> str:
-    """Only the chosen items, with their labels (fact or opinion, historical)."""
+    """Only the chosen items, with their labels (fact or opinion, historical); dates
+    the UK way and choices in words, in the viewer and the released file alike."""
     lines = [
         f"DISCLOSURE {decision_id}",
         f"Record: {view.id}",
-        f"Shared by: {sharer} on {date.today().isoformat()}",
+        f"Shared by: {sharer} on {uk_date(date.today())}",
         f"To: {requester.name}, {requester.role}, {requester.organisation} ({requester.contact})",
         f"Method: {how.method}",
         f"Lawful basis: {how.lawful_basis}",
@@ -82,7 +85,7 @@ def disclosure_text(
     chosen = [f for f in view.fields if f.name in how.fields]
     if chosen:
         lines.append("Fields")
-        lines += [f"  {f.label}: {f.text}" for f in chosen]
+        lines += [f"  {f.label}: {shown_value(f.kind, f.text)}" for f in chosen]
     notes = view.notes.entries if view.notes else ()
     if how.notes:
         lines.append("Chronology")
@@ -90,7 +93,7 @@ def disclosure_text(
             note = notes[n]
             label = "FACT" if note.kind is NoteKind.FACT else "OPINION"
             historical = "  HISTORICAL" if note.historical else ""
-            lines.append(f"  {note.date.isoformat()}  {label}{historical}  {note.author}")
+            lines.append(f"  {uk_date(note.date)}  {label}{historical}  {note.author}")
             lines.append(f"    {note.text}")
     # A file may be shown on a terminal later: no control characters in it either.
     return printable("\n".join(lines) + "\n", keep_newlines=True)

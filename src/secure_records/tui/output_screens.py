@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,7 +16,7 @@ from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
 from secure_records.session import Session
 from secure_records.session.outputs import OutputSummary, OutputText, Released
-from secure_records.tui.dialog import Refusal, field_label
+from secure_records.tui.dialog import Refusal, field_label, said
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
@@ -88,6 +88,8 @@ class OutputScreen(SessionScreen):
     DEFAULT_CSS = """
     OutputScreen #output-text { height: 1fr; }
     OutputScreen #release-box { height: auto; }
+    OutputScreen #recipient-said { display: none; text-style: bold; }
+    OutputScreen #recipient-said.-shown { display: block; }
     OutputScreen #released { height: auto; }
     """
 
@@ -102,12 +104,13 @@ class OutputScreen(SessionScreen):
         yield Static("", id="about", classes="hint")
         with VerticalScroll(id="output-text"):
             yield Static("", id="text")
-        with VerticalScroll(id="release-box"):
+        # Not a scroll: a focusable box here took the first Tab, and what was typed next.
+        with Vertical(id="release-box"):
             yield field_label("Release to (the recipient's name and organisation)")
             yield Input(id="recipient")
+            yield said("recipient")
             yield Button("Release", variant="error", id="release")
         yield Static("", id="released")
-        yield Static("", id="problem")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -131,21 +134,28 @@ class OutputScreen(SessionScreen):
         if event.button.id == "release":
             self._ask_release()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "recipient":
+            self._ask_release()
+
     def _ask_release(self) -> None:
         shown = self._shown
         if shown is None or not self.allowed("release"):
             return
         recipient = self.query_one("#recipient", Input).value.strip()
         if not recipient:
-            self._say("Say who the file is for first: their name and organisation.")
+            self._beside("Say who the file is for first: their name and organisation.")
             self.query_one("#recipient", Input).focus()
             return
+        self._beside("")
         item = shown.summary
 
         def release(_: str) -> Refusal | None:
             try:
                 self._released = self._session.outputs.release(item.id, recipient)
             except SecureRecordsError as exc:
+                # Said in the box and again beside the field, whose text is kept.
+                self._beside(str(exc))
                 return str(exc)
             return None
 
@@ -176,8 +186,12 @@ class OutputScreen(SessionScreen):
             )
         )
 
-    def _say(self, sentence: str) -> None:
-        self.query_one("#problem", Static).update(literal(sentence))
+    def _beside(self, sentence: str) -> None:
+        """What is wrong with the recipient, said just below the field (never the
+        foot of a long page); a blank sentence hides it."""
+        shown = self.query_one("#recipient-said", Static)
+        shown.update(literal(sentence))
+        shown.set_class(bool(sentence), "-shown")
 
     def action_back(self) -> None:
         self.app.pop_screen()

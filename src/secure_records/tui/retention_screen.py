@@ -100,7 +100,9 @@ class RetentionScreen(SessionScreen):
             literal(f"Released files past their {counted(days, 'day')}: {len(expired)}")
         )
         if expired:
-            self.query_one("#packages", Static).update(literal("\n".join(expired), multiline=True))
+            folder = self._session.retention.packages_folder()
+            said = [*expired, f"Each in {folder} unless its whole path is given."]
+            self.query_one("#packages", Static).update(literal("\n".join(said), multiline=True))
         shred.display = bool(expired)
 
     def _load(self) -> None:
