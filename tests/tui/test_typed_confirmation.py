@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
+from secure_records import tui
 from secure_records.tui.typed_confirmation import TypedConfirmation
 
 
@@ -58,3 +61,47 @@ async def test_the_reference_typed_confirms_and_escape_cancels() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.answers == [None]
+
+
+class LongHost(App[None]):
+    """A decision as long as a sharing without consent: more lines than 80x24 holds,
+    styled as the app styles its dialogs."""
+
+    CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        lines = [f"Decision line {n}" for n in range(1, 19)] + ["Do you have consent? No"]
+        dialog = TypedConfirmation(
+            "Confirm sharing R-000001 without consent?", lines, "D-000001", "confirm it"
+        )
+        self.push_screen(dialog, self.answers.append)
+
+
+def inside(app: App[None], selector: str) -> bool:
+    region = app.screen.query_one(selector).region
+    return bool(region) and app.screen.region.contains_region(region)
+
+
+async def test_at_80x24_the_box_and_buttons_are_on_screen_and_the_decision_scrolls() -> None:
+    app = LongHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for selector in ("#reference", "#save", "#cancel"):
+            assert inside(app, selector), selector
+        assert "scroll with up/down" in shown(app)
+        decision = app.screen.query_one("#decision")
+        last = list(decision.query(".decision-line"))[-1]
+        assert not decision.region.contains_region(last.region)
+        decision.focus()
+        for _ in range(20):
+            await pilot.press("down")
+        await pilot.pause()
+        assert decision.region.contains_region(last.region)
+        assert inside(app, "#reference") and inside(app, "#save")
