@@ -217,7 +217,7 @@ async def test_the_lead_sees_the_rule_the_due_date_and_the_proposers_reason(due:
         await pilot.pause()
         text = screen_text(app)
         for said in (
-            "Rule: adults: disposed of 6 years after Case closed",
+            "Rule: adults: disposed of 6 years after the case closed",
             "Why: Adult records are kept six years after the case closed",
             "Due: 31 Mar 2021",
             f"Proposed by it {uk_date(datetime.now(UTC).astimezone(uk_zone()).date())} ",
@@ -263,7 +263,7 @@ async def test_carrying_out_a_disposal_is_typed_and_enter_alone_erases_nothing(
         await press(pilot, app, "execute")
         await wait_for_screen(pilot, app, TypedConfirmation)
         text = shown(app)
-        assert "Rule: adults: disposed of 6 years after Case closed" in text
+        assert "Rule: adults: disposed of 6 years after the case closed" in text
         assert "Proposed by it" in text and "Type R-0001 to erase it." in text
         await pilot.press("enter")
         await pilot.pause()

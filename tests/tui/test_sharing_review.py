@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+import pytest
+from textual.widgets import Button, Input, Static
 
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
@@ -133,3 +134,28 @@ async def test_what_could_not_wait_is_marked_and_first(populated: Path) -> None:
         assert f"URGENT  {urgent}" in text.replace("\xa0", " ")
         assert "Urgency: URGENT: shared at once because it could not wait" in text
         assert "Manager consulted: Rang Sam Patel, on-call manager, at 21:10" in text
+
+
+EMPTY_QUEUES = [
+    ("q", "Nothing is waiting for you to confirm.", ["confirm", "reject"]),
+    ("d", "No disposal is waiting for you to approve.", ["approve", "reject"]),
+    ("t", "No telephone requests are waiting.", ["decide", "forward", "close"]),
+]
+
+
+@pytest.mark.parametrize(("key", "empty", "buttons"), EMPTY_QUEUES)
+async def test_an_empty_queue_says_so_and_its_buttons_cannot_be_pressed(
+    populated: Path, key: str, empty: str, buttons: list[str]
+) -> None:
+    app = app_for(populated, "lead")
+    async with signed_in(app, (80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert empty in text
+        for button in buttons:
+            assert app.screen.query_one(f"#{button}", Button).disabled, button
+        # Why they cannot be pressed, beside them (scrolled to, at 80x24, if need be).
+        assert ": nothing is waiting." in shown(app) and "first." not in shown(app)

@@ -13,10 +13,11 @@ from textual.widgets import Button, Input, OptionList, RadioSet
 
 from secure_records.core.telephone import Callback, Urgency
 from secure_records.session import Session
+from secure_records.session.manager_waits import Overdue, Passed
 from secure_records.session.telephone import Caller
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.callback_screen import CallbackScreen
-from secure_records.tui.list_screen import RecordListScreen, overdue_line
+from secure_records.tui.list_screen import RecordListScreen, overdue_line, waits_line
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from tests.integration.test_telephone import ABOUT, GIVEN, POLICE, TODAY
 from tests.integration.test_telephone_urgency import NOBODY, referral
@@ -170,22 +171,41 @@ async def test_a_referral_on_record_can_be_decided_by_the_lead(populated: Path) 
         assert "Decide on sharing:" not in shown(app)
 
 
+async def banner_for_lead_not_alice(home: Path, said: str, not_said: str) -> None:
+    """The lead's first screen at 80x24 has `said` on one line of its own (not
+    wrapped); alice's (no lead) has no `not_said`."""
+    app = app_for(home, "lead")
+    async with signed_in(app, (80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecordListScreen)
+        assert any(said in line for line in screen_lines(app))
+    app = app_for(home, "alice")
+    async with signed_in(app, (80, 24)) as pilot:
+        await pilot.pause()
+        assert not_said not in shown(app)
+
+
 async def test_every_lead_is_told_on_the_first_screen_what_waits_too_long(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     back_then(monkeypatch, timedelta(days=3), lambda: referral(populated))
-    app = app_for(populated, "lead")
-    async with signed_in(app, (80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, RecordListScreen)
-        said = "OVERDUE: 1 waiting over 48 h for a manager, oldest 3 days; press t"
-        # One line of its own at 80 columns, not wrapped.
-        assert any(said in line for line in screen_lines(app))
-    app = app_for(populated, "alice")
-    async with signed_in(app, (80, 24)) as pilot:
-        await pilot.pause()
-        assert "OVERDUE" not in shown(app)
+    said = "1 telephone request passed to you; OVERDUE: 1, oldest 3 days; press t"
+    await banner_for_lead_not_alice(populated, said, "OVERDUE")
 
 
 def test_the_overdue_line_fits_80_columns_with_every_queue_named() -> None:
     assert len(overdue_line(99, 720, "365 days", ["q", "d", "t"])) <= 78
+    assert len(waits_line(Passed(99, 98), Overdue(720, 99, 99, 99), "365 days")) <= 78
+    assert waits_line(Passed(), Overdue(48, 1, 0, 0), "3 days").startswith("OVERDUE: 1 waiting")
+
+
+async def test_the_lead_is_told_at_once_of_requests_passed_to_the_leads_urgent_first(
+    populated: Path,
+) -> None:
+    referral(populated)  # routine, just now: not yet 48 hours
+    call = taken(populated, Urgency.IMMEDIATE, "DS Unreached Caller")
+    with Session.open("reception", populated) as reception:
+        for _ in range(3):
+            reception.telephone.record_callback(call, Callback.NOT_REACHED)
+    said = "URGENT: 1 of 2 telephone requests passed to you; press t"
+    await banner_for_lead_not_alice(populated, said, "passed to you")

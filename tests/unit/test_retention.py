@@ -19,6 +19,7 @@ from secure_records.core.retention import (
     add_years,
     parse_retention,
     round_up,
+    rule_words,
 )
 from secure_records.vault.policy_files import read_policy_texts
 
@@ -718,3 +719,9 @@ def test_a_certificate_cannot_be_altered_once_made() -> None:
     cert = certificate()
     with pytest.raises(dataclasses.FrozenInstanceError):
         cert.approved_by = "someone.else"  # type: ignore[misc]
+
+
+def test_a_rule_reads_its_date_field_mid_sentence_in_lower_case() -> None:
+    rule = children_rule(parse(retention_toml()))
+    assert rule_words(rule, "Case closed").endswith(" after the case closed")
+    assert rule_words(rule, "NHS review date").endswith(" after the NHS review date")

@@ -58,10 +58,13 @@ class RetentionPolicy:
 
 
 def rule_words(rule: RetentionRule, starts: str) -> str:
-    """A rule as a person reads it: 'adults: disposed of 6 years after Case closed'.
-    `starts`: the label of the date field the clock runs from."""
+    """A rule as a person reads it: 'adults: disposed of 6 years after the case closed'.
+    `starts`: the label of the date field the clock runs from ("Case closed"), read
+    mid-sentence, so lower case (an acronym, "NHS", kept)."""
     then = "reviewed (keep, or dispose)" if rule.action is Action.REVIEW else "disposed of"
-    return f"{rule.name}: {then} {counted(rule.years, 'year')} after {starts}"
+    if starts[:2].istitle():
+        starts = starts[0].lower() + starts[1:]
+    return f"{rule.name}: {then} {counted(rule.years, 'year')} after the {starts}"
 
 
 def add_years(start: date, years: int) -> date:

@@ -3,8 +3,10 @@
 A share without consent waiting for a manager's confirmation (section 10(f)), a
 disposal waiting for approval, a telephone request referred to the lead: each can
 wait forever unless someone is told. `oversight.toml` says how long is too long.
-Counts and ages only, read from the rows (nothing sealed is opened), so it is not
-logged; opening the queue itself is.
+Counts and ages only, read from the rows, so it is not logged; opening the queue
+itself is. A telephone request passed to the leads is counted at once, not only after
+those hours (a caller never reached may be at risk now): its urgency alone is read
+from its sealed row, to count it, and nothing of it is shown but the counts.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from secure_records.core.dates import moment
 from secure_records.core.permissions import Permission
 from secure_records.core.statuses import AWAITING_LEAD, DisposalStatus
-from secure_records.core.telephone import FOR_THE_LEAD
+from secure_records.core.telephone import FOR_THE_LEAD, Urgency
 from secure_records.session.door import StaffDoor
 from secure_records.session.scope import RecordScope
 
@@ -33,6 +35,15 @@ class Overdue:
     @property
     def count(self) -> int:
         return self.shares + self.disposals + self.requests
+
+
+@dataclass(frozen=True)
+class Passed:
+    """Telephone requests passed to the leads and waiting now; `urgent`: those where
+    someone may be at risk now."""
+
+    count: int = 0
+    urgent: int = 0
 
 
 class ManagerWaits:
@@ -75,3 +86,19 @@ class ManagerWaits:
             len(stamps["requests"]),
             min(every, default=None),
         )
+
+    def passed(self) -> Passed:
+        """Telephone requests passed to the leads (referred, or a caller not reached
+        after every attempt) waiting now, however recent; nothing for any other role."""
+        door = self._door
+        door.check_usable()
+        if not door.may(Permission.APPROVE_SHARING):
+            return Passed()
+        hidden = self._scope.hidden_ids()
+        count = urgent = 0
+        for row in door.vault.store.phone_requests(FOR_THE_LEAD):
+            request = None if row.record_id in hidden else door.vault.phone_request(row.id)
+            if request is not None:
+                count += 1
+                urgent += request[1].urgency is Urgency.IMMEDIATE
+        return Passed(count, urgent)

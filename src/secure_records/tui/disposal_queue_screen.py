@@ -36,7 +36,7 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         "must be kept (an inquiry, litigation)."
     )
     LIST_ID = "disposals"
-    EMPTY = "Nothing is waiting."
+    EMPTY = "No disposal is waiting for you to approve."
     CHOOSE = "Choose a disposal first."
     REASON = "Your reason for approving or rejecting"
     ACTIONS = (

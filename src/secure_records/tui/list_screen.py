@@ -24,6 +24,7 @@ from secure_records.tui.session_screen import SessionScreen
 
 if TYPE_CHECKING:
     from secure_records.session import Session
+    from secure_records.session.manager_waits import Overdue, Passed
 
 # The screens this one opens are imported in the action that opens them: the list is
 # the first screen after the PIN, and is drawn sooner without them.
@@ -31,12 +32,49 @@ if TYPE_CHECKING:
 RECORD_SCREEN = "record"
 SEARCH_PAUSE = 0.15  # seconds of no typing before a search runs (and is logged)
 INDEX_DELAY = 1.0  # seconds after the list is shown before the search index is built
+BANNER_WIDTH = 78  # 80 columns, less the banner's padding
+
+
+def pressed(keys: list[str]) -> str:
+    """'press q, d or t'."""
+    return "press " + (keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}")
 
 
 def overdue_line(count: int, hours: int, oldest: str, keys: list[str]) -> str:
     """'OVERDUE: 3 waiting over 48 h for a manager, oldest 5 days; press q or t'."""
-    press = keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
-    return f"OVERDUE: {count} waiting over {hours} h for a manager, oldest {oldest}; press {press}"
+    return (
+        f"OVERDUE: {count} waiting over {hours} h for a manager, oldest {oldest}; {pressed(keys)}"
+    )
+
+
+def passed_words(passed: Passed, noun: str) -> str:
+    """'URGENT: 1 of 2 telephone requests passed to you': urgent ones said first."""
+    said = f"{counted(passed.count, noun)} passed to you"
+    if passed.urgent and passed.urgent < passed.count:
+        said = f"{passed.urgent} of {said}"
+    return f"URGENT: {said}" if passed.urgent else said
+
+
+def waits_line(passed: Passed, overdue: Overdue, oldest: str) -> str:
+    """The lead's one line (78 columns, in 80) on what waits: telephone requests passed
+    to the leads first, urgent ones said first, then what has waited too long; shorter
+    words where the longer do not fit; '' if nothing waits."""
+    queues = (("q", overdue.shares), ("d", overdue.disposals), ("t", overdue.requests))
+    keys = [key for key, count in queues if count]
+    if not passed.count:
+        return overdue_line(overdue.count, overdue.hours, oldest, keys) if keys else ""
+    press = pressed(keys if "t" in keys else [*keys, "t"])
+    words = passed_words(passed, "telephone request")
+    if not overdue.count:
+        return f"{words}; {press}"
+    late = f"OVERDUE: {overdue.count}"
+    said = (
+        f"{words}; {late} over {overdue.hours} h, oldest {oldest}",
+        f"{words}; {late}, oldest {oldest}",
+        f"{passed_words(passed, 'phone request')}; {late}",
+    )
+    lines = [f"{line}; {press}" for line in said]
+    return next((line for line in lines if len(line) <= BANNER_WIDTH), lines[-1])
 
 
 class RecordListScreen(SessionScreen):
@@ -103,20 +141,10 @@ class RecordListScreen(SessionScreen):
         is, and the keys that open their queues."""
         line = ""
         with self.attempt():
-            overdue = self._session.waiting.overdue()
-            keys = [
-                key
-                for key, count in (
-                    ("q", overdue.shares),
-                    ("d", overdue.disposals),
-                    ("t", overdue.requests),
-                )
-                if count
-            ]
-            if overdue.oldest is not None:
-                line = overdue_line(
-                    overdue.count, overdue.hours, how_long(overdue.oldest, datetime.now(UTC)), keys
-                )
+            waiting = self._session.waiting
+            overdue = waiting.overdue()
+            oldest = "" if overdue.oldest is None else how_long(overdue.oldest, datetime.now(UTC))
+            line = waits_line(waiting.passed(), overdue, oldest)
         banner = self.query_one("#overdue", Static)
         banner.update(literal(line))
         banner.display = bool(line)

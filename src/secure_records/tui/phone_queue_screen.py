@@ -20,7 +20,7 @@ from secure_records.session import Session
 from secure_records.session.telephone import PhoneQueueItem, PhoneRequestDetail
 from secure_records.tui.dialog import field_label
 from secure_records.tui.literal import labelled, literal
-from secure_records.tui.review_queue import QueueAction, ReviewQueue
+from secure_records.tui.review_queue import NOTHING_WAITING, QueueAction, ReviewQueue
 from secure_records.tui.sharing_screen import SharingScreen
 from secure_records.tui.shown_time import when
 from secure_records.tui.toggles import RadioButton
@@ -109,8 +109,8 @@ class PhoneQueueScreen(ReviewQueue[PhoneQueueItem]):
 
     def _load(self) -> None:
         self._forget_detail()
-        self._decide_refused(CHOOSE_FIRST)
         super()._load()
+        self._decide_refused(CHOOSE_FIRST if self._items else NOTHING_WAITING)
 
     def _decide_refused(self, why: str) -> None:
         self.query_one("#decide", Button).disabled = bool(why)

@@ -23,7 +23,7 @@ class QueueScreen(ReviewQueue[QueueItem]):
     BOX_ID = "queue"
     HEADING = "Sharing decisions to confirm (section 10(f))"
     LIST_ID = "items"
-    EMPTY = "Nothing is waiting."
+    EMPTY = "Nothing is waiting for you to confirm."
     CHOOSE = "Choose a decision first."
     REASON = "Your reason for confirming or rejecting"
     ACTIONS = (

@@ -34,6 +34,9 @@ from secure_records.tui.typed_confirmation import TypedConfirmation
 
 Item = TypeVar("Item")
 
+# Why a queue's buttons cannot be pressed while it is empty.
+NOTHING_WAITING = "nothing is waiting."
+
 
 @dataclass(frozen=True)
 class QueueAction:
@@ -68,8 +71,12 @@ class ReviewQueue(SessionScreen, Generic[Item]):
             yield Static(self.HEADING, classes="title")
             if self.HINT:
                 yield Static(literal(self.HINT), classes="hint")
+            # Said above the list, on screen at 80x24 however long the rest is.
+            yield Static("", id="empty", classes="hint")
             yield OptionList(id=self.LIST_ID)
             yield from self._controls()
+            # Why the buttons cannot be pressed (an empty queue), in words.
+            yield Static("", id="actions-why", classes="hint")
             yield Static("", id="problem")
         yield KeyFooter()
 
@@ -139,8 +146,23 @@ class ReviewQueue(SessionScreen, Generic[Item]):
             if self._items:
                 options.highlighted = 0
             self._show(options.highlighted)
-            self._say("" if self._items else self.EMPTY)
+            self._show_empty(not self._items)
+            self._say("")
             options.focus()
+
+    def _show_empty(self, empty: bool) -> None:
+        """An empty queue says so in one line, and its buttons, with nothing to act on,
+        cannot be pressed (they did nothing, and said to choose what was not there)."""
+        line = self.query_one("#empty", Static)
+        line.update(literal(self.EMPTY if empty else ""))
+        line.display = empty
+        buttons = list(self.query(".buttons Button").results(Button))
+        for button in buttons:
+            button.disabled = empty
+        # A button with a why line of its own (the phone queue's) says it there.
+        labels = [str(b.label) for b in buttons if b.display and not self.query(f"#{b.id}-why")]
+        why = f"{' and '.join(labels)}: {NOTHING_WAITING}" if empty and labels else ""
+        self.query_one("#actions-why", Static).update(literal(why))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show(event.option_index)

@@ -19,7 +19,7 @@ class TypedConfirmation(Dialog[str]):
     `verb` is done. Dismisses with the reference, or None when cancelled."""
 
     DEFAULT_CSS = """
-    TypedConfirmation #decision { height: auto; max-height: 14; }
+    TypedConfirmation #decision { height: auto; }
     """
     WHAT = "confirmation"
 
@@ -42,7 +42,10 @@ class TypedConfirmation(Dialog[str]):
                 for line in self._lines:
                     yield Static(literal(line), classes="decision-line")
             yield Static(
-                literal(f"This cannot be undone. Type {self._reference} to {self._verb}."),
+                literal(
+                    f"This cannot be undone. Type {self._reference} to {self._verb}."
+                    " Read the decision above first (scroll with up/down)."
+                ),
                 classes="hint",
             )
             yield field_label("Reference")
@@ -52,6 +55,21 @@ class TypedConfirmation(Dialog[str]):
             with Horizontal(classes="buttons"):
                 yield Button(literal(self._verb.capitalize()), variant="error", id=self.SAVE)
                 yield Button("Cancel", id="cancel")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def fault(self, field_id: str, sentence: str) -> None:
+        super().fault(field_id, sentence)
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """The box, its label and the buttons always on screen (at 80x24 a sharing
+        without consent is longer than the screen): the decision takes what is left,
+        and scrolls."""
+        dialog, decision = self.query_one("#dialog"), self.query_one("#decision")
+        rest = dialog.outer_size.height - decision.outer_size.height
+        decision.styles.max_height = max(3, self.size.height - rest)
 
     def _draft(self) -> str | None:
         typed = self.query_one("#reference", Input).value.strip()
