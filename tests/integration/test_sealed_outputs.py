@@ -240,6 +240,27 @@ def test_disposal_erases_a_records_outputs(home: Path, tmp_path: Path) -> None:
         assert admin.vault.store.outputs(tuple(OutputKind)) == []
 
 
+def test_outputs_and_releases_are_read_after_a_key_rotation(home: Path, tmp_path: Path) -> None:
+    with Administration.open(home) as admin:
+        admin.import_file(
+            write_jsonl(tmp_path / "records.jsonl", [canary_row("R-0001", ["alice"])])
+        )
+    package, _released = shared_and_released(home)
+    with Session.open("auditor", home) as auditor:
+        review = auditor.oversight.export_access_review()
+    with Administration.open(home) as admin:
+        admin.rotate_key()
+    # A rotation re-wraps the record's data key and the vault's outputs key: what was
+    # kept under them still opens, and the list of releases still reads.
+    with Session.open("lead", home) as lead:
+        assert "Canaryname R-0001" in lead.outputs.read(package).text
+    with Session.open("auditor", home) as auditor:
+        assert auditor.outputs.read(review).text.startswith("time,staff,role,action")
+    with Administration.open(home) as admin:
+        [(row, slip)] = admin.vault.outputs.releases()
+    assert row.output_id == package and slip.recipient == "D. Example, Nowhere Primary School"
+
+
 @pytest.mark.skipif(shutil.which("7z") is None, reason="7-Zip (p7zip) is not installed")
 def test_7zip_opens_a_released_file_with_its_passphrase_and_not_without(
     planted: tuple[Path, dict[str, str]], tmp_path: Path
