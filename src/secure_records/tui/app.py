@@ -58,29 +58,6 @@ def _plain(message: str) -> Text:
     return Text(printable(message))
 
 
-def home_screen(session: Session) -> SessionScreen:
-    """The first screen for the session's role."""
-    from secure_records.core.permissions import Permission
-    from secure_records.core.policy import Scope
-    from secure_records.tui.list_screen import RecordListScreen
-
-    scope = session.role.scope
-    if scope in (Scope.ALL, Scope.CASELOAD):
-        return RecordListScreen(session)
-    if scope is Scope.INDEX:
-        from secure_records.tui.lookup_screen import LookupScreen
-        from secure_records.tui.reception_screen import ReceptionScreen
-
-        return (
-            ReceptionScreen(session)
-            if session.may(Permission.VERIFY_CALLS)
-            else LookupScreen(session)
-        )
-    from secure_records.tui.role_page import RolePage
-
-    return RolePage(session)
-
-
 def _record_by_reference() -> type[Provider]:
     from secure_records.tui.desk_commands import RecordByReference
 
@@ -220,6 +197,8 @@ class SecureRecordsApp(App[None]):
         self._last_input = time.monotonic()
         self.sub_title = f"{event.staff_name} ({self.session.role.label})"
         await self._clear_screens()
+        from secure_records.tui.home_screens import home_screen
+
         await self.push_screen(home_screen(self.session))
 
     async def _locked_out(self, exc: LockedOut) -> None:
@@ -360,20 +339,9 @@ class SecureRecordsApp(App[None]):
         await self.lock("asked")
 
     async def _clear_screens(self) -> None:
-        """Remove every screen above the base, and with them what they were showing."""
-        from secure_records.tui.list_screen import RECORD_SCREEN
-        from secure_records.tui.session_screen import SessionScreen
+        from secure_records.tui.home_screens import clear_to_base
 
-        for screen in list(self.screen_stack[1:]):
-            if isinstance(screen, SessionScreen):
-                screen.forget()
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        if self.is_screen_installed(RECORD_SCREEN):
-            record_screen = self.get_screen(RECORD_SCREEN)
-            if isinstance(record_screen, SessionScreen):
-                record_screen.forget()
-            self.uninstall_screen(RECORD_SCREEN)
+        await clear_to_base(self)
 
     async def lock(self, why: str) -> None:
         if self.session is None or self.locked:
@@ -415,6 +383,8 @@ class SecureRecordsApp(App[None]):
             self.locked = False
             self._last_input = time.monotonic()
             await self._clear_screens()
+            from secure_records.tui.home_screens import home_screen
+
             await self.push_screen(home_screen(session))
             await drafts.put_back(self, session)
         elif isinstance(self.screen, LockScreen):
@@ -442,60 +412,27 @@ class SecureRecordsApp(App[None]):
         elif not isinstance(screen, CommandPalette):
             self.push_screen(HelpPanel(screen))
 
-    def _home(self) -> SessionScreen | None:
+    def home(self) -> SessionScreen | None:
         """The signed-in person's first screen, under every other."""
-        if self.session is None or self.locked or len(self.screen_stack) < 2:
+        if self.session is None or self.locked:
             return None
-        from secure_records.tui.session_screen import SessionScreen
+        from secure_records.tui.home_screens import home_of
 
-        home = self.screen_stack[1]
-        return home if isinstance(home, SessionScreen) else None
-
-    def opens_records_from(self, screen: Screen[Any]) -> bool:
-        from secure_records.tui.list_screen import RecordListScreen
-        from secure_records.tui.session_screen import SessionScreen
-
-        # Not over a dialog: going to a record would drop what is typed in it.
-        return isinstance(self._home(), RecordListScreen) and isinstance(screen, SessionScreen)
-
-    async def open_record_by_reference(self, reference: str) -> None:
-        """Back to the list, each screen above it emptied as Escape would, then the
-        reference opened as a choice in the list is (Session refuses what is not theirs)."""
-        from secure_records.tui.list_screen import RecordListScreen
-        from secure_records.tui.record_list import RecordList
-        from secure_records.tui.session_screen import SessionScreen
-
-        home = self._home()
-        if not isinstance(home, RecordListScreen):
-            return
-        while self.screen is not home:
-            if isinstance(self.screen, SessionScreen):
-                self.screen.forget()
-            await self.pop_screen()
-        home.post_message(RecordList.Chosen(reference))
+        return home_of(self.screen_stack)
 
     # no way out of the app but quitting
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # None of Textual's: its screenshot writes records to a file, its Keys panel
-        # offers Copy (selection is off), Theme and Maximize are noise on a desk.
-        yield SystemCommand(
-            "Help", "What this screen is for, and its keys (? or F1)", self.action_help
-        )
-        home = self._home()
-        if home is not None:
-            from secure_records.tui.desk_commands import places
+        from secure_records.tui.desk_commands import desk_commands
 
-            for title, go in places(home):
-                yield SystemCommand(title, f"Open: {title}", go)
-            yield SystemCommand("Lock", "Lock the screen now (ctrl+l)", self.action_lock)
-            if self._demo_staff:
-                yield SystemCommand(
-                    "Switch person",
-                    "Be someone else in the demo (ctrl+r)",
-                    self.action_switch_person,
-                )
-        yield SystemCommand("Quit", "End the session and leave (ctrl+q)", self.action_quit)
+        do: dict[str, Callable[[], Any]] = {
+            "help": self.action_help,
+            "lock": self.action_lock,
+            "quit": self.action_quit,
+        }
+        if self._demo_staff:
+            do["switch_person"] = self.action_switch_person
+        return desk_commands(self.home(), do)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify("Screenshots are turned off: they would write records to disk.", markup=False)

@@ -9,15 +9,16 @@ same way.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from rich.text import Text
+from textual.app import SystemCommand
 from textual.command import Hit, Hits, Provider
-from textual.screen import Screen
 
 from secure_records.core.records import RECORD_ID
+from secure_records.tui.home_screens import open_by_reference, opens_records_from
 from secure_records.tui.session_screen import SessionScreen
 
 # The home screen's keys that take the person somewhere (a queue, a desk, a page),
@@ -45,11 +46,28 @@ def places(home: SessionScreen) -> Iterator[tuple[str, Callable[[], Awaitable[An
 
 
 @runtime_checkable
-class RecordOpener(Protocol):
-    def opens_records_from(self, screen: Screen[Any]) -> bool:
-        """Whether a record may be opened by reference from the palette over `screen`."""
+class Desk(Protocol):
+    def home(self) -> SessionScreen | None:
+        """The signed-in person's first screen; None before sign-in and while locked."""
 
-    async def open_record_by_reference(self, reference: str) -> None: ...
+
+def desk_commands(
+    home: SessionScreen | None, do: Mapping[str, Callable[[], Awaitable[Any] | None]]
+) -> Iterator[SystemCommand]:
+    """The app's own palette: help, the places the home screen leads to, lock, switch
+    person (the demo, where `do` has it), quit. None of Textual's: its screenshot writes
+    records to a file, its Keys panel offers Copy (selection is off), Theme and
+    Maximize are noise on a desk."""
+    yield SystemCommand("Help", "What this screen is for, and its keys (? or F1)", do["help"])
+    if home is not None:
+        for title, go in places(home):
+            yield SystemCommand(title, f"Open: {title}", go)
+        yield SystemCommand("Lock", "Lock the screen now (ctrl+l)", do["lock"])
+        if "switch_person" in do:
+            yield SystemCommand(
+                "Switch person", "Be someone else in the demo (ctrl+r)", do["switch_person"]
+            )
+    yield SystemCommand("Quit", "End the session and leave (ctrl+q)", do["quit"])
 
 
 class RecordByReference(Provider):
@@ -59,7 +77,10 @@ class RecordByReference(Provider):
     async def search(self, query: str) -> Hits:
         app = self.app
         reference = query.strip()
-        if not isinstance(app, RecordOpener) or not app.opens_records_from(self.screen):
+        if not isinstance(app, Desk):
+            return
+        home = app.home()
+        if not opens_records_from(home, self.screen):
             return
         if not RECORD_ID.fullmatch(reference):
             return
@@ -67,7 +88,7 @@ class RecordByReference(Provider):
         yield Hit(
             1.0,
             Text(title),
-            partial(app.open_record_by_reference, reference),
+            partial(open_by_reference, self.app, home, reference),
             text=title,
             help="If it is one you may open; the attempt is logged either way.",
         )
