@@ -5,6 +5,7 @@ field, logged without values, and erased with the record (issue 19)."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -224,12 +225,10 @@ def test_a_vault_whose_sealed_roles_predate_amend_grants_it_to_nobody(
     populated: Path, tmp_path: Path
 ) -> None:
     # roles.toml as sealed before issue 19: no role names `amend` until IT applies it.
-    import shutil
-
     older = Path(shutil.copytree(populated / "policies", tmp_path / "older"))
     roles = older / "roles.toml"
     roles.write_text(
-        roles.read_text(encoding="utf-8").replace(', "amend"]', "]").replace('    "amend",\n', ""),
+        roles.read_text(encoding="utf-8").replace('"amend", ', "").replace('    "amend",\n', ""),
         encoding="utf-8",
     )
     with Administration.open(populated) as admin:
