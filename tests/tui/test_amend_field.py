@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
+from secure_records.session import Session
 from secure_records.tui.amend_field import AmendField
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.record_screen import FieldRow, RecordScreen
@@ -79,3 +80,17 @@ async def test_a_masked_field_is_not_offered_for_correction(populated: Path) -> 
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
+
+
+async def test_a_correction_and_its_reason_are_drawn_as_written_never_as_markup(
+    populated: Path,
+) -> None:
+    reason = "[@click=app.quit]x[/] said [b]twice[/b] at referral"
+    with Session.open("alice", populated) as alice:
+        alice.amendments.amend("R-0001", "name", "[red]Corrected[/red] Name", reason)
+    app = app_for(populated, "alice")
+    async with signed_in(app, SIZE) as pilot:
+        await open_record(pilot, app)
+        text = await corrections_shown(pilot, app)
+        assert "now [red]Corrected[/red] Name. By alice, because: " + reason in text
+        assert app.is_running
