@@ -33,6 +33,7 @@ from textual.widgets import Input
 
 from secure_records.demo import DEMO_PIN, DEMO_STAFF, DemoVault, build_demo_vault
 from secure_records.session import Session
+from secure_records.tui.amend_field import AmendField
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
@@ -107,6 +108,7 @@ WALK: dict[str, tuple[Step, ...]] = {
     "caseworker-record": CASE,
     "caseworker-note": (*CASE, "n", NewNote),
     "caseworker-consent": (*CASE, "c", NewConsent),
+    "caseworker-amend": (*CASE, "m", AmendField),
     # The first field that says "press r to reveal" (tab moves down the fields).
     "caseworker-reveal": (*CASE, "tab", "tab", "r", RevealReason),
     "caseworker-sharing-request": SHARING,

@@ -80,7 +80,7 @@ def test_a_field_without_a_rule_is_hidden_and_warned_about() -> None:
         ),
         (
             "roles.toml",
-            'actions = ["add_note", "record_consent", "share"]',
+            'actions = ["add_note", "amend", "record_consent", "share"]',
             'actions = ["add_note", "shar"]',
             "roles.toml: roles.caseworker.actions: unknown action 'shar'",
         ),

@@ -97,3 +97,5 @@ class LogAction(StrEnum):
     COMMAND_FAILED = "command_failed"
     # consent withdrawn in place on the entry it ends (issue 17): its number, no values
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    # a field corrected (issue 19): which field; the reason under the record's key
+    FIELD_AMENDED = "field_amended"

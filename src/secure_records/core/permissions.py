@@ -25,3 +25,5 @@ class Permission(StrEnum):
     MANAGE_KEYS = "manage_keys"
     RESTRICT_RECORDS = "restrict_records"
     SUBJECT_ACCESS = "subject_access"
+    # Correct a field seen in full, with a reason; the old value is kept (rectification).
+    AMEND = "amend"

@@ -15,6 +15,7 @@ from secure_records.core.errors import AccessRefused, UnknownStaff, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
+from secure_records.session.amendments import Amendments
 from secure_records.session.door import StaffDoor
 from secure_records.session.manager_waits import ManagerWaits
 from secure_records.session.outputs import Outputs
@@ -86,6 +87,8 @@ class Session:
         self.oversight = Oversight(self._door, self._scope)
         self.waiting = ManagerWaits(self._door, self._scope)
         self.outputs = Outputs(self._door, self._scope)
+        # A correction drops the search index: it may hold the old name.
+        self.amendments = Amendments(self._door, self._scope, self.records.forget)
 
     @classmethod
     def open(

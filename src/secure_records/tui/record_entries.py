@@ -57,6 +57,12 @@ def consent_text(view: RecordView) -> RenderableType:
     return Group(*parts)
 
 
+def entries_text(heading: str, rows: list[tuple[str, str]]) -> RenderableType:
+    """A section of dated lines under a heading, each wrapping under itself."""
+    lines = [(when, _plain(text)) for when, text in rows]
+    return Group(_plain(heading, "bold underline"), Padding(_hanging(lines), (0, 0, 0, 2)))
+
+
 def chronology_text(view: RecordView) -> RenderableType:
     notes = view.notes
     if notes is None:

@@ -17,6 +17,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.words import shown_value
 from secure_records.session import Session
+from secure_records.tui.amend_field import amend_dialog, corrections_text
 from secure_records.tui.consent_withdrawal import WithdrawConsent, in_force
 from secure_records.tui.dialog import Beside, Dialog, HeldDraft, Refusal, Typed
 from secure_records.tui.key_footer import KeyFooter
@@ -65,6 +66,7 @@ class RecordScreen(SessionScreen):
         Binding("h", "legal_hold", "Legal hold"),
         Binding("x", "restrict", "Restrict"),
         Binding("a", "subject_access", "Subject access report"),
+        Binding("m", "amend", "Amend field"),
         # The arrows move between fields (before the scroll takes them), then scroll.
         Binding("down", "next_field", "Next field", show=False, priority=True),
         Binding("up", "previous_field", "Previous field", show=False, priority=True),
@@ -74,6 +76,7 @@ class RecordScreen(SessionScreen):
         "legal_hold": Permission.SET_LEGAL_HOLD,
         "restrict": Permission.RESTRICT_RECORDS,
         "subject_access": Permission.SUBJECT_ACCESS,
+        "amend": Permission.AMEND,
     }
 
     def __init__(self, session: Session) -> None:
@@ -99,6 +102,7 @@ class RecordScreen(SessionScreen):
             yield Static("", id="consent", classes="entries")
             yield Static("", id="chronology", classes="entries")
             yield Static("", id="history", classes="entries")
+            yield Static("", id="corrections", classes="entries")
         yield KeyFooter()
 
     def show_record(self, record_id: str) -> bool:
@@ -153,6 +157,11 @@ class RecordScreen(SessionScreen):
         except SecureRecordsError:
             history = []
         self.query_one("#history", Static).update(history_text(history))
+        try:
+            corrections = self._session.amendments.history(view.id)
+        except SecureRecordsError:
+            corrections = []
+        self.query_one("#corrections", Static).update(corrections_text(corrections))
 
     def _banner(self, static_id: str, text: str) -> None:
         """A banner above the fields, taking no row when it has nothing to say."""
@@ -189,6 +198,7 @@ class RecordScreen(SessionScreen):
             "#consent",
             "#chronology",
             "#history",
+            "#corrections",
         ):
             self.query_one(static_id, Static).update("")
 
@@ -274,6 +284,25 @@ class RecordScreen(SessionScreen):
             return None
 
         self._ask("reveal", RevealReason(field.label, minimum, reveal))
+
+    def action_amend(self) -> None:
+        focused, record_id = self.focused, self._record_id
+        if record_id is None or not self.allowed("amend"):
+            return
+        amendable = self._session.amendments.amendable(record_id)
+        if not isinstance(focused, FieldRow) or focused.view.name not in amendable:
+            self.app.notify(
+                "Move with tab or the arrow keys to a field you see in full, then press m."
+                if amendable
+                else "Nothing on this record can be corrected by your role.",
+                markup=False,
+            )
+            return
+
+        def done(now: RecordView) -> None:
+            self._view = now
+
+        self._ask("amend", amend_dialog(self._session, record_id, focused.view, done))
 
     def action_share(self) -> None:
         if not self._session.may(Permission.SHARE):

@@ -12,6 +12,7 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 
+from secure_records.tui.amend_field import AmendField
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
 from secure_records.tui.consent_withdrawal import WithdrawConsent
@@ -182,6 +183,14 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Withdraw consent",
         "Consent in force ends: the entry that recorded it says from when.",
         "From a record with w. Choose the consent, type the date, press Enter.",
+    ),
+    AmendField: ScreenHelp(
+        "Correct a field",
+        "Correct a value that is wrong or out of date; the old value is kept in the "
+        "record's history with your name and reason. Closing or reopening a case is "
+        "correcting its closing date.",
+        "From a record with m, on a field you see in full. Type the new value (a date as "
+        "DD/MM/YYYY) and why, then press Enter.",
     ),
     TypedConfirmation: ScreenHelp(
         "Confirm by typing the reference",

@@ -191,6 +191,25 @@ class RecordTables:
         if cursor.rowcount != 1:
             raise VaultError(f"Record {record_id} has no {kind} entry {seq}.")
 
+    def replace_fields(
+        self, record_id: str, sealed_fields: bytes, match_index: bytes | None
+    ) -> None:
+        # Inside `changing`: the row as it was must match its seal before it is
+        # sealed again with its new fields.
+        with self._sealed.changing("records", {"id": record_id}, record_id):
+            if match_index is None:
+                cursor = self._db.execute(
+                    "UPDATE records SET sealed_fields = ? WHERE id = ?",
+                    (sealed_fields, record_id),
+                )
+            else:
+                cursor = self._db.execute(
+                    "UPDATE records SET sealed_fields = ?, match_index = ? WHERE id = ?",
+                    (sealed_fields, match_index, record_id),
+                )
+        if cursor.rowcount != 1:
+            raise VaultError(f"There is no record {record_id}.")
+
     def assign(self, record_id: str, staff: str) -> bool:
         with self._sealed.changing("assignments", {"record_id": record_id, "staff": staff}):
             cursor = self._db.execute(

@@ -273,6 +273,11 @@ class SqliteStore:
     def replace_entry(self, record_id: str, kind: str, seq: int, sealed: bytes) -> None:
         self._records.replace_entry(record_id, kind, seq, sealed)
 
+    def replace_fields(
+        self, record_id: str, sealed_fields: bytes, match_index: bytes | None = None
+    ) -> None:
+        self._records.replace_fields(record_id, sealed_fields, match_index)
+
     def assign(self, record_id: str, staff: str) -> bool:
         return self._records.assign(record_id, staff)
 
