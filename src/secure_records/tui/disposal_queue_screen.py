@@ -28,7 +28,7 @@ from secure_records.tui.literal import literal
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.shown_time import when
 
-NEXT_REVIEW = "Next review if kept"
+NEXT_REVIEW = "Next review"
 
 
 def rule_said(policy: Policy, name: str) -> list[str]:
@@ -45,8 +45,9 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     DisposalQueueScreen .decision { height: auto; }
     DisposalQueueScreen #reason { width: 1fr; }
     DisposalQueueScreen .decision .field-label { margin: 1 1 0 1; text-style: bold; }
-    DisposalQueueScreen #next-review { width: 16; }
-    DisposalQueueScreen #next-review-said { text-style: bold; color: $error; }
+    DisposalQueueScreen #next-review { width: 18; }  /* 10 characters, frame, padding, cursor */
+    DisposalQueueScreen #next-review-said { display: none; text-style: bold; color: $error; }
+    DisposalQueueScreen #next-review-said.-shown { display: block; }
     """
     BOX_ID = "disposal-queue"
     HEADING = "Disposals to approve (sections 6 and 11)"
@@ -80,8 +81,9 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         return typed_form(self._session.policy.retention.next_review(date.today()))
 
     def _beside(self, sentence: str) -> None:
-        said = f"! {sentence}" if sentence else ""
-        self.query_one("#next-review-said", Static).update(literal(said))
+        said = self.query_one("#next-review-said", Static)
+        said.update(literal(f"! {sentence}" if sentence else ""))
+        said.set_class(bool(sentence), "-shown")
 
     def _pressed(self, action: str) -> None:
         """Keeping needs a next review date, read and checked here first, so that a
