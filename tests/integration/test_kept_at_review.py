@@ -14,7 +14,7 @@ import time_machine
 from secure_records.admin import Administration
 from secure_records.core.errors import BadInput, IntegrityError
 from secure_records.session import Session
-from tests.conftest import canary_row, write_jsonl
+from tests.integration.test_disposal import adult, import_rows
 
 TODAY = date(2026, 11, 30)
 NEXT = date(2027, 11, 30)
@@ -25,11 +25,7 @@ KEEP = "Keep: the family's complaint is still open"
 @pytest.fixture
 def due(home: Path) -> Path:
     """R-0001: an adult whose case closed in 2015, due for disposal since 2021."""
-    row = canary_row("R-0001", ["alice"])
-    row["category"] = "vulnerable_adult"
-    row["case_closed"] = "2015-01-01"
-    with Administration.open(home) as admin:
-        admin.import_file(write_jsonl(home.parent / "due.jsonl", [row]))
+    import_rows(home, [adult("R-0001")])
     return home
 
 

@@ -12,12 +12,11 @@ import pytest
 import time_machine
 from textual.widgets import Button, Input, OptionList, Static
 
-from secure_records.admin import Administration
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.retention_screen import RetentionScreen
-from tests.conftest import canary_row, write_jsonl
+from tests.integration.test_disposal import adult, import_rows
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 SIZE = (80, 24)
@@ -31,11 +30,7 @@ BACK = datetime(2032, 1, 31, 12, tzinfo=UTC)
 @pytest.fixture
 def proposed(home: Path) -> Path:
     """R-0001, an adult due for disposal since 2021, proposed by IT."""
-    row = canary_row("R-0001", ["alice"])
-    row["category"] = "vulnerable_adult"
-    row["case_closed"] = "2015-01-01"
-    with Administration.open(home) as admin:
-        admin.import_file(write_jsonl(home.parent / "due.jsonl", [row]))
+    import_rows(home, [adult("R-0001")])
     with Session.open("it", home) as it:
         it.retention.propose_disposal("R-0001", "Case closed in 2015; nothing since")
     return home
