@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from secure_records.admin import Administration
+from secure_records.admin.row_sealing import verify_vault
 from secure_records.core.errors import BadInput, IntegrityError
 from secure_records.session import Session
 from tests.integration.test_disposal import adult, import_rows
@@ -120,3 +121,24 @@ def test_a_later_keep_takes_over_from_an_earlier_one(due: Path) -> None:
         lead.retention.review_disposal(disposal_id, False, KEEP, date(2029, 6, 30), NEXT)
     assert queued(due, date(2029, 6, 29)) == []
     assert queued(due, date(2029, 6, 30)) == ["R-0001"]
+
+
+def test_a_vault_from_before_migration_5_keeps_its_disposal_seals_and_keeps_records(
+    due: Path,
+) -> None:
+    """As a release with migrations 1 to 4 left it: no next review on disposals.
+    Migration 5 adds it; a disposal row sealed before still matches its seal."""
+    disposal_id = proposed(due)
+    with sqlite3.connect(due / "vault.db", isolation_level=None) as db:
+        db.execute("ALTER TABLE disposals DROP COLUMN keep_until")
+        db.execute("DELETE FROM migrations WHERE number = 5")
+    db.close()
+    with Session.open("lead", due) as lead:
+        lead.retention.review_disposal(disposal_id, False, KEEP, NEXT, TODAY)
+    with sqlite3.connect(due / "vault.db") as db:
+        names = [name for (name,) in db.execute("SELECT name FROM migrations ORDER BY number")]
+    db.close()
+    assert names[-1] == "keep_until"
+    assert queued(due, TODAY) == []
+    with Administration.open(due) as admin:
+        assert verify_vault(admin).intact
