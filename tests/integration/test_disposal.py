@@ -229,14 +229,15 @@ def test_two_people_it_proposes_and_only_a_lead_approves(due: Path) -> None:
     with Session.open("lead", due) as lead:
         with pytest.raises(AccessRefused):
             lead.retention.execute_disposal(disposal_id)
+        keep = "Keep: the family's complaint is open"
         assert (
-            lead.retention.review_disposal(
-                disposal_id, False, "Keep: the family's complaint is open"
-            ).status
+            lead.retention.review_disposal(disposal_id, False, keep, date(2027, 5, 1), TODAY).status
             == "rejected"
         )
     with Session.open("it", due) as it:
-        [item] = it.retention.retention_queue(TODAY)
+        # Kept: out of the queue until its next review (tests/integration/test_kept_at_review.py).
+        assert it.retention.retention_queue(TODAY) == []
+        [item] = it.retention.retention_queue(date(2027, 5, 1))
         assert item.disposal_id is None  # rejected: back to be proposed again, or not
     with Session.open("alice", due) as alice:
         assert alice.records.open_record("R-0001").id == "R-0001"

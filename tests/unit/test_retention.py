@@ -16,7 +16,9 @@ from secure_records.core.retention import (
     RetentionPolicy,
     RetentionRule,
     RoundUp,
+    add_months,
     add_years,
+    next_review_refused,
     parse_retention,
     round_up,
     rule_words,
@@ -241,6 +243,48 @@ def test_rounding_is_to_the_quarter_when_the_policy_does_not_say() -> None:
 @pytest.mark.parametrize("to", ["month", "quarter", "year"])
 def test_each_rounding_named_in_the_policy_is_used(to: str) -> None:
     assert parse(retention_toml(round_up_to=f'"{to}"')).round_up_to is RoundUp(to)
+
+
+# --- A record kept at review: its next review date (issue 19) -------------------------
+
+
+def test_the_shipped_policy_offers_a_next_review_a_year_on() -> None:
+    retention = parse_policy(shipped_texts(), TODAY).retention
+    assert retention.next_review_months == 12
+    assert retention.next_review(TODAY) == date(2027, 11, 30)
+
+
+def test_a_retention_policy_sealed_before_the_next_review_key_offers_a_year() -> None:
+    # Older vaults' sealed retention.toml: with [retention] but no key, and without it.
+    assert parse(retention_toml()).next_review(TODAY) == date(2027, 11, 30)
+    assert parse(retention_toml(round_up_to=None)).next_review_months == 12
+
+
+def test_the_next_review_offered_follows_the_policy() -> None:
+    policy = parse(retention_toml(round_up_to='"quarter"\nnext_review_months = 6'))
+    assert policy.next_review(date(2026, 8, 31)) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2026, 11, 30), 2, date(2027, 1, 30)),
+        (date(2026, 12, 5), 12, date(2027, 12, 5)),
+        (date(2026, 3, 15), 120, date(2036, 3, 15)),
+    ],
+)
+def test_months_are_added_to_the_same_day_or_the_months_last(
+    start: date, months: int, expected: date
+) -> None:
+    assert add_months(start, months) == expected
+
+
+def test_a_next_review_must_be_after_today() -> None:
+    assert next_review_refused(TODAY + timedelta(days=1), TODAY) is None
+    for day in (TODAY, TODAY - timedelta(days=1), date(2001, 1, 1)):
+        assert next_review_refused(day, TODAY) == "The next review must be a date after today."
 
 
 def test_years_from_1_to_150_are_allowed() -> None:
@@ -505,8 +549,18 @@ def test_quarter_rounding_of_a_leap_year_also_gives_only_four_due_dates() -> Non
             " must be one of month, quarter, year, not a number",
         ),
         (
+            retention_toml(round_up_to='"quarter"\nnext_review_months = 0'),
+            "retention.toml: retention.next_review_months: must be between 1 and 120 months, not 0",
+        ),
+        (
+            retention_toml(round_up_to='"quarter"\nnext_review_months = "a year"'),
+            "retention.toml: retention.next_review_months:"
+            " must be a whole number of months, not text",
+        ),
+        (
             retention_toml(round_up_to='"quarter"\nround = "down"'),
-            "retention.toml: retention.round: unknown key (expected one of: round_up_to)",
+            "retention.toml: retention.round: unknown key "
+            "(expected one of: next_review_months, round_up_to)",
         ),
     ],
 )

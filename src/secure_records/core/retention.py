@@ -20,6 +20,10 @@ from secure_records.core.validation import FileReader, parse_file
 
 FILE = "retention.toml"
 CATEGORY_FIELD = "category"
+# When a lead keeps a record at review, the next review date offered is this many
+# months on: the default for a retention.toml sealed before the key existed.
+NEXT_REVIEW_MONTHS = 12
+NEXT_REVIEW_LIMIT = 120  # ten years: a longer wait is a rule, not a review
 
 
 class Action(StrEnum):
@@ -49,6 +53,11 @@ class RetentionRule:
 class RetentionPolicy:
     rules: Mapping[str, RetentionRule]
     round_up_to: RoundUp
+    next_review_months: int = NEXT_REVIEW_MONTHS
+
+    def next_review(self, today: date) -> date:
+        """The next review date offered when a lead keeps a record today."""
+        return add_months(today, self.next_review_months)
 
     def rule_for(self, category: str) -> RetentionRule | None:
         return next((r for r in self.rules.values() if category in r.categories), None)
@@ -67,12 +76,28 @@ def rule_words(rule: RetentionRule, starts: str) -> str:
     return f"{rule.name}: {then} {counted(rule.years, 'year')} after the {starts}"
 
 
+def next_review_refused(day: date, today: date) -> str | None:
+    """Why `day` cannot be a kept record's next review date, in one sentence (None if
+    it can): a review today or earlier would put it straight back in IT's queue."""
+    if day <= today:
+        return "The next review must be a date after today."
+    return None
+
+
 def add_years(start: date, years: int) -> date:
     """The same day `years` later; 29 February becomes 28 February."""
     try:
         return start.replace(year=start.year + years)
     except ValueError:
         return start.replace(year=start.year + years, day=28)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks becomes its last (31 Jan + 1
+    is 28 or 29 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def round_up(day: date, to: RoundUp) -> date:
@@ -85,6 +110,7 @@ def round_up(day: date, to: RoundUp) -> date:
     return date(day.year, month, calendar.monthrange(day.year, month)[1])
 
 
+SETTINGS_KEYS = frozenset({"round_up_to", "next_review_months"})
 RULE_KEYS = frozenset({"categories", "from", "years", "action", "basis"})
 
 
@@ -107,11 +133,20 @@ def _read_retention(
     reader.keys("", doc, {"retention", "rules"})
     settings = reader.table("retention", doc.get("retention"))
     round_up_to: RoundUp | None = RoundUp.QUARTER
+    next_review: int | None = NEXT_REVIEW_MONTHS
     if settings is not None:
-        reader.keys("retention", settings, {"round_up_to"})
+        reader.keys("retention", settings, SETTINGS_KEYS)
         round_up_to = reader.choice(
             "retention.round_up_to", settings.get("round_up_to"), RoundUp, default=RoundUp.QUARTER
         )
+        if "next_review_months" in settings:
+            next_review = reader.whole_number(
+                "retention.next_review_months",
+                settings["next_review_months"],
+                1,
+                NEXT_REVIEW_LIMIT,
+                unit="months",
+            )
     rules: dict[str, RetentionRule] = {}
     covered: dict[str, str] = {}
     for name, raw in reader.entries("rules", doc.get("rules"), "rules").items():
@@ -130,9 +165,9 @@ def _read_retention(
     if reader.clean:
         for category in sorted(categories - set(covered)):
             reader.error("rules", f"category {category!r} has no retention rule")
-    if round_up_to is None:
+    if round_up_to is None or next_review is None:
         return None
-    return RetentionPolicy(rules, round_up_to)
+    return RetentionPolicy(rules, round_up_to, next_review)
 
 
 def _rule(

@@ -3,7 +3,9 @@
 IT works the retention queue without seeing what a record holds: a reference, the
 category, the rule and a due date worked out here, never the date it came from.
 Two people: IT proposes a disposal, a safeguarding lead approves or rejects it,
-and IT (or the host's scheduled `disposal run`) carries it out.
+and IT (or the host's scheduled `disposal run`) carries it out. A lead who rejects
+it keeps the record until a next review date they set (issue 19): until then the
+record is out of IT's queue, so that a review ends somewhere.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from secure_records.core.errors import AccessRefused, BadInput, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_proof import due_for
 from secure_records.core.permissions import Permission
-from secure_records.core.retention import CATEGORY_FIELD, Action, Certificate
+from secure_records.core.retention import (
+    CATEGORY_FIELD,
+    Action,
+    Certificate,
+    next_review_refused,
+)
 from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
@@ -103,6 +110,8 @@ class Retention:
         retention = self._door.policy.retention
         starts = sorted({rule.starts for rule in retention.rules.values()})
         held = self._door.vault.store.held_ids()
+        # Kept at review: out of the queue until the next review date the lead set.
+        kept = self._door.vault.store.kept_until()
         open_disposals = {d.record_id: d for d in self._door.vault.store.disposals(OPEN_DISPOSAL)}
         # A restricted record is nobody's business but its named staff's: lift the
         # restriction (a lead, logged) before it can be reviewed or disposed of.
@@ -115,7 +124,7 @@ class Retention:
             if found is None:
                 continue  # no rule for it, or the clock has not started (a case still open)
             rule, due = found
-            if due > today:
+            if due > today or kept.get(rid, "") > today.isoformat():
                 continue
             pending = open_disposals.get(rid)
             items.append(
@@ -150,6 +159,12 @@ class Retention:
             (i for i in self._due_items(today or date.today()) if i.record_id == record_id), None
         )
         if found is None:
+            kept = self._door.vault.store.kept_until().get(record_id)
+            if kept is not None and kept > (today or date.today()).isoformat():
+                raise BadInput(
+                    f"Record {record_id} was kept at review; it is next reviewed on "
+                    f"{shown_date(kept)}."
+                )
             raise BadInput(f"Record {record_id} is not due for review or disposal.")
         if found.on_hold:
             raise AccessRefused(f"Record {record_id} is on legal hold; it cannot be disposed of.")
@@ -210,8 +225,17 @@ class Retention:
         }
         return [replace(item, reason=str(reasons.get(item.id) or "")) for item in items]
 
-    def review_disposal(self, disposal_id: str, approve: bool, reason: str) -> DisposalItem:
-        """A lead, not the proposer, approves or rejects, with a reason."""
+    def review_disposal(
+        self,
+        disposal_id: str,
+        approve: bool,
+        reason: str,
+        next_review: date | None = None,
+        today: date | None = None,
+    ) -> DisposalItem:
+        """A lead, not the proposer, approves or rejects, with a reason. Rejecting keeps
+        the record, and needs `next_review`: a date after today, until which the record
+        is out of IT's queue (a date given with an approval is not used)."""
         self._door.require(Permission.APPROVE_DISPOSAL)
         row = self._door.vault.store.disposal(disposal_id)
         if row is None or row.status != DisposalStatus.PROPOSED:
@@ -221,6 +245,7 @@ class Retention:
         if row.proposed_by == self._door.staff_name:
             raise AccessRefused("Someone other than the proposer must approve a disposal.")
         self._reason(reason, "for this")
+        kept = None if approve else self._next_review(next_review, today or date.today())
         if approve and self._door.vault.store.hold(row.record_id) is not None:
             raise AccessRefused(
                 f"Record {row.record_id} is on legal hold; it cannot be disposed of."
@@ -232,14 +257,25 @@ class Retention:
             personal={"reason": reason},
             disposal=disposal_id,
             status=status,
+            **({} if kept is None else {"next_review": kept}),
         ):
             if not self._door.vault.store.review_disposal(
-                disposal_id, status, self._door.staff_name, now_utc()
+                disposal_id, status, self._door.staff_name, now_utc(), kept
             ):
                 raise BadInput(f"{disposal_id} was reviewed by someone else meanwhile.")
         done = self._door.vault.store.disposal(disposal_id)
         assert done is not None
         return DisposalItem.of(done)
+
+    @staticmethod
+    def _next_review(day: date | None, today: date) -> str:
+        """A kept record's next review date, as stored (YYYY-MM-DD)."""
+        if day is None:
+            raise BadInput("Give the date the record is next reviewed: keeping it needs one.")
+        refused = next_review_refused(day, today)
+        if refused is not None:
+            raise BadInput(refused)
+        return day.isoformat()
 
     def execute_disposal(self, disposal_id: str) -> Certificate:
         """Carried out only if the log proves it, and the record is due and not held,

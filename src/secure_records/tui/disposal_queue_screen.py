@@ -4,18 +4,31 @@ The lead sees every record, so can open one to review it before approving; the
 lead who approves must not be the person who proposed. The highlighted proposal is
 shown whole (the rule in words and why, the due date, who proposed it and their
 reason), and approving it is typed (the record's reference): it cannot be undone.
+Rejecting it keeps the record until a next review date typed beside the reason
+(offered from retention.toml), when it is back in IT's queue; a date that cannot be
+read, or is not after today, is refused beside the field, as typed.
 """
 
 from __future__ import annotations
 
-from secure_records.core.dates import shown_date
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from secure_records.core.dates import DateRefused, parse_typed, shown_date, typed_hint
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy
-from secure_records.core.retention import rule_words
+from secure_records.core.retention import next_review_refused, rule_words
 from secure_records.core.words import DISPOSAL_WORDS, in_words, status_words
 from secure_records.session.retention import DisposalItem
+from secure_records.tui.dialog import field_label, typed_form
+from secure_records.tui.literal import literal
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.shown_time import when
+
+NEXT_REVIEW = "Next review"
 
 
 def rule_said(policy: Policy, name: str) -> list[str]:
@@ -28,6 +41,14 @@ def rule_said(policy: Policy, name: str) -> list[str]:
 
 
 class DisposalQueueScreen(ReviewQueue[DisposalItem]):
+    DEFAULT_CSS = """
+    DisposalQueueScreen .decision { height: auto; }
+    DisposalQueueScreen #reason { width: 1fr; }
+    DisposalQueueScreen .decision .field-label { margin: 1 1 0 1; text-style: bold; }
+    DisposalQueueScreen #next-review { width: 18; }  /* 10 characters, frame, padding, cursor */
+    DisposalQueueScreen #next-review-said { display: none; text-style: bold; color: $error; }
+    DisposalQueueScreen #next-review-said.-shown { display: block; }
+    """
     BOX_ID = "disposal-queue"
     HEADING = "Disposals to approve (sections 6 and 11)"
     HINT = (
@@ -46,6 +67,55 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     NEEDS = {"approve": Permission.APPROVE_DISPOSAL, "reject": Permission.APPROVE_DISPOSAL}
     WHOLE = True
     TYPED = {"approve": "approve the disposal"}
+
+    def _reason_fields(self) -> ComposeResult:
+        # The date beside the reason: one row, so that the buttons stay on screen.
+        with Horizontal(classes="decision"):
+            yield Input(placeholder=self.REASON, id="reason")
+            yield field_label(typed_hint(NEXT_REVIEW) + ":")
+            yield Input(self._offered(), placeholder=typed_form(date.today()), id="next-review")
+        yield Static("", id="next-review-said")
+
+    def _offered(self) -> str:
+        """The next review date offered: retention.toml's months from today."""
+        return typed_form(self._session.policy.retention.next_review(date.today()))
+
+    def _beside(self, sentence: str) -> None:
+        said = self.query_one("#next-review-said", Static)
+        said.update(literal(f"! {sentence}" if sentence else ""))
+        said.set_class(bool(sentence), "-shown")
+
+    def _pressed(self, action: str) -> None:
+        """Keeping needs a next review date, read and checked here first, so that a
+        mistake in it is said beside it and what was typed stays to be corrected."""
+        self._beside("")
+        if action == "reject" and self._next_review() is None:
+            self.query_one("#next-review", Input).focus()
+            return
+        super()._pressed(action)
+
+    def _next_review(self) -> date | None:
+        typed = self.query_one("#next-review", Input).value
+        try:
+            day = parse_typed(typed, NEXT_REVIEW)
+        except DateRefused as refused:
+            self._beside(str(refused))
+            return None
+        refused_day = next_review_refused(day, date.today())
+        if refused_day is not None:
+            self._beside(refused_day)
+            return None
+        return day
+
+    def _done(self, said: str) -> None:
+        super()._done(said)
+        self.query_one("#next-review", Input).value = self._offered()
+
+    def forget(self) -> None:
+        super().forget()
+        for field in self.query("#next-review").results(Input):
+            field.value = ""
+        self._beside("")
 
     def _fetch(self) -> list[DisposalItem]:
         return self._session.retention.proposals()
@@ -71,5 +141,16 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         return f"Approve the disposal of {item.record_id}?", item.record_id
 
     def _act(self, action: str, item: DisposalItem, reason: str) -> str:
-        done = self._session.retention.review_disposal(item.id, action == "approve", reason)
-        return f"{done.id} {status_words(done.status, DISPOSAL_WORDS)} (record {done.record_id})."
+        if action == "approve":
+            done = self._session.retention.review_disposal(item.id, True, reason)
+            return (
+                f"{done.id} {status_words(done.status, DISPOSAL_WORDS)} (record {done.record_id})."
+            )
+        day = self._next_review()
+        if day is None:  # said beside the field; nothing was done
+            raise DateRefused("The next review date needs correcting first.")
+        done = self._session.retention.review_disposal(item.id, False, reason, day)
+        return (
+            f"{done.id} {status_words(done.status, DISPOSAL_WORDS)} (record {done.record_id}); "
+            f"it is next reviewed on {shown_date(day.isoformat())}."
+        )

@@ -86,11 +86,15 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         if self.WHOLE:
             yield Static("", id="whole")
         if self.REASON:
-            yield Input(placeholder=self.REASON, id="reason")
+            yield from self._reason_fields()
         if self.ACTIONS:
             with Horizontal(classes="buttons"):
                 for action in self.ACTIONS:
                     yield self._button(action)
+
+    def _reason_fields(self) -> ComposeResult:
+        """The reason, and any field a queue asks for beside it."""
+        yield Input(placeholder=self.REASON, id="reason")
 
     def _button(self, action: QueueAction) -> Button:
         """A button, shown only to a role that may do what it does."""

@@ -98,7 +98,8 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
     ),
     DisposalQueueScreen: ScreenHelp(
         "Disposals to approve",
-        "Disposals IT has proposed, to approve or reject with a reason.",
+        "Disposals IT has proposed, to approve, or reject with a reason and the date "
+        "the record is next reviewed (it leaves IT's queue until then).",
         _QUEUE_WAY,
     ),
     RestrictedScreen: ScreenHelp(

@@ -143,6 +143,8 @@ TABLES: dict[str, TableSpec] = {
                 "log_seq",
                 "sealed_at",
             ),
+            # the next review date of a record kept at review (migration 5)
+            later=(("keep_until", None),),
         ),
     )
 }

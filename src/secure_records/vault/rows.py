@@ -103,6 +103,7 @@ class DisposalRow:
     key_id: str | None = None
     method: str | None = None
     log_seq: int | None = None
+    keep_until: str | None = None  # rejected: the record's next review (YYYY-MM-DD)
 
 
 class Restriction(NamedTuple):

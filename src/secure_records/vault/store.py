@@ -199,8 +199,15 @@ class Store(Protocol):
         """With any of these statuses (every one if None), oldest proposal first."""
         ...
 
-    def review_disposal(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:
-        """Only a disposal still proposed; False if someone else got there first."""
+    def review_disposal(
+        self, disposal_id: str, status: DisposalStatus, by: str, at: str, until: str | None = None
+    ) -> bool:
+        """Only a disposal still proposed; False if someone else got there first.
+        `until`: a rejection's next review date (YYYY-MM-DD), when it is kept."""
+        ...
+
+    def kept_until(self) -> dict[str, str]:
+        """Each record kept at review: its latest next review date (YYYY-MM-DD)."""
         ...
 
     def disposal_executed(

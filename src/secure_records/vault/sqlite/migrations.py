@@ -205,6 +205,13 @@ CREATE TABLE IF NOT EXISTS releases (
 );
 """
 
+# A record kept at review (issue 19): the lead's rejection of its disposal carries the
+# date it is next reviewed, and the record stays out of IT's queue until then. Sealed
+# with the rest of the row; a row sealed before frames it at NULL (row_seals).
+KEEP_UNTIL = """
+ALTER TABLE disposals ADD COLUMN keep_until TEXT;
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -236,6 +243,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "row_seals", ROW_SEALS),
     Migration(3, "pin_lockout", PIN_LOCKOUT),
     Migration(4, "sealed_outputs", SEALED_OUTPUTS),
+    Migration(5, "keep_until", KEEP_UNTIL),
 )
 LATEST = MIGRATIONS[-1].number
 

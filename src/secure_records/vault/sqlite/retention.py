@@ -70,14 +70,25 @@ class Retention:
         )
         return [_disposal(row) for row in rows]
 
-    def review(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:
+    def review(
+        self, disposal_id: str, status: DisposalStatus, by: str, at: str, until: str | None = None
+    ) -> bool:
         with self._sealed.changing("disposals", {"id": disposal_id}):
             cursor = self._db.execute(
-                "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ? "
-                "WHERE id = ? AND status = ?",
-                (status, by, at, disposal_id, DisposalStatus.PROPOSED),
+                "UPDATE disposals SET status = ?, approved_by = ?, approved_at = ?, "
+                "keep_until = ? WHERE id = ? AND status = ?",
+                (status, by, at, until, disposal_id, DisposalStatus.PROPOSED),
             )
         return cursor.rowcount == 1
+
+    def kept_until(self) -> dict[str, str]:
+        # Every rejection, each row's seal checked: an edited date would let a kept
+        # record back into the queue early (or keep it out for good).
+        latest: dict[str, str] = {}
+        for row in self.disposals((DisposalStatus.REJECTED,)):
+            if row.keep_until is not None and row.keep_until > latest.get(row.record_id, ""):
+                latest[row.record_id] = row.keep_until
+        return latest
 
     def executed(
         self, disposal_id: str, by: str, at: str, key_id: str, method: str, log_seq: int

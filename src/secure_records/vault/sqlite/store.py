@@ -353,8 +353,13 @@ class SqliteStore:
     def disposals(self, statuses: Iterable[DisposalStatus] | None = None) -> list[rows.DisposalRow]:
         return self._retention.disposals(statuses)
 
-    def review_disposal(self, disposal_id: str, status: DisposalStatus, by: str, at: str) -> bool:
-        return self._retention.review(disposal_id, status, by, at)
+    def review_disposal(
+        self, disposal_id: str, status: DisposalStatus, by: str, at: str, until: str | None = None
+    ) -> bool:
+        return self._retention.review(disposal_id, status, by, at, until)
+
+    def kept_until(self) -> dict[str, str]:
+        return self._retention.kept_until()
 
     def disposal_executed(
         self, disposal_id: str, by: str, at: str, key_id: str, method: str, log_seq: int
