@@ -97,3 +97,7 @@ class LogAction(StrEnum):
     COMMAND_FAILED = "command_failed"
     # consent withdrawn in place on the entry it ends (issue 17): its number, no values
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    # the register of subject access requests (issue 19): due one calendar month on
+    ACCESS_REQUEST_RECORDED = "access_request_recorded"
+    ACCESS_REQUEST_EXTENDED = "access_request_extended"
+    ACCESS_REQUESTS_LISTED = "access_requests_listed"

@@ -22,6 +22,7 @@ from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
+from secure_records.vault.access_requests import SealedAccessRequests
 from secure_records.vault.consent_entries import ConsentEntries
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
@@ -100,6 +101,7 @@ class Vault:
         self.seal_reports = SealReports(store, self.recorded)
         self.consent = ConsentEntries(store, self._data_key)
         self.outputs = SealedOutputs(store, self._data_key, self._own_key)
+        self.access_requests = SealedAccessRequests(store, self._data_key)
         store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
