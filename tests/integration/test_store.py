@@ -31,7 +31,13 @@ def raw(home: Path) -> Iterator[sqlite3.Connection]:
 
 
 # Every migration this release knows, in order.
-ALL = [(1, "initial"), (2, "row_seals"), (3, "pin_lockout"), (4, "sealed_outputs")]
+ALL = [
+    (1, "initial"),
+    (2, "row_seals"),
+    (3, "pin_lockout"),
+    (4, "sealed_outputs"),
+    (5, "access_requests"),
+]
 # The tables migration 2 gave a seal column.
 SEALED_TABLES = tuple(TABLES)
 
