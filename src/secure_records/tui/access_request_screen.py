@@ -182,11 +182,16 @@ class AccessRequestsScreen(ReviewQueue[AccessRequest]):
 
     # The first resume follows the mount, which has just loaded the list (and logged it).
     _resumed = False
+    # What a dialog did, said again after the reload that follows it closing.
+    _after_dialog = ""
 
     def on_screen_resume(self) -> None:
         if self._resumed:
             self._load()
         self._resumed = True
+        if self._after_dialog:
+            self._say(self._after_dialog)
+            self._after_dialog = ""
 
     def _fetch(self) -> list[AccessRequest]:
         return self._session.access_requests.register()
@@ -202,6 +207,7 @@ class AccessRequestsScreen(ReviewQueue[AccessRequest]):
 
     def _entered(self, said: str) -> None:
         """Once a dialog has closed: the register again, and what was done."""
+        self._after_dialog = said
         self._load()
         self._say(said)
 

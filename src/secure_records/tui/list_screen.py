@@ -114,13 +114,13 @@ def waits_line(passed: Passed, overdue: Overdue, oldest: str, due: Due | None = 
         keys = [*keys, "a"]
         if waits:
             waits = [*waits, _terse(passed, overdue)]
+    if not keys:
+        return ""
     lines = [
         "; ".join([*wait, *request, pressed(keys)])
         for wait in ([[w] for w in waits] or [[]])
         for request in ([[r] for r in requests] or [[]])
     ]
-    if not keys:
-        return ""
     return next((line for line in lines if len(line) <= BANNER_WIDTH), lines[-1])
 
 
