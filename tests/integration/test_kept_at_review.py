@@ -138,7 +138,7 @@ def test_a_vault_from_before_migration_5_keeps_its_disposal_seals_and_keeps_reco
     with sqlite3.connect(due / "vault.db") as db:
         names = [name for (name,) in db.execute("SELECT name FROM migrations ORDER BY number")]
     db.close()
-    assert names[-1] == "keep_until"
+    assert "keep_until" in names
     assert queued(due, TODAY) == []
     with Administration.open(due) as admin:
         assert verify_vault(admin).intact

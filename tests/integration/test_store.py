@@ -37,6 +37,7 @@ ALL = [
     (3, "pin_lockout"),
     (4, "sealed_outputs"),
     (5, "keep_until"),
+    (6, "access_requests"),
 ]
 # The tables migration 2 gave a seal column.
 SEALED_TABLES = tuple(TABLES)

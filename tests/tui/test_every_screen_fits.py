@@ -33,6 +33,11 @@ from textual.widgets import Input
 
 from secure_records.demo import DEMO_PIN, DEMO_STAFF, DemoVault, build_demo_vault
 from secure_records.session import Session
+from secure_records.tui.access_request_screen import (
+    AccessRequestsScreen,
+    ExtendAccessRequest,
+    NewAccessRequest,
+)
 from secure_records.tui.amend_field import AmendField
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.audit_screen import AuditScreen
@@ -130,6 +135,23 @@ WALK: dict[str, tuple[Step, ...]] = {
     "lead-phone-requests": (*LEAD, "t", PhoneQueueScreen),
     "lead-restricted-records": (*LEAD, "x", RestrictedScreen),
     "lead-outputs": (*LEAD, "e", OutputsScreen),
+    "lead-access-requests": (*LEAD, "a", AccessRequestsScreen),
+    "lead-access-request-new": (*LEAD, "a", AccessRequestsScreen, "n", NewAccessRequest),
+    "lead-access-request-extend": (
+        *LEAD,
+        "a",
+        AccessRequestsScreen,
+        "n",
+        NewAccessRequest,
+        *typed("R-000001"),
+        "tab",
+        "tab",
+        *typed("Passport seen at the office"),
+        "enter",
+        AccessRequestsScreen,
+        "x",
+        ExtendAccessRequest,
+    ),
     "reception-desk": RECEPTION,
     "reception-new-request": (*RECEPTION, "n", PhoneRequestForm),
     "reception-callback": (*RECEPTION, "enter", CallbackScreen),

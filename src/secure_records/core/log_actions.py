@@ -99,3 +99,7 @@ class LogAction(StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"
     # a field corrected (issue 19): which field; the reason under the record's key
     FIELD_AMENDED = "field_amended"
+    # the register of subject access requests (issue 19): due one calendar month on
+    ACCESS_REQUEST_RECORDED = "access_request_recorded"
+    ACCESS_REQUEST_EXTENDED = "access_request_extended"
+    ACCESS_REQUESTS_LISTED = "access_requests_listed"

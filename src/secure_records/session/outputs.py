@@ -10,6 +10,7 @@ log), for an access review. None of a restricted record's outputs, without a gra
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from secure_records.core.errors import AccessRefused, BadInput
@@ -58,15 +59,19 @@ def keep_output(
     text: str,
     action: LogAction,
     personal: dict[str, str] | None,
+    then: Callable[[str], None] | None = None,
     **details: object,
 ) -> str:
     """Keep an output sealed in the vault with its log entry: both, or neither. Its
-    reference, for the person to open it in the app."""
+    reference, for the person to open it in the app. `then`: more to do with the output
+    in the same transaction (a subject access request answered by it)."""
     made = OutputRow(
         f"{kind.value[0].upper()}-{secrets.token_hex(6)}", kind, record_id, door.actor, now_utc()
     )
     with door.recorded(action, record_id, personal=personal, output=made.id, **details):
         door.vault.outputs.add(made, text)
+        if then is not None:
+            then(made.id)
     return made.id
 
 

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.core.log_actions import LogAction
@@ -21,6 +22,7 @@ from secure_records.core.oversight import Access, Flag, csv_rows, narrowed, revi
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Scope
 from secure_records.core.text import counted, printable
+from secure_records.session.access_requests import AccessRequests
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.outputs import keep_output
@@ -57,9 +59,10 @@ class LogLine:
 
 
 class Oversight:
-    def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
+    def __init__(self, door: StaffDoor, scope: RecordScope, requests: AccessRequests) -> None:
         self._door = door
         self._scope = scope
+        self._requests = requests
 
     # restricted records
 
@@ -331,11 +334,14 @@ class Oversight:
 
     # subject access (10(b); the law's right of access)
 
-    def subject_access_report(self, record_id: str, reason: str) -> str:
+    def subject_access_report(
+        self, record_id: str, reason: str, request_id: str | None = None
+    ) -> str:
         """Everything held about a person and every sharing decision, in plain text
         (session/subject_access.py), kept sealed under the record's key; third
         parties and opinions marked for review first. `reason`: whose request this
-        answers. Its reference."""
+        answers. It answers the register's request `request_id`, or when none is
+        named the oldest open one about the record. Its reference."""
         self._door.require(Permission.SUBJECT_ACCESS, refused="does not produce these reports")
         minimum = self._door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED or len(reason.strip()) < minimum:
@@ -343,6 +349,7 @@ class Oversight:
                 f"Say whose request this answers (at least {counted(minimum, 'character')})."
             )
         self._scope.check(record_id)
+        answering = self._requests.answering(record_id, request_id)
         fields = [f.name for f in self._door.policy.fields.values()]
         record = self._door.vault.read_record(record_id, fields)
         if record is None:
@@ -361,6 +368,8 @@ class Oversight:
             printable(text, keep_newlines=True),
             LogAction.SUBJECT_ACCESS_REPORT,
             {"reason": reason},
+            None if answering is None else partial(self._requests.answered, answering),
+            request=None if answering is None else answering[0].id,
         )
 
 

@@ -297,7 +297,7 @@ class Retention:
     def legal_hold(self, record_id: str) -> HoldView | None:
         """For whoever may open the record: is it on hold, since when, why."""
         self._scope.check(record_id)
-        found = self._door.vault.hold(record_id)
+        found = self._door.vault.holds.get(record_id)
         if found is None:
             return None
         row, reason = found
@@ -314,7 +314,7 @@ class Retention:
         action = LogAction.LEGAL_HOLD_SET if hold else LogAction.LEGAL_HOLD_CLEARED
         with self._door.recorded(action, record_id, personal={"reason": reason}):
             if hold:
-                self._door.vault.set_hold(
+                self._door.vault.holds.set(
                     HoldRow(record_id, self._door.staff_name, now_utc()), reason
                 )
             else:

@@ -3,7 +3,7 @@
 Every screen goes through here. `Session` itself is who is at the door and the
 session's life (open, lock, unlock, close); the work is in its parts, each over the
 same door and each checking the role: `records`, `sharing`, `telephone`,
-`retention`, `oversight` and `outputs`.
+`retention`, `oversight`, `access_requests` and `outputs`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from secure_records.core.errors import AccessRefused, UnknownStaff, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
+from secure_records.session.access_requests import AccessRequests
 from secure_records.session.amendments import Amendments
 from secure_records.session.door import StaffDoor
 from secure_records.session.manager_waits import ManagerWaits
@@ -84,7 +85,8 @@ class Session:
         self.telephone = Telephone(self._door, self._scope)
         self.sharing = Sharing(self._door, self._scope, self.telephone)
         self.retention = Retention(self._door, self._scope)
-        self.oversight = Oversight(self._door, self._scope)
+        self.access_requests = AccessRequests(self._door, self._scope)
+        self.oversight = Oversight(self._door, self._scope, self.access_requests)
         self.waiting = ManagerWaits(self._door, self._scope)
         self.outputs = Outputs(self._door, self._scope)
         # A correction drops the search index: it may hold the old name.

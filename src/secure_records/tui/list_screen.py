@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from secure_records.session import Session
     from secure_records.session.manager_waits import Overdue, Passed
 
+from secure_records.core.access_requests import DUE_SOON_DAYS
+from secure_records.session.access_requests import Due
+
 # The screens this one opens are imported in the action that opens them: the list is
 # the first screen after the PIN, and is drawn sooner without them.
 
@@ -55,25 +58,69 @@ def passed_words(passed: Passed, noun: str) -> str:
     return f"URGENT: {said}" if passed.urgent else said
 
 
-def waits_line(passed: Passed, overdue: Overdue, oldest: str) -> str:
-    """The lead's one line (78 columns, in 80) on what waits: telephone requests passed
-    to the leads first, urgent ones said first, then what has waited too long; shorter
-    words where the longer do not fit; '' if nothing waits."""
+def _waits_said(passed: Passed, overdue: Overdue, oldest: str) -> tuple[list[str], list[str]]:
+    """What waits for a manager, in words from the longest to the shortest, and the
+    keys that open its queues."""
     queues = (("q", overdue.shares), ("d", overdue.disposals), ("t", overdue.requests))
     keys = [key for key, count in queues if count]
     if not passed.count:
-        return overdue_line(overdue.count, overdue.hours, oldest, keys) if keys else ""
-    press = pressed(keys if "t" in keys else [*keys, "t"])
+        hours = overdue.hours
+        said = f"OVERDUE: {overdue.count} waiting over {hours} h for a manager, oldest {oldest}"
+        return ([said] if keys else []), keys
+    keys = keys if "t" in keys else [*keys, "t"]
     words = passed_words(passed, "telephone request")
     if not overdue.count:
-        return f"{words}; {press}"
+        return [words], keys
     late = f"OVERDUE: {overdue.count}"
-    said = (
+    return [
         f"{words}; {late} over {overdue.hours} h, oldest {oldest}",
         f"{words}; {late}, oldest {oldest}",
         f"{passed_words(passed, 'phone request')}; {late}",
+    ], keys
+
+
+def _requests_said(due: Due) -> list[str]:
+    """Subject access requests overdue or due soon, longest words first; the last is
+    what fits beside everything else."""
+    if not due.count:
+        return []
+    late = [f"{due.overdue} OVERDUE"] if due.overdue else []
+    soon = [f"{due.soon} due within {DUE_SOON_DAYS} days"] if due.soon else []
+    brief = [f"{due.soon} due soon"] if due.soon else []
+    return [
+        f"subject access requests: {', '.join(late + soon)}",
+        f"subject access: {', '.join(late + brief)}",
+        f"SAR: {due.overdue} OVERDUE" if due.overdue else f"SAR: {due.soon} due soon",
+    ]
+
+
+def _terse(passed: Passed, overdue: Overdue) -> str:
+    """What waits for a manager in the fewest words, beside subject access requests."""
+    calls = f"{passed.count} calls"
+    calls = f"URGENT: {passed.urgent} of {calls}" if passed.urgent else calls
+    return "; ".join(
+        ([calls] if passed.count else []) + ([f"OVERDUE: {overdue.count}"] if overdue.count else [])
     )
-    lines = [f"{line}; {press}" for line in said]
+
+
+def waits_line(passed: Passed, overdue: Overdue, oldest: str, due: Due | None = None) -> str:
+    """The lead's one line (78 columns, in 80) on what waits: telephone requests passed
+    to the leads first, urgent ones said first, then what has waited too long, then
+    subject access requests overdue or due soon; shorter words where the longer do not
+    fit; '' if nothing waits."""
+    waits, keys = _waits_said(passed, overdue, oldest)
+    requests = _requests_said(due or Due())
+    if requests:
+        keys = [*keys, "a"]
+        if waits:
+            waits = [*waits, _terse(passed, overdue)]
+    if not keys:
+        return ""
+    lines = [
+        "; ".join([*wait, *request, pressed(keys)])
+        for wait in ([[w] for w in waits] or [[]])
+        for request in ([[r] for r in requests] or [[]])
+    ]
     return next((line for line in lines if len(line) <= BANNER_WIDTH), lines[-1])
 
 
@@ -86,6 +133,7 @@ class RecordListScreen(SessionScreen):
         Binding("d", "disposals", "Disposals to approve"),
         Binding("x", "restricted", "Restricted records"),
         Binding("e", "outputs", "Outputs"),
+        Binding("a", "access_requests", "Subject access"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse order", show=False),
         Binding("f", "category", "Category"),
@@ -97,6 +145,7 @@ class RecordListScreen(SessionScreen):
         "disposals": Permission.APPROVE_DISPOSAL,
         "restricted": Permission.RESTRICT_RECORDS,
         "outputs": (Permission.SHARE, Permission.APPROVE_SHARING, Permission.SUBJECT_ACCESS),
+        "access_requests": Permission.SUBJECT_ACCESS,
     }
     SORTABLE = ("reference", "name", "date_of_birth")
 
@@ -144,7 +193,8 @@ class RecordListScreen(SessionScreen):
             waiting = self._session.waiting
             overdue = waiting.overdue()
             oldest = "" if overdue.oldest is None else how_long(overdue.oldest, datetime.now(UTC))
-            line = waits_line(waiting.passed(), overdue, oldest)
+            due = self._session.access_requests.due()
+            line = waits_line(waiting.passed(), overdue, oldest, due)
         banner = self.query_one("#overdue", Static)
         banner.update(literal(line))
         banner.display = bool(line)
@@ -247,6 +297,11 @@ class RecordListScreen(SessionScreen):
         from secure_records.tui.output_screens import OutputsScreen
 
         self.app.push_screen(OutputsScreen(self._session))
+
+    def action_access_requests(self) -> None:
+        from secure_records.tui.access_request_screen import AccessRequestsScreen
+
+        self.app.push_screen(AccessRequestsScreen(self._session))
 
     def action_disposals(self) -> None:
         from secure_records.tui.disposal_queue_screen import DisposalQueueScreen

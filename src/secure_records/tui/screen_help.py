@@ -12,6 +12,11 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 
+from secure_records.tui.access_request_screen import (
+    AccessRequestsScreen,
+    ExtendAccessRequest,
+    NewAccessRequest,
+)
 from secure_records.tui.amend_field import AmendField
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
@@ -134,6 +139,24 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Retention queue",
         "Records due for disposal: propose them, and carry out approved disposals.",
         "From IT's page with r; Escape goes back. A lead approves each disposal first.",
+    ),
+    AccessRequestsScreen: ScreenHelp(
+        "Subject access requests",
+        "The register of subject access requests: when each was received and is due "
+        "(one calendar month later, or up to two more with a reason), and whether its "
+        "report has answered it.",
+        "From the list of records with a; Escape goes back. A request is answered by its "
+        "subject access report, made from the record with a.",
+    ),
+    NewAccessRequest: ScreenHelp(
+        "New subject access request",
+        "A request entered as it arrives: the record, when received, how identity was checked.",
+        "From the subject access requests with n.",
+    ),
+    ExtendAccessRequest: ScreenHelp(
+        "Extend a subject access request",
+        "More time, up to two months in all, with the reason the person is told.",
+        "From the subject access requests with x, within the first month.",
     ),
     OutputsScreen: ScreenHelp(
         "Outputs",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
+from secure_records.core.access_requests import AccessRequestStatus
 from secure_records.core.errors import IntegrityError
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
@@ -173,3 +174,20 @@ class ReleaseRow:
     released_by: str
     released_at: str
     shredded_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessRequestRow:
+    """A subject access request in the register; how identity was checked, and why
+    the time was extended, are sealed beside it under the record's data key."""
+
+    id: str
+    record_id: str
+    status: AccessRequestStatus
+    received: str  # ISO date
+    due: str  # ISO date, after any extension
+    extension_months: int
+    logged_by: str
+    logged_at: str
+    report_id: str | None = None  # the subject access report that answered it
+    answered_at: str | None = None

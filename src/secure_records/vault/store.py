@@ -18,6 +18,7 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.rows import (
+    AccessRequestRow,
     DecisionRow,
     DisposalRow,
     Grant,
@@ -36,6 +37,7 @@ from secure_records.vault.rows import (
 
 # The row types travel with the interface that hands them out.
 __all__ = [
+    "AccessRequestRow",
     "DecisionRow",
     "DisposalRow",
     "Grant",
@@ -243,3 +245,12 @@ class Store(Protocol):
         ...
 
     def release_shredded(self, release_id: str, at: str) -> None: ...
+
+    # the register of subject access requests
+
+    def add_access_request(self, row: AccessRequestRow, sealed: bytes) -> None: ...
+    def replace_access_request(self, row: AccessRequestRow, sealed: bytes) -> None: ...
+    def access_request(self, request_id: str) -> tuple[AccessRequestRow, bytes] | None: ...
+    def access_requests(self) -> list[AccessRequestRow]:
+        """Every request, oldest received first."""
+        ...

@@ -22,6 +22,7 @@ from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
+from secure_records.vault.access_requests import SealedAccessRequests
 from secure_records.vault.amendments import FieldAmendments
 from secure_records.vault.consent_entries import ConsentEntries
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
@@ -29,7 +30,6 @@ from secure_records.vault.envelope import (
     decision_ad,
     entry_ad,
     field_ad,
-    hold_ad,
     new_key,
     phone_request_ad,
     seal,
@@ -39,10 +39,11 @@ from secure_records.vault.envelope import (
 )
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
+from secure_records.vault.legal_holds import LegalHolds
 from secure_records.vault.log import AuditLog
 from secure_records.vault.outputs import SealedOutputs
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
-from secure_records.vault.rows import DecisionRow, HoldRow, PhoneRequestRow, RecordKeyRow
+from secure_records.vault.rows import DecisionRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.seal_reports import SealReports
 from secure_records.vault.sealing import (
     CONSENT_KIND,
@@ -100,8 +101,10 @@ class Vault:
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         self.seal_reports = SealReports(store, self.recorded)
         self.consent = ConsentEntries(store, self._data_key)
+        self.holds = LegalHolds(store, self._data_key)
         self.amendments = FieldAmendments(store, self._data_key, self.match_index)
         self.outputs = SealedOutputs(store, self._data_key, self._own_key)
+        self.access_requests = SealedAccessRequests(store, self._data_key)
         store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)
@@ -163,6 +166,12 @@ class Vault:
     def _unwrap_vault_key(self, name: str) -> bytes:
         ad = wrap_ad(self.vault_id, "vault", name, self._kek_version)
         return unseal(self._kek, self.store.vault_key(name), ad, f"the vault's {name} key")
+
+    def _key_of(self, record_id: str) -> RecordKeyRow:
+        key = self.store.record_key(record_id)
+        if key is None:
+            raise VaultError(f"There is no record {record_id}.")
+        return key
 
     def _data_key(self, key: RecordKeyRow) -> AESGCM:
         ad = wrap_ad(self.vault_id, key.record_id, key.key_id, self._kek_version)
@@ -334,31 +343,9 @@ class Vault:
                 ],
             )
 
-    # legal holds
-
-    def set_hold(self, row: HoldRow, reason: str) -> None:
-        """Call inside `recorded`; the reason sealed under the record's key."""
-        key = self.store.record_key(row.record_id)
-        if key is None:
-            raise VaultError(f"There is no record {row.record_id}.")
-        sealed = seal(self._data_key(key), reason.encode(), hold_ad(row.record_id, key.key_version))
-        self.store.set_hold(row, sealed)
-
-    def hold(self, record_id: str) -> tuple[HoldRow, str] | None:
-        found = self.store.hold(record_id)
-        key = self.store.record_key(record_id)
-        if found is None or key is None:
-            return None
-        row, sealed = found
-        ad = hold_ad(record_id, key.key_version)
-        reason = unseal(self._data_key(key), sealed, ad, f"the legal hold on {record_id}")
-        return row, reason.decode()
-
     def add_decision(self, row: DecisionRow, payload: DecisionPayload) -> None:
         """Keep a sharing decision, sealed under its record's key; call inside `recorded`."""
-        key = self.store.record_key(row.record_id)
-        if key is None:
-            raise VaultError(f"There is no record {row.record_id}.")
+        key = self._key_of(row.record_id)
         ad = decision_ad(row.record_id, row.id, key.key_version)
         self.store.add_decision(row, seal(self._data_key(key), payload.to_json(), ad))
 
@@ -394,9 +381,7 @@ class Vault:
 
     def _phone_key(self, record_id: str | None, create: bool = False) -> tuple[AESGCM, int]:
         if record_id is not None:
-            key = self.store.record_key(record_id)
-            if key is None:
-                raise VaultError(f"There is no record {record_id}.")
+            key = self._key_of(record_id)
             return self._data_key(key), key.key_version
         return self._own_key(TELEPHONE_KEY, create), 0
 
@@ -443,9 +428,7 @@ class Vault:
         return self._add_entry(record_id, CONSENT_KIND, consent_json(entry))
 
     def _add_entry(self, record_id: str, kind: str, plain: bytes) -> int:
-        key = self.store.record_key(record_id)
-        if key is None:
-            raise VaultError(f"There is no record {record_id}.")
+        key = self._key_of(record_id)
         seq = self.store.next_entry_seq(record_id, kind)
         sealed = seal(self._data_key(key), plain, entry_ad(record_id, kind, seq, key.key_version))
         self.store.add_entry(record_id, kind, seq, sealed)

@@ -212,6 +212,26 @@ KEEP_UNTIL = """
 ALTER TABLE disposals ADD COLUMN keep_until TEXT;
 """
 
+# The register of subject access requests (issue 19): when each was received and is
+# due, in the clear for a lead's first screen to count; how identity was checked and
+# why the time was extended sealed under the record's key, so disposal erases them.
+ACCESS_REQUESTS = """
+CREATE TABLE IF NOT EXISTS access_requests (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    received TEXT NOT NULL,
+    due TEXT NOT NULL,
+    extension_months INTEGER NOT NULL DEFAULT 0,
+    logged_by TEXT NOT NULL,
+    logged_at TEXT NOT NULL,
+    report_id TEXT,
+    answered_at TEXT,
+    sealed BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS access_requests_by_record ON access_requests (record_id);
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -244,6 +264,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "pin_lockout", PIN_LOCKOUT),
     Migration(4, "sealed_outputs", SEALED_OUTPUTS),
     Migration(5, "keep_until", KEEP_UNTIL),
+    Migration(6, "access_requests", ACCESS_REQUESTS),
 )
 LATEST = MIGRATIONS[-1].number
 

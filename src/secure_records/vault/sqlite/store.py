@@ -19,6 +19,7 @@ from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.sqlite import migrations, older_rows
+from secure_records.vault.sqlite.access_requests import AccessRequestTables
 from secure_records.vault.sqlite.outputs import OutputTables
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
@@ -66,6 +67,7 @@ class SqliteStore:
         self._retention = Retention(connection, self._sealed)
         self._phone_requests = PhoneRequests(connection, self._sealed)
         self._outputs = OutputTables(connection)
+        self._access_requests = AccessRequestTables(connection)
 
     @classmethod
     def connect(cls, path: Path, *, one_pass: bool = False) -> SqliteStore:
@@ -404,3 +406,17 @@ class SqliteStore:
 
     def release_shredded(self, release_id: str, at: str) -> None:
         self._outputs.set_shredded(release_id, at)
+
+    # the register of subject access requests
+
+    def add_access_request(self, row: rows.AccessRequestRow, sealed: bytes) -> None:
+        self._access_requests.add(row, sealed)
+
+    def replace_access_request(self, row: rows.AccessRequestRow, sealed: bytes) -> None:
+        self._access_requests.replace(row, sealed)
+
+    def access_request(self, request_id: str) -> tuple[rows.AccessRequestRow, bytes] | None:
+        return self._access_requests.get(request_id)
+
+    def access_requests(self) -> list[rows.AccessRequestRow]:
+        return self._access_requests.every()
