@@ -80,6 +80,20 @@ def test_a_year_of_exact_searches_never_reads_a_masked_date_of_birth(
             alice.records.find_exact(NAME, BORN)
 
 
+def test_a_field_matches_by_part_only_where_the_role_sees_it_in_full(
+    populated: Path, tmp_path: Path
+) -> None:
+    """10(d): the same words find a record for a role that sees the field in full and
+    nothing for a role that sees it masked, so a search never reads through a mask."""
+    masked_for_caseworkers(populated, tmp_path)
+    with Session.open("lead", populated) as lead:
+        assert "R-0001" in lead.records.search("2013-04")  # seen in full: by part
+    with Session.open("alice", populated) as alice:
+        assert alice.records.search("2013-04") == []  # seen as 2013-••-••: not at all
+        assert alice.records.search("2013") == []  # not even by the year it shows
+        assert alice.records.search("canaryname r-00") == ["R-0001", "R-0002"]
+
+
 def test_a_masked_field_searched_on_purpose_matches_only_whole_and_is_rate_limited(
     populated: Path, tmp_path: Path
 ) -> None:

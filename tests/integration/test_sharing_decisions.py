@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,48 @@ def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Pa
         with pytest.raises(BadInput, match="will not be told"):
             session.sharing.decide_sharing("R-0001", ASKER, PURPOSE, consented, untold)
     assert not any(e.action == "sharing_decision" for e in log_entries(populated))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "refusal"),
+    [
+        ({"recipient_confirmed": False}, "right information for the right individual"),
+        ({"method": "Ordinary email to the address they gave"}, "secure methods"),
+        ({"lawful_basis": "UK GDPR art. 6(1)(b) contract"}, "lawful basis"),
+    ],
+)
+def test_the_how_needs_the_right_individual_a_secure_method_and_a_lawful_basis(
+    populated: Path, wrong: dict[str, object], refusal: str
+) -> None:
+    """Section 7 How: each of the three is checked on its own; the same share with
+    all three right goes through, so each refusal is that check's alone."""
+    with Session.open("alice", populated) as session:
+        consented = flow(session, True, True, True, True)
+        with pytest.raises(BadInput, match=refusal):
+            session.sharing.decide_sharing(
+                "R-0001", ASKER, PURPOSE, consented, replace(how(session, ("name",), ()), **wrong)
+            )
+        assert not any(e.action == "sharing_decision" for e in log_entries(populated))
+        done = session.sharing.decide_sharing(
+            "R-0001", ASKER, PURPOSE, consented, how(session, ("name",), ())
+        )
+    assert done.package is not None
+
+
+def test_a_share_says_what_it_is_for_and_keeps_it(populated: Path) -> None:
+    """10(a): information is passed on only for a purpose, said in words and kept with
+    the decision."""
+    with Session.open("alice", populated) as session:
+        consented = flow(session, True, True, True, True)
+        with pytest.raises(BadInput, match="what the information is for"):
+            session.sharing.decide_sharing(
+                "R-0001", ASKER, "school", consented, how(session, ("name",), ())
+            )
+        session.sharing.decide_sharing(
+            "R-0001", ASKER, PURPOSE, consented, how(session, ("name",), ())
+        )
+    [entry] = [e for e in log_entries(populated) if e.action == "sharing_decision"]
+    assert PURPOSE in str(entry.personal)
 
 
 def test_sharing_without_consent_waits_for_a_manager(populated: Path) -> None:

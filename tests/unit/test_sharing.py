@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from secure_records.core.errors import BadInput, PolicyError
-from secure_records.core.sharing import Outcome, SharingFlow, SharingPolicy, parse_sharing
+from secure_records.core.sharing import (
+    Outcome,
+    Question,
+    SharingFlow,
+    SharingPolicy,
+    parse_sharing,
+)
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 REASON = "recorded reason of some length"
@@ -26,11 +32,14 @@ def walk(policy: SharingPolicy, *answers: bool) -> SharingFlow:
 
 
 def test_the_seed_flowchart_in_order(seed: SharingPolicy) -> None:
+    """The longest path, yes to the first three and no to consent, asks all five of
+    section 7's questions in order and ends in its outcome: the whole path, not a
+    prefix, so a question dropped or moved fails here."""
     asked = []
     flow = SharingFlow(seed)
     while flow.outcome is None:
         asked.append(flow.at.text)
-        flow = flow.answer(True, REASON) if len(asked) < 4 else flow.answer(False, REASON)
+        flow = flow.answer(len(asked) < 4, REASON)
     assert [q.split("?")[0] for q in asked] == [
         "Is there a clear and legitimate purpose for sharing information",
         "Does the information enable an individual to be identified",
@@ -38,7 +47,8 @@ def test_the_seed_flowchart_in_order(seed: SharingPolicy) -> None:
         "Do you have consent",
         "Is there another reason to share information such as to fulfil a public function "
         "or to protect the vital interests of the information subject",
-    ][: len(asked)]
+    ]
+    assert flow.outcome is not None and flow.outcome.name == "do_not_share"
 
 
 @pytest.mark.parametrize(
@@ -80,6 +90,27 @@ def test_the_2024_advice_runs_on_the_same_engine() -> None:
     assert others_exposed.outcome is not None and not others_exposed.outcome.share
     no_basis = walk(advice, True, True, False)
     assert no_basis.outcome is not None and no_basis.outcome.name == "do_not_share"
+
+
+def test_the_2024_advice_speaks_of_perceived_risk_and_looks_for_another_basis() -> None:
+    """DfE 2024: "risk or perceived risk of harm", not "significant harm"; where there
+    is no risk, no consent is not yet "do not share": another lawful basis such as
+    legitimate interests is considered first, and sharing on it waits for a manager."""
+    advice = parse_sharing((POLICIES / "examples" / "sharing-2024.toml").read_text())
+    at_risk = walk(advice, True).at
+    assert isinstance(at_risk, Question)
+    assert "risk or perceived risk of harm" in at_risk.text
+    assert not any("significant harm" in q.text for q in advice.questions.values())
+    no_consent = walk(advice, True, False, True, True, False)  # identifiable, confidential
+    assert isinstance(no_consent.at, Question) and "lawful basis" in no_consent.at.text
+    shared = no_consent.answer(True, REASON).outcome
+    assert shared is not None and (shared.share, shared.needs_manager) == (True, True)
+    refused = no_consent.answer(False, REASON).outcome
+    assert refused is not None and refused.name == "do_not_share"
+    assert "UK GDPR art. 6(1)(f) legitimate interests" in advice.lawful_bases
+    assert any("Sch. 1 para 18" in basis for basis in advice.lawful_bases)
+    rules = [item for item in advice.how_checklist if item[:2] in {f"{n}." for n in range(1, 8)}]
+    assert len(rules) == 7  # the seven golden rules, shown at the "how" step
 
 
 def changed(old: str, new: str) -> str:
