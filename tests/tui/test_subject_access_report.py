@@ -25,12 +25,10 @@ async def test_the_lead_reads_the_withheld_sharing_and_the_call_in_the_viewer(
         report = lead.oversight.subject_access_report("R-0001", SAR_REASON)
     app = app_for(populated, "lead")
     async with signed_in(app, (80, 24)) as pilot:
-        await pilot.press("e")
-        await wait_for_screen(pilot, app, OutputsScreen)
-        await pilot.pause()
-        await pilot.press("enter")
-        await wait_for_screen(pilot, app, OutputScreen)
-        await pilot.pause()
+        for key, screen in (("e", OutputsScreen), ("enter", OutputScreen)):  # the newest
+            await pilot.press(key)
+            await wait_for_screen(pilot, app, screen)
+            await pilot.pause()
         text = str(app.screen.query_one("#text", Static).render())
     assert report and "WITHHELD PENDING REVIEW: 1 sharing decision" in text
     assert (
