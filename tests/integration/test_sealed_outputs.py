@@ -309,7 +309,8 @@ def test_a_report_and_a_package_read_as_plain_words_with_uk_dates(
     assert "#" not in said and "**" not in said and "REVIEW BEFORE RELEASE" in said
     assert "- Category: Child" in said and "- Date of birth: 02 Apr 2013" in said
     assert f"Produced {today}." in said and "- 01 May 2024: given by" in said
-    assert "- 02 May 2024 FACT, by alice" in said and f"- {today}: shared name" in said
+    assert "- 02 May 2024 FACT, by alice" in said and f"- {today}: shared, asked by" in said
+    assert "Items shared: Name; Date of birth; Category;" in said  # labels, not names
     assert f"Shared by: alice on {today}" in shared
     assert "  Date of birth: 02 Apr 2013" in shared and "  Category: Child" in shared
     assert "  03 Jan 2019  OPINION  HISTORICAL  alice" in shared

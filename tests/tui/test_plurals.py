@@ -77,7 +77,8 @@ async def test_one_note_shared_is_one_note(populated: Path) -> None:
     with Session.open("lead", populated) as lead:
         kept = lead.oversight.subject_access_report("R-0001", "The young person's own request")
         report = lead.outputs.read(kept).text
-    assert "and 1 note by" in report and "1 notes" not in report
+    # The report names each item shared: the one note, once.
+    assert report.count("Chronology (note of") == 1 and "1 notes" not in report
 
 
 async def test_one_red_flag_is_one_red_flag(populated: Path) -> None:

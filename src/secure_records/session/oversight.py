@@ -27,7 +27,7 @@ from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.outputs import keep_output
 from secure_records.session.scope import RecordScope
-from secure_records.session.subject_access import report_text
+from secure_records.session.subject_access import report_for
 from secure_records.vault.log import LogEntry, LogError
 from secure_records.vault.vault import now_utc
 
@@ -337,8 +337,9 @@ class Oversight:
     def subject_access_report(
         self, record_id: str, reason: str, request_id: str | None = None
     ) -> str:
-        """Everything held about a person and every sharing decision, in plain text
-        (session/subject_access.py), kept sealed under the record's key; third
+        """Everything held about a person, its corrections, the telephone requests
+        about them and every sharing decision with its answers and reasons, in plain
+        text (session/subject_access.py), kept sealed under the record's key; third
         parties and opinions marked for review first. `reason`: whose request this
         answers. It answers the register's request `request_id`, or when none is
         named the oldest open one about the record. Its reference."""
@@ -354,13 +355,7 @@ class Oversight:
         record = self._door.vault.read_record(record_id, fields)
         if record is None:
             raise AccessRefused(f"Record {record_id} is not one you can open.")
-        text = report_text(
-            self._door.policy,
-            record_id,
-            record,
-            self._door.vault.decisions_for(record_id),
-            date.today(),
-        )
+        text = report_for(self._door, record_id, record, date.today())
         return keep_output(
             self._door,
             OutputKind.SUBJECT_ACCESS_REPORT,

@@ -1,5 +1,6 @@
 """A subject access report's text (the law's right of access, 10(b)): everything held
-about a person and every sharing decision, with what needs review marked.
+about a person, its corrections, the telephone requests about them and every sharing
+decision with its answers and reasons, with what needs review marked.
 
 Plain text, as people read it, not Markdown: the lead reviews in the app exactly the
 words the person will get, and a person who asked for their records opens the
@@ -11,29 +12,63 @@ from __future__ import annotations
 
 from datetime import date
 
-from secure_records.core.dates import shown_date, uk_date
-from secure_records.core.decision_payload import DecisionPayload
+from secure_records.core.access_report import (
+    REVIEW,
+    THIRD_PARTY,
+    WITHHELD,
+    Call,
+    Decided,
+    call_lines,
+    correction_lines,
+    decision_lines,
+    withheld_lines,
+)
+from secure_records.core.amendments import Amendment
+from secure_records.core.dates import uk_date
 from secure_records.core.policy import Policy
 from secure_records.core.records import NoteKind, Record
+from secure_records.core.telephone import Status
 from secure_records.core.text import counted
-from secure_records.core.words import SHARING_WORDS, shown_value, status_words
-from secure_records.vault.rows import DecisionRow
-
-REVIEW = "REVIEW BEFORE RELEASE"
+from secure_records.core.words import shown_value
+from secure_records.session.door import StaffDoor
 
 
 def _heading(text: str) -> list[str]:
     return ["", text, "-" * len(text), ""]
 
 
+def report_for(door: StaffDoor, record_id: str, record: Record, today: date) -> str:
+    """The report on `record` as the vault holds it now: its decisions, the telephone
+    requests linked to it and its corrections, read under the record's key."""
+    vault = door.vault
+    decisions = [
+        Decided(row.id, row.created_at, row.decided_by, row.status, payload)
+        for row, payload in vault.decisions_for(record_id)
+    ]
+    calls = []
+    for row in vault.store.phone_requests(list(Status)):
+        if row.record_id == record_id and (found := vault.phone_request(row.id)) is not None:
+            calls.append(Call(row.id, row.created_at, row.taken_by, row.status, found[1]))
+    corrections = vault.amendments.history(record_id)
+    return report_text(door.policy, record_id, record, decisions, calls, corrections, today)
+
+
 def report_text(
     policy: Policy,
     record_id: str,
     record: Record,
-    decisions: list[tuple[DecisionRow, DecisionPayload]],
+    decisions: list[Decided],
+    calls: list[Call],
+    corrections: list[Amendment],
     today: date,
 ) -> str:
-    """Every value as written, with what needs review marked."""
+    """Every value as written, with what needs review marked, and what the person was
+    not told of held out at the end under WITHHELD."""
+    labels = {name: spec.label for name, spec in policy.fields.items()}
+    kinds = policy.directory.request_kinds
+    untold = [d for d in decisions if d.untold is not None]
+    held_calls = {d.id: [c for c in calls if c.payload.decision == d.id] for d in untold}
+    held = {c.id for found in held_calls.values() for c in found}
     title = f"Subject access report: {record_id}"
     lines = [
         title,
@@ -41,17 +76,25 @@ def report_text(
         "",
         f"Produced {uk_date(today)}. Items marked {REVIEW} may hold third-party",
         "details or opinions; the law expects them to be considered for redaction.",
-        *_heading("What we hold"),
     ]
+    if untold:
+        lines += [
+            f"{WITHHELD}: {counted(len(untold), 'sharing decision')} the person was not told",
+            "of, held out at the end for the lead; not to be released as it stands.",
+        ]
+    lines += _heading("What we hold")
     for spec in policy.scalar_fields:
         value = record.values.get(spec.name, "")
         if value:
             lines.append(f"- {spec.label}: {shown_value(spec.kind, value)}")
+    lines += _heading("Corrections")
+    for amendment in corrections:
+        lines += correction_lines(amendment, policy.fields.get(amendment.field))
     lines += _heading("Consent")
     for entry in record.consent:
         state = f"withdrawn {uk_date(entry.withdrawn)}" if entry.withdrawn else "in force"
         lines.append(
-            f"- {uk_date(entry.date)}: given by {entry.given_by} ({REVIEW}: third party), "
+            f"- {uk_date(entry.date)}: given by {entry.given_by} {THIRD_PARTY}, "
             f"for {entry.scope}; {state}"
         )
     lines += _heading("Chronology")
@@ -59,18 +102,16 @@ def report_text(
         label = "FACT" if note.kind is NoteKind.FACT else f"OPINION ({REVIEW})"
         historical = " HISTORICAL" if note.historical else ""
         lines.append(f"- {uk_date(note.date)} {label}{historical}, by {note.author}: {note.text}")
+    lines += _heading("Telephone requests about you")
+    for call in calls:
+        if call.id not in held:
+            lines += call_lines(call, kinds)
     lines += _heading("Sharing history")
-    for row, payload in decisions:
-        requester, how = payload.requester, payload.how
-        shared = (
-            f"shared {', '.join(how.fields) or 'no fields'} and "
-            f"{counted(len(how.notes), 'note')} by {how.method}"
-            if how is not None
-            else "decided not to share"
-        )
-        lines.append(
-            f"- {shown_date(row.created_at[:10])}: {shared}, with {requester.name} "
-            f"({REVIEW}: third party), {requester.organisation}; why: "
-            f"{payload.purpose}; {status_words(row.status, SHARING_WORDS)}"
-        )
+    for decided in decisions:
+        if decided.untold is None:
+            lines += decision_lines(decided, labels)
+    if untold:
+        lines += _heading(WITHHELD)
+        for decided in untold:
+            lines += withheld_lines(decided, held_calls[decided.id], labels, kinds)
     return "\n".join(lines) + "\n"
