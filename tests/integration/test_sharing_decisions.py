@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,7 +104,7 @@ def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Pa
     ],
 )
 def test_the_how_needs_the_right_individual_a_secure_method_and_a_lawful_basis(
-    populated: Path, wrong: dict[str, object], refusal: str
+    populated: Path, wrong: dict[str, Any], refusal: str
 ) -> None:
     """Section 7 How: each of the three is checked on its own; the same share with
     all three right goes through, so each refusal is that check's alone."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pyzipper  # type: ignore[import-untyped]
+
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.core.telephone import Callback, Urgency
 from secure_records.session import Session
@@ -185,3 +187,22 @@ def test_a_sharing_the_person_was_not_told_of_is_held_out_marked_never_dropped(
         assert secret not in before
     assert "CANARY-TOLD-PURPOSE" in section(text, "Sharing history")
     assert "CANARY-TOLD-PURPOSE" not in held
+
+
+def test_a_released_report_leaves_out_what_the_person_was_not_told_of(populated: Path) -> None:
+    """The lead releases the report as it stands: the file still never holds the
+    decision the person was not told of, nor the notice that it exists."""
+    call_id = verified_call(populated, "CANARY-POLICE-ASKED: address for an enquiry")
+    share(populated, "CANARY-SECRET-PURPOSE: a police enquiry", False, call_id)
+    share(populated, "CANARY-TOLD-PURPOSE: school support", told=True)
+    with Session.open("lead", populated) as lead:
+        kept = lead.oversight.subject_access_report("R-0001", SAR_REASON)
+        released = lead.outputs.release(kept, "The young person, by hand at the office")
+    with pyzipper.AESZipFile(released.path) as archive:
+        archive.setpassword(released.passphrase.encode())
+        [name] = archive.namelist()
+        text = archive.read(name).decode()
+    assert "CANARY-TOLD-PURPOSE" in section(text, "Sharing history")
+    for secret in ("CANARY-SECRET-PURPOSE", "CANARY-POLICE-ASKED", "CANARY-UNTOLD-REASON"):
+        assert secret not in text
+    assert "WITHHELD" not in text and "not told" not in text

@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Button, Input, Static
 
 from secure_records.session import Session
 from secure_records.tui.output_screens import OutputScreen, OutputsScreen
+from secure_records.tui.typed_confirmation import TypedConfirmation
 from tests.integration.test_subject_access_report import SAR_REASON, share, verified_call
-from tests.tui.conftest import app_for, signed_in, wait_for_screen
+from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 
 async def test_the_lead_reads_the_withheld_sharing_and_the_call_in_the_viewer(
@@ -30,6 +31,12 @@ async def test_the_lead_reads_the_withheld_sharing_and_the_call_in_the_viewer(
             await wait_for_screen(pilot, app, screen)
             await pilot.pause()
         text = str(app.screen.query_one("#text", Static).render())
+        # Releasing it says plainly that the held-out part stays behind.
+        app.screen.query_one("#recipient", Input).value = "The young person, by hand"
+        app.screen.query_one("#release", Button).press()
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        await pilot.pause()
+        assert "Left out: 1 sharing decision the person was not told of" in screen_text(app)
     assert report and "WITHHELD PENDING REVIEW: 1 sharing decision" in text
     assert (
         "WITHHELD PENDING REVIEW: the person was not told of this sharing "

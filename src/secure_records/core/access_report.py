@@ -175,3 +175,22 @@ def withheld_lines(
     for call in calls:
         lines += [f"  {line}" for line in call_lines(call, kinds)]
     return lines
+
+
+def for_release(text: str) -> tuple[str, int]:
+    """The report as it may leave the organisation, and how many decisions were left
+    out: never what the person was not told of (its notice at the top and the
+    section at the end), whatever the lead released it with."""
+    lines = text.split("\n")
+    rule = "-" * len(WITHHELD)
+    # The section's heading is the report's last; typed text above cannot move it.
+    starts = [n for n, line in enumerate(lines[:-1]) if line == WITHHELD and lines[n + 1] == rule]
+    if not starts:
+        return text, 0
+    section = lines[starts[-1] :]
+    held = sum(1 for line in section if line.startswith(f"{WITHHELD}:"))
+    notice = f"{WITHHELD}: "
+    kept = lines[: starts[-1]]
+    if len(kept) > 6 and kept[5].startswith(notice):  # the count under the title
+        del kept[5:7]
+    return "\n".join(kept).rstrip("\n") + "\n", held

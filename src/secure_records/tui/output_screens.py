@@ -12,8 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from secure_records.core.access_report import for_release
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.permissions import Permission
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.outputs import OutputSummary, OutputText, Released
 from secure_records.tui.dialog import Refusal, field_label, said
@@ -167,6 +169,12 @@ class OutputScreen(SessionScreen):
             "pass on; its passphrase is shown once, next.",
             "Recorded: you, now, and to whom; IT is reminded to shred it after the policy's days.",
         ]
+        _, untold = for_release(shown.text)
+        if untold:
+            lines.append(
+                f"Left out: {counted(untold, 'sharing decision')} the person was not told of "
+                "(held back so as not to tip them off)."
+            )
         self.app.push_screen(
             TypedConfirmation(f"Release {item.id}?", lines, item.id, "release it", release),
             self._after_release,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from secure_records.core.access_report import for_release
 from secure_records.core.errors import BadInput
 from secure_records.core.log_actions import LogAction
 from secure_records.core.outputs import OutputKind
@@ -36,6 +37,9 @@ def release(door: Door, output: OutputRow, text: str, recipient: str, path: Path
     recipient = recipient.strip()
     if not RECIPIENT_MIN <= len(recipient) <= RECIPIENT_MAX:
         raise BadInput("Say who the file is for: their name and organisation.")
+    if output.kind is OutputKind.SUBJECT_ACCESS_REPORT:
+        # What the person was not told of never leaves with it (no tipping off).
+        text, _ = for_release(text)
     release_id = f"F-{secrets.token_hex(4)}"
     passphrase = new_passphrase()
     row = ReleaseRow(release_id, output.id, output.kind, door.actor, now_utc())
