@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from secure_records.core.payloads import PayloadReader, dump
 from secure_records.core.phone_request_payload import CallbackRecord, PhoneRequestPayload
 from secure_records.core.records import NoteKind
+from secure_records.core.referral import Initiative
 from secure_records.core.sharing import HowChoices, Requester
 from secure_records.core.telephone import RedFlag
 
@@ -66,10 +67,13 @@ class DecisionPayload:
     phone_request: AnsweredRequest | None = None
     package: str | None = None  # the disclosure package's text, when it shares
     items: tuple[SharedItem, ...] = ()  # what the package holds; none kept before issue 18
+    # Nobody asked (issue 19): `requester` is then whom it goes to.
+    initiative: Initiative = Initiative.REQUESTED
 
     def logged(self) -> dict[str, Any]:
         """What the log keeps of the decision, under the record's key: all of it but
-        the package and the request it answers (those the decision itself keeps)."""
+        the package and the request it answers (those the decision itself keeps), and
+        who started it (a detail of the entry itself)."""
         r, how = self.requester, self.how
         return {
             "requester": {
@@ -111,6 +115,9 @@ class DecisionPayload:
                 "flags": [flag.value for flag in link.flags],
             }
         fields["package"] = self.package
+        # Written only when nobody asked: a request keeps its old form.
+        if self.initiative is not Initiative.REQUESTED:
+            fields["initiative"] = self.initiative.value
         # Written only when there are some: a decision not to share keeps its old form.
         if self.items:
             fields["items"] = [
@@ -173,4 +180,7 @@ class DecisionPayload:
             ),
             raw.optional_text("package"),
             items,
+            Initiative.REQUESTED
+            if raw.optional_text("initiative") is None
+            else raw.choice("initiative", Initiative),
         )

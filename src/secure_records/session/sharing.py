@@ -18,6 +18,7 @@ from secure_records.core.outputs import OutputKind
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.records import NoteKind
+from secure_records.core.referral import NOT_SHARING, Initiative, Recipient, started_by, to_lines
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
 from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
 from secure_records.core.telephone import Urgency
@@ -67,7 +68,12 @@ class SharingOutcome:
 
 
 def disclosure_text(
-    decision_id: str, view: RecordView, requester: Requester, how: HowChoices, sharer: str
+    decision_id: str,
+    view: RecordView,
+    requester: Requester,
+    how: HowChoices,
+    sharer: str,
+    initiative: Initiative = Initiative.REQUESTED,
 ) -> str:
     """Only the chosen items, with their labels (fact or opinion, historical); dates
     the UK way and choices in words, in the viewer and the released file alike."""
@@ -75,7 +81,7 @@ def disclosure_text(
         f"DISCLOSURE {decision_id}",
         f"Record: {view.id}",
         f"Shared by: {sharer} on {uk_date(date.today())}",
-        f"To: {requester.name}, {requester.role}, {requester.organisation} ({requester.contact})",
+        *to_lines(initiative, requester),
         f"Method: {how.method}",
         f"Lawful basis: {how.lawful_basis}",
         "Individual informed: "
@@ -136,7 +142,7 @@ class Sharing:
     def decide_sharing(
         self,
         record_id: str,
-        requester: Requester,
+        requester: Requester | Recipient,
         purpose: str,
         flow: SharingFlow,
         how: HowChoices | None = None,
@@ -154,6 +160,9 @@ class Sharing:
 
         `phone_request` links the decision to the verified telephone request it
         answers (section 11); the requester is then that verified caller.
+
+        A `Recipient` in place of a requester: nobody asked, the sharer refers on their
+        own initiative (section 7); the decision and its log entry say so.
         """
         door = self._door
         door.require(Permission.SHARE, refused="cannot take sharing decisions")
@@ -169,8 +178,9 @@ class Sharing:
             raise BadInput(
                 f"Say what the information is for (at least {counted(minimum, 'character')})."
             )
-        if not all(part.strip() for part in (requester.name, requester.organisation)):
-            raise BadInput("Name the requester and their organisation.")
+        initiative, requester = started_by(requester)
+        if initiative is Initiative.OWN and phone_request is not None:
+            raise BadInput("A share on your own initiative answers no telephone request.")
         typed = [purpose, discussed, urgent_manager, *astuple(requester)]
         if how is not None:
             typed.append(how.not_informing_reason)
@@ -190,10 +200,7 @@ class Sharing:
             notes = view.notes.entries if view.notes else ()
             check_how(policy, how, shown, len(notes))
         elif len(discussed.strip()) < minimum:
-            raise BadInput(
-                "Record what was discussed with the requester about not sharing "
-                f"(at least {counted(minimum, 'character')})."
-            )
+            raise BadInput(f"{NOT_SHARING[initiative]} (at least {counted(minimum, 'character')}).")
         decision_id = f"D-{secrets.token_hex(6)}"
         urgent = outcome.share and outcome.needs_manager and bool(urgent_manager.strip())
         if urgent and len(urgent_manager.strip()) < minimum:
@@ -210,7 +217,7 @@ class Sharing:
             else SharingStatus.DECIDED
         )
         package_text = (
-            disclosure_text(decision_id, view, requester, how, door.staff_name)
+            disclosure_text(decision_id, view, requester, how, door.staff_name, initiative)
             if outcome.share and how is not None
             else None
         )
@@ -224,6 +231,7 @@ class Sharing:
             urgent_manager,
             package=package_text,
             items=shared_items(view, how) if outcome.share and how is not None else (),
+            initiative=initiative,
         )
         with door.recorded(
             LogAction.SHARING_DECISION,
@@ -234,6 +242,7 @@ class Sharing:
             share=outcome.share,
             status=status,
             phone_request=phone_request,
+            initiative=initiative,
         ):
             if phone_request is not None:
                 answered = self._telephone.mark_decided(phone_request, record_id, decision_id)

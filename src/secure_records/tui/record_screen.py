@@ -62,6 +62,7 @@ class RecordScreen(SessionScreen):
         Binding("r", "reveal", "Reveal"),
         Binding("n", "add_note", "Add note"),
         Binding("s", "share", "Share"),
+        Binding("f", "refer", "Refer"),  # nobody asked (issue 19): one's own initiative
         Binding("c", "add_consent", "Consent"),
         Binding("h", "legal_hold", "Legal hold"),
         Binding("x", "restrict", "Restrict"),
@@ -73,6 +74,7 @@ class RecordScreen(SessionScreen):
     ]
     # Each only for the roles that may (and not shown otherwise).
     NEEDS = {
+        "refer": Permission.SHARE,
         "legal_hold": Permission.SET_LEGAL_HOLD,
         "restrict": Permission.RESTRICT_RECORDS,
         "subject_access": Permission.SUBJECT_ACCESS,
@@ -310,6 +312,11 @@ class RecordScreen(SessionScreen):
             return
         if self._view is not None:
             self.app.push_screen(SharingScreen(self._session, self._view))
+
+    def action_refer(self) -> None:
+        """Share on one's own initiative: the same questions, whom it goes to first."""
+        if self._view is not None and self.allowed("refer"):
+            self.app.push_screen(SharingScreen(self._session, self._view, own_initiative=True))
 
     def action_subject_access(self) -> None:
         record_id = self._record_id

@@ -87,9 +87,11 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
     ),
     SharingScreen: ScreenHelp(
         "Sharing decision",
-        "Asked to share: the policy's questions, then how, then the decision recorded.",
-        "Opened from a record with s. Answer each question; the decision, share or not, "
-        "is logged with its reasons.",
+        "Asked to share, or sharing on your own initiative (a referral): the policy's "
+        "questions, then how, then the decision recorded.",
+        "Opened from a record with s (someone asked) or f (nobody asked: whom it goes "
+        "to, first). Answer each question; the decision, share or not, is logged with "
+        "its reasons. Where a child may be at risk now, it need not wait for a lead.",
     ),
     QueueScreen: ScreenHelp(
         "Sharing queue",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from secure_records.core.dates import shown_date
 from secure_records.core.decision_payload import SharedItem
+from secure_records.core.referral import Initiative, to_lines
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.words import URGENCY_WORDS
 from secure_records.session import QueueItem
@@ -39,8 +40,11 @@ def decision_lines(item: QueueItem) -> list[str]:
     asker = decision.requester
     contact = f" ({asker.contact})" if asker.contact.strip() else ""
     waited = "Shared" if item.status is SharingStatus.ACTED_URGENTLY else "Waiting since"
+    who = [f"Requester: {asker.name}, {asker.role}, {asker.organisation}{contact}"]
+    if decision.initiative is Initiative.OWN:  # nobody asked: whom it goes to
+        who = to_lines(decision.initiative, asker)
     lines = [
-        f"Requester: {asker.name}, {asker.role}, {asker.organisation}{contact}",
+        *who,
         f"Purpose: {decision.purpose}",
         f"Urgency: {urgency_words(item)}",
         f"{waited} {when(item.created_at)}; decided by {item.decided_by}",

@@ -1,4 +1,5 @@
-"""Asked to share: the policy's questions, then how, then the decision recorded."""
+"""Asked to share, or sharing unasked (tui/referral_step.py): the policy's questions,
+then how, then the decision recorded."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.widgets import Button, Input, RadioSet, Static
 from secure_records.core.access import RecordView
 from secure_records.core.dates import uk_date
 from secure_records.core.policy import Rule
+from secure_records.core.referral import Recipient
 from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted, printable
@@ -19,6 +21,14 @@ from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.output_screens import OutputScreen
+from secure_records.tui.referral_step import (
+    NOBODY_ASKED,
+    NOT_SHARING,
+    RECIPIENT_FIELDS,
+    recipient_of,
+    recipient_problem,
+    referral_step,
+)
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_steps import (
     CONSENT_QUESTION,
@@ -65,12 +75,19 @@ class SharingScreen(SessionScreen):
     ]
 
     def __init__(
-        self, session: Session, view: RecordView, phone_request: PhoneRequestDetail | None = None
+        self,
+        session: Session,
+        view: RecordView,
+        phone_request: PhoneRequestDetail | None = None,
+        *,
+        own_initiative: bool = False,
     ) -> None:
         super().__init__(session)
         self._view = view
         self._flow = SharingFlow(session.policy.sharing)
-        self._requester: Requester | None = None
+        self._requester: Requester | Recipient | None = None
+        # Nobody asked (issue 19): the first step asks whom it goes to instead.
+        self._own_initiative = own_initiative
         self._purpose = ""
         # A verified telephone request: the requester is the caller who was verified.
         self._phone_request = phone_request
@@ -123,13 +140,18 @@ class SharingScreen(SessionScreen):
             self.app.push_screen(OutputScreen(self._session, self._package))
 
     def _request_step(self) -> list[Widget]:
+        if self._own_initiative:
+            minimum = self._session.policy.sharing.reason_min_length
+            return referral_step(self._view.id, self._typed, minimum)
         widgets: list[Widget] = [
             Static(literal(f"Share information from {self._view.id}"), classes="title"),
             Static(literal("Who is asking, and why?"), classes="hint"),
         ]
         call = self._phone_request
         known = {}
-        if call is not None:
+        if call is None:
+            widgets.append(Static(literal(NOBODY_ASKED), id="nobody-asked", classes="hint"))
+        else:
             widgets.append(
                 Static(
                     literal(f"Answering telephone request {call.id}: {call.how_verified}."),
@@ -189,9 +211,9 @@ class SharingScreen(SessionScreen):
         minimum = counted(policy.reason_min_length, "character")
         if not outcome.share:
             widgets += [
-                Static(literal("Record the reasons, and what you discussed with the requester.")),
+                Static(literal(NOT_SHARING[self._own_initiative][0])),
                 *labelled_input(
-                    f"What was discussed with the requester (at least {minimum})", "discussed"
+                    f"{NOT_SHARING[self._own_initiative][1]} (at least {minimum})", "discussed"
                 ),
             ]
         else:
@@ -260,13 +282,16 @@ class SharingScreen(SessionScreen):
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id
         if button == "request-next":
-            values = {wid: self.query_one(f"#{wid}", Input).value for wid, _ in REQUEST_FIELDS}
+            boxes = RECIPIENT_FIELDS if self._own_initiative else REQUEST_FIELDS
+            values = {wid: self.query_one(f"#{wid}", Input).value for wid, _ in boxes}
             self._typed = values  # kept, should they come back to it
             if not self._request_ready(values):
                 return
             self._requester = (
                 self._phone_request.requester
                 if self._phone_request is not None
+                else recipient_of(values)
+                if self._own_initiative
                 else Requester(
                     values["req-name"], values["req-org"], values["req-role"], values["req-contact"]
                 )
@@ -293,10 +318,16 @@ class SharingScreen(SessionScreen):
     def _request_ready(self, values: dict[str, str]) -> bool:
         """Whether the request can go on to the questions; if not, said beside the box."""
         minimum = self._session.policy.sharing.reason_min_length
-        for wid, said in REQUIRED.items():
-            if not values[wid].strip():
-                self._problem(said, wid)
-                return False
+        missing = (
+            recipient_problem(values)
+            if self._own_initiative
+            else next(
+                ((wid, said) for wid, said in REQUIRED.items() if not values[wid].strip()), None
+            )
+        )
+        if missing is not None:
+            self._problem(missing[1], missing[0])
+            return False
         if len(values["purpose"].strip()) < minimum:
             self._problem(
                 f"Say what the information is for (at least {counted(minimum, 'character')}).",
