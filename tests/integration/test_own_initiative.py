@@ -39,6 +39,8 @@ def test_a_caseworker_records_a_share_nobody_asked_for(populated: Path) -> None:
         )
         assert done.share and done.package is not None
         package = alice.outputs.read(done.package).text
+        [shared] = alice.records.sharing_history("R-0001")
+    assert shared.with_whom.startswith("on our own initiative, to Duty team")
     assert "Referral on our own initiative" in package
     to = "To: Duty team, Anytown Council children's social care (0300 000 0000)"
     assert to in package.splitlines()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyzipper  # type: ignore[import-untyped]
 
+from secure_records.core.referral import Recipient
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.core.telephone import Callback, Urgency
 from secure_records.session import Session
@@ -206,3 +207,26 @@ def test_a_released_report_leaves_out_what_the_person_was_not_told_of(populated:
     for secret in ("CANARY-SECRET-PURPOSE", "CANARY-POLICE-ASKED", "CANARY-UNTOLD-REASON"):
         assert secret not in text
     assert "WITHHELD" not in text and "not told" not in text
+
+
+def test_a_referral_on_our_own_initiative_says_so_in_the_report(populated: Path) -> None:
+    """Nobody asked: the report says it was our own referral and to whom, not who asked."""
+    with Session.open("alice", populated) as alice:
+        alice.sharing.decide_sharing(
+            "R-0001",
+            Recipient("Anytown Council children's social care", "Duty team", "0300 000 0000"),
+            "CANARY-REFERRAL-PURPOSE: a referral for support",
+            answered(alice, *REASONS),
+            HowChoices(
+                ("name",),
+                (),
+                True,
+                alice.policy.sharing.methods[0],
+                alice.policy.sharing.lawful_bases[0],
+                True,
+                "",
+            ),
+        )
+    history = section(report(populated), "Sharing history")
+    assert f"shared, on our own initiative, to Duty team {THIRD_PARTY}, Anytown Council" in history
+    assert "What it was for: CANARY-REFERRAL-PURPOSE" in history and "asked by" not in history

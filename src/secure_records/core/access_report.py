@@ -18,6 +18,7 @@ from secure_records.core.decision_payload import DecisionPayload, SharedItem
 from secure_records.core.fields import FieldKind, FieldSpec
 from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.records import NoteKind
+from secure_records.core.referral import Initiative
 from secure_records.core.sharing import HowChoices
 from secure_records.core.telephone import CALLBACK_WORDS
 from secure_records.core.text import counted
@@ -90,11 +91,14 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
     payload, how = decided.payload, decided.payload.how
     requester = payload.requester
     shared = "decided not to share" if how is None else "shared"
+    own = payload.initiative is Initiative.OWN
+    whom = "on our own initiative, to" if own else "asked by"
     lines = [
-        f"- {shown_date(decided.made_at[:10])}: {shared}, asked by {requester.name} "
-        f"{THIRD_PARTY}, {requester.role}, {requester.organisation}; decided by "
+        f"- {shown_date(decided.made_at[:10])}: {shared}, {whom} {requester.name} "
+        f"{THIRD_PARTY}, {', '.join(p for p in (requester.role, requester.organisation) if p)}; "
+        "decided by "
         f"{decided.decided_by} ({status_words(decided.status, SHARING_WORDS)})",
-        f"  Why they asked: {payload.purpose}",
+        f"  {'What it was for' if own else 'Why they asked'}: {payload.purpose}",
     ]
     if payload.phone_request is not None:
         lines.append(f"  In answer to telephone request {payload.phone_request.id}")
@@ -106,7 +110,8 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
     if payload.urgent_manager.strip():
         lines.append(f"  Manager consulted: {_staff_words(payload.urgent_manager)}")
     if how is None:
-        lines.append(f"  Discussed with the requester: {_staff_words(payload.discussed)}")
+        said = "Why not shared" if own else "Discussed with the requester"
+        lines.append(f"  {said}: {_staff_words(payload.discussed)}")
         return lines
     lines += [
         f"  Items shared: {_items(payload, how, labels)}",

@@ -26,6 +26,7 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
 from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
+from secure_records.core.referral import Initiative
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
@@ -383,7 +384,8 @@ class Records:
                     row.decided_by,
                     row.status,
                     how is not None,
-                    f"{requester.name}, {requester.organisation}",
+                    ("on our own initiative, to " if payload.initiative is Initiative.OWN else "")
+                    + f"{requester.name}, {requester.organisation}",
                     payload.purpose,
                     () if how is None else how.fields,
                     0 if how is None else len(how.notes),
