@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pyzipper  # type: ignore[import-untyped]
 
-from secure_records.core.referral import Recipient
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.core.telephone import Callback, Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import Caller
+from tests.integration.test_own_initiative import SOCIAL_CARE, how
 
 SAR_REASON = "Request from the young person, received by letter on 2026-11-20"
 POLICE = "northshire_police_ppu"
@@ -214,18 +214,10 @@ def test_a_referral_on_our_own_initiative_says_so_in_the_report(populated: Path)
     with Session.open("alice", populated) as alice:
         alice.sharing.decide_sharing(
             "R-0001",
-            Recipient("Anytown Council children's social care", "Duty team", "0300 000 0000"),
+            SOCIAL_CARE,
             "CANARY-REFERRAL-PURPOSE: a referral for support",
             answered(alice, *REASONS),
-            HowChoices(
-                ("name",),
-                (),
-                True,
-                alice.policy.sharing.methods[0],
-                alice.policy.sharing.lawful_bases[0],
-                True,
-                "",
-            ),
+            how(alice),
         )
     history = section(report(populated), "Sharing history")
     assert f"shared, on our own initiative, to Duty team {THIRD_PARTY}, Anytown Council" in history
