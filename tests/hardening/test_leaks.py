@@ -28,6 +28,7 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
+from tests.support.bases import basis
 from tests.support.open_keyring import OpenKeyring
 from tests.support.soak import scaled
 
@@ -156,7 +157,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
                         tuple(range(len(notes))),
                         True,
                         policy.methods[0],
-                        policy.lawful_bases[0],
+                        basis(policy),
                         True,
                     )
                     asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")

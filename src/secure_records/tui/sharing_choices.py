@@ -108,8 +108,8 @@ def consent_missing_widgets(minimum: int, may_record: bool) -> list[Widget]:
     return [
         Static(
             literal(
-                "No consent is in force on this record. Record it now, or say why it is not "
-                "on file: a safeguarding lead is told and must confirm the decision."
+                "To answer yes: record the consent now, or say why it is not on file; a "
+                "safeguarding lead is told and must confirm the decision."
             ),
             id="consent-missing-said",
             classes="hint",
