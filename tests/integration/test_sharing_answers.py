@@ -11,28 +11,19 @@ from pathlib import Path
 import pytest
 
 from secure_records.core.errors import BadInput
-from secure_records.core.sharing import HowChoices, Requester, SharingFlow
+from secure_records.core.sharing import HowChoices
 from secure_records.core.statuses import SharingStatus
 from secure_records.session import Session
 from secure_records.tui.sharing_review import decision_lines
+from tests.integration.test_sharing_decisions import ASKER, PURPOSE, flow
 from tests.support.bases import basis, condition
 
-REASON = "recorded reason of some length"
-ASKER = Requester("D. Example", "Nowhere Primary School", "Designated lead", "01632 960000")
-PURPOSE = "Planning support for the child at school next term"
 NOT_ON_FILE = "Given on the phone to the duty worker; the form is in the post"
 # purpose, identifies, confidential, consent
 NOT_IDENTIFYING = (True, False)
 NOT_CONFIDENTIAL = (True, True, False)
 WITH_CONSENT = (True, True, True, True)
 WITHOUT_CONSENT = (True, True, True, False, True)
-
-
-def flow(session: Session, *answers: bool) -> SharingFlow:
-    walked = SharingFlow(session.policy.sharing)
-    for yes in answers:
-        walked = walked.answer(yes, REASON)
-    return walked
 
 
 def how(
