@@ -71,7 +71,7 @@ async def test_the_lead_sees_the_whole_decision_before_confirming(populated: Pat
             # What goes, by label, fact or opinion; never the values.
             "Name: FACT",
             "Chronology, note of 03 Jan 2019 by alice: OPINION, historical",
-            "Lawful basis: UK GDPR art. 9(2)(g)",
+            "Lawful basis: UK GDPR art. 6(1)(f) legitimate interests",
             f"The individual will not be told: {NOT_TOLD}",
             "Urgency: Not marked urgent",
             "(just now); decided by alice",
