@@ -28,6 +28,7 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
+from tests.support.bases import basis, condition
 from tests.support.open_keyring import OpenKeyring
 from tests.support.soak import scaled
 
@@ -147,21 +148,30 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
                 chosen = tuple(f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed)
                 notes = view.notes.entries if view.notes else ()
                 if chosen or notes:
+                    # Without consent, urgently: the package is made now whether or not
+                    # the role sees the record's consent (issue 19 checks that answer),
+                    # on a basis and an Art. 9 condition valid on that path.
                     flow = SharingFlow(session.policy.sharing)
-                    for _ in range(4):
-                        flow = flow.answer(True, REASON)
+                    for yes in (True, True, True, False, True):
+                        flow = flow.answer(yes, REASON)
                     policy = session.policy.sharing
                     how = HowChoices(
                         chosen,
                         tuple(range(len(notes))),
                         True,
                         policy.methods[0],
-                        policy.lawful_bases[0],
+                        basis(policy),
                         True,
+                        condition=condition(policy),
                     )
                     asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
                     done = session.sharing.decide_sharing(
-                        rid, asker, "Planning the support at school", flow, how
+                        rid,
+                        asker,
+                        "Planning the support at school",
+                        flow,
+                        how,
+                        urgent_manager="Consulted the duty manager by phone",
                     )
                     if done.package is not None:
                         parts.append(session.outputs.read(done.package).text)

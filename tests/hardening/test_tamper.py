@@ -48,6 +48,7 @@ from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 from tests.support import figures
+from tests.support.bases import basis
 from tests.support.insider import reseal_all
 from tests.support.open_keyring import OpenKeyring
 
@@ -420,7 +421,7 @@ def sharing_flow(session: Session, *answers: bool) -> SharingFlow:
 
 def how(session: Session, fields: tuple[str, ...]) -> HowChoices:
     policy = session.policy.sharing
-    return HowChoices(fields, (), True, policy.methods[0], policy.lawful_bases[0], True)
+    return HowChoices(fields, (), True, policy.methods[0], basis(policy), True)
 
 
 def purpose(decision: int) -> str:

@@ -60,6 +60,7 @@ from secure_records.vault.store import Store
 from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.hardening.test_tamper import Tally
 from tests.support import figures
+from tests.support.bases import basis
 from tests.support.open_keyring import OpenKeyring
 
 TODAY = date(2026, 11, 30)  # the shipped directory's entries are checked as of this day
@@ -91,7 +92,7 @@ def sharing_flow(session: Session, *answers: bool) -> SharingFlow:
 
 def how(session: Session) -> HowChoices:
     policy = session.policy.sharing
-    return HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
+    return HowChoices(("name",), (), True, policy.methods[0], basis(policy), True)
 
 
 def take_call(reception: Session, name: str, born: str) -> str:

@@ -19,6 +19,7 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.vault.log import DISPOSED
 from tests.conftest import canaries, canary_row, write_jsonl
+from tests.support.bases import basis
 from tests.support.cli import REPO, subprocess_env
 
 TODAY = date(2026, 11, 30)
@@ -124,7 +125,7 @@ def test_after_disposal_no_file_of_the_vault_holds_the_record_in_any_form(due: P
         for _ in range(4):
             flow = flow.answer(True, REASON)
         policy = alice.policy.sharing
-        how = HowChoices(("name",), (0,), True, policy.methods[0], policy.lawful_bases[0], True)
+        how = HowChoices(("name",), (0,), True, policy.methods[0], basis(policy), True)
         asker = Requester("D. Example", "Nowhere School", "Lead", "01632 960000")
         package = alice.sharing.decide_sharing(
             "R-0001", asker, "Planning support for the next school term", flow, how

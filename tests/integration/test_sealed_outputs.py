@@ -23,6 +23,7 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.session.outputs import Released
 from tests.conftest import canaries, canary_row, write_jsonl
+from tests.support.bases import basis
 from tests.support.in_process import Cli
 
 REASON = "recorded reason of some length"
@@ -39,7 +40,7 @@ def share(
     for _ in range(4):
         flow = flow.answer(True, REASON)
     policy = session.policy.sharing
-    how = HowChoices(fields, (notes,), True, policy.methods[0], policy.lawful_bases[0], True)
+    how = HowChoices(fields, (notes,), True, policy.methods[0], basis(policy), True)
     done = session.sharing.decide_sharing(record_id, ASKER, PURPOSE, flow, how)
     assert done.package is not None
     return done.package

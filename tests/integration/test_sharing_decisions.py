@@ -13,6 +13,7 @@ from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row
+from tests.support.bases import basis, condition
 
 REASON = "recorded reason of some length"
 ASKER = Requester("D. Example", "Nowhere Primary School", "Designated lead", "01632 960000")
@@ -26,9 +27,13 @@ def flow(session: Session, *answers: bool) -> SharingFlow:
     return walked
 
 
-def how(session: Session, fields: tuple[str, ...], notes: tuple[int, ...]) -> HowChoices:
+def how(
+    session: Session, fields: tuple[str, ...], notes: tuple[int, ...], condition: str = ""
+) -> HowChoices:
     policy = session.policy.sharing
-    return HowChoices(fields, notes, True, policy.methods[0], policy.lawful_bases[0], True)
+    return HowChoices(
+        fields, notes, True, policy.methods[0], basis(policy), True, condition=condition
+    )
 
 
 def log_entries(home: Path) -> list:  # type: ignore[type-arg]
@@ -67,8 +72,10 @@ def test_only_what_the_sharer_sees_in_full_can_be_chosen(populated: Path) -> Non
                 "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
             )
         session.records.reveal("R-0001", "health", "the school nurse needs this to plan")
+        # Health is special-category: an Art. 9 condition goes with the basis (issue 19).
+        art_9 = condition(session.policy.sharing)
         done = session.sharing.decide_sharing(
-            "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), ())
+            "R-0001", ASKER, PURPOSE, consented, how(session, ("health",), (), art_9)
         )
         assert done.package is not None
         assert "CANARY-HEALTH-R-0001" in session.outputs.read(done.package).text
@@ -86,7 +93,7 @@ def test_nothing_is_chosen_by_default_and_the_how_must_be_complete(populated: Pa
             (),
             True,
             session.policy.sharing.methods[0],
-            session.policy.sharing.lawful_bases[0],
+            basis(session.policy.sharing),
             False,
             "risk",
         )

@@ -18,6 +18,7 @@ from secure_records.core.telephone import Callback, Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import Caller
 from tests.integration.test_own_initiative import SOCIAL_CARE, how
+from tests.support.bases import basis
 
 SAR_REASON = "Request from the young person, received by letter on 2026-11-20"
 POLICE = "northshire_police_ppu"
@@ -72,7 +73,7 @@ def share(home: Path, purpose: str, told: bool, phone_request: str | None = None
             (0,),
             True,
             policy.methods[0],
-            policy.lawful_bases[0],
+            basis(policy),
             told,
             "" if told else "CANARY-UNTOLD-REASON: telling them would put them at risk",
         )

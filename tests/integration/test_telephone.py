@@ -15,6 +15,7 @@ from secure_records.core.telephone import Callback, Status, Urgency
 from secure_records.session import Session
 from secure_records.session.telephone import OTHER_ORGANISATION, Caller, CallView
 from tests.conftest import canaries, canary_row
+from tests.support.bases import basis
 
 POLICE = "northshire_police_ppu"
 SWITCHBOARD = "01632 960 100"  # the shipped directory's number for POLICE
@@ -188,7 +189,7 @@ def test_a_sharing_decision_answers_the_verified_request_and_names_it(populated:
         for yes in (True, True, True, True):
             flow = flow.answer(yes, REASON)
         policy = alice.policy.sharing
-        how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
+        how = HowChoices(("name",), (), True, policy.methods[0], basis(policy), True)
         done = alice.sharing.decide_sharing(
             "R-0001",
             detail.requester,
@@ -215,7 +216,7 @@ def test_a_verification_cannot_be_borrowed_for_another_caller_or_record(populate
         for yes in (True, True, True, True):
             flow = flow.answer(yes, REASON)
         policy = lead.policy.sharing
-        how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
+        how = HowChoices(("name",), (), True, policy.methods[0], basis(policy), True)
         someone_else = Requester("A. Nother", "Anywhere", "Officer", "01632 960999")
         real = lead.telephone.phone_request(request).requester
         for record, requester in (("R-0001", someone_else), ("R-0003", real)):

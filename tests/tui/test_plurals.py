@@ -17,6 +17,7 @@ from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.phone_queue_screen import PhoneQueueScreen
 from secure_records.tui.record_screen import RecordScreen
 from tests.conftest import canary_row, write_jsonl
+from tests.support.bases import basis
 from tests.tui.conftest import SIZE, app_for, screen_text, signed_in, wait_for_screen
 
 REASON = "recorded reason of some length"
@@ -63,7 +64,7 @@ async def test_one_note_shared_is_one_note(populated: Path) -> None:
             Requester("D. Example", "Nowhere Primary School", "Designated lead", "01632 960000"),
             "Planning support for the child at school next term",
             flow,
-            HowChoices(("name",), (0,), True, sharing.methods[0], sharing.lawful_bases[0], True),
+            HowChoices(("name",), (0,), True, sharing.methods[0], basis(sharing), True),
         )
     app = app_for(populated, "alice")
     async with signed_in(app, (120, 60)) as pilot:

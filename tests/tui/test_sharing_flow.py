@@ -10,6 +10,7 @@ from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.typed_confirmation import TypedConfirmation
+from tests.support.bases import basis
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 REASON = "a reason that is long enough to record"
@@ -98,7 +99,7 @@ async def test_a_lead_confirms_from_the_queue(populated: Path) -> None:
         for yes in (True, True, True, False, True):
             flow = flow.answer(yes, REASON)
         policy = session.policy.sharing
-        how = HowChoices(("name",), (), True, policy.methods[0], policy.lawful_bases[0], True)
+        how = HowChoices(("name",), (), True, policy.methods[0], basis(policy), True)
         done = session.sharing.decide_sharing(
             "R-0001", Requester("D", "School", "Lead", "x"), "Planning support next term", flow, how
         )

@@ -13,6 +13,7 @@ from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.typed_confirmation import TypedConfirmation
+from tests.support.bases import basis
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
 TALL = (150, 80)
@@ -29,9 +30,7 @@ def decide(home: Path, purpose: str = "Joint visit planned for tomorrow", urgent
         reasons = ("Protect a child", "Names him", "Held in confidence", "Not asked", "Vital")
         for yes, why in zip((True, True, True, False, True), reasons, strict=True):
             flow = flow.answer(yes, f"{why}: a reason long enough")
-        how = HowChoices(
-            ("name",), (0,), True, policy.methods[0], policy.lawful_bases[4], False, NOT_TOLD
-        )
+        how = HowChoices(("name",), (0,), True, policy.methods[0], basis(policy), False, NOT_TOLD)
         done = session.sharing.decide_sharing(
             "R-0001", ASKER, purpose, flow, how, urgent_manager=urgent
         )
@@ -72,7 +71,7 @@ async def test_the_lead_sees_the_whole_decision_before_confirming(populated: Pat
             # What goes, by label, fact or opinion; never the values.
             "Name: FACT",
             "Chronology, note of 03 Jan 2019 by alice: OPINION, historical",
-            "Lawful basis: UK GDPR art. 9(2)(g)",
+            "Lawful basis: UK GDPR art. 6(1)(f) legitimate interests",
             f"The individual will not be told: {NOT_TOLD}",
             "Urgency: Not marked urgent",
             "(just now); decided by alice",

@@ -96,7 +96,7 @@ def _work_waiting(home: Path) -> None:
         flow = SharingFlow(policy)
         for yes in (True, True, True, False, True):  # no consent; another reason to share
             flow = flow.answer(yes, REASON)
-        basis = next(b for b in policy.lawful_bases if "safeguarding" in b)
+        basis = next(b.text for b in policy.lawful_bases if "legitimate" in b.text)
         how = HowChoices(("name",), (), True, policy.methods[0], basis, True)
         requester = Requester(
             "D. Example", "Nowhere Primary School", "Designated lead", "01632 960000"

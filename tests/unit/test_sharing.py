@@ -107,8 +107,8 @@ def test_the_2024_advice_speaks_of_perceived_risk_and_looks_for_another_basis() 
     assert shared is not None and (shared.share, shared.needs_manager) == (True, True)
     refused = no_consent.answer(False, REASON).outcome
     assert refused is not None and refused.name == "do_not_share"
-    assert "UK GDPR art. 6(1)(f) legitimate interests" in advice.lawful_bases
-    assert any("Sch. 1 para 18" in basis for basis in advice.lawful_bases)
+    assert "UK GDPR art. 6(1)(f) legitimate interests" in [b.text for b in advice.lawful_bases]
+    assert any("Sch. 1 para 18" in condition.text for condition in advice.conditions)
     rules = [item for item in advice.how_checklist if item[:2] in {f"{n}." for n in range(1, 8)}]
     assert len(rules) == 7  # the seven golden rules, shown at the "how" step
 

@@ -69,13 +69,16 @@ class DecisionPayload:
     items: tuple[SharedItem, ...] = ()  # what the package holds; none kept before issue 18
     # Nobody asked (issue 19): `requester` is then whom it goes to.
     initiative: Initiative = Initiative.REQUESTED
+    # "We have consent" with none in force on the record: why it is not on file. Flagged
+    # to the safeguarding lead, who must confirm the decision (issue 19).
+    consent_not_on_file: str = ""
 
     def logged(self) -> dict[str, Any]:
         """What the log keeps of the decision, under the record's key: all of it but
         the package and the request it answers (those the decision itself keeps), and
         who started it (a detail of the entry itself)."""
         r, how = self.requester, self.how
-        return {
+        logged: dict[str, Any] = {
             "requester": {
                 "name": r.name,
                 "organisation": r.organisation,
@@ -97,10 +100,15 @@ class DecisionPayload:
                 "lawful_basis": how.lawful_basis,
                 "inform_individual": how.inform_individual,
                 "not_informing_reason": how.not_informing_reason,
+                # Written only when there is one: older decisions keep their form.
+                **({"condition": how.condition} if how.condition else {}),
             },
             "discussed": self.discussed,
             "urgent_manager": self.urgent_manager,
         }
+        if self.consent_not_on_file:
+            logged["consent_not_on_file"] = self.consent_not_on_file
+        return logged
 
     def to_json(self) -> bytes:
         fields = self.logged()
@@ -166,6 +174,7 @@ class DecisionPayload:
                 how.text("lawful_basis"),
                 how.flag("inform_individual"),
                 how.text("not_informing_reason"),
+                how.optional_text("condition") or "",
             ),
             raw.text("discussed"),
             raw.text("urgent_manager"),
@@ -183,4 +192,5 @@ class DecisionPayload:
             Initiative.REQUESTED
             if raw.optional_text("initiative") is None
             else raw.choice("initiative", Initiative),
+            raw.optional_text("consent_not_on_file") or "",
         )

@@ -140,6 +140,9 @@ def policy_changes(old: Policy, new: Policy) -> PolicyChanges:
     for name in sorted(set(old_q) & set(new_q)):
         if (old_q[name].yes, old_q[name].no) != (new_q[name].yes, new_q[name].no):
             other.append(f"sharing: question {name!r} now leads elsewhere")
+        was_checked = old_q[name].checks
+        if was_checked is not None and was_checked != new_q[name].checks:
+            widens.append(f"sharing: question {name!r} no longer checks {was_checked.value}")
     old_o, new_o = old.sharing.outcomes, new.sharing.outcomes
     for name in sorted(set(new_o) ^ set(old_o)):
         other.append(f"sharing: outcome {name!r} {'added' if name in new_o else 'removed'}")
@@ -171,4 +174,11 @@ def policy_changes(old: Policy, new: Policy) -> PolicyChanges:
 
 def _sharing_rest(policy: Policy) -> tuple[object, ...]:
     s = policy.sharing
-    return (s.reason_min_length, s.how_checklist, s.methods, s.lawful_bases, s.disclosure_keep_days)
+    return (
+        s.reason_min_length,
+        s.how_checklist,
+        s.methods,
+        s.lawful_bases,
+        s.conditions,
+        s.disclosure_keep_days,
+    )

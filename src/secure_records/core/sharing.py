@@ -10,14 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from secure_records.core.errors import BadInput
+from secure_records.core.lawful_bases import LawfulBasis, read_bases
 from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
 FILE = "sharing.toml"
 MAX_REASON = 2000
+
+
+class Check(StrEnum):
+    """What a question's answer is checked against on the record (issue 19)."""
+
+    IDENTIFIES = "identifies"  # "no": no identifying field can be chosen
+    CONFIDENTIAL = "confidential"  # "no": no special-category field can be chosen
+    CONSENT = "consent"  # shows the consent in force; "no" or never asked: no consent basis
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,7 @@ class Question:
     yes: str  # the next question, or an outcome
     no: str
     help: str = ""
+    checks: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -45,8 +56,9 @@ class SharingPolicy:
     reason_min_length: int
     how_checklist: tuple[str, ...]
     methods: tuple[str, ...]
-    lawful_bases: tuple[str, ...]
+    lawful_bases: tuple[LawfulBasis, ...]  # Art. 6
     disclosure_keep_days: int
+    conditions: tuple[LawfulBasis, ...] = ()  # Art. 9: needed too for special-category items
 
     def step(self, name: str) -> Question | Outcome:
         return self.questions[name] if name in self.questions else self.outcomes[name]
@@ -100,9 +112,16 @@ class SharingFlow:
 
 
 OUTCOME_KEYS = frozenset({"text", "share", "needs_manager"})
-QUESTION_KEYS = frozenset({"text", "yes", "no", "help"})
+QUESTION_KEYS = frozenset({"text", "yes", "no", "help", "checks"})
 HOW_KEYS = frozenset(
-    {"checklist", "methods", "lawful_bases", "reason_min_length", "disclosure_keep_days"}
+    {
+        "checklist",
+        "methods",
+        "lawful_bases",
+        "conditions",
+        "reason_min_length",
+        "disclosure_keep_days",
+    }
 )
 
 
@@ -126,9 +145,10 @@ def _read_sharing(reader: FileReader, doc: Mapping[str, Any]) -> SharingPolicy |
         reader.error("start", "must name the first question")
     how = reader.table("how", doc.get("how")) or {}
     reader.keys("how", how, HOW_KEYS)
-    checklist, methods, bases = (
-        reader.texts(f"how.{key}", how.get(key)) for key in ("checklist", "methods", "lawful_bases")
+    checklist, methods = (
+        reader.texts(f"how.{key}", how.get(key)) for key in ("checklist", "methods")
     )
+    found = read_bases(reader, how.get("lawful_bases"), how.get("conditions"))
     reason_min = reader.whole_number(
         "how.reason_min_length", how.get("reason_min_length"), 1, 500, unit="characters"
     )
@@ -140,14 +160,18 @@ def _read_sharing(reader: FileReader, doc: Mapping[str, Any]) -> SharingPolicy |
         or not isinstance(start, str)
         or checklist is None
         or methods is None
-        or bases is None
+        or found is None
         or reason_min is None
         or keep_days is None
     ):
         return None
+    bases, conditions = found
     policy = SharingPolicy(
-        start, questions, outcomes, reason_min, checklist, methods, bases, keep_days
+        start, questions, outcomes, reason_min, checklist, methods, bases, keep_days, conditions
     )
+    checked = [q.checks for q in questions.values() if q.checks is not None]
+    for check in sorted({c for c in checked if checked.count(c) > 1}):
+        reader.error("questions", f"only one question may carry checks = {check.value!r}")
     for path, what in _walk_problems(policy):
         reader.error(path, what)
     return policy
@@ -191,9 +215,12 @@ def _question(
                 f"{path}.{key}", f"leads to {target!r}, which is neither a question nor an outcome"
             )
     help_text = reader.text(f"{path}.help", spec.get("help"), default="", allow_blank=True)
+    checks = None
+    if "checks" in spec:
+        checks = reader.choice(f"{path}.checks", spec.get("checks"), Check)
     if text is None or yes is None or no is None:
         return None
-    return Question(name, text, yes, no, help_text or "")
+    return Question(name, text, yes, no, help_text or "", checks)
 
 
 MAX_QUESTIONS = 200
@@ -259,9 +286,10 @@ class HowChoices:
     notes: tuple[int, ...]  # positions in the chronology as the sharer sees it
     recipient_confirmed: bool
     method: str
-    lawful_basis: str
+    lawful_basis: str  # Art. 6
     inform_individual: bool
     not_informing_reason: str = ""
+    condition: str = ""  # Art. 9, when a special-category item goes
 
 
 def check_how(policy: SharingPolicy, how: HowChoices, shown_fields: set[str], notes: int) -> None:
@@ -277,7 +305,7 @@ def check_how(policy: SharingPolicy, how: HowChoices, shown_fields: set[str], no
         raise BadInput("Confirm that this is the right information for the right individual.")
     if how.method not in policy.methods:
         raise BadInput("Choose one of the policy's secure methods of sending.")
-    if how.lawful_basis not in policy.lawful_bases:
+    if how.lawful_basis not in {b.text for b in policy.lawful_bases}:
         raise BadInput("Choose the lawful basis for sharing from the policy's list.")
     if (
         not how.inform_individual

@@ -20,6 +20,7 @@ from secure_records.core.policy import Rule
 from secure_records.core.records import NoteKind
 from secure_records.core.referral import NOT_SHARING, Initiative, Recipient, started_by, to_lines
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow, check_how
+from secure_records.core.sharing_answers import answer_limits, check_answers, consent_in_force
 from secure_records.core.statuses import AWAITING_LEAD, SharingStatus
 from secure_records.core.telephone import Urgency
 from secure_records.core.text import counted, printable
@@ -84,6 +85,7 @@ def disclosure_text(
         *to_lines(initiative, requester),
         f"Method: {how.method}",
         f"Lawful basis: {how.lawful_basis}",
+        *([f"Art. 9 condition: {how.condition}"] if how.condition else []),
         "Individual informed: "
         + ("yes" if how.inform_individual else f"no: {how.not_informing_reason}"),
         "",
@@ -133,6 +135,19 @@ def _keep_package(door: StaffDoor, decision: DecisionRow, text: str) -> str:
     return made.id
 
 
+def _consent_flag(flow: SharingFlow, view: RecordView, reason: str, minimum: int) -> str:
+    """Why consent said to be held is not on file ("" if it is, or was not claimed)."""
+    if not answer_limits(flow).consent_given or consent_in_force(view):
+        return ""
+    if len(reason.strip()) < minimum:
+        raise BadInput(
+            "You answered that you have consent, but none is in force on this record as "
+            "you see it: record the consent first, or say why it is not on file (at least "
+            f"{counted(minimum, 'character')}; a safeguarding lead is told and must confirm)."
+        )
+    return reason
+
+
 class Sharing:
     def __init__(self, door: StaffDoor, scope: RecordScope, telephone: Telephone) -> None:
         self._door = door
@@ -149,6 +164,7 @@ class Sharing:
         discussed: str = "",
         urgent_manager: str = "",
         phone_request: str | None = None,
+        consent_not_on_file: str = "",
     ) -> SharingOutcome:
         """Record a decision, to share or not, with every answer and reason (section 6
         Record; 8). When it is to share, and no manager must confirm first, the
@@ -163,6 +179,9 @@ class Sharing:
 
         A `Recipient` in place of a requester: nobody asked, the sharer refers on their
         own initiative (section 7); the decision and its log entry say so.
+        The answers are checked against the record (issue 19): what they rule out
+        cannot be chosen, and "we have consent" with none in force on the record needs
+        `consent_not_on_file`, why not, which a safeguarding lead then sees and confirms.
         """
         door = self._door
         door.require(Permission.SHARE, refused="cannot take sharing decisions")
@@ -181,7 +200,7 @@ class Sharing:
         initiative, requester = started_by(requester)
         if initiative is Initiative.OWN and phone_request is not None:
             raise BadInput("A share on your own initiative answers no telephone request.")
-        typed = [purpose, discussed, urgent_manager, *astuple(requester)]
+        typed = [purpose, discussed, urgent_manager, consent_not_on_file, *astuple(requester)]
         if how is not None:
             typed.append(how.not_informing_reason)
         if any(len(text) > MAX_TYPED for text in typed):
@@ -199,16 +218,19 @@ class Sharing:
             shown = {f.name for f in view.fields if f.rule is Rule.VISIBLE or f.revealed}
             notes = view.notes.entries if view.notes else ()
             check_how(policy, how, shown, len(notes))
+            check_answers(flow, how, door.policy.fields, view.notes.name if view.notes else "")
         elif len(discussed.strip()) < minimum:
             raise BadInput(f"{NOT_SHARING[initiative]} (at least {counted(minimum, 'character')}).")
+        flagged = _consent_flag(flow, view, consent_not_on_file, minimum) if outcome.share else ""
+        needs_lead = outcome.needs_manager or bool(flagged)
         decision_id = f"D-{secrets.token_hex(6)}"
-        urgent = outcome.share and outcome.needs_manager and bool(urgent_manager.strip())
+        urgent = outcome.share and needs_lead and bool(urgent_manager.strip())
         if urgent and len(urgent_manager.strip()) < minimum:
             raise BadInput(
                 "Say which manager was consulted, and how "
                 f"(at least {counted(minimum, 'character')})."
             )
-        waiting = outcome.share and outcome.needs_manager and not urgent
+        waiting = outcome.share and needs_lead and not urgent
         status = (
             SharingStatus.AWAITING_MANAGER
             if waiting
@@ -232,6 +254,7 @@ class Sharing:
             package=package_text,
             items=shared_items(view, how) if outcome.share and how is not None else (),
             initiative=initiative,
+            consent_not_on_file=flagged,
         )
         with door.recorded(
             LogAction.SHARING_DECISION,

@@ -18,12 +18,13 @@ from secure_records.core.policy import Rule
 from secure_records.core.words import shown_value
 from secure_records.session import Session
 from secure_records.tui.amend_field import amend_dialog, corrections_text
+from secure_records.tui.consent_recording import consent_saver
 from secure_records.tui.consent_withdrawal import WithdrawConsent, in_force
 from secure_records.tui.dialog import Beside, Dialog, HeldDraft, Refusal, Typed
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import labelled, literal
 from secure_records.tui.modals import AskReason, RevealReason
-from secure_records.tui.note_forms import ConsentDraft, NewConsent, NewNote, NoteDraft
+from secure_records.tui.note_forms import NewConsent, NewNote, NoteDraft
 from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.record_entries import chronology_text, consent_text, history_text
 from secure_records.tui.restricted_screen import restrict_dialog, restriction_banner
@@ -386,15 +387,10 @@ class RecordScreen(SessionScreen):
         if record_id is None:
             return
 
-        def save(draft: ConsentDraft) -> Refusal | None:
-            try:
-                self._view = self._session.records.record_consent(
-                    record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
-                )
-            except SecureRecordsError as exc:
-                return str(exc)
-            return None
+        def saved(view: RecordView) -> None:
+            self._view = view
 
+        save = consent_saver(self._session, record_id, saved)
         self._ask("add_consent", NewConsent(date.today(), save))
 
     def action_add_note(self) -> None:

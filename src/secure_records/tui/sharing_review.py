@@ -51,6 +51,11 @@ def decision_lines(item: QueueItem) -> list[str]:
     ]
     if decision.urgent_manager.strip():
         lines.append(f"Manager consulted: {decision.urgent_manager}")
+    if decision.consent_not_on_file:
+        lines.append(
+            "FLAGGED: consent was said to be held, but none is in force on the record. "
+            f"Why it is not on file: {decision.consent_not_on_file}"
+        )
     lines.append("The policy's questions (section 7):")
     for answer in decision.answers:
         lines.append(f"  {answer.question}")
@@ -66,6 +71,8 @@ def decision_lines(item: QueueItem) -> list[str]:
         lines.append(f"  and {unnamed} of the chronology's notes (open the record to see which)")
     lines.append(f"Method: {how.method}")
     lines.append(f"Lawful basis: {how.lawful_basis}")
+    if how.condition:
+        lines.append(f"Art. 9 condition: {how.condition}")
     lines.append(
         "The individual will be told."
         if how.inform_individual

@@ -3,23 +3,27 @@ then how, then the decision recorded."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Input, RadioSet, Static
 
 from secure_records.core.access import RecordView
-from secure_records.core.dates import uk_date
-from secure_records.core.policy import Rule
+from secure_records.core.permissions import Permission
 from secure_records.core.referral import Recipient
-from secure_records.core.sharing import HowChoices, Outcome, Requester, SharingFlow
+from secure_records.core.sharing import Check, HowChoices, Outcome, Requester, SharingFlow
+from secure_records.core.sharing_answers import AnswerLimits, answer_limits, consent_in_force
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted, printable
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
+from secure_records.tui.consent_recording import consent_saver
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.note_forms import ConsentDraft, NewConsent
 from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.referral_step import (
     NOBODY_ASKED,
@@ -30,10 +34,13 @@ from secure_records.tui.referral_step import (
     referral_step,
 )
 from secure_records.tui.session_screen import SessionScreen
+from secure_records.tui.sharing_choices import (
+    consent_missing_widgets,
+    how_widgets,
+    is_special_box,
+)
 from secure_records.tui.sharing_steps import (
     CONSENT_QUESTION,
-    NOTHING_CHOSEN,
-    BoxLabel,
     Problem,
     chosen_words,
     consent_lines,
@@ -41,7 +48,7 @@ from secure_records.tui.sharing_steps import (
     labelled_input,
     question_title,
 )
-from secure_records.tui.toggles import Checkbox, RadioButton
+from secure_records.tui.toggles import Checkbox
 
 REQUEST_FIELDS = (
     ("req-name", "Requester's name"),
@@ -94,6 +101,10 @@ class SharingScreen(SessionScreen):
         self._recorded = False
         self._typed: dict[str, str] = {}
         self._package: str | None = None  # kept in the vault, once a decision made one
+        # "Yes, we have consent" with none in force: asked why, and the lead is told.
+        self._asking_missing = False
+        self._consent_missing = ""
+        self._limits = AnswerLimits()
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="sharing")
@@ -186,10 +197,13 @@ class SharingScreen(SessionScreen):
         ]
         if at.help:
             widgets.append(Static(literal(at.help), classes="hint"))
-        if at.name == CONSENT_QUESTION:
+        if at.checks is Check.CONSENT or at.name == CONSENT_QUESTION:
             lines = consent_lines(self._view)
             held = literal("\n".join(lines), multiline=True)
             widgets.append(Static(held, id="consent-held", classes="field"))
+            if self._asking_missing:
+                may = self._session.may(Permission.RECORD_CONSENT)
+                widgets += consent_missing_widgets(policy.reason_min_length, may)
         widgets += [
             *labelled_input(
                 f"Your reason for this answer (at least {counted(minimum, 'character')})", "reason"
@@ -217,48 +231,9 @@ class SharingScreen(SessionScreen):
                 ),
             ]
         else:
-            widgets.append(Static("How (section 7):", classes="heading"))
-            widgets += [
-                Static(literal(f"- {item}"), classes="entry") for item in policy.how_checklist
-            ]
-            widgets.append(Static(NOTHING_CHOSEN, id="chosen"))
-            for field in self._view.fields:
-                if field.rule is Rule.VISIBLE or field.revealed:
-                    widgets.append(Checkbox(literal(field.label), id=f"field-{field.name}"))
-            notes = self._view.notes.entries if self._view.notes else ()
-            for n, note in enumerate(notes):
-                label = "FACT" if note.kind.value == "fact" else "OPINION"
-                mark = " HISTORICAL" if note.historical else ""
-                widgets.append(
-                    Checkbox(
-                        literal(f"{uk_date(note.date)} {label}{mark}: {note.text[:60]}"),
-                        id=f"note-{n}",
-                    )
-                )
-            widgets += [
-                Problem(id="choose-problem"),
-                Checkbox("This is the right information for the right individual", id="confirmed"),
-                Problem(id="confirmed-problem"),
-                BoxLabel("Method:"),
-                RadioSet(*[RadioButton(literal(m)) for m in policy.methods], id="method"),
-                Problem(id="method-problem"),
-                BoxLabel("Lawful basis:"),
-                RadioSet(*[RadioButton(literal(b)) for b in policy.lawful_bases], id="basis"),
-                Problem(id="basis-problem"),
-                BoxLabel("Will the individual be told?"),
-                RadioSet(
-                    RadioButton("Yes", id="inform-yes"),
-                    RadioButton("No", id="inform-no"),
-                    id="inform",
-                ),
-                Problem(id="inform-problem"),
-                *labelled_input(
-                    "If they will not be told: why telling them would put someone at risk "
-                    f"(at least {minimum})",
-                    "not-informing",
-                ),
-            ]
-            if outcome.needs_manager:
+            self._limits = answer_limits(self._flow)
+            widgets += how_widgets(policy, self._view, self._session.policy.fields, self._limits)
+            if outcome.needs_manager or self._consent_missing:
                 widgets += [
                     Static(
                         literal(
@@ -300,6 +275,8 @@ class SharingScreen(SessionScreen):
             await self._show(self._question_step())
         elif button in ("answer-yes", "answer-no"):
             reason = self.query_one("#reason", Input).value
+            if not await self._consent_on_file(button == "answer-yes", reason):
+                return
             with self.attempt(say=lambda text: self._problem(text, "reason")):
                 self._flow = self._flow.answer(button == "answer-yes", reason)
                 outcome = self._flow.outcome
@@ -307,13 +284,61 @@ class SharingScreen(SessionScreen):
         elif button == "answer-back":
             if self._flow.answers:
                 self._flow = self._flow.back()
+                if not answer_limits(self._flow).consent_given:
+                    self._asking_missing, self._consent_missing = False, ""
                 await self._show(self._question_step())
             else:
                 await self._show(self._request_step())
+        elif button == "record-consent":
+            self._ask_consent()
         elif button == "record":
             await self._record()
         elif button == "done":
             self.action_done()
+
+    async def _consent_on_file(self, yes: bool, reason: str) -> bool:
+        """Whether the answer can be taken: "yes, we have consent" with none in force
+        on the record first asks for it to be recorded, or why it is not on file."""
+        at = self._flow.at
+        if isinstance(at, Outcome) or at.checks is not Check.CONSENT:
+            return True
+        if not yes or consent_in_force(self._view):
+            self._asking_missing, self._consent_missing = False, ""
+            return True
+        minimum = self._session.policy.sharing.reason_min_length
+        if not self._asking_missing:
+            self._asking_missing = True
+            await self._show(self._question_step())
+            self.query_one("#reason", Input).value = reason
+            self._problem("Record the consent, or say why it is not on file.", "consent-missing")
+            return False
+        missing = self.query_one("#consent-missing", Input).value
+        if len(missing.strip()) < minimum:
+            self._problem(
+                f"Say why the consent is not on file (at least {counted(minimum, 'character')}).",
+                "consent-missing",
+            )
+            return False
+        self._consent_missing = missing
+        return True
+
+    def _ask_consent(self) -> None:
+        """Record the consent from here, on the record's own form; the question then
+        shows it in force."""
+        record_id = self._view.id
+        reason = self.query_one("#reason", Input).value
+
+        def saved(view: RecordView) -> None:
+            self._view = view
+
+        async def recorded(draft: ConsentDraft | None) -> None:
+            if consent_in_force(self._view):
+                self._asking_missing = False
+            await self._show(self._question_step())
+            self.query_one("#reason", Input).value = reason
+
+        save = consent_saver(self._session, record_id, saved)
+        self.app.push_screen(NewConsent(date.today(), save), recorded)
 
     def _request_ready(self, values: dict[str, str]) -> bool:
         """Whether the request can go on to the questions; if not, said beside the box."""
@@ -343,6 +368,13 @@ class SharingScreen(SessionScreen):
         ]
         if event.checkbox in boxes:
             self.query_one("#chosen", Static).update(literal(chosen_words(boxes)))
+            # The Art. 9 condition is asked only while a special-category item is chosen.
+            self.query_one("#condition-box", Vertical).display = self._special_chosen(boxes)
+
+    def _special_chosen(self, boxes: list[Checkbox]) -> bool:
+        fields = self._session.policy.fields
+        notes = self._view.notes.name if self._view.notes else ""
+        return any(b.value and b.id and is_special_box(b.id, fields, notes) for b in boxes)
 
     def _chosen(self, radio_id: str, options: tuple[str, ...]) -> str:
         index = self.query_one(f"#{radio_id}", RadioSet).pressed_index
@@ -371,21 +403,26 @@ class SharingScreen(SessionScreen):
             if inform is None:
                 self._problem("Say whether the individual will be told.", "inform")
                 return
+            condition = ""
+            if self.query_one("#condition-box", Vertical).display:
+                condition = self._chosen("condition", self._limits.offered(policy.conditions))
             how = HowChoices(
                 fields,
                 notes,
                 self.query_one("#confirmed", Checkbox).value,
                 self._chosen("method", policy.methods),
-                self._chosen("basis", policy.lawful_bases),
+                self._chosen("basis", self._limits.offered(policy.lawful_bases)),
                 inform.id == "inform-yes",
                 self.query_one("#not-informing", Input).value,
+                condition,
             )
-            if outcome.needs_manager:
+            if outcome.needs_manager or self._consent_missing:
                 urgent = self.query_one("#urgent", Input).value
         else:
             discussed = self.query_one("#discussed", Input).value
         typed = {"discussed": discussed, "urgent": urgent}
-        place = how_fault(policy, outcome, how, typed)
+        special = how is not None and self.query_one("#condition-box", Vertical).display
+        place = how_fault(policy, outcome, how, typed, self._limits, special=special)
         with self.attempt(say=lambda text: self._problem(text, place)):
             done = self._session.sharing.decide_sharing(
                 self._view.id,
@@ -396,6 +433,7 @@ class SharingScreen(SessionScreen):
                 discussed=discussed,
                 urgent_manager=urgent,
                 phone_request=None if self._phone_request is None else self._phone_request.id,
+                consent_not_on_file=self._consent_missing,
             )
             said = RECORDED[done.status]
             if done.package is not None:

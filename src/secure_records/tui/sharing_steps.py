@@ -14,6 +14,7 @@ from secure_records.core.access import RecordView
 from secure_records.core.dates import uk_date
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Question, SharingPolicy
+from secure_records.core.sharing_answers import AnswerLimits
 from secure_records.core.text import counted
 from secure_records.tui.literal import literal
 from secure_records.tui.toggles import Checkbox
@@ -105,7 +106,13 @@ def chosen_words(boxes: list[Checkbox]) -> str:
 
 
 def how_fault(
-    policy: SharingPolicy, outcome: Outcome, how: HowChoices | None, typed: dict[str, str]
+    policy: SharingPolicy,
+    outcome: Outcome,
+    how: HowChoices | None,
+    typed: dict[str, str],
+    limits: AnswerLimits,
+    *,
+    special: bool = False,  # a special-category item is chosen: a condition is needed
 ) -> str:
     """Which box a refusal of the decision is about, for it to be said beside it: the
     first one that is not yet as the policy needs it ('record' if none is)."""
@@ -116,7 +123,8 @@ def how_fault(
         ("choose", not how.fields and not how.notes),
         ("confirmed", not how.recipient_confirmed),
         ("method", how.method not in policy.methods),
-        ("basis", how.lawful_basis not in policy.lawful_bases),
+        ("basis", how.lawful_basis not in limits.offered(policy.lawful_bases)),
+        ("condition", not how.condition and special),
         (
             "not-informing",
             not how.inform_individual and len(how.not_informing_reason.strip()) < minimum,
