@@ -118,6 +118,7 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
         f"  To: {requester.name} {THIRD_PARTY}, {requester.organisation}",
         f"  Method: {how.method}",
         f"  Lawful basis: {how.lawful_basis}",
+        *([f"  Art. 9 condition: {how.condition}"] if how.condition else []),
         "  You were told of this sharing: "
         + ("yes" if how.inform_individual else f"no: {_staff_words(how.not_informing_reason)}"),
     ]

@@ -17,7 +17,7 @@ from secure_records.core.referral import Recipient
 from secure_records.core.sharing import Check, HowChoices, Outcome, Requester, SharingFlow
 from secure_records.core.sharing_answers import AnswerLimits, answer_limits, consent_in_force
 from secure_records.core.statuses import SharingStatus
-from secure_records.core.text import counted, printable
+from secure_records.core.text import counted
 from secure_records.session import Session
 from secure_records.session.telephone import PhoneRequestDetail
 from secure_records.tui.consent_recording import consent_saver
@@ -26,13 +26,12 @@ from secure_records.tui.literal import literal
 from secure_records.tui.note_forms import ConsentDraft, NewConsent
 from secure_records.tui.output_screens import OutputScreen
 from secure_records.tui.referral_step import (
-    NOBODY_ASKED,
     NOT_SHARING,
     RECIPIENT_FIELDS,
     recipient_of,
-    recipient_problem,
     referral_step,
 )
+from secure_records.tui.request_step import REQUEST_FIELDS, request_problem, request_step
 from secure_records.tui.session_screen import SessionScreen
 from secure_records.tui.sharing_choices import (
     consent_missing_widgets,
@@ -49,17 +48,6 @@ from secure_records.tui.sharing_steps import (
     question_title,
 )
 from secure_records.tui.toggles import Checkbox
-
-REQUEST_FIELDS = (
-    ("req-name", "Requester's name"),
-    ("req-org", "Their organisation"),
-    ("req-role", "Their role"),
-    ("req-contact", "How to reach them (a verified number or address)"),
-    ("purpose", "What is the information for?"),
-)
-# What each must hold before the questions start (the purpose: the policy's length).
-REQUIRED = {"req-name": "Name the requester.", "req-org": "Name their organisation."}
-
 
 # What the person is told once a decision is recorded, by where it now stands.
 RECORDED = {
@@ -151,40 +139,10 @@ class SharingScreen(SessionScreen):
             self.app.push_screen(OutputScreen(self._session, self._package))
 
     def _request_step(self) -> list[Widget]:
-        if self._own_initiative:
-            minimum = self._session.policy.sharing.reason_min_length
-            return referral_step(self._view.id, self._typed, minimum)
-        widgets: list[Widget] = [
-            Static(literal(f"Share information from {self._view.id}"), classes="title"),
-            Static(literal("Who is asking, and why?"), classes="hint"),
-        ]
-        call = self._phone_request
-        known = {}
-        if call is None:
-            widgets.append(Static(literal(NOBODY_ASKED), id="nobody-asked", classes="hint"))
-        else:
-            widgets.append(
-                Static(
-                    literal(f"Answering telephone request {call.id}: {call.how_verified}."),
-                    id="phone-request",
-                )
-            )
-            requester = call.requester
-            known = {
-                "req-name": printable(requester.name),
-                "req-org": printable(requester.organisation),
-                "req-role": printable(requester.role),
-                "req-contact": printable(requester.contact),
-            }
         minimum = self._session.policy.sharing.reason_min_length
-        for wid, label in REQUEST_FIELDS:
-            if wid == "purpose":
-                label = f"{label} (at least {counted(minimum, 'character')})"
-            # Typed in an Input, a value is text the person edits, never markup.
-            value = known.get(wid, self._typed.get(wid, ""))
-            widgets += labelled_input(label, wid, value, disabled=wid in known)
-        widgets.append(Button("Next", variant="primary", id="request-next"))
-        return widgets
+        if self._own_initiative:
+            return referral_step(self._view.id, self._typed, minimum)
+        return request_step(self._view.id, self._phone_request, self._typed, minimum)
 
     def _question_step(self) -> list[Widget]:
         at = self._flow.at
@@ -343,23 +301,10 @@ class SharingScreen(SessionScreen):
     def _request_ready(self, values: dict[str, str]) -> bool:
         """Whether the request can go on to the questions; if not, said beside the box."""
         minimum = self._session.policy.sharing.reason_min_length
-        missing = (
-            recipient_problem(values)
-            if self._own_initiative
-            else next(
-                ((wid, said) for wid, said in REQUIRED.items() if not values[wid].strip()), None
-            )
-        )
+        missing = request_problem(values, minimum, self._own_initiative)
         if missing is not None:
             self._problem(missing[1], missing[0])
-            return False
-        if len(values["purpose"].strip()) < minimum:
-            self._problem(
-                f"Say what the information is for (at least {counted(minimum, 'character')}).",
-                "purpose",
-            )
-            return False
-        return True
+        return missing is None
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         """The line above the items says what is chosen, as it is ticked."""
