@@ -139,7 +139,7 @@ async def test_the_consent_question_shows_the_consent_in_force(populated: Path) 
 
 async def test_withdrawn_consent_is_not_shown_as_in_force(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4))
+        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4), "Moved away")
 
     text = await at_the_consent_question(populated)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from secure_records.core.consent import capacity_words, consent_standing
 from secure_records.core.dates import shown_date, uk_date
 from secure_records.core.decision_payload import DecisionPayload
 from secure_records.core.policy import Policy
@@ -49,10 +50,11 @@ def report_text(
             lines.append(f"- {spec.label}: {shown_value(spec.kind, value)}")
     lines += _heading("Consent")
     for entry in record.consent:
-        state = f"withdrawn {uk_date(entry.withdrawn)}" if entry.withdrawn else "in force"
+        # In what capacity (section 4), and a withdrawal's date and reason as the
+        # entry itself records them.
         lines.append(
             f"- {uk_date(entry.date)}: given by {entry.given_by} ({REVIEW}: third party), "
-            f"for {entry.scope}; {state}"
+            f"{capacity_words(entry.capacity)}, for {entry.scope}; {consent_standing(entry)}"
         )
     lines += _heading("Chronology")
     for note in sorted(record.notes, key=lambda n: n.date):

@@ -353,7 +353,13 @@ class RecordScreen(SessionScreen):
         def save(draft: ConsentDraft) -> Refusal | None:
             try:
                 self._view = self._session.records.record_consent(
-                    record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
+                    record_id,
+                    draft.given_by,
+                    draft.scope,
+                    draft.on,
+                    draft.withdrawn,
+                    capacity=draft.capacity,
+                    withdrawn_reason=draft.why_withdrawn,
                 )
             except SecureRecordsError as exc:
                 return str(exc)
@@ -396,8 +402,8 @@ class RecordScreen(SessionScreen):
         if record_id is None or view is None or not self.allowed("withdraw_consent"):
             return
 
-        def withdraw(number: int, withdrawn: date) -> RecordView:
-            return self._session.records.withdraw_consent(record_id, number, withdrawn)
+        def withdraw(number: int, withdrawn: date, why: str) -> RecordView:
+            return self._session.records.withdraw_consent(record_id, number, withdrawn, why)
 
         def withdrawn(now: RecordView | None) -> None:
             if now is not None:
