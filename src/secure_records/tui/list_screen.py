@@ -19,6 +19,7 @@ from secure_records.core.policy import Scope
 from secure_records.core.text import counted
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.policy_review_banner import with_policy_review
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.session_screen import SessionScreen
 
@@ -145,8 +146,9 @@ class RecordListScreen(SessionScreen):
             overdue = waiting.overdue()
             oldest = "" if overdue.oldest is None else how_long(overdue.oldest, datetime.now(UTC))
             line = waits_line(waiting.passed(), overdue, oldest)
+            line = with_policy_review(line, self._session.policy_review_overdue())
         banner = self.query_one("#overdue", Static)
-        banner.update(literal(line))
+        banner.update(literal(line, multiline=True))
         banner.display = bool(line)
 
     def show_all(self) -> None:
