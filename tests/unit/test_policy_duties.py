@@ -76,3 +76,19 @@ def test_an_entry_sealed_before_capacity_was_asked_reads_as_not_recorded() -> No
     assert consent_sentence(entry) == (
         "given 01 May 2024 by Carer (capacity not recorded), to School; in force"
     )
+
+
+def test_a_change_of_privacy_or_review_dates_is_named_as_such_in_policy_apply() -> None:
+    from dataclasses import replace
+
+    from secure_records.core.policy import parse_policy
+    from secure_records.core.policy_change import policy_changes
+
+    old = parse_policy(shipped_texts(), date(2026, 11, 30))
+    oversight = replace(
+        old.oversight,
+        privacy=PrivacyInformation("dpo@example.org", "A new notice"),
+        policy_review=PolicyReview(date(2026, 1, 15), date(2028, 1, 15)),
+    )
+    changes = policy_changes(old, replace(old, oversight=oversight))
+    assert changes.other == ("privacy information changed", "the policy's review dates changed")
