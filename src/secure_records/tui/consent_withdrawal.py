@@ -14,8 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from secure_records.core.access import RecordView
-from secure_records.core.consent import capacity_words, consent_sentence, consent_standing
-from secure_records.core.dates import read_typed
+from secure_records.core.consent import capacity_words, consent_standing
+from secure_records.core.dates import read_typed, uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
 from secure_records.tui.dialog import Dialog
@@ -66,13 +66,13 @@ class WithdrawConsent(Dialog[RecordView]):
         with Vertical(id="dialog"):
             yield Label(literal(f"Withdraw consent on {self._record_id}"))
             yield Static(
-                "The entry that recorded it will say when it was withdrawn.", classes="hint"
+                "The entry that recorded it will say when and why it was withdrawn.", classes="hint"
             )
             yield Label("Which consent is withdrawn?")
             with RadioSet(id="entry"):
                 for number, entry in self._entries:
                     yield RadioButton(
-                        literal(consent_sentence(entry)),
+                        literal(f"{entry.given_by}: {entry.scope} (given {uk_date(entry.date)})"),
                         value=only,
                         id=f"entry-{number}",
                     )
