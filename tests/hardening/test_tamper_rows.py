@@ -48,7 +48,7 @@ import pytest
 
 from secure_records.admin import Administration
 from secure_records.admin.row_sealing import verify_vault
-from secure_records.core.records import NoteKind
+from secure_records.core.records import ConsentCapacity, NoteKind
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Callback, Status, Urgency
@@ -137,8 +137,9 @@ def make_older(home: Path, root: Path) -> Made:
         admin.set_pin("carol", "4826-1593")
     with Session.open("alice", home) as alice:
         alice.records.record_consent(
-            "R-0002", "CANARY-WITHDRAWER", "Sharing with school", date(2024, 6, 1), date(2025, 1, 1)
-        )
+            "R-0002", "CANARY-WITHDRAWER", "Sharing with school", date(2024, 6, 1),
+            date(2025, 1, 1), capacity=ConsentCapacity.PARENT, withdrawn_reason="Moved away",
+        )  # fmt: skip
         awaiting = alice.sharing.decide_sharing(
             "R-0001",
             ASKER,

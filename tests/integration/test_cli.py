@@ -37,7 +37,8 @@ CANARY = "CANARY-SECRET-xyz"
 SHIPPED_SUMMARY = (
     "policy ok: 10 fields, 5 roles: caseworker (caseload), safeguarding_lead (all), "
     "reception (index), it (none), auditor (none); sharing: 5 questions, 3 outcomes; "
-    "directory: 5 organisations; retention: 2 rules"
+    "directory: 5 organisations; retention: 2 rules; "
+    "review: adopted 01 Feb 2016, next due 01 Feb 2018 (overdue)"  # its front page's dates
 )
 
 

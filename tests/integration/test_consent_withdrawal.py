@@ -12,6 +12,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused, BadInput, IntegrityError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.records import ConsentCapacity
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row
 from tests.integration.test_row_seals import older_copy, replay, sql, verify_lines
@@ -19,6 +20,7 @@ from tests.support.in_process import Cli, no_traceback
 
 GIVEN = date(2024, 5, 1)  # the canary record's consent, in force
 ENDED = date(2026, 2, 4)
+WHY = "She told us in person she no longer agrees"
 
 
 def consent_of(home: Path, record_id: str = "R-0001") -> list[tuple[str, date | None]]:
@@ -30,7 +32,7 @@ def consent_of(home: Path, record_id: str = "R-0001") -> list[tuple[str, date | 
 
 def test_withdrawal_changes_the_entry_it_ends_and_adds_none(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        view = alice.records.withdraw_consent("R-0001", 1, ENDED)
+        view = alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
 
     assert view.consent is not None
     assert len(view.consent.entries) == 1
@@ -42,8 +44,10 @@ def test_withdrawal_changes_the_entry_it_ends_and_adds_none(populated: Path) -> 
 
 def test_the_second_of_two_entries_is_the_one_withdrawn(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.record_consent("R-0001", "Parent", "Share with GP", date(2025, 1, 6))
-        alice.records.withdraw_consent("R-0001", 2, ENDED)
+        alice.records.record_consent(
+            "R-0001", "Parent", "Share with GP", date(2025, 1, 6), capacity=ConsentCapacity.PARENT
+        )
+        alice.records.withdraw_consent("R-0001", 2, ENDED, WHY)
 
     assert consent_of(populated) == [("CANARY-SCOPE-R-0001", None), ("Share with GP", ENDED)]
 
@@ -60,7 +64,7 @@ def test_a_withdrawal_that_cannot_be_is_refused_in_one_sentence(
     populated: Path, number: int, withdrawn: date, said: str
 ) -> None:
     with Session.open("alice", populated) as alice, pytest.raises(BadInput) as caught:
-        alice.records.withdraw_consent("R-0001", number, withdrawn)
+        alice.records.withdraw_consent("R-0001", number, withdrawn, WHY)
 
     assert str(caught.value) == said
     assert consent_of(populated) == [("CANARY-SCOPE-R-0001", None)]
@@ -69,9 +73,9 @@ def test_a_withdrawal_that_cannot_be_is_refused_in_one_sentence(
 
 def test_consent_already_withdrawn_is_not_withdrawn_again(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, ENDED)
+        alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
         with pytest.raises(BadInput, match=r"^That consent was already withdrawn\.$"):
-            alice.records.withdraw_consent("R-0001", 1, ENDED + timedelta(days=1))
+            alice.records.withdraw_consent("R-0001", 1, ENDED + timedelta(days=1), WHY)
 
     assert consent_of(populated) == [("CANARY-SCOPE-R-0001", ENDED)]
     assert len(withdrawals(populated)) == 1
@@ -80,9 +84,9 @@ def test_consent_already_withdrawn_is_not_withdrawn_again(populated: Path) -> No
 def test_only_a_role_that_records_consent_withdraws_it(populated: Path) -> None:
     for who in ("reception", "auditor"):
         with Session.open(who, populated) as session, pytest.raises(AccessRefused):
-            session.records.withdraw_consent("R-0001", 1, ENDED)
+            session.records.withdraw_consent("R-0001", 1, ENDED, WHY)
     with Session.open("bilal", populated) as bilal, pytest.raises(AccessRefused):
-        bilal.records.withdraw_consent("R-0001", 1, ENDED)  # not on his caseload
+        bilal.records.withdraw_consent("R-0001", 1, ENDED, WHY)  # not on his caseload
     assert consent_of(populated) == [("CANARY-SCOPE-R-0001", None)]
 
 
@@ -97,7 +101,7 @@ def withdrawals(home: Path) -> list[dict[str, object]]:
 
 def test_the_withdrawal_is_logged_by_its_number_with_no_value(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, ENDED)
+        alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
 
     with Administration.open(populated) as admin:
         entry = list(admin.vault.log.entries(personal=False))[-2]  # before session end
@@ -110,7 +114,7 @@ def test_the_withdrawal_is_logged_by_its_number_with_no_value(populated: Path) -
 
 def test_the_vault_verifies_clean_after_a_withdrawal(populated: Path, cli: Cli) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, ENDED)
+        alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
 
     result = cli("vault", "verify", home=populated)
 
@@ -122,7 +126,7 @@ def test_the_vault_verifies_clean_after_a_withdrawal(populated: Path, cli: Cli) 
 def test_a_withdrawal_undone_in_the_file_is_caught(populated: Path, tmp_path: Path) -> None:
     before = older_copy(populated, tmp_path)
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, ENDED)
+        alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
     # The entry as it was before, its own seal good: consent "in force" again.
     replay(populated, before, "record_entries", "record_id = 'R-0001' AND kind = 'consent'")
 
@@ -136,7 +140,7 @@ def test_a_withdrawal_undone_in_the_file_is_caught(populated: Path, tmp_path: Pa
 
 def test_a_withdrawal_forged_in_the_file_is_caught(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0002", 1, ENDED)
+        alice.records.withdraw_consent("R-0002", 1, ENDED, WHY)
     # R-0002's withdrawn entry put in R-0001's place, by someone without the keyring.
     sql(
         populated,

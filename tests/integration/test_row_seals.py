@@ -18,7 +18,7 @@ from secure_records.admin.administration import default_policy_dir
 from secure_records.admin.row_sealing import verify_vault
 from secure_records.core.errors import AccessRefused, IntegrityError, SecureRecordsError
 from secure_records.core.log_actions import LogAction
-from secure_records.core.records import NoteKind
+from secure_records.core.records import ConsentCapacity, NoteKind
 from secure_records.session import Session
 from secure_records.vault.door import open_vault
 from secure_records.vault.home import resolve_home
@@ -84,7 +84,15 @@ def test_a_deleted_note_and_consent_withdrawal_are_caught_when_the_record_opens(
 ) -> None:
     with Session.open("alice", populated) as alice:
         alice.records.add_note("R-0001", NoteKind.FACT, "Visited; all well", TODAY)
-        alice.records.record_consent("R-0001", "Parent", "Sharing with school", TODAY, TODAY)
+        alice.records.record_consent(
+            "R-0001",
+            "Parent",
+            "Sharing with school",
+            TODAY,
+            TODAY,
+            capacity=ConsentCapacity.PARENT,
+            withdrawn_reason="Changed her mind",
+        )
     sql(populated, "DELETE FROM record_entries WHERE record_id = 'R-0001' AND kind = 'notes'")
     sql(populated, "DELETE FROM record_entries WHERE record_id = 'R-0001' AND seq = 1")
 
@@ -130,7 +138,9 @@ def test_every_legitimate_change_leaves_the_vault_verified(populated: Path, cli:
         admin.disable_staff("auditor")
     with Session.open("alice", populated) as alice:
         alice.records.add_note("R-0001", NoteKind.OPINION, "Seems settled", TODAY)
-        alice.records.record_consent("R-0001", "Parent", "School", TODAY)
+        alice.records.record_consent(
+            "R-0001", "Parent", "School", TODAY, capacity=ConsentCapacity.PARENT
+        )
     with Session.open("lead", populated) as lead:
         lead.oversight.restrict_record("R-0003", "A relative of the child works here", 30)
         lead.oversight.grant_access("R-0003", "bilal", 7, "Needs it for the case review meeting")

@@ -25,6 +25,8 @@ NOT_CONFIDENTIAL = (True, True, False)
 WITH_CONSENT = (True, True, True, True)
 WITHOUT_CONSENT = (True, True, True, False, True)
 
+WITHDRAWN_BECAUSE = "The person told us by letter they no longer agree"
+
 
 def how(
     session: Session, *fields: str, art_6: str = "legitimate interests", art_9: str = ""
@@ -69,7 +71,7 @@ def test_we_have_consent_on_a_record_with_none_asks_why_and_the_lead_is_told(
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as session:
-        session.records.withdraw_consent("R-0001", 1, date.today())
+        session.records.withdraw_consent("R-0001", 1, date.today(), WITHDRAWN_BECAUSE)
         with pytest.raises(BadInput, match="none is in force on this record"):
             share(session, WITH_CONSENT, how(session, "name"))
         done = share(session, WITH_CONSENT, how(session, "name"), consent_not_on_file=NOT_ON_FILE)

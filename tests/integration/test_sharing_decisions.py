@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from secure_records.admin import Administration
+from secure_records.core.access import RecordView
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.records import ConsentCapacity
 from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row
@@ -267,24 +270,30 @@ def test_nobody_confirms_their_own_decision_and_caseworkers_have_no_queue(
         session.sharing.sharing_queue()
 
 
+def parent_consent(session: Session, given_by: str, scope: str, withdrawn: date) -> RecordView:
+    """Consent given on 01 May 2025 by a parent, and withdrawn (moved away)."""
+    return session.records.record_consent(
+        "R-0002", given_by, scope, date(2025, 5, 1), withdrawn,
+        capacity=ConsentCapacity.PARENT, withdrawn_reason="Moved away",
+    )  # fmt: skip
+
+
 def test_consent_is_captured_and_withdrawal_recorded(populated: Path) -> None:
     from datetime import date
 
     with Session.open("alice", populated) as session:
         with pytest.raises(BadInput, match="withdrawn before"):
-            session.records.record_consent(
-                "R-0002", "Carer", "School", date(2025, 5, 1), date(2025, 4, 1)
-            )
-        view = session.records.record_consent(
-            "R-0002", "Carer (by phone)", "Share with GP", date(2025, 5, 1), date(2025, 6, 1)
-        )
+            parent_consent(session, "Carer", "School", date(2025, 4, 1))
+        view = parent_consent(session, "Carer (by phone)", "Share with GP", date(2025, 6, 1))
     assert view.consent is not None
     added = view.consent.entries[-1]
     assert (added.given_by, added.withdrawn) == ("Carer (by phone)", date(2025, 6, 1))
     assert not added.in_force
     assert log_entries(populated)[-2].action == "consent_recorded"
     with Session.open("reception", populated) as session, pytest.raises(AccessRefused):
-        session.records.record_consent("R-0002", "x", "y", date(2025, 5, 1))
+        session.records.record_consent(
+            "R-0002", "x", "y", date(2025, 5, 1), capacity=ConsentCapacity.THE_PERSON
+        )
 
 
 def test_the_record_shows_its_sharing_history(populated: Path) -> None:

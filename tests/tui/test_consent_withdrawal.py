@@ -32,11 +32,15 @@ async def consent_shown(pilot, app: SecureRecordsApp) -> str:  # type: ignore[no
     return " ".join(shown(app).split())
 
 
-async def withdraw_from(pilot, app: SecureRecordsApp, typed: str) -> None:  # type: ignore[no-untyped-def]
+WHY = "She told us she no longer agrees"
+
+
+async def withdraw_from(pilot, app: SecureRecordsApp, typed: str, why: str = WHY) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("w")
     await wait_for_screen(pilot, app, WithdrawConsent)
     field = app.screen.query_one("#withdrawn", Input)
     assert app.focused is field  # the one consent in force is chosen already
+    app.screen.query_one("#why", Input).value = why
     field.value = ""
     await pilot.press(*typed, "enter")
     await pilot.pause()
@@ -50,7 +54,7 @@ async def test_consent_is_withdrawn_in_place_with_its_date(populated: Path) -> N
         await withdraw_from(pilot, app, "04/02/2026")
         assert isinstance(app.screen, RecordScreen)
         text = await consent_shown(pilot, app)
-        assert "CANARY-SCOPE-R-0001 (withdrawn on 04 Feb 2026)" in text
+        assert f"CANARY-SCOPE-R-0001; withdrawn on 04 Feb 2026 ({WHY})" in text
         assert "in force" not in text  # the same entry, not a second one beside it
         # Nothing left in force: nothing to withdraw, and no key that offers it.
         assert "w" not in screen.active_bindings
@@ -74,4 +78,21 @@ async def test_a_refused_date_is_said_beside_it_and_kept(populated: Path) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
-        assert "(withdrawn on 04 Feb 2026)" in await consent_shown(pilot, app)
+        assert f"withdrawn on 04 Feb 2026 ({WHY})" in await consent_shown(pilot, app)
+
+
+async def test_a_withdrawal_needs_its_reason_and_the_entry_says_it(populated: Path) -> None:
+    app = app_for(populated, "alice")
+    async with signed_in(app, SIZE) as pilot:
+        await open_record(app=app, pilot=pilot)
+        await withdraw_from(pilot, app, "04/02/2026", why="  ")
+        assert isinstance(app.screen, WithdrawConsent)  # nothing withdrawn yet
+        assert "Say why consent was withdrawn." in screen_text(app)
+        app.screen.query_one("#why", Input).value = "Moved out of the area [b]x[/b]"
+        app.screen.query_one("#withdrawn", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        text = await consent_shown(pilot, app)
+        assert "given by CANARY-CONSENTER-R-0001 (capacity not recorded)" in text
+        assert "withdrawn on 04 Feb 2026 (Moved out of the area [b]x[/b])" in text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Button, Input, TextArea
+from textual.widgets import Button, Input, Select, TextArea
 
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
@@ -97,10 +97,12 @@ async def test_consent_withdrawn_before_given_stays_open_with_what_was_typed(
         assert log(populated, "consent_recorded") == []
 
         modal.query_one("#withdrawn", Input).value = ""
+        modal.query_one("#capacity", Select).value = "parent"
         await pilot.press("enter")  # Enter submits, from the field it said was wrong
         await settle(app, pilot)
         assert isinstance(app.screen, RecordScreen)
-        assert "Carer (in person): Share with the school nurse (in force)" in shown(app)
+        said = "given by Carer (in person) (a parent with parental responsibility), to Share"
+        assert said in " ".join(shown(app).split())
 
 
 async def test_the_restrict_form_opens_on_its_first_field(populated: Path) -> None:

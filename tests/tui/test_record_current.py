@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from secure_records.core.dates import uk_date
-from secure_records.core.records import NoteKind
+from secure_records.core.records import ConsentCapacity, NoteKind
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.modals import RestrictDialog
@@ -65,7 +65,9 @@ def lines_holding(text: str, words: list[str]) -> list[str]:
 async def test_wrapped_consent_and_notes_keep_their_indent(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
         alice.records.add_note("R-0002", NoteKind.FACT, WORDS, date(2024, 6, 1))
-        alice.records.record_consent("R-0002", "Carer", f"scope {WORDS}", date(2024, 6, 1))
+        alice.records.record_consent(
+            "R-0002", "Carer", f"scope {WORDS}", date(2024, 6, 1), capacity=ConsentCapacity.PARENT
+        )
     app = app_for(populated, "alice")
     async with signed_in(app, SMALL) as pilot:
         await open_record(app, pilot, "R-0002")
@@ -73,9 +75,9 @@ async def test_wrapped_consent_and_notes_keep_their_indent(populated: Path) -> N
         screen.query_one("#consent").scroll_visible(animate=False)
         await settle(app, pilot)
         consent = shown(app).split("Consent", 1)[1].split("Chronology", 1)[0]
-        lines = lines_holding(consent, ["word"])
+        lines = lines_holding(consent, ["given by Carer", "word"])
         assert len(lines) >= 2
-        first = lines[0].index("Carer")  # the entry's text begins after its date
+        first = lines[0].index("given by Carer")  # the entry's text begins after its date
         for line in lines[1:]:
             assert line[:first].strip() == "" and line[first] != " ", consent
 

@@ -269,7 +269,11 @@ async def test_record_screen_masks_what_the_caseworker_may_not_read(populated: P
             assert seen[hidden] not in text, hidden
 
         lines = shown(app)
-        assert "01 May 2024  CANARY-CONSENTER-R-0002: CANARY-SCOPE-R-0002 (in force)" in lines
+        assert "01 May 2024  given by CANARY-CONSENTER-R-0002 (capacity not" in lines
+        consent = (
+            "CANARY-CONSENTER-R-0002 (capacity not recorded), to CANARY-SCOPE-R-0002; in force"
+        )
+        assert consent in " ".join(lines.split())  # imported without one: not recorded
         assert "02 May 2024  FACT  alice" in lines and seen["note.fact"] in text
         assert "03 Jan 2019  OPINION  HISTORICAL  alice" in lines and seen["note.opinion"] in text
 

@@ -24,6 +24,8 @@ from tests.tui.test_sharing_form import (
 
 NOT_ON_FILE = "Given on the phone to the duty worker; the form is in the post"
 
+WITHDRAWN_BECAUSE = "The person told us by letter they no longer agree"
+
 
 def said(app) -> str:  # type: ignore[no-untyped-def]
     """Every line on the screen, scrolled out of sight or not, wrapping undone."""
@@ -48,7 +50,7 @@ async def test_yes_we_have_consent_with_none_in_force_asks_why_and_needs_the_lea
     populated: Path,
 ) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4))
+        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4), WITHDRAWN_BECAUSE)
     async with answered(populated, True, True, True) as (pilot, app):
         await answer(pilot, app, True)
         # Still at the question: asked to record the consent, or why it is not on file.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select
 
 from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
@@ -139,10 +139,12 @@ async def test_consent_captured_in_the_app_and_history_shown(populated: Path) ->
         await pilot.pause()
         app.screen.query_one("#given-by", Input).value = "Carer (in person)"
         app.screen.query_one("#scope", Input).value = "Share with the school nurse"
+        app.screen.query_one("#capacity", Select).value = "the_person"
         await pilot.click("#save")
         await pilot.pause()
         text = screen_text(app)
-        assert "Carer (in person): Share with the school nurse (in force)" in text
+        said = "given by Carer (in person) (the person themselves), to Share with the school"
+        assert said in text
         assert "Sharing history" in text
 
 

@@ -134,12 +134,15 @@ async def test_the_consent_question_shows_the_consent_in_force(populated: Path) 
     text = await at_the_consent_question(populated)
 
     assert "Do you have consent?" in text
-    assert "given by CANARY-CONSENTER-R-0001, to CANARY-SCOPE-R-0001, on 01 May 2024" in text
+    assert (
+        "given 01 May 2024 by CANARY-CONSENTER-R-0001 (capacity not recorded), to CANARY-SCOPE-R-0001"
+        in text
+    )
 
 
 async def test_withdrawn_consent_is_not_shown_as_in_force(populated: Path) -> None:
     with Session.open("alice", populated) as alice:
-        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4))
+        alice.records.withdraw_consent("R-0001", 1, date(2026, 2, 4), "Moved away")
 
     text = await at_the_consent_question(populated)
 

@@ -144,7 +144,8 @@ def only_access(entries: list[Entry], **kwargs: Any) -> Access:
 
 
 def without(setting: str) -> ReviewSettings:
-    return dataclasses.replace(EVERYTHING_ON, **{setting: False})
+    changed: dict[str, Any] = {setting: False}
+    return dataclasses.replace(EVERYTHING_ON, **changed)
 
 
 def lead_opens(record: str, **details: Any) -> Entry:
@@ -164,6 +165,8 @@ def test_the_shipped_oversight_file_flags_over_twenty_reveals_and_every_pattern(
         reasons=True,
         log_personal_details=False,
         searches_flagged_from=3,
+        privacy=policy.oversight.privacy,  # tests/unit/test_policy_duties.py
+        policy_review=policy.oversight.policy_review,
     )
 
 
@@ -247,7 +250,8 @@ def test_an_unknown_key_in_review_is_refused_by_name() -> None:
 def test_an_unknown_top_level_key_is_refused_by_name() -> None:
     problems = problems_of(oversight_toml(top="colour = 'red'"))
     assert problems == [
-        "oversight.toml: colour: unknown key (expected one of: log, restricted, review, waiting)"
+        "oversight.toml: colour: unknown key (expected one of: log, policy_review, privacy, "
+        "restricted, review, waiting)"
     ]
 
 

@@ -4,6 +4,7 @@ vault's policy (`policy apply`)."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +12,8 @@ import click
 from secure_records.admin import Administration, check_policy
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say, warn
+from secure_records.core.dates import uk_date
+from secure_records.core.policy import Policy
 from secure_records.core.text import printable
 
 
@@ -42,7 +45,18 @@ def policy_check(directory: Path | None) -> None:
     checked = check_policy(directory)
     for warning in checked.warnings:
         warn(printable(f"warning: {warning}"))
-    say(f"policy ok: {checked.summary()}")
+    say(f"policy ok: {checked.summary()}; {review_words(checked)}")
+
+
+def review_words(checked: Policy) -> str:
+    """The policy's own review (its two-year cycle), so IT sees it when checking files."""
+    review = checked.oversight.policy_review
+    if review is None:
+        return "review: no dates in oversight.toml"
+    late = " (overdue)" if review.overdue(date.today()) else ""
+    return (
+        f"review: adopted {uk_date(review.adopted)}, next due {uk_date(review.next_review)}{late}"
+    )
 
 
 def stdin_is_terminal() -> bool:

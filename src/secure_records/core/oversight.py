@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from secure_records.core.being_open import PrivacyInformation, read_privacy
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_filter import LogFilter
 from secure_records.core.log_reading import WITHHELD
+from secure_records.core.policy_review import PolicyReview, read_policy_review
 from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
@@ -51,6 +53,10 @@ class ReviewSettings:
     # `[waiting] manager_hours`: a share, disposal or referral waiting for a manager
     # longer than this is flagged to every lead.
     manager_wait_hours: int = 48
+    # `[privacy]` (10(b), being open) and `[policy_review]`, the organisation's own
+    # duties: in this file because they are its oversight of itself.
+    privacy: PrivacyInformation = field(default_factory=PrivacyInformation)
+    policy_review: PolicyReview | None = None
 
 
 # The review's settings that are true or false, in ReviewSettings' order.
@@ -71,8 +77,11 @@ def parse_oversight(text: str, file: str = FILE) -> ReviewSettings:
 
 
 def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings | None:
-    reader.keys("", doc, {"review", "log", "restricted", "waiting"})
+    tables = {"review", "log", "restricted", "waiting", "privacy", "policy_review"}
+    reader.keys("", doc, tables)
     hours = _manager_hours(reader, doc.get("waiting"))
+    privacy = read_privacy(reader, doc.get("privacy"))
+    policy_review = read_policy_review(reader, doc.get("policy_review"))
     # `[log]` may be left out (a file from before it existed): then nobody reading
     # the log sees personal details beyond their field rules.
     log = reader.table("log", doc.get("log")) or {}
@@ -104,6 +113,8 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
     reasons = reader.flag("review.reasons", review.get("reasons"), default=False)
     if per_day is None or minutes is None or searches is None or hours is None:
         return None
+    if privacy is None:
+        return None
     if None in (*flags, reasons, personal):
         return None
     if not reader.clean:
@@ -119,6 +130,8 @@ def _read_review(reader: FileReader, doc: Mapping[str, Any]) -> ReviewSettings |
         emergency_access_minutes=minutes,
         searches_flagged_from=searches,
         manager_wait_hours=hours,
+        privacy=privacy,
+        policy_review=policy_review,
     )
 
 

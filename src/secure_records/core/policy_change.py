@@ -7,8 +7,10 @@ comment alone changes nothing here. Pure: two Policy values in, sentences out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from secure_records.core.being_open import PrivacyInformation
+from secure_records.core.oversight import ReviewSettings
 from secure_records.core.policy import FieldRule, Policy, RoleSpec, Rule, Scope
 from secure_records.core.roles import SearchBy
 
@@ -159,17 +161,26 @@ def policy_changes(old: Policy, new: Policy) -> PolicyChanges:
         was, now = getattr(old.oversight, key), getattr(new.oversight, key)
         if was != now:
             (widens if now else narrows).append(f"oversight: {on if now else off}")
+    # The organisation's own duties sit in oversight.toml but are not the review's.
+    own = {"privacy": "privacy information", "policy_review": "the policy's review dates"}
+    for key, what in own.items():
+        if getattr(old.oversight, key) != getattr(new.oversight, key):
+            other.append(f"{what} changed")
     for what, was, now in (
         ("records.toml fields", old.fields, new.fields),
         ("session settings", old.session, new.session),
         ("sharing methods, bases or reasons", _sharing_rest(old), _sharing_rest(new)),
         ("the telephone directory", old.directory, new.directory),
         ("retention rules", old.retention, new.retention),
-        ("the access review's settings", old.oversight, new.oversight),
+        ("the access review's settings", _review_only(old), _review_only(new)),
     ):
         if was != now:
             other.append(f"{what} changed")
     return PolicyChanges(tuple(widens), tuple(narrows), tuple(other))
+
+
+def _review_only(policy: Policy) -> ReviewSettings:
+    return replace(policy.oversight, privacy=PrivacyInformation(), policy_review=None)
 
 
 def _sharing_rest(policy: Policy) -> tuple[object, ...]:

@@ -18,12 +18,27 @@ class NoteKind(StrEnum):
     OPINION = "opinion"
 
 
+class ConsentCapacity(StrEnum):
+    # Section 4: consent is given by the person, by a parent for a child, by a child
+    # judged competent to give it (Gillick), or, for someone who lacks capacity, is a
+    # best-interests decision under the Mental Capacity Act 2005. Words: core/consent.py.
+    THE_PERSON = "the_person"
+    PARENT = "parent"
+    COMPETENT_CHILD = "competent_child"
+    BEST_INTERESTS = "best_interests"
+
+
 @dataclass(frozen=True)
 class ConsentEntry:
     given_by: str
     scope: str
     date: dt.date
     withdrawn: dt.date | None = None
+    # None on an entry recorded before the capacity was asked: "not recorded".
+    capacity: ConsentCapacity | None = None
+    # Why it was withdrawn, said on the entry itself; "" while in force (or on an
+    # entry withdrawn before a reason was asked).
+    withdrawn_reason: str = ""
 
     @property
     def in_force(self) -> bool:

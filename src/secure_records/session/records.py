@@ -25,7 +25,13 @@ from secure_records.core.importing import MAX_TEXT
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Rule
-from secure_records.core.records import ConsentEntry, Note, NoteKind, normalise_name
+from secure_records.core.records import (
+    ConsentCapacity,
+    ConsentEntry,
+    Note,
+    NoteKind,
+    normalise_name,
+)
 from secure_records.core.referral import Initiative
 from secure_records.core.statuses import SharingStatus
 from secure_records.core.text import counted
@@ -38,6 +44,7 @@ from secure_records.session.search_limits import SearchLimits
 # A note may be as long as an import allows; a longer one made its record slow to open.
 MAX_NOTE = MAX_TEXT
 NOTE_TOO_LONG = f"A note can be at most {MAX_NOTE:,} characters."
+WHY_WITHDRAWN = "Say why consent was withdrawn (the entry will say so)."
 # What a list can be sorted by: the reference, or a field of its lines.
 SORTABLE = ("reference", "name", "date_of_birth")
 
@@ -330,33 +337,54 @@ class Records:
         return self._scope.view(record_id)
 
     def record_consent(
-        self, record_id: str, given_by: str, scope: str, on: date, withdrawn: date | None = None
+        self,
+        record_id: str,
+        given_by: str,
+        scope: str,
+        on: date,
+        withdrawn: date | None = None,
+        *,
+        capacity: ConsentCapacity,
+        withdrawn_reason: str = "",
     ) -> RecordView:
-        """Capture consent on the record: who gave it, to what, when, and if withdrawn."""
+        """Capture consent on the record: who gave it, in what capacity (section 4), to
+        what, when, and if withdrawn, when and why."""
         self._door.require(Permission.RECORD_CONSENT, refused="cannot record consent")
         self._scope.check(record_id)
         if not given_by.strip() or not scope.strip():
             raise BadInput("Say who gave consent, and to what.")
-        if len(given_by) > MAX_TYPED or len(scope) > MAX_TYPED:
+        if not isinstance(capacity, ConsentCapacity):
+            raise BadInput("Say in what capacity consent was given.")
+        if max(len(given_by), len(scope), len(withdrawn_reason)) > MAX_TYPED:
             raise BadInput(f"Keep each part under {MAX_TYPED} characters.")
         if on > date.today() or (withdrawn is not None and withdrawn > date.today()):
             raise BadInput("Consent cannot be dated in the future.")
         if withdrawn is not None and withdrawn < on:
             raise BadInput("Consent cannot be withdrawn before it was given.")
-        entry = ConsentEntry(given_by, scope, on, withdrawn)
+        if withdrawn is not None and not withdrawn_reason.strip():
+            raise BadInput(WHY_WITHDRAWN)
+        why = withdrawn_reason.strip() if withdrawn is not None else ""
+        entry = ConsentEntry(given_by, scope, on, withdrawn, capacity, why)
         with self._door.recorded(
             LogAction.CONSENT_RECORDED, record_id, withdrawn=withdrawn is not None
         ):
             self._door.vault.add_consent(record_id, entry)
         return self._scope.view(record_id)
 
-    def withdraw_consent(self, record_id: str, entry_number: int, withdrawn: date) -> RecordView:
+    def withdraw_consent(
+        self, record_id: str, entry_number: int, withdrawn: date, reason: str
+    ) -> RecordView:
         """Withdraw consent on the entry that records it (its number from 1, as the
-        record shows them), from the date given: the entry says so, none is added."""
+        record shows them), from the date given and for the reason given: the entry
+        says so, none is added."""
         self._door.require(Permission.RECORD_CONSENT, refused="cannot record consent")
         self._scope.check(record_id)
         if withdrawn > date.today():
             raise BadInput("Consent cannot be withdrawn in the future.")
+        if not reason.strip():
+            raise BadInput(WHY_WITHDRAWN)
+        if len(reason) > MAX_TYPED:
+            raise BadInput(f"Keep the reason under {MAX_TYPED} characters.")
         # Read and changed in one transaction, with its log entry: a withdrawal made by
         # someone else meanwhile is seen here, and nothing is written or logged.
         with self._door.recorded(LogAction.CONSENT_WITHDRAWN, record_id, entry=entry_number):
@@ -368,7 +396,8 @@ class Records:
                 raise BadInput("That consent was already withdrawn.")
             if withdrawn < entry.date:
                 raise BadInput("Consent cannot be withdrawn before it was given.")
-            self._door.vault.consent.replace(record_id, seq, replace(entry, withdrawn=withdrawn))
+            ended = replace(entry, withdrawn=withdrawn, withdrawn_reason=reason.strip())
+            self._door.vault.consent.replace(record_id, seq, ended)
         return self._scope.view(record_id)
 
     def sharing_history(self, record_id: str) -> list[SharedBefore]:

@@ -9,6 +9,7 @@ same door and each checking the role: `records`, `sharing`, `telephone`,
 from __future__ import annotations
 
 import os
+from datetime import date
 from typing import Any
 
 from secure_records.core.errors import AccessRefused, UnknownStaff, VaultError
@@ -156,6 +157,16 @@ class Session:
 
     def may(self, permission: Permission) -> bool:
         return self._door.may(permission)
+
+    def policy_review_overdue(self, today: date | None = None) -> date | None:
+        """The date the policy's own review was due, if that has passed and this person
+        is a lead (who decides sharing or disposal); None otherwise, and where the
+        policy files carry no review dates."""
+        review = self._door.policy.oversight.policy_review
+        lead = self.may(Permission.APPROVE_SHARING) or self.may(Permission.APPROVE_DISPOSAL)
+        if review is None or not lead or not review.overdue(today or date.today()):
+            return None
+        return review.next_review
 
     # the session's life
 

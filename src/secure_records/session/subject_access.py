@@ -24,6 +24,7 @@ from secure_records.core.access_report import (
     withheld_lines,
 )
 from secure_records.core.amendments import Amendment
+from secure_records.core.consent import capacity_words, consent_standing
 from secure_records.core.dates import uk_date
 from secure_records.core.policy import Policy
 from secure_records.core.records import NoteKind, Record
@@ -92,10 +93,11 @@ def report_text(
         lines += correction_lines(amendment, policy.fields.get(amendment.field))
     lines += _heading("Consent")
     for entry in record.consent:
-        state = f"withdrawn {uk_date(entry.withdrawn)}" if entry.withdrawn else "in force"
+        # In what capacity (section 4), and a withdrawal's date and reason as the
+        # entry itself records them.
         lines.append(
             f"- {uk_date(entry.date)}: given by {entry.given_by} {THIRD_PARTY}, "
-            f"for {entry.scope}; {state}"
+            f"{capacity_words(entry.capacity)}, for {entry.scope}; {consent_standing(entry)}"
         )
     lines += _heading("Chronology")
     for note in sorted(record.notes, key=lambda n: n.date):

@@ -410,7 +410,7 @@ class SecureRecordsApp(App[None]):
         if isinstance(screen, HelpPanel):
             screen.dismiss(None)
         elif not isinstance(screen, CommandPalette):
-            self.push_screen(HelpPanel(screen))
+            self.push_screen(HelpPanel(screen, self.session))
 
     def home(self) -> SessionScreen | None:
         """The signed-in person's first screen, under every other."""

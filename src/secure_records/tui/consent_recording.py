@@ -22,7 +22,13 @@ def consent_saver(
     def save(draft: ConsentDraft) -> Refusal | None:
         try:
             view = session.records.record_consent(
-                record_id, draft.given_by, draft.scope, draft.on, draft.withdrawn
+                record_id,
+                draft.given_by,
+                draft.scope,
+                draft.on,
+                draft.withdrawn,
+                capacity=draft.capacity,
+                withdrawn_reason=draft.why_withdrawn,
             )
         except SecureRecordsError as exc:
             return str(exc)

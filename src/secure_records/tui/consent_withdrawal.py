@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from secure_records.core.access import RecordView
+from secure_records.core.consent import capacity_words, consent_standing
 from secure_records.core.dates import read_typed, uk_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
@@ -25,8 +26,10 @@ DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
 
 
 def consent_state(entry: ConsentEntry) -> str:
-    """How a consent entry stands, as the record shows it."""
-    return f"withdrawn on {uk_date(entry.withdrawn)}" if entry.withdrawn else "in force"
+    """A consent entry as the record shows it, beside its date: by whom, in what
+    capacity, to what, and whether in force or withdrawn (when, and why)."""
+    given = f"given by {entry.given_by} ({capacity_words(entry.capacity)})"
+    return f"{given}, to {entry.scope}; {consent_standing(entry)}"
 
 
 def in_force(view: RecordView | None) -> list[tuple[int, ConsentEntry]]:
@@ -36,8 +39,8 @@ def in_force(view: RecordView | None) -> list[tuple[int, ConsentEntry]]:
     return [(n, e) for n, e in enumerate(view.consent.entries, start=1) if e.in_force]
 
 
-# Session's withdrawal: (entry number, date withdrawn) -> the record as it now is.
-Withdraw = Callable[[int, date], RecordView]
+# Session's withdrawal: (entry number, date withdrawn, why) -> the record as it now is.
+Withdraw = Callable[[int, date, str], RecordView]
 
 
 class WithdrawConsent(Dialog[RecordView]):
@@ -63,7 +66,7 @@ class WithdrawConsent(Dialog[RecordView]):
         with Vertical(id="dialog"):
             yield Label(literal(f"Withdraw consent on {self._record_id}"))
             yield Static(
-                "The entry that recorded it will say when it was withdrawn.", classes="hint"
+                "The entry that recorded it will say when and why it was withdrawn.", classes="hint"
             )
             yield Label("Which consent is withdrawn?")
             with RadioSet(id="entry"):
@@ -77,6 +80,9 @@ class WithdrawConsent(Dialog[RecordView]):
             yield Label(f"Date withdrawn ({DATE_FORMS})")
             yield Input(self._today.strftime("%d/%m/%Y"), id="withdrawn")
             yield Static("", id="date-problem", classes="problem")
+            yield Label("Why it was withdrawn (the entry will say)")
+            yield Input(placeholder="e.g. told us in person she no longer agrees", id="why")
+            yield Static("", id="why-problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button("Withdraw consent", variant="warning", id=self.SAVE)
                 yield Button("Cancel", id="cancel")
@@ -91,7 +97,7 @@ class WithdrawConsent(Dialog[RecordView]):
         self.action_submit()
 
     def _say(self, where: str, text: str) -> None:
-        for place in ("#entry-problem", "#date-problem"):
+        for place in ("#entry-problem", "#date-problem", "#why-problem"):
             self.query_one(place, Static).update(literal(text) if place == where else "")
 
     def action_submit(self) -> None:
@@ -104,8 +110,12 @@ class WithdrawConsent(Dialog[RecordView]):
         if withdrawn is None:
             self._say("#date-problem", f"Write the date withdrawn as {DATE_FORMS}.")
             return
+        why = self.query_one("#why", Input).value
+        if not why.strip():
+            self._say("#why-problem", "Say why consent was withdrawn.")
+            return
         try:
-            view = self._withdraw(int(pressed.id.removeprefix("entry-")), withdrawn)
+            view = self._withdraw(int(pressed.id.removeprefix("entry-")), withdrawn, why)
         except SecureRecordsError as exc:
             # Said beside the date (every refusal is about the date or the entry), and
             # the dialog stays open with what was typed.

@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioSet, Select, Static, TextArea
 
 from secure_records.core.dates import TYPED_FORM
 from secure_records.tui.literal import literal
@@ -127,7 +127,7 @@ class Dialog(ModalScreen[T | None]):
 
     def typed(self) -> Typed:
         values: Typed = {}
-        for widget in self.query("Input, TextArea, Checkbox, RadioSet").results(Widget):
+        for widget in self.query("Input, TextArea, Checkbox, RadioSet, Select").results(Widget):
             if widget.id is None:
                 continue
             if isinstance(widget, Input):
@@ -139,6 +139,8 @@ class Dialog(ModalScreen[T | None]):
             elif isinstance(widget, RadioSet):
                 pressed = widget.pressed_button
                 values[widget.id] = None if pressed is None else pressed.id
+            elif isinstance(widget, Select):
+                values[widget.id] = widget.value if isinstance(widget.value, str) else None
         return values
 
     def unsaved(self) -> bool:
@@ -163,6 +165,8 @@ class Dialog(ModalScreen[T | None]):
                 button = self.query(f"#{value}")
                 if button:
                     button.first(RadioButton).value = True
+            elif isinstance(widget, Select) and isinstance(value, str):
+                widget.value = value
 
 
 @dataclass(frozen=True)

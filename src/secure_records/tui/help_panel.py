@@ -7,7 +7,7 @@ use them, at the moment the panel opens; the words come from `screen_help`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,8 +16,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from secure_records.tui.literal import labelled, literal
 from secure_records.tui.screen_help import help_for
 from secure_records.tui.screen_keys import DeskKey, desk_keys
+
+if TYPE_CHECKING:
+    from secure_records.core.being_open import PrivacyInformation
+    from secure_records.session import Session
 
 # Said on every screen with more than one field or button, in words, not as a key.
 _TAB = DeskKey("tab", "tab, shift+tab", "Next or previous field or button", "", False)
@@ -60,8 +65,13 @@ class HelpPanel(ModalScreen[None]):
         Binding("f1", "close", "Close", show=False),
     ]
 
-    def __init__(self, about: Screen[Any]) -> None:
+    def __init__(self, about: Screen[Any], session: Session | None = None) -> None:
         super().__init__()
+        # Policy 10(b), being open: the privacy notice and the DPO's contact, from the
+        # policy files, once a session has read them (not on the PIN screen).
+        self.privacy: PrivacyInformation | None = (
+            None if session is None else session.policy.oversight.privacy
+        )
         helped = help_for(type(about))
         self.title_text = helped.title if helped else "Help"
         self._purpose = helped.purpose if helped else ""
@@ -85,6 +95,12 @@ class HelpPanel(ModalScreen[None]):
                 Text("Escape, ? or F1 closes this. ctrl+p lists commands.", style="italic"),
                 classes="help-heading",
             )
+            if self.privacy is not None:
+                # The organisation's words, from its policy files: shown as written.
+                yield Static(Text("Privacy information"), classes="help-heading")
+                contact = self.privacy.contact_words
+                yield Static(labelled("Data Protection Officer", contact), id="help-dpo")
+                yield Static(literal(self.privacy.notice_words, multiline=True), id="help-notice")
 
     def action_close(self) -> None:
         self.dismiss(None)

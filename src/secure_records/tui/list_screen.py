@@ -19,6 +19,7 @@ from secure_records.core.policy import Scope
 from secure_records.core.text import counted
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
+from secure_records.tui.policy_review_banner import with_policy_review
 from secure_records.tui.record_list import RecordList
 from secure_records.tui.session_screen import SessionScreen
 
@@ -195,8 +196,9 @@ class RecordListScreen(SessionScreen):
             oldest = "" if overdue.oldest is None else how_long(overdue.oldest, datetime.now(UTC))
             due = self._session.access_requests.due()
             line = waits_line(waiting.passed(), overdue, oldest, due)
+            line = with_policy_review(line, self._session.policy_review_overdue())
         banner = self.query_one("#overdue", Static)
-        banner.update(literal(line))
+        banner.update(literal(line, multiline=True))
         banner.display = bool(line)
 
     def show_all(self) -> None:

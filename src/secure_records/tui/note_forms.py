@@ -7,10 +7,11 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, RadioSet, Static, TextArea
+from textual.widgets import Button, Input, RadioSet, Select, Static, TextArea
 
+from secure_records.core.consent import CAPACITY_WORDS
 from secure_records.core.dates import DateRefused, parse_typed
-from secure_records.core.records import NoteKind
+from secure_records.core.records import ConsentCapacity, NoteKind
 from secure_records.session.records import MAX_NOTE, NOTE_TOO_LONG
 from secure_records.tui.dialog import (
     DATE_HINT,
@@ -98,14 +99,25 @@ class ConsentDraft:
     scope: str
     on: date
     withdrawn: date | None
+    capacity: ConsentCapacity
+    why_withdrawn: str = ""
+
+
+# Section 4: in what capacity consent was given, in words; one must be chosen.
+CAPACITIES = [(words, capacity.value) for capacity, words in CAPACITY_WORDS.items()]
 
 
 class NewConsent(Dialog[ConsentDraft]):
-    """Consent on the record: who gave it, to what, when, and whether withdrawn."""
+    """Consent on the record: who gave it and in what capacity, to what, when, and
+    whether withdrawn (and why). It fits in 24 rows: the dates and the reason share a
+    row (what is wrong with them said under it, full width), and the dialog has no
+    padding above and below."""
 
     DEFAULT_CSS = """
     NewConsent .consent-dates, NewConsent .consent-dates Vertical { height: auto; }
-    NewConsent .consent-dates Vertical { width: 1fr; }
+    NewConsent .consent-dates Vertical { width: 18; }
+    NewConsent .consent-dates Vertical.why { width: 1fr; }
+    NewConsent #capacity { width: 100%; }
     """
     WHAT = "consent entry"
 
@@ -116,22 +128,27 @@ class NewConsent(Dialog[ConsentDraft]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
             box.border_title = "Record consent"
+            box.styles.padding = (0, 2)  # inline: the app's #dialog padding is 1 2
             yield field_label("Who gave consent")
             yield Input(placeholder="e.g. the young person, in person", id="given-by")
             yield said("given-by")
+            yield field_label("In what capacity")
+            yield Select(CAPACITIES, prompt="Choose: given by whom, or how", id="capacity")
+            yield said("capacity")
             yield field_label("To what (scope)")
             yield Input(placeholder="e.g. sharing with the school nurse", id="scope")
             yield said("scope")
-            # The two dates side by side: the form fits in 24 rows.
+            # The dates and the reason side by side: the form fits in 24 rows.
             with Horizontal(classes="consent-dates"):
                 with Vertical():
-                    yield field_label(f"Date given ({DATE_HINT})")
+                    yield field_label("Date given")
                     yield Input(typed_form(self._today), placeholder=DATE_HINT, id="on")
-                    yield said("on")
                 with Vertical():
-                    yield field_label("Date withdrawn, if it was")
-                    yield Input(placeholder="empty if in force", id="withdrawn")
-                    yield said("withdrawn")
+                    yield field_label("Withdrawn on")
+                    yield Input(placeholder="if it was", id="withdrawn")
+                with Vertical(classes="why"):
+                    yield field_label("Why withdrawn")
+                    yield Input(placeholder="empty if in force", id="why")
             yield Static("", id="problem", classes="said")
             with Horizontal(classes="buttons"):
                 yield Button("Save consent", variant="primary", id="save")
@@ -152,6 +169,8 @@ class NewConsent(Dialog[ConsentDraft]):
                 self.fault(field_id, str(refused))
                 return None
         on, withdrawn = dates["on"], dates["withdrawn"]
+        chosen = self.query_one("#capacity", Select).value
+        why = self.query_one("#why", Input).value.strip()
         if not given_by.strip():
             self.fault("given-by", "Say who gave consent.")
         elif not scope.strip():
@@ -164,6 +183,13 @@ class NewConsent(Dialog[ConsentDraft]):
             self.fault("withdrawn", "It is before the date given.")
         elif withdrawn is not None and withdrawn > self._today:
             self.fault("withdrawn", "It cannot be in the future.")
+        elif not isinstance(chosen, str):
+            self.fault("capacity", "Choose in what capacity consent was given.")
+        elif withdrawn is not None and not why:
+            self.fault("why", "Say why consent was withdrawn.")
+        elif withdrawn is None and why:
+            self.fault("withdrawn", "Say when it was withdrawn, or leave the reason empty.")
         else:
-            return ConsentDraft(given_by, scope, on, withdrawn)
+            capacity = ConsentCapacity(chosen)
+            return ConsentDraft(given_by, scope, on, withdrawn, capacity, why)
         return None

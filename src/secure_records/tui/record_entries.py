@@ -50,8 +50,7 @@ def consent_text(view: RecordView) -> RenderableType:
     parts = _heading(consent)
     rows = []
     for entry in consent.entries:
-        state = consent_state(entry)
-        rows.append((uk_date(entry.date), _plain(f"{entry.given_by}: {entry.scope} ({state})")))
+        rows.append((uk_date(entry.date), _plain(consent_state(entry))))
     if rows:
         parts.append(Padding(_hanging(rows), (0, 0, 0, 2)))
     return Group(*parts)

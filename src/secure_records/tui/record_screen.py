@@ -428,8 +428,8 @@ class RecordScreen(SessionScreen):
         if record_id is None or view is None or not self.allowed("withdraw_consent"):
             return
 
-        def withdraw(number: int, withdrawn: date) -> RecordView:
-            return self._session.records.withdraw_consent(record_id, number, withdrawn)
+        def withdraw(number: int, withdrawn: date, why: str) -> RecordView:
+            return self._session.records.withdraw_consent(record_id, number, withdrawn, why)
 
         def withdrawn(now: RecordView | None) -> None:
             if now is not None:

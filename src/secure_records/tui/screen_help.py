@@ -202,13 +202,13 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
     ),
     NewConsent: ScreenHelp(
         "Record consent",
-        "Who gave consent, to what, when, and whether it was withdrawn.",
+        "Who gave consent and in what capacity, to what, when, and if withdrawn, why.",
         "From a record with c.",
     ),
     WithdrawConsent: ScreenHelp(
         "Withdraw consent",
-        "Consent in force ends: the entry that recorded it says from when.",
-        "From a record with w. Choose the consent, type the date, press Enter.",
+        "Consent in force ends: the entry that recorded it says from when, and why.",
+        "From a record with w. Choose the consent, type the date and why, press Enter.",
     ),
     AmendField: ScreenHelp(
         "Correct a field",

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from secure_records.core.access import RecordView
-from secure_records.core.dates import uk_date
+from secure_records.core.consent import consent_given
 from secure_records.core.policy import Rule
 from secure_records.core.sharing import HowChoices, Outcome, Question, SharingPolicy
 from secure_records.core.sharing_answers import AnswerLimits
@@ -90,7 +90,7 @@ def consent_lines(view: RecordView) -> list[str]:
         ended = counted(len(consent.entries), "entry", "entries")
         return [f"No consent is in force on this record ({ended} withdrawn)."]
     return ["Consent in force on this record:"] + [
-        f"- given by {e.given_by}, to {e.scope}, on {uk_date(e.date)}" for e in standing
+        f"- {consent_given(e)}, to {e.scope}" for e in standing
     ]
 
 

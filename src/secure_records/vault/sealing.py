@@ -15,7 +15,14 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.policy import FieldKind
-from secure_records.core.records import ConsentEntry, Note, NoteKind, Record, normalise_name
+from secure_records.core.records import (
+    ConsentCapacity,
+    ConsentEntry,
+    Note,
+    NoteKind,
+    Record,
+    normalise_name,
+)
 from secure_records.vault.envelope import (
     KEY_BYTES,
     NONCE_BYTES,
@@ -54,6 +61,8 @@ def consent_json(entry: ConsentEntry) -> bytes:
             "scope": entry.scope,
             "date": entry.date.isoformat(),
             "withdrawn": entry.withdrawn.isoformat() if entry.withdrawn else None,
+            "capacity": entry.capacity.value if entry.capacity else None,
+            "withdrawn_reason": entry.withdrawn_reason,
         }
     ).encode()
 
@@ -69,12 +78,16 @@ def note_from(raw: Mapping[str, Any]) -> Note:
 
 
 def consent_from(raw: Mapping[str, Any]) -> ConsentEntry:
-    withdrawn = raw.get("withdrawn")
+    # An entry sealed before capacity and a withdrawal's reason were asked has
+    # neither: read as not recorded.
+    withdrawn, capacity = raw.get("withdrawn"), raw.get("capacity")
     return ConsentEntry(
         raw["given_by"],
         raw["scope"],
         date.fromisoformat(raw["date"]),
         date.fromisoformat(withdrawn) if withdrawn else None,
+        ConsentCapacity(capacity) if capacity else None,
+        str(raw.get("withdrawn_reason") or ""),
     )
 
 
