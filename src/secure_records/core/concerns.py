@@ -54,12 +54,12 @@ def ico_deadline(raised: datetime) -> datetime:
 
 
 def hours_left(raised: datetime, now: datetime) -> int:
-    """Whole hours left to report (rounded down), or, once past, minus the hours over
-    (rounded up): 31.5 h left is 31; 4.5 h over is -5."""
+    """Whole hours left to report, or once past, minus the whole hours over (at least
+    1): 31.5 h left is 31; 4.5 h over is -4; a minute over is -1."""
     left = ico_deadline(raised) - now
     if left > timedelta(0):
         return math.floor(left / HOUR)
-    return -max(1, math.ceil(-left / HOUR))
+    return -max(1, math.floor(-left / HOUR))
 
 
 def clock_words(raised: datetime, now: datetime) -> str:
