@@ -56,7 +56,8 @@ class RaiseConcern(Dialog[ConcernDraft]):
     RaiseConcern { align: center middle; }
     RaiseConcern .concern-row, RaiseConcern .concern-row Vertical { height: auto; }
     RaiseConcern .concern-row Vertical { width: 1fr; }
-    RaiseConcern #kind { layout: horizontal; width: auto; height: auto; }
+    RaiseConcern #kind { layout: horizontal; width: 38; height: auto; }
+    RaiseConcern #kind RadioButton { width: auto; }
     RaiseConcern #personal { width: 1fr; }
     """
     WHAT = "concern"
@@ -68,12 +69,12 @@ class RaiseConcern(Dialog[ConcernDraft]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
             box.border_title = "Raise a concern or a suspected breach"
-            yield field_label("Is it a concern, or a suspected breach? You must choose.")
+            yield field_label("Which is it (you must choose), and is personal data involved?")
             with Horizontal(classes="concern-row"):
                 with RadioSet(id="kind"):
                     yield RadioButton("Concern", id="concern")
                     yield RadioButton("Suspected breach", id="breach")
-                yield Checkbox("Personal data involved", id="personal")
+                yield Checkbox("Personal data", id="personal")
             yield said("kind")
             yield field_label(f"What happened? (at least {counted(self._minimum, 'character')})")
             yield Input(placeholder="e.g. a letter sent to the wrong address", id="what")
