@@ -38,6 +38,7 @@ ALL = [
     (4, "sealed_outputs"),
     (5, "keep_until"),
     (6, "access_requests"),
+    (7, "concerns"),
 ]
 # The tables migration 2 gave a seal column.
 SEALED_TABLES = tuple(TABLES)

@@ -42,6 +42,7 @@ from secure_records.tui.amend_field import AmendField
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.concern_screens import ConcernsScreen, RaiseConcern
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.list_screen import RecordListScreen
 from secure_records.tui.lock_screen import LockScreen
@@ -152,12 +153,28 @@ WALK: dict[str, tuple[Step, ...]] = {
         "x",
         ExtendAccessRequest,
     ),
+    "caseworker-raise-concern": (*CASEWORKER, "c", RaiseConcern),
+    "lead-concerns": (
+        *LEAD,
+        "c",
+        RaiseConcern,
+        "enter",  # the first kind, Concern
+        "tab",
+        "tab",
+        *typed("A printed case note was left in the meeting room"),
+        "enter",
+        RecordListScreen,
+        "b",
+        ConcernsScreen,
+    ),
     "reception-desk": RECEPTION,
+    "reception-raise-concern": (*RECEPTION, "c", RaiseConcern),
     "reception-new-request": (*RECEPTION, "n", PhoneRequestForm),
     "reception-callback": (*RECEPTION, "enter", CallbackScreen),
     "reception-lookup": (*RECEPTION, "l", LookupScreen),
     "it-duties": (*person("it"), RolePage),
     "it-retention-queue": (*person("it"), RolePage, "r", RetentionScreen),
+    "it-raise-concern": (*person("it"), RolePage, "c", RaiseConcern),
     "auditor-duties": (*person("auditor"), RolePage),
     "auditor-outputs": (*person("auditor"), RolePage, "e", OutputsScreen),
     # Filtered by a record: unfiltered, the first entries name the machine's policy path.

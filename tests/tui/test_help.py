@@ -71,9 +71,13 @@ async def test_help_opens_on_the_list_with_its_keys_and_closes_the_same_ways(
         await press(app, pilot, key)
         assert help_shown(app)
         text = shown(app)
-        assert "Help: Records" in text and "Where it fits" in text
+        assert "Help: Records" in text
         for line in ("/  ", "Search", "q ", "Sharing queue", "ctrl+l", "Lock", "enter", "Open"):
             assert line in text, line
+        # The lead's keys fill the panel at 80x24: the rest is a scroll away.
+        app.screen.query_one("#help").scroll_end(animate=False)
+        await pilot.pause()
+        assert "Where it fits" in shown(app)
         assert "Copy" not in text  # selection is off: nothing to copy
         for closing in ("escape", "question_mark", "f1"):
             await press(app, pilot, closing)

@@ -103,3 +103,8 @@ class LogAction(StrEnum):
     ACCESS_REQUEST_RECORDED = "access_request_recorded"
     ACCESS_REQUEST_EXTENDED = "access_request_extended"
     ACCESS_REQUESTS_LISTED = "access_requests_listed"
+    # concerns and suspected breaches (policy section 11; Art. 33's 72 hours): kinds and
+    # outcomes in the details, what was typed in the sealed personal part
+    CONCERN_RAISED = "concern_raised"
+    CONCERNS_LISTED = "concerns_listed"
+    CONCERN_DECIDED = "concern_decided"

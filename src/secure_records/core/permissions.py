@@ -27,3 +27,5 @@ class Permission(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     # Correct a field seen in full, with a reason; the old value is kept (rectification).
     AMEND = "amend"
+    # Triage concerns and suspected breaches; record whether a breach went to the ICO.
+    TRIAGE_CONCERNS = "triage_concerns"

@@ -3,7 +3,7 @@
 Every screen goes through here. `Session` itself is who is at the door and the
 session's life (open, lock, unlock, close); the work is in its parts, each over the
 same door and each checking the role: `records`, `sharing`, `telephone`,
-`retention`, `oversight`, `access_requests` and `outputs`.
+`retention`, `oversight`, `access_requests`, `outputs` and `concerns`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy, RoleSpec
 from secure_records.session.access_requests import AccessRequests
 from secure_records.session.amendments import Amendments
+from secure_records.session.concerns import Concerns
 from secure_records.session.door import StaffDoor
 from secure_records.session.manager_waits import ManagerWaits
 from secure_records.session.outputs import Outputs
@@ -90,6 +91,7 @@ class Session:
         self.oversight = Oversight(self._door, self._scope, self.access_requests)
         self.waiting = ManagerWaits(self._door, self._scope)
         self.outputs = Outputs(self._door, self._scope)
+        self.concerns = Concerns(self._door)  # anyone raises one; a lead triages
         # A correction drops the search index: it may hold the old name.
         self.amendments = Amendments(self._door, self._scope, self.records.forget)
 

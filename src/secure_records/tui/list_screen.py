@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from secure_records.session.manager_waits import Overdue, Passed
 
 from secure_records.core.access_requests import DUE_SOON_DAYS
+from secure_records.core.concerns import ICO_HOURS
 from secure_records.session.access_requests import Due
+from secure_records.session.concerns import OpenBreaches
 
 # The screens this one opens are imported in the action that opens them: the list is
 # the first screen after the PIN, and is drawn sooner without them.
@@ -104,30 +106,70 @@ def _terse(passed: Passed, overdue: Overdue) -> str:
     )
 
 
-def waits_line(passed: Passed, overdue: Overdue, oldest: str, due: Due | None = None) -> str:
-    """The lead's one line (78 columns, in 80) on what waits: telephone requests passed
-    to the leads first, urgent ones said first, then what has waited too long, then
-    subject access requests overdue or due soon; shorter words where the longer do not
-    fit; '' if nothing waits."""
+def _breaches_said(breaches: OpenBreaches) -> list[str]:
+    """Open suspected breaches and the least time left to report one to the ICO,
+    longest words first."""
+    if not breaches.count:
+        return []
+    count, left = breaches.count, breaches.least_left
+    open_ = counted(count, "suspected breach", "suspected breaches")
+    if left < 0:
+        return [
+            f"{open_}: ICO report OVERDUE by {-left} h",
+            f"breaches: {count}, ICO OVERDUE by {-left} h",
+            f"ICO: {count} OVERDUE",
+        ]
+    said = "less than 1 h" if left == 0 else f"{left} h"
+    return [
+        f"{open_}, reported within {ICO_HOURS} hours: {said} left",
+        f"breaches: {count}, ICO in {said}",
+        f"ICO: {count}, {said} left",
+    ]
+
+
+def _options(said: list[str]) -> list[list[str]]:
+    return [[words] for words in said] or [[]]
+
+
+def waits_line(
+    passed: Passed,
+    overdue: Overdue,
+    oldest: str,
+    due: Due | None = None,
+    breaches: OpenBreaches | None = None,
+) -> str:
+    """The lead's one line (78 columns, in 80) on what waits: suspected breaches and
+    their ICO clock first, then telephone requests passed to the leads, urgent ones
+    said first, then what has waited too long, then subject access requests overdue
+    or due soon; shorter words where the longer do not fit; '' if nothing waits."""
     waits, keys = _waits_said(passed, overdue, oldest)
     requests = _requests_said(due or Due())
+    reports = _breaches_said(breaches or OpenBreaches())
     if requests:
         keys = [*keys, "a"]
-        if waits:
-            waits = [*waits, _terse(passed, overdue)]
+    if waits and (requests or reports):
+        waits = [*waits, _terse(passed, overdue)]
+    if reports:
+        keys = ["b", *keys]
     if not keys:
         return ""
     lines = [
-        "; ".join([*wait, *request, pressed(keys)])
-        for wait in ([[w] for w in waits] or [[]])
-        for request in ([[r] for r in requests] or [[]])
+        "; ".join([*report, *wait, *request, pressed(keys)])
+        for report in _options(reports)
+        for wait in _options(waits)
+        for request in _options(requests)
     ]
-    return next((line for line in lines if len(line) <= BANNER_WIDTH), lines[-1])
+    found = next((line for line in lines if len(line) <= BANNER_WIDTH), None)
+    if found is None and reports:
+        # Everything at once is too long: the breach first, the rest behind its keys.
+        return f"{reports[-1]}; more is waiting; {pressed(keys)}"
+    return found or lines[-1]
 
 
 class RecordListScreen(SessionScreen):
     BINDINGS = [
         Binding("/", "search", "Search"),
+        Binding("c", "raise_concern", "Raise a concern"),
         Binding("escape", "clear", "Clear search", show=False),
         Binding("q", "queue", "Sharing queue"),
         Binding("t", "phone_requests", "Phone requests"),
@@ -135,6 +177,7 @@ class RecordListScreen(SessionScreen):
         Binding("x", "restricted", "Restricted records"),
         Binding("e", "outputs", "Outputs"),
         Binding("a", "access_requests", "Subject access"),
+        Binding("b", "concerns", "Concerns and breaches"),
         Binding("o", "sort", "Sort"),
         Binding("O", "reverse", "Reverse order", show=False),
         Binding("f", "category", "Category"),
@@ -147,6 +190,7 @@ class RecordListScreen(SessionScreen):
         "restricted": Permission.RESTRICT_RECORDS,
         "outputs": (Permission.SHARE, Permission.APPROVE_SHARING, Permission.SUBJECT_ACCESS),
         "access_requests": Permission.SUBJECT_ACCESS,
+        "concerns": Permission.TRIAGE_CONCERNS,
     }
     SORTABLE = ("reference", "name", "date_of_birth")
 
@@ -195,7 +239,8 @@ class RecordListScreen(SessionScreen):
             overdue = waiting.overdue()
             oldest = "" if overdue.oldest is None else how_long(overdue.oldest, datetime.now(UTC))
             due = self._session.access_requests.due()
-            line = waits_line(waiting.passed(), overdue, oldest, due)
+            breaches = self._session.concerns.open_breaches()
+            line = waits_line(waiting.passed(), overdue, oldest, due, breaches)
             line = with_policy_review(line, self._session.policy_review_overdue())
         banner = self.query_one("#overdue", Static)
         banner.update(literal(line, multiline=True))
@@ -304,6 +349,19 @@ class RecordListScreen(SessionScreen):
         from secure_records.tui.access_request_screen import AccessRequestsScreen
 
         self.app.push_screen(AccessRequestsScreen(self._session))
+
+    def action_raise_concern(self) -> None:
+        from secure_records.tui.concern_screens import raise_concern
+
+        raise_concern(self._session, self.app.push_screen, self.tell)
+
+    def tell(self, said: str) -> None:
+        self.app.notify(said, markup=False)
+
+    def action_concerns(self) -> None:
+        from secure_records.tui.concern_screens import ConcernsScreen
+
+        self.app.push_screen(ConcernsScreen(self._session))
 
     def action_disposals(self) -> None:
         from secure_records.tui.disposal_queue_screen import DisposalQueueScreen

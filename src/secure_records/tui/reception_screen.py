@@ -42,6 +42,7 @@ class ReceptionScreen(SessionScreen):
     BINDINGS = [
         Binding("n", "new_request", "New phone request"),
         Binding("l", "look_up", "Exact lookup"),
+        Binding("c", "raise_concern", "Raise a concern"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -92,6 +93,11 @@ class ReceptionScreen(SessionScreen):
 
     def action_new_request(self) -> None:
         self.app.push_screen(PhoneRequestForm(self._session))
+
+    def action_raise_concern(self) -> None:
+        from secure_records.tui.concern_screens import raise_concern
+
+        raise_concern(self._session, self.app.push_screen, self._say)
 
     def action_look_up(self) -> None:
         self.app.push_screen(LookupScreen(self._session))

@@ -45,6 +45,7 @@ class RolePage(SessionScreen):
         Binding("r", "retention", "Retention queue"),
         Binding("a", "audit", "The log and access review"),
         Binding("e", "outputs", "Outputs"),
+        Binding("c", "raise_concern", "Raise a concern"),
     ]
     NEEDS = {
         "retention": (Permission.PROPOSE_DISPOSAL, Permission.DISPOSE),
@@ -89,6 +90,14 @@ class RolePage(SessionScreen):
 
     def action_outputs(self) -> None:
         self.app.push_screen(OutputsScreen(self._session))
+
+    def action_raise_concern(self) -> None:
+        from secure_records.tui.concern_screens import raise_concern
+
+        raise_concern(self._session, self.app.push_screen, self._tell)
+
+    def _tell(self, said: str) -> None:
+        self.app.notify(said, markup=False)
 
     def action_retention(self) -> None:
         self.app.push_screen(RetentionScreen(self._session))

@@ -20,6 +20,7 @@ from secure_records.tui.access_request_screen import (
 from secure_records.tui.amend_field import AmendField
 from secure_records.tui.audit_screen import AuditScreen
 from secure_records.tui.callback_screen import CallbackScreen
+from secure_records.tui.concern_screens import ConcernsScreen, RaiseConcern
 from secure_records.tui.consent_withdrawal import WithdrawConsent
 from secure_records.tui.disposal_queue_screen import DisposalQueueScreen
 from secure_records.tui.drafts import LoseDraft
@@ -118,7 +119,7 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Telephone desk",
         "Telephone requests taken, and the callbacks still to make.",
         "Take a new request with n, then call back the number the directory gives, "
-        "never one the caller gave.",
+        "never one the caller gave; c raises a concern or a suspected breach.",
     ),
     PhoneRequestForm: ScreenHelp(
         "New phone request",
@@ -160,6 +161,21 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "More time, up to two months in all, with the reason the person is told.",
         "From the subject access requests with x, within the first month.",
     ),
+    ConcernsScreen: ScreenHelp(
+        "Concerns and suspected breaches",
+        "Concerns about the security of personal information and suspected data "
+        "breaches, raised by anyone (section 11); for a breach, the 72 hours to report it "
+        "to the ICO, counted from the moment it was raised.",
+        "From the list of records with b; Escape goes back. Type why (or the action "
+        "taken), then press the outcome: it is recorded and logged.",
+    ),
+    RaiseConcern: ScreenHelp(
+        "Raise a concern or a suspected breach",
+        "Anyone raises one: what happened, when it was noticed, whether personal data is "
+        "involved, a record reference if there is one. A safeguarding lead is told.",
+        "From your first screen with c (section 11: raise concerns about the security "
+        "of personal information).",
+    ),
     OutputsScreen: ScreenHelp(
         "Outputs",
         "Disclosure packages, subject access reports and access reviews you may read, "
@@ -183,7 +199,8 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
     RolePage: ScreenHelp(
         "Your role",
         "What your role does, and where; it sees no record's contents, by design.",
-        "Your first screen. The keys below open the queues your role works on.",
+        "Your first screen. The keys below open the queues your role works on; c raises "
+        "a concern or a suspected breach.",
     ),
     Dialog: ScreenHelp(
         "Dialog",

@@ -48,6 +48,8 @@ from secure_records.vault.store import Store
 __all__ = ["DISPOSED", "AuditLog", "LogEntry", "LogError", "Verdict"]
 
 DISPOSED = "[disposed]"
+# `k` of a personal part sealed under the vault's own key: it belongs to no record.
+OWN_KEY_ID = "vault"
 
 
 class LogError(VaultError):
@@ -95,9 +97,11 @@ class AuditLog:
         vault_id: str,
         root_key: bytes,
         record_key: Callable[[str], tuple[str, AESGCM] | None],
+        own_key: Callable[[], AESGCM] | None = None,
     ) -> None:
         """`record_key(record_id)` gives the record's (key id, data key), or None once
-        the record has been disposed of."""
+        the record has been disposed of; `own_key()` the vault's key for a personal
+        part that belongs to no record (what was typed about a concern)."""
         self.path = path
         self._store = store
         self._vault_id = vault_id
@@ -105,6 +109,7 @@ class AuditLog:
         self._chain = Chain(_derive(root_key, "secure-records log chain v1"), vault_id)
         self._head_mac = PadHmac(_derive(root_key, "secure-records log head v1"))
         self._record_key = record_key
+        self._own_key = own_key
         self.genesis = self._chain.genesis
 
     # the head
@@ -197,12 +202,7 @@ class AuditLog:
         sealed_personal: str | None = None
         key_id: str | None = None
         if personal is not None:
-            if record_id is None:
-                raise LogError("A personal detail in the log must belong to a record.")
-            found = self._record_key(record_id)
-            if found is None:
-                raise LogError(f"Record {record_id} has no data key to protect its log details.")
-            key_id, record_aead = found
+            key_id, record_aead = self._personal_key(record_id)
             sealed_personal = b64(
                 seal(record_aead, json.dumps(personal).encode(), self._personal_ad(seq, record_id))
             )
@@ -269,8 +269,18 @@ class AuditLog:
     def _ad(self, seq: int) -> bytes:
         return f"log|{self._vault_id}|{seq}".encode()
 
-    def _personal_ad(self, seq: int, record_id: str) -> bytes:
-        return f"log-personal|{self._vault_id}|{seq}|{record_id}".encode()
+    def _personal_key(self, record_id: str | None) -> tuple[str, AESGCM]:
+        if record_id is None:
+            if self._own_key is None:
+                raise LogError("A personal detail in the log must belong to a record.")
+            return OWN_KEY_ID, self._own_key()
+        found = self._record_key(record_id)
+        if found is None:
+            raise LogError(f"Record {record_id} has no data key to protect its log details.")
+        return found
+
+    def _personal_ad(self, seq: int, record_id: str | None) -> bytes:
+        return f"log-personal|{self._vault_id}|{seq}|{record_id or OWN_KEY_ID}".encode()
 
     # reading
 
@@ -349,9 +359,10 @@ class AuditLog:
             window *= 4
 
     def _open_personal(
-        self, seq: int, record_id: str, key_id: str, sealed: str
+        self, seq: int, record_id: str | None, key_id: str, sealed: str
     ) -> dict[str, Any] | str:
-        found = self._record_key(record_id)
+        own = record_id is None and key_id == OWN_KEY_ID and self._own_key is not None
+        found = self._personal_key(None) if own else self._record_key(record_id or "")
         if found is None or found[0] != key_id:
             return DISPOSED
         plain = unseal(

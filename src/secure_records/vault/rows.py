@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
 from secure_records.core.access_requests import AccessRequestStatus
+from secure_records.core.concerns import ConcernKind, ConcernStatus, Outcome
 from secure_records.core.errors import IntegrityError
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
@@ -191,3 +192,20 @@ class AccessRequestRow:
     logged_at: str
     report_id: str | None = None  # the subject access report that answered it
     answered_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ConcernRow:
+    """A concern or suspected breach; what was typed about it is sealed beside it
+    under the vault's concerns key (it outlives any one record)."""
+
+    id: str
+    kind: ConcernKind
+    status: ConcernStatus
+    personal_data: bool  # whether personal data is involved, as the raiser said
+    noticed: str  # ISO date
+    raised_by: str
+    raised_at: str  # ISO moment: the 72-hour clock runs from here
+    outcome: Outcome | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None

@@ -19,6 +19,7 @@ from secure_records.core.telephone import Status
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.rows import (
     AccessRequestRow,
+    ConcernRow,
     DecisionRow,
     DisposalRow,
     Grant,
@@ -38,6 +39,7 @@ from secure_records.vault.rows import (
 # The row types travel with the interface that hands them out.
 __all__ = [
     "AccessRequestRow",
+    "ConcernRow",
     "DecisionRow",
     "DisposalRow",
     "Grant",
@@ -253,4 +255,13 @@ class Store(Protocol):
     def access_request(self, request_id: str) -> tuple[AccessRequestRow, bytes] | None: ...
     def access_requests(self) -> list[AccessRequestRow]:
         """Every request, oldest received first."""
+        ...
+
+    # concerns and suspected breaches
+
+    def add_concern(self, row: ConcernRow, sealed: bytes) -> None: ...
+    def replace_concern(self, row: ConcernRow, sealed: bytes) -> None: ...
+    def concern(self, concern_id: str) -> tuple[ConcernRow, bytes] | None: ...
+    def concerns(self) -> list[ConcernRow]:
+        """Every concern, oldest raised first."""
         ...

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,6 +25,7 @@ from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
 from secure_records.vault.access_requests import SealedAccessRequests
 from secure_records.vault.amendments import FieldAmendments
+from secure_records.vault.concerns import CONCERNS_KEY, SealedConcerns
 from secure_records.vault.consent_entries import ConsentEntries
 from secure_records.vault.creation import LOG_ROOT_KEY, MATCH_INDEX_KEY, lay_out, refuse_existing
 from secure_records.vault.envelope import (
@@ -96,7 +98,8 @@ class Vault:
         # so that rotating the KEK re-wraps the root and old entries stay verifiable.
         # The policy's seal key comes from the same root, under its own label.
         root = self._unwrap_vault_key(LOG_ROOT_KEY)
-        self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key)
+        own = partial(self._own_key, CONCERNS_KEY, True)  # concerns belong to no record
+        self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key, own)
         self.policy_seal = PolicySeal(store, self.vault_id, root)
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         self.seal_reports = SealReports(store, self.recorded)
@@ -105,6 +108,7 @@ class Vault:
         self.amendments = FieldAmendments(store, self._data_key, self.match_index)
         self.outputs = SealedOutputs(store, self._data_key, self._own_key)
         self.access_requests = SealedAccessRequests(store, self._data_key)
+        self.concerns = SealedConcerns(store, self._own_key)
         store.use_row_seals(self._row_seals, self.seal_reports.found)
         # Read and checked once; a door decides what to do about a refusal.
         self.sealed_policy = self.policy_seal.open(paths.policies)

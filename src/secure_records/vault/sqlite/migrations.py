@@ -232,6 +232,25 @@ CREATE TABLE IF NOT EXISTS access_requests (
 CREATE INDEX IF NOT EXISTS access_requests_by_record ON access_requests (record_id);
 """
 
+# Concerns and suspected breaches (issue 19; policy section 11): kind, status and
+# when raised in the clear, for a lead's first screen to count the 72 hours; what was
+# typed sealed under the vault's concerns key, every clear column bound to it.
+CONCERNS = """
+CREATE TABLE IF NOT EXISTS concerns (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    personal_data INTEGER NOT NULL,
+    noticed TEXT NOT NULL,
+    raised_by TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    outcome TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    sealed BLOB NOT NULL
+);
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -265,6 +284,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "sealed_outputs", SEALED_OUTPUTS),
     Migration(5, "keep_until", KEEP_UNTIL),
     Migration(6, "access_requests", ACCESS_REQUESTS),
+    Migration(7, "concerns", CONCERNS),
 )
 LATEST = MIGRATIONS[-1].number
 

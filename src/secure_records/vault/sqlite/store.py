@@ -20,6 +20,7 @@ from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.sqlite import migrations, older_rows
 from secure_records.vault.sqlite.access_requests import AccessRequestTables
+from secure_records.vault.sqlite.concerns import ConcernTables
 from secure_records.vault.sqlite.outputs import OutputTables
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
@@ -68,6 +69,7 @@ class SqliteStore:
         self._phone_requests = PhoneRequests(connection, self._sealed)
         self._outputs = OutputTables(connection)
         self._access_requests = AccessRequestTables(connection)
+        self._concerns = ConcernTables(connection)
 
     @classmethod
     def connect(cls, path: Path, *, one_pass: bool = False) -> SqliteStore:
@@ -420,3 +422,17 @@ class SqliteStore:
 
     def access_requests(self) -> list[rows.AccessRequestRow]:
         return self._access_requests.every()
+
+    # concerns and suspected breaches
+
+    def add_concern(self, row: rows.ConcernRow, sealed: bytes) -> None:
+        self._concerns.add(row, sealed)
+
+    def replace_concern(self, row: rows.ConcernRow, sealed: bytes) -> None:
+        self._concerns.replace(row, sealed)
+
+    def concern(self, concern_id: str) -> tuple[rows.ConcernRow, bytes] | None:
+        return self._concerns.get(concern_id)
+
+    def concerns(self) -> list[rows.ConcernRow]:
+        return self._concerns.every()
