@@ -136,8 +136,7 @@ async def test_the_consent_question_shows_the_consent_in_force(populated: Path) 
     assert "Do you have consent?" in text
     assert (
         "given 01 May 2024 by CANARY-CONSENTER-R-0001 (capacity not recorded), "
-        "to CANARY-SCOPE-R-0001"
-        in text
+        "to CANARY-SCOPE-R-0001" in text
     )
 
 
