@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from secure_records.session import Session
+from secure_records.tui.sharing_screen import SharingScreen
 from tests.tui.test_sharing_form import (
     REASON,
     WITHOUT_CONSENT,
@@ -92,3 +93,16 @@ async def test_no_consent_basis_is_offered_where_consent_was_not_given(populated
     assert "rarely fits a charity" in text
     # The Art. 9 condition is asked only when a special-category item is ticked.
     assert hidden and still_hidden
+
+
+async def test_every_question_offers_a_labelled_box_for_advice_sought(populated: Path) -> None:
+    """Section 7, "seek advice ... and ensure the outcome of the discussion is
+    recorded": beside each answer at 80x24, optional, kept with that answer."""
+    async with answered(populated, True) as (pilot, app):
+        assert "Unsure? If you sought advice: from whom, and what they said" in said(app)
+        app.screen.query_one("#advice", Input).value = "Asked the duty lead: yes, it identifies"
+        await answer(pilot, app, True)
+        screen = app.screen
+        assert isinstance(screen, SharingScreen)
+        flow = screen._flow  # what the screen will record
+    assert [a.advice for a in flow.answers] == ["", "Asked the duty lead: yes, it identifies"]

@@ -106,6 +106,8 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
         lines.append(f"  Asked: {answer.question}")
         yes = "yes" if answer.yes else "no"
         lines.append(f"    Answer: {yes}. Reason: {_staff_words(answer.reason)}")
+        if answer.advice:
+            lines.append(f"    Advice sought: {_staff_words(answer.advice)}")
     lines.append(f"  Outcome: {payload.outcome}")
     if payload.urgent_manager.strip():
         lines.append(f"  Manager consulted: {_staff_words(payload.urgent_manager)}")

@@ -21,6 +21,7 @@ class RecordedAnswer:
     question: str  # the question's text, as it was asked
     yes: bool
     reason: str
+    advice: str = ""  # advice sought at this question, and what was said (section 7)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,10 @@ class DecisionPayload:
             },
             "purpose": self.purpose,
             "answers": [
-                {"question": a.question, "yes": a.yes, "reason": a.reason} for a in self.answers
+                # The advice only when some was sought: older decisions keep their form.
+                {"question": a.question, "yes": a.yes, "reason": a.reason}
+                | ({"advice": a.advice} if a.advice else {})
+                for a in self.answers
             ],
             "outcome": self.outcome,
             "how": None
@@ -160,7 +164,12 @@ class DecisionPayload:
             Requester(r.text("name"), r.text("organisation"), r.text("role"), r.text("contact")),
             raw.text("purpose"),
             tuple(
-                RecordedAnswer(a.text("question"), a.flag("yes"), a.text("reason"))
+                RecordedAnswer(
+                    a.text("question"),
+                    a.flag("yes"),
+                    a.text("reason"),
+                    a.optional_text("advice") or "",
+                )
                 for a in raw.tables("answers")
             ),
             raw.text("outcome"),

@@ -70,6 +70,9 @@ class Answer:
     text: str
     yes: bool
     reason: str
+    # Section 7: "seek advice and ensure that the outcome of the discussion is
+    # recorded": from whom, and what was said; "" when none was sought.
+    advice: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class SharingFlow:
         at = self.at
         return at if isinstance(at, Outcome) else None
 
-    def answer(self, yes: bool, reason: str) -> SharingFlow:
+    def answer(self, yes: bool, reason: str, advice: str = "") -> SharingFlow:
         """Answer the current question. The outcome follows from the answers alone:
         nobody can choose 'share' where the questions say do not."""
         at = self.at
@@ -101,11 +104,15 @@ class SharingFlow:
         minimum = self.policy.reason_min_length
         if len(reason) > MAX_REASON:
             raise BadInput(f"A reason can be at most {MAX_REASON} characters.")
+        if len(advice) > MAX_REASON:
+            raise BadInput(f"The advice can be at most {MAX_REASON} characters.")
         if len(reason.strip()) < minimum:
             raise BadInput(
                 f"Give a reason for this answer (at least {counted(minimum, 'character')})."
             )
-        return SharingFlow(self.policy, (*self.answers, Answer(at.name, at.text, yes, reason)))
+        return SharingFlow(
+            self.policy, (*self.answers, Answer(at.name, at.text, yes, reason, advice.strip()))
+        )
 
     def back(self) -> SharingFlow:
         return SharingFlow(self.policy, self.answers[:-1])

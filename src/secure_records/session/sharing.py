@@ -246,7 +246,7 @@ class Sharing:
         payload = DecisionPayload(
             requester,
             purpose,
-            tuple(RecordedAnswer(a.text, a.yes, a.reason) for a in flow.answers),
+            tuple(RecordedAnswer(a.text, a.yes, a.reason, a.advice) for a in flow.answers),
             outcome.text,
             how,
             discussed,

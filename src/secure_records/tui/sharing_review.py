@@ -60,6 +60,8 @@ def decision_lines(item: QueueItem) -> list[str]:
     for answer in decision.answers:
         lines.append(f"  {answer.question}")
         lines.append(f"    {'Yes' if answer.yes else 'No'}: {answer.reason}")
+        if answer.advice:
+            lines.append(f"    Advice sought: {answer.advice}")
     lines.append(f"Outcome: {decision.outcome}")
     if how is None:
         return lines

@@ -39,6 +39,7 @@ from secure_records.tui.sharing_choices import (
     is_special_box,
 )
 from secure_records.tui.sharing_steps import (
+    ADVICE_LABEL,
     CONSENT_QUESTION,
     Problem,
     chosen_words,
@@ -166,6 +167,7 @@ class SharingScreen(SessionScreen):
             *labelled_input(
                 f"Your reason for this answer (at least {counted(minimum, 'character')})", "reason"
             ),
+            *labelled_input(ADVICE_LABEL, "advice"),
             Horizontal(
                 Button("Yes", variant="primary", id="answer-yes"),
                 Button("No", id="answer-no"),
@@ -236,7 +238,8 @@ class SharingScreen(SessionScreen):
             if not await self._consent_on_file(button == "answer-yes", reason):
                 return
             with self.attempt(say=lambda text: self._problem(text, "reason")):
-                self._flow = self._flow.answer(button == "answer-yes", reason)
+                advice = self.query_one("#advice", Input).value
+                self._flow = self._flow.answer(button == "answer-yes", reason, advice)
                 outcome = self._flow.outcome
                 await self._show(self._how_step(outcome) if outcome else self._question_step())
         elif button == "answer-back":

@@ -45,6 +45,11 @@ class BoxLabel(Label):
     """
 
 
+# Section 7: "if at any stage you are unsure ... seek advice and ensure that the
+# outcome of the discussion is recorded": beside every answer, never required.
+ADVICE_LABEL = "Unsure? If you sought advice: from whom, and what they said (optional)"
+
+
 def labelled_input(
     label: str, wid: str, value: str = "", *, disabled: bool = False
 ) -> list[Widget]:
