@@ -163,7 +163,7 @@ def test_a_subject_access_report_holds_everything_and_marks_what_to_review(
     for value in planted.values():  # every field and note, the health one included
         assert value in text
     assert "OPINION (REVIEW BEFORE RELEASE)" in text and "HISTORICAL" in text
-    assert "D. Example (REVIEW BEFORE RELEASE: third party)" in text
+    assert "«D. Example» (REVIEW BEFORE RELEASE: third party)" in text
     assert "decided not to share" in text and "Planning support next term" in text
     with Session.open("auditor", populated) as auditor:
         assert (

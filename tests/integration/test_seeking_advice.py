@@ -40,7 +40,7 @@ def test_advice_sought_is_kept_with_its_answer_and_the_lead_sees_it(populated: P
     *before, last = item.decision.answers
     assert last.advice == ADVICE and all(a.advice == "" for a in before)
     assert f"    Advice sought: {ADVICE}" in decision_lines(item)  # the lead's queue view
-    assert f"Advice sought: {ADVICE} (REVIEW BEFORE RELEASE: may name a third party)" in text
+    assert f"Advice sought: «{ADVICE}» (REVIEW BEFORE RELEASE: may name a third party)" in text
 
 
 def test_advice_is_optional_and_a_long_one_is_refused(populated: Path) -> None:

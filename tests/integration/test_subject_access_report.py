@@ -98,9 +98,9 @@ def test_telephone_requests_about_the_person_say_who_called_when_what_and_the_ou
     call_id = verified_call(populated, "CANARY-ASKED: any concerns recorded about the child")
     text = report(populated)
     calls = section(text, "Telephone requests about you")
-    assert f"DC Jane Smith {THIRD_PARTY}, Detective constable" in calls
+    assert f"«DC Jane Smith» {THIRD_PARTY}, Detective constable" in calls
     assert "taken by reception" in calls
-    assert f"CANARY-ASKED: any concerns recorded about the child {MAY_NAME}" in calls
+    assert f"«CANARY-ASKED: any concerns recorded about the child» {MAY_NAME}" in calls
     assert "Callback" in calls and "confirmed" in calls
     assert "Outcome: verified by callback" in calls
     assert call_id not in section(text, "Sharing history")
@@ -121,13 +121,13 @@ def test_each_sharing_decision_gives_its_answers_reasons_items_recipient_method_
         assert f"Lawful basis: {basis(policy)}" in history
         assert f"Outcome: {policy.outcomes['may_share'].text}" in history
     for reason in REASONS:
-        assert f"Answer: yes. Reason: {reason} {MAY_NAME}" in history
+        assert f"Answer: yes. Reason: «{reason}» {MAY_NAME}" in history
     assert "Why they asked: CANARY-PURPOSE: planning support next term" in history
     assert (
         "Items shared: Name; Date of birth; Chronology (note of 03 Jan 2019 by alice, "
         "opinion (REVIEW BEFORE RELEASE), historical)"
     ) in history
-    assert f"To: D. Example {THIRD_PARTY}, Nowhere School" in history
+    assert f"To: «D. Example» {THIRD_PARTY}, Nowhere School" in history
     assert "You were told of this sharing: yes" in history
     assert "WITHHELD" not in text
 
@@ -142,9 +142,9 @@ def test_the_records_corrections_are_in_the_report_with_who_when_and_why(
         alice.amendments.amend("R-0001", "name", "Corrected Name", "CANARY-NAME: misspelt")
     corrections = section(report(populated), "Corrections")
     assert "by alice: Case closed: was (none), now 31 Mar 2019" in corrections
-    assert f"Why: CANARY-CLOSED: closed at the last review {MAY_NAME}" in corrections
+    assert f"Why: «CANARY-CLOSED: closed at the last review» {MAY_NAME}" in corrections
     assert "Name: was Canaryname R-0001, now Corrected Name" in corrections
-    assert f"Why: CANARY-NAME: misspelt {MAY_NAME}" in corrections
+    assert f"Why: «CANARY-NAME: misspelt» {MAY_NAME}" in corrections
 
 
 def test_opinions_and_what_may_name_a_third_party_are_marked_for_review(
@@ -161,8 +161,8 @@ def test_opinions_and_what_may_name_a_third_party_are_marked_for_review(
         )
     share(populated, "Planning support next term", told=True)
     text = report(populated)
-    assert f"Reason: CANARY-NO: no clear purpose {MAY_NAME}" in text
-    assert f"Discussed with the requester: CANARY-DISCUSSED with D. {MAY_NAME}" in text
+    assert f"Reason: «CANARY-NO: no clear purpose» {MAY_NAME}" in text
+    assert f"Discussed with the requester: «CANARY-DISCUSSED with D.» {MAY_NAME}" in text
     assert "by alice, opinion (REVIEW BEFORE RELEASE), historical)" in text  # the note shared
     for line in text.splitlines():
         if "CANARY-" in line and "REASON" in line:
@@ -191,7 +191,9 @@ def test_a_sharing_the_person_was_not_told_of_is_held_out_marked_never_dropped(
     assert "CANARY-TOLD-PURPOSE" not in held
 
 
-def test_a_released_report_leaves_out_what_the_person_was_not_told_of(populated: Path) -> None:
+def test_a_released_report_leaves_out_what_the_person_was_not_told_of_and_others_details(
+    populated: Path,
+) -> None:
     """The lead releases the report as it stands: the file still never holds the
     decision the person was not told of, nor the notice that it exists."""
     call_id = verified_call(populated, "CANARY-POLICE-ASKED: address for an enquiry")
@@ -208,6 +210,11 @@ def test_a_released_report_leaves_out_what_the_person_was_not_told_of(populated:
     for secret in ("CANARY-SECRET-PURPOSE", "CANARY-POLICE-ASKED", "CANARY-UNTOLD-REASON"):
         assert secret not in text
     assert "WITHHELD" not in text and "not told" not in text
+    # What was marked for review goes out withheld in place, the marks with it.
+    assert "REVIEW BEFORE RELEASE" not in text and "«" not in text
+    assert "D. Example" not in text and "CANARY-CONSENT-REASON" not in text
+    assert "To: [withheld: another person's details], Nowhere School" in text
+    assert "withheld from this copy (UK GDPR Art. 15(4))" in text
 
 
 def test_a_referral_on_our_own_initiative_says_so_in_the_report(populated: Path) -> None:
@@ -221,5 +228,7 @@ def test_a_referral_on_our_own_initiative_says_so_in_the_report(populated: Path)
             how(alice),
         )
     history = section(report(populated), "Sharing history")
-    assert f"shared, on our own initiative, to Duty team {THIRD_PARTY}, Anytown Council" in history
+    assert (
+        f"shared, on our own initiative, to «Duty team» {THIRD_PARTY}, Anytown Council" in history
+    )
     assert "What it was for: CANARY-REFERRAL-PURPOSE" in history and "asked by" not in history

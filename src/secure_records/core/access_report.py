@@ -9,6 +9,7 @@ out under WITHHELD, never dropped: releasing it could tip them off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -62,8 +63,19 @@ class Call:
     payload: PhoneRequestPayload
 
 
+def _marked(text: str) -> str:
+    """`text` between « and », one line, so that a release can withhold exactly it."""
+    flat = " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+    return "«" + flat.replace("«", "‹").replace("»", "›") + "»"
+
+
+def other_person(name: str) -> str:
+    """Someone else's name or details, marked for review and withheld on release."""
+    return f"{_marked(name)} {THIRD_PARTY}"
+
+
 def _staff_words(text: str) -> str:
-    return f"{text.strip()} {MAY_NAME}" if text.strip() else "(none given)"
+    return f"{_marked(text)} {MAY_NAME}" if text.strip() else "(none given)"
 
 
 def _item(item: SharedItem) -> str:
@@ -94,8 +106,8 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
     own = payload.initiative is Initiative.OWN
     whom = "on our own initiative, to" if own else "asked by"
     lines = [
-        f"- {shown_date(decided.made_at[:10])}: {shared}, {whom} {requester.name} "
-        f"{THIRD_PARTY}, {', '.join(p for p in (requester.role, requester.organisation) if p)}; "
+        f"- {shown_date(decided.made_at[:10])}: {shared}, {whom} {other_person(requester.name)}, "
+        f"{', '.join(p for p in (requester.role, requester.organisation) if p)}; "
         "decided by "
         f"{decided.decided_by} ({status_words(decided.status, SHARING_WORDS)})",
         f"  {'What it was for' if own else 'Why they asked'}: {payload.purpose}",
@@ -117,7 +129,7 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
         return lines
     lines += [
         f"  Items shared: {_items(payload, how, labels)}",
-        f"  To: {requester.name} {THIRD_PARTY}, {requester.organisation}",
+        f"  To: {other_person(requester.name)}, {requester.organisation}",
         f"  Method: {how.method}",
         f"  Lawful basis: {how.lawful_basis}",
         *([f"  Art. 9 condition: {how.condition}"] if how.condition else []),
@@ -133,7 +145,7 @@ def call_lines(call: Call, kinds: Mapping[str, str]) -> list[str]:
     p = call.payload
     caller = p.caller
     lines = [
-        f"- {shown_date(call.taken_at[:10])}: {caller.name} {THIRD_PARTY}, {caller.role}, "
+        f"- {shown_date(call.taken_at[:10])}: {other_person(caller.name)}, {caller.role}, "
         f"{p.organisation}, rang; taken by {call.taken_by}",
         f"  Asked for: {kinds.get(p.kind, in_words(p.kind))}",
         f"  What they asked: {_staff_words(p.asked)}",
@@ -185,20 +197,59 @@ def withheld_lines(
     return lines
 
 
-def for_release(text: str) -> tuple[str, int]:
-    """The report as it may leave the organisation, and how many decisions were left
-    out: never what the person was not told of (its notice at the top and the
-    section at the end), whatever the lead released it with."""
-    lines = text.split("\n")
+# What the person reads in place of what was marked for review (UK GDPR Art. 15(4):
+# the rights of others); a decision they were not told of goes altogether.
+WITHHELD_OTHER = "[withheld: another person's details]"
+WITHHELD_WORDS = "[withheld: staff's own words, which may name another person]"
+WITHHELD_LINE = "[withheld: a line marked for review]"
+RELEASED_NOTE = (
+    "Details about other people, and staff's own words that may name\n"
+    "them, are withheld from this copy (UK GDPR Art. 15(4))."
+)
+
+
+@dataclass(frozen=True)
+class Released:
+    """A subject access report as it may leave the organisation."""
+
+    text: str
+    untold: int  # sharing decisions the person was not told of, left out whole
+    withheld: int  # marked items withheld in place
+
+
+def for_release(text: str) -> Released:
+    """The report as it may leave the organisation: never what the person was not
+    told of (its notice at the top and the section at the end), and every item marked
+    for review withheld in place, whatever the lead released it with. Fails closed: a
+    mark it cannot place withholds its whole line."""
+    lines = text.replace(_HEADER, RELEASED_NOTE).split("\n")
     rule = "-" * len(WITHHELD)
     # The section's heading is the report's last; typed text above cannot move it.
     starts = [n for n, line in enumerate(lines[:-1]) if line == WITHHELD and lines[n + 1] == rule]
-    if not starts:
-        return text, 0
-    section = lines[starts[-1] :]
-    held = sum(1 for line in section if line.startswith(f"{WITHHELD}:"))
-    notice = f"{WITHHELD}: "
-    kept = lines[: starts[-1]]
-    if len(kept) > 6 and kept[5].startswith(notice):  # the count under the title
-        del kept[5:7]
-    return "\n".join(kept).rstrip("\n") + "\n", held
+    untold = 0
+    if starts:
+        untold = sum(1 for line in lines[starts[-1] :] if line.startswith(f"{WITHHELD}:"))
+        lines = lines[: starts[-1]]
+        if len(lines) > 6 and lines[5].startswith(f"{WITHHELD}: "):  # the count under the title
+            del lines[5:7]
+    withheld = 0
+    kept = []
+    for line in lines:
+        line, others = _OTHER.subn(WITHHELD_OTHER, line)
+        line, words = _WORDS.subn(WITHHELD_WORDS, line)
+        withheld += others + words
+        line = line.replace(f" ({REVIEW})", "")
+        if REVIEW in line:  # a mark it cannot place: the whole line goes
+            line = line[: len(line) - len(line.lstrip())] + WITHHELD_LINE
+            withheld += 1
+        kept.append(line)
+    released = "\n".join(kept).rstrip("\n") + "\n"
+    return Released(released, untold, withheld)
+
+
+_OTHER = re.compile(r"«[^«»\n]*» " + re.escape(THIRD_PARTY))
+_WORDS = re.compile(r"«[^«»\n]*» " + re.escape(MAY_NAME))
+_HEADER = (
+    f"Items marked {REVIEW} may hold third-party\n"
+    "details or opinions; the law expects them to be considered for redaction."
+)

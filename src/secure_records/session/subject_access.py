@@ -14,13 +14,13 @@ from datetime import date
 
 from secure_records.core.access_report import (
     REVIEW,
-    THIRD_PARTY,
     WITHHELD,
     Call,
     Decided,
     call_lines,
     correction_lines,
     decision_lines,
+    other_person,
     withheld_lines,
 )
 from secure_records.core.amendments import Amendment
@@ -96,7 +96,7 @@ def report_text(
         # In what capacity (section 4), and a withdrawal's date and reason as the
         # entry itself records them.
         lines.append(
-            f"- {uk_date(entry.date)}: given by {entry.given_by} {THIRD_PARTY}, "
+            f"- {uk_date(entry.date)}: given by {other_person(entry.given_by)}, "
             f"{capacity_words(entry.capacity)}, for {entry.scope}; {consent_standing(entry)}"
         )
     lines += _heading("Chronology")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from secure_records.core.access_report import for_release
 from secure_records.core.errors import SecureRecordsError
+from secure_records.core.outputs import OutputKind
 from secure_records.core.permissions import Permission
 from secure_records.core.text import counted
 from secure_records.session import Session
@@ -169,11 +170,17 @@ class OutputScreen(SessionScreen):
             "pass on; its passphrase is shown once, next.",
             "Recorded: you, now, and to whom; IT is reminded to shred it after the policy's days.",
         ]
-        _, untold = for_release(shown.text)
-        if untold:
+        if item.kind is OutputKind.SUBJECT_ACCESS_REPORT:
+            released = for_release(shown.text)
             lines.append(
-                f"Left out: {counted(untold, 'sharing decision')} the person was not told of "
-                "(held back so as not to tip them off)."
+                f"Withheld from the file: {counted(released.withheld, 'item')} marked for "
+                "review (other people's details, staff's own words)"
+                + (
+                    f", and {counted(released.untold, 'sharing decision')} the person was "
+                    "not told of (so as not to tip them off)."
+                    if released.untold
+                    else "."
+                )
             )
         self.app.push_screen(
             TypedConfirmation(f"Release {item.id}?", lines, item.id, "release it", release),

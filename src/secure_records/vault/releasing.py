@@ -39,7 +39,7 @@ def release(door: Door, output: OutputRow, text: str, recipient: str, path: Path
         raise BadInput("Say who the file is for: their name and organisation.")
     if output.kind is OutputKind.SUBJECT_ACCESS_REPORT:
         # What the person was not told of never leaves with it (no tipping off).
-        text, _ = for_release(text)
+        text = for_release(text).text
     release_id = f"F-{secrets.token_hex(4)}"
     passphrase = new_passphrase()
     row = ReleaseRow(release_id, output.id, output.kind, door.actor, now_utc())
