@@ -14,6 +14,7 @@ from secure_records.admin import Administration
 from secure_records.core.access_requests import Standing
 from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
+from secure_records.core.log_words import said
 from secure_records.session import Session
 from secure_records.vault.log import DISPOSED
 from tests.integration.test_disposal import adult, approved, import_rows
@@ -148,3 +149,19 @@ def test_disposal_erases_the_request_with_the_record(home: Path) -> None:
             if e.action == LogAction.ACCESS_REQUEST_RECORDED
         ]
         assert [e.personal for e in recorded] == [DISPOSED]
+
+
+def test_the_log_names_a_subject_access_request_as_such_not_a_telephone_request(
+    populated: Path,
+) -> None:
+    """The auditor read "Telephone request: S-..." for a subject access request and
+    would look for a call that never happened."""
+    with Session.open("lead", populated) as lead:
+        request = lead.access_requests.record("R-0001", date.today(), IDENTITY)
+        lead.access_requests.extend(request.id, 1, "The request is complex: many records")
+    with Administration.open(populated) as admin:
+        policy = admin.vault.policy
+        entries = [e for e in admin.vault.log.entries() if e.action.startswith("access_request")]
+    shown = [f"{s.label}: {s.value}" for e in entries for s in said(e.details, None, policy.fields)]
+    assert f"Subject access request: {request.id}" in shown
+    assert not any(line.startswith("Telephone request") for line in shown)

@@ -124,7 +124,7 @@ class AccessRequests:
             LogAction.ACCESS_REQUEST_RECORDED,
             record_id,
             personal={"identity_check": identity_check},
-            request=row.id,
+            access_request=row.id,
             date=row.received,
             due=row.due,
         ):
@@ -145,7 +145,7 @@ class AccessRequests:
             LogAction.ACCESS_REQUEST_EXTENDED,
             record_id,
             personal={"reason": reason},
-            request=request_id.strip(),
+            access_request=request_id.strip(),
             months=months,
         ):
             # Read again under the write lock: an extension made meanwhile counts.

@@ -364,7 +364,7 @@ class Oversight:
             LogAction.SUBJECT_ACCESS_REPORT,
             {"reason": reason},
             None if answering is None else partial(self._requests.answered, answering),
-            request=None if answering is None else answering[0].id,
+            access_request=None if answering is None else answering[0].id,
         )
 
 
