@@ -139,6 +139,8 @@ def test_only_roles_granted_amend_correct_and_only_records_they_may_open(
     [
         ("case_closed", "31/02/2020", WHY, "Case closed: write the date as DD/MM/YYYY"),
         ("case_closed", "01/01/2999", WHY, "Case closed cannot be in the future."),
+        # Born 02 Apr 2013 (reviewer: a case closed before the birth was accepted).
+        ("case_closed", "01/01/2010", WHY, "Case closed cannot be before the date of birth."),
         ("name", "  ", WHY, "Name cannot be left blank."),
         ("category", "adult", WHY, "Category must be one of: Child, Young person"),
         ("case_closed", "01/01/2020", "too short", "Say why Case closed is being corrected"),

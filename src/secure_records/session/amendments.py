@@ -23,6 +23,7 @@ from secure_records.core.amendments import (
     held_value,
 )
 from secure_records.core.errors import AccessRefused, BadInput
+from secure_records.core.fields import FieldKind
 from secure_records.core.importing import MAX_TEXT
 from secure_records.core.log_actions import LogAction
 from secure_records.core.permissions import Permission
@@ -32,6 +33,8 @@ from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
 from secure_records.vault.vault import now_utc
+
+DATE_OF_BIRTH = "date_of_birth"  # a field every records.toml has (core/fields.py)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Amendments:
         if spec is None or field not in self.amendable(record_id):
             raise AccessRefused(f"{field!r} is not a field you can correct.")
         value = held_value(spec, typed, today or date.today(), MAX_TEXT)
+        self._after_birth(record_id, spec.name, spec.label, value)
         minimum = door.policy.sharing.reason_min_length
         if len(reason) > MAX_TYPED:
             raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
@@ -102,6 +106,30 @@ class Amendments:
             door.vault.amendments.amend(record_id, field, value, door.staff_name, now_utc(), reason)
         self._changed()
         return self._scope.view(record_id)
+
+    def _after_birth(self, record_id: str, field: str, label: str, value: str) -> None:
+        """No date of a person's case before they were born, nor a birth after a date
+        already on the record. Checked only against a date of birth this person sees in
+        full: a refusal must not tell them what they may not see."""
+        if not value or self._door.policy.fields[field].kind is not FieldKind.DATE:
+            return
+        if not self._sees_in_full(record_id, DATE_OF_BIRTH):
+            return
+        dates = [f.name for f in self._door.policy.scalar_fields if f.kind is FieldKind.DATE]
+        record = self._door.vault.read_record(record_id, dates)
+        held = {} if record is None else record.values
+        if field != DATE_OF_BIRTH:
+            born = held.get(DATE_OF_BIRTH, "")
+            if born and value < born:
+                raise BadInput(f"{label} cannot be before the date of birth.")
+            return
+        later = [
+            f.label
+            for f in self._door.policy.scalar_fields
+            if f.name in held and f.name != DATE_OF_BIRTH and held[f.name] and held[f.name] < value
+        ]
+        if later:
+            raise BadInput(f"The date of birth cannot be after {later[0]}.")
 
     def history(self, record_id: str) -> list[AmendmentLine]:
         """The record's corrections, oldest first, of the fields this person sees in
