@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from secure_records.session import Session
@@ -14,6 +15,7 @@ from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.record_screen import FieldRow, RecordScreen
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 from tests.tui.test_consent_withdrawal import open_record
+from tests.tui.test_record_current import said_by
 from tests.tui.test_screens import shown
 
 SIZE = (80, 24)
@@ -80,6 +82,19 @@ async def test_a_masked_field_is_not_offered_for_correction(populated: Path) -> 
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, RecordScreen)
+
+
+async def test_m_on_a_field_still_to_be_revealed_says_to_reveal_it_first(
+    populated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(populated, "alice")
+    said = said_by(app, monkeypatch)
+    async with signed_in(app, SIZE) as pilot:
+        screen = await open_record(pilot, app)
+        await focus_field(pilot, screen, "address")  # reveal with a reason, for caseworkers
+        await pilot.press("m")
+        await pilot.pause()
+    assert said == ["Reveal Address first with r (with your reason), then press m."]
 
 
 async def test_a_correction_and_its_reason_are_drawn_as_written_never_as_markup(

@@ -294,8 +294,11 @@ class RecordScreen(SessionScreen):
             return
         amendable = self._session.amendments.amendable(record_id)
         if not isinstance(focused, FieldRow) or focused.view.name not in amendable:
+            hidden = isinstance(focused, FieldRow) and focused.view.rule is Rule.REVEAL
             self.app.notify(
-                "Move with tab or the arrow keys to a field you see in full, then press m."
+                f"Reveal {focused.view.label} first with r (with your reason), then press m."
+                if hidden and isinstance(focused, FieldRow)
+                else "Move with tab or the arrow keys to a field you see in full, then press m."
                 if amendable
                 else "Nothing on this record can be corrected by your role.",
                 markup=False,
