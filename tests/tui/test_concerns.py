@@ -98,6 +98,12 @@ def test_the_line_names_open_breaches_first_and_fits_80_columns() -> None:
     )
     assert len(worst) <= BANNER_WIDTH and worst.startswith("ICO: 99 OVERDUE"), worst
     assert worst.endswith("press b, q, d, t or a"), worst
+    # Concerns, not breaches, wait too (reviewer: three open, only breaches were said).
+    assert waits_line(Passed(), Overdue(48), "", Due(), OpenBreaches(0, 0, 2)) == (
+        "2 concerns open; press b"
+    )
+    both = waits_line(Passed(), Overdue(48), "", Due(), OpenBreaches(1, 31, 1))
+    assert both == "breaches: 1, ICO in 31 h; 1 concern open; press b"
     # No breach open: the line as it was.
     assert waits_line(Passed(), Overdue(48), "", Due(1, 0), OpenBreaches()) == (
         "subject access requests: 1 OVERDUE; press a"

@@ -61,6 +61,7 @@ class OpenBreaches:
 
     count: int = 0
     least_left: int = 0
+    concerns: int = 0  # open concerns that are not breaches: no clock, still waiting
 
 
 def _view(row: ConcernRow, details: ConcernDetails) -> Concern:
@@ -195,9 +196,11 @@ class Concerns:
         if not self._door.may(Permission.TRIAGE_CONCERNS):
             return OpenBreaches()
         now = _now(now)
+        waiting = [r for r in self._door.vault.concerns.listing() if r.status is ConcernStatus.OPEN]
         left = [
             hours_left(datetime.fromisoformat(row.raised_at), now)
-            for row in self._door.vault.concerns.listing()
-            if row.kind is ConcernKind.BREACH and row.status is ConcernStatus.OPEN
+            for row in waiting
+            if row.kind is ConcernKind.BREACH
         ]
-        return OpenBreaches(len(left), min(left)) if left else OpenBreaches()
+        concerns = len(waiting) - len(left)
+        return OpenBreaches(len(left), min(left) if left else 0, concerns)

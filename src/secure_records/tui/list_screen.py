@@ -109,8 +109,9 @@ def _terse(passed: Passed, overdue: Overdue) -> str:
 def _breaches_said(breaches: OpenBreaches) -> list[str]:
     """Open suspected breaches and the least time left to report one to the ICO,
     longest words first."""
+    concerns = counted(breaches.concerns, "concern") + " open" if breaches.concerns else ""
     if not breaches.count:
-        return []
+        return [concerns, f"concerns: {breaches.concerns}"] if concerns else []
     count, left = breaches.count, breaches.least_left
     open_ = counted(count, "suspected breach", "suspected breaches")
     if left < 0:
@@ -120,11 +121,13 @@ def _breaches_said(breaches: OpenBreaches) -> list[str]:
             f"ICO: {count} OVERDUE",
         ]
     said = "less than 1 h" if left == 0 else f"{left} h"
-    return [
+    words = [
         f"{open_}, reported within {ICO_HOURS} hours: {said} left",
         f"breaches: {count}, ICO in {said}",
         f"ICO: {count}, {said} left",
     ]
+    # Open concerns said beside the breaches where they fit, else behind b.
+    return [f"{w}; {concerns}" for w in words[:2]] + words if concerns else words
 
 
 def _options(said: list[str]) -> list[list[str]]:
