@@ -22,6 +22,7 @@ from secure_records.tui.toggles import Checkbox
 from tests.conftest import STAFF
 from tests.tui.conftest import app_for, signed_in, wait_for_screen
 from tests.tui.test_leaks_and_injection import screen_lines
+from tests.tui.test_record_current import said_by
 
 WHAT = "A letter with a child's address went to the wrong family"
 WHY = "The family returned it unopened the same day"
@@ -39,9 +40,10 @@ async def keys(pilot, *pressed: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", [name for name, _ in STAFF])
 async def test_every_role_raises_a_concern_from_its_first_screen(
-    populated: Path, name: str
+    populated: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = app_for(populated, name)
+    said = said_by(app, monkeypatch)
     async with signed_in(app, (80, 24)) as pilot:
         await pilot.pause()
         assert "c Raise a concern" in screen_lines(app)[-1], shown(app)
@@ -60,6 +62,8 @@ async def test_every_role_raises_a_concern_from_its_first_screen(
                 break
             await pilot.pause()
         assert not isinstance(app.screen, RaiseConcern), shown(app)
+        # Said, so nobody raises it twice (reception was told nothing).
+        assert [s for s in said if s.endswith("raised: a safeguarding lead is told.")], said
     with Session.open("lead", populated) as lead:
         [raised] = lead.concerns.queue()
     assert (raised.kind, raised.raised_by, raised.what_happened) == (

@@ -73,6 +73,9 @@ class ReceptionScreen(SessionScreen):
     def _say(self, text: str) -> None:
         self.query_one("#problem", Static).update(literal(text))
 
+    def _told(self, said: str) -> None:
+        self.app.notify(said, markup=False)
+
     def _show_calls(self) -> None:
         options = self.query_one("#calls", OptionList)
         options.clear_options()
@@ -97,7 +100,8 @@ class ReceptionScreen(SessionScreen):
     def action_raise_concern(self) -> None:
         from secure_records.tui.concern_screens import raise_concern
 
-        raise_concern(self._session, self.app.push_screen, self._say)
+        # Said as on every other first screen: the problem line is for the desk's own.
+        raise_concern(self._session, self.app.push_screen, self._told)
 
     def action_look_up(self) -> None:
         self.app.push_screen(LookupScreen(self._session))
