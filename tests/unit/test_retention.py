@@ -779,3 +779,11 @@ def test_a_rule_reads_its_date_field_mid_sentence_in_lower_case() -> None:
     rule = children_rule(parse(retention_toml()))
     assert rule_words(rule, "Case closed").endswith(" after the case closed")
     assert rule_words(rule, "NHS review date").endswith(" after the NHS review date")
+
+
+def test_a_next_review_beyond_ten_years_is_a_rule_not_a_review() -> None:
+    """Kept "until 01/01/2099" was taken: a record kept for ever, never seen again."""
+    assert next_review_refused(add_months(TODAY, 120), TODAY) is None
+    assert next_review_refused(date(2099, 1, 1), TODAY) == (
+        "The next review must be within 10 years of today."
+    )

@@ -78,9 +78,13 @@ def rule_words(rule: RetentionRule, starts: str) -> str:
 
 def next_review_refused(day: date, today: date) -> str | None:
     """Why `day` cannot be a kept record's next review date, in one sentence (None if
-    it can): a review today or earlier would put it straight back in IT's queue."""
+    it can): a review today or earlier would put it straight back in IT's queue, and
+    one further off than the policy's longest would be a rule, not a review."""
     if day <= today:
         return "The next review must be a date after today."
+    if day > add_months(today, NEXT_REVIEW_LIMIT):
+        # Reviewer's find: 01/01/2099 was taken, keeping a record for ever unseen.
+        return f"The next review must be within {NEXT_REVIEW_LIMIT // 12} years of today."
     return None
 
 
