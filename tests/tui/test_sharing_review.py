@@ -3,6 +3,7 @@ only by typing its reference (issue 18)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ from secure_records.session import Session
 from secure_records.tui.app import SecureRecordsApp
 from secure_records.tui.queue_screen import QueueScreen
 from secure_records.tui.typed_confirmation import TypedConfirmation
+from tests.integration.test_sharing_answers import (
+    NOT_ON_FILE,
+    WITH_CONSENT,
+    WITHDRAWN_BECAUSE,
+    how,
+    share,
+)
 from tests.support.bases import basis
 from tests.tui.conftest import app_for, screen_text, signed_in, wait_for_screen
 
@@ -69,8 +77,8 @@ async def test_the_lead_sees_the_whole_decision_before_confirming(populated: Pat
             "Do you have consent?",
             "No: Not asked: a reason long enough",
             # What goes, by label, fact or opinion; never the values.
-            "Name: FACT",
-            "Chronology, note of 03 Jan 2019 by alice: OPINION, historical",
+            "Name (fact as recorded)",
+            "Chronology, note of 03 Jan 2019 by alice (OPINION, historical)",
             "Lawful basis: UK GDPR art. 6(1)(f) legitimate interests",
             f"The individual will not be told: {NOT_TOLD}",
             "Urgency: Not marked urgent",
@@ -92,7 +100,7 @@ async def test_confirming_is_done_by_typing_the_reference(populated: Path) -> No
         await wait_for_screen(pilot, app, TypedConfirmation)
         # The whole decision above the box (it scrolls), and the reason given.
         text = shown(app)
-        assert "Name: FACT" in text and f"Your reason: {CONFIRMING}" in text
+        assert "Name (fact as recorded)" in text and f"Your reason: {CONFIRMING}" in text
         assert f"Type {decision_id} to confirm the share." in text
         assert waiting(populated, decision_id)
         await pilot.press("enter")  # Enter alone does nothing
@@ -158,3 +166,22 @@ async def test_an_empty_queue_says_so_and_its_buttons_cannot_be_pressed(
             assert app.screen.query_one(f"#{button}", Button).disabled, button
         # Why they cannot be pressed, beside them (scrolled to, at 80x24, if need be).
         assert ": nothing is waiting." in shown(app) and "first." not in shown(app)
+
+
+async def test_a_decision_flagged_consent_not_on_file_is_not_called_without_consent(
+    populated: Path,
+) -> None:
+    """It claims consent the record does not show: the confirmation says that, not
+    "without consent" (reviewer's find)."""
+    with Session.open("alice", populated) as alice:
+        alice.records.withdraw_consent("R-0001", 1, date.today(), WITHDRAWN_BECAUSE)
+        share(alice, WITH_CONSENT, how(alice, "name"), consent_not_on_file=NOT_ON_FILE)
+    app = app_for(populated, "lead")
+    async with signed_in(app, TALL) as pilot:
+        await open_queue(pilot, app)
+        app.screen.query_one("#reason", Input).value = CONFIRMING
+        await pilot.click("#confirm")
+        await wait_for_screen(pilot, app, TypedConfirmation)
+        text = shown(app)
+    assert "Confirm sharing R-0001 with consent not on file?" in text
+    assert "without consent" not in text

@@ -50,7 +50,11 @@ class QueueScreen(ReviewQueue[QueueItem]):
         return decision_lines(item)
 
     def _typed(self, action: str, item: QueueItem) -> tuple[str, str]:
-        return f"Confirm sharing {item.record_id} without consent?", item.decision_id
+        # A decision flagged "consent not on file" claims consent: say what it is.
+        without = (
+            "with consent not on file" if item.decision.consent_not_on_file else ("without consent")
+        )
+        return f"Confirm sharing {item.record_id} {without}?", item.decision_id
 
     def _act(self, action: str, item: QueueItem, reason: str) -> str:
         done = self._session.sharing.review_sharing(item.decision_id, action == "confirm", reason)

@@ -16,12 +16,13 @@ from secure_records.tui.shown_time import when
 
 
 def item_words(item: SharedItem) -> str:
-    """'Name: FACT'; 'Chronology, note of 02 May 2024 by alice: OPINION, historical'."""
+    """'Name (fact as recorded)'; 'Chronology, note of 02 May 2024 by alice (OPINION,
+    historical)': never "Name: FACT", which read as if FACT were the value."""
     kind = item.kind.value.upper()
     if not item.written:
-        return f"{item.label}: {kind}"
+        return f"{item.label} (fact as recorded)"
     historical = ", historical" if item.historical else ""
-    return f"{item.label}, note of {shown_date(item.written)} by {item.author}: {kind}{historical}"
+    return f"{item.label}, note of {shown_date(item.written)} by {item.author} ({kind}{historical})"
 
 
 def urgency_words(item: QueueItem) -> str:
