@@ -232,3 +232,13 @@ def test_a_referral_on_our_own_initiative_says_so_in_the_report(populated: Path)
         f"shared, on our own initiative, to «Duty team» {THIRD_PARTY}, Anytown Council" in history
     )
     assert "What it was for: CANARY-REFERRAL-PURPOSE" in history and "asked by" not in history
+
+
+def test_a_part_with_nothing_in_it_says_none(populated: Path) -> None:
+    """An empty heading read as a fault (reviewer: "Telephone requests about you"
+    with nothing under it); and a plain decision is not "decided by alice (decided)"."""
+    share(populated, "CANARY-PURPOSE: planning support next term", told=True)
+    text = report(populated)
+    assert section(text, "Telephone requests about you").strip() == "None."
+    assert section(text, "Corrections").strip() == "None."
+    assert "(decided)" not in text

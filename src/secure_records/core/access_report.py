@@ -96,6 +96,12 @@ def _items(payload: DecisionPayload, how: HowChoices, labels: Mapping[str, str])
     return "; ".join(named) or "nothing"
 
 
+def _standing(status: str) -> str:
+    """' (awaiting a lead)' and the like; nothing for a plain decision, which read
+    "decided by alice (decided)"."""
+    return "" if status == "decided" else f" ({status_words(status, SHARING_WORDS)})"
+
+
 def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
     """One sharing decision: who asked and why, every question in the policy's words
     with its answer and reason, the outcome, and what went, to whom, how and on what
@@ -109,7 +115,7 @@ def decision_lines(decided: Decided, labels: Mapping[str, str]) -> list[str]:
         f"- {shown_date(decided.made_at[:10])}: {shared}, {whom} {other_person(requester.name)}, "
         f"{', '.join(p for p in (requester.role, requester.organisation) if p)}; "
         "decided by "
-        f"{decided.decided_by} ({status_words(decided.status, SHARING_WORDS)})",
+        f"{decided.decided_by}{_standing(decided.status)}",
         f"  {'What it was for' if own else 'Why they asked'}: {payload.purpose}",
     ]
     if payload.phone_request is not None:

@@ -38,6 +38,11 @@ def _heading(text: str) -> list[str]:
     return ["", text, "-" * len(text), ""]
 
 
+def _section(heading: str, lines: list[str]) -> list[str]:
+    """A heading and its lines, or "None." under it: an empty heading reads as a fault."""
+    return [*_heading(heading), *(lines or ["None."])]
+
+
 def report_for(door: StaffDoor, record_id: str, record: Record, today: date) -> str:
     """The report on `record` as the vault holds it now: its decisions, the telephone
     requests linked to it and its corrections, read under the record's key."""
@@ -83,35 +88,41 @@ def report_text(
             f"{WITHHELD}: {counted(len(untold), 'sharing decision')} the person was not told",
             "of, held out at the end for the lead; not to be released as it stands.",
         ]
-    lines += _heading("What we hold")
-    for spec in policy.scalar_fields:
-        value = record.values.get(spec.name, "")
-        if value:
-            lines.append(f"- {spec.label}: {shown_value(spec.kind, value)}")
-    lines += _heading("Corrections")
-    for amendment in corrections:
-        lines += correction_lines(amendment, policy.fields.get(amendment.field))
-    lines += _heading("Consent")
-    for entry in record.consent:
-        # In what capacity (section 4), and a withdrawal's date and reason as the
-        # entry itself records them.
-        lines.append(
-            f"- {uk_date(entry.date)}: given by {other_person(entry.given_by)}, "
-            f"{capacity_words(entry.capacity)}, for {entry.scope}; {consent_standing(entry)}"
-        )
-    lines += _heading("Chronology")
+    held_fields = [
+        f"- {spec.label}: {shown_value(spec.kind, record.values[spec.name])}"
+        for spec in policy.scalar_fields
+        if record.values.get(spec.name, "")
+    ]
+    lines += _section("What we hold", held_fields)
+    fixed = [
+        line
+        for amendment in corrections
+        for line in correction_lines(amendment, policy.fields.get(amendment.field))
+    ]
+    lines += _section("Corrections", fixed)
+    # In what capacity (section 4), and a withdrawal's date and reason as the entry
+    # itself records them.
+    consent = [
+        f"- {uk_date(entry.date)}: given by {other_person(entry.given_by)}, "
+        f"{capacity_words(entry.capacity)}, for {entry.scope}; {consent_standing(entry)}"
+        for entry in record.consent
+    ]
+    lines += _section("Consent", consent)
+    notes = []
     for note in sorted(record.notes, key=lambda n: n.date):
         label = "FACT" if note.kind is NoteKind.FACT else f"OPINION ({REVIEW})"
         historical = " HISTORICAL" if note.historical else ""
-        lines.append(f"- {uk_date(note.date)} {label}{historical}, by {note.author}: {note.text}")
-    lines += _heading("Telephone requests about you")
-    for call in calls:
-        if call.id not in held:
-            lines += call_lines(call, kinds)
-    lines += _heading("Sharing history")
-    for decided in decisions:
-        if decided.untold is None:
-            lines += decision_lines(decided, labels)
+        notes.append(f"- {uk_date(note.date)} {label}{historical}, by {note.author}: {note.text}")
+    lines += _section("Chronology", notes)
+    told_calls = [line for call in calls if call.id not in held for line in call_lines(call, kinds)]
+    lines += _section("Telephone requests about you", told_calls)
+    shared = [
+        line
+        for decided in decisions
+        if decided.untold is None
+        for line in decision_lines(decided, labels)
+    ]
+    lines += _section("Sharing history", shared)
     if untold:
         lines += _heading(WITHHELD)
         for decided in untold:
