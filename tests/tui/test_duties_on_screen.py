@@ -63,10 +63,8 @@ async def test_consent_needs_its_capacity_and_the_record_says_it(populated: Path
 async def test_the_help_shows_the_privacy_notice_and_the_dpo_as_written(
     populated: Path, tmp_path: Path
 ) -> None:
-    old = 'data_protection_officer = "The Data Protection Officer, Manchester Settlement: '
-    with_oversight(
-        populated, tmp_path, old + 'dpo@example.org"', f'data_protection_officer = "{HOSTILE}"'
-    )
+    old = 'data_protection_officer = "Manchester Settlement, dpo@example.org"'
+    with_oversight(populated, tmp_path, old, f'data_protection_officer = "{HOSTILE}"')
     app = app_for(populated, "alice")
     async with signed_in(app, SIZE) as pilot:
         await pilot.press("f1")
