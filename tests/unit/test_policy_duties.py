@@ -21,7 +21,7 @@ from tests.unit.test_oversight import oversight_toml, problems_of, shipped_texts
 
 def test_the_shipped_files_carry_a_privacy_notice_a_dpo_and_the_policys_own_dates() -> None:
     settings = parse_oversight(shipped_texts()["oversight.toml"])
-    assert settings.privacy.data_protection_officer.startswith("The Data Protection Officer")
+    assert settings.privacy.data_protection_officer.endswith("dpo@example.org")
     assert "ask to see what we hold about you" in settings.privacy.notice
     # The policy's front page: reviewed 01/02/16, next due 01/02/18 (never signed off).
     assert settings.policy_review == PolicyReview(date(2016, 2, 1), date(2018, 2, 1))
