@@ -82,3 +82,8 @@ def test_a_calls_urgency_is_said_as_every_other_screen_says_it() -> None:
     # Was "Urgency: Immediate", where reception and the lead read "Someone may be at risk now".
     assert lines({"urgency": "immediate"}) == ["Urgency: Someone may be at risk now"]
     assert lines({"urgency": "today"}) == ["Urgency: Needed today"]
+
+
+def test_a_consent_withdrawal_names_which_entry_in_words() -> None:
+    """'Entry: 1' was cryptic to the auditor (reviewer's find)."""
+    assert lines({"entry": 1}) == ["Consent entry (its number on the record): 1"]

@@ -76,6 +76,7 @@ LABELS = {
     "discussed": "What was discussed",
     "request": "Telephone request",
     "access_request": "Subject access request",
+    "entry": "Consent entry (its number on the record)",
     "months": "Months added",
     "due": "Due",
     "phone_request": "Telephone request",
