@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from secure_records.core.access_requests import (
     DUE_SOON_DAYS,
     Standing,
+    answered_words,
     due_date,
     months_later,
     standing,
@@ -97,3 +98,11 @@ def test_a_request_is_overdue_the_day_after_it_is_due_and_due_soon_before() -> N
 )
 def test_where_a_request_stands_in_words(today: date, said: str) -> None:
     assert standing_words(date(2026, 2, 28), False, today) == said
+
+
+def test_an_answer_says_whether_it_was_on_time_and_how_late() -> None:
+    """A request answered 5 days late said only "answered" (reviewer's find)."""
+    due = date(2026, 2, 28)
+    assert answered_words(due, date(2026, 2, 28)) == "answered on time"
+    assert answered_words(due, date(2026, 3, 1)) == "answered 1 day late"
+    assert answered_words(due, date(2026, 3, 5)) == "answered 5 days late"

@@ -63,6 +63,14 @@ def standing(due: date, answered: bool, today: date) -> Standing:
     return Standing.OPEN
 
 
+def answered_words(due: date, answered_on: date) -> str:
+    """'answered on time' or 'answered 5 days late': an answer's lateness stays said."""
+    late = (answered_on - due).days
+    if late <= 0:
+        return "answered on time"
+    return f"answered {late} {'day' if late == 1 else 'days'} late"
+
+
 def standing_words(due: date, answered: bool, today: date) -> str:
     """'OVERDUE by 3 days', 'due today', 'due in 5 days', 'open', 'answered'."""
     found = standing(due, answered, today)

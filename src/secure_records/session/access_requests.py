@@ -50,6 +50,7 @@ class AccessRequest:
     extension_reason: str
     report_id: str | None
     restricted: bool = False
+    answered_on: date | None = None  # the day (UTC) the report answered it
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _view(
         "" if details is None else details.extension_reason,
         row.report_id,
         details is None,
+        date.fromisoformat(row.answered_at[:10]) if row.answered_at else None,
     )
 
 

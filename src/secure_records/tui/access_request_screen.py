@@ -17,6 +17,7 @@ from secure_records.core.access_requests import (
     DUE_SOON_DAYS,
     MAX_EXTENSION_MONTHS,
     Standing,
+    answered_words,
     standing_words,
 )
 from secure_records.core.dates import DateRefused, parse_typed, typed_hint, uk_date
@@ -45,6 +46,8 @@ class ExtensionDraft:
 
 
 def _words(request: AccessRequest, today: date) -> str:
+    if request.answered_on is not None:
+        return answered_words(request.due, request.answered_on)
     return standing_words(request.due, request.standing is Standing.ANSWERED, today)
 
 
