@@ -63,8 +63,34 @@ def test_open_breaches_count_the_least_time_left(home: Path) -> None:
     with Session.open("lead", home) as lead:
         at_71 = lead.concerns.open_breaches(now=NOW + timedelta(hours=71))
         at_73 = lead.concerns.open_breaches(now=NOW + timedelta(hours=73))
-    assert (at_71.count, at_71.least_left) == (2, 1)
+    assert (at_71.count, at_71.least_left, at_71.concerns) == (2, 1, 1)
     assert (at_73.count, at_73.least_left) == (2, -1)
+
+
+def test_a_concern_found_to_be_a_breach_starts_its_clock_from_when_it_was_raised(
+    home: Path,
+) -> None:
+    """A concern could not become a breach, so its 72 hours could never start
+    (reviewer's find)."""
+    with Session.open("reception", home) as reception:
+        raised = reception.concerns.raise_concern(
+            ConcernKind.CONCERN, WHAT, NOW.date(), True, now=NOW
+        )
+    with Session.open("lead", home) as lead:
+        with pytest.raises(BadInput, match="The outcome of a concern is action taken"):
+            lead.concerns.decide(raised.id, Outcome.REPORTED, WHY)
+        treated = lead.concerns.treat_as_breach(raised.id, WHY)
+        assert (treated.kind, treated.status) == (ConcernKind.BREACH, ConcernStatus.OPEN)
+        at_10 = lead.concerns.open_breaches(now=NOW + timedelta(hours=10))
+        assert (at_10.count, at_10.least_left, at_10.concerns) == (1, 62, 0)
+        with pytest.raises(BadInput, match="is not an open concern"):
+            lead.concerns.treat_as_breach(raised.id, WHY)
+        lead.concerns.decide(raised.id, Outcome.REPORTED, WHY)
+    with Administration.open(home) as admin:
+        [entry] = [
+            e for e in admin.vault.log.entries() if e.action == LogAction.CONCERN_TREATED_AS_BREACH
+        ]
+    assert entry.details["concern"] == raised.id and WHY not in str(entry.details)
 
 
 def test_the_outcome_is_recorded_and_logged_with_the_typed_words_sealed(home: Path) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, RadioSet
+from textual.widgets import Button, Input, RadioSet
 
 from secure_records.core.concerns import ConcernKind, ConcernStatus, Outcome
 from secure_records.session import Session
@@ -164,3 +164,23 @@ async def test_the_queue_shows_the_clock_and_records_the_outcome(populated: Path
         [decided] = lead.concerns.queue()
     assert decided.status is ConcernStatus.CLOSED and decided.outcome is Outcome.NOT_REPORTED
     assert decided.outcome_reason == WHY
+
+
+async def test_a_lead_turns_a_concern_into_a_breach_from_the_queue(populated: Path) -> None:
+    with Session.open("reception", populated) as reception:
+        raised = reception.concerns.raise_concern(ConcernKind.CONCERN, WHAT, date.today(), True)
+    app = app_for(populated, "lead")
+    async with signed_in(app, (80, 24)) as pilot:
+        await keys(pilot, "b")
+        await wait_for_screen(pilot, app, ConcernsScreen)
+        await pilot.pause()
+        button = app.screen.query_one("#treat_as_breach", Button)
+        assert button.region.right <= 80 and button.region.width > 0  # on screen at 80x24
+        app.screen.query_one("#reason", Input).value = WHY
+        button.press()
+        await pilot.pause()
+        await pilot.pause()
+        assert f"{raised.id} is now a suspected breach" in shown(app), shown(app)
+    with Session.open("lead", populated) as lead:
+        [now] = lead.concerns.queue()
+    assert now.kind is ConcernKind.BREACH

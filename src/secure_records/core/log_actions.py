@@ -108,3 +108,5 @@ class LogAction(StrEnum):
     CONCERN_RAISED = "concern_raised"
     CONCERNS_LISTED = "concerns_listed"
     CONCERN_DECIDED = "concern_decided"
+    # a concern found to be a suspected breach: its ICO clock runs from when it was raised
+    CONCERN_TREATED_AS_BREACH = "concern_treated_as_breach"

@@ -189,6 +189,24 @@ class Concerns:
             self._door.vault.concerns.replace(row, details)
         return _view(row, details)
 
+    def treat_as_breach(self, concern_id: str, reason: str) -> Concern:
+        """An open concern found to be a suspected breach: from now on it is one, and
+        its 72 hours run from when it was raised (when the organisation was told),
+        never from this later moment."""
+        self._require()
+        reason = self._typed(reason, "why it is a suspected breach")
+        with self._door.recorded(
+            LogAction.CONCERN_TREATED_AS_BREACH,
+            personal={"reason": reason},
+            concern=concern_id.strip(),
+        ):
+            row, details = self._open(concern_id)
+            if row.status is not ConcernStatus.OPEN or row.kind is not ConcernKind.CONCERN:
+                raise BadInput(f"{row.id} is not an open concern.")
+            row = replace(row, kind=ConcernKind.BREACH)
+            self._door.vault.concerns.replace(row, details)
+        return _view(row, details)
+
     def open_breaches(self, now: datetime | None = None) -> OpenBreaches:
         """Open breaches and the least time left, for a role that triages (and nothing
         for any other); from the clear columns alone, so not logged."""

@@ -170,6 +170,9 @@ def concern_whole(concern: Concern, now: datetime) -> list[str]:
     return [*lines, f"Outcome, by {concern.decided_by}: {outcome}: {concern.outcome_reason}"]
 
 
+AS_BREACH = "treat_as_breach"
+
+
 class ConcernsScreen(ReviewQueue[Concern]):
     BOX_ID = "concerns-box"
     HEADING = "Concerns and suspected breaches"
@@ -186,8 +189,10 @@ class ConcernsScreen(ReviewQueue[Concern]):
         QueueAction(Outcome.REPORTED, "Reported to the ICO", "warning"),
         QueueAction(Outcome.NOT_REPORTED, "Not reported"),
         QueueAction(Outcome.ACTION_TAKEN, "Action taken"),
+        # A concern found to be a breach starts the ICO clock (reviewer's find).
+        QueueAction(AS_BREACH, "Treat as a breach"),
     )
-    NEEDS = {outcome: Permission.TRIAGE_CONCERNS for outcome in Outcome}
+    NEEDS = {action: Permission.TRIAGE_CONCERNS for action in (*Outcome, AS_BREACH)}
     WHOLE = True
 
     def _fetch(self) -> list[Concern]:
@@ -200,6 +205,9 @@ class ConcernsScreen(ReviewQueue[Concern]):
         return concern_whole(item, datetime.now(UTC))
 
     def _act(self, action: str, item: Concern, reason: str) -> str:
+        if action == AS_BREACH:
+            treated = self._session.concerns.treat_as_breach(item.id, reason)
+            return f"{treated.id} is now a suspected breach: report it within {ICO_HOURS} hours."
         decided = self._session.concerns.decide(item.id, Outcome(action), reason)
         outcome = OUTCOME_WORDS[decided.outcome] if decided.outcome else ""
         return f"{decided.id}: {outcome}, recorded."
