@@ -105,7 +105,7 @@ async def test_the_disposal_reason_has_a_full_row_and_labels(proposed: Path) -> 
         await settle(pilot)
         refused = words(app)
     assert width >= 70
-    assert re.search(r"Your reason \(at least \d+ characters\)", text)
+    assert re.search(r"Your reason for approving or rejecting \(at least \d+ characters\)", text)
     assert "Next review (DD/MM/YYYY)" in text
     future = add_years(date.today(), 1)
     assert f"for example {future.day:02d}/{future.month:02d}/{future.year}" in refused
