@@ -128,9 +128,10 @@ async def test_the_withdraw_consent_dialog_fits_with_its_entries_whole(populated
         await settle(pilot)
         text = words(app)
         dialog = app.screen.query_one("#dialog", Vertical)
-        buttons = [app.screen.query_one(f"#{b}", Button) for b in ("withdraw", "cancel")]
-    assert dialog.region.bottom <= SIZE[1]
-    assert all(b.region.bottom <= SIZE[1] and b.region.height for b in buttons)
+        buttons = [app.screen.query_one(f"#{b}", Button).region for b in ("withdraw", "cancel")]
+        bottom = dialog.region.bottom
+    assert 0 < bottom <= SIZE[1]  # its bottom border on screen
+    assert all(0 < b.bottom <= SIZE[1] and b.height for b in buttons)
     assert "CANARY-SCOPE-R-0001" in text
     assert "…" not in text
     assert "Date withdrawn (DD/MM/YYYY)" in text
@@ -146,4 +147,5 @@ async def test_the_consent_forms_withdrawn_date_has_a_label_that_stays(populated
         app.screen.query_one("#withdrawn", Input).value = "01/01/2025"
         await settle(pilot)
         text = words(app)
-    assert "Withdrawn on (DD/MM/YYYY), if it was" in text
+    # The label over two lines, in its column, beside the other dates' labels.
+    assert "Withdrawn on" in text and "(DD/MM/YYYY), if it was" in text

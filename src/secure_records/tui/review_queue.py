@@ -94,7 +94,10 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         if self.REASON:
             yield from self._reason_fields()
         if self.ACTIONS:
-            with Horizontal(classes="buttons"):
+            with Horizontal(classes="buttons") as row:
+                # Inline (the app's .buttons has a margin): the row the reason's label
+                # took, so that what is said under the buttons stays on screen.
+                row.styles.margin = 0
                 for action in self.ACTIONS:
                     yield self._button(action)
 
