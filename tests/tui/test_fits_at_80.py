@@ -12,11 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from secure_records.core.retention import add_years
-from secure_records.tui.concern_screens import ConcernsScreen
 from secure_records.tui.consent_withdrawal import WithdrawConsent
 from secure_records.tui.note_forms import NewConsent
-from secure_records.tui.queue_screen import QueueScreen
-from secure_records.tui.retention_screen import RetentionScreen
 from tests.tui.conftest import app_for, signed_in, wait_for_screen
 from tests.tui.test_consent_withdrawal import open_record
 from tests.tui.test_keep_at_review import at_the_queue, proposed  # noqa: F401 (a fixture)
@@ -68,26 +65,6 @@ async def test_a_ruled_out_item_says_so_and_the_reason_is_above_the_items(
     assert 'Not offered, as you answered No to "Does the information' in text
     # Health is hers to reveal, not to see in full: why it is not among the items.
     assert "Not shown: fields your role does not see in full" in text
-
-
-@pytest.mark.parametrize(
-    ("who", "key", "kind"),
-    [("lead", "b", ConcernsScreen), ("lead", "q", QueueScreen), ("it", "r", RetentionScreen)],
-)
-async def test_every_reason_box_keeps_a_label_with_its_minimum(
-    populated: Path, who: str, key: str, kind: type
-) -> None:
-    app = app_for(populated, who)
-    async with signed_in(app, SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press(key)
-        await wait_for_screen(pilot, app, kind)
-        reason = app.screen.query_one("#reason", Input)
-        reason.value = "typed"
-        app.screen.scroll_to_center(reason, animate=False)
-        await settle(pilot)
-        text = words(app)
-    assert AT_LEAST.search(text), text
 
 
 async def test_the_disposal_reason_has_a_full_row_and_labels(proposed: Path) -> None:  # noqa: F811

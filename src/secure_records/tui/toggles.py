@@ -46,8 +46,11 @@ WRAPPING = """
 """
 
 
-def _wrapped_height(toggle: widgets.Checkbox | widgets.RadioButton, width: int) -> int:
-    return max(1, toggle.render().get_height(toggle.styles, width))
+def _wrapped_height(
+    toggle: widgets.Checkbox | widgets.RadioButton, container: Size, viewport: Size, width: int
+) -> int:
+    # A toggle is one line in Textual (ToggleButton); a widget's own measure wraps.
+    return Widget.get_content_height(toggle, container, viewport, width)
 
 
 class Checkbox(widgets.Checkbox):
@@ -57,7 +60,7 @@ class Checkbox(widgets.Checkbox):
     BUTTON_INNER = "x"
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return _wrapped_height(self, width)
+        return _wrapped_height(self, container, viewport, width)
 
     @property
     def _button(self) -> Content:
@@ -71,7 +74,7 @@ class RadioButton(widgets.RadioButton):
     BUTTON_INNER = "•"
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return _wrapped_height(self, width)
+        return _wrapped_height(self, container, viewport, width)
 
     @property
     def _button(self) -> Content:
