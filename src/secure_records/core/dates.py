@@ -51,8 +51,8 @@ def typed_hint(label: str) -> str:
     return f"{label} ({TYPED_FORM})"
 
 
-def refusal(field: str) -> str:
-    return f"{field}: write the date as {TYPED_FORM}, for example {EXAMPLE}."
+def refusal(field: str, example: str = EXAMPLE) -> str:
+    return f"{field}: write the date as {TYPED_FORM}, for example {example}."
 
 
 def _day(year: str, month: str, day: str) -> date | None:
@@ -73,11 +73,12 @@ def read_typed(text: str) -> date | None:
     return None
 
 
-def parse_typed(text: str, field: str) -> date:
-    """The date typed into `field`; DateRefused, naming the field, if it is not one."""
+def parse_typed(text: str, field: str, example: str = EXAMPLE) -> date:
+    """The date typed into `field`; DateRefused, naming the field (and an example
+    date, as typed), if it is not one."""
     found = read_typed(text)
     if found is None:
-        raise DateRefused(refusal(field))
+        raise DateRefused(refusal(field, example))
     return found
 
 

@@ -10,19 +10,20 @@ from collections.abc import Callable
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from secure_records.core.access import RecordView
-from secure_records.core.consent import capacity_words, consent_standing
-from secure_records.core.dates import read_typed, uk_date
+from secure_records.core.consent import capacity_words, consent_given, consent_standing
+from secure_records.core.dates import TYPED_FORM, read_typed
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.records import ConsentEntry
 from secure_records.tui.dialog import Dialog
 from secure_records.tui.literal import literal
 from secure_records.tui.toggles import RadioButton
 
-DATE_FORMS = "DD/MM/YYYY or YYYY-MM-DD"
+# Both DD/MM/YYYY and YYYY-MM-DD are read; the hint is the one form every screen says.
+DATE_FORMS = TYPED_FORM
 
 
 def consent_state(entry: ConsentEntry) -> str:
@@ -49,8 +50,11 @@ class WithdrawConsent(Dialog[RecordView]):
 
     DEFAULT_CSS = """
     WithdrawConsent { align: center middle; }
+    WithdrawConsent #dialog { max-height: 100%; }
+    WithdrawConsent #withdraw-body { height: auto; max-height: 17; }
     WithdrawConsent RadioSet { width: 100%; }
-    WithdrawConsent .problem { color: $error; }
+    WithdrawConsent .problem { color: $error; display: none; }
+    WithdrawConsent .problem.-shown { display: block; }
     """
     SAVE = "withdraw"
 
@@ -63,26 +67,31 @@ class WithdrawConsent(Dialog[RecordView]):
 
     def compose(self) -> ComposeResult:
         only = len(self._entries) == 1
-        with Vertical(id="dialog"):
-            yield Label(literal(f"Withdraw consent on {self._record_id}"))
-            yield Static(
-                "The entry that recorded it will say when and why it was withdrawn.", classes="hint"
-            )
-            yield Label("Which consent is withdrawn?")
-            with RadioSet(id="entry"):
-                for number, entry in self._entries:
-                    yield RadioButton(
-                        literal(f"{entry.given_by}: {entry.scope} (given {uk_date(entry.date)})"),
-                        value=only,
-                        id=f"entry-{number}",
-                    )
-            yield Static("", id="entry-problem", classes="problem")
-            yield Label(f"Date withdrawn ({DATE_FORMS})")
-            yield Input(self._today.strftime("%d/%m/%Y"), id="withdrawn")
-            yield Static("", id="date-problem", classes="problem")
-            yield Label("Why it was withdrawn (the entry will say)")
-            yield Input(placeholder="e.g. told us in person she no longer agrees", id="why")
-            yield Static("", id="why-problem", classes="problem")
+        # At 80x24 the bottom of the dialog was off screen: what is asked scrolls
+        # inside it, the buttons stay in view under it.
+        with Vertical(id="dialog") as box:
+            box.styles.padding = (0, 2)  # inline: the app's #dialog padding is 1 2
+            with VerticalScroll(id="withdraw-body"):
+                yield Label(literal(f"Withdraw consent on {self._record_id}"))
+                yield Static(
+                    "The entry that recorded it will say when and why it was withdrawn.",
+                    classes="hint",
+                )
+                yield Label("Which consent is withdrawn?")
+                with RadioSet(id="entry"):
+                    for number, entry in self._entries:
+                        yield RadioButton(
+                            literal(f"{number}. {consent_given(entry)}, to {entry.scope}"),
+                            value=only,
+                            id=f"entry-{number}",
+                        )
+                yield Static("", id="entry-problem", classes="problem")
+                yield Label(f"Date withdrawn ({DATE_FORMS})")
+                yield Input(self._today.strftime("%d/%m/%Y"), id="withdrawn")
+                yield Static("", id="date-problem", classes="problem")
+                yield Label("Why it was withdrawn (the entry will say)")
+                yield Input(placeholder="e.g. told us in person she no longer agrees", id="why")
+                yield Static("", id="why-problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button("Withdraw consent", variant="warning", id=self.SAVE)
                 yield Button("Cancel", id="cancel")
@@ -98,7 +107,9 @@ class WithdrawConsent(Dialog[RecordView]):
 
     def _say(self, where: str, text: str) -> None:
         for place in ("#entry-problem", "#date-problem", "#why-problem"):
-            self.query_one(place, Static).update(literal(text) if place == where else "")
+            problem = self.query_one(place, Static)
+            problem.update(literal(text) if place == where else "")
+            problem.set_class(place == where and bool(text), "-shown")
 
     def action_submit(self) -> None:
         # Session's withdrawal is the check: its refusal said beside the date.

@@ -14,13 +14,12 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from secure_records.core.dates import DateRefused, parse_typed, shown_date, typed_hint
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy
-from secure_records.core.retention import next_review_refused, rule_words
+from secure_records.core.retention import add_years, next_review_refused, rule_words
 from secure_records.core.words import DISPOSAL_WORDS, in_words, status_words
 from secure_records.session.retention import DisposalItem
 from secure_records.tui.dialog import field_label, typed_form
@@ -42,9 +41,6 @@ def rule_said(policy: Policy, name: str) -> list[str]:
 
 class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     DEFAULT_CSS = """
-    DisposalQueueScreen .decision { height: auto; }
-    DisposalQueueScreen #reason { width: 1fr; }
-    DisposalQueueScreen .decision .field-label { margin: 1 1 0 1; text-style: bold; }
     DisposalQueueScreen #next-review { width: 18; }  /* 10 characters, frame, padding, cursor */
     DisposalQueueScreen #next-review-said { display: none; text-style: bold; color: $error; }
     DisposalQueueScreen #next-review-said.-shown { display: block; }
@@ -60,6 +56,7 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     EMPTY = "No disposal is waiting for you to approve."
     CHOOSE = "Choose a disposal first."
     REASON = "Your reason for approving or rejecting"
+    NOTHING_TO_DO = "Nothing is waiting, so there is nothing to approve or keep."
     ACTIONS = (
         QueueAction("approve", "Approve", "error"),
         QueueAction("reject", "Reject: keep the record", "primary"),
@@ -69,11 +66,11 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     TYPED = {"approve": "approve the disposal"}
 
     def _reason_fields(self) -> ComposeResult:
-        # The date beside the reason: one row, so that the buttons stay on screen.
-        with Horizontal(classes="decision"):
-            yield Input(placeholder=self.REASON, id="reason")
-            yield field_label(typed_hint(NEXT_REVIEW) + ":")
-            yield Input(self._offered(), placeholder=typed_form(date.today()), id="next-review")
+        # The date under the reason, each with its label: beside it, the reason was
+        # left 30 columns at 80, its placeholder cut and what was typed scrolled away.
+        yield from super()._reason_fields()
+        yield field_label(typed_hint(NEXT_REVIEW) + ":")
+        yield Input(self._offered(), placeholder=typed_form(date.today()), id="next-review")
         yield Static("", id="next-review-said")
 
     def _offered(self) -> str:
@@ -97,7 +94,9 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     def _next_review(self) -> date | None:
         typed = self.query_one("#next-review", Input).value
         try:
-            day = parse_typed(typed, NEXT_REVIEW)
+            # The example a date it could be: a year on, not a day long past.
+            example = typed_form(add_years(date.today(), 1))
+            day = parse_typed(typed, NEXT_REVIEW, example)
         except DateRefused as refused:
             self._beside(str(refused))
             return None

@@ -116,7 +116,10 @@ class NewConsent(Dialog[ConsentDraft]):
     DEFAULT_CSS = """
     NewConsent .consent-dates, NewConsent .consent-dates Vertical { height: auto; }
     NewConsent .consent-dates Vertical { width: 18; }
-    NewConsent .consent-dates Vertical.why { width: 1fr; }
+    NewConsent .consent-dates Vertical.withdrawn, NewConsent .consent-dates Vertical.why {
+        width: 1fr;
+    }
+    NewConsent .consent-dates .field-label { width: 100%; height: 2; }  /* wrapped, aligned */
     NewConsent #capacity { width: 100%; }
     """
     WHAT = "consent entry"
@@ -141,11 +144,12 @@ class NewConsent(Dialog[ConsentDraft]):
             # The dates and the reason side by side: the form fits in 24 rows.
             with Horizontal(classes="consent-dates"):
                 with Vertical():
-                    yield field_label("Date given")
+                    yield field_label(f"Date given ({DATE_HINT})")
                     yield Input(typed_form(self._today), placeholder=DATE_HINT, id="on")
-                with Vertical():
-                    yield field_label("Withdrawn on")
-                    yield Input(placeholder="if it was", id="withdrawn")
+                with Vertical(classes="withdrawn"):
+                    # A label, not a placeholder: it stays once the date is typed.
+                    yield field_label(f"Withdrawn on ({DATE_HINT}), if it was")
+                    yield Input(placeholder=DATE_HINT, id="withdrawn")
                 with Vertical(classes="why"):
                     yield field_label("Why withdrawn")
                     yield Input(placeholder="empty if in force", id="why")

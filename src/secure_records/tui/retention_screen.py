@@ -22,6 +22,7 @@ from secure_records.core.text import counted
 from secure_records.core.words import DISPOSAL_WORDS, RETENTION_WORDS, in_words, status_words
 from secure_records.session import Session
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
+from secure_records.tui.dialog import field_label
 from secure_records.tui.disposal_queue_screen import rule_said
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
@@ -68,6 +69,10 @@ class RetentionScreen(SessionScreen):
             yield Static("Retention and disposal", classes="title")
             yield Static(literal(EXPLAINED), classes="hint")
             yield OptionList(id="due")
+            minimum = self._session.policy.sharing.reason_min_length
+            yield field_label(
+                f"Reason for proposing disposal (at least {counted(minimum, 'character')}):"
+            )
             yield Input(placeholder="Reason for proposing disposal", id="reason")
             with Horizontal(classes="buttons"):
                 yield Button("Propose disposal", variant="primary", id="propose")

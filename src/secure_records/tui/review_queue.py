@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.text import counted
 from secure_records.session import Session
+from secure_records.tui.dialog import field_label
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
 from secure_records.tui.session_screen import SessionScreen
@@ -48,6 +49,9 @@ class QueueAction:
 
 
 class ReviewQueue(SessionScreen, Generic[Item]):
+    DEFAULT_CSS = """
+    ReviewQueue .field-label { padding: 0 1; text-style: bold; width: 100%; }
+    """
     BINDINGS = [Binding("escape", "back", "Back")]
 
     BOX_ID: ClassVar[str]  # the id of the scrolling body
@@ -56,7 +60,9 @@ class ReviewQueue(SessionScreen, Generic[Item]):
     LIST_ID: ClassVar[str]
     EMPTY: ClassVar[str]  # said when nothing waits
     CHOOSE: ClassVar[str] = ""  # said when a button is pressed with nothing chosen
-    REASON: ClassVar[str] = ""  # the reason input's placeholder; none if empty
+    REASON: ClassVar[str] = ""  # the reason input's label and placeholder; none if empty
+    # Why the buttons cannot be pressed while nothing waits, if not "A and B: nothing...".
+    NOTHING_TO_DO: ClassVar[str] = ""
     ACTIONS: ClassVar[tuple[QueueAction, ...]] = ()
     WHOLE: ClassVar[bool] = False  # whether `_whole` is shown under the list
     # Actions that cannot be undone, and what each does, as typed: "approve disposal".
@@ -88,12 +94,18 @@ class ReviewQueue(SessionScreen, Generic[Item]):
         if self.REASON:
             yield from self._reason_fields()
         if self.ACTIONS:
-            with Horizontal(classes="buttons"):
+            with Horizontal(classes="buttons") as row:
+                # Inline (the app's .buttons has a margin): the row the reason's label
+                # took, so that what is said under the buttons stays on screen.
+                row.styles.margin = 0
                 for action in self.ACTIONS:
                     yield self._button(action)
 
     def _reason_fields(self) -> ComposeResult:
-        """The reason, and any field a queue asks for beside it."""
+        """The reason, under a label that stays once it is typed into and says the
+        minimum Session checks; and any field a queue asks for under it."""
+        minimum = self._session.policy.sharing.reason_min_length
+        yield field_label(f"{self.REASON} (at least {counted(minimum, 'character')}):")
         yield Input(placeholder=self.REASON, id="reason")
 
     def _button(self, action: QueueAction) -> Button:
@@ -165,7 +177,8 @@ class ReviewQueue(SessionScreen, Generic[Item]):
             button.disabled = empty
         # A button with a why line of its own (the phone queue's) says it there.
         labels = [str(b.label) for b in buttons if b.display and not self.query(f"#{b.id}-why")]
-        why = f"{' and '.join(labels)}: {NOTHING_WAITING}" if empty and labels else ""
+        said = self.NOTHING_TO_DO or f"{' and '.join(labels)}: {NOTHING_WAITING}"
+        why = said if empty and labels else ""
         self.query_one("#actions-why", Static).update(literal(why))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -24,35 +24,53 @@ from secure_records.tui.literal import literal
 from secure_records.tui.sharing_steps import NOTHING_CHOSEN, BoxLabel, Problem, labelled_input
 from secure_records.tui.toggles import Checkbox, RadioButton
 
+# Beside an item the answers rule out: why, said just above the items.
+NOT_OFFERED = "(not offered: see above)"
+# Why an item the record holds is not among them: only what is seen in full is offered.
+NOT_SHOWN = {
+    Rule.REVEAL: "Not shown: fields your role does not see in full "
+    "(reveal one first with r on the record)",
+    Rule.MASKED: "Not shown: fields your role only ever sees in part",
+}
+
 
 def item_boxes(
     view: RecordView, fields: Mapping[str, FieldSpec], limits: AnswerLimits
 ) -> list[Widget]:
     """A box for each item the sharer sees in full; one the answers rule out is shown
-    disabled, with a line under the items naming the answer that rules it out."""
-    widgets: list[Widget] = []
+    disabled and says so, with the answer that rules it out named above the items (a
+    screen below them was out of sight), and the fields not seen in full named too."""
+    boxes: list[Widget] = []
     ruled: dict[str, list[str]] = {}  # the question answered No, and what it rules out
 
     def box(label: str, wid: str, spec: FieldSpec | None) -> None:
         question = limits.ruling_question(spec)
-        widgets.append(Checkbox(literal(label), id=wid, disabled=bool(question)))
+        said = f"{label} {NOT_OFFERED}" if question else label
+        boxes.append(Checkbox(literal(said), id=wid, disabled=bool(question)))
         if question and spec is not None:
             ruled.setdefault(question, []).append(spec.label)
 
+    unseen: dict[Rule, list[str]] = {}
     for field in view.fields:
         if field.rule is Rule.VISIBLE or field.revealed:
             box(field.label, f"field-{field.name}", fields.get(field.name))
+        else:
+            unseen.setdefault(field.rule, []).append(field.label)
     notes = view.notes.entries if view.notes else ()
     notes_spec = fields.get(view.notes.name) if view.notes else None
     for n, note in enumerate(notes):
         label = "FACT" if note.kind.value == "fact" else "OPINION"
         mark = " HISTORICAL" if note.historical else ""
         box(f"{uk_date(note.date)} {label}{mark}: {note.text[:60]}", f"note-{n}", notes_spec)
+    above: list[Widget] = []
     for question, labels in ruled.items():
         named = ", ".join(dict.fromkeys(labels))
         said = f'Not offered, as you answered No to "{question}": {named}.'
-        widgets.append(Static(literal(said), classes="hint ruled-out"))
-    return widgets
+        above.append(Static(literal(said), classes="hint ruled-out"))
+    for rule, labels in unseen.items():
+        said = f"{NOT_SHOWN.get(rule, NOT_SHOWN[Rule.MASKED])}: {', '.join(labels)}."
+        above.append(Static(literal(said), classes="hint not-shown"))
+    return above + boxes
 
 
 def is_special_box(box_id: str, fields: Mapping[str, FieldSpec], notes_field: str) -> bool:
@@ -86,7 +104,7 @@ def basis_widgets(
     widgets.append(Problem(id="basis-problem"))
     allowed = limits.offered(conditions)
     box = Vertical(
-        BoxLabel("Special-category data goes: the Art. 9 condition as well:"),
+        BoxLabel("A special-category item is ticked: choose an Art. 9 condition as well:"),
         RadioSet(*[RadioButton(literal(c)) for c in allowed], id="condition"),
         *(
             [Static("The policy offers no Art. 9 condition on this path.", classes="hint")]

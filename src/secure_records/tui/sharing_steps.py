@@ -41,7 +41,7 @@ class BoxLabel(Label):
     """The words above a box: what goes in it."""
 
     DEFAULT_CSS = """
-    BoxLabel { padding: 0 1; text-style: bold; }
+    BoxLabel { padding: 0 1; text-style: bold; width: 100%; }
     """
 
 

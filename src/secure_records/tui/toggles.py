@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual import widgets
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 from secure_records.tui.marks import FOCUS_MARK
@@ -38,10 +39,28 @@ def _keyboard_on(toggle: Widget) -> bool:
     )
 
 
+# A label longer than the screen is wide wraps onto lines of its own: cut at 80
+# columns, an Art. 9 condition or a note lost the words that told it from the next.
+WRAPPING = """
+    %s { text-wrap: wrap; height: auto; max-width: 100%%; }
+"""
+
+
+def _wrapped_height(
+    toggle: widgets.Checkbox | widgets.RadioButton, container: Size, viewport: Size, width: int
+) -> int:
+    # A toggle is one line in Textual (ToggleButton); a widget's own measure wraps.
+    return Widget.get_content_height(toggle, container, viewport, width)
+
+
 class Checkbox(widgets.Checkbox):
     """`[x]` ticked, `[ ]` not."""
 
+    DEFAULT_CSS = WRAPPING % "Checkbox"
     BUTTON_INNER = "x"
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return _wrapped_height(self, container, viewport, width)
 
     @property
     def _button(self) -> Content:
@@ -51,7 +70,11 @@ class Checkbox(widgets.Checkbox):
 class RadioButton(widgets.RadioButton):
     """`(•)` chosen, `( )` not."""
 
+    DEFAULT_CSS = WRAPPING % "RadioButton"
     BUTTON_INNER = "•"
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return _wrapped_height(self, container, viewport, width)
 
     @property
     def _button(self) -> Content:
