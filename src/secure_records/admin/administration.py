@@ -27,6 +27,7 @@ from secure_records.core.importing import ImportCheck
 from secure_records.core.log_actions import LogAction
 from secure_records.core.log_reading import WITHHELD, nothing, readable
 from secure_records.core.policy import Policy, Scope
+from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.records import STAFF_NAME, Record
 from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
@@ -202,17 +203,17 @@ class Administration(Door):
 
     # records
 
-    def import_lines(self, label: str, lines: list[str], today: date | None = None) -> int:
+    def import_lines(self, label: str, lines: list[str], progress: Progress = no_progress) -> int:
         """Import JSON Lines; any bad line and nothing is imported."""
         # A bulk import makes many long-lived objects and no cycles: the cyclic
         # collector would rescan all of them again and again for nothing.
         gc.disable()
         try:
-            return self._import_lines(label, lines, today)
+            return self._import_lines(label, lines, progress)
         finally:
             gc.enable()
 
-    def _import_lines(self, label: str, lines: list[str], today: date | None) -> int:
+    def _import_lines(self, label: str, lines: list[str], progress: Progress) -> int:
         store = self._vault.store
         rows = sum(1 for line in lines if line.strip())
         with self.recorded(LogAction.RECORDS_IMPORTED, file=label, count=rows):
@@ -222,27 +223,32 @@ class Administration(Door):
             existing = frozenset(store.record_ids())
 
             def make_check() -> ImportCheck:
-                return ImportCheck(label, self.policy, staff, existing, today or date.today())
+                return ImportCheck(label, self.policy, staff, existing, date.today())
 
             check = make_check()
-            stored = self._vault.import_lines(lines, check, make_check)
+            stored = self._vault.import_lines(lines, check, make_check, rows, progress)
             if check.bad_lines:
                 raise ImportRejected(check.problems, check.bad_lines)
             return stored
 
-    def import_file(self, path: Path) -> int:
+    def import_file(self, path: Path, progress: Progress = no_progress) -> int:
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                # Only a newline ends a record: splitlines() would also break a row at
-                # U+2028 or U+0085 pasted inside a value.
-                lines = [line.removesuffix("\r") for line in handle.read().split("\n")]
+                text = handle.read()
         except FileNotFoundError:
             raise BadInput(f"{path}: no such file.") from None
         except UnicodeDecodeError:
             raise BadInput(f"{path}: not UTF-8 text; nothing was imported.") from None
         except OSError as exc:
             raise BadInput(f"{path}: cannot be read ({exc.strerror}).") from None
-        return self.import_lines(str(path), lines)
+        return self.import_text(str(path), text, progress)
+
+    def import_text(self, label: str, text: str, progress: Progress = no_progress) -> int:
+        """Import a whole JSON Lines text (a file's, or standard input's)."""
+        # Only a newline ends a record: splitlines() would also break a row at U+2028
+        # or U+0085 pasted inside a value.
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+        return self.import_lines(label, lines, progress)
 
     def add_records(self, records: list[Record]) -> int:
         """Store records already checked (the demo's synthetic ones)."""
@@ -268,8 +274,8 @@ class Administration(Door):
     def record_count(self) -> int:
         return self._vault.store.record_count()
 
-    def rotate_key(self) -> int:
-        return self._vault.rotate_kek(self.actor, HOST_ROLE)
+    def rotate_key(self, progress: Progress = no_progress) -> int:
+        return self._vault.rotate_kek(self.actor, HOST_ROLE, progress)
 
     def scope_counts(self) -> list[ScopeCount]:
         """How many records each staff member's role lets them list: counts only."""
@@ -330,7 +336,9 @@ class Administration(Door):
 
     # disposal (policy section 11) from the host: a scheduled job
 
-    def run_disposals(self) -> tuple[list[Certificate], list[str]]:
+    def run_disposals(
+        self, progress: Progress = no_progress
+    ) -> tuple[list[Certificate], list[str]]:
         """Carry out every approved disposal the log proves: the certificates, and one
         sentence for each that was refused (a legal hold set since it was approved, a
         proposal or approval missing from the log, a record not due). One refusal does
@@ -340,7 +348,7 @@ class Administration(Door):
         # The log read once for all of them, after the rows: every approval a row
         # shows was committed with its entry, so that entry is already there.
         steps = disposal.proof_steps(self._vault) if rows else {}
-        for row in rows:
+        for row in counting(rows, len(rows), progress, every=1):
             try:
                 done.append(disposal.execute(self._vault, row.id, self.actor, HOST_ROLE, steps))
             except SecureRecordsError as exc:

@@ -3,6 +3,7 @@ files (disclosure packages) past their days."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -10,7 +11,8 @@ import click
 from secure_records.admin import SHRED_CAVEAT, Administration, write_private_file
 from secure_records.admin import shred as shred_path
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import refuse, say, warn
+from secure_records.cli.output import json_option, refuse, say, say_json, warn
+from secure_records.cli.progress import progress_bar
 from secure_records.core.errors import BAD_INPUT, BadInput, SecureRecordsError
 from secure_records.core.text import counted, printable
 
@@ -24,7 +26,9 @@ def disposal() -> None:
 @pass_cli
 def disposal_run(cli: CliContext) -> None:
     """Carry out every disposal a safeguarding lead has approved (for a scheduled job)."""
-    done, refused = cli.admin().run_disposals()
+    admin = cli.admin()
+    with progress_bar("Carrying out disposals") as progress:
+        done, refused = admin.run_disposals(progress)
     for certificate in done:
         say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
     say(f"{counted(len(done), 'disposal')} carried out.")
@@ -33,10 +37,14 @@ def disposal_run(cli: CliContext) -> None:
 
 
 @disposal.command("certificates")
+@json_option
 @pass_cli
-def disposal_certificates(cli: CliContext) -> None:
+def disposal_certificates(cli: CliContext, as_json: bool) -> None:
     """List disposal certificates: no personal data in any of them."""
     for c in cli.admin().certificates():
+        if as_json:
+            say_json(dataclasses.asdict(c))
+            continue
         say(
             f"{c.id}  {c.executed_at}  {c.reference}  {c.category}  rule {c.rule}  "
             f"approved by {c.approved_by}  executed by {c.executed_by}  log {c.log_seq}"

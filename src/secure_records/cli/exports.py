@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say
+from secure_records.cli.output import json_option, say, say_json
 from secure_records.core.dates import shown_date
 from secure_records.core.text import counted, printable
 
@@ -20,31 +20,60 @@ def export() -> None:
 
 
 @export.command("kept")
+@json_option
 @pass_cli
-def export_kept(cli: CliContext) -> None:
+def export_kept(cli: CliContext, as_json: bool) -> None:
     """Every output kept in the vault: reference, kind, record, who made it, when."""
     from secure_records.admin.outputs import kept_outputs
 
     rows = kept_outputs(cli.admin())
     for row in rows:
+        if as_json:
+            say_json(
+                {
+                    "id": row.id,
+                    "kind": row.kind.value,
+                    "record": row.record_id,
+                    "made_by": row.made_by,
+                    "made_at": row.made_at,
+                }
+            )
+            continue
         say(
             printable(
                 f"{row.id}  {row.kind.label}  {row.record_id or '-'}  by {row.made_by}  "
                 f"{shown_date(row.made_at[:10])}"
             )
         )
-    say(f"{counted(len(rows), 'output')} kept.")
+    if not as_json:
+        say(f"{counted(len(rows), 'output')} kept.")
 
 
 @export.command("list")
 @click.option("--due", is_flag=True, help="Only released files past the policy's days.")
+@json_option
 @pass_cli
-def export_list(cli: CliContext, due: bool) -> None:
+def export_list(cli: CliContext, due: bool, as_json: bool) -> None:
     """Every release: when, by whom, to whom, and the file it made."""
     from secure_records.admin.outputs import releases
 
     lines = releases(cli.admin(), due_only=due)
     for line in lines:
+        if as_json:
+            say_json(
+                {
+                    "release": line.release_id,
+                    "output": line.output_id,
+                    "kind": line.kind.value,
+                    "released_at": line.released_at,
+                    "released_by": line.released_by,
+                    "recipient": line.recipient,
+                    "file": line.path,
+                    "shredded_at": line.shredded_at,
+                    "due": line.due,
+                }
+            )
+            continue
         state = (
             f"shredded {shown_date(line.shredded_at[:10])}"
             if line.shredded_at
@@ -59,7 +88,8 @@ def export_list(cli: CliContext, due: bool) -> None:
                 f"{line.recipient}  file {line.path}  {state}"
             )
         )
-    say(f"{counted(len(lines), 'release')}{' past their days' if due else ''}.")
+    if not as_json:
+        say(f"{counted(len(lines), 'release')}{' past their days' if due else ''}.")
 
 
 @export.command("release")

@@ -6,6 +6,7 @@ import click
 
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import say
+from secure_records.cli.progress import progress_bar
 
 
 @click.group()
@@ -17,5 +18,7 @@ def key() -> None:
 @pass_cli
 def key_rotate(cli: CliContext) -> None:
     """New key-encryption key; every data key re-wrapped; the old key removed."""
-    version = cli.admin().rotate_key()
+    admin = cli.admin()
+    with progress_bar("Re-wrapping data keys") as progress:
+        version = admin.rotate_key(progress)
     say(f"Key-encryption key rotated to version {version}; the old key was removed.")

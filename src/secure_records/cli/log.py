@@ -8,7 +8,8 @@ from datetime import datetime
 import click
 
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import refuse, say
+from secure_records.cli.output import json_option, refuse, say, say_json
+from secure_records.cli.progress import progress_bar
 from secure_records.core.text import printable
 
 
@@ -19,11 +20,19 @@ def log_group() -> None:
 
 @log_group.command("verify")
 @click.option("--checkpoint", default=None, help="A line printed earlier by 'log checkpoint'.")
+@json_option
 @pass_cli
-def log_verify(cli: CliContext, checkpoint: str | None) -> None:
+def log_verify(cli: CliContext, checkpoint: str | None, as_json: bool) -> None:
     """Check every entry's MAC, the sequence, and the sealed head."""
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
-    verdict = cli.admin(any_policy=True).verify_log(checkpoint)
+    admin = cli.admin(any_policy=True)
+    with progress_bar("Verifying the log"):
+        verdict = admin.verify_log(checkpoint)
+    if as_json:
+        say_json({**verdict.facts(), "checkpoint_given": checkpoint is not None})
+        if not verdict.intact:
+            click.get_current_context().exit(1)
+        return
     if verdict.intact:
         suffix = " and extends the checkpoint" if checkpoint else ""
         say(verdict.sentence() + suffix)
@@ -78,8 +87,7 @@ def log_show(
             "personal": entry.personal,
         }
         if as_json:
-            # ensure_ascii escapes every control character a value might carry.
-            say(json.dumps(row, ensure_ascii=True, sort_keys=True))
+            say_json(row)
             continue
         details = " ".join(
             f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.details.items() if v

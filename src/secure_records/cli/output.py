@@ -6,7 +6,8 @@ carry a confidential value.
 
 from __future__ import annotations
 
-from typing import NoReturn
+import json
+from typing import Any, NoReturn
 
 import click
 
@@ -17,8 +18,20 @@ def say(message: str) -> None:
     click.echo(message)
 
 
+def say_json(value: dict[str, Any]) -> None:
+    """One JSON object on one line (`--json`): ensure_ascii escapes every control
+    character a value might carry, and sorted keys keep the output stable."""
+    click.echo(json.dumps(value, ensure_ascii=True, sort_keys=True))
+
+
 def warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+# `--json` on a list or verify command: the same facts as its text, for a script.
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per line, for scripts."
+)
 
 
 def refuse(*sentences: str, code: int = 1) -> NoReturn:

@@ -11,7 +11,7 @@ import click
 
 from secure_records.admin.ssh import AccessKeys, default_authorized_keys
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say
+from secure_records.cli.output import json_option, say, say_json
 from secure_records.core.text import counted
 
 
@@ -84,8 +84,14 @@ def ssh_revoke(ssh: SshContext, name: str) -> None:
 
 
 @ssh.command("list")
+@json_option
 @pass_ssh
-def ssh_list(ssh: SshContext) -> None:
+def ssh_list(ssh: SshContext, as_json: bool) -> None:
     """The keys this tool added: staff member, key type, fingerprint."""
     for found in ssh.keys().list():
+        if as_json:
+            say_json(
+                {"staff": found.staff, "type": found.key.kind, "fingerprint": found.key.fingerprint}
+            )
+            continue
         say(f"{found.staff}  {found.key.kind}  {found.key.fingerprint}")

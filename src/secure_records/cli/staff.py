@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import click
 
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say
+from secure_records.cli.output import json_option, say, say_json
 
 
 @click.group()
@@ -28,17 +28,32 @@ def staff_add(cli: CliContext, name: str, role: str) -> None:
 
 
 @staff.command("list")
+@json_option
 @pass_cli
-def staff_list(cli: CliContext) -> None:
+def staff_list(cli: CliContext, as_json: bool) -> None:
     """List staff members, their roles and whether they have a PIN."""
     rows = cli.admin().list_staff()
-    if not rows:
+    if not rows and not as_json:
         say("No staff yet.")
     for row in rows:
         state = "disabled" if row.disabled else "active"
+        now = datetime.now(UTC).isoformat()
+        locked = row.locked_until if row.locked_until and row.locked_until > now else None
+        if as_json:
+            # The PIN's hash stays in the vault: only whether there is one.
+            say_json(
+                {
+                    "name": row.name,
+                    "role": row.role,
+                    "state": state,
+                    "pin_set": bool(row.pin_hash),
+                    "locked_until": locked,
+                }
+            )
+            continue
         pin = "PIN set" if row.pin_hash else "no PIN"
-        if row.locked_until and row.locked_until > datetime.now(UTC).isoformat():
-            pin += f", locked out until {row.locked_until[:16].replace('T', ' ')} UTC"
+        if locked:
+            pin += f", locked out until {locked[:16].replace('T', ' ')} UTC"
         say(f"{row.name}\t{row.role}\t{state}\t{pin}")
 
 

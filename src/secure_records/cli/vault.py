@@ -7,7 +7,8 @@ import click
 
 from secure_records.admin import row_sealing
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import refuse, say
+from secure_records.cli.output import json_option, refuse, say, say_json
+from secure_records.cli.progress import progress_bar
 from secure_records.core.text import plural
 
 
@@ -17,11 +18,19 @@ def vault_group() -> None:
 
 
 @vault_group.command("verify")
+@json_option
 @pass_cli
-def vault_verify(cli: CliContext) -> None:
+def vault_verify(cli: CliContext, as_json: bool) -> None:
     """Check the log, every sealed row, every record's history and the policy seal."""
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
-    report = row_sealing.verify_vault(cli.admin(any_policy=True))
+    admin = cli.admin(any_policy=True)
+    with progress_bar("Verifying the vault"):
+        report = row_sealing.verify_vault(admin)
+    if as_json:
+        say_json(report.facts())
+        if not report.intact:
+            click.get_current_context().exit(1)
+        return
     lines = report.lines()
     if report.intact:
         say("\n".join(lines))

@@ -97,12 +97,34 @@ def _call(action: str, fn: Callable[..., T], *args: Any) -> T:
     ) from None
 
 
+BACKEND_ENV = "PYTHON_KEYRING_BACKEND"
+
+
+def _configured_backend() -> KeyringBackend:
+    """The backend keyring's configuration names; a sentence (not keyring's own
+    ImportError or RuntimeError) when it names one that is not installed here."""
+    try:
+        return keyring.get_keyring()
+    except (ImportError, AttributeError, ValueError, RuntimeError):
+        named = os.environ.get(BACKEND_ENV)
+        if named:
+            raise VaultError(
+                f"{BACKEND_ENV} names the keyring backend {named!r}, which is not installed "
+                "or cannot run on this host; set it to an installed backend's module and class "
+                "(keyring --list-backends lists them), or unset it."
+            ) from None
+        raise VaultError(
+            "The keyring backend named in keyringrc.cfg is not installed or cannot run on "
+            "this host; name an installed one there (keyring --list-backends lists them)."
+        ) from None
+
+
 class KeyEncryptionKeys:
     """The vault's key-encryption keys in the keyring, one entry per version."""
 
     def __init__(self, vault_id: str) -> None:
         self.vault_id = vault_id
-        backend = keyring.get_keyring()
+        backend = _configured_backend()
         problem = _backend_problem(backend)
         self.insecure_warning: str | None = None
         if problem is not None:

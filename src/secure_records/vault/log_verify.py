@@ -33,6 +33,17 @@ class Verdict:
             return f"intact: {counted(self.entries, 'entry', 'entries')}{span}"
         return str(self.problem)
 
+    def facts(self) -> dict[str, Any]:
+        """What `log verify --json` prints: the same facts as the sentence."""
+        return {
+            "intact": self.intact,
+            "entries": self.entries,
+            "first_time": self.first_time,
+            "last_time": self.last_time,
+            "problem": self.problem,
+            "crash_tail": self.crash_tail,
+        }
+
 
 def verify(
     data: bytes, head: LogHead, vault_id: str, chain: Chain, checkpoint: str | None

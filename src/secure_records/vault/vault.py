@@ -21,6 +21,7 @@ from secure_records.core.errors import BadInput, IntegrityError, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
+from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.records import ConsentEntry, Note, Record
 from secure_records.core.telephone import Status
 from secure_records.vault.access_requests import SealedAccessRequests
@@ -221,7 +222,7 @@ class Vault:
         finally:
             self.seal_reports.log_pending()
 
-    def rotate_kek(self, actor: str, role: str) -> int:
+    def rotate_kek(self, actor: str, role: str, progress: Progress = no_progress) -> int:
         """New key-encryption key; every wrapped key re-wrapped in one transaction; the
         old key removed from the keyring only once the new one is committed."""
         old_version, new_version = self._kek_version, self._kek_version + 1
@@ -233,7 +234,8 @@ class Vault:
             # else rotated first: two rotations can never write the same version.
             # Should this transaction roll back, the stored key is simply unused.
             self._keys.store(new_version, new_kek)
-            for key in self.store.record_keys():
+            keys = self.store.record_keys()
+            for key in counting(keys, len(keys), progress):
                 old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
                 raw = unseal(self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}")
                 new_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, new_version)
@@ -264,7 +266,12 @@ class Vault:
         return self.store.add_records((self._sealer.seal(r) for r in records), now_utc())
 
     def import_lines(
-        self, lines: Sequence[str], check: ImportCheck, make_check: Callable[[], ImportCheck]
+        self,
+        lines: Sequence[str],
+        check: ImportCheck,
+        make_check: Callable[[], ImportCheck],
+        total: int = 0,
+        progress: Progress = no_progress,
     ) -> int:
         """Check, seal and store import lines; call inside `recorded`, and keep the
         result only if `check.bad_lines` is 0 afterwards. Large files use both cores."""
@@ -275,7 +282,8 @@ class Vault:
             rows = check_and_seal(lines, check, make_check, self._sealer)
         else:
             rows = (self._sealer.seal(record) for record in check.records(lines))
-        return self.store.add_records(rows, now_utc())
+        # `total` is the count of records the file holds, for the bar's length.
+        return self.store.add_records(counting(rows, total, progress), now_utc())
 
     def read_record(self, record_id: str, fields: Iterable[str]) -> Record | None:
         """Decrypt only the named fields (consent and notes by their field names)."""

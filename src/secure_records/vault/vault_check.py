@@ -7,10 +7,12 @@ stops at the first problem, and names tables and rows, never what they hold.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
@@ -66,6 +68,25 @@ class VaultCheck:
     def intact(self) -> bool:
         kinds = (self.rows, self.unsealed, self.records, self.ledger, self.logged, self.caseloads)
         return self.log.intact and self.policy_refusal is None and not any(k.bad for k in kinds)
+
+    def facts(self) -> dict[str, Any]:
+        """What `vault verify --json` prints: the counts and first problems `lines`
+        names, keyed by kind (a row's place, never what it holds)."""
+        kinds = {
+            "rows": self.rows,
+            "unsealed_rows": self.unsealed,
+            "records": self.records,
+            "caseloads": self.caseloads,
+            "ledger": self.ledger,
+            "rows_the_log_wrote": self.logged,
+        }
+        return {
+            "intact": self.intact,
+            "log": self.log.facts(),
+            "policy_sealed": self.policy_refusal is None,
+            "policy_problem": self.policy_refusal,
+            **{name: dataclasses.asdict(kind) for name, kind in kinds.items()},
+        }
 
     def lines(self) -> list[str]:
         """One line per kind, counts with thousands separators; then each problem."""
