@@ -103,3 +103,7 @@ class LogAction(StrEnum):
     ACCESS_REQUEST_RECORDED = "access_request_recorded"
     ACCESS_REQUEST_EXTENDED = "access_request_extended"
     ACCESS_REQUESTS_LISTED = "access_requests_listed"
+    # recovery without the host's keyring (issue 20): never the code itself
+    KEYS_RETIRED = "keys_retired"
+    RECOVERY_CODE_SET = "recovery_code_set"
+    KEYS_RECOVERED = "keys_recovered"

@@ -23,6 +23,7 @@ from secure_records.vault.rows import (
     DisposalRow,
     Grant,
     HoldRow,
+    KekVersionRow,
     LogHead,
     NewRecordRows,
     OutputRow,
@@ -30,6 +31,7 @@ from secure_records.vault.rows import (
     RecordEntry,
     RecordKeyRow,
     RecordRows,
+    RecoveryLockRow,
     ReleaseRow,
     Restriction,
     StaffRow,
@@ -42,6 +44,7 @@ __all__ = [
     "DisposalRow",
     "Grant",
     "HoldRow",
+    "KekVersionRow",
     "LogHead",
     "NewRecordRows",
     "OutputRow",
@@ -49,6 +52,7 @@ __all__ = [
     "RecordEntry",
     "RecordKeyRow",
     "RecordRows",
+    "RecoveryLockRow",
     "ReleaseRow",
     "Restriction",
     "StaffRow",
@@ -108,6 +112,13 @@ class Store(Protocol):
     def put_vault_key(self, name: str, wrapped: bytes) -> None: ...
     def log_head(self) -> LogHead | None: ...
     def put_log_head(self, head: LogHead) -> None: ...
+
+    # versions of the key-encryption key, and the recovery code's lock on them
+
+    def kek_versions(self) -> list[KekVersionRow]: ...
+    def put_kek_version(self, row: KekVersionRow) -> None: ...
+    def recovery_lock(self) -> RecoveryLockRow | None: ...
+    def put_recovery_lock(self, lock: RecoveryLockRow) -> None: ...
 
     # staff
 
