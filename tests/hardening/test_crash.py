@@ -27,12 +27,13 @@ import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import keyring
 import pytest
 
-from secure_records.admin import Administration
+from secure_records.admin import Administration, retire_keys
 from secure_records.core.errors import AccessRefused, SecureRecordsError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.session import Session
@@ -365,17 +366,19 @@ def keyring_versions(vault_id: str, up_to: int) -> list[int]:
 
 
 @pytest.mark.slow
-def test_a_rotation_killed_after_its_commit_leaves_no_old_key_behind(
+def test_a_retirement_killed_after_its_commit_leaves_no_old_key_behind(
     file_keyring_home: Path, tmp_path: Path
 ) -> None:
     home = file_keyring_home
-    proc = spawn("rotate-dies-at-delete", home, "00", subprocess_env(tmp_path))
+    proc = spawn("retire-dies-at-delete", home, "00", subprocess_env(tmp_path))
     out, err = proc.communicate("go\n", timeout=60)
     assert out == "ready\n" and proc.returncode == -signal.SIGKILL, err
     with Administration.open(home) as admin:
         assert admin.verify_log().intact
-        # The rotation committed: the vault opened at version 2, so the next is 3.
-        assert admin.rotate_key() == 3
+        assert admin.vault.kek_version == 2
         vault_id = admin.vault_id
-    # Once a later rotation has committed, only its key is left.
-    assert keyring_versions(vault_id, 3) == [3]
+        assert keyring_versions(vault_id, 2) == [1, 2]  # the kill came before the delete
+        # The retirement committed: the next one has nothing new to retire, and still
+        # takes the key it left behind out of the keyring.
+        assert retire_keys(admin, date.today() + timedelta(days=1)).versions == []
+    assert keyring_versions(vault_id, 2) == [2]

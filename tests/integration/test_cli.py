@@ -262,7 +262,9 @@ def test_init_creates_a_private_vault(
     assert result.code == 0, result.err
     with Administration.open(home) as admin:
         vault_id = admin.vault_id
-    assert result.out == f"Created vault {vault_id} at {home}.\n"
+    created, code, keep = result.out.splitlines()
+    assert created == f"Created vault {vault_id} at {home}."
+    assert code.startswith("Recovery code: ") and keep.startswith("Write the recovery code down")
     assert mode(home) == 0o700
     assert mode(home / "vault.db") == 0o600
     assert mode(home / "policies") == 0o700
@@ -596,7 +598,7 @@ def test_import_rejects_odd_json_by_line(
 # ---------------------------------------------------------------- keys and a damaged vault
 
 
-def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
+def test_key_rotate_keeps_records_readable_and_the_older_keys_for_backups(
     cli: Cli, populated: Path, memory_keyring: OpenKeyring
 ) -> None:
     with Administration.open(populated) as admin:
@@ -606,11 +608,13 @@ def test_key_rotate_keeps_records_readable_and_removes_the_old_key(
         result = cli("key", "rotate", home=populated)
         assert (result.code, result.out) == (
             0,
-            f"Key-encryption key rotated to version {version}; the old key was removed.\n",
+            f"Key-encryption key rotated to version {version}; the older versions stay in the "
+            "keyring for backups taken under them until 'secure-records key retire --before "
+            "DATE'.\n",
         )
         no_canary(result, *canaries(canary_row("R-0001", [])).values())
         assert [user for service, user in memory_keyring.entries if service == SERVICE] == [
-            f"{vault_id}:kek:v{version}"
+            f"{vault_id}:kek:v{v}" for v in range(1, version + 1)
         ]
     with Session.open("lead", populated) as lead:
         view = lead.records.open_record("R-0001")

@@ -16,9 +16,9 @@ parent knows exactly what it may expect to find after it kills this process:
   out every approved disposal it found (a whole run, checked as such)
 - rotate: the key-encryption key version just committed
 
-One more, not random: rotate-dies-at-delete rotates the key once and kills itself
-with SIGKILL at the moment it would remove the old key from the keyring, after the
-rotation has committed.
+One more, not random: retire-dies-at-delete rotates the key once, then retires the
+old version and kills itself with SIGKILL at the moment it would remove that key
+from the keyring, after the retirement has committed.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from secure_records.admin import Administration
+from secure_records.admin import Administration, retire_keys
 from secure_records.core.records import NoteKind
 from secure_records.core.sharing import Requester, SharingFlow
 from secure_records.core.statuses import DisposalStatus
@@ -129,7 +129,7 @@ def run_rotate(home: Path, tag: str) -> None:
             say(admin.rotate_key())
 
 
-def run_rotate_dies_at_delete(home: Path, tag: str) -> None:
+def run_retire_dies_at_delete(home: Path, tag: str) -> None:
     def die(self: KeyEncryptionKeys, version: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -137,6 +137,7 @@ def run_rotate_dies_at_delete(home: Path, tag: str) -> None:
     with Administration.open(home) as admin:
         say("ready")
         admin.rotate_key()
+        retire_keys(admin, date.today() + timedelta(days=1))
 
 
 OPERATIONS: dict[str, Callable[[Path, str], None]] = {
@@ -145,7 +146,7 @@ OPERATIONS: dict[str, Callable[[Path, str], None]] = {
     "decision": run_decision,
     "disposal": run_disposal,
     "rotate": run_rotate,
-    "rotate-dies-at-delete": run_rotate_dies_at_delete,
+    "retire-dies-at-delete": run_retire_dies_at_delete,
 }
 
 

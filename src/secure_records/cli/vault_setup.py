@@ -11,6 +11,7 @@ import click
 
 from secure_records.admin import Administration, check_policy
 from secure_records.cli.context import CliContext, pass_cli
+from secure_records.cli.keys import show_recovery_code
 from secure_records.cli.output import refuse, say, warn
 from secure_records.core.dates import uk_date
 from secure_records.core.policy import Policy
@@ -31,6 +32,9 @@ def init(cli: CliContext, policies: Path | None) -> None:
         if admin.insecure_keyring_warning:
             warn(admin.insecure_keyring_warning)
         say(f"Created vault {admin.vault_id} at {admin.home}.")
+        code = admin.vault.new_recovery_code
+        if code is not None:
+            show_recovery_code(code)
 
 
 @click.group()

@@ -110,3 +110,7 @@ class LogAction(StrEnum):
     CONCERN_DECIDED = "concern_decided"
     # a concern found to be a suspected breach: its ICO clock runs from when it was raised
     CONCERN_TREATED_AS_BREACH = "concern_treated_as_breach"
+    # recovery without the host's keyring (issue 20): never the code itself
+    KEYS_RETIRED = "keys_retired"
+    RECOVERY_CODE_SET = "recovery_code_set"
+    KEYS_RECOVERED = "keys_recovered"

@@ -18,6 +18,7 @@ from secure_records.vault.private_files import (
     make_private_file,
     write_private_file,
 )
+from secure_records.vault.recovery import KeyRecovery
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
 from secure_records.vault.seals import PolicySeal, seal_key
 from secure_records.vault.sqlite.store import SqliteStore
@@ -37,9 +38,10 @@ def refuse_existing(paths: VaultPaths) -> None:
 
 def lay_out(
     paths: VaultPaths, policy_texts: Mapping[str, str], vault_id: str, kek: bytes, now: str
-) -> Store:
-    """The new vault's files, its keys wrapped under `kek` (version 1); on any failure
-    only what this call made is removed."""
+) -> tuple[Store, str]:
+    """The new vault's files, its keys wrapped under `kek` (version 1), and its
+    recovery code (returned, to be shown once, never stored); on any failure only what
+    this call made is removed."""
     home = paths.home
     created_home = not home.exists()
     store: SqliteStore | None = None
@@ -61,11 +63,12 @@ def lay_out(
             store.mark_rows_sealed()
             for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
                 store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
+            code = KeyRecovery(store, vault_id, aead, 1).set_up({1: kek}, now)
             AuditLog.create(paths.log, store, vault_id, log_root)
             # Sealed as written to disk, so the first open finds exactly these bytes.
             PolicySeal(store, vault_id, log_root).write(read_policy_files(paths.policies))
         store.checkpoint()
-        return store
+        return store, code
     except BaseException:
         if store is not None:
             store.close()

@@ -209,3 +209,24 @@ class ConcernRow:
     outcome: Outcome | None = None
     decided_by: str | None = None
     decided_at: str | None = None
+
+
+@dataclass(frozen=True)
+class KekVersionRow:
+    """One version of the key-encryption key: when it was made, when retired, and
+    the key sealed under the recovery root (None: no recovery code yet, or retired)."""
+
+    version: int
+    created_at: str
+    retired_at: str | None = None
+    recovery: bytes | None = None
+
+
+@dataclass(frozen=True)
+class RecoveryLockRow:
+    """The recovery root sealed under a key derived from the recovery code."""
+
+    created_at: str
+    kdf: str  # e.g. "scrypt:n=131072:r=8:p=1"
+    salt: bytes
+    wrapped_root: bytes

@@ -24,6 +24,7 @@ from secure_records.vault.rows import (
     DisposalRow,
     Grant,
     HoldRow,
+    KekVersionRow,
     LogHead,
     NewRecordRows,
     OutputRow,
@@ -31,6 +32,7 @@ from secure_records.vault.rows import (
     RecordEntry,
     RecordKeyRow,
     RecordRows,
+    RecoveryLockRow,
     ReleaseRow,
     Restriction,
     StaffRow,
@@ -44,6 +46,7 @@ __all__ = [
     "DisposalRow",
     "Grant",
     "HoldRow",
+    "KekVersionRow",
     "LogHead",
     "NewRecordRows",
     "OutputRow",
@@ -51,6 +54,7 @@ __all__ = [
     "RecordEntry",
     "RecordKeyRow",
     "RecordRows",
+    "RecoveryLockRow",
     "ReleaseRow",
     "Restriction",
     "StaffRow",
@@ -110,6 +114,13 @@ class Store(Protocol):
     def put_vault_key(self, name: str, wrapped: bytes) -> None: ...
     def log_head(self) -> LogHead | None: ...
     def put_log_head(self, head: LogHead) -> None: ...
+
+    # versions of the key-encryption key, and the recovery code's lock on them
+
+    def kek_versions(self) -> list[KekVersionRow]: ...
+    def put_kek_version(self, row: KekVersionRow) -> None: ...
+    def recovery_lock(self) -> RecoveryLockRow | None: ...
+    def put_recovery_lock(self, lock: RecoveryLockRow) -> None: ...
 
     # staff
 

@@ -45,6 +45,7 @@ from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.legal_holds import LegalHolds
 from secure_records.vault.log import AuditLog
 from secure_records.vault.outputs import SealedOutputs
+from secure_records.vault.recovery import KeyRecovery
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
 from secure_records.vault.rows import DecisionRow, PhoneRequestRow, RecordKeyRow
 from secure_records.vault.seal_reports import SealReports
@@ -87,6 +88,8 @@ class Vault:
         self._keys = keys
         self._kek = AESGCM(kek)
         self._kek_version = kek_version
+        # Set by `create` only, for `init` to show once; never stored or logged.
+        self.new_recovery_code: str | None = None
         try:
             index_key = self._unwrap_vault_key(MATCH_INDEX_KEY)
         except IntegrityError:
@@ -157,11 +160,13 @@ class Vault:
         kek = new_key()
         keys.store(1, kek)
         try:
-            store = lay_out(paths, policy_texts, vault_id, kek, now_utc())
+            store, code = lay_out(paths, policy_texts, vault_id, kek, now_utc())
         except BaseException:
             keys.delete(1)
             raise
-        return cls(paths, store, keys, kek, 1)
+        vault = cls(paths, store, keys, kek, 1)
+        vault.new_recovery_code = code
+        return vault
 
     def close(self) -> None:
         self.store.close()
@@ -223,8 +228,9 @@ class Vault:
             self.seal_reports.log_pending()
 
     def rotate_kek(self, actor: str, role: str, progress: Progress = no_progress) -> int:
-        """New key-encryption key; every wrapped key re-wrapped in one transaction; the
-        old key removed from the keyring only once the new one is committed."""
+        """New key-encryption key; every wrapped key re-wrapped in one transaction. The
+        older versions stay in the keyring for backups taken under them, until `key
+        retire`; the recovery code opens the new one too."""
         old_version, new_version = self._kek_version, self._kek_version + 1
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
@@ -234,6 +240,8 @@ class Vault:
             # else rotated first: two rotations can never write the same version.
             # Should this transaction roll back, the stored key is simply unused.
             self._keys.store(new_version, new_kek)
+            # Before the vault's keys (the recovery root among them) are re-wrapped.
+            self.recovery().add_version(new_version, new_kek, now_utc())
             keys = self.store.record_keys()
             for key in counting(keys, len(keys), progress):
                 old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
@@ -252,12 +260,13 @@ class Vault:
         self._sealer = RecordSealer(
             self.vault_id, new_kek, new_version, self._unwrap_vault_key(MATCH_INDEX_KEY)
         )
-        # Stale copies of old wrapped keys (backups, freed pages) die with the old key,
-        # and with any older one a rotation killed before this point left behind.
+        # Old wrapped keys leave the file now; copies elsewhere die at `key retire`.
         self.store.checkpoint()
-        for version in range(old_version, 0, -1):
-            self._keys.delete(version)
         return new_version
+
+    def recovery(self) -> KeyRecovery:
+        """The KEK's versions and the recovery code's wrapping of them, at this KEK."""
+        return KeyRecovery(self.store, self.vault_id, self._kek, self._kek_version, self._keys)
 
     # records
 

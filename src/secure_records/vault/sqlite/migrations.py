@@ -251,6 +251,31 @@ CREATE TABLE IF NOT EXISTS concerns (
 );
 """
 
+# Recovery without the host's keyring (issue 20): each version of the key-encryption
+# key, kept until `key retire` and sealed under a recovery root, and the root sealed
+# under a key derived from the recovery code (vault/recovery.py). The code itself is
+# never stored. A vault from before lists its current version, from now.
+RECOVERY = """
+CREATE TABLE IF NOT EXISTS kek_versions (
+    version INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    retired_at TEXT,
+    -- the version's key sealed under the recovery root: NULL without a code, or retired
+    recovery BLOB
+);
+CREATE TABLE IF NOT EXISTS recovery_code (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at TEXT NOT NULL,
+    kdf TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    wrapped_root BLOB NOT NULL
+);
+INSERT INTO kek_versions (version, created_at)
+    SELECT CAST(value AS INTEGER), strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+    FROM meta WHERE key = 'kek_version'
+    ON CONFLICT (version) DO NOTHING;
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -285,6 +310,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "keep_until", KEEP_UNTIL),
     Migration(6, "access_requests", ACCESS_REQUESTS),
     Migration(7, "concerns", CONCERNS),
+    # 7 is issue 19's
+    Migration(8, "recovery", RECOVERY),
 )
 LATEST = MIGRATIONS[-1].number
 

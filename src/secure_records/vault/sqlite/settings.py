@@ -1,4 +1,5 @@
-"""Vault-wide rows: meta values, the vault's own wrapped keys, the log's sealed head."""
+"""Vault-wide rows: meta values, the vault's own wrapped keys, the log's sealed head,
+and the versions of the key-encryption key with their recovery wrapping."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from secure_records.core.errors import VaultError
-from secure_records.vault.rows import LogHead
+from secure_records.vault.rows import KekVersionRow, LogHead, RecoveryLockRow
 
 
 class VaultSettings:
@@ -54,4 +55,46 @@ class VaultSettings:
             "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, size = excluded.size, "
             "mac = excluded.mac, seal = excluded.seal",
             (head.seq, head.size, head.mac, head.seal),
+        )
+
+    def kek_versions(self) -> list[KekVersionRow]:
+        rows = self._db.execute(
+            "SELECT version, created_at, retired_at, recovery FROM kek_versions ORDER BY version"
+        )
+        return [
+            KekVersionRow(
+                int(row["version"]),
+                str(row["created_at"]),
+                row["retired_at"],
+                None if row["recovery"] is None else bytes(row["recovery"]),
+            )
+            for row in rows
+        ]
+
+    def put_kek_version(self, row: KekVersionRow) -> None:
+        self._db.execute(
+            "INSERT INTO kek_versions (version, created_at, retired_at, recovery) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (version) DO UPDATE SET "
+            "created_at = excluded.created_at, retired_at = excluded.retired_at, "
+            "recovery = excluded.recovery",
+            (row.version, row.created_at, row.retired_at, row.recovery),
+        )
+
+    def recovery_lock(self) -> RecoveryLockRow | None:
+        row = self._db.execute(
+            "SELECT created_at, kdf, salt, wrapped_root FROM recovery_code WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return RecoveryLockRow(
+            str(row["created_at"]), str(row["kdf"]), bytes(row["salt"]), bytes(row["wrapped_root"])
+        )
+
+    def put_recovery_lock(self, lock: RecoveryLockRow) -> None:
+        self._db.execute(
+            "INSERT INTO recovery_code (id, created_at, kdf, salt, wrapped_root) "
+            "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "created_at = excluded.created_at, kdf = excluded.kdf, salt = excluded.salt, "
+            "wrapped_root = excluded.wrapped_root",
+            (lock.created_at, lock.kdf, lock.salt, lock.wrapped_root),
         )

@@ -206,6 +206,18 @@ class SqliteStore:
     def put_log_head(self, head: rows.LogHead) -> None:
         self._settings.put_log_head(head)
 
+    def kek_versions(self) -> list[rows.KekVersionRow]:
+        return self._settings.kek_versions()
+
+    def put_kek_version(self, row: rows.KekVersionRow) -> None:
+        self._settings.put_kek_version(row)
+
+    def recovery_lock(self) -> rows.RecoveryLockRow | None:
+        return self._settings.recovery_lock()
+
+    def put_recovery_lock(self, lock: rows.RecoveryLockRow) -> None:
+        self._settings.put_recovery_lock(lock)
+
     # staff
 
     def staff(self, name: str) -> rows.StaffRow | None:
