@@ -47,10 +47,10 @@ def status(cli: Cli, home: Path, *args: str | Path) -> Out:
 
 
 def problems(result: Out) -> list[str]:
-    """The problem lines: exit 1, one line each, nothing else on stdout."""
+    """The problem lines: exit 1, one line each on stderr, nothing on stdout."""
     assert result.code == 1, result
-    assert result.problems == [], result.err
-    return result.out.splitlines()
+    assert result.out == "", result.out
+    return result.problems
 
 
 def entries(home: Path) -> int:
@@ -169,6 +169,9 @@ def test_an_unreachable_keyring_is_named_and_the_backups_still_checked(
 def test_json_gives_every_check(cli: Cli, home: Path, tmp_path: Path) -> None:
     result = status(cli, home, "--json", "--backups", tmp_path / "nowhere")
     assert result.code == 1
+    assert result.problems == [
+        f"no backups found in {tmp_path / 'nowhere'} (No such file or directory)"
+    ]
     found = json.loads(result.out)
     assert found["healthy"] is False
     checks = {c["check"]: c for c in found["checks"]}
@@ -188,7 +191,7 @@ def test_executable_status_with_a_failing_keyring_backend(tmp_path: Path, backup
     del env[INSECURE_ENV]
     done = run(["--home", str(home), "status", "--backups", str(backups)], env)
     assert done.code == 1, done
-    assert "Traceback" not in done.err and done.err == ""
-    [line] = done.out.splitlines()
+    assert "Traceback" not in done.err and done.out == ""
+    [line] = done.err.splitlines()
     assert line.startswith("the keyring is unreachable, so the log, seals and disposals were")
     assert "Refusing to use the keyring: no keyring backend is available" in line

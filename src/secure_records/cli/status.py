@@ -1,5 +1,5 @@
 """`status`: exit 0 when the vault is looked after, 1 with one line for each problem
-(for a monitor, or IT each morning)."""
+on stderr (for a monitor, or IT each morning)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import click
 
 from secure_records.admin.health import OVERDUE_DAYS, check_health
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say, warn
-from secure_records.core.text import printable
+from secure_records.cli.output import refuse, say, warn
 
 BACKUPS_ENV = "SECURE_RECORDS_BACKUPS"
 
@@ -48,9 +47,7 @@ def status(cli: CliContext, backups: Path | None, overdue_days: int, as_json: bo
         say(json.dumps({"healthy": health.healthy, "checks": found}, ensure_ascii=True))
     elif health.healthy:
         say("healthy: " + "; ".join(f.sentence for f in health.findings) + ".")
-    else:
-        for problem in health.problems():
-            # A problem can quote bytes from the log: kept from the terminal raw.
-            say(printable(problem.sentence))
     if not health.healthy:
-        click.get_current_context().exit(1)
+        # On stderr, as every failure is, JSON or not; a problem can quote bytes from
+        # the log, which refuse() keeps from the terminal raw.
+        refuse(*(problem.sentence for problem in health.problems()))
