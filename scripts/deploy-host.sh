@@ -16,6 +16,10 @@
 #                  (secure-records-it)
 #   SR_ADMIN       that command, root's, in a directory of root's (/usr/local/sbin/secure-records-admin)
 #   SR_SUDOERS     the sudo rule naming it                      (/etc/sudoers.d/secure-records)
+#   SR_BACKUPS     where the nightly backups go                 ($SR_BASE/backups)
+#   SR_CHECKPOINTS the file the daily log checkpoint is appended to
+#                  ($SR_BASE/checkpoints/log-checkpoints.txt)
+#   SR_UNITS       where the systemd units go                   (/etc/systemd/system)
 set -euo pipefail
 
 SR_USER=${SR_USER:-records}
@@ -27,6 +31,9 @@ SR_STAFF=${SR_STAFF:-}
 SR_IT_GROUP=${SR_IT_GROUP:-secure-records-it}
 SR_ADMIN=${SR_ADMIN:-/usr/local/sbin/secure-records-admin}
 SR_SUDOERS=${SR_SUDOERS:-/etc/sudoers.d/secure-records}
+SR_BACKUPS=${SR_BACKUPS:-$SR_BASE/backups}
+SR_CHECKPOINTS=${SR_CHECKPOINTS:-$SR_BASE/checkpoints/log-checkpoints.txt}
+SR_UNITS=${SR_UNITS:-/etc/systemd/system}
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
 VAULT=$SR_BASE/vault
 
@@ -111,12 +118,12 @@ if command -v visudo >/dev/null; then
 #!/bin/sh
 # IT's host-side secure-records commands, run through sudo as $SR_USER (deploy-host.sh).
 case "\${1:-}" in
-    staff|import|assign|unassign|key|log|vault|policy|disposal|ssh) ;;
-    *) echo "secure-records-admin: give one of staff, import, assign, unassign, key, log, vault, policy, disposal or ssh." >&2; exit 2 ;;
+    staff|import|assign|unassign|key|log|vault|policy|disposal|ssh|status) ;;
+    *) echo "secure-records-admin: give one of staff, import, assign, unassign, key, log, vault, policy, disposal, ssh or status." >&2; exit 2 ;;
 esac
 [ -n "\${SUDO_USER:-}" ] || { echo "secure-records-admin: run it through sudo, so that the log names you." >&2; exit 2; }
 cd "$SR_BASE"
-exec env HOME="$SR_BASE" $SR_KEYRING_ENV "$SR_PROGRAM" --home "$VAULT" "\$@"
+exec env HOME="$SR_BASE" SECURE_RECORDS_BACKUPS="$SR_BACKUPS" $SR_KEYRING_ENV "$SR_PROGRAM" --home "$VAULT" "\$@"
 ADMIN
     chmod 0755 "$SR_ADMIN.new"
     chown root:root "$SR_ADMIN.new"
@@ -131,6 +138,28 @@ RULE
     rm -f "$RULE"
 else
     echo "deploy-host.sh: sudo is not installed, so IT's host-side commands have no rule; install sudo and run this again." >&2
+fi
+
+# 8. Scheduled work (README "Scheduled work"): nightly disposals and backups, a daily
+#    log checkpoint appended outside the vault, as the service account. The units go
+#    in only where systemd runs the host: a container (CI) has none to run them.
+GROUP=$(id -gn "$SR_USER")
+install -d -m 0700 -o "$SR_USER" -g "$GROUP" "$SR_BACKUPS" "$(dirname "$SR_CHECKPOINTS")"
+# Kept as it is when run again: the checkpoints taken so far are the point of it.
+[ -e "$SR_CHECKPOINTS" ] || install -m 0600 -o "$SR_USER" -g "$GROUP" /dev/null "$SR_CHECKPOINTS"
+if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
+    UNITS=$(mktemp -d)
+    SR_USER=$SR_USER SR_BASE=$SR_BASE SR_PROGRAM=$SR_PROGRAM SR_KEYRING_ENV=$SR_KEYRING_ENV \
+        SR_BACKUPS=$SR_BACKUPS SR_CHECKPOINTS=$SR_CHECKPOINTS \
+        bash "$CHECKOUT/scripts/systemd-units.sh" "$UNITS"
+    cp -R "$UNITS"/. "$SR_UNITS"/
+    rm -rf "$UNITS"
+    systemctl daemon-reload
+    systemctl enable --now secure-records-disposal.timer secure-records-backup.timer \
+        secure-records-checkpoint.timer
+    echo "Scheduled: disposals, backups (into $SR_BACKUPS) and log checkpoints (appended to $SR_CHECKPOINTS); see 'systemctl list-timers secure-records-*'."
+else
+    echo "deploy-host.sh: systemd is not running this host (PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown)), so no timers were installed; schedule 'disposal run', 'backup create' and 'log checkpoint' another way, or run this again under systemd." >&2
 fi
 
 echo "Deployed: $SR_USER owns $VAULT; sshd reads keys from $SR_KEYS; settings in $SR_SSHD_CONF."

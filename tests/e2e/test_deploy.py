@@ -146,6 +146,10 @@ def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
     # The vault belongs to the service account alone.
     database = base / "home" / "vault" / "vault.db"
     assert database.stat().st_uid != 0 and not database.stat().st_mode & 0o077
+    # Where the scheduled work writes (step 8): the account's, outside the vault.
+    for made, mode in ((base / "home" / "backups", 0o700), (base / "home" / "checkpoints", 0o700)):
+        assert made.stat().st_uid == database.stat().st_uid and made.stat().st_mode & 0o777 == mode
+    assert (base / "home" / "checkpoints" / "log-checkpoints.txt").stat().st_mode & 0o777 == 0o600
 
     port = free_port()
     keygen(tmp / "host_key")
@@ -214,6 +218,10 @@ def test_it_runs_host_commands_through_sudo_and_the_log_names_them(
     entry = [json.loads(line) for line in shown.stdout.splitlines()][-2]  # then log_read
     assert entry["action"] == "staff_added" and entry["details"]["sudo_user"] == person
     assert entry["details"]["os_uid"] != 0  # the service account, not root
+    # status knows where the backups go: none yet, and nothing else wrong.
+    checked = as_it("status")
+    assert checked.returncode == 1, checked.stderr
+    assert f"no backups found in {base / 'home' / 'backups'}" in checked.stderr.splitlines()
     # Only the host's commands: never someone's session, and never without sudo.
     session = as_it("session", "alice")
     assert session.returncode == 2 and "give one of staff" in session.stderr

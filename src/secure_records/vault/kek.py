@@ -33,6 +33,11 @@ HOW_TO_CONFIGURE = (
 T = TypeVar("T")
 
 
+class KeyringUnreachable(VaultError):
+    """The keyring cannot be used at all (refused, failing, or not answering), as
+    distinct from a key missing from a keyring that works: `status` says which."""
+
+
 def insecure_allowed() -> bool:
     return os.environ.get(INSECURE_ENV) == "1"
 
@@ -82,17 +87,17 @@ def _call(action: str, fn: Callable[..., T], *args: Any) -> T:
     try:
         ok, value = results.get(timeout=_timeout())
     except queue.Empty:
-        raise VaultError(
+        raise KeyringUnreachable(
             f"The keyring did not answer within {_timeout():g} s while trying to {action}; "
             "is it locked, or is its service not running?"
         ) from None
     if ok:
         return value  # type: ignore[no-any-return]
     if isinstance(value, keyring.errors.KeyringError):
-        raise VaultError(
+        raise KeyringUnreachable(
             f"The keyring refused to {action} ({type(value).__name__}); {HOW_TO_CONFIGURE}."
         ) from None
-    raise VaultError(
+    raise KeyringUnreachable(
         f"The keyring failed while trying to {action} ({type(value).__name__})."
     ) from None
 
@@ -129,7 +134,9 @@ class KeyEncryptionKeys:
         self.insecure_warning: str | None = None
         if problem is not None:
             if not insecure_allowed():
-                raise VaultError(f"Refusing to use the keyring: {problem}; {HOW_TO_CONFIGURE}.")
+                raise KeyringUnreachable(
+                    f"Refusing to use the keyring: {problem}; {HOW_TO_CONFIGURE}."
+                )
             self.insecure_warning = (
                 f"Insecure keyring allowed by {INSECURE_ENV}=1: {problem}. Demo and tests only."
             )
