@@ -137,3 +137,23 @@ def test_a_forged_ledger_line_is_refused_and_nothing_is_restored(
     said = one_sentence(cli("backup", "restore", path, "--home", target, home=home))
     assert "disposal ledger" in said and "line 1" in said
     assert not target.exists()
+
+
+def test_a_checkpoint_from_before_the_backup_is_still_extended_after_a_restore(
+    cli: Cli, populated: Path, tmp_path: Path
+) -> None:
+    """Only a checkpoint past the backup's last entry is put down to the restore; one
+    the backup holds is compared entry for entry as before."""
+    early = cli("log", "checkpoint", home=populated).out.strip()
+    path = tmp_path / "vault.backup"
+    assert cli("backup", "create", path, home=populated).code == 0
+    target = tmp_path / "restored"
+    assert cli("backup", "restore", path, "--home", target, home=populated).code == 0
+    verified = cli("log", "verify", "--checkpoint", early, home=target)
+    assert verified.code == 0 and "extends the checkpoint" in verified.out, verified
+    assert "restored at entry" in verified.out
+    # A checkpoint the backup holds that does not match is tampering, restore or not.
+    seq, mac = early.rsplit(" ", 2)[1:]
+    altered = early.replace(f" {seq} {mac}", f" {seq} {mac[:-4]}AAA=")
+    said = one_sentence(cli("log", "verify", "--checkpoint", altered, home=target))
+    assert "does not match the checkpoint" in said and "restore" not in said

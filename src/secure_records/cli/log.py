@@ -25,8 +25,7 @@ def log_verify(cli: CliContext, checkpoint: str | None) -> None:
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
     verdict = cli.admin(any_policy=True).verify_log(checkpoint)
     if verdict.intact:
-        extends = checkpoint and not verdict.checkpoint_before_restore
-        suffix = " and extends the checkpoint" if extends else ""
+        suffix = " and extends the checkpoint" if checkpoint else ""
         say(verdict.sentence() + suffix)
         return
     # The problem can quote bytes from the log file: refuse() keeps them from the

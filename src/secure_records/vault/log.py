@@ -403,9 +403,8 @@ class AuditLog:
         explained = [r for r in self.restores(data, head) if r.backup_seq < wanted[0]]
         if not explained:
             return verdict
-        return replace(
-            plain, notes=[explained[-1].before(wanted[0])], checkpoint_before_restore=True
-        )
+        said = explained[-1].before(wanted[0])
+        return replace(plain, intact=False, problem=said, checkpoint_before_restore=True)
 
     def restores(self, data: bytes, head: LogHead) -> list[Restore]:
         """The entries saying this vault was restored from a backup: the vault's meta
@@ -424,9 +423,8 @@ class AuditLog:
             general = json.loads(unseal(self._aead, unb64(doc["g"]), self._ad(seq), f"entry {seq}"))
             details = general["details"]
             if doc["seq"] == seq and general["action"] == LogAction.RESTORED:
-                found.append(
-                    Restore(seq, int(details["backup_seq"]), details["taken_at"], details["backup"])
-                )
+                backup_seq, taken_at = int(details["backup_seq"]), details["taken_at"]
+                found.append(Restore(seq, doc["time"], backup_seq, taken_at, details["backup"]))
         return found
 
     def checkpoint(self) -> str:

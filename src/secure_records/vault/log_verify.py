@@ -42,24 +42,28 @@ class Restore:
     """A RESTORED entry of the log: where the vault's history starts again."""
 
     seq: int  # the entry saying so
+    at: str  # when it was written
     backup_seq: int  # the last entry the backup held
     taken_at: str
     backup_id: str
 
     def note(self) -> str:
         return (
-            f"restored at entry {self.seq} from backup {self.backup_id} taken at "
+            f"restored at entry {self.seq} ({self.at}) from backup {self.backup_id} taken at "
             f"{self.taken_at} (its log ended at entry {self.backup_seq}; entries written "
             "after it are not in this vault)"
         )
 
     def before(self, checkpoint_seq: int) -> str:
+        # Which side of the restore the checkpoint was taken on, only the person who
+        # took it knows: say both, and leave the exit code at "not extended".
         return (
-            f"the checkpoint (entry {checkpoint_seq}) comes from before this vault was "
-            f"restored at entry {self.seq} from backup {self.backup_id} taken at "
-            f"{self.taken_at}, whose log ended at entry {self.backup_seq}: entries "
-            f"{self.backup_seq + 1} to {checkpoint_seq} of the checkpoint's log are not in "
-            "this vault (a restore, not tampering)"
+            f"the log does not extend the checkpoint (entry {checkpoint_seq}): this vault was "
+            f"restored at entry {self.seq} ({self.at}) from backup {self.backup_id} taken at "
+            f"{self.taken_at}, whose log ended at entry {self.backup_seq}, so a checkpoint "
+            "taken before the restore cannot be extended (a restore, not tampering; take a "
+            "new checkpoint). A checkpoint taken after the restore would mean the log was "
+            "rolled back"
         )
 
 
