@@ -32,6 +32,7 @@ _COMMANDS = {
     "export": "exports:export",
     "ssh": "ssh:ssh",
     "log": "log:log_group",
+    "backup": "backup:backup_group",
     "vault": "vault:vault_group",
     "status": "status:status",
     "session": "app:session",

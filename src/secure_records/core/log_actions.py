@@ -72,6 +72,9 @@ class LogAction(StrEnum):
     ASSIGNED = "assigned"
     UNASSIGNED = "unassigned"
     KEY_ROTATED = "key_rotated"
+    # backups (issue 20): one taken, and a vault restored from one
+    BACKUP_TAKEN = "backup_taken"
+    RESTORED = "restored"
     SSH_KEY_AUTHORIZED = "ssh_key_authorized"
     SSH_KEY_REVOKED = "ssh_key_revoked"
     # irreversible steps the log did not prove

@@ -116,6 +116,7 @@ def execute(
         raise BadInput(f"{disposal_id} is not an approved disposal.")
     proof = proof_steps(vault) if steps is None else steps
     details = {"disposal": disposal_id, "rule": row.rule, "method": "cryptographic erase"}
+    ledger_end: int | None = None
     try:
         with vault.recorded(actor, role, LogAction.RECORD_DISPOSED, row.record_id, details) as seq:
             # Checked again under the write lock: nothing changed since it was asked.
@@ -143,12 +144,21 @@ def execute(
                 packages += sorted(exports.glob(f"subject-access-{row.record_id}-*.md"))
             store.delete_record(row.record_id)
             store.disposal_executed(disposal_id, actor, now_utc(), key.key_id, PENDING, seq)
+            # Also outside the database and its backups, before the commit, so that a
+            # restore disposes of it again (vault/ledger.py); cut back if it rolls back.
+            certified = store.disposal(disposal_id)
+            assert certified is not None
+            ledger_end = vault.disposal_ledger.append(certified)
     except Unproven as exc:
         # Its own entry, once the erase and its entry have rolled back: the refusal
         # is what a reviewer of the log must see.
         refusal = {"disposal": disposal_id, "refused": str(exc)}
         with vault.recorded(actor, role, LogAction.DISPOSAL_REFUSED, row.record_id, refusal):
             pass
+        raise
+    except BaseException:
+        if ledger_end is not None:
+            vault.disposal_ledger.cut_back(ledger_end)
         raise
     truncated = False
     for _ in range(CHECKPOINT_TRIES):

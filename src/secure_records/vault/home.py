@@ -33,6 +33,11 @@ class VaultPaths:
     def exports(self) -> Path:
         return self.home / "exports"
 
+    @property
+    def ledger(self) -> Path:
+        """Every disposal certified, outside the database and its backups (ledger.py)."""
+        return self.home / "disposals.ledger"
+
 
 def resolve_home(explicit: str | os.PathLike[str] | None) -> VaultPaths:
     """--home, else SECURE_RECORDS_HOME, else the platform's data directory."""

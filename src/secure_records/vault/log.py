@@ -27,7 +27,7 @@ import hmac
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -40,7 +40,13 @@ from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.vault.envelope import PadHmac, seal, unseal
 from secure_records.vault.log_chain import Chain, b64, one_crashed_write, parse_line, unb64
-from secure_records.vault.log_verify import CHECKPOINT_PREFIX, Verdict, verify
+from secure_records.vault.log_verify import (
+    CHECKPOINT_PREFIX,
+    Restore,
+    Verdict,
+    read_checkpoint,
+    verify,
+)
 from secure_records.vault.private_files import make_private_file
 from secure_records.vault.rows import LogHead
 from secure_records.vault.store import Store
@@ -50,6 +56,8 @@ __all__ = ["DISPOSED", "AuditLog", "LogEntry", "LogError", "Verdict"]
 DISPOSED = "[disposed]"
 # `k` of a personal part sealed under the vault's own key: it belongs to no record.
 OWN_KEY_ID = "vault"
+# Meta: the entries that say the vault was restored (a hint: each is opened and checked).
+RESTORES_META = "restores"
 
 
 class LogError(VaultError):
@@ -382,7 +390,42 @@ class AuditLog:
             with self._store.transaction():
                 head = self.head()
                 data = self._lines()
-        return verify(data, head, self._vault_id, self._chain, checkpoint)
+        verdict = verify(data, head, self._vault_id, self._chain, checkpoint)
+        if checkpoint is None or verdict.intact:
+            restores = self.restores(data, head) if verdict.intact else []
+            return replace(verdict, notes=[r.note() for r in restores])
+        # The checkpoint is not in this log: a restore from a backup older than the
+        # checkpoint explains it, if the log itself is whole.
+        wanted = read_checkpoint(checkpoint, self._vault_id)
+        plain = verify(data, head, self._vault_id, self._chain, None)
+        if not plain.intact or isinstance(wanted, str):
+            return verdict
+        explained = [r for r in self.restores(data, head) if r.backup_seq < wanted[0]]
+        if not explained:
+            return verdict
+        said = explained[-1].before(wanted[0])
+        return replace(plain, intact=False, problem=said, checkpoint_before_restore=True)
+
+    def restores(self, data: bytes, head: LogHead) -> list[Restore]:
+        """The entries saying this vault was restored from a backup: the vault's meta
+        says where they are, and each is opened (it cannot be forged) and checked."""
+        try:
+            listed = self._store.meta(RESTORES_META)
+        except VaultError:
+            return []
+        lines = data[: head.size].split(b"\n")
+        found = []
+        for text in listed.split(","):
+            seq = int(text) if text.isdigit() else 0
+            if not 0 < seq < len(lines):
+                continue
+            doc = json.loads(parse_line(lines[seq - 1])[0])
+            general = json.loads(unseal(self._aead, unb64(doc["g"]), self._ad(seq), f"entry {seq}"))
+            details = general["details"]
+            if doc["seq"] == seq and general["action"] == LogAction.RESTORED:
+                backup_seq, taken_at = int(details["backup_seq"]), details["taken_at"]
+                found.append(Restore(seq, doc["time"], backup_seq, taken_at, details["backup"]))
+        return found
 
     def checkpoint(self) -> str:
         head = self.head()

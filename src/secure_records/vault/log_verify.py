@@ -25,12 +25,15 @@ class Verdict:
     last_time: str | None = None
     problem: str | None = None  # the first bad entry and what is wrong
     crash_tail: bool = False  # only a torn or uncommitted final write: not tampering
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # restores, said with the verdict
+    # The checkpoint's entry lies after a backup this vault was restored from.
+    checkpoint_before_restore: bool = False
 
     def sentence(self) -> str:
         if self.intact:
             span = f", {self.first_time} to {self.last_time}" if self.entries else ""
-            return f"intact: {counted(self.entries, 'entry', 'entries')}{span}"
+            said = "".join(f"; {note}" for note in self.notes)
+            return f"intact: {counted(self.entries, 'entry', 'entries')}{span}{said}"
         return str(self.problem)
 
     def facts(self) -> dict[str, Any]:
@@ -43,6 +46,36 @@ class Verdict:
             "problem": self.problem,
             "crash_tail": self.crash_tail,
         }
+
+
+@dataclass(frozen=True)
+class Restore:
+    """A RESTORED entry of the log: where the vault's history starts again."""
+
+    seq: int  # the entry saying so
+    at: str  # when it was written
+    backup_seq: int  # the last entry the backup held
+    taken_at: str
+    backup_id: str
+
+    def note(self) -> str:
+        return (
+            f"restored at entry {self.seq} ({self.at}) from backup {self.backup_id} taken at "
+            f"{self.taken_at} (its log ended at entry {self.backup_seq}; entries written "
+            "after it are not in this vault)"
+        )
+
+    def before(self, checkpoint_seq: int) -> str:
+        # Which side of the restore the checkpoint was taken on, only the person who
+        # took it knows: say both, and leave the exit code at "not extended".
+        return (
+            f"the log does not extend the checkpoint (entry {checkpoint_seq}): this vault was "
+            f"restored at entry {self.seq} ({self.at}) from backup {self.backup_id} taken at "
+            f"{self.taken_at}, whose log ended at entry {self.backup_seq}, so a checkpoint "
+            "taken before the restore cannot be extended (a restore, not tampering; take a "
+            "new checkpoint). A checkpoint taken after the restore would mean the log was "
+            "rolled back"
+        )
 
 
 def verify(
@@ -75,7 +108,7 @@ def _problem(seq_at: int, what: str) -> str:
     return f"entry {seq_at}: {what}"
 
 
-def _read_checkpoint(checkpoint: str, vault_id: str) -> tuple[int, bytes] | str:
+def read_checkpoint(checkpoint: str, vault_id: str) -> tuple[int, bytes] | str:
     """(entry number, MAC) of a checkpoint line, or what is wrong with it."""
     parts = checkpoint.strip().split(" ")
     try:
@@ -125,7 +158,7 @@ def _diagnose(
     """The slow pass: parse every entry and name the first thing wrong."""
     wanted: tuple[int, bytes] | None = None
     if checkpoint is not None:
-        read = _read_checkpoint(checkpoint, vault_id)
+        read = read_checkpoint(checkpoint, vault_id)
         if isinstance(read, str):
             return Verdict(False, 0, problem=read)
         wanted = read

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
@@ -61,6 +61,8 @@ __all__ = [
     "Store",
 ]
 
+T = TypeVar("T")
+
 
 class Store(Protocol):
     path: Path  # where it lives, for messages
@@ -103,6 +105,11 @@ class Store(Protocol):
 
     def checkpoint(self) -> bool:
         """Make freed pages unreadable on disk now; False if a reader kept some back."""
+        ...
+
+    def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
+        """Copy the database, as committed, to the new file `target` while holding the
+        write lock, and run `under_lock` (copying what must match it) in that time."""
         ...
 
     # meta, vault-wide keys, the log's head

@@ -42,6 +42,7 @@ from secure_records.vault.envelope import (
 )
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
+from secure_records.vault.ledger import LEDGER_LABEL, DisposalLedger
 from secure_records.vault.legal_holds import LegalHolds
 from secure_records.vault.log import AuditLog
 from secure_records.vault.outputs import SealedOutputs
@@ -106,6 +107,9 @@ class Vault:
         self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key, own)
         self.policy_seal = PolicySeal(store, self.vault_id, root)
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
+        self.disposal_ledger = DisposalLedger(
+            paths.ledger, self.vault_id, seal_key(root, LEDGER_LABEL)
+        )
         self.seal_reports = SealReports(store, self.recorded)
         self.consent = ConsentEntries(store, self._data_key)
         self.holds = LegalHolds(store, self._data_key)

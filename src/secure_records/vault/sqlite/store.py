@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from secure_records.core.errors import VaultError
 from secure_records.core.outputs import OutputKind
@@ -18,7 +19,7 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
-from secure_records.vault.sqlite import migrations, older_rows
+from secure_records.vault.sqlite import migrations, older_rows, snapshot
 from secure_records.vault.sqlite.access_requests import AccessRequestTables
 from secure_records.vault.sqlite.concerns import ConcernTables
 from secure_records.vault.sqlite.outputs import OutputTables
@@ -31,6 +32,7 @@ from secure_records.vault.sqlite.sharing import SharingDecisions
 from secure_records.vault.sqlite.staff import StaffTable
 from secure_records.vault.sqlite.telephone import PhoneRequests
 
+T = TypeVar("T")
 BIG_CACHE_KIB = 65536
 # A reader passes over the records once (a search index built): a page is not read
 # twice, so a cache would only keep the whole table (65 MB at 100k records) in memory.
@@ -182,6 +184,9 @@ class SqliteStore:
         # Everything into the main file and the WAL emptied, unless a reader holds some.
         row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is not None and row["busy"] == 0  # 1: a reader held it
+
+    def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
+        return snapshot.copy_locked(self._db, self.path, target, under_lock)
 
     # meta, vault-wide keys, the log's head
 

@@ -1,0 +1,289 @@
+"""The host's backups: taking one (logged), checking one, and restoring one into a
+new home, where every disposal certified after it was taken is carried out again.
+
+A restore never overwrites a vault. It unpacks into a private directory inside the
+new home, checks the log and every sealed row there, records the restore in the
+log, disposes again of each record the disposal ledger (vault/ledger.py) says was
+disposed of since, and only then moves the files into place, the database last: a
+restore stopped at any point leaves no vault that a session could open.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from secure_records.admin.administration import Administration
+from secure_records.admin.row_sealing import verify_vault
+from secure_records.core.errors import BadInput, VaultError
+from secure_records.core.log_actions import LogAction
+from secure_records.core.statuses import DisposalStatus
+from secure_records.vault import backup
+from secure_records.vault.backup_format import BackupUnreadable
+from secure_records.vault.disposal import ERASED
+from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.ledger import LedgerEntry, LedgerError
+from secure_records.vault.log import RESTORES_META
+from secure_records.vault.log_chain import b64
+from secure_records.vault.private_files import make_private_dir
+from secure_records.vault.vault import Vault
+
+REAPPLIED = ERASED + "; carried out again after a restore from a backup taken before it"
+RESTORING = ".restoring-"
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup holds: counts and references, never a value."""
+
+    backup_id: str
+    taken_at: str
+    records: int
+    log_seq: int
+    kek_version: int
+    size: int
+
+
+def _summary(manifest: backup.Manifest, size: int) -> BackupSummary:
+    m = manifest
+    return BackupSummary(m.backup_id, m.taken_at, m.records, m.log_seq, m.kek_version, size)
+
+
+def create_backup(admin: Administration, path: Path) -> BackupSummary:
+    """A backup of the vault in the new file `path`, and an entry in the log saying so;
+    if that entry cannot be written, no backup is left (fail closed)."""
+    try:
+        manifest, size = backup.take(admin.vault, path)
+    except FileExistsError:
+        raise BadInput(f"{path} already exists; a backup is written only to a new file.") from None
+    except FileNotFoundError:
+        raise BadInput(f"{path.parent}: no such directory; nothing was backed up.") from None
+    except OSError as exc:
+        raise BadInput(
+            f"{path} cannot be written ({exc.strerror}); nothing was backed up."
+        ) from None
+    try:
+        admin.log(
+            LogAction.BACKUP_TAKEN,
+            backup=manifest.backup_id,
+            file=str(path),
+            taken_at=manifest.taken_at,
+            log_seq=manifest.log_seq,
+            records=manifest.records,
+            kek_version=manifest.kek_version,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _summary(manifest, size)
+
+
+def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
+    """What is wrong with an unpacked snapshot, or nothing."""
+    check = verify_vault(admin)
+    if not check.log.intact:
+        return [f"its log: {check.log.sentence()}"]
+    kinds = (check.rows, check.unsealed, check.records, check.caseloads, check.ledger, check.logged)
+    for kind in kinds:
+        if kind.first is not None:
+            return [kind.first]
+    if check.policy_refusal is not None:
+        return [check.policy_refusal]
+    head = admin.vault.log.head()
+    if (head.seq, b64(head.mac)) != (manifest.log_seq, manifest.log_mac):
+        return ["its log does not end where its list of contents says"]
+    if admin.record_count() != manifest.records:
+        return ["it does not hold the number of records its list of contents says"]
+    return []
+
+
+def _checked(source: Path, work: Path) -> tuple[backup.Manifest, Administration]:
+    manifest = backup.unpack(source, work)
+    admin = Administration(Vault.open(VaultPaths(work)))
+    try:
+        problems = _problems(admin, manifest)
+    except BaseException:
+        admin.close()
+        raise
+    if problems:
+        admin.close()
+        raise BackupUnreadable(f"{source} does not verify ({problems[0]}); nothing was restored.")
+    return manifest, admin
+
+
+def verify_backup(source: Path, work_near: Path) -> BackupSummary:
+    """Decrypt the backup into a private directory inside `work_near` (removed after)
+    and check its log, its sealed rows and its list of contents; BackupUnreadable if not."""
+    with backup.private_workspace(work_near, ".secure-records-verify-") as work:
+        manifest, admin = _checked(source, work)
+        admin.close()
+    return _summary(manifest, source.stat().st_size)
+
+
+@dataclass(frozen=True)
+class Restored:
+    home: Path
+    backup: BackupSummary
+    disposed_again: list[str]  # certificate ids
+    log_seq: int  # the entry recording the restore
+    ledger: Path | None
+
+
+def _refuse_live(home: Path) -> None:
+    if home.exists() and not home.is_dir():
+        raise VaultError(f"{home} is a file; restore into a new or empty directory.")
+    if home.is_dir():
+        left = [p for p in home.iterdir() if not p.name.startswith(RESTORING)]
+        if left:
+            raise VaultError(
+                f"{home} is not empty; a backup is restored only into a new or empty "
+                "directory, never over a vault. Nothing was changed."
+            )
+        for stale in home.iterdir():  # a restore killed earlier
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _due_again(admin: Administration, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Ledger entries whose record this snapshot still holds under the very key that
+    was destroyed: disposed of after the backup was taken. (A later record given the
+    same reference has a key of its own, and is left alone.)"""
+    store = admin.vault.store
+    due = []
+    for entry in entries:
+        key = store.record_key(entry.record_id)
+        if key is not None and key.key_id == entry.key_id:
+            due.append(entry)
+    return due
+
+
+def _dispose_again(admin: Administration, entry: LedgerEntry) -> str:
+    store = admin.vault.store
+    row = entry.row
+    with admin.recorded(
+        LogAction.RECORD_DISPOSED,
+        row.record_id,
+        disposal=row.id,
+        rule=row.rule,
+        method="cryptographic erase",
+        after_restore=True,
+        certified_at=row.executed_at,
+    ) as seq:
+        if store.hold(row.record_id) is not None:
+            store.clear_hold(row.record_id)  # lifted in the vault that disposed of it
+        store.delete_record(row.record_id)
+        existing = store.disposal(row.id)
+        if existing is None:
+            store.add_disposal(replace(row, method=REAPPLIED, log_seq=seq))
+        else:
+            if existing.status == DisposalStatus.PROPOSED:
+                store.review_disposal(
+                    row.id, DisposalStatus.APPROVED, row.approved_by or "", row.approved_at or ""
+                )
+            store.disposal_executed(
+                row.id, row.executed_by or "", row.executed_at or "", entry.key_id, REAPPLIED, seq
+            )
+    return row.id
+
+
+def restore_backup(
+    source: Path,
+    target: VaultPaths,
+    ledger: Path | None,
+    *,
+    without_ledger: bool = False,
+    absent_is_empty: bool = False,
+) -> Restored:
+    """Restore the backup at `source` into the new or empty home `target`, reading the
+    disposal ledger at `ledger` (None with `without_ledger` only). `absent_is_empty`:
+    `ledger` is a live vault's, which has none until its first disposal."""
+    if ledger is None and not without_ledger:
+        raise BadInput("A restore needs the disposal ledger, or --without-ledger said outright.")
+    _refuse_live(target.home)
+    created = not target.home.exists()
+    make_private_dir(target.home)
+    try:
+        with backup.private_workspace(target.home, RESTORING) as work:
+            manifest, admin = _checked(source, work)
+            with admin:
+                entries: list[LedgerEntry] = []
+                if ledger is not None and not (ledger.is_file() or absent_is_empty):
+                    raise LedgerError(
+                        f"There is no disposal ledger at {ledger}; nothing was changed."
+                    )
+                if ledger is not None:  # an absent one reads as empty
+                    entries = admin.vault.disposal_ledger.at(ledger).entries()
+                due = _due_again(admin, entries)
+                store = admin.vault.store
+                with admin.recorded(
+                    LogAction.RESTORED,
+                    backup=manifest.backup_id,
+                    file=str(source),
+                    taken_at=manifest.taken_at,
+                    backup_seq=manifest.log_seq,
+                    ledger=str(ledger) if ledger is not None else None,
+                    disposals_again=len(due),
+                    said="restored from a backup taken at "
+                    f"{manifest.taken_at}; entries after it are not in this vault",
+                ) as seq:
+                    store.set_meta(RESTORES_META, ",".join([*_listed(admin), str(seq)]))
+                done = [_dispose_again(admin, entry) for entry in due]
+                store.checkpoint()
+                if ledger is not None:
+                    own = admin.vault.disposal_ledger
+                    own.write_copy(own.at(ledger).committed())
+            _move_into_place(work, target)
+    except BaseException:
+        if created:
+            shutil.rmtree(target.home, ignore_errors=True)
+        raise
+    size = source.stat().st_size
+    return Restored(target.home, _summary(manifest, size), done, seq, ledger)
+
+
+def _listed(admin: Administration) -> list[str]:
+    try:
+        return [s for s in admin.vault.store.meta(RESTORES_META).split(",") if s]
+    except VaultError:  # none yet
+        return []
+
+
+def _move_into_place(work: Path, target: VaultPaths) -> None:
+    for name in (target.policies.name, target.exports.name, target.log.name, target.ledger.name):
+        if (work / name).exists():
+            os.replace(work / name, target.home / name)
+    os.replace(work / target.database.name, target.database)  # last: now it is a vault
+    handle = os.open(target.home, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def restore(
+    source: Path,
+    target: str | os.PathLike[str],
+    live: str | os.PathLike[str] | None,
+    ledger: Path | None,
+    *,
+    without_ledger: bool = False,
+) -> Restored:
+    """`backup restore`: into `target`, reading `ledger`, else the disposal ledger of
+    the live vault (`--home` of the command, else the default home)."""
+    if ledger is not None and without_ledger:
+        raise BadInput("Give --ledger or --without-ledger, not both; nothing was changed.")
+    home = resolve_home(target)
+    _refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
+    absent_is_empty = False
+    if ledger is None and not without_ledger:
+        current = resolve_home(live)
+        if current.home == home.home or not current.database.is_file():
+            raise BadInput(
+                f"There is no vault at {current.home} to read the disposal ledger from; give "
+                "the copy kept with your backups with --ledger PATH. Nothing was changed."
+            )
+        ledger, absent_is_empty = current.ledger, True  # none until its first disposal
+    return restore_backup(
+        source, home, ledger, without_ledger=without_ledger, absent_is_empty=absent_is_empty
+    )
