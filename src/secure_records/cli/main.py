@@ -33,6 +33,7 @@ _COMMANDS = {
     "ssh": "ssh:ssh",
     "log": "log:log_group",
     "vault": "vault:vault_group",
+    "upgrade": "upgrade:upgrade",
     "session": "app:session",
     "demo": "app:demo",
 }
