@@ -13,6 +13,7 @@ import time_machine
 
 from secure_records.admin import Administration
 from secure_records.admin.row_sealing import verify_vault
+from secure_records.admin.upgrade import upgrade
 from secure_records.core.errors import BadInput, IntegrityError
 from secure_records.session import Session
 from tests.integration.test_disposal import adult, import_rows
@@ -133,6 +134,7 @@ def test_a_vault_from_before_migration_5_keeps_its_disposal_seals_and_keeps_reco
         db.execute("ALTER TABLE disposals DROP COLUMN keep_until")
         db.execute("DELETE FROM migrations WHERE number = 5")
     db.close()
+    upgrade(due)  # refused until then (tests/integration/test_upgrade.py)
     with Session.open("lead", due) as lead:
         lead.retention.review_disposal(disposal_id, False, KEEP, NEXT, TODAY)
     with sqlite3.connect(due / "vault.db") as db:

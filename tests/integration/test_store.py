@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from secure_records.admin import Administration
+from secure_records.admin.upgrade import upgrade
 from secure_records.core.errors import AccessRefused, IntegrityError, VaultError
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
@@ -101,6 +102,10 @@ def test_a_vault_from_before_migrations_is_migrated_then_refused_until_its_rows_
         db.execute("DELETE FROM meta WHERE key = 'row_ledger'")
         db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     before = tables(populated)
+    with pytest.raises(VaultError) as refused:
+        record_ids(populated)
+    assert "run 'secure-records upgrade'" in str(refused.value)
+    upgrade(populated)
     # Rows written before seals are never trusted unchecked (issue 15, item 6).
     with pytest.raises(IntegrityError) as caught:
         record_ids(populated)
@@ -124,6 +129,7 @@ def test_a_vault_that_lost_its_migrations_table_has_them_recorded_and_opens(
         db.execute("DROP TABLE migrations")
         db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     before = tables(populated)
+    upgrade(populated)
     assert record_ids(populated) == ["R-0001", "R-0002", "R-0003"]
     assert migrations(populated) == ALL
     assert tables(populated) == before | {"migrations"}  # nothing else made or lost
@@ -138,6 +144,7 @@ def test_staff_rows_sealed_before_migration_3_keep_their_seals_and_count_pins(
         db.execute("ALTER TABLE staff DROP COLUMN pin_failures")
         db.execute("ALTER TABLE staff DROP COLUMN locked_until")
         db.execute("DELETE FROM migrations WHERE number = 3")
+    upgrade(populated)
     assert record_ids(populated) == ["R-0001", "R-0002", "R-0003"]
     assert migrations(populated) == ALL
     assert {"pin_failures", "locked_until"} <= columns(populated, "staff")
@@ -157,6 +164,7 @@ def test_an_older_schema_version_from_before_migrations_gets_its_missing_tables(
         db.execute("DROP TABLE restrictions")  # grants, added with it, reference it
         db.execute("DROP TABLE grants")
         db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    upgrade(populated)
     with Session.open("lead", populated) as session:
         assert session.oversight.restricted_records() == []
     assert {"restrictions", "grants"} <= tables(populated)
@@ -182,7 +190,8 @@ def test_a_vault_migrated_by_a_newer_release_is_refused_in_one_sentence_and_unch
     with pytest.raises(VaultError) as caught:
         Session.open("lead", populated)
     message = str(caught.value)
-    assert "newer release" in message and "'sealed outputs'" in message
+    assert f"with migration {len(ALL) + 1} (sealed outputs);" in message
+    assert message.endswith(f"install a release that has migration {len(ALL) + 1}.")
     assert message.endswith(".") and ". " not in message and "\n" not in message
     assert fingerprint(populated) == before
     assert migrations(populated) == [*ALL, (ALL[-1][0] + 1, "sealed outputs")]

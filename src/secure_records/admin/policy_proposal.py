@@ -30,6 +30,8 @@ class PolicyProposal:
     new_hash: str
     was_sealed: bool  # the vault's current files matched its seal
     changes: PolicyChanges | None  # None: the current files do not parse as a policy
+    # What `secure-records upgrade` adds from the release's shipped policy, if anything.
+    added: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> bool:
@@ -37,16 +39,27 @@ class PolicyProposal:
         return self.was_sealed and self.old_hash == self.new_hash
 
     def change_lines(self) -> list[str]:
+        added = [f"added: {what}" for what in self.added]
         if self.changes is None:
-            return ["the vault's current policy files could not be read as a policy"]
+            return [*added, "the vault's current policy files could not be read as a policy"]
+        if added:
+            return added + self.changes.lines()
         return self.changes.lines() or ["no change to any rule (only the files' wording)"]
 
 
 def propose(vault: Vault, directory: Path) -> PolicyProposal:
     """PolicyError listing every problem if `directory` is not a good policy."""
     files = read_policy_files(directory)
-    new = parse_policy_files(directory, files)
+    parse_policy_files(directory, files)
     check_sharing_examples(directory)
+    return propose_files(vault, directory, files)
+
+
+def propose_files(
+    vault: Vault, directory: Path, files: Mapping[str, bytes], added: tuple[str, ...] = ()
+) -> PolicyProposal:
+    """`files` (as if read from `directory`) proposed; PolicyError if they are no policy."""
+    new = parse_policy_files(directory, files)
     sealed = vault.sealed_policy
     current = sealed.parsed
     if current is None:
@@ -64,4 +77,5 @@ def propose(vault: Vault, directory: Path) -> PolicyProposal:
         policy_hash(files),
         sealed.refusal is None,
         changes,
+        added,
     )

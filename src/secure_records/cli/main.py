@@ -35,6 +35,7 @@ _COMMANDS = {
     "backup": "backup:backup_group",
     "vault": "vault:vault_group",
     "status": "status:status",
+    "upgrade": "upgrade:upgrade",
     "session": "app:session",
     "demo": "app:demo",
 }

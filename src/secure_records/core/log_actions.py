@@ -84,6 +84,8 @@ class LogAction(StrEnum):
     COMMAND_REFUSED = "command_refused"
     POLICY_APPLIED = "policy_applied"
     VAULT_SEALED = "vault_sealed"
+    # `secure-records upgrade` (issue 20): the migrations applied, and the backup taken
+    VAULT_UPGRADED = "vault_upgraded"
     # row seals
     SEAL_BROKEN = "seal_broken"
     ROWS_SEALED = "rows_sealed"

@@ -113,7 +113,11 @@ class PolicySeal:
             return SealedPolicy(digest, None, unsealed_refusal(directory))
         if files is None or not self.matches(files):
             return SealedPolicy(digest, None, mismatch_refusal(directory))
-        return SealedPolicy(digest, parse_policy_files(directory, files), None)
+        try:
+            return SealedPolicy(digest, parse_policy_files(directory, files), None)
+        except PolicyError as exc:
+            # Sealed by an older release, and lacking what this one requires.
+            return SealedPolicy(digest, None, outdated_refusal(directory, exc))
 
 
 def unsealed_refusal(directory: Path) -> str:
@@ -128,4 +132,13 @@ def mismatch_refusal(directory: Path) -> str:
         f"The policy files in {directory} do not match the vault's seal (they were changed "
         f"outside 'secure-records policy apply'), so nothing was done; put a checked policy "
         f"in place with '{APPLY_COMMAND}'."
+    )
+
+
+def outdated_refusal(directory: Path, exc: PolicyError) -> str:
+    problems = "; ".join(exc.problems[:3]) + ("; ..." if len(exc.problems) > 3 else "")
+    return (
+        f"The vault's sealed policy in {directory} does not read with this release of "
+        f"secure-records ({problems}), so nothing was done: run 'secure-records upgrade' "
+        "to add what this release needs."
     )

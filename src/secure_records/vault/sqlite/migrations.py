@@ -1,6 +1,7 @@
 """The vault's schema as numbered, named migrations, each recorded in the vault once
-applied: opening a vault brings it up to date in one transaction, and a vault that a
-newer release has migrated further is refused rather than half understood.
+applied. Only `secure-records upgrade` applies them (after a backup, in one
+transaction): every door refuses a vault that lacks one, naming the command, and a
+vault that a newer release has migrated further, naming the migration it needs.
 
 Migration 1 is the whole schema as it stood when migrations began. Every statement
 in it says IF NOT EXISTS, so that it also completes a vault made before then: those
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -335,22 +337,64 @@ def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
         # From before migrations: its tables stand for migration 1, which (IF NOT
         # EXISTS throughout) leaves them as they are and adds any it lacks.
         if legacy != LEGACY_CURRENT and legacy not in LEGACY_BEHIND:
-            raise VaultError(f"{path} is not a vault of schema version {LEGACY_CURRENT}.")
+            raise VaultError(unknown_refusal(path, legacy))
     else:
         rows = db.execute("SELECT number, name FROM migrations")
         applied = {r["number"]: r["name"] for r in rows}
-    newer = sorted(number for number in applied if number > LATEST)
+    # Read at each call, not LATEST: a test may add a migration to MIGRATIONS.
+    newer = sorted(number for number in applied if number > MIGRATIONS[-1].number)
     if newer:
-        raise VaultError(
-            f"{path} was upgraded by a newer release of secure-records (its migration "
-            f"{newer[-1]}, {applied[newer[-1]]!r}, is beyond this release's {LATEST}), so "
-            "this release leaves it untouched: open it with the newer one."
-        )
+        raise VaultError(newer_refusal(path, newer[-1], applied[newer[-1]]))
     if legacy in LEGACY_BEHIND:
         # It says it has an older version's tables, though migrations were recorded
         # (put back by hand): every migration again, each idempotent, completes it.
         applied.clear()
     return [m for m in MIGRATIONS if m.number not in applied]
+
+
+def newer_refusal(path: Path, number: int, name: str) -> str:
+    """A vault this release must leave untouched, and the release it needs."""
+    known = MIGRATIONS[-1]
+    return (
+        f"{path} was upgraded by secure-records with migration {number} ({name}); this "
+        f"release knows up to migration {known.number} ({known.name}), so nothing was "
+        f"changed: install a release that has migration {number}."
+    )
+
+
+def unknown_refusal(path: Path, legacy: str | None) -> str:
+    # A schema_version above 4 with no migrations recorded: no release wrote that.
+    if legacy is None or not legacy.isdigit():
+        return f"{path} is not a secure-records vault (its meta table has no schema version)."
+    return (
+        f"{path} says it is of schema version {legacy} but records no migrations, which "
+        f"no release of secure-records writes (this one knows up to migration "
+        f"{MIGRATIONS[-1].number}): "
+        "restore it from a backup."
+    )
+
+
+def behind_refusal(path: Path, needed: list[Migration]) -> str:
+    """A vault an older release made: one sentence naming the command that upgrades it."""
+    first, last = needed[0], needed[-1]
+    lacks = f"migration {first.number} ({first.name})"
+    if last is not first:
+        lacks = f"migrations {first.number} to {last.number} ({first.name} to {last.name})"
+    return (
+        f"{path} was made by an older release of secure-records and lacks {lacks}, so "
+        "nothing was opened: run 'secure-records upgrade' (it takes a backup first)."
+    )
+
+
+def still_needed(path: Path) -> list[Migration]:
+    """What this vault's schema lacks, without changing it; VaultError as `pending`
+    (a newer vault, no vault), or if it is no database at all."""
+    try:
+        with closing(sqlite3.connect(path, timeout=30.0)) as db:
+            db.row_factory = sqlite3.Row
+            return pending(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise VaultError(f"{path} is not a readable vault database ({exc}).") from None
 
 
 # After any comment lines that open the statement.
@@ -368,12 +412,19 @@ def _adds_existing_column(db: sqlite3.Connection, statement: str) -> bool:
 
 
 def apply(db: sqlite3.Connection, migrations: list[Migration]) -> None:
-    """Run and record each migration; call inside a transaction holding the write lock."""
+    """Run and record each migration; call inside a transaction holding the write lock
+    (one that fails raises VaultError naming it, and the caller's rollback undoes all)."""
     db.execute(MIGRATIONS_TABLE)
     for migration in migrations:
-        for statement in migration.statements():
-            if not _adds_existing_column(db, statement):
-                db.execute(statement)
+        try:
+            for statement in migration.statements():
+                if not _adds_existing_column(db, statement):
+                    db.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            raise VaultError(
+                f"Migration {migration.number} ({migration.name}) could not be applied "
+                f"({exc}), so nothing was changed: the vault is as it was."
+            ) from None
         db.execute(
             # Recorded once, when first applied (migration 1 may run again: see pending).
             "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?) "

@@ -74,9 +74,10 @@ class SqliteStore:
         self._concerns = ConcernTables(connection)
 
     @classmethod
-    def connect(cls, path: Path, *, one_pass: bool = False) -> SqliteStore:
-        """Open a vault's database, bringing its schema up to date first; `one_pass`
-        for a connection that reads each page once (a small page cache)."""
+    def connect(cls, path: Path, *, one_pass: bool = False, upgrade: bool = False) -> SqliteStore:
+        """Open a vault's database; `one_pass` for a connection that reads each page
+        once (a small page cache). A schema an older release made is refused, naming
+        `secure-records upgrade`, which alone passes `upgrade` to migrate it first."""
         if not path.is_file():
             raise VaultError(f"No vault database at {path}; run 'secure-records init' first.")
         try:
@@ -86,6 +87,8 @@ class SqliteStore:
                 if one_pass:
                     db.execute(f"PRAGMA cache_size = -{ONE_PASS_CACHE_KIB}")
                 needed = migrations.pending(db, path)
+                if needed and not upgrade:
+                    raise VaultError(migrations.behind_refusal(path, needed))
             except BaseException:
                 db.close()
                 raise
