@@ -22,7 +22,6 @@ A report, not a test: exit code 0 either way.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -33,29 +32,16 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from secure_records.admin import Administration
-from secure_records.demo import DEMO_STAFF, synthetic_records
 from secure_records.session import Session
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import use_memory_keyring
 from summary import emit
+from tui import build  # the same vault as the TUI benchmark: demo staff and records
 
 ROUNDS = 3
 TARGET_SECONDS = 2.0  # proposing every due record at once (issue 20)
 REASON = "Past retention under the policy; reviewed by IT"
 T = TypeVar("T")
-
-
-def build(home: Path, records: int) -> None:
-    with Administration.init(home) as admin:
-        for name, role in DEMO_STAFF:
-            admin.add_staff(name, role)
-        lines = []
-        for record in synthetic_records(records, 7):
-            row: dict[str, object] = {"id": record.id, **record.values}
-            row["assigned_to"] = sorted(record.assigned_to)
-            lines.append(json.dumps(row))
-        admin.import_lines("synthetic", lines)
 
 
 def timed(work: Callable[[], T]) -> tuple[float, T]:

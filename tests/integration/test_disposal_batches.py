@@ -13,6 +13,7 @@ from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.session import Session
 from tests.conftest import canary_row
 from tests.integration.test_disposal import REASON, TODAY, adult, import_rows
+from tests.integration.test_telephone import log_entries as entries
 
 
 @pytest.fixture
@@ -29,11 +30,6 @@ def many(home: Path) -> Path:
 
 def preview_total(session: Session) -> int:
     return sum(line.count for line in session.disposal_batches.proposal_preview(TODAY))
-
-
-def entries(home: Path) -> list:  # type: ignore[type-arg]
-    with Administration.open(home) as admin:
-        return list(admin.vault.log.entries())
 
 
 def test_it_proposes_everything_due_at_once_and_a_lead_approves_them_as_a_batch(
