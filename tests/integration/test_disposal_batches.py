@@ -14,6 +14,7 @@ from secure_records.session import Session
 from tests.conftest import canary_row
 from tests.integration.test_disposal import REASON, TODAY, adult, import_rows
 from tests.integration.test_telephone import log_entries as entries
+from tests.support.in_process import Cli
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def preview_total(session: Session) -> int:
 
 
 def test_it_proposes_everything_due_at_once_and_a_lead_approves_them_as_a_batch(
-    many: Path,
+    many: Path, cli: Cli
 ) -> None:
     with Session.open("it", many) as it:
         it.retention.retention_queue(TODAY)
@@ -77,6 +78,8 @@ def test_it_proposes_everything_due_at_once_and_a_lead_approves_them_as_a_batch(
     assert refused == []
     assert sorted(c.reference for c in done) == ["R-0001", "R-0002", "R-0003", "R-0004", "R-0006"]
     assert {c.approved_by for c in done} == {"lead"} and {c.proposed_by for c in done} == {"it"}
+    # Every row a batch wrote is checked against its entry, as one written alone is.
+    assert cli("vault", "verify", home=many).code == 0
 
 
 def test_a_preview_that_no_longer_holds_proposes_nothing(many: Path) -> None:

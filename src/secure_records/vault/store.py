@@ -238,6 +238,10 @@ class Store(Protocol):
         """Only from the status it was read in; False if it changed meanwhile."""
         ...
 
+    def delete_phone_request(self, request_id: str) -> bool:
+        """Its row gone (past its days); False if it was not there."""
+        ...
+
     # outputs kept for people, and their releases
 
     def add_output(self, row: OutputRow, sealed: bytes) -> None: ...

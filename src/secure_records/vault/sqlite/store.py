@@ -391,6 +391,9 @@ class SqliteStore:
     ) -> bool:
         return self._phone_requests.update(request_id, status, sealed, was)
 
+    def delete_phone_request(self, request_id: str) -> bool:
+        return self._phone_requests.delete(request_id)
+
     # outputs kept for people, and their releases
 
     def add_output(self, row: rows.OutputRow, sealed: bytes) -> None:
