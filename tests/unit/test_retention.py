@@ -529,11 +529,11 @@ def test_quarter_rounding_of_a_leap_year_also_gives_only_four_due_dates() -> Non
         ),
         (
             retention_toml(top="version = 1\n"),
-            "retention.toml: version: unknown key (expected one of: retention, rules)",
+            "retention.toml: version: unknown key (expected one of: retention, rules, telephone)",
         ),
         (
             retention_toml(extra="[rule.extra]\nyears = 1\n"),
-            "retention.toml: rule: unknown key (expected one of: retention, rules)",
+            "retention.toml: rule: unknown key (expected one of: retention, rules, telephone)",
         ),
         (
             retention_toml(round_up_to='"week"'),
@@ -661,7 +661,7 @@ def test_problems_in_several_places_are_all_reported() -> None:
         round_up_to='"week"', top="colour = 1\n", children={"years": "151"}, adults={"x": "1"}
     )
     assert problems_of(text) == [
-        "retention.toml: colour: unknown key (expected one of: retention, rules)",
+        "retention.toml: colour: unknown key (expected one of: retention, rules, telephone)",
         "retention.toml: retention.round_up_to: 'week' is not one of month, quarter, year",
         "retention.toml: rules.children.years: must be between 1 and 150 years, not 151",
         "retention.toml: rules.adults.x:"

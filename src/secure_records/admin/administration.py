@@ -31,12 +31,14 @@ from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.records import STAFF_NAME, Record
 from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
+from secure_records.core.telephone_retention import Expired
 from secure_records.core.text import printable
 from secure_records.vault import disposal
 from secure_records.vault.attribution import at_the_host
 from secure_records.vault.door import Door, open_vault
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.log import LogEntry, LogError, Verdict
+from secure_records.vault.phone_expiry import expire_phone_requests
 from secure_records.vault.pins import hash_pin
 from secure_records.vault.policy_files import (
     check_sharing_examples,
@@ -355,6 +357,10 @@ class Administration(Door):
                 said = str(exc)
                 refused.append(said if said.startswith(row.id) else f"{row.id}: {said}")
         return done, refused
+
+    def expire_phone_requests(self, today: date | None = None) -> dict[Expired, int]:
+        """Telephone requests past retention.toml's [telephone] days, disposed of."""
+        return expire_phone_requests(self._vault, self.actor, HOST_ROLE, today or date.today())
 
     def certificates(self) -> list[Certificate]:
         return [

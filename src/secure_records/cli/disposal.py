@@ -25,13 +25,21 @@ def disposal() -> None:
 @disposal.command("run")
 @pass_cli
 def disposal_run(cli: CliContext) -> None:
-    """Carry out every disposal a safeguarding lead has approved (for a scheduled job)."""
+    """Carry out every disposal a safeguarding lead has approved, and dispose of
+    telephone requests past retention.toml's [telephone] days (for a scheduled job)."""
     admin = cli.admin()
     with progress_bar("Carrying out disposals") as progress:
         done, refused = admin.run_disposals(progress)
     for certificate in done:
         say(f"{certificate.id}: record {certificate.reference} erased; {certificate.method}.")
     say(f"{counted(len(done), 'disposal')} carried out.")
+    # Telephone requests past their days go the same night (issue 20): counts only,
+    # said when there were any.
+    expired = admin.expire_phone_requests()
+    if expired:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(expired.items()))
+        many = counted(sum(expired.values()), "telephone request")
+        say(f"{many} past their days disposed of ({kinds}).")
     if refused:
         refuse(*refused)
 

@@ -46,6 +46,11 @@ class LogAction(StrEnum):
     RETENTION_QUEUE_VIEWED = "retention_queue_viewed"
     DISPOSAL_PROPOSED = "disposal_proposed"
     DISPOSAL_REVIEWED = "disposal_reviewed"
+    # many at once (issue 20): one entry listing every disposal, record, rule and due date
+    DISPOSALS_PROPOSED = "disposals_proposed"
+    DISPOSALS_REVIEWED = "disposals_reviewed"
+    # telephone requests past retention.toml's [telephone] days: counts, no content
+    PHONE_REQUESTS_DISPOSED = "phone_requests_disposed"
     RECORD_DISPOSED = "record_disposed"
     LEGAL_HOLD_SET = "legal_hold_set"
     LEGAL_HOLD_CLEARED = "legal_hold_cleared"

@@ -12,7 +12,8 @@ restriction needs the entry that set it. Pure: entries and policy in, a sentence
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -29,6 +30,11 @@ from secure_records.core.statuses import DisposalStatus
 
 NOT_DONE = "it is not carried out."
 DISPOSAL_STEPS = frozenset({LogAction.DISPOSAL_PROPOSED, LogAction.DISPOSAL_REVIEWED})
+# An entry for many disposals at once, and the one-disposal step each item stands for.
+DISPOSAL_BATCHES: dict[str, LogAction] = {
+    LogAction.DISPOSALS_PROPOSED: LogAction.DISPOSAL_PROPOSED,
+    LogAction.DISPOSALS_REVIEWED: LogAction.DISPOSAL_REVIEWED,
+}
 RESTRICTION_STEPS = frozenset({LogAction.RECORD_RESTRICTED, LogAction.RESTRICTION_LIFTED})
 
 
@@ -64,11 +70,47 @@ def disposal_steps(entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     over the log, however many disposals a run then checks."""
     found: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        if entry.action in DISPOSAL_STEPS:
-            disposal = entry.details.get("disposal")
+        for step in _one_by_one(entry):
+            disposal = step.details.get("disposal")
             if isinstance(disposal, str):
-                found[disposal].append(entry)
+                found[disposal].append(step)
     return dict(found)
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One disposal of an entry for many (proposed or approved at once), read as if
+    it had its own entry: the same seq, person and role, its record and details."""
+
+    seq: int
+    actor: str
+    role: str
+    action: str
+    record_id: str | None
+    details: Mapping[str, Any]
+
+
+def _one_by_one(entry: Entry) -> Iterator[Entry]:
+    if entry.action in DISPOSAL_STEPS:
+        yield entry
+        return
+    single = DISPOSAL_BATCHES.get(entry.action)
+    items = entry.details.get("disposals")
+    if single is None or not isinstance(items, list):
+        return
+    shared = {k: v for k, v in entry.details.items() if k not in ("disposals", "count")}
+    for item in items:
+        if isinstance(item, dict):
+            record = item.get("record")
+            details = {**shared, **{k: v for k, v in item.items() if k != "record"}}
+            yield BatchStep(
+                entry.seq,
+                entry.actor,
+                entry.role,
+                single,
+                record if isinstance(record, str) else None,
+                details,
+            )
 
 
 def disposal_unproven(

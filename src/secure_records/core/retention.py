@@ -15,6 +15,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from secure_records.core.telephone_retention import (
+    DEFAULT_TELEPHONE,
+    TelephoneRetention,
+    read_telephone,
+)
 from secure_records.core.text import counted
 from secure_records.core.validation import FileReader, parse_file
 
@@ -54,6 +59,7 @@ class RetentionPolicy:
     rules: Mapping[str, RetentionRule]
     round_up_to: RoundUp
     next_review_months: int = NEXT_REVIEW_MONTHS
+    telephone: TelephoneRetention = DEFAULT_TELEPHONE  # issue 20: its own days
 
     def next_review(self, today: date) -> date:
         """The next review date offered when a lead keeps a record today."""
@@ -134,7 +140,8 @@ def _read_retention(
     date_fields: frozenset[str],
     categories: frozenset[str],
 ) -> RetentionPolicy | None:
-    reader.keys("", doc, {"retention", "rules"})
+    reader.keys("", doc, {"retention", "rules", "telephone"})
+    telephone = read_telephone(reader, doc.get("telephone"))
     settings = reader.table("retention", doc.get("retention"))
     round_up_to: RoundUp | None = RoundUp.QUARTER
     next_review: int | None = NEXT_REVIEW_MONTHS
@@ -169,9 +176,9 @@ def _read_retention(
     if reader.clean:
         for category in sorted(categories - set(covered)):
             reader.error("rules", f"category {category!r} has no retention rule")
-    if round_up_to is None or next_review is None:
+    if round_up_to is None or next_review is None or telephone is None:
         return None
-    return RetentionPolicy(rules, round_up_to, next_review)
+    return RetentionPolicy(rules, round_up_to, next_review, telephone)
 
 
 def _rule(

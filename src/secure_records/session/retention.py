@@ -11,7 +11,7 @@ record is out of IT's queue, so that a review ends somewhere.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -19,10 +19,8 @@ from pathlib import Path
 from secure_records.core.dates import shown_date
 from secure_records.core.errors import AccessRefused, BadInput, VaultError
 from secure_records.core.log_actions import LogAction
-from secure_records.core.log_proof import due_for
 from secure_records.core.permissions import Permission
 from secure_records.core.retention import (
-    CATEGORY_FIELD,
     Action,
     Certificate,
     next_review_refused,
@@ -34,6 +32,7 @@ from secure_records.session.limits import MAX_TYPED
 from secure_records.session.outputs import ReleaseLine, release_lines
 from secure_records.session.scope import RecordScope
 from secure_records.vault import disposal
+from secure_records.vault.retention_scan import rule_dates
 from secure_records.vault.shred import CAVEAT, shred_file
 from secure_records.vault.store import DisposalRow, HoldRow
 from secure_records.vault.vault import now_utc
@@ -91,46 +90,60 @@ class HoldView:
     reason: str
 
 
+def reason_refused(door: StaffDoor, reason: str, what: str) -> str | None:
+    """Why `reason` will not do, in one sentence; None if it will."""
+    minimum = door.policy.sharing.reason_min_length
+    if len(reason) > MAX_TYPED:
+        return f"A reason can be at most {MAX_TYPED} characters."
+    if len(reason.strip()) < minimum:
+        return f"Give the reason {what} (at least {counted(minimum, 'character')})."
+    return None
+
+
 class Retention:
     def __init__(self, door: StaffDoor, scope: RecordScope) -> None:
         self._door = door
         self._scope = scope
+        self._listed: tuple[date, list[str]] | None = None
 
     def _reason(self, reason: str, what: str) -> None:
-        minimum = self._door.policy.sharing.reason_min_length
-        if len(reason) > MAX_TYPED:
-            raise BadInput(f"A reason can be at most {MAX_TYPED} characters.")
-        if len(reason.strip()) < minimum:
-            raise BadInput(f"Give the reason {what} (at least {counted(minimum, 'character')}).")
+        refused = reason_refused(self._door, reason, what)
+        if refused is not None:
+            raise BadInput(refused)
 
     # the queue
 
-    def _due_items(self, today: date) -> list[RetentionItem]:
-        """Every record whose rule's date has come, worked out in memory."""
+    def due_items(
+        self, today: date, record_ids: Sequence[str] | None = None
+    ) -> list[RetentionItem]:
+        """Every record (of `record_ids`, or in the vault) whose rule's date has come,
+        worked out in memory; a record left out is not decrypted, and of the rest only
+        the category and its rule's date."""
         retention = self._door.policy.retention
-        starts = sorted({rule.starts for rule in retention.rules.values()})
-        held = self._door.vault.store.held_ids()
+        store = self._door.vault.store
+        held = store.held_ids()
         # Kept at review: out of the queue until the next review date the lead set.
-        kept = self._door.vault.store.kept_until()
-        open_disposals = {d.record_id: d for d in self._door.vault.store.disposals(OPEN_DISPOSAL)}
+        kept = {rid for rid, until in store.kept_until().items() if until > today.isoformat()}
+        open_disposals = {d.record_id: d for d in store.disposals(OPEN_DISPOSAL)}
         # A restricted record is nobody's business but its named staff's: lift the
         # restriction (a lead, logged) before it can be reviewed or disposed of.
-        hidden = self._scope.hidden_ids()
+        skip = self._scope.hidden_ids() | kept
+
+        rules = {
+            c: rule for rule in reversed(list(retention.rules.values())) for c in rule.categories
+        }
+        starts = {category: rule.starts for category, rule in rules.items()}
         items = []
-        for rid, values in self._door.vault.field_values(None, (CATEGORY_FIELD, *starts)):
-            if rid in hidden:
-                continue
-            found = due_for(retention, values)
-            if found is None:
-                continue  # no rule for it, or the clock has not started (a case still open)
-            rule, due = found
-            if due > today or kept.get(rid, "") > today.isoformat():
-                continue
+        for rid, category, start in rule_dates(self._door.vault, skip, starts, record_ids):
+            rule = rules[category]
+            due = retention.due(rule, date.fromisoformat(start))
+            if due > today:
+                continue  # the clock has not run out (or not started: a case still open)
             pending = open_disposals.get(rid)
             items.append(
                 RetentionItem(
                     rid,
-                    values[CATEGORY_FIELD],
+                    category,
                     rule.name,
                     rule.action,
                     due,
@@ -146,18 +159,26 @@ class Retention:
         self._door.require(
             Permission.PROPOSE_DISPOSAL, Permission.DISPOSE, Permission.APPROVE_DISPOSAL
         )
-        items = self._due_items(today or date.today())
+        day = today or date.today()
+        items = self.due_items(day)
         self._door.log(LogAction.RETENTION_QUEUE_VIEWED, count=len(items))
+        self._listed = (day, [item.record_id for item in items])
         return items
+
+    def listed(self, today: date) -> list[str] | None:
+        """The records of the queue as this session last listed it today, if it did:
+        what to look at again rather than scan every record (a batch's preview)."""
+        if self._listed is None or self._listed[0] != today:
+            return None
+        return self._listed[1]
 
     # two people: IT proposes, a lead approves
 
     def propose_disposal(self, record_id: str, reason: str, today: date | None = None) -> str:
         self._door.require(Permission.PROPOSE_DISPOSAL)
         self._reason(reason, "for disposing of it")
-        found = next(
-            (i for i in self._due_items(today or date.today()) if i.record_id == record_id), None
-        )
+        # That record alone, worked out again from its own dates: no rescan of them all.
+        found = next(iter(self.due_items(today or date.today(), [record_id])), None)
         if found is None:
             kept = self._door.vault.store.kept_until().get(record_id)
             if kept is not None and kept > (today or date.today()).isoformat():
@@ -218,11 +239,15 @@ class Retention:
             return items
         since = min(item.proposed_at for item in items)
         entries, _ = self._door.vault.log.recent(since, personal=True)
-        reasons = {
-            entry.details.get("disposal"): entry.personal.get("reason")
-            for entry in entries
-            if entry.action == LogAction.DISPOSAL_PROPOSED and isinstance(entry.personal, dict)
-        }
+        reasons: dict[object, object] = {}
+        for entry in entries:
+            if not isinstance(entry.personal, dict):
+                continue
+            if entry.action == LogAction.DISPOSAL_PROPOSED:
+                reasons[entry.details.get("disposal")] = entry.personal.get("reason")
+            elif entry.action == LogAction.DISPOSALS_PROPOSED:  # many at once, one reason
+                for each in entry.details.get("disposals") or ():
+                    reasons[each.get("disposal")] = entry.personal.get("reason")
         return [replace(item, reason=str(reasons.get(item.id) or "")) for item in items]
 
     def review_disposal(

@@ -19,6 +19,7 @@ from secure_records.core.policy import Policy, RoleSpec
 from secure_records.session.access_requests import AccessRequests
 from secure_records.session.amendments import Amendments
 from secure_records.session.concerns import Concerns
+from secure_records.session.disposal_batches import DisposalBatches
 from secure_records.session.door import StaffDoor
 from secure_records.session.manager_waits import ManagerWaits
 from secure_records.session.outputs import Outputs
@@ -87,6 +88,8 @@ class Session:
         self.telephone = Telephone(self._door, self._scope)
         self.sharing = Sharing(self._door, self._scope, self.telephone)
         self.retention = Retention(self._door, self._scope)
+        # Everything due proposed at once, approved as a batch (issue 20).
+        self.disposal_batches = DisposalBatches(self._door, self._scope, self.retention)
         self.access_requests = AccessRequests(self._door, self._scope)
         self.oversight = Oversight(self._door, self._scope, self.access_requests)
         self.waiting = ManagerWaits(self._door, self._scope)

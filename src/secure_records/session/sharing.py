@@ -350,7 +350,10 @@ class Sharing:
             status=status,
             was=row.status,
         ):
-            door.vault.store.set_decision_status(decision_id, status)
+            # Under the write lock: another lead may have reviewed it since it was read,
+            # and its package must be written once.
+            if not door.vault.store.set_decision_status(decision_id, status, row.status):
+                raise BadInput(f"{decision_id} was reviewed by another manager meanwhile.")
             text = payload.package
             if confirm and row.status is SharingStatus.AWAITING_MANAGER and text is not None:
                 package = _keep_package(door, row, text)

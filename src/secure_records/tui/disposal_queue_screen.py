@@ -7,6 +7,9 @@ reason), and approving it is typed (the record's reference): it cannot be undone
 Rejecting it keeps the record until a next review date typed beside the reason
 (offered from retention.toml), when it is back in IT's queue; a date that cannot be
 read, or is not after today, is refused beside the field, as typed.
+
+`a` approves every proposal waiting (but the lead's own) as a batch, after the
+counts under each rule, confirmed by typing how many (issue 20).
 """
 
 from __future__ import annotations
@@ -14,15 +17,18 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from secure_records.core.dates import DateRefused, parse_typed, shown_date, typed_hint
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy
 from secure_records.core.retention import add_years, next_review_refused, rule_words
+from secure_records.core.text import counted
 from secure_records.core.words import DISPOSAL_WORDS, in_words, status_words
 from secure_records.session.retention import DisposalItem
 from secure_records.tui.dialog import field_label, typed_form
+from secure_records.tui.disposal_batch import batch_lines, confirm_batch, total
 from secure_records.tui.literal import literal
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.shown_time import when
@@ -61,7 +67,12 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         QueueAction("approve", "Approve", "error"),
         QueueAction("reject", "Reject: keep the record", "primary"),
     )
-    NEEDS = {"approve": Permission.APPROVE_DISPOSAL, "reject": Permission.APPROVE_DISPOSAL}
+    BINDINGS = [Binding("a", "approve_all", "Approve all as a batch")]
+    NEEDS = {
+        "approve": Permission.APPROVE_DISPOSAL,
+        "reject": Permission.APPROVE_DISPOSAL,
+        "approve_all": Permission.APPROVE_DISPOSAL,
+    }
     WHOLE = True
     TYPED = {"approve": "approve the disposal"}
 
@@ -153,3 +164,33 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
             f"{done.id} {status_words(done.status, DISPOSAL_WORDS)} (record {done.record_id}); "
             f"it is next reviewed on {shown_date(day.isoformat())}."
         )
+
+    def action_approve_all(self) -> None:
+        """Your reason first, then every proposal you may approve counted by rule, and
+        how many typed; approved in one transaction only then."""
+        reason = self._reason()
+        minimum = self._session.policy.sharing.reason_min_length
+        if len(reason.strip()) < minimum:
+            self._say(f"Give your reason first (at least {counted(minimum, 'character')}).")
+            return
+        with self.attempt(say=self._say):
+            counts = self._session.disposal_batches.approval_preview()
+            many = total(counts)
+            if not many:
+                self._say("No proposal waits for you: your own are for another lead.")
+                return
+
+            def approve() -> str:
+                done = self._session.disposal_batches.approve_all(reason, many)
+                return f"{counted(done, 'disposal')} approved; IT can carry them out."
+
+            def after(said: str | None) -> None:
+                if said is not None:
+                    self._done(said)
+
+            lines = [
+                *batch_lines(self._session.policy, counts, reason),
+                "Approving lets IT erase each of them for good.",
+            ]
+            heading = f"Approve {counted(many, 'disposal')} as a batch?"
+            confirm_batch(self, heading, lines, many, "approve them all", approve, after)

@@ -3,10 +3,18 @@
 Each line is a reference, a category, a rule and a due date: no name, no field, no
 note. A disposal needs two people: IT proposes, a safeguarding lead approves in
 their own session, then IT carries it out and a certificate is written.
+
+The queue is worked out behind a loading indicator (a worker: on a large vault it
+takes seconds), and a proposal or an erase takes its lines out of the list in place
+rather than working the queue out again. `a` proposes everything due at once, after
+a preview of how many under each rule, confirmed by typing how many (issue 20).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -21,8 +29,10 @@ from secure_records.core.statuses import DisposalStatus
 from secure_records.core.text import counted
 from secure_records.core.words import DISPOSAL_WORDS, RETENTION_WORDS, in_words, status_words
 from secure_records.session import Session
+from secure_records.session.disposal_batches import RuleCount
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.dialog import field_label
+from secure_records.tui.disposal_batch import batch_lines, confirm_batch, total
 from secure_records.tui.disposal_queue_screen import rule_said
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
@@ -52,10 +62,14 @@ def describe(item: RetentionItem) -> str:
 
 
 class RetentionScreen(SessionScreen):
-    BINDINGS = [Binding("escape", "back", "Back")]
-    # Buttons, each shown only to the role that may.
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "propose_all", "Propose all due"),
+    ]
+    # Buttons and keys, each shown only to the role that may.
     NEEDS = {
         "propose": Permission.PROPOSE_DISPOSAL,
+        "propose_all": Permission.PROPOSE_DISPOSAL,
         "execute": Permission.DISPOSE,
         "shred": Permission.DISPOSE,
     }
@@ -63,6 +77,8 @@ class RetentionScreen(SessionScreen):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self._items: list[RetentionItem] = []
+        self._loaded = False
+        self._stale = False  # refused while locked: worked out again once back
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="retention"):
@@ -111,23 +127,68 @@ class RetentionScreen(SessionScreen):
         shred.display = bool(expired)
 
     def _load(self) -> None:
-        with self.attempt(say=self.leave):
-            self._items = self._session.retention.retention_queue()
-            options = self.query_one("#due", OptionList)
-            options.clear_options()
-            options.add_options([Option(literal(describe(i)), id=i.record_id) for i in self._items])
-            if self._items:
-                options.highlighted = 0
-            options.focus()
-            for button_id in ("propose", "execute"):
-                self.query_one(f"#{button_id}", Button).display = self.allowed(button_id)
-            self.query_one("#problem", Static).update(
-                literal(
-                    f"{counted(len(self._items), 'record')} due."
-                    if self._items
-                    else "Nothing is due."
-                )
-            )
+        """Work the queue out behind a loading indicator: the screen stays usable."""
+        self._loaded = False
+        self.query_one("#due", OptionList).loading = True
+        for button_id in ("propose", "execute"):
+            button = self.query_one(f"#{button_id}", Button)
+            button.display, button.disabled = self.allowed(button_id), True
+        self.query_one("#problem", Static).update(literal("Working out what is due..."))
+        self._work_out()
+
+    @work(thread=True, exclusive=True, group="retention-queue")
+    def _work_out(self) -> None:
+        try:
+            items = self._session.retention.retention_queue()
+        except SecureRecordsError as exc:
+            self.app.call_from_thread(self._refused_load, str(exc))
+            return
+        self.app.call_from_thread(self._worked_out, items)
+
+    def _refused_load(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        if self._session.locked:  # the lock came meanwhile: again once unlocked
+            self._stale = True
+        else:
+            self.leave(message)
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._load()
+
+    def _worked_out(self, items: list[RetentionItem]) -> None:
+        if not self.is_attached:
+            return  # left meanwhile
+        self._items, self._loaded = items, True
+        options = self.query_one("#due", OptionList)
+        options.loading = False
+        for button_id in ("propose", "execute"):
+            self.query_one(f"#{button_id}", Button).disabled = False
+        self._show_items()
+        self.query_one("#problem", Static).update(literal(self._count_line()))
+        options.focus()
+
+    def _show_items(self) -> None:
+        options = self.query_one("#due", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options([Option(literal(describe(i)), id=i.record_id) for i in self._items])
+        if self._items:
+            options.highlighted = min(highlighted or 0, len(self._items) - 1)
+
+    def _count_line(self) -> str:
+        return f"{counted(len(self._items), 'record')} due." if self._items else "Nothing is due."
+
+    def _changed(self, changed: dict[str, RetentionItem | None]) -> None:
+        """The list updated in place: an item replaced, or taken out (None)."""
+        self._items = [
+            found
+            for item in self._items
+            if (found := changed.get(item.record_id, item)) is not None
+        ]
+        self._show_items()
 
     def _chosen(self) -> RetentionItem | None:
         index = self.query_one("#due", OptionList).highlighted
@@ -154,12 +215,15 @@ class RetentionScreen(SessionScreen):
         item = self._chosen()
         if item is None:
             return
-        # A refusal is reported like an outcome: the list is read again either way.
+        # A refusal is reported like an outcome; the list is not worked out again.
         with self.attempt(say=self._report):
             if event.button.id == "propose":
                 reason = self.query_one("#reason", Input).value
                 proposal = self._session.retention.propose_disposal(item.record_id, reason)
-                self._report(f"Disposal {proposal} proposed; a safeguarding lead must approve it.")
+                self._report(
+                    f"Disposal {proposal} proposed; a safeguarding lead must approve it.",
+                    gone=[item.record_id],
+                )
             elif event.button.id == "execute":
                 if item.disposal_status is not DisposalStatus.APPROVED or item.disposal_id is None:
                     self._report(f"{item.record_id} has no approved disposal to carry out.")
@@ -182,7 +246,11 @@ class RetentionScreen(SessionScreen):
 
         def after(typed: str | None) -> None:
             if typed is not None and done:
-                self._report(f"{item.record_id} erased. Certificate {done[0].id}:", done[0].text())
+                self._report(
+                    f"{item.record_id} erased. Certificate {done[0].id}:",
+                    done[0].text(),
+                    gone=[item.record_id],
+                )
 
         proposed = [] if found is None else [f"Proposed by {found.proposed_by}"]
         lines = [
@@ -200,11 +268,67 @@ class RetentionScreen(SessionScreen):
             after,
         )
 
-    def _report(self, said: str, certificate: str = "") -> None:
+    def _report(self, said: str, certificate: str = "", gone: Iterable[str] = ()) -> None:
+        """How it went; the records `gone` (proposed, erased) taken out of the list."""
         self.query_one("#reason", Input).value = ""
-        self._load()
+        self._changed(dict.fromkeys(gone))
         self.query_one("#problem", Static).update(literal(said))
         self.query_one("#certificate", Static).update(literal(certificate, multiline=True))
+
+    # everything due at once (issue 20)
+
+    def action_propose_all(self) -> None:
+        """The reason first, then the preview (worked out behind the indicator), then
+        the count typed; proposed in one transaction only then."""
+        reason = self.query_one("#reason", Input).value
+        minimum = self._session.policy.sharing.reason_min_length
+        if not self._loaded:
+            self._say("Wait for the queue to be worked out first.")
+        elif len(reason.strip()) < minimum:
+            self._say(f"Give your reason first (at least {counted(minimum, 'character')}).")
+            self.query_one("#reason", Input).focus()
+        else:
+            self._say("Counting what would be proposed...")
+            self._preview(reason)
+
+    @work(thread=True, exclusive=True, group="retention-queue")
+    def _preview(self, reason: str) -> None:
+        try:
+            counts = self._session.disposal_batches.proposal_preview()
+        except SecureRecordsError as exc:
+            self.app.call_from_thread(self._say, str(exc))
+            return
+        self.app.call_from_thread(self._confirm_all, reason, counts)
+
+    def _confirm_all(self, reason: str, counts: list[RuleCount]) -> None:
+        if self.app.screen is not self or self._session.locked:
+            self._say("")  # locked or left meanwhile: nothing is asked over the lock
+            return
+        many = total(counts)
+        if not many:
+            self._say("Nothing is due to propose: each is proposed already or on legal hold.")
+            return
+
+        def propose() -> str:
+            proposed = self._session.disposal_batches.propose_all(reason, many)
+            return f"{counted(len(proposed), 'disposal')} proposed; a safeguarding lead must "
+
+        def after(said: str | None) -> None:
+            if said is None:
+                self._say("")
+                return
+            gone = [i.record_id for i in self._items if not i.on_hold and i.disposal_id is None]
+            self._report(f"{said}approve them.", gone=gone)
+
+        lines = [
+            *batch_lines(self._session.policy, counts, reason),
+            "Each waits for a safeguarding lead to approve or reject it.",
+        ]
+        heading = f"Propose {counted(many, 'record')} for disposal or review?"
+        confirm_batch(self, heading, lines, many, "propose them all", propose, after)
+
+    def _say(self, said: str) -> None:
+        self.query_one("#problem", Static).update(literal(said))
 
     def action_back(self) -> None:
         self.app.pop_screen()

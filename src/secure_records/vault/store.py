@@ -193,7 +193,12 @@ class Store(Protocol):
         ...
 
     def decision(self, decision_id: str) -> tuple[DecisionRow, bytes] | None: ...
-    def set_decision_status(self, decision_id: str, status: SharingStatus) -> None: ...
+    def set_decision_status(
+        self, decision_id: str, status: SharingStatus, was: SharingStatus
+    ) -> bool:
+        """False, and nothing changed, if its status is no longer `was`."""
+        ...
+
     def decision_ids_for(self, record_id: str) -> list[str]: ...
 
     # restricted records
@@ -249,6 +254,10 @@ class Store(Protocol):
         self, request_id: str, status: Status, sealed: bytes, was: Status
     ) -> bool:
         """Only from the status it was read in; False if it changed meanwhile."""
+        ...
+
+    def delete_phone_request(self, request_id: str) -> bool:
+        """Its row gone (past its days); False if it was not there."""
         ...
 
     # outputs kept for people, and their releases

@@ -38,6 +38,9 @@ WRITERS: dict[str, tuple[str, str]] = {
     LogAction.PHONE_REQUEST_FORWARDED: ("phone_requests", "request"),
 }
 
+# Entries that wrote many disposal rows at once, each named in `disposals`.
+BATCHES = frozenset({LogAction.DISPOSALS_PROPOSED, LogAction.DISPOSALS_REVIEWED})
+
 
 @dataclass
 class Kind:
@@ -186,6 +189,12 @@ def _check_against_log(store: Store, entries: Iterable[LogEntry], kind: Kind) ->
     good seal, is named here."""
     last: dict[tuple[str, str], int] = {}
     for entry in entries:
+        if entry.action == LogAction.PHONE_REQUESTS_DISPOSED:  # past their days: gone
+            for gone in entry.details.get("requests") or ():
+                last.pop(("phone_requests", str(gone)), None)
+        for item in entry.details.get("disposals") or ():  # many at once (issue 20)
+            if entry.action in BATCHES and isinstance(item, dict):
+                last[("disposals", str(item.get("disposal")))] = entry.seq
         writes = WRITERS.get(entry.action)
         if writes is None or (writes[0] == "phone_requests" and entry.record_id is not None):
             continue  # a request about a record: its record's history holds it

@@ -50,11 +50,14 @@ class SharingDecisions:
         found = self._sealed.counted_rows("sharing_decisions", "id = ?", (decision_id,))
         return _opened(found[0]) if found else None
 
-    def set_status(self, decision_id: str, status: SharingStatus) -> None:
+    def set_status(self, decision_id: str, status: SharingStatus, was: SharingStatus) -> bool:
+        """False if its status is no longer `was` (someone else changed it first)."""
         with self._sealed.changing("sharing_decisions", {"id": decision_id}):
-            self._db.execute(
-                "UPDATE sharing_decisions SET status = ? WHERE id = ?", (status, decision_id)
+            cursor = self._db.execute(
+                "UPDATE sharing_decisions SET status = ? WHERE id = ? AND status = ?",
+                (status, decision_id, was),
             )
+        return cursor.rowcount == 1
 
     def ids_for(self, record_id: str) -> list[str]:
         rows = self._sealed.rows("sharing_decisions", "record_id = ?", (record_id,))

@@ -325,8 +325,10 @@ class SqliteStore:
     def decision(self, decision_id: str) -> tuple[rows.DecisionRow, bytes] | None:
         return self._decisions.get(decision_id)
 
-    def set_decision_status(self, decision_id: str, status: SharingStatus) -> None:
-        self._decisions.set_status(decision_id, status)
+    def set_decision_status(
+        self, decision_id: str, status: SharingStatus, was: SharingStatus
+    ) -> bool:
+        return self._decisions.set_status(decision_id, status, was)
 
     def decision_ids_for(self, record_id: str) -> list[str]:
         return self._decisions.ids_for(record_id)
@@ -408,6 +410,9 @@ class SqliteStore:
         self, request_id: str, status: Status, sealed: bytes, was: Status
     ) -> bool:
         return self._phone_requests.update(request_id, status, sealed, was)
+
+    def delete_phone_request(self, request_id: str) -> bool:
+        return self._phone_requests.delete(request_id)
 
     # outputs kept for people, and their releases
 

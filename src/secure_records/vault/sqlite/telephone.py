@@ -49,3 +49,9 @@ class PhoneRequests:
                 (status, sealed, request_id, was),
             )
         return cursor.rowcount == 1
+
+    def delete(self, request_id: str) -> bool:
+        # Through `changing`: its seal out of the ledger and its record's history.
+        with self._sealed.changing("phone_requests", {"id": request_id}):
+            cursor = self._db.execute("DELETE FROM phone_requests WHERE id = ?", (request_id,))
+        return cursor.rowcount == 1
