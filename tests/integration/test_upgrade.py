@@ -37,7 +37,7 @@ def make_older(home: Path) -> None:
     """As the release before concerns (migration 7) left it."""
     with closing(sqlite3.connect(home / "vault.db", isolation_level=None)) as db:
         db.execute("DROP TABLE concerns")
-        db.execute("DELETE FROM migrations WHERE number >= ?", (CONCERNS,))
+        db.execute("DELETE FROM migrations WHERE number = ?", (CONCERNS,))
 
 
 def actions(home: Path) -> list[LogAction]:
