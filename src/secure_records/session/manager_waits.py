@@ -97,7 +97,7 @@ class ManagerWaits:
         hidden = self._scope.hidden_ids()
         count = urgent = 0
         for row in door.vault.store.phone_requests(FOR_THE_LEAD):
-            request = None if row.record_id in hidden else door.vault.phone_request(row.id)
+            request = None if row.record_id in hidden else door.vault.phone_requests.read(row.id)
             if request is not None:
                 count += 1
                 urgent += request[1].urgency is Urgency.IMMEDIATE

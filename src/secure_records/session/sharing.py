@@ -307,7 +307,7 @@ class Sharing:
             )
         urgency = None
         if payload.phone_request is not None:
-            call = door.vault.phone_request(payload.phone_request.id)
+            call = door.vault.phone_requests.read(payload.phone_request.id)
             urgency = None if call is None else call[1].urgency
         return QueueItem(
             row.id,

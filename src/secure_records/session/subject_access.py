@@ -53,7 +53,7 @@ def report_for(door: StaffDoor, record_id: str, record: Record, today: date) -> 
     ]
     calls = []
     for row in vault.store.phone_requests(list(Status)):
-        if row.record_id == record_id and (found := vault.phone_request(row.id)) is not None:
+        if row.record_id == record_id and (found := vault.phone_requests.read(row.id)) is not None:
             calls.append(Call(row.id, row.created_at, row.taken_by, row.status, found[1]))
     corrections = vault.amendments.history(record_id)
     return report_text(door.policy, record_id, record, decisions, calls, corrections, today)

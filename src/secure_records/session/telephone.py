@@ -158,7 +158,7 @@ class Telephone:
             flags=sorted(assessment.flags),
             status=status.value,
         ):
-            self._door.vault.add_phone_request(row, payload)
+            self._door.vault.phone_requests.add(row, payload)
         return self._call_view(row, payload)
 
     def _call_view(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> CallView:
@@ -193,7 +193,7 @@ class Telephone:
         self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         views = []
         for row in self._door.vault.store.phone_requests([Status.AWAITING_CALLBACK]):
-            found = self._door.vault.phone_request(row.id)
+            found = self._door.vault.phone_requests.read(row.id)
             if found is not None:
                 views.append(self._call_view(*found))
         return sorted(views, key=lambda view: most_urgent_first(view.urgency, view.created_at))
@@ -208,7 +208,7 @@ class Telephone:
         self._door.require(Permission.VERIFY_CALLS, refused=RECEPTION_ONLY)
         if len(note) > MAX_TYPED:
             raise BadInput(f"Keep the note under {MAX_TYPED} characters.")
-        found = self._door.vault.phone_request(request_id)
+        found = self._door.vault.phone_requests.read(request_id)
         if found is None or found[0].status != Status.AWAITING_CALLBACK:
             raise BadInput(f"{request_id} is not waiting for a callback.")
         row, payload = found
@@ -246,7 +246,7 @@ class Telephone:
             flags=[flag.value for flag in payload.flags],
             status=status.value,
         ):
-            self._door.vault.update_phone_request(row, payload, was)
+            self._door.vault.phone_requests.update(row, payload, was)
         return self._call_view(row, payload)
 
     def phone_messages(self, request_id: str) -> dict[str, str]:
@@ -287,7 +287,7 @@ class Telephone:
         )
         found = []
         for row in self._door.vault.store.phone_requests(statuses):
-            request = self._door.vault.phone_request(row.id)
+            request = self._door.vault.phone_requests.read(row.id)
             if request is not None and self._sees_request(*request):
                 found.append(request)
         return found
@@ -389,7 +389,7 @@ class Telephone:
             request=row.id,
             to=to,
         ):
-            self._door.vault.update_phone_request(row, payload, row.status)
+            self._door.vault.phone_requests.update(row, payload, row.status)
 
     def close_phone_request(self, request_id: str, reason: str) -> None:
         """The lead closes a request with no sharing decision, saying why."""
@@ -402,7 +402,7 @@ class Telephone:
         with self._logged(
             LogAction.PHONE_REQUEST_CLOSED, row.record_id, {"reason": reason}, request=row.id
         ):
-            self._door.vault.update_phone_request(row, payload, was)
+            self._door.vault.phone_requests.update(row, payload, was)
 
     def mark_decided(self, request_id: str, record_id: str, decision_id: str) -> AnsweredRequest:
         """Inside the sharing decision's transaction: mark the request decided (a
@@ -412,7 +412,7 @@ class Telephone:
         if row.record_id != record_id:
             raise BadInput(f"{request_id} is not a request about {record_id}.")
         done = PhoneRequestRow(row.id, row.record_id, Status.DECIDED, row.taken_by, row.created_at)
-        self._door.vault.update_phone_request(
+        self._door.vault.phone_requests.update(
             done, replace(payload, decision=decision_id), row.status
         )
         return AnsweredRequest.of(row.id, payload)

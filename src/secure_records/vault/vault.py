@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.decision_payload import DecisionPayload
-from secure_records.core.errors import BadInput, IntegrityError, VaultError
+from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.core.log_actions import LogAction
-from secure_records.core.phone_request_payload import PhoneRequestPayload
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.records import ConsentEntry, Note, Record
-from secure_records.core.telephone import Status
 from secure_records.vault.access_requests import SealedAccessRequests
 from secure_records.vault.amendments import FieldAmendments
 from secure_records.vault.concerns import CONCERNS_KEY, SealedConcerns
@@ -34,7 +32,6 @@ from secure_records.vault.envelope import (
     entry_ad,
     field_ad,
     new_key,
-    phone_request_ad,
     seal,
     unpack_sealed,
     unseal,
@@ -46,9 +43,10 @@ from secure_records.vault.ledger import LEDGER_LABEL, DisposalLedger
 from secure_records.vault.legal_holds import LegalHolds
 from secure_records.vault.log import AuditLog
 from secure_records.vault.outputs import SealedOutputs
+from secure_records.vault.phone_requests import SealedPhoneRequests
 from secure_records.vault.recovery import KeyRecovery
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
-from secure_records.vault.rows import DecisionRow, PhoneRequestRow, RecordKeyRow
+from secure_records.vault.rows import DecisionRow, RecordKeyRow
 from secure_records.vault.seal_reports import SealReports
 from secure_records.vault.sealing import (
     CONSENT_KIND,
@@ -67,7 +65,6 @@ if TYPE_CHECKING:
     from secure_records.core.importing import ImportCheck
 
 # Seals telephone requests that matched no record (those that did use the record's key).
-TELEPHONE_KEY = "telephone"
 
 
 def now_utc() -> str:
@@ -112,6 +109,7 @@ class Vault:
         )
         self.seal_reports = SealReports(store, self.recorded)
         self.consent = ConsentEntries(store, self._data_key)
+        self.phone_requests = SealedPhoneRequests(store, self._record_aead, self._own_key)
         self.holds = LegalHolds(store, self._data_key)
         self.amendments = FieldAmendments(store, self._data_key, self.match_index)
         self.outputs = SealedOutputs(store, self._data_key, self._own_key)
@@ -406,47 +404,15 @@ class Vault:
             return None
         return row, self._open_decision(self._data_key(key), key.key_version, row, sealed)
 
-    # telephone requests
-
-    def _phone_key(self, record_id: str | None, create: bool = False) -> tuple[AESGCM, int]:
-        if record_id is not None:
-            key = self._key_of(record_id)
-            return self._data_key(key), key.key_version
-        return self._own_key(TELEPHONE_KEY, create), 0
-
     def _own_key(self, name: str, create: bool) -> AESGCM:
         if create and name not in dict(self.store.vault_keys()):
             ad = wrap_ad(self.vault_id, "vault", name, self._kek_version)
             self.store.put_vault_key(name, seal(self._kek, new_key(), ad))
         return AESGCM(self._unwrap_vault_key(name))
 
-    def _seal_phone_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> bytes:
-        aead, version = self._phone_key(row.record_id, create=True)
-        ad = phone_request_ad(row.record_id, row.id, version)
-        return seal(aead, payload.to_json(), ad)
-
-    def add_phone_request(self, row: PhoneRequestRow, payload: PhoneRequestPayload) -> None:
-        """Keep a telephone request, sealed; call inside `recorded`."""
-        self.store.add_phone_request(row, self._seal_phone_request(row, payload))
-
-    def update_phone_request(
-        self, row: PhoneRequestRow, payload: PhoneRequestPayload, was: Status
-    ) -> None:
-        """Its new status and what was added to it, only from status `was`; call
-        inside `recorded`, which rolls back (log entry and all) if it had changed."""
-        sealed = self._seal_phone_request(row, payload)
-        if not self.store.update_phone_request(row.id, row.status, sealed, was):
-            raise BadInput(f"{row.id} was changed by someone else meanwhile; look again.")
-
-    def phone_request(self, request_id: str) -> tuple[PhoneRequestRow, PhoneRequestPayload] | None:
-        found = self.store.phone_request(request_id)
-        if found is None:
-            return None
-        row, sealed = found
-        aead, version = self._phone_key(row.record_id)
-        what = f"phone request {row.id}"
-        plain = unseal(aead, sealed, phone_request_ad(row.record_id, row.id, version), what)
-        return row, PhoneRequestPayload.from_json(plain, what)
+    def _record_aead(self, record_id: str) -> tuple[AESGCM, int]:
+        key = self._key_of(record_id)
+        return self._data_key(key), key.key_version
 
     def add_note(self, record_id: str, note: Note) -> int:
         """Append a chronology note; call inside `recorded`."""
