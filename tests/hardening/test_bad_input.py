@@ -488,20 +488,17 @@ def gains(valid: Policy, got: Policy) -> list[tuple[Place, str]]:
         gain((sharing, "how", "methods"), "new sharing methods")
     # Bases and Art. 9 conditions by their words: a new one, or one no longer needing
     # consent, is looser; a help line's words are not.
-    old_bases = {b.text: b for b in old_s.lawful_bases}
-    for basis in new_s.lawful_bases:
-        was = old_bases.get(basis.text)
-        if was is None:
-            gain((sharing, "how.lawful_bases", "text"), "new sharing lawful_bases")
-        elif was.needs_consent and not basis.needs_consent:
-            gain((sharing, "how.lawful_bases", "needs_consent"), f"{basis.text} needs no consent")
-    old_conditions = {c.text: c for c in old_s.conditions}
-    for condition in new_s.conditions:
-        was = old_conditions.get(condition.text)
-        if was is None:
-            gain((sharing, "how.conditions", "text"), "new Art. 9 conditions")
-        elif was.needs_consent and not condition.needs_consent:
-            gain((sharing, "how.conditions", "needs_consent"), f"{condition.text} needs no consent")
+    for table, new_list, old_list in (
+        ("how.lawful_bases", new_s.lawful_bases, old_s.lawful_bases),
+        ("how.conditions", new_s.conditions, old_s.conditions),
+    ):
+        before = {b.text: b for b in old_list}
+        for basis in new_list:
+            was = before.get(basis.text)
+            if was is None:
+                gain((sharing, table, "text"), f"new {table}")
+            elif was.needs_consent and not basis.needs_consent:
+                gain((sharing, table, "needs_consent"), f"{basis.text} needs no consent")
     directory, new_d, old_d = "directory.toml", got.directory, valid.directory
     if new_d.max_age_days > old_d.max_age_days:
         gain((directory, "telephone", "max_age_days"), "stale numbers trusted longer")
