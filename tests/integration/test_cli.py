@@ -291,6 +291,17 @@ def test_second_init_on_the_same_home_is_refused_and_changes_nothing(
     assert stored(populated) == before
 
 
+def test_init_under_a_file_says_so_in_one_sentence(
+    cli: Cli, tmp_path: Path, memory_keyring: OpenKeyring
+) -> None:
+    """Found by the command-line fuzzer: `--home afile.txt/below init` was an internal
+    error (NotADirectoryError from mkdir)."""
+    (tmp_path / "afile.txt").write_text("not a vault\n")
+    result = cli("init", home=tmp_path / "afile.txt" / "below")
+    refused(result, 1, "afile.txt is a file, not a directory.")
+    assert (tmp_path / "afile.txt").read_text() == "not a vault\n" and not memory_keyring.entries
+
+
 @pytest.mark.parametrize(
     "spoil",
     [

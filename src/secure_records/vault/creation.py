@@ -30,6 +30,10 @@ LOG_ROOT_KEY = "log"
 
 def refuse_existing(paths: VaultPaths) -> None:
     home = paths.home
+    # A file where a directory of the path must be: one sentence, not mkdir's error.
+    blocked = next((p for p in home.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise VaultError(f"{home} cannot be made: {blocked} is a file, not a directory.")
     if home.exists() and (not home.is_dir() or any(home.iterdir())):
         raise VaultError(
             f"{home} already exists and is not empty; init refuses to touch an existing vault."
