@@ -12,7 +12,6 @@ from secure_records.admin.administration import (
     check_policy,
     default_policy_dir,
     host_actor,
-    shred,
 )
 from secure_records.admin.keys import (
     Recovered,
@@ -24,6 +23,7 @@ from secure_records.admin.keys import (
 
 # Files the host's commands write for people: the vault's one private-file creator.
 from secure_records.vault.private_files import write_private_file
+from secure_records.vault.shred import shred_named as shred
 
 __all__ = [
     "HOST_ROLE",

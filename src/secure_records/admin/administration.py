@@ -49,7 +49,7 @@ from secure_records.vault.policy_files import (
     read_policy_texts,
 )
 from secure_records.vault.seals import policy_hash
-from secure_records.vault.shred import CAVEAT, shred_file
+from secure_records.vault.shred import CAVEAT, shred_named
 from secure_records.vault.store import StaffRow
 from secure_records.vault.vault import Vault, now_utc
 
@@ -376,9 +376,9 @@ class Administration(Door):
     def shred(self, path: Path) -> str:
         """Overwrite and remove a file; logged when it is one of this vault's exports."""
         if path.resolve().parent != self._vault.paths.exports.resolve():
-            return shred(path)
+            return shred_named(path)
         with self.recorded(LogAction.PACKAGE_SHREDDED, package=path.name):
-            return shred(path)
+            return shred_named(path)
 
     def verify_log(self, checkpoint: str | None = None) -> Verdict:
         return self._vault.log.verify(checkpoint)
@@ -438,14 +438,3 @@ class Administration(Door):
             details=shown.details,
             personal=WITHHELD if shown.withheld else shown.personal,
         )
-
-
-def shred(path: Path) -> str:
-    """Overwrite and remove one file; BadInput naming it if that cannot be done."""
-    try:
-        return shred_file(path)
-    except FileNotFoundError:
-        raise BadInput(f"{path}: no such file; nothing was shredded.") from None
-    except OSError as exc:
-        said = f"{path}: cannot be shredded ({exc.strerror})." if exc.strerror else str(exc)
-        raise BadInput(said) from None

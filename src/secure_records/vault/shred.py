@@ -14,6 +14,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from secure_records.core.errors import BadInput
 from secure_records.core.text import counted
 
 CAVEAT = (
@@ -50,3 +51,14 @@ def shred_file(path: Path) -> str:
         os.close(fd)
     path.unlink()
     return f"{path}: {counted(size, 'byte')} overwritten twice (random, then zeros) and removed"
+
+
+def shred_named(path: Path) -> str:
+    """Overwrite and remove one file; BadInput naming it if that cannot be done."""
+    try:
+        return shred_file(path)
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file; nothing was shredded.") from None
+    except OSError as exc:
+        said = f"{path}: cannot be shredded ({exc.strerror})." if exc.strerror else str(exc)
+        raise BadInput(said) from None

@@ -19,7 +19,7 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
-from secure_records.vault.sqlite import migrations, older_rows, snapshot
+from secure_records.vault.sqlite import migrations, older_rows, opening, snapshot
 from secure_records.vault.sqlite.access_requests import AccessRequestTables
 from secure_records.vault.sqlite.concerns import ConcernTables
 from secure_records.vault.sqlite.outputs import OutputTables
@@ -33,28 +33,6 @@ from secure_records.vault.sqlite.staff import StaffTable
 from secure_records.vault.sqlite.telephone import PhoneRequests
 
 T = TypeVar("T")
-BIG_CACHE_KIB = 65536
-# A reader passes over the records once (a search index built): a page is not read
-# twice, so a cache would only keep the whole table (65 MB at 100k records) in memory.
-ONE_PASS_CACHE_KIB = 1024
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
-    db.row_factory = sqlite3.Row  # every row is read by column name
-    return db
-
-
-def _configure(db: sqlite3.Connection) -> None:
-    db.execute("PRAGMA journal_mode = WAL")
-    # Debian's build defaults it on, upstream's off: say so explicitly.
-    db.execute("PRAGMA secure_delete = ON")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA busy_timeout = 30000")
-    # A 100k-record vault's indexes fit in 64 MiB; sorts never spill to temp files.
-    db.execute(f"PRAGMA cache_size = -{BIG_CACHE_KIB}")
-    db.execute("PRAGMA temp_store = MEMORY")
 
 
 class SqliteStore:
@@ -78,22 +56,7 @@ class SqliteStore:
         """Open a vault's database; `one_pass` for a connection that reads each page
         once (a small page cache). A schema an older release made is refused, naming
         `secure-records upgrade`, which alone passes `upgrade` to migrate it first."""
-        if not path.is_file():
-            raise VaultError(f"No vault database at {path}; run 'secure-records init' first.")
-        try:
-            db = _open(path)
-            try:
-                _configure(db)
-                if one_pass:
-                    db.execute(f"PRAGMA cache_size = -{ONE_PASS_CACHE_KIB}")
-                needed = migrations.pending(db, path)
-                if needed and not upgrade:
-                    raise VaultError(migrations.behind_refusal(path, needed))
-            except BaseException:
-                db.close()
-                raise
-        except sqlite3.DatabaseError as exc:
-            raise VaultError(f"{path} is not a readable vault database ({exc}).") from None
+        db, needed = opening.open_vault_database(path, one_pass=one_pass, upgrade=upgrade)
         store = cls(db, path)
         if needed:
             try:
@@ -107,8 +70,7 @@ class SqliteStore:
 
     @classmethod
     def create(cls, path: Path, meta: dict[str, str]) -> SqliteStore:
-        db = _open(path)
-        _configure(db)
+        db = opening.open_new(path)
         store = cls(db, path)
         with store.transaction():
             migrations.apply(store._db, list(migrations.MIGRATIONS))
