@@ -33,7 +33,7 @@ def test_a_backup_is_one_private_encrypted_file_that_says_what_it_holds_and_is_l
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     data = path.read_bytes()
-    assert data.startswith(b"SRBACKUP\x01")
+    assert data.startswith(b"SRBACKUP\x02")
     secrets = [v for rid in ("R-0001", "R-0002") for v in canaries(canary_row(rid, [])).values()]
     for value in secrets:
         assert value.encode() not in data and value not in made.out
@@ -64,6 +64,12 @@ def test_a_damaged_or_cut_backup_does_not_verify_in_one_sentence(
     (tmp_path / "flipped.backup").write_bytes(flipped)
     said = one_sentence(cli("backup", "verify", tmp_path / "flipped.backup"))
     assert "damaged or was altered" in said
+    # Format 1 (before the recovery slot) and a later release's format: one sentence each.
+    for version, words in ((1, "take a new backup"), (9, "newer release")):
+        other = tmp_path / f"format{version}.backup"
+        other.write_bytes(data[:8] + bytes([version]) + data[9:])
+        said = one_sentence(cli("backup", "verify", other))
+        assert f"backup format {version}" in said and words in said, said
 
 
 def test_a_backup_taken_while_people_work_restores_to_a_vault_whose_log_verifies(

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from secure_records.admin import Administration
-from secure_records.admin.upgrade import upgrade
 from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
+from secure_records.vault.backup import unpack
 from secure_records.vault.sqlite import migrations
 from secure_records.vault.sqlite.migrations import Migration
 from tests.support.in_process import Cli, Out, no_traceback
@@ -104,22 +104,33 @@ def test_upgrade_takes_a_backup_first_then_migrates_and_logs_it(
     assert "Migrations applied, in one transaction: 7 (concerns)." in result.out
     (backup,) = (populated / "backups").iterdir()
     assert f"Backup of the vault as it was: {backup}" in result.out
-    assert backup.name.startswith("pre-upgrade-")
-    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
-    copied = [p for p in backup.rglob("*") if p.is_file()]
-    assert {p.name for p in copied} >= {"vault.db", "audit.log", "oversight.toml"}
-    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in copied)
-    assert schema(backup) == older  # the vault as it was
+    assert backup.name.startswith("pre-upgrade-") and backup.name.endswith(".backup")
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert backup.read_bytes().startswith(b"SRBACKUP")  # one encrypted file, as `backup create`
+    inside = tmp_path / "inside"
+    inside.mkdir(mode=0o700)
+    unpack(backup, inside)
+    assert schema(inside) == older  # the vault as it was
     assert schema(populated)[1] == [(m.number, m.name) for m in migrations.MIGRATIONS]
-    assert actions(populated)[-1] is LogAction.VAULT_UPGRADED
+    assert actions(populated)[-2:] == [LogAction.BACKUP_TAKEN, LogAction.VAULT_UPGRADED]
     for command in (("vault", "verify"), ("log", "verify")):
         assert cli(*command, home=populated).code == 0
     with Session.open("lead", populated) as lead:
         assert lead.records.open_record("R-0001").id == "R-0001"
-    # The copy opens: upgraded in turn (as a restore would), it is the vault as it was.
-    restored = Path(shutil.copytree(backup, tmp_path / "restored"))
-    upgrade(restored)
-    with Session.open("alice", restored) as alice:
+    # `backup verify` reads it with this release, and says it is an older release's.
+    verified = cli("backup", "verify", backup)
+    assert verified.code == 0, verified
+    assert "taken by an older release" in verified.out and "migrations 7 concerns" in verified.out
+    # Restored, it is the vault as it was, brought up to this release in the new home.
+    target = tmp_path / "restored"
+    restored = cli("backup", "restore", backup, "--home", target, home=populated)
+    assert restored.code == 0, restored
+    assert "brought up to this one (migrations 7 concerns)" in restored.out
+    assert schema(target)[1] == schema(populated)[1]
+    assert {LogAction.RESTORED, LogAction.VAULT_UPGRADED} <= set(actions(target)[-3:])
+    assert cli("log", "verify", home=target).code == 0
+    with Session.open("alice", target) as alice:
         assert alice.records.open_record("R-0002").id == "R-0002"
     again = cli("upgrade", home=populated)
     assert again.code == 0 and "already up to date" in again.out
@@ -202,4 +213,12 @@ def test_a_policy_file_new_in_this_release_is_added_and_logged(populated: Path, 
     assert "Policy: added session.toml (new in this release, with its defaults)." in result.out
     assert (populated / "policies" / "session.toml").is_file()
     with Session.open("lead", populated) as lead:
+        assert lead.records.open_record("R-0003").id == "R-0003"
+    # Its backup, restored, gains the file again, logged and sealed, and opens.
+    (backup,) = (populated / "backups").iterdir()
+    target = populated.parent / "restored"
+    restored = cli("backup", "restore", backup, "--home", target, home=populated)
+    assert restored.code == 0, restored
+    assert (target / "policies" / "session.toml").is_file()
+    with Session.open("lead", target) as lead:
         assert lead.records.open_record("R-0003").id == "R-0003"

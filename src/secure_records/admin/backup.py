@@ -12,23 +12,29 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from secure_records.admin.administration import Administration
 from secure_records.admin.row_sealing import verify_vault
-from secure_records.core.errors import BadInput, VaultError
+from secure_records.admin.up_to_date import bring_up, policy_additions
+from secure_records.core.errors import BadInput, PolicyError, VaultError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.progress import Progress, no_progress
 from secure_records.core.statuses import DisposalStatus
-from secure_records.vault import backup
+from secure_records.vault import backup, schema
 from secure_records.vault.backup_format import BackupUnreadable
 from secure_records.vault.disposal import ERASED
 from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.ledger import LedgerEntry, LedgerError
 from secure_records.vault.log import RESTORES_META
 from secure_records.vault.log_chain import b64
+from secure_records.vault.policy_files import read_policy_files
 from secure_records.vault.private_files import make_private_dir
-from secure_records.vault.vault import Vault
+from secure_records.vault.recovery import install_keks_into_keyring, keks_from_recovery_code
+from secure_records.vault.recovery_code import code_secret
+from secure_records.vault.schema import Migration
 
 REAPPLIED = ERASED + "; carried out again after a restore from a backup taken before it"
 RESTORING = ".restoring-"
@@ -44,18 +50,40 @@ class BackupSummary:
     log_seq: int
     kek_version: int
     size: int
+    # The migrations its vault lacked (an older release's): applied to the copy.
+    migrations: tuple[str, ...] = ()
+
+    def facts(self) -> dict[str, object]:
+        return {"verified": True, **asdict(self), "migrations": list(self.migrations)}
 
 
-def _summary(manifest: backup.Manifest, size: int) -> BackupSummary:
+def _summary(manifest: backup.Manifest, size: int, older: list[Migration]) -> BackupSummary:
     m = manifest
-    return BackupSummary(m.backup_id, m.taken_at, m.records, m.log_seq, m.kek_version, size)
+    migrations = tuple(f"{n.number} {n.name}" for n in older)
+    return BackupSummary(
+        m.backup_id, m.taken_at, m.records, m.log_seq, m.kek_version, size, migrations
+    )
 
 
-def create_backup(admin: Administration, path: Path) -> BackupSummary:
+def log_backup(admin: Administration, manifest: backup.Manifest, path: Path) -> None:
+    admin.log(
+        LogAction.BACKUP_TAKEN,
+        backup=manifest.backup_id,
+        file=str(path),
+        taken_at=manifest.taken_at,
+        log_seq=manifest.log_seq,
+        records=manifest.records,
+        kek_version=manifest.kek_version,
+    )
+
+
+def create_backup(
+    admin: Administration, path: Path, progress: Progress = no_progress
+) -> BackupSummary:
     """A backup of the vault in the new file `path`, and an entry in the log saying so;
     if that entry cannot be written, no backup is left (fail closed)."""
     try:
-        manifest, size = backup.take(admin.vault, path)
+        manifest, size = backup.take(admin.vault, path, progress)
     except FileExistsError:
         raise BadInput(f"{path} already exists; a backup is written only to a new file.") from None
     except FileNotFoundError:
@@ -65,19 +93,23 @@ def create_backup(admin: Administration, path: Path) -> BackupSummary:
             f"{path} cannot be written ({exc.strerror}); nothing was backed up."
         ) from None
     try:
-        admin.log(
-            LogAction.BACKUP_TAKEN,
-            backup=manifest.backup_id,
-            file=str(path),
-            taken_at=manifest.taken_at,
-            log_seq=manifest.log_seq,
-            records=manifest.records,
-            kek_version=manifest.kek_version,
-        )
+        log_backup(admin, manifest, path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return _summary(manifest, size)
+    return _summary(manifest, size, [])
+
+
+def _outdated_policy(admin: Administration) -> bool:
+    """The policy files match their seal but lack what this release needs: a backup
+    an older release took, brought up to date when it is restored."""
+    vault = admin.vault
+    try:
+        files = read_policy_files(vault.paths.policies)
+    except PolicyError:
+        return False
+    # Refused, yet matching the seal: neither unsealed nor edited, only outdated.
+    return vault.policy_seal.matches(files)
 
 
 def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
@@ -89,7 +121,7 @@ def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
     for kind in kinds:
         if kind.first is not None:
             return [kind.first]
-    if check.policy_refusal is not None:
+    if check.policy_refusal is not None and not _outdated_policy(admin):
         return [check.policy_refusal]
     head = admin.vault.log.head()
     if (head.seq, b64(head.mac)) != (manifest.log_seq, manifest.log_mac):
@@ -99,9 +131,27 @@ def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
     return []
 
 
-def _checked(source: Path, work: Path) -> tuple[backup.Manifest, Administration]:
-    manifest = backup.unpack(source, work)
-    admin = Administration(Vault.open(VaultPaths(work)))
+@dataclass(frozen=True)
+class _Unpacked:
+    manifest: backup.Manifest
+    admin: Administration
+    older: list[Migration]  # applied to the unpacked copy
+    keks: dict[int, bytes] | None  # from the recovery code; None: the keyring's
+
+
+def _checked(
+    source: Path, work: Path, code: str | None, progress: Progress = no_progress
+) -> _Unpacked:
+    """Unpack, bring an older release's schema up to this one's (the copy only),
+    open with the keyring or the recovery code's keys, and check it all."""
+    secret = None if code is None else code_secret(code)  # a mistyped code: nothing done
+    manifest = backup.unpack(source, work, secret, progress)
+    paths = VaultPaths(work)
+    older = schema.still_needed(paths)
+    if older:
+        schema.migrate(paths)
+    keks = None if code is None else keks_from_recovery_code(paths, code)
+    admin = Administration(backup.open_unpacked(paths, keks))
     try:
         problems = _problems(admin, manifest)
     except BaseException:
@@ -110,16 +160,19 @@ def _checked(source: Path, work: Path) -> tuple[backup.Manifest, Administration]
     if problems:
         admin.close()
         raise BackupUnreadable(f"{source} does not verify ({problems[0]}); nothing was restored.")
-    return manifest, admin
+    return _Unpacked(manifest, admin, older, keks)
 
 
-def verify_backup(source: Path, work_near: Path) -> BackupSummary:
+def verify_backup(
+    source: Path, work_near: Path, code: str | None = None, progress: Progress = no_progress
+) -> BackupSummary:
     """Decrypt the backup into a private directory inside `work_near` (removed after)
-    and check its log, its sealed rows and its list of contents; BackupUnreadable if not."""
+    and check its log, its sealed rows and its list of contents; BackupUnreadable if not.
+    With the recovery code, nothing is read from the keyring, nor put into it."""
     with backup.private_workspace(work_near, ".secure-records-verify-") as work:
-        manifest, admin = _checked(source, work)
-        admin.close()
-    return _summary(manifest, source.stat().st_size)
+        unpacked = _checked(source, work, code, progress)
+        unpacked.admin.close()
+    return _summary(unpacked.manifest, source.stat().st_size, unpacked.older)
 
 
 @dataclass(frozen=True)
@@ -129,6 +182,8 @@ class Restored:
     disposed_again: list[str]  # certificate ids
     log_seq: int  # the entry recording the restore
     ledger: Path | None
+    keys_recovered: list[int] | None  # put into the keyring from the recovery code
+    policy_added: tuple[str, ...]  # brought up to this release: added to its policy
 
 
 def _refuse_live(home: Path) -> None:
@@ -194,10 +249,14 @@ def restore_backup(
     *,
     without_ledger: bool = False,
     absent_is_empty: bool = False,
+    code: str | None = None,
+    progress: Progress = no_progress,
 ) -> Restored:
     """Restore the backup at `source` into the new or empty home `target`, reading the
     disposal ledger at `ledger` (None with `without_ledger` only). `absent_is_empty`:
-    `ledger` is a live vault's, which has none until its first disposal."""
+    `ledger` is a live vault's, which has none until its first disposal. `code`: the
+    recovery code, for a host whose keyring lost the vault's keys; they are put into
+    the keyring only once everything else has succeeded."""
     if ledger is None and not without_ledger:
         raise BadInput("A restore needs the disposal ledger, or --without-ledger said outright.")
     _refuse_live(target.home)
@@ -205,41 +264,64 @@ def restore_backup(
     make_private_dir(target.home)
     try:
         with backup.private_workspace(target.home, RESTORING) as work:
-            manifest, admin = _checked(source, work)
+            unpacked = _checked(source, work, code, progress)
+            manifest, admin = unpacked.manifest, unpacked.admin
             with admin:
-                entries: list[LedgerEntry] = []
-                if ledger is not None and not (ledger.is_file() or absent_is_empty):
-                    raise LedgerError(
-                        f"There is no disposal ledger at {ledger}; nothing was changed."
-                    )
-                if ledger is not None:  # an absent one reads as empty
-                    entries = admin.vault.disposal_ledger.at(ledger).entries()
+                entries = _ledger_entries(admin, ledger, absent_is_empty)
                 due = _due_again(admin, entries)
-                store = admin.vault.store
-                with admin.recorded(
-                    LogAction.RESTORED,
-                    backup=manifest.backup_id,
-                    file=str(source),
-                    taken_at=manifest.taken_at,
-                    backup_seq=manifest.log_seq,
-                    ledger=str(ledger) if ledger is not None else None,
-                    disposals_again=len(due),
-                    said="restored from a backup taken at "
-                    f"{manifest.taken_at}; entries after it are not in this vault",
-                ) as seq:
-                    store.set_meta(RESTORES_META, ",".join([*_listed(admin), str(seq)]))
+                seq = _record_restore(admin, manifest, source, ledger, len(due))
+                keyring = None
+                if unpacked.keks is not None:
+                    keyring = KeyEncryptionKeys(admin.vault_id).backend_name
+                    versions = sorted(unpacked.keks)
+                    admin.log(LogAction.KEYS_RECOVERED, versions=versions, keyring=keyring)
+                added: tuple[str, ...] = ()
+                if unpacked.older or policy_additions(admin.vault.paths).added:
+                    added = bring_up(admin, unpacked.older, source)
                 done = [_dispose_again(admin, entry) for entry in due]
-                store.checkpoint()
+                admin.vault.store.checkpoint()
                 if ledger is not None:
                     own = admin.vault.disposal_ledger
                     own.write_copy(own.at(ledger).committed())
+            if unpacked.keks is not None:  # last but the move: the restore has held
+                install_keks_into_keyring(VaultPaths(work), unpacked.keks)
             _move_into_place(work, target)
     except BaseException:
         if created:
             shutil.rmtree(target.home, ignore_errors=True)
         raise
-    size = source.stat().st_size
-    return Restored(target.home, _summary(manifest, size), done, seq, ledger)
+    summary = _summary(manifest, source.stat().st_size, unpacked.older)
+    recovered = None if unpacked.keks is None else sorted(unpacked.keks)
+    return Restored(target.home, summary, done, seq, ledger, recovered, added)
+
+
+def _ledger_entries(
+    admin: Administration, ledger: Path | None, absent_is_empty: bool
+) -> list[LedgerEntry]:
+    if ledger is not None and not (ledger.is_file() or absent_is_empty):
+        raise LedgerError(f"There is no disposal ledger at {ledger}; nothing was changed.")
+    if ledger is None:
+        return []
+    return admin.vault.disposal_ledger.at(ledger).entries()  # an absent one reads as empty
+
+
+def _record_restore(
+    admin: Administration, manifest: backup.Manifest, source: Path, ledger: Path | None, due: int
+) -> int:
+    """The `restored` entry, its seq listed in meta for `log verify` to find."""
+    with admin.recorded(
+        LogAction.RESTORED,
+        backup=manifest.backup_id,
+        file=str(source),
+        taken_at=manifest.taken_at,
+        backup_seq=manifest.log_seq,
+        ledger=str(ledger) if ledger is not None else None,
+        disposals_again=due,
+        said="restored from a backup taken at "
+        f"{manifest.taken_at}; entries after it are not in this vault",
+    ) as seq:
+        admin.vault.store.set_meta(RESTORES_META, ",".join([*_listed(admin), str(seq)]))
+    return seq
 
 
 def _listed(admin: Administration) -> list[str]:
@@ -268,6 +350,8 @@ def restore(
     ledger: Path | None,
     *,
     without_ledger: bool = False,
+    code: str | None = None,
+    progress: Progress = no_progress,
 ) -> Restored:
     """`backup restore`: into `target`, reading `ledger`, else the disposal ledger of
     the live vault (`--home` of the command, else the default home)."""
@@ -275,6 +359,8 @@ def restore(
         raise BadInput("Give --ledger or --without-ledger, not both; nothing was changed.")
     home = resolve_home(target)
     _refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
+    if code is not None:
+        code_secret(code)  # a mistyped code, before anything is made
     absent_is_empty = False
     if ledger is None and not without_ledger:
         current = resolve_home(live)
@@ -285,5 +371,11 @@ def restore(
             )
         ledger, absent_is_empty = current.ledger, True  # none until its first disposal
     return restore_backup(
-        source, home, ledger, without_ledger=without_ledger, absent_is_empty=absent_is_empty
+        source,
+        home,
+        ledger,
+        without_ledger=without_ledger,
+        absent_is_empty=absent_is_empty,
+        code=code,
+        progress=progress,
     )

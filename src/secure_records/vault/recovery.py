@@ -28,7 +28,7 @@ from secure_records.vault.recovery_code import (
     new_code,
     open_root,
 )
-from secure_records.vault.rows import KekVersionRow
+from secure_records.vault.rows import KekVersionRow, RecoveryLockRow
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
@@ -62,6 +62,12 @@ class KeyRecovery:
         ad = wrap_ad(self._vault_id, "vault", RECOVERY_ROOT_KEY, self._kek_version)
         wrapped = self._store.vault_key(RECOVERY_ROOT_KEY)
         return unseal(self._kek, wrapped, ad, "the vault's recovery root key")
+
+    def lock_and_root(self) -> tuple[RecoveryLockRow, bytes] | None:
+        """The code's lock and the root it opens, for a backup's recovery slot; None
+        for a vault without a code."""
+        lock, root = self._store.recovery_lock(), self._root()
+        return None if lock is None or root is None else (lock, root)
 
     def live(self) -> list[KekVersionRow]:
         return [row for row in self._store.kek_versions() if row.retired_at is None]
