@@ -4,6 +4,7 @@
 What scripts/systemd-units.sh writes for a host (as deploy-host.sh runs it) passes
 `systemd-analyze verify` with nothing to say, and each service's ExecStart names a
 command this program has: its `--help` is run through the installed console script.
+The backup's ExecStart is run for real, to see the disposal ledger copied beside it.
 `backup create` is built on another branch of issue 20: its unit is checked against
 the program once `backup` is one of its commands, and not before (no xfail).
 """
