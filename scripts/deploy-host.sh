@@ -65,7 +65,11 @@ as_service() {
     runuser -u "$SR_USER" -- env HOME="$SR_BASE" $SR_KEYRING_ENV "$@"
 }
 if [ ! -e "$VAULT/vault.db" ]; then
+    # init prints the recovery code once, straight to this terminal: it is captured
+    # into no file or variable here, and is kept nowhere on the host.
     as_service "$SR_PROGRAM" --home "$VAULT" init
+    RECOVERY_NOTICE="Write down the recovery code printed above by init, now, and keep it offline (on paper, in a safe, away from this host): it is the only way back into the records if this host's keyring is lost, it is shown only this once, and this script has not saved it anywhere."
+    echo "$RECOVERY_NOTICE"
 fi
 
 # 5. Each staff member's key, forced into their own session. The service account
@@ -109,22 +113,13 @@ $SETENV
 EOF
 # 7. IT's host-side commands, through sudo: each runs as the service account, and the
 #    log names the person sudo says ran it (SUDO_USER). The command is root's, so the
-#    service account cannot widen it; it runs only the commands named here, never
-#    `session` (that is a staff member's, through their own key).
+#    service account cannot widen it; it runs only the commands scripts/admin-command.sh
+#    names, never `session` (that is a staff member's, through their own key).
 if command -v visudo >/dev/null; then
     getent group "$SR_IT_GROUP" >/dev/null || groupadd --system "$SR_IT_GROUP"
     install -d -m 0755 -o root -g root "$(dirname "$SR_ADMIN")"
-    cat >"$SR_ADMIN.new" <<ADMIN
-#!/bin/sh
-# IT's host-side secure-records commands, run through sudo as $SR_USER (deploy-host.sh).
-case "\${1:-}" in
-    staff|import|assign|unassign|key|log|vault|policy|disposal|ssh|status) ;;
-    *) echo "secure-records-admin: give one of staff, import, assign, unassign, key, log, vault, policy, disposal, ssh or status." >&2; exit 2 ;;
-esac
-[ -n "\${SUDO_USER:-}" ] || { echo "secure-records-admin: run it through sudo, so that the log names you." >&2; exit 2; }
-cd "$SR_BASE"
-exec env HOME="$SR_BASE" SECURE_RECORDS_BACKUPS="$SR_BACKUPS" $SR_KEYRING_ENV "$SR_PROGRAM" --home "$VAULT" "\$@"
-ADMIN
+    SR_USER=$SR_USER SR_BASE=$SR_BASE SR_PROGRAM=$SR_PROGRAM SR_KEYRING_ENV=$SR_KEYRING_ENV \
+        SR_BACKUPS=$SR_BACKUPS bash "$CHECKOUT/scripts/admin-command.sh" "$SR_ADMIN.new"
     chmod 0755 "$SR_ADMIN.new"
     chown root:root "$SR_ADMIN.new"
     mv "$SR_ADMIN.new" "$SR_ADMIN"
@@ -165,3 +160,5 @@ fi
 echo "Deployed: $SR_USER owns $VAULT; sshd reads keys from $SR_KEYS; settings in $SR_SSHD_CONF."
 echo "IT (group $SR_IT_GROUP) runs host-side commands with: sudo -u $SR_USER $SR_ADMIN COMMAND"
 echo "Check them with 'sshd -t', then reload sshd."
+# Said again last, where the operator looks when the script ends.
+[ -z "${RECOVERY_NOTICE:-}" ] || echo "$RECOVERY_NOTICE"

@@ -80,6 +80,7 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             timeout=600,
         )
         assert done.returncode == 0, done.stderr
+        recovery_code_shown_once_and_kept_nowhere(done.stdout, base)
         # Run again, as after an upgrade: nothing refused, nothing doubled.
         again = subprocess.run(
             ["bash", str(REPO / "scripts" / "deploy-host.sh")],
@@ -89,6 +90,7 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             timeout=600,
         )
         assert again.returncode == 0, again.stderr
+        assert "Recovery code" not in again.stdout + again.stderr  # no second init
         # IT sets the staff member's PIN, as the service account (README "Deploying").
         pinned = subprocess.run(
             [
@@ -126,6 +128,20 @@ def deployed(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
                 break
             time.sleep(0.5)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def recovery_code_shown_once_and_kept_nowhere(said: str, base: Path) -> None:
+    """init's recovery code reaches the operator with plain words to write it down,
+    first under it and again as the script's last line; the script saves it nowhere."""
+    [code] = [line.split(": ", 1)[1] for line in said.splitlines() if line.startswith("Recovery")]
+    lines = said.splitlines()
+    advice = [n for n, line in enumerate(lines) if line.startswith("Write down the recovery code")]
+    assert len(advice) == 2 and advice[-1] == len(lines) - 1, said
+    assert "keep it offline" in lines[advice[0]]
+    venv = base / "home" / "venv"
+    for path in base.rglob("*"):
+        if path.is_file() and venv not in path.parents:
+            assert code.encode() not in path.read_bytes(), path
 
 
 def test_the_deployment_steps_give_a_staff_member_the_app_and_nothing_else(
@@ -222,6 +238,14 @@ def test_it_runs_host_commands_through_sudo_and_the_log_names_them(
     checked = as_it("status")
     assert checked.returncode == 1, checked.stderr
     assert f"no backups found in {base / 'home' / 'backups'}" in checked.stderr.splitlines()
+    # Issue 20's operator commands: backups, upgrade, key retirement.
+    made = as_it("backup", "create", "backups/first.backup")
+    assert made.returncode == 0, made.stderr
+    for args in (("backup", "verify", "backups/first.backup"), ("upgrade",), ("status",)):
+        ran = as_it(*args)
+        assert ran.returncode == 0, (args, ran.stderr)
+    retired = as_it("key", "retire", "--before", "2000-01-01")
+    assert retired.returncode == 0, retired.stderr
     # Only the host's commands: never someone's session, and never without sudo.
     session = as_it("session", "alice")
     assert session.returncode == 2 and "give one of staff" in session.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.cli import main
 from tests.conftest import canaries, canary_row, write_jsonl
+from tests.integration.test_cli import SHIPPED_POLICIES
 from tests.integration.test_disposal_cli import adult_row, approve, import_rows, propose
 from tests.integration.test_ssh_cli import keygen
 from tests.support.cli import REPO, run, subprocess_env
@@ -130,6 +132,26 @@ def test_ssh_list_json(cli: Cli, home: Path, tmp_path: Path) -> None:
     assert json_lines(result) == [
         {"staff": "alice", "type": key.kind, "fingerprint": key.fingerprint}
     ]
+
+
+def test_policy_check_json_good_and_bad_with_the_same_exit_codes(cli: Cli, tmp_path: Path) -> None:
+    result = cli("policy", "check", "--json")
+    assert result.code == cli("policy", "check").code == 0, result
+    [checked] = json_lines(result)
+    assert checked["ok"] is True and checked["fields"] == 10 and checked["retention_rules"] == 2
+    assert checked["roles"]["safeguarding_lead"] == "all"
+    assert checked["review"] == {"adopted": "2016-02-01", "next_due": "2018-02-01", "overdue": True}
+    # The warnings the text puts on stderr are facts here, on stdout alone.
+    assert len(checked["warnings"]) == 2 and result.err == ""
+    spoilt = Path(shutil.copytree(SHIPPED_POLICIES, tmp_path / "policy"))
+    roles = spoilt / "roles.toml"
+    roles.write_text(roles.read_text().replace('"share"]', '"share", "fly"]', 1))
+    result = cli("policy", "check", spoilt, "--json")
+    assert result.code == cli("policy", "check", spoilt).code == 2, result
+    [checked] = json_lines(result)
+    assert checked["ok"] is False and result.err == ""
+    [problem] = checked["problems"]
+    assert problem.startswith(f"{roles}: roles.caseworker.actions: unknown action 'fly'")
 
 
 # ---------------------------------------------------------------- import -

@@ -4,6 +4,7 @@
 What scripts/systemd-units.sh writes for a host (as deploy-host.sh runs it) passes
 `systemd-analyze verify` with nothing to say, and each service's ExecStart names a
 command this program has: its `--help` is run through the installed console script.
+The backup's ExecStart is run for real, to see the disposal ledger copied beside it.
 `backup create` is built on another branch of issue 20: its unit is checked against
 the program once `backup` is one of its commands, and not before (no xfail).
 """
@@ -14,12 +15,17 @@ import getpass
 import shlex
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from secure_records.admin import Administration
 from secure_records.cli.main import _COMMANDS
-from tests.support.cli import EXECUTABLE, REPO
+from tests.conftest import STAFF
+from tests.integration.test_disposal_cli import adult_row, approve, import_rows, propose
+from tests.support.cli import EXECUTABLE, REPO, subprocess_env
+from tests.support.in_process import Cli
 
 UNITS = REPO / "deploy" / "systemd"
 # Each service, and the command it runs.
@@ -133,3 +139,63 @@ def test_each_service_runs_a_command_the_program_has(rendered: Path) -> None:
         assert done.returncode == 0 and done.stdout.startswith("Usage:"), done
         checked.append(words)
     assert ("disposal", "run") in checked and ("log", "checkpoint") in checked
+
+
+def exec_start(path: Path) -> list[str]:
+    """A service's ExecStart as the words systemd runs: `$$` and `%%` are its escapes."""
+    words = shlex.split(setting(path, "ExecStart="))
+    return [w.replace("$$", "$").replace("%%", "%") for w in words]
+
+
+@pytest.mark.slow
+def test_the_nightly_backup_copies_the_disposal_ledger_beside_it_for_a_restore(
+    rendered: Path, file_keyring_home: Path, tmp_path: Path, cli: Cli
+) -> None:
+    """A restore disposes again of records certified after its backup only from the
+    ledger, which the host's loss takes with it: each night's copy goes beside the
+    backup, to be taken off the host with it."""
+    home, backups = file_keyring_home, tmp_path / "backups"
+    backups.mkdir()
+    command = exec_start(rendered / "secure-records-backup.service")
+    assert (
+        command[-1]
+        == setting(rendered / "secure-records-.service.d" / "account.conf", "WorkingDirectory=")
+        + "/backups"
+    )
+    command[-1] = str(backups)
+    env = {**subprocess_env(tmp_path), "SECURE_RECORDS_HOME": str(home)}
+
+    def night() -> set[str]:
+        before = {p.name for p in backups.iterdir()}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        time.sleep(1)  # each night's files are named to the second
+        return {p.name for p in backups.iterdir()} - before
+
+    with Administration.open(home) as admin:
+        for name, role in STAFF:
+            admin.add_staff(name, role)
+    import_rows(home, tmp_path, [adult_row("R-0100")])
+    [first] = night()  # no disposal yet, so no ledger: the backup alone
+    assert first.startswith("vault-") and first.endswith(".backup")
+    approve(home, propose(home, "R-0100"))
+    with Administration.open(home) as admin:
+        assert len(admin.run_disposals()[0]) == 1
+    second = night()
+    [ledger] = [name for name in second if name.endswith(".ledger")]
+    assert ledger.replace(".ledger", ".backup") in second and len(second) == 2
+    assert (backups / ledger).read_bytes() == (home / "disposals.ledger").read_bytes()
+    assert (backups / ledger).stat().st_mode & 0o077 == 0
+    # The host is lost: the first night's backup and the second night's ledger copy.
+    restored = cli(
+        "backup",
+        "restore",
+        backups / first,
+        "--home",
+        tmp_path / "new",
+        "--ledger",
+        backups / ledger,
+        home=tmp_path / "gone",
+    )
+    assert restored.code == 0, restored
+    assert "1 disposal certified after the backup carried out again" in restored.out

@@ -16,7 +16,7 @@ import pytest
 from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from secure_records.admin import Administration
 from secure_records.core.dates import uk_date
@@ -457,6 +457,20 @@ async def test_roles_without_records_get_a_page_of_their_duties(
         text = screen_text(app)
         assert role in text and duty in text
         assert "R-000" not in text and "CANARY" not in text.upper()
+
+
+async def test_its_duties_say_rotation_keeps_old_versions_until_they_are_retired(
+    populated: Path,
+) -> None:
+    """Since issue 20, `key rotate` keeps older versions for backups taken under them;
+    an old backup's wrapped keys die only when `key retire` removes its version."""
+    app = app_for(populated, "it")
+    async with signed_in(app) as pilot:
+        await settle(app, pilot)
+        text = " ".join(" ".join(str(w.render()) for w in app.screen.query(Static)).split())
+    assert "older versions stay for backups taken under them" in text
+    assert "key retire --before DATE" in text and "key recover" in text
+    assert "die with the old one" not in text
 
 
 # 6. the lock

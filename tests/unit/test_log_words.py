@@ -87,3 +87,54 @@ def test_a_calls_urgency_is_said_as_every_other_screen_says_it() -> None:
 def test_a_consent_withdrawal_names_which_entry_in_words() -> None:
     """'Entry: 1' was cryptic to the auditor (reviewer's find)."""
     assert lines({"entry": 1}) == ["Consent entry (its number on the record): 1"]
+
+
+def test_every_log_action_has_words_of_its_own_not_its_identifier() -> None:
+    """The auditor reads actions in words; one added without them (issue 20 added
+    nine) would reach the log screen and its filter as an identifier."""
+    from secure_records.core.action_words import ACTION_WORDS, action_words
+    from secure_records.core.log_actions import LogAction
+
+    missing = [a.value for a in LogAction if a not in ACTION_WORDS]
+    assert missing == []
+    for action in LogAction:
+        words = action_words(action)
+        assert words != action.value and "_" not in words and words[0].isupper(), action
+    assert len(set(ACTION_WORDS.values())) == len(ACTION_WORDS)  # the filter is unambiguous
+    assert action_words("restored") == "Vault restored from a backup"
+    assert action_words("keys_retired") == "Old key versions retired"
+    assert action_words("from_a_newer_release") == "From a newer release"
+
+
+def test_issue_20_entries_details_read_as_words() -> None:
+    """A restore, a disposal carried out again after one, retired keys, a new
+    recovery code: labelled lines, never `after_restore=True` or `kek_version`."""
+    restored = lines(
+        {
+            "backup": "B-1",
+            "taken_at": "2026-11-30T02:30:00Z",
+            "backup_seq": 41,
+            "disposals_again": 1,
+            "said": "restored from a backup taken at 2026-11-30T02:30:00Z",
+        }
+    )
+    assert restored[1:4] == [
+        "Backup taken at: 2026-11-30T02:30:00Z",
+        "The backup's log up to entry: 41",
+        "Disposals carried out again: 1",
+    ]
+    assert lines({"after_restore": True, "certified_at": "2026-12-01T01:30:00Z"}) == [
+        "Carried out again after a restore: yes",
+        "First certified at: 2026-12-01T01:30:00Z",
+    ]
+    assert lines({"versions": [1, 2], "before": "2026-12-01", "current": 3}) == [
+        "Key versions: 1, 2",
+        "Replaced before: 01 Dec 2026",
+        "Current key version: 3",
+    ]
+    assert lines({"replaced": True, "kek_version": 2}) == [
+        "Replaced an earlier code: yes",
+        "Key-encryption key version: 2",
+    ]
+    # A log read filtered by an action names it in the filter's own words.
+    assert lines({"filter_action": "restored"}) == ["Action: Vault restored from a backup"]

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from secure_records.core.action_words import ACTION_WORDS
 from secure_records.core.dates import shown_date
 from secure_records.core.fields import FieldSpec
 from secure_records.core.log_reading import PERSONAL_DETAILS
@@ -52,7 +53,7 @@ IDENTIFIERS = frozenset(
 # Keys whose values name fields of a record: shown as the fields' labels.
 FIELD_NAMES = frozenset({"field", "fields"})
 # Keys whose values are a date a person gave (stored as ISO): the UK form of it.
-DATES = frozenset({"date_of_birth", "date"})
+DATES = frozenset({"date_of_birth", "date", "before"})
 # General details that are the auditor's own typing (their filters): as typed.
 TYPED = PERSONAL_DETAILS | {"record", "actor", "asked_for", "number_called"}
 
@@ -85,6 +86,22 @@ LABELS = {
     "os_user": "OS user",
     "os_uid": "OS user id",
     "tty": "Terminal",
+    # backups, restores, upgrades and the key's versions (issue 20)
+    "taken_at": "Backup taken at",
+    "log_seq": "Log up to entry",
+    "backup_seq": "The backup's log up to entry",
+    "kek_version": "Key-encryption key version",
+    "ledger": "Disposal ledger read",
+    "disposals_again": "Disposals carried out again",
+    "said": "Note",
+    "after_restore": "Carried out again after a restore",
+    "certified_at": "First certified at",
+    "migrations": "Migrations applied",
+    "versions": "Key versions",
+    "before": "Replaced before",
+    "current": "Current key version",
+    "replaced": "Replaced an earlier code",
+    "requests": "Telephone requests",
 }
 
 # What the log holds in place of a disposed record's personal part.
@@ -93,7 +110,11 @@ DISPOSED = "[disposed]"
 
 # Values every screen already says in the policy's own words: a call's urgency is
 # "Someone may be at risk now" on reception's and the lead's screens, so here too.
-WORDED: Mapping[str, Mapping[str, str]] = {"urgency": URGENCY_WORDS}
+# An auditor's filter by action: the action in the words the filter list gave it.
+WORDED: Mapping[str, Mapping[str, str]] = {
+    "urgency": URGENCY_WORDS,
+    "filter_action": ACTION_WORDS,
+}
 
 
 # Names the policy gives an identifier, by the key it is found under: an organisation

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Select, Static
 
+from secure_records.core.action_words import action_words
 from secure_records.core.dates import TYPED_FORM, DateRefused, parse_optional, shown_date
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
@@ -49,7 +50,7 @@ FILTER_BOXES = (
     ("Since", "f-since", TYPED_FORM),
 )
 # Every action the log can name, in words, alphabetically: nobody types "field_revealed".
-ACTIONS = sorted(((in_words(a.value), a) for a in LogAction), key=lambda pair: pair[0])
+ACTIONS = sorted(((action_words(a), a) for a in LogAction), key=lambda pair: pair[0].casefold())
 
 
 def said_lines(lines: tuple[Said, ...]) -> list[tuple[str, str]]:
@@ -69,7 +70,7 @@ def said_lines(lines: tuple[Said, ...]) -> list[tuple[str, str]]:
 def entry_text(line: LogLine, role: str) -> Hanging:
     """One entry: who did what, when, to which record; then its details, labelled.
     Each wraps under itself: the head under its time, a value under its first word."""
-    action = in_words(str(line.action)).lower()
+    action = action_words(str(line.action)).lower()
     head = f"{at(line.time)} {line.actor} ({role}) {action} {line.record_id}"
     rows = [(f"{line.seq:>6} ", head.rstrip()), *said_lines(line.details)]
     rows += said_lines(line.personal)
