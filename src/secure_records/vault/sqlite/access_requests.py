@@ -4,9 +4,8 @@ clear (bound into the ciphertext beside them), the rest sealed
 
 from __future__ import annotations
 
-import sqlite3
-
 from secure_records.core.access_requests import AccessRequestStatus
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import AccessRequestRow, stored_status
 from secure_records.vault.sqlite.sealed_rows import Row
 
@@ -47,7 +46,7 @@ def _values(row: AccessRequestRow) -> tuple[object, ...]:
 
 
 class AccessRequestTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self._db = db
 
     def add(self, row: AccessRequestRow, sealed: bytes) -> None:

@@ -3,9 +3,8 @@ the ciphertext beside them), what was typed sealed (vault/concerns.py)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from secure_records.core.concerns import ConcernKind, ConcernStatus, Outcome
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import ConcernRow, stored_status
 from secure_records.vault.sqlite.sealed_rows import Row
 
@@ -47,7 +46,7 @@ def _values(row: ConcernRow) -> tuple[object, ...]:
 
 
 class ConcernTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self._db = db
 
     def add(self, row: ConcernRow, sealed: bytes) -> None:

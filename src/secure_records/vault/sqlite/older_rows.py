@@ -4,13 +4,12 @@ ledger totalled afresh. Every row that already has a seal is left as it is."""
 
 from __future__ import annotations
 
-import sqlite3
-
+from secure_records.vault.connection import Connection
 from secure_records.vault.row_seals import CHILD_TABLES, TABLES, as_stored, as_total, total
 from secure_records.vault.sqlite.sealed_rows import SealedRows
 
 
-def seal_unsealed(sealed: SealedRows, db: sqlite3.Connection) -> int:
+def seal_unsealed(sealed: SealedRows, db: Connection) -> int:
     """Seal every row written before rows were sealed (a record after everything
     that hangs off it, so that its history holds them), leave every sealed row as it
     is, and total the ledger afresh; inside a write transaction. How many sealed."""
@@ -33,7 +32,7 @@ def seal_unsealed(sealed: SealedRows, db: sqlite3.Connection) -> int:
     return count
 
 
-def _settle_caseloads(sealed: SealedRows, db: sqlite3.Connection) -> None:
+def _settle_caseloads(sealed: SealedRows, db: Connection) -> None:
     # Each caseload as its (now sealed) assignments add up; a staff row sealed
     # before is checked first, so that settling never launders an edited one.
     for staff in db.execute("SELECT * FROM staff").fetchall():

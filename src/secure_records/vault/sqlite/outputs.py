@@ -3,10 +3,10 @@ into the ciphertext beside them), everything else sealed (vault/outputs.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from secure_records.core.outputs import OutputKind
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import OutputRow, ReleaseRow, stored_status
 from secure_records.vault.sqlite.queries import status_in
 from secure_records.vault.sqlite.sealed_rows import Row
@@ -33,7 +33,7 @@ def _release(row: Row) -> ReleaseRow:
 
 
 class OutputTables:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self._db = db
 
     def add(self, row: OutputRow, sealed: bytes) -> None:

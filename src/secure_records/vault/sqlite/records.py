@@ -5,10 +5,10 @@ that nothing that hangs off it was removed, added or replayed."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from secure_records.core.errors import VaultError
+from secure_records.vault.connection import Connection
 from secure_records.vault.row_seals import TABLES, as_stored, as_total
 from secure_records.vault.rows import NewRecordRows, RecordEntry, RecordKeyRow, RecordRows
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
@@ -26,7 +26,7 @@ def _key(row: Row) -> RecordKeyRow:
 
 
 class RecordTables:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 
@@ -152,7 +152,7 @@ class RecordTables:
     def listing(self, record_ids: Sequence[str] | None) -> Iterator[tuple[RecordKeyRow, bytes]]:
         query = "SELECT * FROM records "
         if record_ids is None:
-            rows: Iterable[sqlite3.Row] = self._db.execute(query + "ORDER BY id")
+            rows: Iterable[Row] = self._db.execute(query + "ORDER BY id")
         else:
             rows = (
                 row
@@ -213,7 +213,7 @@ class RecordTables:
     def assign(self, record_id: str, staff: str) -> bool:
         with self._sealed.changing("assignments", {"record_id": record_id, "staff": staff}):
             cursor = self._db.execute(
-                "INSERT OR IGNORE INTO assignments (record_id, staff) VALUES (?, ?)",
+                "INSERT INTO assignments (record_id, staff) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (record_id, staff),
             )
         return cursor.rowcount == 1

@@ -3,14 +3,13 @@ every row sealed, and each part of its record's history."""
 
 from __future__ import annotations
 
-import sqlite3
-
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import Grant, Restriction
 from secure_records.vault.sqlite.sealed_rows import SealedRows
 
 
 class Restrictions:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 

@@ -4,10 +4,10 @@ disposed of, and each disposal from proposal to certificate."""
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Iterable
 
 from secure_records.core.statuses import DisposalStatus
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import DisposalRow, HoldRow, stored_status
 from secure_records.vault.sqlite.queries import status_in
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
@@ -23,7 +23,7 @@ def _disposal(row: Row) -> DisposalRow:
 
 
 class Retention:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 

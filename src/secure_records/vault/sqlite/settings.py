@@ -3,15 +3,15 @@ and the versions of the key-encryption key with their recovery wrapping."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from secure_records.core.errors import VaultError
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import KekVersionRow, LogHead, RecoveryLockRow
 
 
 class VaultSettings:
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, db: Connection, path: Path) -> None:
         self._db = db
         self._path = path
 

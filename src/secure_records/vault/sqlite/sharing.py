@@ -3,10 +3,10 @@ its record's key, and every row sealed as part of its record's history."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from secure_records.core.statuses import SharingStatus
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import DecisionRow, stored_status
 from secure_records.vault.sqlite.queries import status_in
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
@@ -24,7 +24,7 @@ def _opened(row: Row) -> tuple[DecisionRow, bytes]:
 
 
 class SharingDecisions:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 

@@ -3,8 +3,7 @@ since the last right one and any lockout; every row sealed."""
 
 from __future__ import annotations
 
-import sqlite3
-
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import StaffRow
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
@@ -23,7 +22,7 @@ def _staff(row: Row) -> StaffRow:
 
 
 class StaffTable:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 

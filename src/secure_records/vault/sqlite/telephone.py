@@ -3,10 +3,10 @@ and every row sealed (as part of its record's history, when it matched a record)
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
 from secure_records.core.telephone import Status
+from secure_records.vault.connection import Connection
 from secure_records.vault.rows import PhoneRequestRow, stored_status
 from secure_records.vault.sqlite.queries import status_in
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
@@ -20,7 +20,7 @@ def _row(row: Row) -> PhoneRequestRow:
 
 
 class PhoneRequests:
-    def __init__(self, db: sqlite3.Connection, sealed: SealedRows) -> None:
+    def __init__(self, db: Connection, sealed: SealedRows) -> None:
         self._db = db
         self._sealed = sealed
 
