@@ -9,9 +9,10 @@ in `vault.postgres.dialect`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from secure_records.core.errors import VaultError
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
@@ -80,6 +81,33 @@ class VaultTables:
 
     def mark_rows_sealed(self) -> None:
         self._sealed.mark_rows_sealed()
+
+    @contextmanager
+    def _one_change(
+        self,
+        commit: Callable[[], object],
+        rollback: Callable[[], object],
+        database_error: type[Exception],
+    ) -> Iterator[None]:
+        """A write transaction's body, once the backend has begun it holding the write
+        lock: the sealed rows' ledger checked against the log's head at the start and
+        bound to the new head at the end; on any failure everything rolled back, and a
+        database's own error one sentence."""
+        try:
+            self._sealed.begin(*self._head_now())
+            yield
+            self._sealed.commit(*self._head_now())
+            commit()
+        except BaseException as exc:
+            self._sealed.abandon()
+            if self._tables_db.in_transaction:
+                rollback()
+            if isinstance(exc, database_error):
+                raise VaultError(
+                    f"The vault database {self.path} is damaged or cannot be written ({exc}); "
+                    "nothing was changed."
+                ) from None
+            raise
 
     def _head_now(self) -> tuple[int | None, bytes | None]:
         # Not before the keys are in: a vault being laid out has no log head table yet.

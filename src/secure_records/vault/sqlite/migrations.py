@@ -352,7 +352,7 @@ def pending(db: sqlite3.Connection, path: Path) -> list[Migration]:
     return [m for m in MIGRATIONS if m.number not in applied]
 
 
-def newer_refusal(path: Path, number: int, name: str) -> str:
+def newer_refusal(path: Path | str, number: int, name: str) -> str:
     """A vault this release must leave untouched, and the release it needs."""
     known = MIGRATIONS[-1]
     return (
@@ -374,7 +374,7 @@ def unknown_refusal(path: Path, legacy: str | None) -> str:
     )
 
 
-def behind_refusal(path: Path, needed: list[Migration]) -> str:
+def behind_refusal(path: Path | str, needed: list[Migration]) -> str:
     """A vault an older release made: one sentence naming the command that upgrades it."""
     first, last = needed[0], needed[-1]
     lacks = f"migration {first.number} ({first.name})"

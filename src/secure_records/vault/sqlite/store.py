@@ -67,21 +67,12 @@ class SqliteStore(VaultTables):
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise VaultError(f"The vault database {self.path} cannot be written ({exc}).") from None
-        try:
-            self._sealed.begin(*self._head_now())
+        with self._one_change(
+            lambda: self._db.execute("COMMIT"),
+            lambda: self._db.execute("ROLLBACK"),
+            sqlite3.DatabaseError,
+        ):
             yield
-            self._sealed.commit(*self._head_now())
-            self._db.execute("COMMIT")
-        except BaseException as exc:
-            self._sealed.abandon()
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise VaultError(
-                    f"The vault database {self.path} is damaged or cannot be written ({exc}); "
-                    "nothing was changed."
-                ) from None
-            raise
 
     def checkpoint(self) -> bool:
         # Everything into the main file and the WAL emptied, unless a reader holds some.

@@ -1,0 +1,1 @@
+"""The PostgreSQL store: several app hosts, one database (issue 21)."""

@@ -1,0 +1,166 @@
+"""psycopg 3 behind `vault.connection.Connection`: the shared table modules' SQL, as
+SQLite spells it, translated here and nowhere else.
+
+- `?` placeholders become `%s` (and a literal `%` becomes `%%`).
+- `WHERE 1` (SQLite's "every row") becomes `WHERE TRUE`.
+- A bare `BEGIN` is a read snapshot (`sealed_rows.snapshot`): SQLite's read
+  transaction sees one snapshot, PostgreSQL's default READ COMMITTED does not, so it
+  becomes REPEATABLE READ, READ ONLY.
+- `PRAGMA data_version` (changes when another connection commits) becomes a hash of
+  the current snapshot: equal snapshots see equal committed data.
+- `sealed_sql.CHILD_ROWS` unions columns of different types at one position, which
+  SQLite's dynamic typing allows and PostgreSQL refuses: it runs as one query per
+  child table instead, the same rows in the same shape.
+- Parameters as sqlite3 stores them: a bool as 0/1, a str enum as its plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg import pq
+from psycopg.rows import RowMaker
+
+from secure_records.vault.connection import Cursor
+from secure_records.vault.row_seals import CHILD_TABLES
+from secure_records.vault.sqlite.sealed_sql import CHILD_ROWS
+
+READ_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+DATA_VERSION = "SELECT ('x' || substr(md5(pg_current_snapshot()::text), 1, 15))::bit(60)::bigint"
+_WHERE_EVERY_ROW = re.compile(r"\bWHERE 1(?=\s|$)")
+_WIDTH = max(len(spec.framed) for spec in CHILD_TABLES)
+# CHILD_ROWS, one child table at a time (table names are ours, never anything typed).
+_CHILD_QUERIES = tuple(
+    f"SELECT '{spec.name}', seal, "  # noqa: S608
+    + ", ".join([*spec.framed, *["NULL"] * (_WIDTH - len(spec.framed))])
+    + f" FROM {spec.name} WHERE {spec.parent} = %s"
+    for spec in CHILD_TABLES
+)
+_OPEN = frozenset({pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR})
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> str:
+    """SQLite's spelling of a statement in PostgreSQL's (see the module's list)."""
+    stripped = sql.strip()
+    if stripped == "BEGIN":
+        return READ_SNAPSHOT
+    if stripped == "PRAGMA data_version":
+        return DATA_VERSION
+    if stripped.upper().startswith("PRAGMA"):
+        raise ValueError(f"no PostgreSQL form of {stripped!r}")
+    sql = _WHERE_EVERY_ROW.sub("WHERE TRUE", sql)
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _plain(value: object) -> object:
+    # sqlite3 stores a bool as an integer and a str enum as its text.
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    return value
+
+
+def _params(parameters: Sequence[Any]) -> tuple[object, ...]:
+    return tuple(_plain(value) for value in parameters)
+
+
+class PgRow:
+    """A row read by column name or by position, like `sqlite3.Row`."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._index = index
+
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _rows(cursor: psycopg.Cursor[Any]) -> RowMaker[PgRow]:
+    index = {column.name: n for n, column in enumerate(cursor.description or ())}
+    return lambda values: PgRow(values, index)
+
+
+class Rows:
+    """Rows already fetched: CHILD_ROWS's, gathered from several queries."""
+
+    def __init__(self, found: list[PgRow]) -> None:
+        self._found = found
+        self.rowcount = len(found)
+
+    def fetchone(self) -> PgRow | None:
+        return self._found[0] if self._found else None
+
+    def fetchall(self) -> list[PgRow]:
+        return list(self._found)
+
+    def __iter__(self) -> Iterator[PgRow]:
+        return iter(self._found)
+
+
+class TupleCursor:
+    """`Connection.cursor()`: the rows already read by position too, so a row factory
+    of None changes nothing."""
+
+    def __init__(self, db: PgConnection) -> None:
+        self._db = db
+        self.row_factory: Any = None
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Iterable[Any]:
+        return self._db.execute(sql, parameters)
+
+
+class PgConnection:
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        # Autocommit: transactions are begun and ended by statements, as with sqlite3's
+        # isolation_level=None, and nothing is held open between them.
+        connection.autocommit = True
+        self.raw = connection
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status in _OPEN
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
+        if sql == CHILD_ROWS:
+            return self._child_rows(parameters[0])
+        cursor = self.raw.cursor(row_factory=_rows)
+        return cursor.execute(translate(sql), _params(parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor:
+        cursor = self.raw.cursor(row_factory=_rows)
+        cursor.executemany(translate(sql), [_params(p) for p in parameters])
+        return cursor
+
+    def cursor(self) -> TupleCursor:
+        return TupleCursor(self)
+
+    def rollback(self) -> None:
+        self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def _child_rows(self, record_id: object) -> Rows:
+        found: list[PgRow] = []
+        for query in _CHILD_QUERIES:
+            found.extend(self.raw.cursor(row_factory=_rows).execute(query, (record_id,)))
+        return Rows(found)

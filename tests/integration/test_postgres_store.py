@@ -1,0 +1,132 @@
+"""What only the PostgreSQL store has: its connection rules, its migrations beside
+SQLite's, and the translation of the shared SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from secure_records.core.errors import VaultError
+from secure_records.vault.postgres import schema
+from secure_records.vault.postgres.dialect import translate
+from secure_records.vault.postgres.opening import checked_params
+from secure_records.vault.postgres.store import PostgresStore
+from secure_records.vault.sqlite import migrations as sqlite_migrations
+from secure_records.vault.sqlite.store import SqliteStore
+
+META = {"vault_id": "v", "kek_version": "1", "created_at": "2026-12-05T10:00:00+00:00"}
+
+
+@pytest.fixture(autouse=True)
+def no_libpq_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PGHOST", "PGSSLMODE", "PGSERVICE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgresql://vault:hunter2@db.example.org/vault", "host=/run/pg dbname=v password=hunter2"],
+)
+def test_a_password_in_the_url_is_refused_in_one_sentence(given: str) -> None:
+    with pytest.raises(VaultError) as refused:
+        checked_params(given)
+    assert "~/.pgpass" in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize("mode", ["disable", "prefer", "require", "verify-ca"])
+def test_a_network_connection_without_verify_full_is_refused(mode: str) -> None:
+    with pytest.raises(VaultError, match="sslmode=verify-full"):
+        checked_params(f"postgresql://db.example.org/vault?sslmode={mode}")
+
+
+def test_a_network_connection_or_a_service_is_held_to_verify_full() -> None:
+    assert checked_params("postgresql://db.example.org/vault")["sslmode"] == "verify-full"
+    assert checked_params("service=vault")["sslmode"] == "verify-full"
+    # A local socket needs no TLS; libpq would ignore it there anyway.
+    assert "sslmode" not in checked_params("host=/run/postgresql dbname=vault")
+
+
+def test_what_is_neither_a_url_nor_a_service_is_refused() -> None:
+    with pytest.raises(VaultError, match="PostgreSQL URL"):
+        checked_params("this is = not = conninfo")
+
+
+def test_every_sqlite_migration_has_its_postgresql_form() -> None:
+    ours = [(m.number, m.name) for m in schema.known()]
+    assert ours == [(m.number, m.name) for m in sqlite_migrations.MIGRATIONS]
+
+
+def test_the_shared_sql_in_postgresql_spelling() -> None:
+    assert translate("SELECT * FROM staff WHERE 1") == "SELECT * FROM staff WHERE TRUE"
+    assert translate("SELECT * FROM t WHERE a = ? AND b LIKE '5%'") == (
+        "SELECT * FROM t WHERE a = %s AND b LIKE '5%%'"
+    )
+    assert translate("BEGIN").startswith("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    with pytest.raises(ValueError, match="journal_mode"):
+        translate("PRAGMA journal_mode = WAL")
+
+
+def test_a_new_vault_records_every_migration_and_opens(postgres_database: str) -> None:
+    PostgresStore.create(postgres_database, META).close()
+    with psycopg.connect(postgres_database) as db:
+        found = db.execute("SELECT number, name FROM migrations ORDER BY number").fetchall()
+    assert found == [(m.number, m.name) for m in sqlite_migrations.MIGRATIONS]
+    store = PostgresStore.connect(postgres_database)
+    assert store.meta("vault_id") == "v" and "PostgreSQL database" in store.where
+    store.close()
+    with pytest.raises(VaultError, match="already holds a vault"):
+        PostgresStore.create(postgres_database, META)
+
+
+def test_a_vault_a_newer_release_migrated_is_refused_and_unchanged(postgres_database: str) -> None:
+    PostgresStore.create(postgres_database, META).close()
+    with psycopg.connect(postgres_database, autocommit=True) as db:
+        db.execute("INSERT INTO migrations VALUES (99, 'from_the_future', 'then')")
+    with pytest.raises(VaultError, match=r"migration 99 \(from_the_future\).*nothing was changed"):
+        PostgresStore.connect(postgres_database)
+
+
+def test_an_empty_database_is_no_vault(postgres_database: str) -> None:
+    with pytest.raises(VaultError, match="not a secure-records vault"):
+        PostgresStore.connect(postgres_database)
+
+
+def test_a_later_migration_is_refused_until_upgrade_applies_it(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    PostgresStore.create(postgres_database, META).close()
+    later = sqlite_migrations.Migration(9, "later_things", "CREATE TABLE later_things (id TEXT)")
+    monkeypatch.setattr(schema, "LATER", (later,))
+    with pytest.raises(VaultError, match=r"lacks migration 9 \(later_things\).*upgrade"):
+        PostgresStore.connect(postgres_database)
+    PostgresStore.connect(postgres_database, upgrade=True).close()
+    with psycopg.connect(postgres_database) as db:
+        assert db.execute("SELECT max(number) FROM migrations").fetchone() == (9,)
+        assert db.execute("SELECT count(*) FROM later_things").fetchone() == (0,)
+    PostgresStore.connect(postgres_database).close()  # nothing more to do
+
+
+def test_both_schemas_have_the_same_tables_and_columns(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    PostgresStore.create(postgres_database, META).close()
+    SqliteStore.create(tmp_path / "vault.db", META).close()
+    with psycopg.connect(postgres_database) as pg:
+        found = pg.execute(
+            "SELECT table_name, column_name, is_nullable = 'NO' FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND column_name <> 'rowid'"
+        ).fetchall()
+    with closing(sqlite3.connect(tmp_path / "vault.db")) as db:
+        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        expected = {
+            (table, column, bool(not_null or pk))
+            for table in names
+            for _, column, _, not_null, _, pk in db.execute(f"PRAGMA table_info({table})")
+        }
+    # PostgreSQL's head row stands empty until the log's first entry (it is locked).
+    loose = {(t, c, n) for t, c, n in expected if t == "log_head" and c != "id"}
+    assert set(found) - {(t, c, False) for t, c, _ in loose} == expected - loose

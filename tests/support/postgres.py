@@ -1,0 +1,111 @@
+"""A real, throwaway PostgreSQL 15 cluster for the tests: made in a temporary directory
+by an unprivileged account (initdb refuses root), listening on a Unix socket only,
+with a new database for each test.
+
+Skipped, saying why, where PostgreSQL 15's server binaries are not installed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+
+BIN = Path(os.environ.get("SECURE_RECORDS_PG_BIN", "/usr/lib/postgresql/15/bin"))
+SUPERUSER = "vault_tests"
+# The account that runs the server when the tests run as root.
+SERVER_ACCOUNTS = ("postgres", "secure-records-pg")
+
+
+def _server_account() -> str | None:
+    """None: run as ourselves. As root: an existing unprivileged account, or one made."""
+    if os.geteuid() != 0:
+        return None
+    for name in SERVER_ACCOUNTS:
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    name = SERVER_ACCOUNTS[-1]
+    subprocess.run(["useradd", "--system", "--no-create-home", name], check=True)
+    return name
+
+
+@dataclass
+class Cluster:
+    socket_dir: Path
+    _numbers: Iterator[int] = field(default_factory=itertools.count)
+
+    def conninfo(self, dbname: str) -> str:
+        return f"host={self.socket_dir} user={SUPERUSER} dbname={dbname}"
+
+    def _admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(self.conninfo("postgres"), autocommit=True)
+
+    def new_database(self) -> str:
+        name = f"vault_{os.getpid()}_{next(self._numbers)}"
+        with self._admin() as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with self._admin() as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(account: str | None, *command: str) -> None:
+    prefix = [] if account is None else ["runuser", "-u", account, "--"]
+    subprocess.run([*prefix, *command], check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    if not (BIN / "initdb").is_file():
+        pytest.skip(f"PostgreSQL 15 is not installed ({BIN / 'initdb'} is missing)")
+    account = _server_account()
+    top = Path(tempfile.mkdtemp(prefix="secure-records-pg-"))
+    data = top / "data"
+    if account is not None:
+        shutil.chown(top, account)
+    top.chmod(0o755)  # the socket's directory, reached by the tests' own account
+    _run(
+        account, str(BIN / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8"
+    )
+    options = f"-c listen_addresses='' -c unix_socket_directories={top} -c fsync=off"
+    _run(
+        account,
+        str(BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(top / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        yield Cluster(top)
+    finally:
+        _run(account, str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster: Cluster) -> Iterator[str]:
+    """The connection string of a new, empty database, dropped after the test."""
+    name = postgres_cluster.new_database()
+    try:
+        yield postgres_cluster.conninfo(name)
+    finally:
+        postgres_cluster.drop_database(name)
