@@ -240,11 +240,12 @@ def test_a_failed_change_leaves_nothing(store: Store) -> None:
         store.meta("half")
 
 
-WRITERS, EACH = 4, 25
+WRITERS, EACH, READS = 4, 25, 40
 
 
 def append(where: str, writer: int) -> None:
-    """One process: read the head, write the next one, EACH times, each in one change."""
+    """One process: read the head, write the next one and a sealed note on the same
+    record, EACH times, each in one change."""
     store = open_store(where)
     try:
         for n in range(EACH):
@@ -253,20 +254,40 @@ def append(where: str, writer: int) -> None:
                 seq = 0 if head is None else head.seq + 1
                 store.put_log_head(rows.LogHead(seq, seq, f"{writer}".encode(), b""))
                 store.set_meta(f"entry-{seq}", f"{writer}-{n}")
+                note = store.next_entry_seq("R-1", "note")
+                store.add_entry("R-1", "note", note, f"{writer}-{n}".encode())
+    finally:
+        store.close()
+
+
+def read(where: str) -> None:
+    """Meanwhile, the record opened again and again: each time from one snapshot, so
+    a note added in between is never taken for tampering."""
+    store = open_store(where)
+    try:
+        for _ in range(READS):
+            assert store.record_rows("R-1", ["note"]) is not None
+            assert store.staff("alice") is not None
     finally:
         store.close()
 
 
 @pytest.mark.slow
 def test_writers_in_several_processes_append_in_one_order(store: Store, where: str) -> None:
+    with store.transaction():
+        store.add_records([new_record("R-1", "alice")], AT)
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=append, args=(where, w)) for w in range(WRITERS)]
+    workers += [context.Process(target=read, args=(where,)) for _ in range(2)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(120)
-    assert [w.exitcode for w in workers] == [0] * WRITERS
+    assert [w.exitcode for w in workers] == [0] * len(workers)
     head = store.log_head()
     assert head is not None and head.seq == WRITERS * EACH - 1  # no write lost
     written = sorted(store.meta(f"entry-{seq}") for seq in range(WRITERS * EACH))
     assert written == sorted(f"{w}-{n}" for w in range(WRITERS) for n in range(EACH))
+    found = store.record_rows("R-1", ["note"])
+    assert found is not None
+    assert [e.seq for e in found.entries] == list(range(2 + WRITERS * EACH))
