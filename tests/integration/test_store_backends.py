@@ -291,3 +291,25 @@ def test_writers_in_several_processes_append_in_one_order(store: Store, where: s
     found = store.record_rows("R-1", ["note"])
     assert found is not None
     assert [e.seq for e in found.entries] == list(range(2 + WRITERS * EACH))
+
+
+def test_a_connection_lost_mid_session_is_one_sentence(postgres_cluster: Cluster) -> None:
+    name = postgres_cluster.new_database()
+    where = postgres_cluster.conninfo(name)
+    try:
+        store = PostgresStore.create(where, {"vault_id": VAULT_ID})
+        store.use_row_seals(seals())
+        with psycopg.connect(where, autocommit=True) as other:
+            # As a failover or a server restart does to every session.
+            other.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+        with pytest.raises(VaultError, match="connection to the vault's database was lost"):
+            store.staff("alice")
+        with pytest.raises(VaultError, match="lost"), store.transaction():
+            store.set_meta("never", "written")
+        store.close()
+    finally:
+        postgres_cluster.drop_database(name)

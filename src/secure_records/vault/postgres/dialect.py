@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +26,7 @@ import psycopg
 from psycopg import pq
 from psycopg.rows import RowMaker
 
+from secure_records.core.errors import VaultError
 from secure_records.vault.connection import Cursor
 from secure_records.vault.row_seals import CHILD_TABLES
 from secure_records.vault.sqlite.sealed_sql import CHILD_ROWS
@@ -140,15 +142,32 @@ class PgConnection:
         return self.raw.info.transaction_status in _OPEN
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
-        if sql == CHILD_ROWS:
-            return self._child_rows(parameters[0])
-        cursor = self.raw.cursor(row_factory=_rows)
-        return cursor.execute(translate(sql), _params(parameters))
+        with self._connected():
+            if sql == CHILD_ROWS:
+                return self._child_rows(parameters[0])
+            cursor = self.raw.cursor(row_factory=_rows)
+            return cursor.execute(translate(sql), _params(parameters))
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor:
-        cursor = self.raw.cursor(row_factory=_rows)
-        cursor.executemany(translate(sql), [_params(p) for p in parameters])
-        return cursor
+        with self._connected():
+            cursor = self.raw.cursor(row_factory=_rows)
+            cursor.executemany(translate(sql), [_params(p) for p in parameters])
+            return cursor
+
+    @contextmanager
+    def _connected(self) -> Iterator[None]:
+        # A server restarted or failed over mid-session: one sentence, not a traceback.
+        # Any transaction open on it was rolled back by the server.
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            if not (self.raw.broken or self.raw.closed):
+                raise  # e.g. a lock not granted in time: the transaction says so
+            said = str(exc).strip().replace("\n", " ")
+            raise VaultError(
+                f"The connection to the vault's database was lost ({said}); nothing more "
+                "was done: open the vault again."
+            ) from None
 
     def cursor(self) -> TupleCursor:
         return TupleCursor(self)
