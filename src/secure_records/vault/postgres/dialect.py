@@ -179,7 +179,10 @@ class PgConnection:
         self.raw.close()
 
     def _child_rows(self, record_id: object) -> Rows:
-        found: list[PgRow] = []
-        for query in _CHILD_QUERIES:
-            found.extend(self.raw.cursor(row_factory=_rows).execute(query, (record_id,)))
-        return Rows(found)
+        # Sent together in one round trip (a pipeline), read back in order.
+        with self.raw.pipeline():
+            cursors = [
+                self.raw.cursor(row_factory=_rows).execute(query, (record_id,))
+                for query in _CHILD_QUERIES
+            ]
+        return Rows([row for cursor in cursors for row in cursor.fetchall()])
