@@ -62,6 +62,10 @@ def test_every_sqlite_migration_has_its_postgresql_form() -> None:
 
 def test_the_shared_sql_in_postgresql_spelling() -> None:
     assert translate("SELECT * FROM staff WHERE 1") == "SELECT * FROM staff WHERE TRUE"
+    assert (
+        translate("SELECT * FROM t WHERE 1 ORDER BY id") == "SELECT * FROM t WHERE TRUE ORDER BY id"
+    )
+    assert translate("SELECT * FROM t WHERE 1 = 0") == "SELECT * FROM t WHERE 1 = 0"
     assert translate("SELECT * FROM t WHERE a = ? AND b LIKE '5%'") == (
         "SELECT * FROM t WHERE a = %s AND b LIKE '5%%'"
     )

@@ -19,9 +19,18 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.session import Session
 from secure_records.vault.door import open_vault
-from secure_records.vault.row_seals import TABLES
-from secure_records.vault.rows import DecisionRow, DisposalRow, PhoneRequestRow
+from secure_records.vault.postgres.dialect import translate
+from secure_records.vault.postgres.store import PostgresStore
+from secure_records.vault.row_seals import TABLES, RowSeals
+from secure_records.vault.rows import (
+    DecisionRow,
+    DisposalRow,
+    NewRecordRows,
+    PhoneRequestRow,
+    RecordKeyRow,
+)
 from secure_records.vault.sqlite.store import SqliteStore
+from secure_records.vault.store import Store
 
 
 @contextmanager
@@ -213,12 +222,27 @@ STATUS_SETS: list[tuple[SharingStatus, ...]] = [
 ]
 
 
-@pytest.fixture
-def store(populated: Path) -> Iterator[SqliteStore]:
-    # The store as the vault opens it, with its keys: rows are sealed as written.
-    admin = Administration.open(populated)
-    store = admin.vault.store
-    assert isinstance(store, SqliteStore)
+def opened_store(request: pytest.FixtureRequest) -> tuple[Store, Callable[[], None]]:
+    """The store as the vault opens it, with its keys (rows are sealed as written) and
+    records R-0001 to R-0003; and how to close it. On PostgreSQL, a new vault in a
+    new database of the throwaway cluster."""
+    if request.param == "sqlite":
+        admin = Administration.open(request.getfixturevalue("populated"))
+        assert isinstance(admin.vault.store, SqliteStore)
+        return admin.vault.store, admin.close
+    where = request.getfixturevalue("postgres_database")
+    pg = PostgresStore.create(where, {"vault_id": "v", "kek_version": "1", "created_at": "t"})
+    pg.use_row_seals(RowSeals("v", bytes(32)))
+    with pg.transaction():
+        pg.mark_rows_sealed()
+        keys = [RecordKeyRow(rid, f"k-{rid}", 1, b"w") for rid in ("R-0001", "R-0002", "R-0003")]
+        pg.add_records([NewRecordRows(key, b"i", b"f", [], []) for key in keys], "t")
+    return pg, pg.close
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    store, close = opened_store(request)
     ids = ["R-0001", "R-0002", "R-0003"]
     with store.transaction():
         for n in range(30):
@@ -236,20 +260,28 @@ def store(populated: Path) -> Iterator[SqliteStore]:
     try:
         yield store
     finally:
-        admin.close()
+        close()
 
 
-def python_filtered(store: SqliteStore, query: str, statuses: Iterable[str] | None) -> list[str]:
+def behind_the_back(store: Store, sql: str, *params: object) -> list[Any]:
+    """One statement straight to the store's database, committed as it runs."""
+    if isinstance(store, PostgresStore):
+        cursor = store._db.raw.execute(translate(sql), params)
+        return cursor.fetchall() if cursor.description else []
+    with closing(sqlite3.connect(store.path, isolation_level=None)) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def python_filtered(store: Store, query: str, statuses: Iterable[str] | None) -> list[str]:
     """The old way: every row, in the query's order, kept if its status was asked."""
     wanted = None if statuses is None else set(statuses)
-    with closing(sqlite3.connect(store.path)) as db:
-        rows = db.execute(query).fetchall()  # id first, status second
+    rows = behind_the_back(store, query)  # id first, status second
     return [rid for rid, status in rows if wanted is None or status in wanted]
 
 
 @pytest.mark.parametrize("statuses", [*STATUS_SETS, tuple(SharingStatus)])
 def test_decisions_by_status_are_what_the_python_filter_gave(
-    store: SqliteStore, statuses: tuple[SharingStatus, ...]
+    store: Store, statuses: tuple[SharingStatus, ...]
 ) -> None:
     query = "SELECT id, status FROM sharing_decisions ORDER BY rowid"
     old = python_filtered(store, query, statuses)
@@ -261,7 +293,7 @@ def test_decisions_by_status_are_what_the_python_filter_gave(
     "statuses", [(), (Status.AWAITING_CALLBACK,), (Status.VERIFIED, Status.REFERRED), Status]
 )
 def test_phone_requests_by_status_are_what_the_python_filter_gave(
-    store: SqliteStore, statuses: tuple[Status, ...]
+    store: Store, statuses: tuple[Status, ...]
 ) -> None:
     query = "SELECT id, status FROM phone_requests ORDER BY created_at, id"
     old = python_filtered(store, query, statuses)
@@ -280,7 +312,7 @@ def test_phone_requests_by_status_are_what_the_python_filter_gave(
     ],
 )
 def test_disposals_by_status_are_what_the_python_filter_gave(
-    store: SqliteStore, statuses: tuple[DisposalStatus, ...] | None
+    store: Store, statuses: tuple[DisposalStatus, ...] | None
 ) -> None:
     query = "SELECT id, status FROM disposals ORDER BY proposed_at, id"
     old = python_filtered(store, query, statuses)
@@ -288,7 +320,7 @@ def test_disposals_by_status_are_what_the_python_filter_gave(
     assert old or statuses == ()
 
 
-READS: list[tuple[str, Callable[[SqliteStore, str], object]]] = [
+READS: list[tuple[str, Callable[[Store, str], object]]] = [
     ("sharing_decisions", lambda s, rid: s.decision(rid)),
     ("sharing_decisions", lambda s, rid: s.decisions_for("R-0002")),
     ("phone_requests", lambda s, rid: s.phone_request(rid)),
@@ -310,13 +342,13 @@ def refused(read: Callable[[], object], *named: str) -> str:
 
 @pytest.mark.parametrize(("table", "read"), READS)
 def test_a_status_edited_into_the_file_is_refused_by_its_seal_in_one_sentence(
-    store: SqliteStore, table: str, read: Callable[[SqliteStore, str], object]
+    store: Store, table: str, read: Callable[[Store, str], object]
 ) -> None:
     """Edited into the file by hand: refused as altered, never passed up as a word.
     (A query by status filters in SQL, so it simply does not find such a row.)"""
     row_id = ROW_ID[table].format("07")
-    with raw(store.path.parent) as db:
-        db.execute(f"UPDATE {table} SET status = ? WHERE id = ?", ("CANARY-status", row_id))  # noqa: S608
+    sql = f"UPDATE {table} SET status = ? WHERE id = ?"  # noqa: S608
+    behind_the_back(store, sql, "CANARY-status", row_id)
     message = refused(lambda: read(store, row_id), f"{table} row {row_id} does not match")
     # One sentence, saying what to run.
     assert message.endswith("then restore from a backup).") and message.count(". ") == 0
@@ -324,7 +356,7 @@ def test_a_status_edited_into_the_file_is_refused_by_its_seal_in_one_sentence(
 
 @pytest.mark.parametrize(("table", "read"), READS)
 def test_a_status_no_version_writes_is_refused_in_one_sentence_even_when_sealed(
-    store: SqliteStore, table: str, read: Callable[[SqliteStore, str], object]
+    store: Store, table: str, read: Callable[[Store, str], object]
 ) -> None:
     """Written and sealed by something holding the keys (a newer version, a bug): its
     seal matches, so the status itself is what is refused, never passed up as a word."""

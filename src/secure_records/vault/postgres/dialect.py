@@ -33,7 +33,8 @@ from secure_records.vault.sqlite.sealed_sql import CHILD_ROWS
 
 READ_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 DATA_VERSION = "SELECT ('x' || substr(md5(pg_current_snapshot()::text), 1, 15))::bit(60)::bigint"
-_WHERE_EVERY_ROW = re.compile(r"\bWHERE 1(?=\s|$)")
+# `WHERE 1` alone, or before ORDER BY or LIMIT: not `WHERE 1 = 0`.
+_WHERE_EVERY_ROW = re.compile(r"\bWHERE 1(?=\s*$|\s+ORDER\b|\s+LIMIT\b)")
 _WIDTH = max(len(spec.framed) for spec in CHILD_TABLES)
 # CHILD_ROWS, one child table at a time (table names are ours, never anything typed).
 _CHILD_QUERIES = tuple(

@@ -9,4 +9,6 @@ from collections.abc import Iterable
 def status_in(statuses: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     """A `status IN (?, ...)` condition and its parameters (none asked: no rows)."""
     wanted = tuple(dict.fromkeys(statuses))
+    if not wanted:
+        return "1 = 0", wanted  # `IN ()` is SQLite's alone
     return f"status IN ({', '.join('?' * len(wanted))})", wanted
