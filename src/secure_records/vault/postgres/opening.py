@@ -64,8 +64,9 @@ def refusal(host: str) -> str:
 
 
 def describe(conn: psycopg.Connection[Any]) -> str:
-    """The database as messages name it: never a user name or a password."""
-    return f"the PostgreSQL database {conn.info.dbname} on {conn.info.host}"
+    """The database as messages name it ("The vault database vault on db1 ..."):
+    never a user name or a password."""
+    return f"{conn.info.dbname} on {conn.info.host}"
 
 
 def connect(conninfo: str) -> psycopg.Connection[Any]:
