@@ -214,6 +214,7 @@ def _diagnose(
             continue
         return Verdict(False, position, problem=what)
     count = expected - 1
+    progress(count, max(count, head.seq))
 
     def broken(problem: str, crash_tail: bool = False) -> Verdict:
         return Verdict(False, count, first_time, last_time, problem=problem, crash_tail=crash_tail)

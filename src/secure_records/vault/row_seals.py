@@ -25,6 +25,7 @@ import json
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from secure_records.core.errors import IntegrityError
@@ -290,7 +291,10 @@ class Ledger:
 
 
 def total(seals: Iterable[bytes]) -> int:
-    return sum(int.from_bytes(s, "big") for s in seals) % MODULUS
+    return sum(map(_as_int, seals)) % MODULUS
+
+
+_as_int = partial(int.from_bytes, byteorder="big")
 
 
 def as_total(stored: bytes | None) -> int:

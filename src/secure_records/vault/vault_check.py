@@ -12,6 +12,7 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from secure_records.core.errors import SecureRecordsError
@@ -241,24 +242,25 @@ def _check_batch(
     def where(row: tuple[Any, ...]) -> str:  # only for a row with a problem
         return f"{spec.name} row {spec.label(dict(zip(order, row, strict=True)))}"
 
-    sealed = []
-    for row in batch:
-        if row[-1] is None:
-            report.unsealed.failed(where(row))
-        else:
-            sealed.append(row)
-    bad = set(seals.unmatched(spec, sealed))
-    for place in sorted(bad):
+    sealed = [row for row in batch if row[-1] is not None]
+    if len(sealed) < len(batch):
+        for row in batch:
+            if row[-1] is None:
+                report.unsealed.failed(where(row))
+    bad = seals.unmatched(spec, sealed)
+    for place in bad:
         report.rows.failed(where(sealed[place]))
     report.rows.good += len(sealed) - len(bad)
-    # A seal that is not bytes at all (bad already) adds nothing that could match.
-    stored = [row[-1] if type(row[-1]) is bytes else b"" for row in sealed]
+    stored: list[bytes] = [row[-1] for row in sealed]
+    for place in bad:  # a seal that is not bytes at all adds nothing that could match
+        if type(stored[place]) is not bytes:
+            stored[place] = b""
     tally.totals[spec.name] = (tally.totals.get(spec.name, 0) + total(stored)) % MODULUS
     if spec.parent is not None:
-        parent, children = at[spec.parent], tally.children
-        for row, seal in zip(sealed, stored, strict=True):
-            if row[parent] is not None:
-                children[str(row[parent])].append((spec.name, seal))
+        children, name = tally.children, spec.name
+        for parent, seal in zip(map(itemgetter(at[spec.parent]), sealed), stored, strict=True):
+            if parent is not None:
+                children[str(parent)].append((name, seal))
     if spec.name == "records":
         key, history = at["id"], at["history"]
         tally.histories.update((str(row[key]), bytes(row[history] or b"")) for row in sealed)
@@ -267,8 +269,8 @@ def _check_batch(
         for row, seal in zip(sealed, stored, strict=True):
             tally.assigned[str(row[staff])].append(seal)
     elif spec.name == "staff":
-        name, caseload = at["name"], at["caseload"]
-        tally.caseloads.update((str(row[name]), as_total(row[caseload])) for row in sealed)
+        staff, caseload = at["name"], at["caseload"]
+        tally.caseloads.update((str(row[staff]), as_total(row[caseload])) for row in sealed)
     if spec.name in WRITTEN:
         key, sealed_at = at[spec.identity[0]], at["sealed_at"]
         tally.sealed_at.update(((spec.name, str(row[key])), row[sealed_at]) for row in sealed)
