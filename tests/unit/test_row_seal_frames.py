@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from secure_records.vault.row_seals import TABLES, RowSeals, _frame, stored_order
 
+
 def viewed(data: bytes) -> memoryview:
     return memoryview(data)
 
@@ -89,3 +90,22 @@ def test_seals_checked_a_batch_at_a_time_name_exactly_the_rows_that_do_not_match
     seals[6] = 7
     batch = [as_stored(r, s) for r, s in zip(rows, seals, strict=True)]
     assert SEALS.unmatched(ENTRIES, batch) == [1, 3, 4, 5, 6]
+
+
+CHILD = st.tuples(st.sampled_from(["record_entries", "assignments", "grants"]), st.binary())
+# One more child, its seal of any type, or in a table no spec names: framed the
+# general way, to the same bytes.
+ODD = st.tuples(
+    st.sampled_from(["legal_holds", "no_such_table"]),
+    st.one_of(st.binary(), st.text(), st.none(), st.integers()),
+)
+
+
+@given(st.lists(CHILD, max_size=6), st.lists(ODD, max_size=1))
+def test_a_history_is_the_digest_of_its_children_framed(
+    children: list[tuple[str, bytes]], odd: list[tuple[str, object]]
+) -> None:
+    pairs: list[tuple[str, object]] = [*children, *odd]
+    framed = defined([p for pair in sorted(pairs) for p in pair])
+    expected = hashlib.sha256(framed).digest()
+    assert RowSeals.history(pairs) == expected  # type: ignore[arg-type]
