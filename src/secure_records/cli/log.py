@@ -26,8 +26,8 @@ def log_verify(cli: CliContext, checkpoint: str | None, as_json: bool) -> None:
     """Check every entry's MAC, the sequence, and the sealed head."""
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
     admin = cli.admin(any_policy=True)
-    with progress_bar("Verifying the log"):
-        verdict = admin.verify_log(checkpoint)
+    with progress_bar("Verifying the log") as progress:
+        verdict = admin.verify_log(checkpoint, progress)
     if as_json:
         say_json({**verdict.facts(), "checkpoint_given": checkpoint is not None})
         if not verdict.intact:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from secure_records.core.errors import VaultError
 from secure_records.core.outputs import OutputKind
@@ -19,7 +19,7 @@ from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
 from secure_records.vault import rows
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
-from secure_records.vault.sqlite import migrations, older_rows, opening, snapshot
+from secure_records.vault.sqlite import migrations, older_rows, opening, snapshot, stored_rows
 from secure_records.vault.sqlite.access_requests import AccessRequestTables
 from secure_records.vault.sqlite.concerns import ConcernTables
 from secure_records.vault.sqlite.outputs import OutputTables
@@ -103,6 +103,12 @@ class SqliteStore:
 
     def all_rows(self, table: str) -> Iterator[Columns]:
         return self._sealed.all_rows(table)
+
+    def row_count(self, table: str) -> int:
+        return stored_rows.row_count(self._db, table)
+
+    def row_batches(self, table: str, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
+        return stored_rows.row_batches(self._db, table, columns)
 
     def stored_ledger(self) -> str | None:
         return self._sealed.stored_ledger()
