@@ -112,9 +112,11 @@ def _outdated_policy(admin: Administration) -> bool:
     return vault.policy_seal.matches(files)
 
 
-def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
+def _problems(
+    admin: Administration, manifest: backup.Manifest, progress: Progress = no_progress
+) -> list[str]:
     """What is wrong with an unpacked snapshot, or nothing."""
-    check = verify_vault(admin)
+    check = verify_vault(admin, progress)
     if not check.log.intact:
         return [f"its log: {check.log.sentence()}"]
     kinds = (check.rows, check.unsealed, check.records, check.caseloads, check.ledger, check.logged)
@@ -153,7 +155,7 @@ def _checked(
     keks = None if code is None else keks_from_recovery_code(paths, code)
     admin = Administration(backup.open_unpacked(paths, keks))
     try:
-        problems = _problems(admin, manifest)
+        problems = _problems(admin, manifest, progress)
     except BaseException:
         admin.close()
         raise

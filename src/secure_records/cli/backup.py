@@ -70,7 +70,7 @@ def backup_verify(path: Path, use_code: bool, as_json: bool) -> None:
 
     code = read_recovery_code() if use_code else None
     try:
-        with progress_bar("Decrypting and checking the backup (MiB)") as progress:
+        with progress_bar("Decrypting (MiB), then checking the backup") as progress:
             summary = verify_backup(path, Path(tempfile.gettempdir()), code, progress)
     except VaultError as exc:
         if not as_json:
@@ -119,7 +119,7 @@ def backup_restore(
     from secure_records.admin.backup import restore
 
     code = read_recovery_code() if use_code else None
-    with progress_bar("Decrypting and checking the backup (MiB)") as progress:
+    with progress_bar("Decrypting (MiB), then checking the backup") as progress:
         done = restore(
             path,
             target,
