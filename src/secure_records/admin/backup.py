@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from secure_records.admin.administration import Administration
 from secure_records.admin.row_sealing import verify_vault
 from secure_records.admin.up_to_date import bring_up, policy_additions
+from secure_records.core.dates import uk_date
 from secure_records.core.errors import BadInput, PolicyError, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.progress import Progress, no_progress
@@ -32,7 +34,13 @@ from secure_records.vault.log import RESTORES_META
 from secure_records.vault.log_chain import b64
 from secure_records.vault.policy_files import read_policy_files
 from secure_records.vault.private_files import make_private_dir
-from secure_records.vault.recovery import install_keks_into_keyring, keks_from_recovery_code
+from secure_records.vault.recovery import (
+    install_keks_into_keyring,
+    kek_version_rows,
+    keks_from_recovery_code,
+    missing_from_keyring,
+    vault_id_at,
+)
 from secure_records.vault.recovery_code import code_secret
 from secure_records.vault.schema import Migration
 
@@ -77,17 +85,29 @@ def log_backup(admin: Administration, manifest: backup.Manifest, path: Path) -> 
     )
 
 
+def _refuse_place(path: Path) -> None:
+    """One sentence for a backup path that cannot be a new file, before any work."""
+    parent = path.parent
+    if path.is_dir():
+        raise BadInput(f"{path} is a directory; give the new backup file's name in it.")
+    if parent.exists() and not parent.is_dir():
+        raise BadInput(f"{parent} is a file, not a directory; nothing was backed up.")
+    if not parent.exists():
+        raise BadInput(f"{parent}: no such directory; nothing was backed up.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BadInput(f"{parent} cannot be written; nothing was backed up.")
+
+
 def create_backup(
     admin: Administration, path: Path, progress: Progress = no_progress
 ) -> BackupSummary:
     """A backup of the vault in the new file `path`, and an entry in the log saying so;
     if that entry cannot be written, no backup is left (fail closed)."""
+    _refuse_place(path)
     try:
         manifest, size = backup.take(admin.vault, path, progress)
     except FileExistsError:
         raise BadInput(f"{path} already exists; a backup is written only to a new file.") from None
-    except FileNotFoundError:
-        raise BadInput(f"{path.parent}: no such directory; nothing was backed up.") from None
     except OSError as exc:
         raise BadInput(
             f"{path} cannot be written ({exc.strerror}); nothing was backed up."
@@ -172,7 +192,11 @@ def verify_backup(
     and check its log, its sealed rows and its list of contents; BackupUnreadable if not.
     With the recovery code, nothing is read from the keyring, nor put into it."""
     with backup.private_workspace(work_near, ".secure-records-verify-") as work:
-        unpacked = _checked(source, work, code, progress)
+        try:
+            unpacked = _checked(source, work, code, progress)
+        except VaultError as exc:  # the same sentences as a restore's, but nothing was asked
+            exc.args = (str(exc).replace("nothing was restored", "it was not restored"),)
+            raise
         unpacked.admin.close()
     return _summary(unpacked.manifest, source.stat().st_size, unpacked.older)
 
@@ -253,12 +277,14 @@ def restore_backup(
     absent_is_empty: bool = False,
     code: str | None = None,
     progress: Progress = no_progress,
+    live: VaultPaths | None = None,
 ) -> Restored:
     """Restore the backup at `source` into the new or empty home `target`, reading the
     disposal ledger at `ledger` (None with `without_ledger` only). `absent_is_empty`:
     `ledger` is a live vault's, which has none until its first disposal. `code`: the
     recovery code, for a host whose keyring lost the vault's keys; they are put into
-    the keyring only once everything else has succeeded."""
+    the keyring only once everything else has succeeded, never a version the `live`
+    vault (when there is one) retired, nor over an entry the keyring holds already."""
     if ledger is None and not without_ledger:
         raise BadInput("A restore needs the disposal ledger, or --without-ledger said outright.")
     _refuse_live(target.home)
@@ -269,14 +295,14 @@ def restore_backup(
             unpacked = _checked(source, work, code, progress)
             manifest, admin = unpacked.manifest, unpacked.admin
             with admin:
+                missing = _keys_to_put(source, admin.vault_id, unpacked.keks, work, live)
                 entries = _ledger_entries(admin, ledger, absent_is_empty)
                 due = _due_again(admin, entries)
                 seq = _record_restore(admin, manifest, source, ledger, len(due))
                 keyring = None
                 if unpacked.keks is not None:
                     keyring = KeyEncryptionKeys(admin.vault_id).backend_name
-                    versions = sorted(unpacked.keks)
-                    admin.log(LogAction.KEYS_RECOVERED, versions=versions, keyring=keyring)
+                    admin.log(LogAction.KEYS_RECOVERED, versions=missing, keyring=keyring)
                 added: tuple[str, ...] = ()
                 if unpacked.older or policy_additions(admin.vault.paths).added:
                     added = bring_up(admin, unpacked.older, source)
@@ -286,15 +312,36 @@ def restore_backup(
                     own = admin.vault.disposal_ledger
                     own.write_copy(own.at(ledger).committed())
             if unpacked.keks is not None:  # last but the move: the restore has held
-                install_keks_into_keyring(VaultPaths(work), unpacked.keks)
+                keks = unpacked.keks
+                install_keks_into_keyring(VaultPaths(work), {v: keks[v] for v in missing})
             _move_into_place(work, target)
     except BaseException:
         if created:
             shutil.rmtree(target.home, ignore_errors=True)
         raise
     summary = _summary(manifest, source.stat().st_size, unpacked.older)
-    recovered = None if unpacked.keks is None else sorted(unpacked.keks)
+    recovered = None if unpacked.keks is None else missing
     return Restored(target.home, summary, done, seq, ledger, recovered, added)
+
+
+def _keys_to_put(
+    source: Path, vault_id: str, keks: dict[int, bytes] | None, work: Path, live: VaultPaths | None
+) -> list[int]:
+    """The versions from the recovery code this host's keyring lacks: VaultError if the
+    live vault retired one of them (a retired key is not put back), or the keyring
+    holds one with other material (not overwritten)."""
+    if keks is None:
+        return []
+    if live is not None and vault_id_at(live) == vault_id:
+        for row in kek_version_rows(live):
+            if row.retired_at is not None and row.version in keks:
+                when = uk_date(date.fromisoformat(row.retired_at[:10]))
+                raise VaultError(
+                    f"{source} needs key-encryption key version {row.version} of the vault "
+                    f"at {live.home}, and version {row.version} was retired on {when}; a "
+                    "retired key is not put back. Nothing was restored."
+                )
+    return missing_from_keyring(VaultPaths(work), keks)
 
 
 def _ledger_entries(
@@ -360,13 +407,16 @@ def restore(
     if ledger is not None and without_ledger:
         raise BadInput("Give --ledger or --without-ledger, not both; nothing was changed.")
     home = resolve_home(target)
+    if not home.home.parent.is_dir():
+        raise BadInput(f"{home.home.parent}: no such directory; nothing was restored.")
     _refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
     if code is not None:
         code_secret(code)  # a mistyped code, before anything is made
     absent_is_empty = False
+    current = resolve_home(live)
+    seen = current.home != home.home and current.database.is_file()
     if ledger is None and not without_ledger:
-        current = resolve_home(live)
-        if current.home == home.home or not current.database.is_file():
+        if not seen:
             raise BadInput(
                 f"There is no vault at {current.home} to read the disposal ledger from; give "
                 "the copy kept with your backups with --ledger PATH. Nothing was changed."
@@ -380,4 +430,5 @@ def restore(
         absent_is_empty=absent_is_empty,
         code=code,
         progress=progress,
+        live=current if seen else None,
     )

@@ -92,6 +92,14 @@ def _log_failure(reference: str, error: BaseException) -> None:
         pass
 
 
+def usage_sentence(exc: click.UsageError) -> str:
+    """A usage error as one line naming the command, without click's usage block:
+    an operator reads one sentence, and `--help` is there for the rest."""
+    message = exc.format_message().rstrip(".")
+    where = exc.ctx.command_path if exc.ctx is not None else "secure-records"
+    return f"{message} ({where}; see its --help)."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one sentence and an exit code."""
     os.umask(0o077)  # whatever this process writes, only its owner can read
@@ -117,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("secure-records: stopped; nothing was changed.", err=True)
         return 1
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # a group given no command: its help is the answer
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(f"secure-records: {usage_sentence(exc)}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else BAD_INPUT
