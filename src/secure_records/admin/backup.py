@@ -77,7 +77,7 @@ def log_backup(admin: Administration, manifest: backup.Manifest, path: Path) -> 
     admin.log(
         LogAction.BACKUP_TAKEN,
         backup=manifest.backup_id,
-        file=str(path),
+        file=str(path.resolve()),
         taken_at=manifest.taken_at,
         log_seq=manifest.log_seq,
         records=manifest.records,
@@ -361,7 +361,7 @@ def _record_restore(
     with admin.recorded(
         LogAction.RESTORED,
         backup=manifest.backup_id,
-        file=str(source),
+        file=str(source.resolve()),
         taken_at=manifest.taken_at,
         backup_seq=manifest.log_seq,
         ledger=str(ledger) if ledger is not None else None,
