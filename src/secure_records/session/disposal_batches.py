@@ -25,7 +25,12 @@ from secure_records.core.retention import Action
 from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
-from secure_records.session.retention import Retention, RetentionItem, reason_refused
+from secure_records.session.retention import (
+    DisposalItem,
+    Retention,
+    RetentionItem,
+    reason_refused,
+)
 from secure_records.session.scope import RecordScope
 from secure_records.vault.store import DisposalRow
 from secure_records.vault.vault import now_utc
@@ -152,6 +157,13 @@ class DisposalBatches:
             (r.category, r.rule, rules[r.rule].action if r.rule in rules else Action.DISPOSE)
             for r in self._approvable()
         )
+
+    def approval_items(self) -> list[DisposalItem]:
+        """The proposals a batch approval would approve, each with who proposed it,
+        when and why: the whole decision, for the lead to read before typing."""
+        self._door.require(Permission.APPROVE_DISPOSAL)
+        ids = {row.id for row in self._approvable()}
+        return [item for item in self._retention.proposals() if item.id in ids]
 
     def approve_all(self, reason: str, expected: int) -> int:
         """Approve every proposal `approval_preview` counts, with one reason, in one
