@@ -145,3 +145,22 @@ def test_restore_refuses_a_missing_parent_directory(cli: Cli, host: Host, tmp_pa
     result = cli("backup", "restore", made, "--home", target, home=host.home)
     refused(result, 2, f"{target.parent}: no such directory; nothing was restored.")
     assert not (tmp_path / "nonexistent").exists()
+
+
+def test_a_restored_copy_rotating_never_writes_over_the_live_vaults_key(
+    cli: Cli, host: Host, tmp_path: Path
+) -> None:
+    """Review of issue 20: a copy restored beside the live vault shares its vault id and
+    so its keyring entries; its `key rotate` wrote its version 2 over the live vault's,
+    and every record of the live vault became unreadable."""
+    made = tmp_path / "b1.backup"
+    assert cli("backup", "create", made, home=host.home).code == 0
+    assert cli("key", "rotate", home=host.home).code == 0  # the live vault: version 2
+    drill = tmp_path / "drill"
+    restored = cli("backup", "restore", made, "--home", drill, home=host.home)
+    assert restored.code == 0, restored
+    rotated = cli("key", "rotate", home=drill)
+    assert rotated.code == 0 and "rotated to version 3" in rotated.out, rotated
+    assert keyring_versions(host.keyring) == [1, 2, 3]
+    for home in (host.home, drill):
+        assert cli("vault", "verify", home=home).code == 0, home

@@ -11,12 +11,12 @@ restore stopped at any point leaves no vault that a session could open.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from secure_records.admin.administration import Administration
+from secure_records.admin.restore_home import RESTORING, move_into_place, refuse_live, undo
 from secure_records.admin.row_sealing import verify_vault
 from secure_records.admin.up_to_date import bring_up, policy_additions
 from secure_records.core.dates import uk_date
@@ -45,7 +45,6 @@ from secure_records.vault.recovery_code import code_secret
 from secure_records.vault.schema import Migration
 
 REAPPLIED = ERASED + "; carried out again after a restore from a backup taken before it"
-RESTORING = ".restoring-"
 
 
 @dataclass(frozen=True)
@@ -191,13 +190,18 @@ def verify_backup(
     """Decrypt the backup into a private directory inside `work_near` (removed after)
     and check its log, its sealed rows and its list of contents; BackupUnreadable if not.
     With the recovery code, nothing is read from the keyring, nor put into it."""
-    with backup.private_workspace(work_near, ".secure-records-verify-") as work:
-        try:
+    try:
+        with backup.private_workspace(work_near, ".secure-records-verify-") as work:
             unpacked = _checked(source, work, code, progress)
-        except VaultError as exc:  # the same sentences as a restore's, but nothing was asked
-            exc.args = (str(exc).replace("nothing was restored", "it was not restored"),)
-            raise
-        unpacked.admin.close()
+            unpacked.admin.close()
+    except VaultError as exc:  # the same sentences as a restore's, but nothing was asked
+        exc.args = (str(exc).replace("nothing was restored", "it was not restored"),)
+        raise
+    except OSError as exc:  # no room to unpack it, a directory that cannot be written
+        raise BackupUnreadable(
+            f"{source} could not be unpacked into {work_near} to be checked "
+            f"({exc.strerror or exc}); it was not restored."
+        ) from None
     return _summary(unpacked.manifest, source.stat().st_size, unpacked.older)
 
 
@@ -210,20 +214,6 @@ class Restored:
     ledger: Path | None
     keys_recovered: list[int] | None  # put into the keyring from the recovery code
     policy_added: tuple[str, ...]  # brought up to this release: added to its policy
-
-
-def _refuse_live(home: Path) -> None:
-    if home.exists() and not home.is_dir():
-        raise VaultError(f"{home} is a file; restore into a new or empty directory.")
-    if home.is_dir():
-        left = [p for p in home.iterdir() if not p.name.startswith(RESTORING)]
-        if left:
-            raise VaultError(
-                f"{home} is not empty; a backup is restored only into a new or empty "
-                "directory, never over a vault. Nothing was changed."
-            )
-        for stale in home.iterdir():  # a restore killed earlier
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _due_again(admin: Administration, entries: list[LedgerEntry]) -> list[LedgerEntry]:
@@ -287,13 +277,16 @@ def restore_backup(
     vault (when there is one) retired, nor over an entry the keyring holds already."""
     if ledger is None and not without_ledger:
         raise BadInput("A restore needs the disposal ledger, or --without-ledger said outright.")
-    _refuse_live(target.home)
+    refuse_live(target.home)
     created = not target.home.exists()
     make_private_dir(target.home)
+    vault_id: str | None = None
+    installing: dict[int, bytes] = {}
     try:
         with backup.private_workspace(target.home, RESTORING) as work:
             unpacked = _checked(source, work, code, progress)
             manifest, admin = unpacked.manifest, unpacked.admin
+            vault_id = admin.vault_id
             with admin:
                 missing = _keys_to_put(source, admin.vault_id, unpacked.keks, work, live)
                 entries = _ledger_entries(admin, ledger, absent_is_empty)
@@ -313,11 +306,16 @@ def restore_backup(
                     own.write_copy(own.at(ledger).committed())
             if unpacked.keks is not None:  # last but the move: the restore has held
                 keks = unpacked.keks
-                install_keks_into_keyring(VaultPaths(work), {v: keks[v] for v in missing})
-            _move_into_place(work, target)
-    except BaseException:
-        if created:
-            shutil.rmtree(target.home, ignore_errors=True)
+                installing = {v: keks[v] for v in missing}
+                install_keks_into_keyring(VaultPaths(work), installing)
+            move_into_place(work, target)
+    except BaseException as exc:
+        undo(target.home, created, vault_id, installing)
+        if isinstance(exc, OSError):  # a full disk, a directory that cannot be written
+            raise BackupUnreadable(
+                f"{source} could not be restored into {target.home} "
+                f"({exc.strerror or exc}); nothing was restored."
+            ) from None
         raise
     summary = _summary(manifest, source.stat().st_size, unpacked.older)
     recovered = None if unpacked.keks is None else missing
@@ -380,18 +378,6 @@ def _listed(admin: Administration) -> list[str]:
         return []
 
 
-def _move_into_place(work: Path, target: VaultPaths) -> None:
-    for name in (target.policies.name, target.exports.name, target.log.name, target.ledger.name):
-        if (work / name).exists():
-            os.replace(work / name, target.home / name)
-    os.replace(work / target.database.name, target.database)  # last: now it is a vault
-    handle = os.open(target.home, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def restore(
     source: Path,
     target: str | os.PathLike[str],
@@ -409,7 +395,7 @@ def restore(
     home = resolve_home(target)
     if not home.home.parent.is_dir():
         raise BadInput(f"{home.home.parent}: no such directory; nothing was restored.")
-    _refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
+    refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
     if code is not None:
         code_secret(code)  # a mistyped code, before anything is made
     absent_is_empty = False

@@ -89,7 +89,7 @@ def backup_verify(path: Path, use_code: bool, as_json: bool) -> None:
         if not as_json:
             raise
         say_json({"verified": False, "file": str(path), "problem": str(exc)})
-        click.get_current_context().exit(exc.exit_code)
+        refuse(str(exc), code=exc.exit_code)  # on stderr too, as every failure is
     if as_json:
         say_json({**summary.facts(), "file": str(path)})
         return

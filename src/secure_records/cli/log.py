@@ -31,8 +31,8 @@ def log_verify(cli: CliContext, checkpoint: str | None, as_json: bool) -> None:
         verdict = admin.verify_log(checkpoint, progress)
     if as_json:
         say_json({**verdict.facts(), "checkpoint_given": checkpoint is not None})
-        if not verdict.intact:
-            click.get_current_context().exit(1)
+        if not verdict.intact:  # on stderr too, as every failure is
+            refuse(f"log verify: {verdict.sentence()}")
         return
     if verdict.intact:
         suffix = " and extends the checkpoint" if checkpoint else ""

@@ -12,6 +12,7 @@ import click
 from secure_records.cli.context import CliContext
 from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.text import printable
 from secure_records.tui import crash
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(str(exc), err=True)
         return exc.exit_code
     except SecureRecordsError as exc:
-        click.echo(f"secure-records: {exc}", err=True)
+        # A message may quote what a file said (a backup's header): never a control.
+        click.echo(printable(f"secure-records: {exc}", keep_newlines=True), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("secure-records: stopped; nothing was changed.", err=True)

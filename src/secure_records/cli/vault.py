@@ -28,8 +28,8 @@ def vault_verify(cli: CliContext, as_json: bool) -> None:
         report = row_sealing.verify_vault(admin, progress)
     if as_json:
         say_json(report.facts())
-        if not report.intact:
-            click.get_current_context().exit(1)
+        if not report.intact:  # on stderr too, as every failure is
+            refuse("vault verify: problems found", *report.lines())
         return
     lines = report.lines()
     if report.intact:

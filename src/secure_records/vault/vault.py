@@ -238,6 +238,12 @@ class Vault:
         older versions stay in the keyring for backups taken under them, until `key
         retire`; the recovery code opens the new one too."""
         old_version, new_version = self._kek_version, self._kek_version + 1
+        # The keyring may already hold a version this vault never made: a restored copy
+        # of it (same vault id, same entries) that rotated, or a rotation of ours that
+        # rolled back. Never write over it (the copy's records would be lost with it):
+        # take the next number free.
+        while self._keys.holds(new_version) and new_version < old_version + 1000:
+            new_version += 1
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
         details = {"from_version": old_version, "to_version": new_version}
