@@ -17,6 +17,7 @@ import pytest
 from secure_records.core.errors import VaultError
 from secure_records.vault.backup_format import FORMAT_VERSION, MAGIC
 from secure_records.vault.recovery_code import _derive, new_code
+from tests.integration.test_disposal_cli import adult_row, approve, import_rows, propose
 from tests.integration.test_restore_drill import Host, backed_up, host, restore_with
 from tests.support.in_process import Cli
 
@@ -97,3 +98,33 @@ def test_a_restore_that_fails_at_the_last_step_takes_its_keys_out_of_the_keyring
     assert "nothing was restored" in done.err and "internal error" not in done.err
     assert json.loads(fresh.read_text()) == {}  # the keys it put in are out again
     assert list(target.iterdir()) == []  # the empty home given is as it was
+
+
+@pytest.mark.parametrize("cut", ["deleted", "last newline stripped", "a copy from before"])
+def test_a_ledger_cut_short_beside_the_live_vault_refuses_the_restore(
+    cli: Cli, home: Path, tmp_path: Path, cut: str
+) -> None:
+    """Review of issue 20: the ledger's lines are chained, but a ledger with lines cut off
+    its end, or none at all, still verified: R-0100, disposed of, came back."""
+    import_rows(home, tmp_path, [adult_row("R-0100"), adult_row("R-0101")])
+    path = tmp_path / "vault.backup"
+    assert cli("backup", "create", path, home=home).code == 0
+    ledger = home / "disposals.ledger"
+    approve(home, propose(home, "R-0101"))
+    assert cli("disposal", "run", home=home).code == 0
+    older = tmp_path / "older.ledger"
+    older.write_bytes(ledger.read_bytes())
+    approve(home, propose(home, "R-0100"))
+    assert cli("disposal", "run", home=home).code == 0
+    given: list[str | Path] = []
+    if cut == "deleted":
+        ledger.unlink()
+    elif cut == "last newline stripped":
+        ledger.write_bytes(ledger.read_bytes()[:-1])
+    else:
+        given = ["--ledger", older]
+    target = tmp_path / "restored"
+    done = cli("backup", "restore", path, "--home", target, *given, home=home)
+    assert done.code == 1 and len(done.problems) == 1, done
+    assert "cut short or replaced" in done.err and "Nothing was restored" in done.err
+    assert not target.exists()

@@ -408,6 +408,8 @@ def restore(
                 "the copy kept with your backups with --ledger PATH. Nothing was changed."
             )
         ledger, absent_is_empty = current.ledger, True  # none until its first disposal
+    if seen and ledger is not None:
+        _ledger_holds_every_certificate(current, ledger)
     return restore_backup(
         source,
         home,
@@ -418,3 +420,24 @@ def restore(
         progress=progress,
         live=current if seen else None,
     )
+
+
+def _ledger_holds_every_certificate(live: VaultPaths, ledger: Path) -> None:
+    """The ledger's lines are chained, but lines cut off its end (or the file deleted)
+    leave a shorter chain that still verifies: the live vault's own certificates, in
+    sealed rows, say what it must hold. A live vault that cannot be opened here (its
+    keyring lost) cannot say; the ledger copy kept off the host is then what counts."""
+    try:
+        admin = Administration.open(live, any_policy=True)
+    except VaultError:
+        return
+    with admin:
+        certified = {(c.reference, c.key_id): c.id for c in admin.certificates()}
+        held = {(e.record_id, e.key_id) for e in admin.vault.disposal_ledger.at(ledger).entries()}
+    missing = sorted(certified[k] for k in certified.keys() - held)
+    if missing:
+        raise LedgerError(
+            f"The disposal ledger at {ledger} lacks {len(missing)} of the disposals the vault "
+            f"at {live.home} certified ({missing[0]} first): it was cut short or replaced. "
+            "Nothing was restored; give the copy kept with your backups with --ledger PATH."
+        )
