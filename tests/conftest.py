@@ -151,6 +151,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{suite}: {sentence}")
 
 
+@pytest.fixture(autouse=True)
+def _umask_kept() -> Iterator[None]:
+    """main() sets umask 077 for the whole process: a test that calls it directly
+    would leave every later test's files private (the deploy test's service account
+    then cannot run the venv it was given)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    yield
+    os.umask(umask)
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
     """Run `secure-records ARGS` in this process: `cli(*args, home=..., stdin=...)`."""

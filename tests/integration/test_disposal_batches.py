@@ -108,3 +108,24 @@ def test_it_never_approves_and_a_lead_with_nothing_waiting_is_told(many: Path) -
         assert lead.disposal_batches.approve_all(REASON, 5) == 5
         with pytest.raises(BadInput, match="No disposal is waiting"):
             lead.disposal_batches.approve_all(REASON, 0)
+
+
+def test_a_batch_approves_only_the_proposals_the_lead_read(many: Path) -> None:
+    """Review of issue 20: the batch checked only the count. A lead read five; meanwhile
+    one was approved alone and another proposed; typing 5 approved one nobody read."""
+    with Session.open("it", many) as it:
+        assert preview_total(it) == 5
+        it.disposal_batches.propose_all(REASON, 5)
+    with Session.open("lead", many) as reader:
+        read = {item.id for item in reader.disposal_batches.approval_items()}
+        assert len(read) == 5
+        with Session.open("lead", many) as other:
+            other.retention.review_disposal(sorted(read)[0], True, REASON)
+            other.retention.set_legal_hold("R-0005", REASON, hold=False)
+        with Session.open("it", many) as it:
+            unread = it.retention.propose_disposal("R-0005", REASON, TODAY)
+        with pytest.raises(BadInput, match="changed since you read them"):
+            reader.disposal_batches.approve_all(REASON, 5)
+    with Session.open("lead", many) as lead:
+        waiting = {item.id for item in lead.retention.proposals()}
+    assert unread in waiting and len(waiting) == 5  # nothing was approved

@@ -245,7 +245,7 @@ def test_disposal_certificates_lists_it_without_personal_data(cli: Cli, disposed
     assert result.problems == []
     [line] = result.out.splitlines()
     assert line.startswith(f"{disposed.disposal_id}  ")
-    assert f"  {disposed.record_id}  vulnerable_adult  " in line
+    assert f"  {disposed.record_id}  Vulnerable adult  " in line
     assert "rule adults" in line
     assert "approved by lead" in line
     assert "executed by host:" in line
@@ -261,7 +261,7 @@ def test_disposal_certificate_prints_the_text(cli: Cli, disposed: Approved) -> N
     lines = result.out.splitlines()
     assert lines[0] == f"DISPOSAL CERTIFICATE {disposed.disposal_id}"
     assert f"Record reference: {disposed.record_id}" in lines
-    assert "Category: vulnerable_adult" in lines
+    assert "Category: Vulnerable adult" in lines
     assert "Proposed by: it" in lines
     assert "Approved by: lead" in lines
     assert any(line.startswith("Retention rule applied: adults (due ") for line in lines)

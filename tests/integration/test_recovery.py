@@ -22,7 +22,15 @@ from tests.support.in_process import Cli, no_traceback
 from tests.support.open_keyring import OpenKeyring
 
 CODE_LINE = "Recovery code: "
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TODAY = date.today().isoformat()
+
+
+def made_last_year(home: Path) -> None:
+    """Every version of the key dated a year back, so that `key retire --before` today
+    (a later date is refused) reaches the versions rotated away in the test."""
+    last_year = (date.today() - timedelta(days=365)).isoformat()
+    with closing(sqlite3.connect(home / "vault.db")) as db, db:
+        db.execute("UPDATE kek_versions SET created_at = ?", (last_year + "T00:00:00+00:00",))
 
 
 def init(cli: Cli, home: Path) -> str:
@@ -140,7 +148,8 @@ def test_retire_removes_older_versions_logged_never_the_current_one(
     before = cli("key", "retire", "--before", "2000-01-01", home=home)
     assert before.code == 0 and "nothing was retired" in before.out
     assert kek_versions(memory_keyring) == [1, 2, 3]
-    result = cli("key", "retire", "--before", TOMORROW, home=home)
+    made_last_year(home)
+    result = cli("key", "retire", "--before", TODAY, home=home)
     assert result.code == 0, result
     assert "versions 1, 2" in result.out and "version 3, the current one, is kept" in result.out
     assert kek_versions(memory_keyring) == [3]

@@ -226,7 +226,8 @@ def test_backup_verify_as_json_and_with_the_recovery_code(
     assert facts["verified"] is True and facts["records"] == 4 and facts["file"] == str(path)
     fresh = host.lose_keyring(monkeypatch)
     failed = cli("backup", "verify", path, "--json")
-    assert failed.code == 1 and failed.problems == [], failed  # the same exit code as text
+    assert failed.code == 1, failed  # the same exit code as text, and said on stderr too
+    assert len(failed.problems) == 1 and "not in this host's keyring" in failed.problems[0]
     [facts] = [json.loads(line) for line in failed.out.splitlines()]
     assert facts["verified"] is False and "not in this host's keyring" in facts["problem"]
     assert cli("backup", "verify", path).code == 1

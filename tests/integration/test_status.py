@@ -175,7 +175,7 @@ def test_json_gives_every_check(cli: Cli, home: Path, tmp_path: Path) -> None:
     found = json.loads(result.out)
     assert found["healthy"] is False
     checks = {c["check"]: c for c in found["checks"]}
-    assert set(checks) == {"keyring", "log", "seals", "disposals", "backups"}
+    assert set(checks) == {"keyring", "log", "seals", "recovery", "disposals", "backups"}
     assert checks["backups"]["healthy"] is False
     assert checks["backups"]["said"].startswith(f"no backups found in {tmp_path / 'nowhere'}")
     assert all(c["healthy"] for name, c in checks.items() if name != "backups")

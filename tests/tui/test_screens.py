@@ -470,7 +470,8 @@ async def test_its_duties_say_rotation_keeps_old_versions_until_they_are_retired
         text = " ".join(" ".join(str(w.render()) for w in app.screen.query(Static)).split())
     assert "older versions stay for backups taken under them" in text
     assert "key retire --before DATE" in text and "key recover" in text
-    assert "die with the old one" not in text
+    assert "die with the old one" not in text and "wrapped keys die" not in text
+    assert "an older backup still opens with the recovery code of its day" in text
 
 
 # 6. the lock

@@ -742,7 +742,7 @@ def test_the_certificate_text_has_each_field_on_a_labelled_line() -> None:
     assert certificate().text().splitlines() == [
         "DISPOSAL CERTIFICATE DC-0007",
         "Record reference: R-4F2A",
-        "Category: vulnerable_adult",
+        "Category: Vulnerable adult",
         "Retention rule applied: adults (due 2026-03-31)",
         "Proposed by: cw.jones",
         "Approved by: sl.patel",
@@ -759,6 +759,8 @@ def test_every_certificate_field_value_appears_on_exactly_one_line() -> None:
     lines = cert.text().splitlines()
     for field in dataclasses.fields(Certificate):
         value = str(getattr(cert, field.name))
+        if field.name == "category":  # said in words
+            value = "Vulnerable adult"
         holding = [line for line in lines if value in line]
         assert len(holding) == 1, field.name
 

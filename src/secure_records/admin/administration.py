@@ -380,8 +380,10 @@ class Administration(Door):
         with self.recorded(LogAction.PACKAGE_SHREDDED, package=path.name):
             return shred_named(path)
 
-    def verify_log(self, checkpoint: str | None = None) -> Verdict:
-        return self._vault.log.verify(checkpoint)
+    def verify_log(
+        self, checkpoint: str | None = None, progress: Progress = no_progress
+    ) -> Verdict:
+        return self._vault.log.verify(checkpoint, progress)
 
     def log_checkpoint(self) -> str:
         line = self._vault.log.checkpoint()

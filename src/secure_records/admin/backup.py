@@ -11,13 +11,15 @@ restore stopped at any point leaves no vault that a session could open.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from secure_records.admin.administration import Administration
+from secure_records.admin.restore_home import RESTORING, move_into_place, refuse_live, undo
 from secure_records.admin.row_sealing import verify_vault
 from secure_records.admin.up_to_date import bring_up, policy_additions
+from secure_records.core.dates import uk_date
 from secure_records.core.errors import BadInput, PolicyError, VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.progress import Progress, no_progress
@@ -32,12 +34,17 @@ from secure_records.vault.log import RESTORES_META
 from secure_records.vault.log_chain import b64
 from secure_records.vault.policy_files import read_policy_files
 from secure_records.vault.private_files import make_private_dir
-from secure_records.vault.recovery import install_keks_into_keyring, keks_from_recovery_code
+from secure_records.vault.recovery import (
+    install_keks_into_keyring,
+    kek_version_rows,
+    keks_from_recovery_code,
+    missing_from_keyring,
+    vault_id_at,
+)
 from secure_records.vault.recovery_code import code_secret
 from secure_records.vault.schema import Migration
 
 REAPPLIED = ERASED + "; carried out again after a restore from a backup taken before it"
-RESTORING = ".restoring-"
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ def log_backup(admin: Administration, manifest: backup.Manifest, path: Path) -> 
     admin.log(
         LogAction.BACKUP_TAKEN,
         backup=manifest.backup_id,
-        file=str(path),
+        file=str(path.resolve()),
         taken_at=manifest.taken_at,
         log_seq=manifest.log_seq,
         records=manifest.records,
@@ -77,17 +84,29 @@ def log_backup(admin: Administration, manifest: backup.Manifest, path: Path) -> 
     )
 
 
+def _refuse_place(path: Path) -> None:
+    """One sentence for a backup path that cannot be a new file, before any work."""
+    parent = path.parent
+    if path.is_dir():
+        raise BadInput(f"{path} is a directory; give the new backup file's name in it.")
+    if parent.exists() and not parent.is_dir():
+        raise BadInput(f"{parent} is a file, not a directory; nothing was backed up.")
+    if not parent.exists():
+        raise BadInput(f"{parent}: no such directory; nothing was backed up.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BadInput(f"{parent} cannot be written; nothing was backed up.")
+
+
 def create_backup(
     admin: Administration, path: Path, progress: Progress = no_progress
 ) -> BackupSummary:
     """A backup of the vault in the new file `path`, and an entry in the log saying so;
     if that entry cannot be written, no backup is left (fail closed)."""
+    _refuse_place(path)
     try:
         manifest, size = backup.take(admin.vault, path, progress)
     except FileExistsError:
         raise BadInput(f"{path} already exists; a backup is written only to a new file.") from None
-    except FileNotFoundError:
-        raise BadInput(f"{path.parent}: no such directory; nothing was backed up.") from None
     except OSError as exc:
         raise BadInput(
             f"{path} cannot be written ({exc.strerror}); nothing was backed up."
@@ -112,9 +131,11 @@ def _outdated_policy(admin: Administration) -> bool:
     return vault.policy_seal.matches(files)
 
 
-def _problems(admin: Administration, manifest: backup.Manifest) -> list[str]:
+def _problems(
+    admin: Administration, manifest: backup.Manifest, progress: Progress = no_progress
+) -> list[str]:
     """What is wrong with an unpacked snapshot, or nothing."""
-    check = verify_vault(admin)
+    check = verify_vault(admin, progress)
     if not check.log.intact:
         return [f"its log: {check.log.sentence()}"]
     kinds = (check.rows, check.unsealed, check.records, check.caseloads, check.ledger, check.logged)
@@ -153,7 +174,7 @@ def _checked(
     keks = None if code is None else keks_from_recovery_code(paths, code)
     admin = Administration(backup.open_unpacked(paths, keks))
     try:
-        problems = _problems(admin, manifest)
+        problems = _problems(admin, manifest, progress)
     except BaseException:
         admin.close()
         raise
@@ -169,9 +190,18 @@ def verify_backup(
     """Decrypt the backup into a private directory inside `work_near` (removed after)
     and check its log, its sealed rows and its list of contents; BackupUnreadable if not.
     With the recovery code, nothing is read from the keyring, nor put into it."""
-    with backup.private_workspace(work_near, ".secure-records-verify-") as work:
-        unpacked = _checked(source, work, code, progress)
-        unpacked.admin.close()
+    try:
+        with backup.private_workspace(work_near, ".secure-records-verify-") as work:
+            unpacked = _checked(source, work, code, progress)
+            unpacked.admin.close()
+    except VaultError as exc:  # the same sentences as a restore's, but nothing was asked
+        exc.args = (str(exc).replace("nothing was restored", "it was not restored"),)
+        raise
+    except OSError as exc:  # no room to unpack it, a directory that cannot be written
+        raise BackupUnreadable(
+            f"{source} could not be unpacked into {work_near} to be checked "
+            f"({exc.strerror or exc}); it was not restored."
+        ) from None
     return _summary(unpacked.manifest, source.stat().st_size, unpacked.older)
 
 
@@ -184,20 +214,6 @@ class Restored:
     ledger: Path | None
     keys_recovered: list[int] | None  # put into the keyring from the recovery code
     policy_added: tuple[str, ...]  # brought up to this release: added to its policy
-
-
-def _refuse_live(home: Path) -> None:
-    if home.exists() and not home.is_dir():
-        raise VaultError(f"{home} is a file; restore into a new or empty directory.")
-    if home.is_dir():
-        left = [p for p in home.iterdir() if not p.name.startswith(RESTORING)]
-        if left:
-            raise VaultError(
-                f"{home} is not empty; a backup is restored only into a new or empty "
-                "directory, never over a vault. Nothing was changed."
-            )
-        for stale in home.iterdir():  # a restore killed earlier
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _due_again(admin: Administration, entries: list[LedgerEntry]) -> list[LedgerEntry]:
@@ -251,30 +267,35 @@ def restore_backup(
     absent_is_empty: bool = False,
     code: str | None = None,
     progress: Progress = no_progress,
+    live: VaultPaths | None = None,
 ) -> Restored:
     """Restore the backup at `source` into the new or empty home `target`, reading the
     disposal ledger at `ledger` (None with `without_ledger` only). `absent_is_empty`:
     `ledger` is a live vault's, which has none until its first disposal. `code`: the
     recovery code, for a host whose keyring lost the vault's keys; they are put into
-    the keyring only once everything else has succeeded."""
+    the keyring only once everything else has succeeded, never a version the `live`
+    vault (when there is one) retired, nor over an entry the keyring holds already."""
     if ledger is None and not without_ledger:
         raise BadInput("A restore needs the disposal ledger, or --without-ledger said outright.")
-    _refuse_live(target.home)
+    refuse_live(target.home)
     created = not target.home.exists()
     make_private_dir(target.home)
+    vault_id: str | None = None
+    installing: dict[int, bytes] = {}
     try:
         with backup.private_workspace(target.home, RESTORING) as work:
             unpacked = _checked(source, work, code, progress)
             manifest, admin = unpacked.manifest, unpacked.admin
+            vault_id = admin.vault_id
             with admin:
+                missing = _keys_to_put(source, admin.vault_id, unpacked.keks, work, live)
                 entries = _ledger_entries(admin, ledger, absent_is_empty)
                 due = _due_again(admin, entries)
                 seq = _record_restore(admin, manifest, source, ledger, len(due))
                 keyring = None
                 if unpacked.keks is not None:
                     keyring = KeyEncryptionKeys(admin.vault_id).backend_name
-                    versions = sorted(unpacked.keks)
-                    admin.log(LogAction.KEYS_RECOVERED, versions=versions, keyring=keyring)
+                    admin.log(LogAction.KEYS_RECOVERED, versions=missing, keyring=keyring)
                 added: tuple[str, ...] = ()
                 if unpacked.older or policy_additions(admin.vault.paths).added:
                     added = bring_up(admin, unpacked.older, source)
@@ -284,15 +305,41 @@ def restore_backup(
                     own = admin.vault.disposal_ledger
                     own.write_copy(own.at(ledger).committed())
             if unpacked.keks is not None:  # last but the move: the restore has held
-                install_keks_into_keyring(VaultPaths(work), unpacked.keks)
-            _move_into_place(work, target)
-    except BaseException:
-        if created:
-            shutil.rmtree(target.home, ignore_errors=True)
+                keks = unpacked.keks
+                installing = {v: keks[v] for v in missing}
+                install_keks_into_keyring(VaultPaths(work), installing)
+            move_into_place(work, target)
+    except BaseException as exc:
+        undo(target.home, created, vault_id, installing)
+        if isinstance(exc, OSError):  # a full disk, a directory that cannot be written
+            raise BackupUnreadable(
+                f"{source} could not be restored into {target.home} "
+                f"({exc.strerror or exc}); nothing was restored."
+            ) from None
         raise
     summary = _summary(manifest, source.stat().st_size, unpacked.older)
-    recovered = None if unpacked.keks is None else sorted(unpacked.keks)
+    recovered = None if unpacked.keks is None else missing
     return Restored(target.home, summary, done, seq, ledger, recovered, added)
+
+
+def _keys_to_put(
+    source: Path, vault_id: str, keks: dict[int, bytes] | None, work: Path, live: VaultPaths | None
+) -> list[int]:
+    """The versions from the recovery code this host's keyring lacks: VaultError if the
+    live vault retired one of them (a retired key is not put back), or the keyring
+    holds one with other material (not overwritten)."""
+    if keks is None:
+        return []
+    if live is not None and vault_id_at(live) == vault_id:
+        for row in kek_version_rows(live):
+            if row.retired_at is not None and row.version in keks:
+                when = uk_date(date.fromisoformat(row.retired_at[:10]))
+                raise VaultError(
+                    f"{source} needs key-encryption key version {row.version} of the vault "
+                    f"at {live.home}, and version {row.version} was retired on {when}; a "
+                    "retired key is not put back. Nothing was restored."
+                )
+    return missing_from_keyring(VaultPaths(work), keks)
 
 
 def _ledger_entries(
@@ -312,7 +359,7 @@ def _record_restore(
     with admin.recorded(
         LogAction.RESTORED,
         backup=manifest.backup_id,
-        file=str(source),
+        file=str(source.resolve()),
         taken_at=manifest.taken_at,
         backup_seq=manifest.log_seq,
         ledger=str(ledger) if ledger is not None else None,
@@ -331,18 +378,6 @@ def _listed(admin: Administration) -> list[str]:
         return []
 
 
-def _move_into_place(work: Path, target: VaultPaths) -> None:
-    for name in (target.policies.name, target.exports.name, target.log.name, target.ledger.name):
-        if (work / name).exists():
-            os.replace(work / name, target.home / name)
-    os.replace(work / target.database.name, target.database)  # last: now it is a vault
-    handle = os.open(target.home, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def restore(
     source: Path,
     target: str | os.PathLike[str],
@@ -358,18 +393,23 @@ def restore(
     if ledger is not None and without_ledger:
         raise BadInput("Give --ledger or --without-ledger, not both; nothing was changed.")
     home = resolve_home(target)
-    _refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
+    if not home.home.parent.is_dir():
+        raise BadInput(f"{home.home.parent}: no such directory; nothing was restored.")
+    refuse_live(home.home)  # first: whatever else is wrong, a live vault is not touched
     if code is not None:
         code_secret(code)  # a mistyped code, before anything is made
     absent_is_empty = False
+    current = resolve_home(live)
+    seen = current.home != home.home and current.database.is_file()
     if ledger is None and not without_ledger:
-        current = resolve_home(live)
-        if current.home == home.home or not current.database.is_file():
+        if not seen:
             raise BadInput(
                 f"There is no vault at {current.home} to read the disposal ledger from; give "
                 "the copy kept with your backups with --ledger PATH. Nothing was changed."
             )
         ledger, absent_is_empty = current.ledger, True  # none until its first disposal
+    if seen and ledger is not None:
+        _ledger_holds_every_certificate(current, ledger)
     return restore_backup(
         source,
         home,
@@ -378,4 +418,26 @@ def restore(
         absent_is_empty=absent_is_empty,
         code=code,
         progress=progress,
+        live=current if seen else None,
     )
+
+
+def _ledger_holds_every_certificate(live: VaultPaths, ledger: Path) -> None:
+    """The ledger's lines are chained, but lines cut off its end (or the file deleted)
+    leave a shorter chain that still verifies: the live vault's own certificates, in
+    sealed rows, say what it must hold. A live vault that cannot be opened here (its
+    keyring lost) cannot say; the ledger copy kept off the host is then what counts."""
+    try:
+        admin = Administration.open(live, any_policy=True)
+    except VaultError:
+        return
+    with admin:
+        certified = {(c.reference, c.key_id): c.id for c in admin.certificates()}
+        held = {(e.record_id, e.key_id) for e in admin.vault.disposal_ledger.at(ledger).entries()}
+    missing = sorted(certified[k] for k in certified.keys() - held)
+    if missing:
+        raise LedgerError(
+            f"The disposal ledger at {ledger} lacks {len(missing)} of the disposals the vault "
+            f"at {live.home} certified ({missing[0]} first): it was cut short or replaced. "
+            "Nothing was restored; give the copy kept with your backups with --ledger PATH."
+        )

@@ -37,6 +37,7 @@ class Check(StrEnum):
     SEALS = "seals"
     BACKUPS = "backups"
     DISPOSALS = "disposals"
+    RECOVERY = "recovery"
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,23 @@ def check_health(
         found = [
             Finding(Check.KEYRING, True, "keyring: reachable, and it holds the vault's key"),
             *_seal_findings(report),
+            _recovery_finding(admin),
         ]
         # A broken seal refuses (and logs) the rows read next: not read then.
         if report.intact:
             found += _disposal_findings(admin, now, overdue_days)
         warning = admin.insecure_keyring_warning
     return Health((*found, backup_finding(backups, now)), warning)
+
+
+def _recovery_finding(admin: Administration) -> Finding:
+    if admin.vault.recovery().has_code():
+        return Finding(Check.RECOVERY, True, "recovery code: set")
+    said = (
+        "no recovery code: the vault's keys cannot be put back into an emptied keyring; "
+        "make one with 'secure-records key recovery-code --new' and keep it offline"
+    )
+    return Finding(Check.RECOVERY, False, said)
 
 
 def _seal_findings(report: VaultCheck) -> list[Finding]:

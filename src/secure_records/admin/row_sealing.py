@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from secure_records.core.errors import BadInput
 from secure_records.core.log_actions import LogAction
+from secure_records.core.progress import Progress, no_progress
 from secure_records.vault.door import Door
 from secure_records.vault.row_seals import VERIFY_COMMAND
-from secure_records.vault.vault_check import VaultCheck, check_vault
+from secure_records.vault.vault_check import VaultCheck, check_whole_vault
 
 # What a vault's log says when its rows have been sealed from then on.
 ROWS_SEALED_DETAIL = "rows_sealed"
 
 
-def verify_vault(door: Door) -> VaultCheck:
-    vault = door.vault
-    verdict = vault.log.verify()
-    # Rows are compared with the log only when the log itself holds.
-    entries = vault.log.entries(personal=False) if verdict.intact else ()
-    return check_vault(vault.store, vault.row_seals, verdict, entries, vault.sealed_policy.refusal)
+def verify_vault(door: Door, progress: Progress = no_progress) -> VaultCheck:
+    return check_whole_vault(door.vault, progress)
 
 
 def rows_sealed_since(door: Door) -> int | None:

@@ -22,6 +22,7 @@ from secure_records.core.errors import VaultError
 from secure_records.vault import backup, schema
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.private_files import make_private_dir
+from secure_records.vault.recovery import has_recovery_code
 
 BACKUPS = "backups"
 
@@ -32,6 +33,7 @@ class Upgraded:
     migrations: tuple[schema.Migration, ...]
     policy_added: tuple[str, ...]
     latest: schema.Migration
+    recovery_code: bool = True  # False: the vault has none (made before them)
 
     @property
     def nothing(self) -> bool:
@@ -46,14 +48,14 @@ def upgrade(home: str | os.PathLike[str] | VaultPaths | None = None) -> Upgraded
         raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
     needed = schema.still_needed(paths)
     if not needed and not policy_additions(paths).added:
-        return Upgraded(None, (), (), schema.latest())
+        return Upgraded(None, (), (), schema.latest(), has_recovery_code(paths))
     path, manifest = _backup_first(paths)
     if needed:
         schema.migrate(paths)
     with Administration.open(paths, any_policy=True) as admin:
         log_backup(admin, manifest, path)
         added = bring_up(admin, needed, path)
-    return Upgraded(path, tuple(needed), added, schema.latest())
+    return Upgraded(path, tuple(needed), added, schema.latest(), has_recovery_code(paths))
 
 
 def _backup_first(paths: VaultPaths) -> tuple[Path, backup.Manifest]:

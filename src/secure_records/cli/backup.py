@@ -10,7 +10,7 @@ import click
 
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.keys import read_recovery_code, versions
-from secure_records.cli.output import json_option, say, say_json, warn
+from secure_records.cli.output import json_option, refuse, say, say_json, warn
 from secure_records.cli.progress import progress_bar
 from secure_records.core.errors import VaultError
 from secure_records.core.text import counted
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from secure_records.admin.backup import BackupSummary
 
 BACKUP_FILE = click.Path(dir_okay=False, path_type=Path)
+NEW_FILE = click.Path(path_type=Path)  # a directory or a file: said in one sentence
 # The code itself is never an argument (`ps` and shell history would see it).
 recovery_code_option = click.option(
     "--recovery-code",
@@ -47,8 +48,20 @@ def _say_holds(b: BackupSummary, where: str) -> None:
         )
 
 
+def _keys_put(put: list[int]) -> str:
+    if not put:
+        return (
+            "The keys the recovery code opened were already in this host's keyring; nothing "
+            "was put into it."
+        )
+    return (
+        f"Key-encryption key {versions(put)} put into this host's keyring from the recovery "
+        "code: the restored vault's keys are now in this host's keyring."
+    )
+
+
 @backup_group.command("create")
-@click.argument("path", type=BACKUP_FILE)
+@click.argument("path", type=NEW_FILE)
 @pass_cli
 def backup_create(cli: CliContext, path: Path) -> None:
     """Write a backup of the vault to PATH, a new file (taken under the write lock)."""
@@ -70,13 +83,13 @@ def backup_verify(path: Path, use_code: bool, as_json: bool) -> None:
 
     code = read_recovery_code() if use_code else None
     try:
-        with progress_bar("Decrypting and checking the backup (MiB)") as progress:
+        with progress_bar("Decrypting (MiB), then checking the backup") as progress:
             summary = verify_backup(path, Path(tempfile.gettempdir()), code, progress)
     except VaultError as exc:
         if not as_json:
             raise
         say_json({"verified": False, "file": str(path), "problem": str(exc)})
-        click.get_current_context().exit(exc.exit_code)
+        refuse(str(exc), code=exc.exit_code)  # on stderr too, as every failure is
     if as_json:
         say_json({**summary.facts(), "file": str(path)})
         return
@@ -88,8 +101,8 @@ def backup_verify(path: Path, use_code: bool, as_json: bool) -> None:
 @click.option(
     "--home",
     "target",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    type=click.Path(path_type=Path),
     help="A new or empty directory to restore the vault into.",
 )
 @click.option(
@@ -108,7 +121,7 @@ def backup_verify(path: Path, use_code: bool, as_json: bool) -> None:
 def backup_restore(
     cli: CliContext,
     path: Path,
-    target: Path,
+    target: Path | None,
     ledger: Path | None,
     without_ledger: bool,
     use_code: bool,
@@ -118,8 +131,14 @@ def backup_restore(
     --recovery-code when this host's keyring does not hold the vault's keys."""
     from secure_records.admin.backup import restore
 
+    if target is None:
+        refuse(
+            "backup restore needs --home DIR, the new or empty directory to restore the vault "
+            "into; nothing was restored.",
+            code=2,
+        )
     code = read_recovery_code() if use_code else None
-    with progress_bar("Decrypting and checking the backup (MiB)") as progress:
+    with progress_bar("Decrypting (MiB), then checking the backup") as progress:
         done = restore(
             path,
             target,
@@ -142,10 +161,7 @@ def backup_restore(
         f"carried out again{said}."
     )
     if done.keys_recovered is not None:
-        say(
-            f"Key-encryption key {versions(done.keys_recovered)} put into this host's keyring "
-            "from the recovery code."
-        )
+        say(_keys_put(done.keys_recovered))
     if b.migrations:
         added = f"; its policy gained {', '.join(done.policy_added)}" if done.policy_added else ""
         say(

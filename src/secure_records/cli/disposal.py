@@ -15,6 +15,7 @@ from secure_records.cli.output import json_option, refuse, say, say_json, warn
 from secure_records.cli.progress import progress_bar
 from secure_records.core.errors import BAD_INPUT, BadInput, SecureRecordsError
 from secure_records.core.text import counted, printable
+from secure_records.core.words import in_words
 
 
 @click.group()
@@ -54,7 +55,7 @@ def disposal_certificates(cli: CliContext, as_json: bool) -> None:
             say_json(dataclasses.asdict(c))
             continue
         say(
-            f"{c.id}  {c.executed_at}  {c.reference}  {c.category}  rule {c.rule}  "
+            f"{c.id}  {c.executed_at}  {c.reference}  {in_words(c.category)}  rule {c.rule}  "
             f"approved by {c.approved_by}  executed by {c.executed_by}  log {c.log_seq}"
         )
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 
@@ -30,8 +30,11 @@ def read_recovery_code() -> str:
     standard input; never from the command line, where `ps` and shell history see it."""
     if sys.stdin.isatty():
         typed: str = click.prompt("Recovery code", hide_input=True)
-        return typed
-    return sys.stdin.readline().strip()
+    else:
+        typed = sys.stdin.readline().strip()
+    if not typed.strip():
+        refuse("No recovery code was given; nothing was changed.", code=2)
+    return typed
 
 
 def versions(numbers: list[int]) -> str:
@@ -58,30 +61,64 @@ def key_rotate(cli: CliContext) -> None:
     )
 
 
+OLD_BACKUPS = (
+    "backups taken before still open with the recovery code that was current when each "
+    "was taken: to make them unreadable, destroy those backups (or that old code)"
+)
+
+
+def _day(typed: str) -> date:
+    """YYYY-MM-DD, or DD/MM/YYYY as UK staff write it."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(typed, pattern).date()
+        except ValueError:
+            continue
+    refuse(
+        f"--before {typed!r} is not a date: give it as YYYY-MM-DD or DD/MM/YYYY; nothing was "
+        "retired.",
+        code=2,
+    )
+
+
 @key.command("retire")
 @click.option(
     "--before",
     required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Retire every version replaced before this date (YYYY-MM-DD).",
+    help="Retire every version replaced before this date (YYYY-MM-DD or DD/MM/YYYY).",
 )
 @pass_cli
-def key_retire(cli: CliContext, before: datetime) -> None:
-    """Remove old key versions: backups taken before DATE can no longer be opened."""
+def key_retire(cli: CliContext, before: str) -> None:
+    """Remove key versions replaced before DATE from the keyring and the recovery code."""
     from secure_records.admin import retire_keys
 
-    day = before.date().isoformat()
-    retired = retire_keys(cli.admin(), before.date())
+    day = _day(before)
+    if day > date.today():
+        refuse(
+            f"--before {day.isoformat()} is after today: retiring the versions replaced before "
+            "a future date would retire every old version now; give today's date or an "
+            "earlier one. Nothing was retired.",
+            code=2,
+        )
+    retired = retire_keys(cli.admin(), day)
+    if retired.again:
+        say(
+            f"Key-encryption key {versions(retired.again)}, retired earlier, was in this "
+            "host's keyring again (put back by a restore, or left by an interrupted "
+            "retirement): removed from it, and logged."
+        )
     if not retired.versions:
         say(
-            f"No key-encryption key version was replaced before {day}; nothing was retired "
+            f"No key-encryption key version was replaced before {day.isoformat()}; "
+            f"{'no other version' if retired.again else 'nothing'} was retired "
             f"(version {retired.current}, the current one, is always kept)."
         )
         return
     say(
-        f"Retired key-encryption key {versions(retired.versions)} (replaced before {day}): "
-        "removed from the keyring and the recovery code, so backups that need them can no "
-        f"longer be opened; version {retired.current}, the current one, is kept."
+        f"Retired key-encryption key {versions(retired.versions)} (replaced before "
+        f"{day.isoformat()}): removed from this host's keyring and from the recovery code's "
+        f"wrapping in the vault; version {retired.current}, the current one, is kept. "
+        f"The {OLD_BACKUPS}."
     )
 
 
@@ -99,7 +136,10 @@ def key_recovery_code(cli: CliContext, new: bool) -> None:
             code=2,
         )
     code = new_recovery_code(cli.admin())
-    say("The previous recovery code, if there was one, no longer opens this vault's keys.")
+    say(
+        "The previous recovery code, if there was one, no longer opens this vault's keys; "
+        f"{OLD_BACKUPS}."
+    )
     show_recovery_code(code)
 
 
@@ -122,10 +162,18 @@ def key_recover(cli: CliContext, use_code: bool) -> None:
             code=2,
         )
     recovered = recover_keys(cli.home, read_recovery_code())
-    verb = "is" if len(recovered.versions) == 1 else "are"
-    say(
-        f"Key-encryption key {versions(recovered.versions)} of vault {recovered.vault_id} "
-        f"{verb} back in the keyring ({recovered.keyring}); sessions can open the vault again."
-    )
     if not recovered.versions:
         warn("The recovery code opened no key version: every one was retired.")
+        return
+    if not recovered.put_back:
+        say(
+            f"Key-encryption key {versions(recovered.versions)} of vault {recovered.vault_id} "
+            f"{'is' if len(recovered.versions) == 1 else 'are'} already in this host's keyring "
+            f"({recovered.keyring}); nothing was missing and nothing was changed."
+        )
+        return
+    verb = "is" if len(recovered.put_back) == 1 else "are"
+    say(
+        f"Key-encryption key {versions(recovered.put_back)} of vault {recovered.vault_id} "
+        f"{verb} back in the keyring ({recovered.keyring}); sessions can open the vault again."
+    )

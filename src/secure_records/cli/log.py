@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import click
@@ -10,6 +9,8 @@ import click
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import json_option, refuse, say, say_json
 from secure_records.cli.progress import progress_bar
+from secure_records.core.action_words import action_words
+from secure_records.core.log_words import said
 from secure_records.core.text import printable
 
 
@@ -26,12 +27,12 @@ def log_verify(cli: CliContext, checkpoint: str | None, as_json: bool) -> None:
     """Check every entry's MAC, the sequence, and the sealed head."""
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
     admin = cli.admin(any_policy=True)
-    with progress_bar("Verifying the log"):
-        verdict = admin.verify_log(checkpoint)
+    with progress_bar("Verifying the log") as progress:
+        verdict = admin.verify_log(checkpoint, progress)
     if as_json:
         say_json({**verdict.facts(), "checkpoint_given": checkpoint is not None})
-        if not verdict.intact:
-            click.get_current_context().exit(1)
+        if not verdict.intact:  # on stderr too, as every failure is
+            refuse(f"log verify: {verdict.sentence()}")
         return
     if verdict.intact:
         suffix = " and extends the checkpoint" if checkpoint else ""
@@ -89,14 +90,14 @@ def log_show(
         if as_json:
             say_json(row)
             continue
-        details = " ".join(
-            f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in entry.details.items() if v
-        )
-        said = (
-            f" personal={json.dumps(entry.personal, ensure_ascii=False)}" if entry.personal else ""
+        # In words, as the auditor's screen says them; --json keeps the identifiers.
+        told = "; ".join(
+            f"{line.label}: {line.value}" if line.value else line.label
+            for line in said(entry.details, entry.personal, {})
         )
         line = (
-            f"{entry.seq:>6} {entry.time} {entry.actor} ({entry.role}) {entry.action}"
-            f"{' ' + entry.record_id if entry.record_id else ''} {details}{said}"
+            f"{entry.seq:>6} {entry.time} {entry.actor} ({entry.role}) "
+            f"{action_words(entry.action)}{' ' + entry.record_id if entry.record_id else ''}"
+            f"{': ' + told if told else ''}"
         )
         say(printable(line.rstrip()))

@@ -12,6 +12,7 @@ import click
 from secure_records.cli.context import CliContext
 from secure_records.core.errors import BAD_INPUT, ImportRejected, PolicyError, SecureRecordsError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.text import printable
 from secure_records.tui import crash
 
 INTERNAL_ERROR = 70  # EX_SOFTWARE
@@ -92,6 +93,14 @@ def _log_failure(reference: str, error: BaseException) -> None:
         pass
 
 
+def usage_sentence(exc: click.UsageError) -> str:
+    """A usage error as one line naming the command, without click's usage block:
+    an operator reads one sentence, and `--help` is there for the rest."""
+    message = exc.format_message().rstrip(".")
+    where = exc.ctx.command_path if exc.ctx is not None else "secure-records"
+    return f"{message} ({where}; see its --help)."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one sentence and an exit code."""
     os.umask(0o077)  # whatever this process writes, only its owner can read
@@ -112,11 +121,18 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(str(exc), err=True)
         return exc.exit_code
     except SecureRecordsError as exc:
-        click.echo(f"secure-records: {exc}", err=True)
+        # A message may quote what a file said (a backup's header): never a control.
+        click.echo(printable(f"secure-records: {exc}", keep_newlines=True), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("secure-records: stopped; nothing was changed.", err=True)
         return 1
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # a group given no command: its help is the answer
+        return exc.exit_code
+    except click.UsageError as exc:
+        click.echo(f"secure-records: {usage_sentence(exc)}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code if exc.exit_code else BAD_INPUT

@@ -11,6 +11,7 @@ import click
 from secure_records.admin.health import OVERDUE_DAYS, check_health
 from secure_records.cli.context import CliContext, pass_cli
 from secure_records.cli.output import refuse, say, warn
+from secure_records.core.text import printable
 
 BACKUPS_ENV = "SECURE_RECORDS_BACKUPS"
 
@@ -46,7 +47,7 @@ def status(cli: CliContext, backups: Path | None, overdue_days: int, as_json: bo
         # ensure_ascii escapes every control character a sentence might quote.
         say(json.dumps({"healthy": health.healthy, "checks": found}, ensure_ascii=True))
     elif health.healthy:
-        say("healthy: " + "; ".join(f.sentence for f in health.findings) + ".")
+        say(printable("healthy: " + "; ".join(f.sentence for f in health.findings) + "."))
     if not health.healthy:
         # On stderr, as every failure is, JSON or not; a problem can quote bytes from
         # the log, which refuse() keeps from the terminal raw.

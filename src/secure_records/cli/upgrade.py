@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from secure_records.cli.context import CliContext, pass_cli
-from secure_records.cli.output import say
+from secure_records.cli.output import say, warn
+
+if TYPE_CHECKING:
+    from secure_records.admin.upgrade import Upgraded
 
 
 @click.command("upgrade")
@@ -20,7 +25,20 @@ def upgrade(cli: CliContext) -> None:
     latest = f"migration {done.latest.number}, {done.latest.name}"
     if done.nothing:
         say(f"The vault is already up to date ({latest}); nothing was changed.")
-        return
+    else:
+        _say_upgraded(done, latest)
+    if not done.recovery_code:
+        warn(NO_CODE)
+
+
+NO_CODE = (
+    "The vault has no recovery code (it was made before them): its keys cannot be put back "
+    "into an emptied keyring; make one now with 'secure-records key recovery-code --new' "
+    "and keep it offline."
+)
+
+
+def _say_upgraded(done: Upgraded, latest: str) -> None:
     say(f"Backup of the vault as it was: {done.backup}")
     if done.migrations:
         applied = ", ".join(f"{m.number} ({m.name})" for m in done.migrations)

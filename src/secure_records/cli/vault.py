@@ -24,12 +24,12 @@ def vault_verify(cli: CliContext, as_json: bool) -> None:
     """Check the log, every sealed row, every record's history and the policy seal."""
     # Runs on any policy: diagnosing a vault must not need it to be healthy.
     admin = cli.admin(any_policy=True)
-    with progress_bar("Verifying the vault"):
-        report = row_sealing.verify_vault(admin)
+    with progress_bar("Verifying the vault") as progress:
+        report = row_sealing.verify_vault(admin, progress)
     if as_json:
         say_json(report.facts())
-        if not report.intact:
-            click.get_current_context().exit(1)
+        if not report.intact:  # on stderr too, as every failure is
+            refuse("vault verify: problems found", *report.lines())
         return
     lines = report.lines()
     if report.intact:

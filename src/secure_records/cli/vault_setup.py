@@ -59,12 +59,13 @@ def policy_check(directory: Path | None, as_json: bool) -> None:
 
 def _policy_check_json(directory: Path | None) -> None:
     """The same facts as the text, as one object; a bad directory is `ok: false` with
-    its problems, and the same exit code as the text form, with nothing on stderr."""
+    its problems, and the same exit code as the text form, its problems on stderr too
+    (as every failure's are)."""
     try:
         checked = check_policy(directory)
     except PolicyError as exc:
         say_json({"ok": False, "problems": exc.problems})
-        click.get_current_context().exit(exc.exit_code)
+        refuse(*exc.problems, code=exc.exit_code)
     review = checked.oversight.policy_review
     say_json(
         {

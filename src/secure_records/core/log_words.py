@@ -100,6 +100,7 @@ LABELS = {
     "versions": "Key versions",
     "before": "Replaced before",
     "current": "Current key version",
+    "from_keyring_again": "Retired earlier, removed from the keyring again",
     "replaced": "Replaced an earlier code",
     "requests": "Telephone requests",
 }

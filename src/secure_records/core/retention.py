@@ -228,11 +228,14 @@ class Certificate:
     log_seq: int
 
     def text(self) -> str:
+        # Here, not at the top: core.words reaches core.policy, which imports this module.
+        from secure_records.core.words import in_words
+
         return "\n".join(
             [
                 f"DISPOSAL CERTIFICATE {self.id}",
                 f"Record reference: {self.reference}",
-                f"Category: {self.category}",
+                f"Category: {in_words(self.category)}",
                 f"Retention rule applied: {self.rule} (due {self.due})",
                 f"Proposed by: {self.proposed_by}",
                 f"Approved by: {self.approved_by}",

@@ -25,7 +25,12 @@ from secure_records.core.retention import Action
 from secure_records.core.statuses import OPEN_DISPOSAL, DisposalStatus
 from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
-from secure_records.session.retention import Retention, RetentionItem, reason_refused
+from secure_records.session.retention import (
+    DisposalItem,
+    Retention,
+    RetentionItem,
+    reason_refused,
+)
 from secure_records.session.scope import RecordScope
 from secure_records.vault.store import DisposalRow
 from secure_records.vault.vault import now_utc
@@ -60,6 +65,8 @@ class DisposalBatches:
         self._scope = scope
         self._retention = retention
         self._previewed: list[RetentionItem] | None = None
+        # The proposals the lead was shown (approval_items): a batch approves those.
+        self._shown: frozenset[str] | None = None
 
     # IT: everything due, proposed at once
 
@@ -153,6 +160,14 @@ class DisposalBatches:
             for r in self._approvable()
         )
 
+    def approval_items(self) -> list[DisposalItem]:
+        """The proposals a batch approval would approve, each with who proposed it,
+        when and why: the whole decision, for the lead to read before typing."""
+        self._door.require(Permission.APPROVE_DISPOSAL)
+        ids = {row.id for row in self._approvable()}
+        self._shown = frozenset(ids)
+        return [item for item in self._retention.proposals() if item.id in ids]
+
     def approve_all(self, reason: str, expected: int) -> int:
         """Approve every proposal `approval_preview` counts, with one reason, in one
         transaction; refused if there are not `expected` of them. How many."""
@@ -163,6 +178,12 @@ class DisposalBatches:
         rows = self._approvable()
         if len(rows) != expected:
             raise _changed(len(rows), expected, "proposals waiting")
+        if self._shown is not None and {r.id for r in rows} != self._shown:
+            # As many, but not the same ones: never approve a proposal nobody read.
+            raise BadInput(
+                "The proposals waiting changed since you read them (one reviewed, another "
+                "proposed); nothing was done. Look at the preview again."
+            )
         if not rows:
             if any(True for _ in self._door.vault.store.disposals((DisposalStatus.PROPOSED,))):
                 raise AccessRefused("Someone other than the proposer must approve a disposal.")
@@ -176,14 +197,15 @@ class DisposalBatches:
             count=len(rows),
             disposals=listed,
         ):
-            held = store.held_ids()
+            left_out = store.held_ids() | self._scope.hidden_ids()
             for row in rows:
-                # Under the write lock: still proposed, still not held.
-                if row.record_id in held or not store.review_disposal(
+                # Under the write lock: still proposed, still not held nor restricted.
+                if row.record_id in left_out or not store.review_disposal(
                     row.id, DisposalStatus.APPROVED, me, at
                 ):
                     raise BadInput(
-                        f"{row.id} was reviewed or put on legal hold meanwhile; nothing was "
-                        "done. Look at the preview again."
+                        f"{row.id} was reviewed, put on legal hold or restricted meanwhile; "
+                        "nothing was done. Look at the preview again."
                     )
+        self._shown = None
         return len(rows)

@@ -8,8 +8,10 @@ Rejecting it keeps the record until a next review date typed beside the reason
 (offered from retention.toml), when it is back in IT's queue; a date that cannot be
 read, or is not after today, is refused beside the field, as typed.
 
-`a` approves every proposal waiting (but the lead's own) as a batch, after the
-counts under each rule, confirmed by typing how many (issue 20).
+`a` (or its button) approves every proposal waiting (but the lead's own) as a batch:
+the reason asked in a box if none is typed, then the whole decision (the counts under
+each rule, who proposed, when and why, each record with its rule and due date),
+confirmed by typing how many (issue 20). The list says how many wait.
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ from secure_records.core.dates import DateRefused, parse_typed, shown_date, type
 from secure_records.core.permissions import Permission
 from secure_records.core.policy import Policy
 from secure_records.core.retention import add_years, next_review_refused, rule_words
-from secure_records.core.text import counted
+from secure_records.core.text import plural
 from secure_records.core.words import DISPOSAL_WORDS, in_words, status_words
 from secure_records.session.retention import DisposalItem
 from secure_records.tui.dialog import field_label, typed_form
-from secure_records.tui.disposal_batch import batch_lines, confirm_batch, total
+from secure_records.tui.disposal_batch import (
+    batch_heading,
+    batch_lines,
+    confirm_batch,
+    listing,
+    proposers,
+    total,
+    with_reason,
+)
 from secure_records.tui.literal import literal
 from secure_records.tui.review_queue import QueueAction, ReviewQueue
 from secure_records.tui.shown_time import when
@@ -66,12 +76,15 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
     ACTIONS = (
         QueueAction("approve", "Approve", "error"),
         QueueAction("reject", "Reject: keep the record", "primary"),
+        # The key's twin: with the reason typed into, a is a letter.
+        QueueAction("approve-all", "Approve all (a)", "error"),
     )
     BINDINGS = [Binding("a", "approve_all", "Approve all as a batch")]
     NEEDS = {
         "approve": Permission.APPROVE_DISPOSAL,
         "reject": Permission.APPROVE_DISPOSAL,
         "approve_all": Permission.APPROVE_DISPOSAL,
+        "approve-all": Permission.APPROVE_DISPOSAL,
     }
     WHOLE = True
     TYPED = {"approve": "approve the disposal"}
@@ -97,6 +110,9 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         """Keeping needs a next review date, read and checked here first, so that a
         mistake in it is said beside it and what was typed stays to be corrected."""
         self._beside("")
+        if action == "approve-all":
+            self.action_approve_all()
+            return
         if action == "reject" and self._next_review() is None:
             self.query_one("#next-review", Input).focus()
             return
@@ -129,6 +145,14 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
 
     def _fetch(self) -> list[DisposalItem]:
         return self._session.retention.proposals()
+
+    def _show_empty(self, empty: bool) -> None:
+        super()._show_empty(empty)
+        if not empty:  # how many wait, above the list, on screen at 80x24
+            many = len(self._items)
+            line = self.query_one("#empty", Static)
+            line.update(literal(f"Waiting for a lead: {many:,} {plural(many, 'disposal')}."))
+            line.display = True
 
     def _line(self, item: DisposalItem) -> tuple[str, str]:
         return (
@@ -166,23 +190,31 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
         )
 
     def action_approve_all(self) -> None:
-        """Your reason first, then every proposal you may approve counted by rule, and
-        how many typed; approved in one transaction only then."""
-        reason = self._reason()
+        """Your reason first (asked in a box, on screen, if none is typed), then the
+        whole decision, and how many typed; approved in one transaction only then."""
+        asked = (
+            "Approve every disposal waiting for you?",
+            "Who proposed them, when and why, and each record, are shown next; you type "
+            "how many to approve them. IT can then erase them for good.",
+            "Show them",
+        )
         minimum = self._session.policy.sharing.reason_min_length
-        if len(reason.strip()) < minimum:
-            self._say(f"Give your reason first (at least {counted(minimum, 'character')}).")
-            return
+        with_reason(self, self._reason(), minimum, asked, self._approve_all)
+
+    def _approve_all(self, reason: str | None) -> None:
+        if reason is None:
+            return  # cancelled
         with self.attempt(say=self._say):
-            counts = self._session.disposal_batches.approval_preview()
+            batches = self._session.disposal_batches
+            counts, items = batches.approval_preview(), batches.approval_items()
             many = total(counts)
             if not many:
                 self._say("No proposal waits for you: your own are for another lead.")
                 return
 
             def approve() -> str:
-                done = self._session.disposal_batches.approve_all(reason, many)
-                return f"{counted(done, 'disposal')} approved; IT can carry them out."
+                done = batches.approve_all(reason, many)
+                return f"{done:,} {plural(done, 'disposal')} approved; IT can carry them out."
 
             def after(said: str | None) -> None:
                 if said is not None:
@@ -190,7 +222,12 @@ class DisposalQueueScreen(ReviewQueue[DisposalItem]):
 
             lines = [
                 *batch_lines(self._session.policy, counts, reason),
-                "Approving lets IT erase each of them for good.",
+                *proposers(items),
+                "Approving lets IT erase each of them for good. The records:",
             ]
-            heading = f"Approve {counted(many, 'disposal')} as a batch?"
-            confirm_batch(self, heading, lines, many, "approve them all", approve, after)
+            heading = batch_heading("Approve", many, "disposal", "as a batch")
+            verb = "approve them all"
+            listed = listing(items)
+            confirm_batch(
+                self, heading, lines, many, verb, approve, after, final=True, listed=listed
+            )

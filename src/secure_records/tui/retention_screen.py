@@ -5,14 +5,17 @@ note. A disposal needs two people: IT proposes, a safeguarding lead approves in
 their own session, then IT carries it out and a certificate is written.
 
 The queue is worked out behind a loading indicator (a worker: on a large vault it
-takes seconds), and a proposal or an erase takes its lines out of the list in place
-rather than working the queue out again. `a` proposes everything due at once, after
-a preview of how many under each rule, confirmed by typing how many (issue 20).
+takes seconds), and a proposal or an erase changes its lines in place rather than
+working the queue out again: a proposal shows as proposed, as the queue opened again
+would show it, and an erased record is gone. `a` (or its button) proposes everything
+due at once: the reason asked in a box if none is typed, then a preview of how many
+under each rule, confirmed by typing how many (issue 20).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import replace
 
 from textual import work
 from textual.app import ComposeResult
@@ -32,7 +35,13 @@ from secure_records.session import Session
 from secure_records.session.disposal_batches import RuleCount
 from secure_records.session.retention import SHRED_CAVEAT, RetentionItem
 from secure_records.tui.dialog import field_label
-from secure_records.tui.disposal_batch import batch_lines, confirm_batch, total
+from secure_records.tui.disposal_batch import (
+    batch_heading,
+    batch_lines,
+    confirm_batch,
+    total,
+    with_reason,
+)
 from secure_records.tui.disposal_queue_screen import rule_said
 from secure_records.tui.key_footer import KeyFooter
 from secure_records.tui.literal import literal
@@ -61,6 +70,11 @@ def describe(item: RetentionItem) -> str:
     )
 
 
+def proposed(item: RetentionItem, disposal_id: str) -> RetentionItem:
+    """A line as it is once proposed."""
+    return replace(item, disposal_id=disposal_id, disposal_status=DisposalStatus.PROPOSED)
+
+
 class RetentionScreen(SessionScreen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -70,6 +84,7 @@ class RetentionScreen(SessionScreen):
     NEEDS = {
         "propose": Permission.PROPOSE_DISPOSAL,
         "propose_all": Permission.PROPOSE_DISPOSAL,
+        "propose-all": Permission.PROPOSE_DISPOSAL,
         "execute": Permission.DISPOSE,
         "shred": Permission.DISPOSE,
     }
@@ -84,6 +99,9 @@ class RetentionScreen(SessionScreen):
         with VerticalScroll(id="retention"):
             yield Static("Retention and disposal", classes="title")
             yield Static(literal(EXPLAINED), classes="hint")
+            # How it went, above the list: on screen at 80x24 (under the buttons, it
+            # was below the fold).
+            yield Static("", id="problem")
             yield OptionList(id="due")
             minimum = self._session.policy.sharing.reason_min_length
             yield field_label(
@@ -93,7 +111,8 @@ class RetentionScreen(SessionScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Propose disposal", variant="primary", id="propose")
                 yield Button("Carry out approved disposal", variant="error", id="execute")
-            yield Static("", id="problem")
+                # The key's twin: with the reason typed into, a is a letter.
+                yield Button("Propose all due (a)", id="propose-all")
             yield Static("", id="certificate")
             yield Static("", id="packages-heading", classes="heading")
             yield Static("", id="packages")
@@ -130,7 +149,7 @@ class RetentionScreen(SessionScreen):
         """Work the queue out behind a loading indicator: the screen stays usable."""
         self._loaded = False
         self.query_one("#due", OptionList).loading = True
-        for button_id in ("propose", "execute"):
+        for button_id in ("propose", "execute", "propose-all"):
             button = self.query_one(f"#{button_id}", Button)
             button.display, button.disabled = self.allowed(button_id), True
         self.query_one("#problem", Static).update(literal("Working out what is due..."))
@@ -164,7 +183,7 @@ class RetentionScreen(SessionScreen):
         self._items, self._loaded = items, True
         options = self.query_one("#due", OptionList)
         options.loading = False
-        for button_id in ("propose", "execute"):
+        for button_id in ("propose", "execute", "propose-all"):
             self.query_one(f"#{button_id}", Button).disabled = False
         self._show_items()
         self.query_one("#problem", Static).update(literal(self._count_line()))
@@ -181,7 +200,7 @@ class RetentionScreen(SessionScreen):
     def _count_line(self) -> str:
         return f"{counted(len(self._items), 'record')} due." if self._items else "Nothing is due."
 
-    def _changed(self, changed: dict[str, RetentionItem | None]) -> None:
+    def _changed(self, changed: Mapping[str, RetentionItem | None]) -> None:
         """The list updated in place: an item replaced, or taken out (None)."""
         self._items = [
             found
@@ -212,6 +231,9 @@ class RetentionScreen(SessionScreen):
         if event.button.id == "shred":
             self._shred()
             return
+        if event.button.id == "propose-all":
+            self.action_propose_all()
+            return
         item = self._chosen()
         if item is None:
             return
@@ -222,7 +244,7 @@ class RetentionScreen(SessionScreen):
                 proposal = self._session.retention.propose_disposal(item.record_id, reason)
                 self._report(
                     f"Disposal {proposal} proposed; a safeguarding lead must approve it.",
-                    gone=[item.record_id],
+                    changed={item.record_id: proposed(item, proposal)},
                 )
             elif event.button.id == "execute":
                 if item.disposal_status is not DisposalStatus.APPROVED or item.disposal_id is None:
@@ -249,7 +271,7 @@ class RetentionScreen(SessionScreen):
                 self._report(
                     f"{item.record_id} erased. Certificate {done[0].id}:",
                     done[0].text(),
-                    gone=[item.record_id],
+                    changed={item.record_id: None},
                 )
 
         proposed = [] if found is None else [f"Proposed by {found.proposed_by}"]
@@ -268,28 +290,44 @@ class RetentionScreen(SessionScreen):
             after,
         )
 
-    def _report(self, said: str, certificate: str = "", gone: Iterable[str] = ()) -> None:
-        """How it went; the records `gone` (proposed, erased) taken out of the list."""
+    def _report(
+        self,
+        said: str,
+        certificate: str = "",
+        changed: Mapping[str, RetentionItem | None] | None = None,
+    ) -> None:
+        """How it went; the records `changed` (proposed) shown as they are now, or
+        taken out of the list (erased: None)."""
         self.query_one("#reason", Input).value = ""
-        self._changed(dict.fromkeys(gone))
+        self._changed(changed or {})
         self.query_one("#problem", Static).update(literal(said))
         self.query_one("#certificate", Static).update(literal(certificate, multiline=True))
 
     # everything due at once (issue 20)
 
     def action_propose_all(self) -> None:
-        """The reason first, then the preview (worked out behind the indicator), then
-        the count typed; proposed in one transaction only then."""
+        """The reason first (asked in a box, on screen, if none is typed), then the
+        preview (worked out behind the indicator), then the count typed; proposed in
+        one transaction only then."""
         reason = self.query_one("#reason", Input).value
         minimum = self._session.policy.sharing.reason_min_length
         if not self._loaded:
             self._say("Wait for the queue to be worked out first.")
-        elif len(reason.strip()) < minimum:
-            self._say(f"Give your reason first (at least {counted(minimum, 'character')}).")
-            self.query_one("#reason", Input).focus()
         else:
-            self._say("Counting what would be proposed...")
-            self._preview(reason)
+            asked = (
+                "Propose everything due for disposal or review?",
+                "How many under each rule is shown next, and you type that number to "
+                "propose them; each then waits for a safeguarding lead.",
+                "Count them",
+            )
+            with_reason(self, reason, minimum, asked, self._counted_with)
+
+    def _counted_with(self, reason: str | None) -> None:
+        if reason is None:
+            return  # cancelled
+        self._say("Counting what would be proposed...")
+        self.query_one("#due", OptionList).loading = True
+        self._preview(reason)
 
     @work(thread=True, exclusive=True, group="retention-queue")
     def _preview(self, reason: str) -> None:
@@ -301,6 +339,7 @@ class RetentionScreen(SessionScreen):
         self.app.call_from_thread(self._confirm_all, reason, counts)
 
     def _confirm_all(self, reason: str, counts: list[RuleCount]) -> None:
+        self.query_one("#due", OptionList).loading = False
         if self.app.screen is not self or self._session.locked:
             self._say("")  # locked or left meanwhile: nothing is asked over the lock
             return
@@ -317,15 +356,26 @@ class RetentionScreen(SessionScreen):
             if said is None:
                 self._say("")
                 return
-            gone = [i.record_id for i in self._items if not i.on_hold and i.disposal_id is None]
-            self._report(f"{said}approve them.", gone=gone)
+            self._report(f"{said}approve them.", changed=self._now_proposed())
 
         lines = [
             *batch_lines(self._session.policy, counts, reason),
             "Each waits for a safeguarding lead to approve or reject it.",
         ]
-        heading = f"Propose {counted(many, 'record')} for disposal or review?"
-        confirm_batch(self, heading, lines, many, "propose them all", propose, after)
+        heading = batch_heading("Propose", many, "record", "for disposal or review")
+        verb = "propose them all"
+        confirm_batch(self, heading, lines, many, verb, propose, after, final=False)
+
+    def _now_proposed(self) -> dict[str, RetentionItem | None]:
+        """The lines a batch proposed, as the queue opened again would show them: one
+        read of the disposals table, no rescan."""
+        waiting = self._session.retention.disposals((DisposalStatus.PROPOSED,))
+        ids = {d.record_id: d.id for d in waiting}
+        return {
+            i.record_id: proposed(i, ids[i.record_id])
+            for i in self._items
+            if i.disposal_id is None and i.record_id in ids
+        }
 
     def _say(self, said: str) -> None:
         self.query_one("#problem", Static).update(literal(said))

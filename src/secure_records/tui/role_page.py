@@ -21,8 +21,9 @@ DUTIES = {
     Permission.MANAGE_STAFF: "Staff accounts: secure-records staff add | list | disable | pin",
     Permission.MANAGE_KEYS: (
         "Keys: secure-records key rotate (a new key-encryption key; older versions stay "
-        "for backups taken under them), key retire --before DATE (old backups' wrapped "
-        "keys die with the versions retired), key recovery-code --new, key recover"
+        "for backups taken under them), key retire --before DATE (removes them from "
+        "the keyring; an older backup still opens with the recovery code of its day), "
+        "key recovery-code --new, key recover"
     ),
     Permission.PROPOSE_DISPOSAL: (
         "Retention: press r for the retention queue; propose disposals there"

@@ -40,7 +40,7 @@ from secure_records.tui.retention_screen import RetentionScreen
 from secure_records.tui.role_page import RolePage
 from secure_records.tui.role_picker import RolePicker
 from secure_records.tui.sharing_screen import SharingScreen
-from secure_records.tui.typed_confirmation import TypedConfirmation
+from secure_records.tui.typed_confirmation import TypedConfirmation, TypedCount
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,13 @@ HELP: dict[type[Screen[Any]], ScreenHelp] = {
         "Confirm by typing the reference",
         "A step that cannot be undone: the whole decision is shown above the box.",
         "Read it all, type the reference shown and press Enter; Escape leaves it undone.",
+    ),
+    TypedCount: ScreenHelp(
+        "Confirm a batch by typing the number of records",
+        "Many records at once: how many under each rule, the reason, and the records, "
+        "shown above the box.",
+        "Read it all, type the number of records shown (7,960 or 7960) and press Enter; "
+        "Escape leaves it undone.",
     ),
     LoseDraft: ScreenHelp(
         "Quit with a draft open",

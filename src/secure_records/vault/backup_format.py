@@ -202,7 +202,7 @@ def read_header(handle: BinaryIO, path: Path) -> tuple[BackupHeader, bytes]:
             bytes.fromhex(doc["prefix"]),
             None if slot is None else RecoverySlot.decode(slot),
         )
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error):
         raise BackupUnreadable(f"{path}: the backup's header is damaged.") from None
     if len(header.prefix) != PREFIX_BYTES:
         raise BackupUnreadable(f"{path}: the backup's header is damaged.")

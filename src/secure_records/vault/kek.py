@@ -149,6 +149,11 @@ class KeyEncryptionKeys:
         encoded = base64.b64encode(key).decode()
         _call("store the key", keyring.set_password, SERVICE, self._username(version), encoded)
 
+    def holds(self, version: int) -> bool:
+        """Whether the keyring has an entry for this version (whatever it holds)."""
+        found = _call("read the key", keyring.get_password, SERVICE, self._username(version))
+        return found is not None
+
     def load(self, version: int) -> bytes:
         encoded = _call("read the key", keyring.get_password, SERVICE, self._username(version))
         if encoded is None:

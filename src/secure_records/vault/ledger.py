@@ -9,7 +9,9 @@ outside every backup, and a restore reads it and disposes of those records again
 Each line is chained to the one before by an HMAC (the log's chain, vault/log_chain.py)
 under a key derived from the vault's root, which the key-encryption key in the keyring
 wraps: someone who can only write files can neither forge a line (and so have a
-record destroyed) nor remove, alter or reorder one. What it holds describes nobody:
+record destroyed) nor alter or reorder one. Lines cut off the end leave a shorter chain
+that still verifies: a restore beside the live vault checks the ledger against the
+vault's own sealed certificates (admin/backup.py). What it holds describes nobody:
 references, the rule, who approved, the destroyed key's id.
 """
 

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.progress import Progress, no_progress
 from secure_records.vault.envelope import PadHmac, seal, unseal
 from secure_records.vault.log_chain import Chain, b64, one_crashed_write, parse_line, unb64
 from secure_records.vault.log_verify import (
@@ -381,7 +382,9 @@ class AuditLog:
 
     # verifying
 
-    def verify(self, checkpoint: str | None = None) -> Verdict:
+    def verify(self, checkpoint: str | None = None, progress: Progress = no_progress) -> Verdict:
+        """The chain from the genesis MAC to the sealed head (log_verify.py); `progress`
+        is told the entries walked."""
         head = self.head()
         data = self._lines()
         if len(data) > head.size:
@@ -390,7 +393,7 @@ class AuditLog:
             with self._store.transaction():
                 head = self.head()
                 data = self._lines()
-        verdict = verify(data, head, self._vault_id, self._chain, checkpoint)
+        verdict = verify(data, head, self._vault_id, self._chain, checkpoint, progress)
         if checkpoint is None or verdict.intact:
             restores = self.restores(data, head) if verdict.intact else []
             return replace(verdict, notes=[r.note() for r in restores])

@@ -8,11 +8,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from secure_records.core.progress import Progress, no_progress
 from secure_records.core.text import counted
 from secure_records.vault.log_chain import Chain, one_crashed_write, parse_line, unb64
 from secure_records.vault.rows import LogHead
 
 CHECKPOINT_PREFIX = "secure-records-checkpoint v1"
+EVERY = 4096  # entries walked between two counts told to `progress`
 
 
 @dataclass(frozen=True)
@@ -79,29 +81,39 @@ class Restore:
 
 
 def verify(
-    data: bytes, head: LogHead, vault_id: str, chain: Chain, checkpoint: str | None
+    data: bytes,
+    head: LogHead,
+    vault_id: str,
+    chain: Chain,
+    checkpoint: str | None,
+    progress: Progress = no_progress,
 ) -> Verdict:
     """Walk the chain; only if it breaks, look closer to name what is wrong.
 
     An unbroken chain from the genesis MAC to the sealed head proves every entry is
     the one written, in its place: a deleted, moved or altered entry breaks the MAC
     of the next. So the fast pass needs no parsing beyond the line's last tab.
+    `progress` is told the entries walked out of the head's count.
     """
+    progress(0, head.seq)
     if checkpoint is None and len(data) == head.size and data.endswith(b"\n"):
         prev, mac_of = chain.genesis, chain.mac
         lines = data[:-1].split(b"\n")
-        for line in lines:
+        for done, line in enumerate(lines, 1):
             body, mac = parse_line(line)
             if mac is None or not hmac.compare_digest(mac, mac_of(prev, body)):
                 break
             prev = mac
+            if not done % EVERY:
+                progress(done, max(done, head.seq))
         else:
+            progress(len(lines), max(len(lines), head.seq))
             if len(lines) == head.seq and hmac.compare_digest(prev, head.mac):
                 first, last = (json.loads(parse_line(x)[0]) for x in (lines[0], lines[-1]))
                 return Verdict(True, head.seq, first.get("time"), last.get("time"))
     if not data and head.seq == 0 and head.size == 0:
         return Verdict(True, 0)
-    return _diagnose(data, head, vault_id, chain, checkpoint)
+    return _diagnose(data, head, vault_id, chain, checkpoint, progress=progress)
 
 
 def _problem(seq_at: int, what: str) -> str:
@@ -153,7 +165,13 @@ def _out_of_place(seq: int, expected: int, later: list[Any]) -> str:
 
 
 def _diagnose(
-    data: bytes, head: LogHead, vault_id: str, chain: Chain, checkpoint: str | None
+    data: bytes,
+    head: LogHead,
+    vault_id: str,
+    chain: Chain,
+    checkpoint: str | None,
+    *,
+    progress: Progress,
 ) -> Verdict:
     """The slow pass: parse every entry and name the first thing wrong."""
     wanted: tuple[int, bytes] | None = None
@@ -188,12 +206,15 @@ def _diagnose(
             what = _problem(expected, "does not match the checkpoint")
         else:
             prev_mac = mac
+            if not expected % EVERY:
+                progress(expected, max(expected, head.seq))
             expected += 1
             first_time = first_time or doc.get("time")
             last_time = doc.get("time")
             continue
         return Verdict(False, position, problem=what)
     count = expected - 1
+    progress(count, max(count, head.seq))
 
     def broken(problem: str, crash_tail: bool = False) -> Verdict:
         return Verdict(False, count, first_time, last_time, problem=problem, crash_tail=crash_tail)

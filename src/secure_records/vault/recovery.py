@@ -121,14 +121,22 @@ class KeyRecovery:
             if row.version in versions and row.version != self._kek_version:
                 self._store.put_kek_version(replace(row, retired_at=now, recovery=None))
 
-    def forget_retired(self) -> None:
-        """Every retired version out of the keyring (again, if a kill came between a
-        retirement's commit and this)."""
+    def retired(self) -> list[KekVersionRow]:
+        return [row for row in self._store.kek_versions() if row.retired_at is not None]
+
+    def in_keyring(self, versions: list[int]) -> list[int]:
+        """Those of `versions` this host's keyring holds (a retired one can be there
+        again: a kill after the retirement's commit, or a restore that put it back)."""
+        if self._keys is None:
+            return []
+        return [v for v in versions if self._keys.holds(v)]
+
+    def forget(self, versions: list[int]) -> None:
+        """These retired versions out of the keyring."""
         if self._keys is None:
             return
-        for row in self._store.kek_versions():
-            if row.retired_at is not None:
-                self._keys.delete(row.version)
+        for version in versions:
+            self._keys.delete(version)
 
 
 def open_kek(vault_id: str, root: bytes, row: KekVersionRow) -> bytes:
@@ -167,15 +175,52 @@ def keks_from_recovery_code(paths: VaultPaths, code: str) -> dict[int, bytes]:
         store.close()
 
 
+def vault_id_at(paths: VaultPaths) -> str:
+    store = _vault_store(paths)
+    try:
+        return store.meta("vault_id")
+    finally:
+        store.close()
+
+
+def has_recovery_code(paths: VaultPaths) -> bool:
+    store = _vault_store(paths)
+    try:
+        return store.recovery_lock() is not None
+    finally:
+        store.close()
+
+
+def kek_version_rows(paths: VaultPaths) -> list[KekVersionRow]:
+    """The vault's versions of its KEK, read without its keys (dates, retired or not)."""
+    store = _vault_store(paths)
+    try:
+        return store.kek_versions()
+    finally:
+        store.close()
+
+
+def missing_from_keyring(paths: VaultPaths, keks: Mapping[int, bytes]) -> list[int]:
+    """The versions of `keks` this host's keyring lacks; VaultError if it holds one of
+    them with other material (never overwritten: it may be another vault's own key)."""
+    vault_id = vault_id_at(paths)
+    keys = KeyEncryptionKeys(vault_id)
+    missing = []
+    for version, kek in sorted(keks.items()):
+        if not keys.holds(version):
+            missing.append(version)
+        elif keys.load(version) != kek:
+            raise VaultError(
+                f"This host's keyring already holds a different key-encryption key version "
+                f"{version} for vault {vault_id}; it is not overwritten."
+            )
+    return missing
+
+
 def install_keks_into_keyring(paths: VaultPaths, keks: Mapping[int, bytes]) -> str:
     """Put each version into this host's keyring under the vault's own names; the
     keyring backend's name."""
-    store = _vault_store(paths)
-    try:
-        vault_id = store.meta("vault_id")
-    finally:
-        store.close()
-    keys = KeyEncryptionKeys(vault_id)
+    keys = KeyEncryptionKeys(vault_id_at(paths))
     for version, kek in sorted(keks.items()):
         keys.store(version, kek)
     return keys.backend_name

@@ -74,6 +74,13 @@ def _derive(secret: str, salt: bytes, kdf: str) -> AESGCM:
             f"({kdf[:40]!r}); use the release that set it."
         )
     n, r, p = (int(g) for g in match.groups())
+    # A backup's header is read before anything can authenticate it: settings that are
+    # not scrypt's (n a power of two) or that would take gigabytes are refused.
+    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4):
+        raise VaultError(
+            f"The recovery code's key derivation settings ({kdf[:40]!r}) are damaged or "
+            "not this release's; nothing was changed."
+        )
     return AESGCM(Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret.encode()))
 
 

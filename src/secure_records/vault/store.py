@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
@@ -84,6 +84,11 @@ class Store(Protocol):
 
     def all_rows(self, table: str) -> Iterator[Columns]:
         """Every row of a sealed table as stored, unchecked (`vault verify` checks)."""
+        ...
+
+    def row_count(self, table: str) -> int: ...
+    def row_batches(self, table: str, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
+        """`all_rows`, the named columns in that order, as tuples a batch at a time."""
         ...
 
     def stored_ledger(self) -> str | None: ...

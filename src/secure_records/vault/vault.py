@@ -6,6 +6,7 @@ ciphertext, wrapped keys and a keyed blind index, nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -234,39 +235,58 @@ class Vault:
             self.seal_reports.log_pending()
 
     def rotate_kek(self, actor: str, role: str, progress: Progress = no_progress) -> int:
-        """New key-encryption key; every wrapped key re-wrapped in one transaction. The
-        older versions stay in the keyring for backups taken under them, until `key
-        retire`; the recovery code opens the new one too."""
+        """New key-encryption key; every wrapped key re-wrapped in one transaction. Older
+        versions stay in the keyring, for backups, until `key retire`."""
         old_version, new_version = self._kek_version, self._kek_version + 1
+        # A version this vault never made may be in the keyring: a restored copy of it
+        # (same id, same entries) rotated. Never write over it: take the next number.
+        while self._keys.holds(new_version) and new_version < old_version + 1000:
+            new_version += 1
         new_kek = new_key()
         new_aead = AESGCM(new_kek)
         details = {"from_version": old_version, "to_version": new_version}
-        with self.recorded(actor, role, LogAction.KEY_ROTATED, details=details):
-            # Stored under the write lock, after `recorded` has checked that nobody
-            # else rotated first: two rotations can never write the same version.
-            # Should this transaction roll back, the stored key is simply unused.
-            self._keys.store(new_version, new_kek)
-            # Before the vault's keys (the recovery root among them) are re-wrapped.
-            self.recovery().add_version(new_version, new_kek, now_utc())
-            keys = self.store.record_keys()
-            for key in counting(keys, len(keys), progress):
-                old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
-                raw = unseal(self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}")
-                new_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, new_version)
-                self.store.set_wrapped_key(key.record_id, seal(new_aead, raw, new_ad))
-            for name, wrapped in self.store.vault_keys():
-                raw = unseal(
-                    self._kek, wrapped, wrap_ad(self.vault_id, "vault", name, old_version), name
-                )
-                self.store.put_vault_key(
-                    name, seal(new_aead, raw, wrap_ad(self.vault_id, "vault", name, new_version))
-                )
-            self.store.set_meta("kek_version", str(new_version))
+        stored = False
+        try:
+            with self.recorded(actor, role, LogAction.KEY_ROTATED, details=details):
+                # Under the write lock, after `recorded` has checked that nobody else
+                # rotated this vault first; a restored copy of it may have, meanwhile.
+                if self._keys.holds(new_version):
+                    raise VaultError(
+                        f"Key-encryption key version {new_version} was put into the keyring "
+                        "meanwhile (by a copy of this vault); nothing was changed. Try again."
+                    )
+                self._keys.store(new_version, new_kek)
+                stored = True
+                # Before the vault's keys (the recovery root among them) are re-wrapped.
+                self.recovery().add_version(new_version, new_kek, now_utc())
+                keys = self.store.record_keys()
+                for key in counting(keys, len(keys), progress):
+                    old_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, old_version)
+                    raw = unseal(
+                        self._kek, key.wrapped_key, old_ad, f"the data key of {key.record_id}"
+                    )
+                    new_ad = wrap_ad(self.vault_id, key.record_id, key.key_id, new_version)
+                    self.store.set_wrapped_key(key.record_id, seal(new_aead, raw, new_ad))
+                for name, wrapped in self.store.vault_keys():
+                    raw = unseal(
+                        self._kek, wrapped, wrap_ad(self.vault_id, "vault", name, old_version), name
+                    )
+                    self.store.put_vault_key(
+                        name,
+                        seal(new_aead, raw, wrap_ad(self.vault_id, "vault", name, new_version)),
+                    )
+                self.store.set_meta("kek_version", str(new_version))
+        except BaseException:
+            # Rolled back (not committed): the key stored is nobody's; take it out.
+            if stored and self.store.meta("kek_version") != str(new_version):
+                with contextlib.suppress(VaultError):
+                    self._keys.delete(new_version)
+            raise
         self._kek, self._kek_version = new_aead, new_version
         self._sealer = RecordSealer(
             self.vault_id, new_kek, new_version, self._unwrap_vault_key(MATCH_INDEX_KEY)
         )
-        # Old wrapped keys leave the file now; copies elsewhere die at `key retire`.
+        # Old wrapped keys leave the file now (a backup's copies: see `key retire`).
         self.store.checkpoint()
         return new_version
 

@@ -12,15 +12,28 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from secure_records.core.errors import SecureRecordsError
 from secure_records.core.log_actions import LogAction
+from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.text import plural
 from secure_records.vault.log import LogEntry
 from secure_records.vault.log_verify import Verdict
-from secure_records.vault.row_seals import TABLES, RowSeals, SealBroken, as_total, total
+from secure_records.vault.row_seals import (
+    MODULUS,
+    TABLES,
+    RowSeals,
+    TableSpec,
+    as_total,
+    stored_order,
+    total,
+)
 from secure_records.vault.store import Store
+
+if TYPE_CHECKING:
+    from secure_records.vault.vault import Vault
 
 # Log actions that write a row standing alone (no record's history holds it), and the
 # detail naming the row: the row must be there, sealed no earlier than that entry.
@@ -40,6 +53,8 @@ WRITERS: dict[str, tuple[str, str]] = {
 
 # Entries that wrote many disposal rows at once, each named in `disposals`.
 BATCHES = frozenset({LogAction.DISPOSALS_PROPOSED, LogAction.DISPOSALS_REVIEWED})
+# The tables those rows are in.
+WRITTEN = frozenset(table for table, _ in WRITERS.values())
 
 
 @dataclass
@@ -123,67 +138,147 @@ class VaultCheck:
         return out
 
 
+def check_whole_vault(vault: Vault, progress: Progress = no_progress) -> VaultCheck:
+    """`vault verify`, and the check a backup gets before it is restored: the log's
+    chain, then every sealed row, then the rows the log wrote, against the entries.
+
+    `progress` is told one count across the three: each entry walked, each row
+    checked, each entry read back (the log is gone through twice: its MACs, then
+    what the entries say, which only an intact chain is trusted for)."""
+    head = vault.store.log_head()
+    entries = 0 if head is None else head.seq
+    rows = sum(vault.store.row_count(name) for name in TABLES)
+    whole = 2 * entries + rows
+    verdict = vault.log.verify(progress=_part(progress, 0, whole))
+    # Rows are compared with the log only when the log itself holds.
+    read = vault.log.entries(personal=False) if verdict.intact else iter(())
+    counted_read = counting(read, whole, _part(progress, entries + rows, whole))
+    return check_vault(
+        vault.store,
+        vault.row_seals,
+        verdict,
+        counted_read,
+        vault.sealed_policy.refusal,
+        _part(progress, entries, whole),
+    )
+
+
+def _part(progress: Progress, before: int, whole: int) -> Progress:
+    """`progress` for one part of a longer piece of work, `before` done ahead of it."""
+
+    def told(done: int, _total: int) -> None:
+        progress(min(before + done, whole), whole)
+
+    return told
+
+
 def check_vault(
     store: Store,
     seals: RowSeals,
     log: Verdict,
     entries: Iterable[LogEntry],
     policy_refusal: str | None,
+    progress: Progress = no_progress,
 ) -> VaultCheck:
+    """Every sealed row against its seal, then what the rows add up to; `progress` is
+    told the rows checked out of all of them."""
     report = VaultCheck(log, policy_refusal)
-    children: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
-    histories: dict[str, bytes] = {}
-    assigned: dict[str, list[bytes]] = defaultdict(list)
-    caseloads: dict[str, int] = {}
-    totals: dict[str, int] = {}
+    tally = _Tally()
+    done, total_rows = 0, sum(store.row_count(name) for name in TABLES)
+    progress(0, total_rows)
     for spec in TABLES.values():
-        stored_seals: list[bytes] = []
-        for row in store.all_rows(spec.name):
-            where = f"{spec.name} row {spec.label(row)}"
-            seal = row["seal"]
-            if seal is None:
-                report.unsealed.failed(where)
-                continue
-            seal = bytes(seal)
-            stored_seals.append(seal)
-            try:
-                seals.check(spec, row)
-            except SealBroken:
-                report.rows.failed(where)
-            else:
-                report.rows.good += 1
-            if spec.parent is not None and row[spec.parent] is not None:
-                children[str(row[spec.parent])].append((spec.name, seal))
-            if spec.name == "records":
-                histories[str(row["id"])] = bytes(row["history"] or b"")
-            elif spec.caseload_of is not None:
-                assigned[str(row[spec.caseload_of])].append(seal)
-            elif spec.name == "staff":
-                caseloads[str(row["name"])] = as_total(row["caseload"])
-        totals[spec.name] = total(stored_seals)
-    for record_id, history in histories.items():
-        if hmac.compare_digest(history, seals.history(children.pop(record_id, []))):
+        tally.totals[spec.name] = 0
+        for batch in store.row_batches(spec.name, stored_order(spec)):
+            _check_batch(spec, batch, seals, report, tally)
+            done += len(batch)
+            progress(done, max(done, total_rows))
+    for record_id, history in tally.histories.items():
+        if hmac.compare_digest(history, seals.history(tally.children.pop(record_id, []))):
             report.records.good += 1
         else:
             report.records.failed(
                 f"record {record_id}: a row that belongs to it was removed, added or replayed"
             )
-    for record_id, rows in sorted(children.items()):
+    for record_id, rows in sorted(tally.children.items()):
         tables = ", ".join(sorted({table for table, _ in rows}))
         report.records.failed(f"record {record_id} is gone but still has rows in {tables}")
-    for name, held in sorted(caseloads.items()):
-        if held == total(assigned.pop(name, [])):
+    for name, held in sorted(tally.caseloads.items()):
+        if held == total(tally.assigned.pop(name, [])):
             report.caseloads.good += 1
         else:
             report.caseloads.failed(
                 f"staff row {name}: an assignment was removed, added or replayed"
             )
-    _check_ledger(store, seals, totals, report.ledger)
-    _check_against_log(store, entries, report.logged)
+    _check_ledger(store, seals, tally.totals, report.ledger)
+    _check_against_log(entries, tally.sealed_at, report.logged)
     return report
 
 
-def _check_against_log(store: Store, entries: Iterable[LogEntry], kind: Kind) -> None:
+@dataclass
+class _Tally:
+    """What the rows add up to, gathered as they are read."""
+
+    children: dict[str, list[tuple[str, bytes]]] = field(default_factory=lambda: defaultdict(list))
+    histories: dict[str, bytes] = field(default_factory=dict)
+    assigned: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    caseloads: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    # (table, identity) of each sealed row standing alone: the entry it was sealed after
+    sealed_at: dict[tuple[str, str], int | None] = field(default_factory=dict)
+
+
+def _check_batch(
+    spec: TableSpec,
+    batch: list[tuple[Any, ...]],
+    seals: RowSeals,
+    report: VaultCheck,
+    tally: _Tally,
+) -> None:
+    """One batch of a table's rows, each in `stored_order(spec)`: its seal checked
+    (every row, none skipped), then what it adds to its record, caseload and table."""
+    order = stored_order(spec)
+    at = {column: order.index(column) for column in order}
+
+    def where(row: tuple[Any, ...]) -> str:  # only for a row with a problem
+        return f"{spec.name} row {spec.label(dict(zip(order, row, strict=True)))}"
+
+    sealed = [row for row in batch if row[-1] is not None]
+    if len(sealed) < len(batch):
+        for row in batch:
+            if row[-1] is None:
+                report.unsealed.failed(where(row))
+    bad = seals.unmatched(spec, sealed)
+    for place in bad:
+        report.rows.failed(where(sealed[place]))
+    report.rows.good += len(sealed) - len(bad)
+    stored: list[bytes] = [row[-1] for row in sealed]
+    for place in bad:  # a seal that is not bytes at all adds nothing that could match
+        if type(stored[place]) is not bytes:
+            stored[place] = b""
+    tally.totals[spec.name] = (tally.totals.get(spec.name, 0) + total(stored)) % MODULUS
+    if spec.parent is not None:
+        children, name = tally.children, spec.name
+        for parent, seal in zip(map(itemgetter(at[spec.parent]), sealed), stored, strict=True):
+            if parent is not None:
+                children[str(parent)].append((name, seal))
+    if spec.name == "records":
+        key, history = at["id"], at["history"]
+        tally.histories.update((str(row[key]), bytes(row[history] or b"")) for row in sealed)
+    elif spec.caseload_of is not None:
+        staff = at[spec.caseload_of]
+        for row, seal in zip(sealed, stored, strict=True):
+            tally.assigned[str(row[staff])].append(seal)
+    elif spec.name == "staff":
+        staff, caseload = at["name"], at["caseload"]
+        tally.caseloads.update((str(row[staff]), as_total(row[caseload])) for row in sealed)
+    if spec.name in WRITTEN:
+        key, sealed_at = at[spec.identity[0]], at["sealed_at"]
+        tally.sealed_at.update(((spec.name, str(row[key])), row[sealed_at]) for row in sealed)
+
+
+def _check_against_log(
+    entries: Iterable[LogEntry], sealed_at: dict[tuple[str, str], int | None], kind: Kind
+) -> None:
     """Each row standing alone that the log wrote is there, and no older than the last
     entry that wrote it: one replayed from an older copy of the vault, with its own
     good seal, is named here."""
@@ -201,12 +296,6 @@ def _check_against_log(store: Store, entries: Iterable[LogEntry], kind: Kind) ->
         name = entry.details.get(writes[1])
         if isinstance(name, str):
             last[(writes[0], name)] = entry.seq
-    sealed_at: dict[tuple[str, str], int | None] = {}
-    for table in sorted({table for table, _ in WRITERS.values()}):
-        key = TABLES[table].identity[0]
-        for row in store.all_rows(table):
-            if row["seal"] is not None:
-                sealed_at[(table, str(row[key]))] = row["sealed_at"]
     for (table, name), seq in sorted(last.items()):
         if (table, name) not in sealed_at:
             kind.failed(f"{table} row {name} is missing: the log wrote it at entry {seq}")

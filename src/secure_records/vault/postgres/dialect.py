@@ -170,6 +170,22 @@ class PgConnection:
                 "was done: open the vault again."
             ) from None
 
+    def batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        """A query's rows as plain tuples, `size` at a time, through a server-side
+        cursor (which needs a transaction: one read-only snapshot unless one is open)."""
+        own = not self.in_transaction
+        if own:
+            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            with self._connected(), self.raw.cursor(name="batches") as cursor:
+                cursor.itersize = size
+                cursor.execute(translate(sql))
+                while batch := cursor.fetchmany(size):
+                    yield [tuple(row) for row in batch]
+        finally:
+            if own and self.in_transaction:
+                self.raw.execute("COMMIT")
+
     def cursor(self) -> TupleCursor:
         return TupleCursor(self)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import psycopg
 from psycopg import errors
@@ -24,8 +24,10 @@ from secure_records.core.errors import VaultError
 from secure_records.vault import rows
 from secure_records.vault.postgres import opening, schema
 from secure_records.vault.postgres.dialect import PgConnection
+from secure_records.vault.row_seals import TABLES
 from secure_records.vault.sqlite.migrations import behind_refusal
 from secure_records.vault.sqlite.sealed_rows import SealedRows
+from secure_records.vault.sqlite.stored_rows import BATCH_ROWS
 from secure_records.vault.tables import VaultTables
 
 if TYPE_CHECKING:
@@ -134,6 +136,21 @@ class PostgresStore(VaultTables):
         # The head's row is there from the start (to be locked); empty until the first entry.
         head = self._settings.log_head()
         return None if head is None or head.seq is None else head
+
+    def row_count(self, table: str) -> int:
+        sql = f"SELECT count(*) AS n FROM {TABLES[table].name}"  # noqa: S608 (a known table)
+        return int(self._db.execute(sql).fetchone()["n"])
+
+    def row_batches(self, table: str, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
+        spec = TABLES[table]
+        known = {*spec.framed, *(column for column, _ in spec.later), "seal"}
+        if not set(columns) <= known:  # only names from the table's spec reach the SQL
+            raise ValueError(f"not a sealed column of {table}: {sorted(set(columns) - known)}")
+        order = ", ".join(spec.identity)
+        sql = f"SELECT {', '.join(columns)} FROM {spec.name} ORDER BY {order}"  # noqa: S608
+        # A server-side cursor inside one read-only snapshot: a few thousand rows held
+        # at a time, however large the table.
+        yield from self._db.batches(sql, BATCH_ROWS)
 
     def checkpoint(self) -> bool:
         # PostgreSQL never overwrites a dead row's old copy in place or in archived WAL:

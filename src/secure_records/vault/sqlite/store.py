@@ -8,13 +8,13 @@ overwrite what it frees.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from secure_records.core.errors import VaultError
-from secure_records.vault.sqlite import migrations, opening, snapshot
+from secure_records.vault.sqlite import migrations, opening, snapshot, stored_rows
 from secure_records.vault.sqlite.sealed_rows import SealedRows
 from secure_records.vault.tables import VaultTables
 
@@ -73,6 +73,12 @@ class SqliteStore(VaultTables):
             sqlite3.DatabaseError,
         ):
             yield
+
+    def row_count(self, table: str) -> int:
+        return stored_rows.row_count(self._db, table)
+
+    def row_batches(self, table: str, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
+        return stored_rows.row_batches(self._db, table, columns)
 
     def checkpoint(self) -> bool:
         # Everything into the main file and the WAL emptied, unless a reader holds some.
