@@ -33,7 +33,7 @@ from secure_records.core.retention import Certificate
 from secure_records.core.statuses import DisposalStatus
 from secure_records.core.telephone_retention import Expired
 from secure_records.core.text import printable
-from secure_records.vault import disposal
+from secure_records.vault import database, disposal
 from secure_records.vault.attribution import at_the_host
 from secure_records.vault.door import Door, open_vault
 from secure_records.vault.home import VaultPaths, resolve_home
@@ -118,13 +118,15 @@ class Administration(Door):
         cls,
         home: str | os.PathLike[str] | VaultPaths | None = None,
         policies: Path | None = None,
+        database: str | None = None,
     ) -> Administration:
+        """A new vault; `database` names a PostgreSQL database (else SQLite in the home)."""
         paths = home if isinstance(home, VaultPaths) else resolve_home(home)
         texts = read_policy_texts(policies or default_policy_dir())
         # Validate before anything is created, naming the source files.
         source = policies or default_policy_dir()
         load_policy(source)
-        admin = cls(Vault.create(paths, texts))
+        admin = cls(Vault.create(paths, texts, database))
         sealed = admin._vault.sealed_policy.hash
         with admin.recorded(
             LogAction.VAULT_CREATED,
@@ -138,6 +140,11 @@ class Administration(Door):
     @property
     def home(self) -> Path:
         return self._vault.paths.home
+
+    @property
+    def database_named(self) -> str:  # ", in the PostgreSQL database ...", or "" (SQLite)
+        pg = database.configured(self._vault.paths) is not None
+        return f", in the PostgreSQL database {self._vault.store.path}" if pg else ""
 
     @property
     def vault_id(self) -> str:

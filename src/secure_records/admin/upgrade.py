@@ -19,12 +19,14 @@ from secure_records.admin.administration import Administration
 from secure_records.admin.backup import log_backup
 from secure_records.admin.up_to_date import bring_up, policy_additions
 from secure_records.core.errors import VaultError
-from secure_records.vault import backup, schema
+from secure_records.vault import backup, database, schema
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.private_files import make_private_dir
 from secure_records.vault.recovery import has_recovery_code
 
 BACKUPS = "backups"
+# What `upgrade` names as the copy taken first, on PostgreSQL.
+POSTGRES_COPY = Path("the PostgreSQL server's own backups")
 
 
 @dataclass(frozen=True)
@@ -44,16 +46,20 @@ def upgrade(home: str | os.PathLike[str] | VaultPaths | None = None) -> Upgraded
     """Upgrade the vault at `home`; VaultError in one sentence if it cannot be (a newer
     release's vault names the migration it needs; nothing is then changed)."""
     paths = home if isinstance(home, VaultPaths) else resolve_home(home)
-    if not paths.database.is_file():
+    if not database.holds_vault(paths):
         raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
     needed = schema.still_needed(paths)
     if not needed and not policy_additions(paths).added:
         return Upgraded(None, (), (), schema.latest(), has_recovery_code(paths))
-    path, manifest = _backup_first(paths)
+    # On PostgreSQL the copy is the server's own (pg_dump, base backups): the README says
+    # to take one first. The migration is still one transaction.
+    taken = None if database.configured(paths) else _backup_first(paths)
     if needed:
         schema.migrate(paths)
     with Administration.open(paths, any_policy=True) as admin:
-        log_backup(admin, manifest, path)
+        if taken is not None:
+            log_backup(admin, taken[1], taken[0])
+        path = taken[0] if taken is not None else POSTGRES_COPY
         added = bring_up(admin, needed, path)
     return Upgraded(path, tuple(needed), added, schema.latest(), has_recovery_code(paths))
 

@@ -26,13 +26,20 @@ from secure_records.core.text import printable
     default=None,
     help="Policy directory to copy into the vault (default: the shipped policies).",
 )
+@click.option(
+    "--database",
+    default=None,
+    metavar="URL",
+    help="A PostgreSQL database to hold the vault (postgresql://host/dbname or "
+    "service=name; credentials from ~/.pgpass or a service file). Default: SQLite in the home.",
+)
 @pass_cli
-def init(cli: CliContext, policies: Path | None) -> None:
+def init(cli: CliContext, policies: Path | None, database: str | None) -> None:
     """Create a new vault and its key-encryption key."""
-    with Administration.init(cli.home, policies) as admin:
+    with Administration.init(cli.home, policies, database) as admin:
         if admin.insecure_keyring_warning:
             warn(admin.insecure_keyring_warning)
-        say(f"Created vault {admin.vault_id} at {admin.home}.")
+        say(f"Created vault {admin.vault_id} at {admin.home}{admin.database_named}.")
         code = admin.vault.new_recovery_code
         if code is not None:
             show_recovery_code(code)

@@ -9,19 +9,16 @@ from collections.abc import Mapping
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.errors import VaultError
+from secure_records.vault import database
+from secure_records.vault.database import config_path
 from secure_records.vault.envelope import new_key, seal, wrap_ad
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.log import AuditLog
 from secure_records.vault.policy_files import read_policy_files
-from secure_records.vault.private_files import (
-    make_private_dir,
-    make_private_file,
-    write_private_file,
-)
+from secure_records.vault.private_files import make_private_dir, write_private_file
 from secure_records.vault.recovery import KeyRecovery
 from secure_records.vault.row_seals import ROW_SEAL_LABEL, RowSeals
 from secure_records.vault.seals import PolicySeal, seal_key
-from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
 MATCH_INDEX_KEY = "match_index"
@@ -29,36 +26,43 @@ LOG_ROOT_KEY = "log"
 
 
 def refuse_existing(paths: VaultPaths) -> None:
+    """A home that exists must be empty but for a vault.conf the operator wrote first."""
     home = paths.home
     # A file where a directory of the path must be: one sentence, not mkdir's error.
     blocked = next((p for p in home.parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:
         raise VaultError(f"{home} cannot be made: {blocked} is a file, not a directory.")
-    if home.exists() and (not home.is_dir() or any(home.iterdir())):
+    kept = {config_path(paths)}
+    if home.exists() and (not home.is_dir() or any(p not in kept for p in home.iterdir())):
         raise VaultError(
             f"{home} already exists and is not empty; init refuses to touch an existing vault."
         )
 
 
 def lay_out(
-    paths: VaultPaths, policy_texts: Mapping[str, str], vault_id: str, kek: bytes, now: str
+    paths: VaultPaths,
+    policy_texts: Mapping[str, str],
+    vault_id: str,
+    kek: bytes,
+    now: str,
+    conninfo: str | None = None,
 ) -> tuple[Store, str]:
-    """The new vault's files, its keys wrapped under `kek` (version 1), and its
-    recovery code (returned, to be shown once, never stored); on any failure only what
-    this call made is removed."""
+    """The new vault's files, its store (SQLite in the home, or the PostgreSQL database
+    `conninfo` names), its keys wrapped under `kek` (version 1), and its recovery code
+    (returned, to be shown once, never stored); on any failure only what this call made
+    is removed."""
     home = paths.home
     created_home = not home.exists()
-    store: SqliteStore | None = None
+    written_before = set(home.iterdir()) if home.is_dir() else set()
+    store: Store | None = None
     try:
         make_private_dir(home)
         make_private_dir(paths.policies)
         make_private_dir(paths.exports)
         for name, text in policy_texts.items():
             write_private_file(paths.policies / name, text)
-        make_private_file(paths.database)
-        store = SqliteStore.create(
-            paths.database, {"vault_id": vault_id, "kek_version": "1", "created_at": now}
-        )
+        meta = {"vault_id": vault_id, "kek_version": "1", "created_at": now}
+        store = database.create(paths, conninfo, meta)
         aead = AESGCM(kek)
         log_root = new_key()
         # Sealed from the first row: the ledger is written with the log's first head.
@@ -75,11 +79,11 @@ def lay_out(
         return store, code
     except BaseException:
         if store is not None:
-            store.close()
+            store.discard()
         if created_home:
             shutil.rmtree(home, ignore_errors=True)
         else:
-            for child in home.iterdir():
+            for child in set(home.iterdir()) - written_before:  # the operator's vault.conf stays
                 if child.is_dir():
                     shutil.rmtree(child, ignore_errors=True)
                 else:

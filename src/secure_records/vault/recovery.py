@@ -18,6 +18,7 @@ from itertools import pairwise
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.errors import VaultError
+from secure_records.vault import database
 from secure_records.vault.envelope import new_key, seal, unseal, wrap_ad
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.kek import KeyEncryptionKeys
@@ -29,7 +30,6 @@ from secure_records.vault.recovery_code import (
     open_root,
 )
 from secure_records.vault.rows import KekVersionRow, RecoveryLockRow
-from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
 RECOVERY_ROOT_KEY = "recovery_root"
@@ -145,10 +145,10 @@ def open_kek(vault_id: str, root: bytes, row: KekVersionRow) -> bytes:
     return unseal(AESGCM(root), row.recovery, kek_ad(vault_id, row.version), what)
 
 
-def _vault_store(paths: VaultPaths) -> SqliteStore:
-    if not paths.database.is_file():
+def _vault_store(paths: VaultPaths) -> Store:
+    if not database.holds_vault(paths):
         raise VaultError(f"No vault at {paths.home}; pass --home naming the vault's directory.")
-    return SqliteStore.connect(paths.database)
+    return database.connect(paths)
 
 
 def keks_from_recovery_code(paths: VaultPaths, code: str) -> dict[int, bytes]:

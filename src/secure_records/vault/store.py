@@ -69,6 +69,10 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def discard(self) -> None:
+        """Close, and remove what `create` made: only for a vault whose laying out failed."""
+        ...
+
     def use_row_seals(
         self, seals: RowSeals, on_broken: Callable[[SealBroken], None] | None = None
     ) -> None:

@@ -23,6 +23,7 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.policy import Policy, parse_policy
 from secure_records.core.progress import Progress, counting, no_progress
 from secure_records.core.records import ConsentEntry, Note, Record
+from secure_records.vault import database
 from secure_records.vault.access_requests import SealedAccessRequests
 from secure_records.vault.amendments import FieldAmendments
 from secure_records.vault.concerns import CONCERNS_KEY, SealedConcerns
@@ -59,13 +60,10 @@ from secure_records.vault.sealing import (
     note_json,
 )
 from secure_records.vault.seals import PolicySeal, seal_key
-from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
 if TYPE_CHECKING:
     from secure_records.core.importing import ImportCheck
-
-# Seals telephone requests that matched no record (those that did use the record's key).
 
 
 def now_utc() -> str:
@@ -141,9 +139,7 @@ class Vault:
 
     @classmethod
     def open(cls, paths: VaultPaths) -> Vault:
-        if not paths.database.is_file():
-            raise VaultError(f"No vault at {paths.home}; run 'secure-records init' or pass --home.")
-        store = SqliteStore.connect(paths.database)
+        store = database.connect(paths)
         try:
             keys = KeyEncryptionKeys(store.meta("vault_id"))
             version = int(store.meta("kek_version"))
@@ -154,16 +150,20 @@ class Vault:
             raise
 
     @classmethod
-    def create(cls, paths: VaultPaths, policy_texts: Mapping[str, str]) -> Vault:
-        """A new, empty vault; refuses to touch a directory that already holds anything."""
+    def create(
+        cls, paths: VaultPaths, policy_texts: Mapping[str, str], db: str | None = None
+    ) -> Vault:
+        """A new, empty vault; refuses to touch a directory that already holds anything.
+        `db` (else SECURE_RECORDS_DATABASE, else vault.conf) names a PostgreSQL database."""
         refuse_existing(paths)
+        conninfo = database.requested(db, paths)
         parse_policy(policy_texts)  # nothing is made for a policy that does not parse
         vault_id = secrets.token_hex(16)
         keys = KeyEncryptionKeys(vault_id)
         kek = new_key()
         keys.store(1, kek)
         try:
-            store, code = lay_out(paths, policy_texts, vault_id, kek, now_utc())
+            store, code = lay_out(paths, policy_texts, vault_id, kek, now_utc(), conninfo)
         except BaseException:
             keys.delete(1)
             raise
@@ -357,7 +357,7 @@ class Vault:
 
     def reader(self) -> Store:
         """A second connection for reading on another thread; the caller closes it."""
-        reader = SqliteStore.connect(self.paths.database, one_pass=True)
+        reader = database.connect(self.paths, one_pass=True)
         # Found on the reader's thread: queued, and logged by this one's next entry.
         reader.use_row_seals(self._row_seals, self.seal_reports.queue)
         return reader

@@ -14,6 +14,7 @@ transaction has a row to lock (`SELECT ... FOR UPDATE`).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import psycopg
@@ -210,6 +211,14 @@ def create(db: PgConnection) -> None:
             db.raw.execute(statement)
     for migration in known():
         _record(db, migration)
+
+
+def drop(db: PgConnection) -> None:
+    """Every table `create` made, for a vault whose laying out failed: only ever run
+    on a schema this process created moments before (PostgresStore.discard)."""
+    sql = "\n".join([AT_BASE, *(migration.sql for migration in LATER)])
+    names = re.findall(r"CREATE TABLE (\w+)", sql)
+    db.raw.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(names))} CASCADE")
 
 
 def _record(db: PgConnection, migration: Migration) -> None:

@@ -25,7 +25,7 @@ from secure_records.vault import rows
 from secure_records.vault.postgres import opening, schema
 from secure_records.vault.postgres.dialect import PgConnection
 from secure_records.vault.row_seals import TABLES
-from secure_records.vault.sqlite.migrations import behind_refusal
+from secure_records.vault.sqlite.migrations import Migration, behind_refusal
 from secure_records.vault.sqlite.sealed_rows import SealedRows
 from secure_records.vault.sqlite.stored_rows import BATCH_ROWS
 from secure_records.vault.tables import VaultTables
@@ -56,6 +56,16 @@ class PostgresStore(VaultTables):
         """Open a vault's database (a URL or `service=name`); a schema an older release
         made is refused, naming `secure-records upgrade`, which alone passes `upgrade`."""
         return cls._opened(conninfo, lambda store: store._migrate(upgrade=upgrade))
+
+    @staticmethod
+    def still_needed(conninfo: str) -> list[Migration]:
+        """What the vault's schema lacks, nothing changed (for `upgrade`)."""
+        raw = opening.connect(conninfo)
+        try:
+            db = PgConnection(raw)
+            return schema.pending(db, opening.describe(raw))
+        finally:
+            raw.close()
 
     @classmethod
     def create(cls, conninfo: str, meta: dict[str, str]) -> PostgresStore:
@@ -102,6 +112,15 @@ class PostgresStore(VaultTables):
 
     def close(self) -> None:
         self._db.close()
+
+    def discard(self) -> None:
+        """Take out the schema `create` just made (a vault whose laying out failed)."""
+        try:
+            if self._db.in_transaction:
+                self._db.rollback()
+            schema.drop(self._db)
+        finally:
+            self.close()
 
     @property
     def in_transaction(self) -> bool:

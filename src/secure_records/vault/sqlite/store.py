@@ -56,6 +56,12 @@ class SqliteStore(VaultTables):
     def close(self) -> None:
         self._db.close()
 
+    def discard(self) -> None:
+        """Close and delete the file `create` just made (a vault whose laying out failed)."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     @property
     def in_transaction(self) -> bool:
         return self._db.in_transaction

@@ -1,0 +1,133 @@
+"""A vault made in PostgreSQL by `init --database`, SECURE_RECORDS_DATABASE or a
+vault.conf written first, then opened by every later command from the home's
+vault.conf alone; and the refusals on the way (tests/support/postgres.py)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from secure_records.admin.administration import Administration
+from secure_records.core.errors import VaultError
+from secure_records.vault import database
+from secure_records.vault.home import VaultPaths
+from secure_records.vault.recovery import KeyRecovery
+from tests.support.cli import run, subprocess_env
+
+
+def _tables(conninfo: str) -> set[str]:
+    with psycopg.connect(conninfo) as db:
+        rows = db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {str(row[0]) for row in rows}
+
+
+def test_init_with_database_makes_the_vault_in_postgresql(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    env = subprocess_env(tmp_path)
+    home = tmp_path / "home"
+    made = run(["--home", str(home), "init", "--database", postgres_database], env)
+    assert made.code == 0, made.err
+    assert "in the PostgreSQL database vault_" in made.out
+    assert not (home / "vault.db").exists()
+    conf = home / "vault.conf"
+    assert conf.read_text() == f"database = {postgres_database}\n"
+    assert stat.S_IMODE(conf.stat().st_mode) == 0o600
+    assert {"meta", "records", "log_head"} <= _tables(postgres_database)
+    # Every later command finds the database from the home alone.
+    added = run(["--home", str(home), "staff", "add", "lead", "--role", "safeguarding_lead"], env)
+    assert added.code == 0, added.err
+    listed = run(["--home", str(home), "staff", "list"], env)
+    assert "lead" in listed.out
+    verified = run(["--home", str(home), "log", "verify"], env)
+    assert verified.code == 0, verified.out + verified.err
+    checked = run(["--home", str(home), "vault", "verify"], env)
+    assert checked.code == 0, checked.out + checked.err
+
+
+def test_the_environment_or_a_vault_conf_written_first_names_the_database(
+    tmp_path: Path, postgres_database: str, postgres_cluster: object
+) -> None:
+    env = subprocess_env(tmp_path) | {database.DATABASE_ENV: postgres_database}
+    made = run(["--home", str(tmp_path / "a"), "init"], env)
+    assert made.code == 0, made.err
+    assert (tmp_path / "a" / "vault.conf").is_file()
+    # The same database again: refused, and the vault in it untouched.
+    again = run(["--home", str(tmp_path / "b"), "init"], env)
+    assert again.code != 0
+    assert "already holds a vault; nothing was changed" in again.err
+    assert "Traceback" not in again.err
+    assert not (tmp_path / "b").exists()
+    assert run(["--home", str(tmp_path / "a"), "staff", "list"], env).code == 0
+
+
+def test_a_vault_conf_written_before_init_is_kept_and_used(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "vault.conf").write_text(f"# the shared database\ndatabase = {postgres_database}\n")
+    made = run(["--home", str(home), "init"], subprocess_env(tmp_path))
+    assert made.code == 0, made.err
+    assert "the shared database" in (home / "vault.conf").read_text()
+    assert "meta" in _tables(postgres_database)
+
+
+@pytest.mark.parametrize(
+    ("conf", "said"),
+    [
+        ("databse = x\n", "line 1 is not understood"),
+        ("database =\n", "line 1 is not understood"),
+    ],
+)
+def test_a_vault_conf_not_understood_is_one_sentence(tmp_path: Path, conf: str, said: str) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "vault.conf").write_text(conf)
+    ran = run(["--home", str(home), "staff", "list"], subprocess_env(tmp_path))
+    assert ran.code != 0
+    assert said in ran.err
+    assert "Traceback" not in ran.err
+
+
+def test_init_refuses_a_password_and_a_second_database(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    env = subprocess_env(tmp_path)
+    home = tmp_path / "home"
+    secret = "postgresql://clerk:hunter2@db.example.org/vault"
+    ran = run(["--home", str(home), "init", "--database", secret], env)
+    assert ran.code != 0
+    assert "password may not be given" in ran.err
+    assert "hunter2" not in ran.out + ran.err
+    assert not home.exists()
+    home.mkdir(mode=0o700)
+    (home / "vault.conf").write_text(f"database = {postgres_database}\n")
+    other = run(["--home", str(home), "init", "--database", "service=elsewhere"], env)
+    assert other.code != 0
+    assert "names a different database" in other.err
+    assert _tables(postgres_database) == set()
+    broken = run(["--home", str(home), "init", "--database", "a\x1b[2Jb"], env)
+    assert broken.code != 0
+    assert "control character" in broken.err
+    assert "\x1b" not in broken.err
+
+
+def test_a_failed_init_takes_its_tables_out_again(
+    tmp_path: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_: object) -> str:
+        raise VaultError("stopped for the test")
+
+    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
+    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "k.json"))
+    monkeypatch.setattr(KeyRecovery, "set_up", fail)
+    paths = VaultPaths(tmp_path / "home")
+    with pytest.raises(VaultError, match="stopped for the test"):
+        Administration.init(paths, database=postgres_database)
+    assert _tables(postgres_database) == set()
+    assert not paths.home.exists()
