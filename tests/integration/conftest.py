@@ -1,6 +1,13 @@
 """Fixtures for the integration tests beyond the shared ones: a throwaway PostgreSQL
-cluster, and a new database in it per test (tests/support/postgres.py)."""
+cluster, a new database in it per test, and every test run on both backends
+(tests/support/postgres.py)."""
 
-from tests.support.postgres import postgres_cluster, postgres_database
+import pytest
 
-__all__ = ["postgres_cluster", "postgres_database"]
+from tests.support.postgres import postgres_cluster, postgres_database, run_once, vault_backend
+
+__all__ = ["postgres_cluster", "postgres_database", "vault_backend"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_once(items, config)

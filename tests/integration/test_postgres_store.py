@@ -18,6 +18,9 @@ from secure_records.vault.postgres.store import PostgresStore
 from secure_records.vault.sqlite import migrations as sqlite_migrations
 from secure_records.vault.sqlite.store import SqliteStore
 
+# Picks its backend itself.
+pytestmark = pytest.mark.not_on_postgres
+
 META = {"vault_id": "v", "kek_version": "1", "created_at": "2026-12-05T10:00:00+00:00"}
 
 

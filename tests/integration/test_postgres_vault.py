@@ -17,6 +17,9 @@ from secure_records.vault.home import VaultPaths
 from secure_records.vault.recovery import KeyRecovery
 from tests.support.cli import run, subprocess_env
 
+# Picks its backend itself.
+pytestmark = pytest.mark.not_on_postgres
+
 
 def _tables(conninfo: str) -> set[str]:
     with psycopg.connect(conninfo) as db:

@@ -32,6 +32,9 @@ from secure_records.vault.rows import (
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 
+# Picks its backend itself.
+pytestmark = pytest.mark.not_on_postgres
+
 
 @contextmanager
 def raw(home: Path) -> Iterator[sqlite3.Connection]:

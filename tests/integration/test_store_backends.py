@@ -30,6 +30,9 @@ from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.store import Store
 from tests.support.postgres import Cluster
 
+# Picks its backend itself.
+pytestmark = pytest.mark.not_on_postgres
+
 VAULT_ID = "vault-under-test"
 KEY = bytes(range(32))
 AT = "2026-12-05T10:00:00+00:00"

@@ -22,6 +22,8 @@ class Ran:
 def subprocess_env(tmp_path: Path, *, insecure_file_keyring: bool = True) -> dict[str, str]:
     """An environment whose keyring is a file under tmp_path (allowed as insecure)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON_KEYRING", "SECURE_"))}
+    if "SECURE_RECORDS_DATABASE" in os.environ:  # the PostgreSQL variant (support/postgres.py)
+        env["SECURE_RECORDS_DATABASE"] = os.environ["SECURE_RECORDS_DATABASE"]
     env["PYTHONPATH"] = str(REPO)
     if insecure_file_keyring:
         env["PYTHON_KEYRING_BACKEND"] = "tests.support.file_keyring.FileKeyring"

@@ -109,3 +109,40 @@ def postgres_database(postgres_cluster: Cluster) -> Iterator[str]:
         yield postgres_cluster.conninfo(name)
     finally:
         postgres_cluster.drop_database(name)
+
+
+BACKENDS = ("sqlite", "postgres")
+# A test about SQLite's own files, or one that picks its backend itself: run once.
+ONE_BACKEND = "not_on_postgres"
+
+
+@pytest.fixture(params=BACKENDS, autouse=True)
+def vault_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each test of the suites that use it, once with SQLite and once with every vault
+    it makes (init, Vault.create) in a new PostgreSQL database of the throwaway cluster
+    (SECURE_RECORDS_DATABASE, passed on to subprocesses by tests/support/cli.py)."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database()
+    monkeypatch.setenv("SECURE_RECORDS_DATABASE", cluster.conninfo(name))
+    try:
+        yield "postgres"
+    finally:
+        cluster.drop_database(name)
+
+
+def run_once(items: list[pytest.Item], config: pytest.Config) -> None:
+    """Drop the PostgreSQL variant of each test marked `not_on_postgres`."""
+    dropped = [
+        item
+        for item in items
+        if getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("vault_backend") == "postgres"
+        and item.get_closest_marker(ONE_BACKEND) is not None
+    ]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        gone = set(dropped)
+        items[:] = [item for item in items if item not in gone]
