@@ -39,6 +39,7 @@ WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
 LOCK_HEAD = "SELECT id FROM log_head WHERE id = 1 FOR UPDATE"
 # Neither can arise once the head is locked first (READ COMMITTED never fails to
 # serialize; writers wait on nothing else); retried anyway, never shown to a person.
+VACUUM = "VACUUM records"
 RETRIED = (errors.SerializationFailure, errors.DeadlockDetected)
 ATTEMPTS = 8
 
@@ -172,8 +173,16 @@ class PostgresStore(VaultTables):
         yield from self._db.batches(sql, BATCH_ROWS)
 
     def checkpoint(self) -> bool:
-        # PostgreSQL never overwrites a dead row's old copy in place or in archived WAL:
-        # the destroyed key is the guarantee. Nothing for a reader to hold back.
+        """After a disposal (and the other callers of SQLite's WAL truncation): the
+        deleted rows, wrapped data keys among them, vacuumed from `records` so their
+        space is marked free. PostgreSQL overwrites neither freed pages nor archived
+        WAL in place: the destroyed key is the guarantee (README, "PostgreSQL")."""
+        if self._db.in_transaction:
+            return False  # VACUUM cannot run inside one; the caller tries again
+        try:
+            self._db.execute(VACUUM)
+        except psycopg.Error:
+            return False  # e.g. a concurrent VACUUM: not needed for the erase
         return True
 
     def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
