@@ -96,6 +96,13 @@ def test_a_rolled_back_action_leaves_no_row_and_the_head_where_it_was(
     assert log.verify().intact and log.verify().entries == 3
 
 
+def test_an_entry_is_never_added_outside_a_transaction(where: str, store: PostgresStore) -> None:
+    log = audit_log(store)
+    with pytest.raises(LogError, match="only with the action it records"):
+        log.append("alice", "caseworker", LogAction.RECORD_OPENED)  # it would commit alone
+    assert row_count(where) == 0 and log.head().seq == 0
+
+
 EDIT = "UPDATE log_entries SET line = overlay(line PLACING 'X'::bytea FROM 20) WHERE seq = 3"
 SWAP = (
     "UPDATE log_entries a SET line = b.line FROM log_entries b "
