@@ -72,7 +72,7 @@ def lay_out(
             for name, key in ((MATCH_INDEX_KEY, new_key()), (LOG_ROOT_KEY, log_root)):
                 store.put_vault_key(name, seal(aead, key, wrap_ad(vault_id, "vault", name, 1)))
             code = KeyRecovery(store, vault_id, aead, 1).set_up({1: kek}, now)
-            AuditLog.create(paths.log, store, vault_id, log_root)
+            AuditLog.create(store.log_at(paths.log), store, vault_id, log_root)
             # Sealed as written to disk, so the first open finds exactly these bytes.
             PolicySeal(store, vault_id, log_root).write(read_policy_files(paths.policies))
         store.checkpoint()

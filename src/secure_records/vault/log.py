@@ -1,6 +1,7 @@
 """The encrypted, tamper-evident log of every access and decision.
 
-One line per entry in an append-only file:
+One line per entry, in an append-only file beside a SQLite vault or as rows of the
+vault's PostgreSQL database (`vault.log_lines`: the store chooses):
 
     {"seq":N,"time":"...","vault":"...","g":"<b64>","p":"<b64>"|null,"k":"<id>"|null}<TAB><MAC>
 
@@ -13,7 +14,7 @@ One line per entry in an append-only file:
   changing, removing or reordering any entry breaks every MAC after it.
 
 The sealed head (sequence number, last MAC, committed length, and an HMAC over them)
-lives in the vault database, apart from the log, and is updated in the same SQLite
+lives in the vault database, apart from the log, and is updated in the same
 transaction as the action the entry records: the action and its entry commit
 together or not at all. Whatever lies in the file beyond the head's length was never
 committed (a crash mid-append) and is cut off by the next append; a log shorter than
@@ -22,15 +23,12 @@ its head has been truncated.
 
 from __future__ import annotations
 
-import errno
 import hmac
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -40,7 +38,8 @@ from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.core.progress import Progress, no_progress
 from secure_records.vault.envelope import PadHmac, seal, unseal
-from secure_records.vault.log_chain import Chain, b64, one_crashed_write, parse_line, unb64
+from secure_records.vault.log_chain import Chain, b64, parse_line, unb64
+from secure_records.vault.log_lines import LogError, LogLines
 from secure_records.vault.log_verify import (
     CHECKPOINT_PREFIX,
     Restore,
@@ -48,7 +47,6 @@ from secure_records.vault.log_verify import (
     read_checkpoint,
     verify,
 )
-from secure_records.vault.private_files import make_private_file
 from secure_records.vault.rows import LogHead
 from secure_records.vault.store import Store
 
@@ -59,10 +57,6 @@ DISPOSED = "[disposed]"
 OWN_KEY_ID = "vault"
 # Meta: the entries that say the vault was restored (a hint: each is opened and checked).
 RESTORES_META = "restores"
-
-
-class LogError(VaultError):
-    """The log cannot be written or read; the action it would record does not happen."""
 
 
 def _derive(root: bytes, label: str) -> bytes:
@@ -101,7 +95,7 @@ def _entry(
 class AuditLog:
     def __init__(
         self,
-        path: Path,
+        lines: LogLines,
         store: Store,
         vault_id: str,
         root_key: bytes,
@@ -111,7 +105,8 @@ class AuditLog:
         """`record_key(record_id)` gives the record's (key id, data key), or None once
         the record has been disposed of; `own_key()` the vault's key for a personal
         part that belongs to no record (what was typed about a concern)."""
-        self.path = path
+        self.lines = lines
+        self.where = lines.where  # for messages
         self._store = store
         self._vault_id = vault_id
         self._aead = AESGCM(_derive(root_key, "secure-records log encryption v1"))
@@ -135,10 +130,10 @@ class AuditLog:
         return head
 
     @staticmethod
-    def create(path: Path, store: Store, vault_id: str, root_key: bytes) -> None:
+    def create(lines: LogLines, store: Store, vault_id: str, root_key: bytes) -> None:
         """An empty log and its head; call inside the vault's creating transaction."""
-        make_private_file(path, durable=True)
-        log = AuditLog(path, store, vault_id, root_key, lambda _: None)
+        lines.create()
+        log = AuditLog(lines, store, vault_id, root_key, lambda _: None)
         store.put_log_head(LogHead(0, 0, log.genesis, log._seal(0, 0, log.genesis)))
 
     def check_tail(self) -> None:
@@ -146,27 +141,7 @@ class AuditLog:
         its head, and its last committed entry chains to the head. (`verify` checks
         every entry.)"""
         head = self.head()
-        try:
-            with open(self.path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size < head.size:
-                    raise LogError(
-                        f"The log {self.path} is shorter than its sealed head says (truncated); "
-                        "run 'secure-records log verify'."
-                    )
-                # The last two whole lines; entries can be long, so widen until found.
-                window = 65536
-                while True:
-                    start = max(0, head.size - window)
-                    handle.seek(start)
-                    chunk = handle.read(head.size - start)
-                    if start == 0 or chunk.count(b"\n") >= 3:
-                        break
-                    window *= 4
-        except FileNotFoundError:
-            raise LogError(f"The log {self.path} is missing; nothing can be recorded.") from None
-        except OSError as exc:
-            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
+        chunk = self.lines.tail(head.size)
         if head.seq == 0:
             return
         lines = chunk.split(b"\n")[:-1]
@@ -178,7 +153,7 @@ class AuditLog:
         links = prev_mac is not None and self._chain.links(mac, prev_mac, body)
         if not (links and mac is not None and hmac.compare_digest(mac, head.mac)):
             raise LogError(
-                f"The log {self.path} is damaged: its last entry does not match its sealed "
+                f"The log {self.where} is damaged: its last entry does not match its sealed "
                 "head; run 'secure-records log verify'."
             )
 
@@ -227,40 +202,7 @@ class AuditLog:
             separators=(",", ":"),
         ).encode()
         mac, line = self._chain.line(head.mac, body)
-        try:
-            fd = os.open(self.path, os.O_RDWR)
-        except FileNotFoundError:
-            raise LogError(f"The log {self.path} is missing; nothing can be recorded.") from None
-        except OSError as exc:
-            raise LogError(f"The log {self.path} cannot be opened ({exc.strerror}).") from None
-        try:
-            size = os.fstat(fd).st_size
-            if size < head.size:
-                raise LogError(
-                    f"The log {self.path} is shorter than its sealed head says; it has been "
-                    "truncated. Run 'secure-records log verify'."
-                )
-            if size > head.size:
-                tail = os.pread(fd, size - head.size, head.size)
-                if not one_crashed_write(tail):
-                    raise LogError(
-                        f"The log {self.path} holds entries the vault database never committed: "
-                        "the database is older than the log (restored from a backup?). Nothing "
-                        "was recorded; run 'secure-records log verify'."
-                    )
-                # Never committed: a crash between writing and committing. Cut it off.
-                os.ftruncate(fd, head.size)
-            written = 0
-            while written < len(line):
-                done = os.pwrite(fd, line[written:], head.size + written)
-                if done <= 0:
-                    raise OSError(errno.EIO, "the write made no progress")
-                written += done
-            os.fsync(fd)
-        except OSError as exc:
-            raise LogError(f"The log {self.path} cannot be written ({exc.strerror}).") from None
-        finally:
-            os.close(fd)
+        self.lines.append(head.size, line)
         new_size = head.size + len(line)
         self._store.put_log_head(LogHead(seq, new_size, mac, self._seal(seq, new_size, mac)))
         return seq, head.size
@@ -268,12 +210,7 @@ class AuditLog:
     def cut_back(self, size: int) -> None:
         """Remove an entry whose transaction rolled back (best effort: the next append
         would cut it off anyway)."""
-        try:
-            with open(self.path, "r+b") as handle:
-                if os.fstat(handle.fileno()).st_size > size:
-                    handle.truncate(size)
-        except OSError:
-            pass
+        self.lines.cut_back(size)
 
     def _ad(self, seq: int) -> bytes:
         return f"log|{self._vault_id}|{seq}".encode()
@@ -293,20 +230,12 @@ class AuditLog:
 
     # reading
 
-    def _lines(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            raise LogError(f"The log {self.path} is missing.") from None
-        except OSError as exc:
-            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
-
     def entries(self, *, personal: bool = True) -> Iterator[LogEntry]:
         """Every committed entry, decrypted. Verify first: this trusts the chain.
         `personal=False` leaves each entry's personal part sealed (None): most of the
         cost, and not needed by a check that reads only who did what."""
         head = self.head()
-        data = self._lines()[: head.size]
+        data = self.lines.read()[: head.size]
         for raw_line in data.splitlines():
             doc = json.loads(parse_line(raw_line)[0])
             seq = int(doc["seq"])
@@ -323,20 +252,13 @@ class AuditLog:
     ) -> tuple[list[LogEntry], int]:
         """Committed entries written at or after `since` (an ISO time in UTC), without
         their personal parts unless asked, and the length read up to. Pass that back as `start` to
-        read only what was written since; without it, the file is read back from its
+        read only what was written since; without it, the log is read back from its
         head only as far as `since`, so the cost is the window's entries, not the log's."""
         head = self.head()
-        try:
-            with open(self.path, "rb") as handle:
-                if start is not None and start <= head.size:
-                    handle.seek(start)
-                    data = handle.read(head.size - start)
-                else:
-                    data = self._back_to(handle, head.size, since)
-        except FileNotFoundError:
-            raise LogError(f"The log {self.path} is missing.") from None
-        except OSError as exc:
-            raise LogError(f"The log {self.path} cannot be read ({exc.strerror}).") from None
+        if start is not None and start <= head.size:
+            data = self.lines.read_from(start, head.size)
+        else:
+            data = self.lines.read_back_to(head.size, since)
         found: list[LogEntry] = []
         for raw_line in data.splitlines():
             doc = json.loads(parse_line(raw_line)[0])
@@ -351,21 +273,6 @@ class AuditLog:
                 opened = self._open_personal(seq, general["record"], doc["k"], doc["p"])
             found.append(_entry(doc, general, opened))
         return found, head.size
-
-    @staticmethod
-    def _back_to(handle: BinaryIO, end: int, since: str) -> bytes:
-        """The whole lines before `end`, back to one written before `since` (or the start)."""
-        window = 65536
-        while True:
-            begin = max(0, end - window)
-            handle.seek(begin)
-            chunk = handle.read(end - begin)
-            if begin == 0:
-                return chunk
-            lines = chunk.split(b"\n", 2)  # a partial line, then the first whole one
-            if len(lines) == 3 and json.loads(parse_line(lines[1])[0])["time"] < since:
-                return lines[1] + b"\n" + lines[2]
-            window *= 4
 
     def _open_personal(
         self, seq: int, record_id: str | None, key_id: str, sealed: str
@@ -386,13 +293,13 @@ class AuditLog:
         """The chain from the genesis MAC to the sealed head (log_verify.py); `progress`
         is told the entries walked."""
         head = self.head()
-        data = self._lines()
+        data = self.lines.read()
         if len(data) > head.size:
             # A writer may be between its append and its commit: wait for it, and read
             # head and file together while no one can write.
             with self._store.transaction():
                 head = self.head()
-                data = self._lines()
+                data = self.lines.read()
         verdict = verify(data, head, self._vault_id, self._chain, checkpoint, progress)
         if checkpoint is None or verdict.intact:
             restores = self.restores(data, head) if verdict.intact else []

@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 from secure_records.core.outputs import OutputKind
 from secure_records.core.statuses import DisposalStatus, SharingStatus
 from secure_records.core.telephone import Status
+from secure_records.vault.log_lines import LogLines
 from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.rows import (
     AccessRequestRow,
@@ -130,6 +131,10 @@ class Store(Protocol):
     def put_vault_key(self, name: str, wrapped: bytes) -> None: ...
     def log_head(self) -> LogHead | None: ...
     def put_log_head(self, head: LogHead) -> None: ...
+    def log_at(self, file: Path) -> LogLines:
+        """Where the log's lines live: `file` beside a SQLite vault; on PostgreSQL, rows
+        of the same database, so that appends on every host join one chain."""
+        ...
 
     # versions of the key-encryption key, and the recovery code's lock on them
 

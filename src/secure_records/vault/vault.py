@@ -100,7 +100,7 @@ class Vault:
         # The policy's seal key comes from the same root, under its own label.
         root = self._unwrap_vault_key(LOG_ROOT_KEY)
         own = partial(self._own_key, CONCERNS_KEY, True)  # concerns belong to no record
-        self.log = AuditLog(paths.log, store, self.vault_id, root, self._log_key, own)
+        self.log = AuditLog(store.log_at(paths.log), store, self.vault_id, root, self._log_key, own)
         self.policy_seal = PolicySeal(store, self.vault_id, root)
         self._row_seals = RowSeals(self.vault_id, seal_key(root, ROW_SEAL_LABEL))
         self.disposal_ledger = DisposalLedger(

@@ -6,10 +6,11 @@ new vault records those migrations, by SQLite's numbers and names, as applied. E
 later migration is written twice, by the same number and name: SQLite's in
 `vault.sqlite.migrations`, PostgreSQL's in `LATER` here (a test holds them in step).
 
-Two things only PostgreSQL needs: a `rowid` identity column on the four tables listed
-in the order rows were added (SQLite's implicit rowid), and the log head's row present
+Three things only PostgreSQL needs: a `rowid` identity column on the four tables listed
+in the order rows were added (SQLite's implicit rowid); the log head's row present
 from the start, its columns empty until the log's first entry, so that every write
-transaction has a row to lock (`SELECT ... FOR UPDATE`).
+transaction has a row to lock (`SELECT ... FOR UPDATE`); and the log's entries as rows
+(`log_entries`), where SQLite's vault keeps a file beside its database.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ CREATE TABLE log_head (
     seal BYTEA
 );
 INSERT INTO log_head (id) VALUES (1);
+-- PostgreSQL's alone: SQLite's log is a file (vault.postgres.log_rows).
+CREATE TABLE log_entries (
+    seq BIGINT PRIMARY KEY, start BIGINT NOT NULL UNIQUE, line BYTEA NOT NULL
+);
 CREATE TABLE phone_requests (
     id TEXT PRIMARY KEY,
     record_id TEXT REFERENCES records (id) ON DELETE CASCADE,

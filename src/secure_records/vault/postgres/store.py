@@ -24,6 +24,7 @@ from secure_records.core.errors import VaultError
 from secure_records.vault import rows
 from secure_records.vault.postgres import opening, schema
 from secure_records.vault.postgres.dialect import PgConnection
+from secure_records.vault.postgres.log_rows import LogRows
 from secure_records.vault.row_seals import TABLES
 from secure_records.vault.sqlite.migrations import Migration, behind_refusal
 from secure_records.vault.sqlite.sealed_rows import SealedRows
@@ -156,6 +157,10 @@ class PostgresStore(VaultTables):
         # The head's row is there from the start (to be locked); empty until the first entry.
         head = self._settings.log_head()
         return None if head is None or head.seq is None else head
+
+    def log_at(self, file: Path) -> LogRows:
+        # No file: the lines are rows appended under the head's lock, on any host.
+        return LogRows(self._db, self.where)
 
     def row_count(self, table: str) -> int:
         sql = f"SELECT count(*) AS n FROM {TABLES[table].name}"  # noqa: S608 (a known table)

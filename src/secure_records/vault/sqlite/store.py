@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from secure_records.core.errors import VaultError
+from secure_records.vault.log_lines import LogFile
 from secure_records.vault.sqlite import migrations, opening, snapshot, stored_rows
 from secure_records.vault.sqlite.sealed_rows import SealedRows
 from secure_records.vault.tables import VaultTables
@@ -79,6 +80,9 @@ class SqliteStore(VaultTables):
             sqlite3.DatabaseError,
         ):
             yield
+
+    def log_at(self, file: Path) -> LogFile:
+        return LogFile(file)
 
     def row_count(self, table: str) -> int:
         return stored_rows.row_count(self._db, table)
