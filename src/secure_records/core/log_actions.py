@@ -124,3 +124,7 @@ class LogAction(StrEnum):
     KEYS_RETIRED = "keys_retired"
     RECOVERY_CODE_SET = "recovery_code_set"
     KEYS_RECOVERED = "keys_recovered"
+    # several app hosts, one key (issue 21): versions only, never a key or a passphrase
+    KEYS_EXPORTED = "keys_exported"
+    KEYS_IMPORTED = "keys_imported"
+    KEY_STAGED = "key_staged"
