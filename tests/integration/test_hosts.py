@@ -25,6 +25,8 @@ from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
 from secure_records.vault.hosts import HOST_NAME_ENV
+from secure_records.vault.rows import HostRow
+from secure_records.vault.sqlite.hosts import HostTable
 from tests.integration.test_recovery import init
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out, no_traceback
@@ -237,6 +239,13 @@ def test_another_vaults_file_is_refused(cli: Cli, hosts: Hosts) -> None:
     assert "another vault" in import_refusal(cli, hosts, target, passphrase)
 
 
+def test_a_file_made_before_a_rotation_is_refused(cli: Cli, hosts: Hosts) -> None:
+    target = hosts.tmp / "stale.key"
+    passphrase = export(cli, hosts.home, target)
+    ok(cli("key", "rotate", home=hosts.home))  # host-a alone: rotated at once
+    assert "made before a rotation" in import_refusal(cli, hosts, target, passphrase)
+
+
 def test_a_different_key_already_in_the_keyring_is_never_overwritten(
     cli: Cli, hosts: Hosts
 ) -> None:
@@ -250,13 +259,14 @@ def test_a_different_key_already_in_the_keyring_is_never_overwritten(
 def test_opening_writes_the_host_row_only_when_it_changed(
     cli: Cli, hosts: Hosts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from secure_records.vault.sqlite.hosts import HostTable
-
     writes: list[str] = []
     put = HostTable.put
-    monkeypatch.setattr(
-        HostTable, "put", lambda self, row: (writes.append(row.name), put(self, row))
-    )
+
+    def counted(self: HostTable, row: HostRow) -> None:
+        writes.append(row.name)
+        put(self, row)
+
+    monkeypatch.setattr(HostTable, "put", counted)
     assert opens(hosts.home)
     assert opens(hosts.home)
     # init's own opening registered host-a already: nothing changed since.

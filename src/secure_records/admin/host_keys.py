@@ -102,8 +102,16 @@ def import_keys(
     if transfer.vault_id != vault_id:
         raise VaultError(OTHER_VAULT)
     # A version retired since the file was made stays out of every keyring.
-    retired = {row.version for row in kek_version_rows(paths) if row.retired_at is not None}
+    made = kek_version_rows(paths)
+    retired = {row.version for row in made if row.retired_at is not None}
     keks = {v: k for v, k in transfer.keks.items() if v not in retired}
+    current = max(row.version for row in made)
+    if current not in keks and not KeyEncryptionKeys(vault_id).holds(current):
+        raise VaultError(
+            f"That transfer file lacks the vault's current key version ({current}): it was "
+            "made before a rotation, so export a new one on a host that opens the vault; "
+            "nothing was changed."
+        )
     missing = missing_from_keyring(paths, keks)
     backend = install_keks_into_keyring(paths, {v: keks[v] for v in missing})
     if not missing:

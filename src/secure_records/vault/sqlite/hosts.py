@@ -1,7 +1,8 @@
-"""The app hosts that have opened the vault (issue 21), one row each: plain
-bookkeeping, like the key versions' table, and so not row-sealed. A row altered by
-hand can only make `key rotate --commit` wait for a host, never skip one that lacks
-the key and still opens the vault: that host would then fail to open, and say so."""
+"""The app hosts that have opened the vault (issue 21), one row each: bookkeeping,
+like the key versions' table, and so not row-sealed. A row altered by hand touches
+availability only, never what can be read: `key rotate --commit` then waits for a
+host, or goes ahead before one holds the new version, which then cannot open the
+vault (and says so) until it imports that version from a host that has it."""
 
 from __future__ import annotations
 
