@@ -333,3 +333,24 @@ def test_rotation_waits_until_every_host_holds_the_staged_version(cli: Cli, host
 def test_commit_with_nothing_staged_is_refused(cli: Cli, hosts: Hosts) -> None:
     sentence = refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
     assert "nothing to commit" in sentence
+
+
+def test_a_retired_host_can_be_forgotten_so_a_commit_stops_waiting(cli: Cli, hosts: Hosts) -> None:
+    target = hosts.tmp / "transfer.key"
+    passphrase = export(cli, hosts.home, target)
+    hosts.be("host-b")
+    ok(cli("key", "import", target, home=hosts.home, stdin=passphrase + "\n"))
+    hosts.be("host-a")
+    ok(cli("key", "rotate", home=hosts.home))
+    assert "host-b" in refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
+    assert (
+        "no host called"
+        in refused_in_one_sentence(cli("hosts", "--forget", "host-z", home=hosts.home)).lower()
+    )
+    assert "cannot be forgotten" in refused_in_one_sentence(
+        cli("hosts", "--forget", "host-a", home=hosts.home)
+    )
+    assert "no longer listed" in ok(cli("hosts", "--forget", "host-b", home=hosts.home)).out
+    assert sorted(host_rows(cli, hosts.home)) == ["host-a"]
+    assert [e["host"] for e in logged(hosts.home, LogAction.HOST_FORGOTTEN)] == ["host-b"]
+    assert "rotated to version 2" in ok(cli("key", "rotate", "--commit", home=hosts.home)).out

@@ -144,6 +144,23 @@ def hosts(admin: Administration) -> Hosts:
     return Hosts(store.hosts(), admin.vault.kek_version, staged_version(store), host_name())
 
 
+def forget_host(admin: Administration, name: str) -> None:
+    """A host taken out of the list (retired, or renamed), logged, so that a commit no
+    longer waits for it; if it opens the vault again it is registered again."""
+    store = admin.vault.store
+    if name == host_name():
+        raise BadInput(
+            "This host registers itself again whenever it opens the vault, so it cannot be "
+            "forgotten from here; run the command on another host. Nothing was changed."
+        )
+    with admin.recorded(LogAction.HOST_FORGOTTEN, host=name):
+        if not store.forget_host(name):
+            raise BadInput(
+                f"No host called {name!r} has opened this vault ('secure-records hosts' lists "
+                "them); nothing was changed."
+            )
+
+
 @dataclass(frozen=True)
 class Rotation:
     version: int

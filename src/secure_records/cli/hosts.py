@@ -16,12 +16,24 @@ def _versions(numbers: tuple[int, ...]) -> str:
 
 @click.command("hosts")
 @json_option
+@click.option(
+    "--forget", "forget", metavar="NAME", help="Take a retired host out of the list (logged)."
+)
 @pass_cli
-def hosts(cli: CliContext, as_json: bool) -> None:
+def hosts(cli: CliContext, as_json: bool, forget: str | None) -> None:
     """The hosts that have opened the vault, their key versions, first and last seen."""
+    from secure_records.admin.host_keys import forget_host
     from secure_records.admin.host_keys import hosts as vault_hosts
 
-    found = vault_hosts(cli.admin())
+    admin = cli.admin()
+    if forget is not None:
+        forget_host(admin, forget)
+        say(
+            f"Host {printable(forget)} is no longer listed, and a rotation's commit no longer "
+            "waits for it; if it opens the vault again, it is listed again."
+        )
+        return
+    found = vault_hosts(admin)
     if as_json:
         say_json(
             {

@@ -102,6 +102,7 @@ ACTION_WORDS: Mapping[str, str] = {
     LogAction.KEYS_EXPORTED: "Keys exported for another host",
     LogAction.KEYS_IMPORTED: "Keys imported from another host",
     LogAction.KEY_STAGED: "New key version staged",
+    LogAction.HOST_FORGOTTEN: "App host forgotten",
 }
 
 

@@ -128,3 +128,5 @@ class LogAction(StrEnum):
     KEYS_EXPORTED = "keys_exported"
     KEYS_IMPORTED = "keys_imported"
     KEY_STAGED = "key_staged"
+    # a host taken out of the list a commit waits for (retired or renamed)
+    HOST_FORGOTTEN = "host_forgotten"

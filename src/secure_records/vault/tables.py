@@ -157,6 +157,9 @@ class VaultTables:
     def put_host(self, row: rows.HostRow) -> None:
         self._hosts.put(row)
 
+    def forget_host(self, name: str) -> bool:
+        return self._hosts.delete(name)
+
     # staff
 
     def staff(self, name: str) -> rows.StaffRow | None:

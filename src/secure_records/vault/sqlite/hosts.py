@@ -36,6 +36,9 @@ class HostTable:
             for row in rows
         ]
 
+    def delete(self, name: str) -> bool:
+        return self._db.execute("DELETE FROM hosts WHERE name = ?", (name,)).rowcount > 0
+
     def put(self, row: HostRow) -> None:
         """Add the host, or update its versions and last sight (its first is kept)."""
         self._db.execute(
