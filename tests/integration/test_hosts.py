@@ -91,6 +91,17 @@ def export(cli: Cli, home: Path, target: Path) -> str:
     return passphrase
 
 
+def carry_to_host_b(cli: Cli, hosts: Hosts, name: str) -> str:
+    """Export on host-a to a file called `name`, import it on host-b, back on host-a;
+    what the import said."""
+    target = hosts.tmp / name
+    passphrase = export(cli, hosts.home, target)
+    hosts.be("host-b")
+    said = ok(cli("key", "import", target, home=hosts.home, stdin=passphrase + "\n")).out
+    hosts.be("host-a")
+    return said
+
+
 def logged(home: Path, action: LogAction) -> list[dict[str, object]]:
     with Administration.open(home, any_policy=True) as admin:
         return [e.details for e in admin.vault.log.entries(personal=False) if e.action == action]
@@ -171,10 +182,8 @@ def test_import_on_a_second_host_then_it_opens_the_vault(cli: Cli, hosts: Hosts)
 
 
 def test_hosts_lists_both_with_their_versions(cli: Cli, hosts: Hosts) -> None:
-    target = hosts.tmp / "transfer.key"
-    passphrase = export(cli, hosts.home, target)
+    carry_to_host_b(cli, hosts, "transfer.key")
     hosts.be("host-b")
-    ok(cli("key", "import", target, home=hosts.home, stdin=passphrase + "\n"))
     rows = host_rows(cli, hosts.home)
     assert sorted(rows) == ["host-a", "host-b"]
     assert rows["host-a"]["versions"] == [1] and rows["host-b"]["versions"] == [1]
@@ -291,12 +300,7 @@ def test_alone_key_rotate_still_rotates_at_once(cli: Cli, hosts: Hosts) -> None:
 
 
 def test_rotation_waits_until_every_host_holds_the_staged_version(cli: Cli, hosts: Hosts) -> None:
-    first = hosts.tmp / "first.key"
-    passphrase = export(cli, hosts.home, first)
-    hosts.be("host-b")
-    ok(cli("key", "import", first, home=hosts.home, stdin=passphrase + "\n"))
-
-    hosts.be("host-a")
+    carry_to_host_b(cli, hosts, "first.key")
     staged = ok(cli("key", "rotate", home=hosts.home)).out
     assert "version 2 is staged" in staged and "host-b" in staged
     [entry] = logged(hosts.home, LogAction.KEY_STAGED)
@@ -315,12 +319,8 @@ def test_rotation_waits_until_every_host_holds_the_staged_version(cli: Cli, host
     with Administration.open(hosts.home) as admin:
         assert admin.vault.kek_version == 1
 
-    second = hosts.tmp / "second.key"
-    passphrase = export(cli, hosts.home, second)
-    hosts.be("host-b")
-    imported = ok(cli("key", "import", second, home=hosts.home, stdin=passphrase + "\n")).out
+    imported = carry_to_host_b(cli, hosts, "second.key")
     assert "version 2 of this vault put into" in imported
-    hosts.be("host-a")
     assert host_rows(cli, hosts.home)["host-b"]["versions"] == [1, 2]
     done = ok(cli("key", "rotate", "--commit", home=hosts.home)).out
     assert "rotated to version 2" in done
@@ -336,11 +336,7 @@ def test_commit_with_nothing_staged_is_refused(cli: Cli, hosts: Hosts) -> None:
 
 
 def test_a_retired_host_can_be_forgotten_so_a_commit_stops_waiting(cli: Cli, hosts: Hosts) -> None:
-    target = hosts.tmp / "transfer.key"
-    passphrase = export(cli, hosts.home, target)
-    hosts.be("host-b")
-    ok(cli("key", "import", target, home=hosts.home, stdin=passphrase + "\n"))
-    hosts.be("host-a")
+    carry_to_host_b(cli, hosts, "transfer.key")
     ok(cli("key", "rotate", home=hosts.home))
     assert "host-b" in refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
     assert (
