@@ -16,9 +16,10 @@ SR_KEYRING_ENV=${SR_KEYRING_ENV:-}
 SR_BACKUPS=${SR_BACKUPS:-$SR_BASE/backups}
 VAULT=$SR_BASE/vault
 
-# `key` covers rotate, retire, recovery-code and recover; `backup` covers create,
+# `key` covers rotate, retire, recovery-code, recover, export-to-host and import;
+# `hosts` lists the app hosts; `backup` covers create,
 # verify and restore (into a new home the service account can write).
-COMMANDS="staff import assign unassign key log vault policy disposal ssh status backup upgrade"
+COMMANDS="staff import assign unassign key hosts log vault policy disposal ssh status backup upgrade"
 ALLOWED=${COMMANDS// /|}
 LAST=${COMMANDS##* }
 LISTED="${COMMANDS% *}"

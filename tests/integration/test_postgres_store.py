@@ -107,13 +107,17 @@ def test_a_later_migration_is_refused_until_upgrade_applies_it(
     postgres_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     PostgresStore.create(postgres_database, META).close()
-    later = sqlite_migrations.Migration(9, "later_things", "CREATE TABLE later_things (id TEXT)")
-    monkeypatch.setattr(schema, "LATER", (later,))
-    with pytest.raises(VaultError, match=r"lacks migration 9 \(later_things\).*upgrade"):
+    # One past the newest real migration (9 is the hosts table, issue 21).
+    number = sqlite_migrations.LATEST + 1
+    later = sqlite_migrations.Migration(
+        number, "later_things", "CREATE TABLE later_things (id TEXT)"
+    )
+    monkeypatch.setattr(schema, "LATER", (*schema.LATER, later))
+    with pytest.raises(VaultError, match=rf"lacks migration {number} \(later_things\).*upgrade"):
         PostgresStore.connect(postgres_database)
     PostgresStore.connect(postgres_database, upgrade=True).close()
     with psycopg.connect(postgres_database) as db:
-        assert db.execute("SELECT max(number) FROM migrations").fetchone() == (9,)
+        assert db.execute("SELECT max(number) FROM migrations").fetchone() == (number,)
         assert db.execute("SELECT count(*) FROM later_things").fetchone() == (0,)
     PostgresStore.connect(postgres_database).close()  # nothing more to do
 

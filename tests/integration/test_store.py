@@ -53,6 +53,7 @@ ALL = [
     (6, "access_requests"),
     (7, "concerns"),
     (8, "recovery"),
+    (9, "hosts"),
 ]
 # The tables migration 2 gave a seal column.
 SEALED_TABLES = tuple(TABLES)

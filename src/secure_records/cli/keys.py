@@ -1,10 +1,12 @@
-"""The key-encryption key: `key rotate`, `key retire`, `key recovery-code --new` and
-`key recover --recovery-code`."""
+"""The key-encryption key: `key rotate [--commit]`, `key retire`, `key recovery-code
+--new`, `key recover --recovery-code`, and `key export-to-host` / `key import` between
+app hosts."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -25,16 +27,20 @@ def show_recovery_code(code: str) -> None:
     say(KEEP_OFFLINE)
 
 
-def read_recovery_code() -> str:
-    """The recovery code, asked for on a terminal (not echoed), else one line of
+def read_secret(label: str) -> str:
+    """A code or passphrase, asked for on a terminal (not echoed), else one line of
     standard input; never from the command line, where `ps` and shell history see it."""
     if sys.stdin.isatty():
-        typed: str = click.prompt("Recovery code", hide_input=True)
+        typed: str = click.prompt(label, hide_input=True)
     else:
         typed = sys.stdin.readline().strip()
     if not typed.strip():
-        refuse("No recovery code was given; nothing was changed.", code=2)
+        refuse(f"No {label.lower()} was given; nothing was changed.", code=2)
     return typed
+
+
+def read_recovery_code() -> str:
+    return read_secret("Recovery code")
 
 
 def versions(numbers: list[int]) -> str:
@@ -49,12 +55,35 @@ def key() -> None:
 
 
 @key.command("rotate")
+@click.option(
+    "--commit",
+    is_flag=True,
+    help="With several hosts: make the staged version the vault's key, once every host holds it.",
+)
 @pass_cli
-def key_rotate(cli: CliContext) -> None:
-    """New key-encryption key; every data key re-wrapped; older versions kept for backups."""
+def key_rotate(cli: CliContext, commit: bool) -> None:
+    """New key-encryption key; every data key re-wrapped; older versions kept for backups.
+
+    With several app hosts, the new version is first staged here, exported to the
+    others, then committed with --commit."""
+    from secure_records.admin.host_keys import commit_rotation, rotate_or_stage
+
     admin = cli.admin()
-    with progress_bar("Re-wrapping data keys") as progress:
-        version = admin.rotate_key(progress)
+    if commit:
+        with progress_bar("Re-wrapping data keys") as progress:
+            version = commit_rotation(admin, progress)
+    else:
+        with progress_bar("Re-wrapping data keys") as progress:
+            rotation = rotate_or_stage(admin, progress)
+        if rotation.staged:
+            say(
+                f"Key-encryption key version {rotation.version} is staged in this host's "
+                f"keyring; the other hosts ({', '.join(rotation.others)}) need it before it is "
+                "used: run 'secure-records key export-to-host FILE' here, 'secure-records key "
+                "import FILE' on each of them, then 'secure-records key rotate --commit'."
+            )
+            return
+        version = rotation.version
     say(
         f"Key-encryption key rotated to version {version}; the older versions stay in the "
         "keyring for backups taken under them until 'secure-records key retire --before DATE'."
@@ -176,4 +205,49 @@ def key_recover(cli: CliContext, use_code: bool) -> None:
     say(
         f"Key-encryption key {versions(recovered.put_back)} of vault {recovered.vault_id} "
         f"{verb} back in the keyring ({recovered.keyring}); sessions can open the vault again."
+    )
+
+
+SHOWN_ONCE = (
+    "This passphrase is shown only this once and stored nowhere: give it to the person at "
+    "the other host by another channel than the file (read it out, or in person), never "
+    "beside it."
+)
+
+
+@key.command("export-to-host")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_cli
+def key_export_to_host(cli: CliContext, file: Path) -> None:
+    """Write this host's key versions to FILE (new, 0600) under a one-time passphrase."""
+    from secure_records.admin.host_keys import export_to_host
+
+    exported = export_to_host(cli.admin(), file)
+    say(
+        f"Key-encryption key {versions(exported.versions)} written to {file}, sealed under "
+        "the passphrase below; on the other host run 'secure-records key import FILE', then "
+        "delete the file."
+    )
+    say(f"Passphrase: {exported.passphrase}")
+    say(SHOWN_ONCE)
+
+
+@key.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_cli
+def key_import(cli: CliContext, file: Path) -> None:
+    """Put the key versions of a transfer file (key export-to-host) into this keyring."""
+    from secure_records.admin.host_keys import import_keys
+
+    imported = import_keys(cli.home, file, read_secret("Passphrase"))
+    if not imported.put_in:
+        say(
+            f"Key-encryption key {versions(imported.versions)} of this vault "
+            f"{'is' if len(imported.versions) == 1 else 'are'} already in this host's keyring "
+            f"({imported.keyring}); nothing was changed."
+        )
+        return
+    say(
+        f"Key-encryption key {versions(imported.put_in)} of this vault put into this host's "
+        f"keyring ({imported.keyring}); this host can open the vault. Delete the transfer file."
     )

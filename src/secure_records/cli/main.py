@@ -28,6 +28,7 @@ _COMMANDS = {
     "assign": "records:assign",
     "unassign": "records:unassign",
     "key": "keys:key",
+    "hosts": "hosts:hosts",
     "disposal": "disposal:disposal",
     "shred": "disposal:shred",
     "export": "exports:export",

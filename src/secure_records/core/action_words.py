@@ -99,6 +99,10 @@ ACTION_WORDS: Mapping[str, str] = {
     LogAction.KEYS_RETIRED: "Old key versions retired",
     LogAction.RECOVERY_CODE_SET: "New recovery code made",
     LogAction.KEYS_RECOVERED: "Keys recovered with the code",
+    LogAction.KEYS_EXPORTED: "Keys exported for another host",
+    LogAction.KEYS_IMPORTED: "Keys imported from another host",
+    LogAction.KEY_STAGED: "New key version staged",
+    LogAction.HOST_FORGOTTEN: "App host forgotten",
 }
 
 

@@ -124,3 +124,9 @@ class LogAction(StrEnum):
     KEYS_RETIRED = "keys_retired"
     RECOVERY_CODE_SET = "recovery_code_set"
     KEYS_RECOVERED = "keys_recovered"
+    # several app hosts, one key (issue 21): versions only, never a key or a passphrase
+    KEYS_EXPORTED = "keys_exported"
+    KEYS_IMPORTED = "keys_imported"
+    KEY_STAGED = "key_staged"
+    # a host taken out of the list a commit waits for (retired or renamed)
+    HOST_FORGOTTEN = "host_forgotten"

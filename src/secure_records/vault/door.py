@@ -14,12 +14,15 @@ from typing import Any, Self
 from secure_records.core.log_actions import LogAction
 from secure_records.core.policy import Policy
 from secure_records.vault.home import VaultPaths, resolve_home
+from secure_records.vault.hosts import register_host
 from secure_records.vault.vault import Vault
 
 
 def open_vault(home: str | os.PathLike[str] | VaultPaths | None = None) -> Vault:
     """The vault at `home` (a path, resolved paths, or the default home)."""
-    return Vault.open(home if isinstance(home, VaultPaths) else resolve_home(home))
+    vault = Vault.open(home if isinstance(home, VaultPaths) else resolve_home(home))
+    register_host(vault)  # which key versions this host holds, for `key rotate --commit`
+    return vault
 
 
 class Door:

@@ -154,6 +154,15 @@ class KeyEncryptionKeys:
         found = _call("read the key", keyring.get_password, SERVICE, self._username(version))
         return found is not None
 
+    def free_version(self, after: int) -> int:
+        """The first version above `after` this keyring has no entry for: one this vault
+        never made may be there (a restored copy of it, same id, rotated). Never
+        written over."""
+        version = after + 1
+        while self.holds(version) and version < after + 1000:
+            version += 1
+        return version
+
     def load(self, version: int) -> bytes:
         encoded = _call("read the key", keyring.get_password, SERVICE, self._username(version))
         if encoded is None:

@@ -212,7 +212,7 @@ def missing_from_keyring(paths: VaultPaths, keks: Mapping[int, bytes]) -> list[i
         elif keys.load(version) != kek:
             raise VaultError(
                 f"This host's keyring already holds a different key-encryption key version "
-                f"{version} for vault {vault_id}; it is not overwritten."
+                f"{version} for vault {vault_id}; it is not overwritten, and nothing was changed."
             )
     return missing
 

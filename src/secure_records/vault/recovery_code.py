@@ -84,6 +84,17 @@ def _derive(secret: str, salt: bytes, kdf: str) -> AESGCM:
     return AESGCM(Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret.encode()))
 
 
+def new_kdf() -> str:
+    """The scrypt settings a new lock (a code's, a transfer file's) is made with."""
+    return SCRYPT_DEMO if insecure_allowed() else SCRYPT
+
+
+def derived_key(secret: str, salt: bytes, kdf: str) -> AESGCM:
+    """The key a code's secret gives under stored settings, bounded as a backup's are;
+    VaultError for settings that are not scrypt's or are too costly."""
+    return _derive(secret, salt, kdf)
+
+
 def root_ad(vault_id: str) -> bytes:
     return f"recovery|{vault_id}|root|code".encode()
 
@@ -94,7 +105,7 @@ def kek_ad(vault_id: str, version: int) -> bytes:
 
 def lock_root(vault_id: str, secret: str, root: bytes, now: str) -> RecoveryLockRow:
     """The recovery root sealed under the key `secret` gives."""
-    kdf = SCRYPT_DEMO if insecure_allowed() else SCRYPT
+    kdf = new_kdf()
     salt = os.urandom(16)
     sealed = seal(_derive(secret, salt, kdf), root, root_ad(vault_id))
     return RecoveryLockRow(now, kdf, salt, sealed)

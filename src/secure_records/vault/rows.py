@@ -230,3 +230,13 @@ class RecoveryLockRow:
     kdf: str  # e.g. "scrypt:n=131072:r=8:p=1"
     salt: bytes
     wrapped_root: bytes
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """An app host that opened the vault: the key versions its keyring held then."""
+
+    name: str
+    versions: tuple[int, ...]
+    first_seen: str
+    last_seen: str

@@ -25,6 +25,7 @@ from secure_records.vault.rows import (
     DisposalRow,
     Grant,
     HoldRow,
+    HostRow,
     KekVersionRow,
     LogHead,
     NewRecordRows,
@@ -142,6 +143,12 @@ class Store(Protocol):
     def put_kek_version(self, row: KekVersionRow) -> None: ...
     def recovery_lock(self) -> RecoveryLockRow | None: ...
     def put_recovery_lock(self, lock: RecoveryLockRow) -> None: ...
+
+    # the app hosts that have opened the vault, and the key versions each held
+
+    def hosts(self) -> list[HostRow]: ...
+    def put_host(self, row: HostRow) -> None: ...
+    def forget_host(self, name: str) -> bool: ...
 
     # staff
 

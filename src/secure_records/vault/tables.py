@@ -22,6 +22,7 @@ from secure_records.vault.row_seals import Columns, RowSeals, SealBroken
 from secure_records.vault.sqlite import older_rows
 from secure_records.vault.sqlite.access_requests import AccessRequestTables
 from secure_records.vault.sqlite.concerns import ConcernTables
+from secure_records.vault.sqlite.hosts import HostTable
 from secure_records.vault.sqlite.outputs import OutputTables
 from secure_records.vault.sqlite.records import RecordTables
 from secure_records.vault.sqlite.restrictions import Restrictions
@@ -49,6 +50,7 @@ class VaultTables:
         self._outputs = OutputTables(connection)
         self._access_requests = AccessRequestTables(connection)
         self._concerns = ConcernTables(connection)
+        self._hosts = HostTable(connection)
 
     def use_row_seals(
         self, seals: RowSeals, on_broken: Callable[[SealBroken], None] | None = None
@@ -148,6 +150,15 @@ class VaultTables:
 
     def put_recovery_lock(self, lock: rows.RecoveryLockRow) -> None:
         self._settings.put_recovery_lock(lock)
+
+    def hosts(self) -> list[rows.HostRow]:
+        return self._hosts.all()
+
+    def put_host(self, row: rows.HostRow) -> None:
+        self._hosts.put(row)
+
+    def forget_host(self, name: str) -> bool:
+        return self._hosts.delete(name)
 
     # staff
 

@@ -234,15 +234,14 @@ class Vault:
         finally:
             self.seal_reports.log_pending()
 
-    def rotate_kek(self, actor: str, role: str, progress: Progress = no_progress) -> int:
-        """New key-encryption key; every wrapped key re-wrapped in one transaction. Older
-        versions stay in the keyring, for backups, until `key retire`."""
-        old_version, new_version = self._kek_version, self._kek_version + 1
-        # A version this vault never made may be in the keyring: a restored copy of it
-        # (same id, same entries) rotated. Never write over it: take the next number.
-        while self._keys.holds(new_version) and new_version < old_version + 1000:
-            new_version += 1
-        new_kek = new_key()
+    def rotate_kek(
+        self, actor: str, role: str, progress: Progress = no_progress, staged: int | None = None
+    ) -> int:
+        """New key-encryption key (or the `staged` one, already in every host's keyring);
+        every wrapped key re-wrapped in one transaction. Older versions stay for backups."""
+        old_version = self._kek_version
+        new_version = staged or self._keys.free_version(old_version)
+        new_kek = new_key() if staged is None else self._keys.load(staged)
         new_aead = AESGCM(new_kek)
         details = {"from_version": old_version, "to_version": new_version}
         stored = False
@@ -250,13 +249,14 @@ class Vault:
             with self.recorded(actor, role, LogAction.KEY_ROTATED, details=details):
                 # Under the write lock, after `recorded` has checked that nobody else
                 # rotated this vault first; a restored copy of it may have, meanwhile.
-                if self._keys.holds(new_version):
+                if staged is None and self._keys.holds(new_version):
                     raise VaultError(
                         f"Key-encryption key version {new_version} was put into the keyring "
                         "meanwhile (by a copy of this vault); nothing was changed. Try again."
                     )
-                self._keys.store(new_version, new_kek)
-                stored = True
+                if staged is None:
+                    self._keys.store(new_version, new_kek)
+                    stored = True
                 # Before the vault's keys (the recovery root among them) are re-wrapped.
                 self.recovery().add_version(new_version, new_kek, now_utc())
                 keys = self.store.record_keys()

@@ -191,8 +191,19 @@ CREATE TABLE recovery_code (
 INSERT INTO meta (key, value) VALUES ('schema_version', '5');
 """
 
-# PostgreSQL's form of each SQLite migration after BASE, by number (none yet).
-LATER: tuple[Migration, ...] = ()
+# PostgreSQL's form of each SQLite migration after BASE, by number.
+LATER: tuple[Migration, ...] = (
+    Migration(
+        9,
+        "hosts",
+        """
+CREATE TABLE IF NOT EXISTS hosts (
+    name TEXT PRIMARY KEY, versions TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL
+);
+""",
+    ),
+)
 
 
 def known() -> list[Migration]:

@@ -278,6 +278,17 @@ INSERT INTO kek_versions (version, created_at)
     ON CONFLICT (version) DO NOTHING;
 """
 
+# Several app hosts, one key (issue 21): each host that opens the vault, and the key
+# versions its keyring held, so that `key rotate --commit` waits for all of them.
+HOSTS = """
+CREATE TABLE IF NOT EXISTS hosts (
+    name TEXT PRIMARY KEY,
+    versions TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+"""
+
 # Bookkeeping, outside the numbered migrations: it must exist to record the first.
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (
@@ -314,6 +325,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "concerns", CONCERNS),
     # 7 is issue 19's
     Migration(8, "recovery", RECOVERY),
+    Migration(9, "hosts", HOSTS),
 )
 LATEST = MIGRATIONS[-1].number
 
