@@ -19,6 +19,7 @@ from keyring.backends import fail, null
 from secure_records.admin import Administration
 from secure_records.core.errors import IntegrityError, VaultError
 from secure_records.session import Session
+from secure_records.vault.connection import Connection
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
@@ -105,21 +106,21 @@ def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path)
     assert len(after) > 0
 
 
-def sealed_fields(db: sqlite3.Connection, record_id: str) -> dict[str, bytes]:
+def sealed_fields(db: Connection, record_id: str) -> dict[str, bytes]:
     (packed,) = db.execute(
         "SELECT sealed_fields FROM records WHERE id = ?", (record_id,)
     ).fetchone()
     return unpack_sealed(packed, record_id)
 
 
-def put_sealed_fields(db: sqlite3.Connection, record_id: str, fields: dict[str, bytes]) -> None:
+def put_sealed_fields(db: Connection, record_id: str, fields: dict[str, bytes]) -> None:
     db.execute(
         "UPDATE records SET sealed_fields = ? WHERE id = ?",
         (pack_sealed(fields.items()), record_id),
     )
 
 
-def move_name_from_r1_to_r2(db: sqlite3.Connection) -> None:
+def move_name_from_r1_to_r2(db: Connection) -> None:
     stolen = sealed_fields(db, "R-0001")["name"]
     target = sealed_fields(db, "R-0002")
     target["name"] = stolen
