@@ -11,7 +11,7 @@ import pytest
 from secure_records.admin import Administration
 from secure_records.core.errors import AccessRefused, BadInput, UnknownStaff
 from secure_records.session import Session
-from secure_records.vault.sqlite.store import SqliteStore
+from secure_records.vault.tables import VaultTables
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 
@@ -220,13 +220,13 @@ def test_a_search_reads_the_caseload_again_only_once_it_has_changed(
     the person's sealed staff row says whether it changed. A new assignment still
     shows at the next search."""
     calls: list[str] = []
-    original = SqliteStore.ids_assigned_to
+    original = VaultTables.ids_assigned_to
 
-    def counting(self: SqliteStore, staff: str) -> list[str]:
+    def counting(self: VaultTables, staff: str) -> list[str]:
         calls.append(staff)
         return original(self, staff)
 
-    monkeypatch.setattr(SqliteStore, "ids_assigned_to", counting)
+    monkeypatch.setattr(VaultTables, "ids_assigned_to", counting)
     with Session.open("alice", populated) as alice:
         alice.records.search("")
         read = len(calls)
