@@ -31,7 +31,8 @@ import shutil
 import sys
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -61,6 +62,8 @@ from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.support import figures
 from tests.support.in_process import Out
 from tests.support.open_keyring import OpenKeyring
+from tests.support.own_database import ENV as DATABASE_ENV
+from tests.support.own_database import own_database
 
 TODAY = date(2026, 11, 30)
 SHIPPED: dict[str, str] = {
@@ -923,11 +926,19 @@ class Sandbox:
     root: Path
     count: int = 0
     template: Path | None = None
+    databases: ExitStack = field(default_factory=ExitStack)
 
     def fresh(self, build: Callable[[Path], None]) -> Path:
         self.count += 1
         place = self.root / f"ex{self.count}"
         place.mkdir()
+        if os.environ.get(DATABASE_ENV):
+            # PostgreSQL: a copy of the home would share the database, so each example
+            # builds its own vault in its own database (the last one's dropped first).
+            self.databases.close()
+            self.databases.enter_context(own_database())
+            build(place / "vault")
+            return place
         if self.template is None:
             self.template = self.root / "template"
             build(self.template)
@@ -1008,6 +1019,14 @@ def test_generated_import_files_end_in_exit_0_or_placed_problems_and_exit_2(
 
 
 _SANDBOXES: dict[Path, Sandbox] = {}
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_closed(tmp_path: Path) -> Iterator[None]:
+    yield
+    sandbox = _SANDBOXES.pop(tmp_path, None)
+    if sandbox is not None:
+        sandbox.databases.close()  # the last example's database, with PostgreSQL
 
 
 def _sandbox(tmp_path: Path) -> Sandbox:

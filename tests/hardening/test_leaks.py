@@ -30,6 +30,7 @@ from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support import figures
 from tests.support.bases import basis, condition
 from tests.support.open_keyring import OpenKeyring
+from tests.support.own_database import own_database
 from tests.support.soak import scaled
 
 FIELDS = {
@@ -188,7 +189,7 @@ def shown_to(staff: str, home: Path, rules: dict[str, str]) -> tuple[str, set[st
 def test_generated_policies_never_leak_past_their_rules(
     memory_keyring: OpenKeyring, roles: list[dict[str, Any]]
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, own_database():
         root = Path(tmp)
         policy = root / "policy"
         shutil.copytree(default_policy_dir(), policy, ignore=shutil.ignore_patterns("roles.toml"))
