@@ -23,6 +23,7 @@ BENCHES = {
     "log.py": "--entries",
     "tui.py": "--records",
     "startup.py": "--records",
+    "session_memory.py": "--records",
 }
 
 
