@@ -24,6 +24,7 @@ BENCHES = {
     "tui.py": "--records",
     "startup.py": "--records",
     "scale.py": "--records",
+    "session_memory.py": "--records",
 }
 
 

@@ -38,7 +38,7 @@ from secure_records.core.text import counted
 from secure_records.session.door import StaffDoor
 from secure_records.session.limits import MAX_TYPED
 from secure_records.session.scope import RecordScope
-from secure_records.session.search_index import Row, SearchIndex
+from secure_records.session.search_index import IndexBuild, Row, SearchIndex
 from secure_records.session.search_limits import SearchLimits
 
 # A note may be as long as an import allows; a longer one made its record slow to open.
@@ -81,10 +81,14 @@ class Records:
         self._index = SearchIndex()
         self._limits = SearchLimits(door)
         self._list_logged = False
+        # The references last listed (the screen holds the same list): an index built
+        # after keeps these strings rather than copies of its own.
+        self._listed: list[str] = []
 
     def forget(self) -> None:
         """The search index goes (and one still being built is thrown away)."""
         self._index.forget()
+        self._listed = []
 
     @property
     def search_ready(self) -> bool:
@@ -108,6 +112,7 @@ class Records:
         # As Python orders them (a database's collation may not), nearly in order already.
         ids.sort()
         self._shown(len(ids))
+        self._listed = ids
         return ids
 
     def summaries(self, record_ids: Sequence[str]) -> list[RecordSummary]:
@@ -169,16 +174,15 @@ class Records:
             # after the index is built is found at once.
             # Straight into the index, a record at a time: no list of every line first.
             rows = door.vault.each_field_values(self._scope.reach(reader), fields, store=reader)
-            # One string per choice, not one per record: 100,000 records hold three.
-            shared = {choice: choice for choice, _ in self.categories()}
-            index: dict[str, Row] = {}
+            # Packed as they come: no list of every line first, no string per record.
+            build = IndexBuild((choice for choice, _ in self.categories()), self._listed)
             for rid, values in rows:
                 name, dob, category = (*values, "")[:3]
-                index[rid] = (name, dob, normalise_name(name), shared.get(category, category))
+                build.add(rid, name, dob, category)
         finally:
             reader.close()
-        order = sorted(index)  # so a search's results come in reference order
-        self._index.publish(generation, index, order, lambda: not (door.locked or door.ended))
+        columns = build.done()  # in reference order: a search's results come in it
+        self._index.publish(generation, columns, lambda: not (door.locked or door.ended))
 
     def _current_index(self) -> None:
         if self._index.ready and self._scope.beyond(self._index.order):

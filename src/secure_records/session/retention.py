@@ -134,24 +134,32 @@ class Retention:
         }
         starts = {category: rule.starts for category, rule in rules.items()}
         items = []
-        for rid, category, start in rule_dates(self._door.vault, skip, starts, record_ids):
-            rule = rules[category]
-            due = retention.due(rule, date.fromisoformat(start))
-            if due > today:
-                continue  # the clock has not run out (or not started: a case still open)
-            pending = open_disposals.get(rid)
-            items.append(
-                RetentionItem(
-                    rid,
-                    category,
-                    rule.name,
-                    rule.action,
-                    due,
-                    rid in held,
-                    pending.id if pending else None,
-                    pending.status if pending else None,
+        vault = self._door.vault
+        # Every record read once: through a reader with a small page cache, or the
+        # session's own connection would keep the whole table (64 MB at 100k records).
+        reader = vault.reader() if record_ids is None else None
+        try:
+            for rid, category, start in rule_dates(vault, skip, starts, record_ids, reader):
+                rule = rules[category]
+                due = retention.due(rule, date.fromisoformat(start))
+                if due > today:
+                    continue  # the clock has not run out (or not started: a case still open)
+                pending = open_disposals.get(rid)
+                items.append(
+                    RetentionItem(
+                        rid,
+                        category,
+                        rule.name,
+                        rule.action,
+                        due,
+                        rid in held,
+                        pending.id if pending else None,
+                        pending.status if pending else None,
+                    )
                 )
-            )
+        finally:
+            if reader is not None:
+                reader.close()
         return sorted(items, key=lambda item: (item.due, item.record_id))
 
     def retention_queue(self, today: date | None = None) -> list[RetentionItem]:

@@ -115,6 +115,7 @@ class Session:
         key anyway; the log says which (`pin_checked`). A lockout refuses either way."""
         vault = open_vault(home)
         try:
+            vault.store.for_one_person()  # a small page cache: one host, many sessions
             # Who is at the host, as far as it can tell (vault/attribution.py).
             host = at_the_host()
             staff, role = _checked_door(vault, staff_name, host, pin_asked=pin is not None)

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pyzipper  # type: ignore[import-untyped]
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secure_records.core.errors import BadInput, IntegrityError, VaultError
@@ -72,6 +71,10 @@ def write_zip(path: Path, inner_name: str, text: str, passphrase: str) -> None:
         raise BadInput(f"{path} already exists; choose a new file.") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot be written ({exc.strerror}).") from None
+    # Here, not at the top: it brings a second crypto library (7 MB in every session)
+    # for the one step that writes a zip.
+    import pyzipper  # type: ignore[import-untyped]
+
     try:
         with (
             os.fdopen(fd, "wb") as handle,

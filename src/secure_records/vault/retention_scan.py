@@ -15,6 +15,7 @@ from collections.abc import Container, Iterator, Mapping, Sequence
 from secure_records.core.errors import IntegrityError
 from secure_records.core.retention import CATEGORY_FIELD
 from secure_records.vault.envelope import field_ad, unseal
+from secure_records.vault.store import Store
 from secure_records.vault.vault import Vault
 
 HEADER = struct.Struct(">BI")  # a field's name length and sealed length (pack_sealed)
@@ -45,13 +46,14 @@ def rule_dates(
     skip: Container[str],
     starts_of: Mapping[str, str],
     record_ids: Sequence[str] | None = None,
+    store: Store | None = None,
 ) -> Iterator[tuple[str, str, str]]:
     """(record, category, start date) of each record (of `record_ids`, or every one)
     not in `skip` whose category has a rule (`starts_of`: category -> the date field
     its rule runs from) and whose date is set. The store checks each row's seal as it is
-    read."""
+    read, through `store` if given (a one-pass reader for a scan of every record)."""
     wanted = {CATEGORY_FIELD.encode(), *(f.encode() for f in starts_of.values())}
-    for key, packed in vault.store.listing_rows(record_ids):
+    for key, packed in (store or vault.store).listing_rows(record_ids):
         rid, version = key.record_id, key.key_version
         if rid in skip:
             continue

@@ -118,6 +118,11 @@ class Store(Protocol):
         """Make freed pages unreadable on disk now; False if a reader kept some back."""
         ...
 
+    def for_one_person(self) -> None:
+        """A staff member's session: keep few pages in memory (it reads a screenful
+        and a record at a time), so that one host serves many people."""
+        ...
+
     def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
         """Copy the database, as committed, to the new file `target` while holding the
         write lock, and run `under_lock` (copying what must match it) in that time."""

@@ -190,6 +190,9 @@ class PostgresStore(VaultTables):
             return False  # e.g. a concurrent VACUUM: not needed for the erase
         return True
 
+    def for_one_person(self) -> None:
+        pass  # the server keeps the pages, shared by every session: none held here
+
     def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
         raise VaultError(
             f"{self.where} is backed up with PostgreSQL's own tools (pg_dump or a base "

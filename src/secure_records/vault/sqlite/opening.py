@@ -13,6 +13,10 @@ BIG_CACHE_KIB = 65536
 # A reader passes over the records once (a search index built): a page is not read
 # twice, so a cache would only keep the whole table (65 MB at 100k records) in memory.
 ONE_PASS_CACHE_KIB = 1024
+# A staff member's session reads a screenful and a record at a time: the id indexes
+# a list walks fit, and the 64 MB that would fill over a day of opening records stays
+# in the host's file cache, shared, rather than in each session (issue 21).
+SESSION_CACHE_KIB = 4096
 
 
 def _open(path: Path) -> sqlite3.Connection:

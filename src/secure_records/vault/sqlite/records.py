@@ -49,9 +49,8 @@ class RecordTables:
         with self._sealed.snapshot():
             rows = self._db.execute(
                 "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
-            ).fetchall()
-            self._sealed.check_caseload(staff, rows)
-        return [row["record_id"] for row in rows]
+            )
+            return self._sealed.check_caseload(staff, rows)
 
     def ids_matching(self, match_index: bytes) -> list[str]:
         rows = self._sealed.rows("records", "match_index = ? ORDER BY id", (match_index,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -321,19 +321,25 @@ class SealedRows:
         )
         self.ledger.add("staff", row["seal"], self.reseal(spec, {"name": name}))
 
-    def check_caseload(self, name: str, assignments: list[Row]) -> None:
-        """Their assignments' seals must add up to the caseload their own (checked) row
-        holds: none removed, added or replayed. Each assignment's own seal is checked
-        only where it is relied on (a record on screen, a record opened): a caseload
-        of tens of thousands is added up, not checked row by row."""
-        if not self.checking:
-            return
+    def check_caseload(self, name: str, assignments: Iterable[Row]) -> list[str]:
+        """Their assignments' record ids, read a row at a time (a caseload is tens of
+        thousands of rows: no list of them all). Their seals must add up to the
+        caseload their own (checked) row holds: none removed, added or replayed. Each
+        assignment's own seal is checked only where it is relied on (a record on
+        screen, a record opened): a caseload is added up, not checked row by row."""
+        ids: list[str] = []
+        seals: list[bytes] = []
         for row in assignments:
-            if row["seal"] is None:
-                self.check("assignments", row)  # refused, naming it
+            ids.append(row["record_id"])
+            if self.checking:
+                if row["seal"] is None:
+                    self.check("assignments", row)  # refused, naming it
+                seals.append(row["seal"])
+        if not self.checking:
+            return ids
         found = self.counted_rows("staff", "name = ?", (name,))
         held = as_total(found[0]["caseload"]) if found else 0
-        if held != total(r["seal"] for r in assignments):
+        if held != total(seals):
             raise self._refuse(
                 broken(
                     "staff",
@@ -342,6 +348,7 @@ class SealedRows:
                     "removed, added or replayed)",
                 )
             )
+        return ids
 
     def reseal_history(self, record_id: str) -> None:
         spec = TABLES["records"]

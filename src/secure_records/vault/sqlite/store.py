@@ -95,5 +95,9 @@ class SqliteStore(VaultTables):
         row = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return row is not None and row["busy"] == 0  # 1: a reader held it
 
+    def for_one_person(self) -> None:
+        # The file's pages stay in the host's own cache, shared by every session.
+        self._db.execute(f"PRAGMA cache_size = -{opening.SESSION_CACHE_KIB}")
+
     def snapshot(self, target: Path, under_lock: Callable[[], T]) -> T:
         return snapshot.copy_locked(self._db, self.path, target, under_lock)
