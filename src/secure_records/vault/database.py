@@ -91,7 +91,7 @@ def postgres() -> type[PostgresStore]:
     except ImportError:
         raise VaultError(
             "This vault's database is PostgreSQL, and this installation lacks its driver: "
-            "install secure-records[postgres]."
+            "install secure-records with its postgres extra."
         ) from None
     return PostgresStore
 
