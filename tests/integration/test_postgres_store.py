@@ -3,6 +3,7 @@ SQLite's, and the translation of the shared SQL."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -11,12 +12,13 @@ import psycopg
 import pytest
 
 from secure_records.core.errors import VaultError
-from secure_records.vault.postgres import schema
+from secure_records.vault.postgres import opening, schema
 from secure_records.vault.postgres.dialect import translate
 from secure_records.vault.postgres.opening import checked_params
 from secure_records.vault.postgres.store import PostgresStore
 from secure_records.vault.sqlite import migrations as sqlite_migrations
 from secure_records.vault.sqlite.store import SqliteStore
+from tests.support.postgres import Cluster, throwaway_cluster
 
 # Picks its backend itself.
 pytestmark = pytest.mark.not_on_postgres
@@ -44,6 +46,45 @@ def test_a_password_in_the_url_is_refused_in_one_sentence(given: str) -> None:
 def test_a_network_connection_without_verify_full_is_refused(mode: str) -> None:
     with pytest.raises(VaultError, match="sslmode=verify-full"):
         checked_params(f"postgresql://db.example.org/vault?sslmode={mode}")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "host=/run/pg hostaddr=10.0.0.5 dbname=v sslmode=disable",
+        "postgresql://%2Frun%2Fpg/v?hostaddr=10.0.0.5&sslmode=disable",
+    ],
+)
+def test_a_socket_name_with_a_network_address_is_held_to_verify_full(given: str) -> None:
+    # libpq connects over TCP to hostaddr and uses host only as a name.
+    with pytest.raises(VaultError, match="sslmode=verify-full"):
+        checked_params(given)
+
+
+def test_an_address_from_the_environment_is_held_to_verify_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PGHOSTADDR", "10.0.0.5")
+    monkeypatch.setenv("PGSSLMODE", "disable")
+    with pytest.raises(VaultError, match="sslmode=verify-full"):
+        checked_params("host=/run/pg dbname=v")
+
+
+def test_a_connection_made_over_tcp_without_tls_is_refused(postgres_cluster: Cluster) -> None:
+    """Checked again on the connection as made, whatever `host` named: a server that
+    answered over TCP without TLS is refused (a service file, say, that got past the
+    checks on what was given)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with throwaway_cluster(tcp_port=port) as cluster:
+        tcp = f"host={cluster.socket_dir} hostaddr=127.0.0.1 port={port} dbname=postgres"
+        made = psycopg.connect(f"{tcp} user=vault_tests sslmode=disable")
+        with made, pytest.raises(VaultError, match="sslmode=verify-full"):
+            opening.check_made(made)
+        over_socket = f"host={cluster.socket_dir} port={port} dbname=postgres user=vault_tests"
+        with psycopg.connect(over_socket) as local:
+            opening.check_made(local)  # a local socket needs no TLS
 
 
 def test_a_network_connection_or_a_service_is_held_to_verify_full() -> None:

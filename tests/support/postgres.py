@@ -74,9 +74,10 @@ class NotInstalled(Exception):
 
 
 @contextlib.contextmanager
-def throwaway_cluster() -> Iterator[Cluster]:
-    """A new cluster in a temporary directory, on a Unix socket only, stopped and
-    removed on leaving; the tests' fixture and bench/scale.py start theirs here."""
+def throwaway_cluster(tcp_port: int | None = None) -> Iterator[Cluster]:
+    """A new cluster in a temporary directory, on a Unix socket only (and 127.0.0.1's
+    `tcp_port`, without TLS, if given), stopped and removed on leaving; the tests'
+    fixture and bench/scale.py start theirs here."""
     if not (BIN / "initdb").is_file():
         raise NotInstalled(f"PostgreSQL 15 is not installed ({BIN / 'initdb'} is missing)")
     account = _server_account()
@@ -88,7 +89,8 @@ def throwaway_cluster() -> Iterator[Cluster]:
     _run(
         account, str(BIN / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8"
     )
-    options = f"-c listen_addresses='' -c unix_socket_directories={top} -c fsync=off"
+    listen = "''" if tcp_port is None else f"127.0.0.1 -p {tcp_port}"
+    options = f"-c listen_addresses={listen} -c unix_socket_directories={top} -c fsync=off"
     _run(
         account,
         str(BIN / "pg_ctl"),

@@ -45,6 +45,9 @@ def checked_params(conninfo: str) -> dict[str, Any]:
     hosts = str(params.get("host") or os.environ.get("PGHOST", "")).split(",")
     sslmode = params.get("sslmode") or os.environ.get("PGSSLMODE")
     network = [h for h in hosts if h and not _is_socket(h)]
+    # With hostaddr, libpq connects over TCP to that address whatever `host` says.
+    addresses = str(params.get("hostaddr") or os.environ.get("PGHOSTADDR", "")).split(",")
+    network += [a for a in addresses if a]
     if network and sslmode not in (None, "verify-full"):
         raise VaultError(refusal(network[0]))
     only_sockets = hosts != [""] and not network
@@ -79,7 +82,7 @@ def connect(conninfo: str) -> psycopg.Connection[Any]:
         said = str(exc).strip().replace("\n", " ")
         raise VaultError(f"The vault's database could not be reached ({said}).") from None
     try:
-        _check_made(conn)
+        check_made(conn)
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     except BaseException:
         conn.close()
@@ -87,9 +90,12 @@ def connect(conninfo: str) -> psycopg.Connection[Any]:
     return conn
 
 
-def _check_made(conn: psycopg.Connection[Any]) -> None:
+def check_made(conn: psycopg.Connection[Any]) -> None:
+    # From the connection as made: a TCP peer (whatever `host` names) needs TLS.
     host = conn.info.host
-    if _is_socket(host):
+    peer = conn.execute("SELECT inet_server_addr()::text").fetchone()
+    over_tcp = bool(conn.info.hostaddr) or (peer is not None and peer[0] is not None)
+    if _is_socket(host) and not over_tcp:
         return
     sslmode = next(
         (o.val for o in conn.pgconn.info if o.keyword == b"sslmode" and o.val is not None), b""
