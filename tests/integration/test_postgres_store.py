@@ -118,6 +118,24 @@ def test_the_shared_sql_in_postgresql_spelling() -> None:
         translate("PRAGMA journal_mode = WAL")
 
 
+def test_a_database_error_says_the_servers_line_never_the_failing_row(
+    postgres_database: str,
+) -> None:
+    # PostgreSQL's DETAIL for a constraint quotes the whole row, a PIN's hash among it.
+    store = PostgresStore.create(postgres_database, META)
+    try:
+        with pytest.raises(VaultError) as refused, store.transaction():
+            store._tables_db.execute(
+                "INSERT INTO staff (name, role, pin_hash, created_at) VALUES (?, ?, ?, NULL)",
+                ("someone", "caseworker", "scrypt$not-to-be-shown"),
+            )
+    finally:
+        store.close()
+    said = str(refused.value)
+    assert "null value" in said and "nothing was changed" in said
+    assert "not-to-be-shown" not in said and "Failing row" not in said
+
+
 def test_a_new_vault_records_every_migration_and_opens(postgres_database: str) -> None:
     PostgresStore.create(postgres_database, META).close()
     with psycopg.connect(postgres_database) as db:

@@ -4,9 +4,11 @@ pulse. The bar itself, drawn only on a terminal, is test_operator_cli.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,8 @@ from secure_records.admin.row_sealing import verify_vault
 from secure_records.cli import log as log_cli
 from secure_records.cli import vault as vault_cli
 from secure_records.core.progress import Progress
+from secure_records.core.records import NoteKind
+from secure_records.session import Session
 from tests.conftest import canary_row
 from tests.integration.test_disposal_cli import import_rows
 from tests.support.in_process import Cli
@@ -75,3 +79,30 @@ def test_the_command_line_bars_are_given_the_counts(
     monkeypatch.setattr(module, "progress_bar", recording_bar)
     assert cli(*args, home=busy).code == 0
     assert rising_to_a_total(told) > 0
+
+
+def test_a_note_committed_while_vault_verify_reads_is_not_taken_for_tampering(
+    busy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session (another host, on PostgreSQL) adds a note once `vault verify`
+    has read the records and their entries but not yet the ledger: the check reads one
+    snapshot, so it sees all of the note or none of it."""
+    added: list[str] = []
+
+    with Administration.open(busy) as admin:
+        store = admin.vault.store
+        read = store.row_batches
+
+        def midway(table: str, columns: Sequence[str]) -> Iterator[list[tuple[Any, ...]]]:
+            if table == "assignments" and not added:
+                with Session.open("alice", busy) as alice:
+                    alice.records.add_note("R-0001", NoteKind.FACT, "mid-check", date.today())
+                added.append(table)
+            return read(table, columns)
+
+        monkeypatch.setattr(store, "row_batches", midway)
+        report = verify_vault(admin)
+    assert added, "the note was never added mid-check"
+    assert report.intact, report.lines()
+    with Administration.open(busy) as admin:
+        assert verify_vault(admin).intact  # and afterwards, with the note

@@ -118,6 +118,11 @@ class Store(Protocol):
         """Make freed pages unreadable on disk now; False if a reader kept some back."""
         ...
 
+    def read_snapshot(self) -> AbstractContextManager[None]:
+        """Everything read inside sees one committed state (a commit by anyone else
+        meanwhile is not seen half): for a check that adds rows up across tables."""
+        ...
+
     def for_one_person(self) -> None:
         """A staff member's session: keep few pages in memory (it reads a screenful
         and a record at a time), so that one host serves many people."""

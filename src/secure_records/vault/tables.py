@@ -72,6 +72,9 @@ class VaultTables:
         again, and a broken ledger does not stop the entry being written."""
         return self._sealed.reporting()
 
+    def read_snapshot(self) -> AbstractContextManager[None]:
+        return self._sealed.snapshot()
+
     def all_rows(self, table: str) -> Iterator[Columns]:
         return self._sealed.all_rows(table)
 
@@ -90,6 +93,7 @@ class VaultTables:
         commit: Callable[[], object],
         rollback: Callable[[], object],
         database_error: type[Exception],
+        said: Callable[[Exception], str] = str,
     ) -> Iterator[None]:
         """A write transaction's body, once the backend has begun it holding the write
         lock: the sealed rows' ledger checked against the log's head at the start and
@@ -106,7 +110,8 @@ class VaultTables:
                 rollback()
             if isinstance(exc, database_error):
                 raise VaultError(
-                    f"The vault database {self.path} is damaged or cannot be written ({exc}); "
+                    f"The vault database {self.path} is damaged or cannot be written "
+                    f"({said(exc)}); "
                     "nothing was changed."
                 ) from None
             raise

@@ -182,6 +182,19 @@ def check_vault(
 ) -> VaultCheck:
     """Every sealed row against its seal, then what the rows add up to; `progress` is
     told the rows checked out of all of them."""
+    # One snapshot: another host's commit mid-check must not look like tampering.
+    with store.read_snapshot():
+        return _checked(store, seals, log, entries, policy_refusal, progress)
+
+
+def _checked(
+    store: Store,
+    seals: RowSeals,
+    log: Verdict,
+    entries: Iterable[LogEntry],
+    policy_refusal: str | None,
+    progress: Progress,
+) -> VaultCheck:
     report = VaultCheck(log, policy_refusal)
     tally = _Tally()
     done, total_rows = 0, sum(store.row_count(name) for name in TABLES)

@@ -16,6 +16,7 @@ SQLite spells it, translated here and nowhere else.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -131,6 +132,17 @@ class TupleCursor:
         return self._db.execute(sql, parameters)
 
 
+_CURSORS = itertools.count()
+
+
+def said(exc: Exception) -> str:
+    """The server's one-line message, never its DETAIL: a constraint's DETAIL quotes the
+    whole failing row (a PIN's hash among its columns)."""
+    if isinstance(exc, psycopg.Error) and exc.diag.message_primary:
+        return exc.diag.message_primary
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 class PgConnection:
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
         # Autocommit: transactions are begun and ended by statements, as with sqlite3's
@@ -177,7 +189,8 @@ class PgConnection:
         if own:
             self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         try:
-            with self._connected(), self.raw.cursor(name="batches") as cursor:
+            name = f"batches_{next(_CURSORS)}"  # unique: two may be open at once
+            with self._connected(), self.raw.cursor(name=name) as cursor:
                 cursor.itersize = size
                 cursor.execute(translate(sql))
                 while batch := cursor.fetchmany(size):

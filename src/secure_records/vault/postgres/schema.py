@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import psycopg
 
 from secure_records.core.errors import VaultError
-from secure_records.vault.postgres.dialect import PgConnection
+from secure_records.vault.postgres.dialect import PgConnection, said
 from secure_records.vault.sqlite import migrations as sqlite_migrations
 from secure_records.vault.sqlite.migrations import Migration
 
@@ -233,7 +233,7 @@ def drop(db: PgConnection) -> None:
     """Every table `create` made, for a vault whose laying out failed: only ever run
     on a schema this process created moments before (PostgresStore.discard)."""
     sql = "\n".join([AT_BASE, *(migration.sql for migration in LATER)])
-    names = re.findall(r"CREATE TABLE (\w+)", sql)
+    names = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql)
     db.raw.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(names))} CASCADE")
 
 
@@ -270,6 +270,6 @@ def apply(db: PgConnection, needed: list[Migration]) -> None:
         except psycopg.Error as exc:
             raise VaultError(
                 f"Migration {migration.number} ({migration.name}) could not be applied "
-                f"({exc}), so nothing was changed: the vault is as it was."
+                f"({said(exc)}), so nothing was changed: the vault is as it was."
             ) from None
         _record(db, migration)

@@ -23,7 +23,7 @@ from psycopg import errors
 from secure_records.core.errors import VaultError
 from secure_records.vault import rows
 from secure_records.vault.postgres import opening, schema
-from secure_records.vault.postgres.dialect import PgConnection
+from secure_records.vault.postgres.dialect import PgConnection, said
 from secure_records.vault.postgres.log_rows import LogRows
 from secure_records.vault.row_seals import TABLES
 from secure_records.vault.sqlite.migrations import Migration, behind_refusal
@@ -82,7 +82,7 @@ class PostgresStore(VaultTables):
             then(store)
         except psycopg.Error as exc:
             store.close()
-            raise VaultError(f"{store.where} could not be used as a vault ({exc}).") from None
+            raise VaultError(f"{store.where} could not be used as a vault ({said(exc)}).") from None
         except BaseException:
             store.close()
             raise
@@ -141,7 +141,7 @@ class PostgresStore(VaultTables):
                 if self._db.in_transaction:
                     self._db.rollback()
                 raise VaultError(
-                    f"The vault database {self.where} cannot be written ({exc})."
+                    f"The vault database {self.where} cannot be written ({said(exc)})."
                 ) from None
         raise VaultError(
             f"The vault database {self.where} is too busy to write to; nothing was changed."
@@ -150,7 +150,8 @@ class PostgresStore(VaultTables):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self._begin_locked()
-        with self._one_change(lambda: self._db.execute("COMMIT"), self._db.rollback, psycopg.Error):
+        commit = lambda: self._db.execute("COMMIT")  # noqa: E731
+        with self._one_change(commit, self._db.rollback, psycopg.Error, said):
             yield
 
     def log_head(self) -> rows.LogHead | None:
