@@ -7,12 +7,15 @@ page and its queue), opens and reveals one record and adds a note where the role
 and reports its peak resident memory: VmHWM, the new program's own (`ru_maxrss`
 survives an exec on Linux, so a child of a big parent would report the parent's).
 Beside it, in the same run, a bare Python that imported the same modules (the app's,
-Textual's, the session's) and did nothing: the floor. The vault (100,000 records by
-default) is built once and kept in the temporary directory, keyed by its size.
+Textual's, the session's; on PostgreSQL psycopg's too) and did nothing: the floor.
+Each backend gets its own table. SQLite's vault (100,000 records by default) is built
+once and kept in the temporary directory, keyed by its size; PostgreSQL's is built
+again each run in a throwaway cluster (tests/support/postgres.py), the same records.
 
-    .venv/bin/python bench/session_memory.py                 # 100,000 records
-    .venv/bin/python bench/session_memory.py --records 5000  # a quick check
-    .venv/bin/python bench/session_memory.py --trace         # top allocators per role
+    .venv/bin/python bench/session_memory.py                      # both, 100,000 records
+    .venv/bin/python bench/session_memory.py --records 5000       # a quick check
+    .venv/bin/python bench/session_memory.py --backend postgres   # one backend
+    .venv/bin/python bench/session_memory.py --trace              # top allocators per role
 
 A report, not a test: the exit code is 0 whether targets are met or missed.
 
@@ -20,6 +23,9 @@ Issue 21, on this machine (2 cores shared by several jobs), 100,000 records, pea
 (bare import floor in brackets); the PIN's scrypt alone takes 16 MB for a moment:
   before: caseworker 86, lead 116, receptionist 74, IT 128, auditor 75   (56)
   after:  caseworker 72, lead 75, receptionist 72, IT 72, auditor 72     (54)
+PostgreSQL (psycopg's import alone is 10 MB more, so its floor with the PIN is 83):
+  before: caseworker 83, lead 277, receptionist 83, IT 267, auditor 83  (64)
+  after:  caseworker 83, lead 86, receptionist 83, IT 83, auditor 83    (64)
 """
 
 from __future__ import annotations
@@ -31,12 +37,13 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -69,6 +76,9 @@ APP_MODULES = (
     "secure_records.tui.lookup_screen",
     "secure_records.tui.role_page",
 )
+# What a session on PostgreSQL loads besides: the driver and the store around it.
+POSTGRES_MODULES = ("psycopg", "secure_records.vault.postgres.store")
+BACKENDS = ("sqlite", "postgres")
 SCREENFUL = 40  # list lines fetched for the first screen
 QUERY = "Ada"  # a search a person types on the list (part of a name)
 
@@ -153,8 +163,8 @@ def _role_page(session: Any) -> None:
         session.oversight.audit_log()
 
 
-def child(role: str, home: Path, records: int, baseline: bool, trace: bool) -> None:
-    for name in APP_MODULES:
+def child(role: str, home: Path, records: int, baseline: bool, trace: bool, backend: str) -> None:
+    for name in (*APP_MODULES, *(POSTGRES_MODULES if backend == "postgres" else ())):
         importlib.import_module(name)
     out: dict[str, Any] = {"imported_mb": peak_mb()}
     if not baseline:
@@ -213,7 +223,9 @@ def build(home: Path, records: int) -> None:
     build_vault(home, records)
 
 
-def run_child(role: str, home: Path, records: int, env: dict[str, str], *flags: str) -> Any:
+def run_child(
+    role: str, home: Path, records: int, env: dict[str, str], backend: str, *flags: str
+) -> Any:
     done = subprocess.run(
         [
             sys.executable,
@@ -224,6 +236,8 @@ def run_child(role: str, home: Path, records: int, env: dict[str, str], *flags: 
             str(home),
             "--records",
             str(records),
+            "--backend",
+            backend,
             *flags,
         ],
         capture_output=True,
@@ -237,41 +251,34 @@ def run_child(role: str, home: Path, records: int, env: dict[str, str], *flags: 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--records", type=int, default=100_000, help="records in the vault")
-    parser.add_argument("--vault", type=Path, help="where to keep the vault (default: cached)")
-    parser.add_argument("--trace", action="store_true", help="print each role's top allocators")
-    parser.add_argument("--child", choices=sorted(PEOPLE), help=argparse.SUPPRESS)
-    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        child(args.child, args.home, args.records, args.baseline, args.trace)
-        return 0
-    where = args.vault or Path(tempfile.gettempdir()) / f"secure-records-memory-{args.records}"
-    where.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(where)  # its keyring is a file there, allowed as insecure
-    os.environ.update({k: v for k, v in env.items() if k.startswith(("PYTHON", "SECURE"))})
-    home = where / "vault"
-    print(
-        f"secure-records session memory: {args.records:,} synthetic records\n"
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}",
-        flush=True,
-    )
-    if not (home / "built").exists():
-        started = time.perf_counter()
-        build(home, args.records)
-        (home / "built").write_text("")
-        print(f"Vault built in {time.perf_counter() - started:.0f} s (kept in {where}).")
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """A database in a throwaway cluster, or None (saying why) where PostgreSQL 15 is
+    not installed."""
+    from tests.support.postgres import NotInstalled, throwaway_cluster
+
+    with contextlib.ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(throwaway_cluster())
+        except NotInstalled as missing:
+            print(f"{missing}: PostgreSQL is not measured.", flush=True)
+            yield None
+            return
+        yield cluster.conninfo(cluster.new_database())
+
+
+def measure(
+    backend: str, home: Path, args: argparse.Namespace, env: dict[str, str]
+) -> list[tuple[str, str, str, str, str, bool]]:
+    """Each role's peak and its baseline on this backend's vault; its table printed."""
     rows = []
     for role in PEOPLE:
-        base = run_child(role, home, args.records, env, "--baseline")
-        ours = run_child(role, home, args.records, env)
+        base = run_child(role, home, args.records, env, backend, "--baseline")
+        ours = run_child(role, home, args.records, env, backend)
         peak, floor = ours["peak_mb"], base["peak_mb"]
         rows.append(
             (
-                f"{role}: peak RSS",
+                f"{backend} {role}: peak RSS",
                 f"{peak:.0f} MB",
                 f"{floor:.0f} MB bare import",
                 f"{peak / floor:.2f}x",
@@ -280,16 +287,74 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         if args.trace:
-            top = run_child(role, home, args.records, env, "--trace")
-            print(f"\n{role}: what is held at the end of its work (tracemalloc)")
+            top = run_child(role, home, args.records, env, backend, "--trace")
+            print(f"\n{backend} {role}: what is held at the end of its work (tracemalloc)")
             print("\n".join("  " + line for line in top["top"]))
-    print(f"\n{'role':14} {'peak MB':>8} {'baseline MB':>12} {'target':>8}  met")
-    for (measure, value, against, _, _, met), role in zip(rows, PEOPLE, strict=True):
+    print(f"\n{backend}: {'role':14} {'peak MB':>8} {'baseline MB':>12} {'target':>8}  met")
+    pad = " " * (len(backend) + 2)
+    for (_, value, against, _, _, met), role in zip(rows, PEOPLE, strict=True):
         print(
-            f"{role:14} {value.split()[0]:>8} {against.split()[0]:>12} "
-            f"{TARGET_MB:>5.0f} MB  {'met' if met else 'MISSED'}"
+            f"{pad}{role:14} {value.split()[0]:>8} {against.split()[0]:>12} "
+            f"{TARGET_MB:>5.0f} MB  {'met' if met else 'MISSED'}",
+            flush=True,
         )
-        del measure
+    return rows
+
+
+def built(home: Path, records: int, database: str | None) -> None:
+    """The vault at `home` (in `database` when given), unless already built."""
+    if (home / "built").exists():
+        return
+    if home.exists():
+        shutil.rmtree(home)  # a PostgreSQL home names a cluster gone with its last run
+    started = time.perf_counter()
+    if database is not None:
+        os.environ["SECURE_RECORDS_DATABASE"] = database  # read by init, then named in vault.conf
+    try:
+        build(home, records)
+    finally:
+        os.environ.pop("SECURE_RECORDS_DATABASE", None)
+    if database is None:
+        (home / "built").write_text("")
+    where = "PostgreSQL" if database is not None else "SQLite"
+    print(
+        f"{where} vault built in {time.perf_counter() - started:.0f} s (home {home}).", flush=True
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=100_000, help="records in the vault")
+    parser.add_argument("--vault", type=Path, help="where to keep the vault (default: cached)")
+    parser.add_argument("--backend", choices=(*BACKENDS, "both"), default="both")
+    parser.add_argument("--trace", action="store_true", help="print each role's top allocators")
+    parser.add_argument("--child", choices=sorted(PEOPLE), help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.home, args.records, args.baseline, args.trace, args.backend)
+        return 0
+    where = args.vault or Path(tempfile.gettempdir()) / f"secure-records-memory-{args.records}"
+    where.mkdir(parents=True, exist_ok=True)
+    env = subprocess_env(where)  # its keyring is a file there, allowed as insecure
+    env.pop("SECURE_RECORDS_DATABASE", None)  # each home's vault.conf names its own
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("PYTHON", "SECURE"))})
+    print(
+        f"secure-records session memory: {args.records:,} synthetic records\n"
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.platform()}",
+        flush=True,
+    )
+    rows = []
+    backends = BACKENDS if args.backend == "both" else (args.backend,)
+    if "sqlite" in backends:
+        built(where / "vault", args.records, None)
+        rows += measure("sqlite", where / "vault", args, env)
+    if "postgres" in backends:
+        with postgres_database() as database:
+            if database is not None:
+                built(where / "vault-postgres", args.records, database)
+                rows += measure("postgres", where / "vault-postgres", args, env)
     emit("session_memory", 21, rows)
     return 0
 

@@ -22,6 +22,9 @@ from secure_records.vault.vault import Vault
 
 SCREENFUL = 40
 CASEWORKERS = ("alice", "bilal")  # the test vault's
+# About SQLite's store, its page cache or its file: PostgreSQL's reads are counted in
+# test_postgres_streaming.py.
+sqlite_only = pytest.mark.not_on_postgres
 
 
 @pytest.fixture
@@ -46,6 +49,7 @@ def counting_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
+@sqlite_only
 def test_the_first_page_of_the_list_reads_only_its_own_rows(
     hundreds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,6 +86,7 @@ def test_the_index_keeps_the_listed_references_not_copies(hundreds: Path) -> Non
         assert all(rid is by_value[rid] for rid in found)
 
 
+@sqlite_only
 def test_a_session_keeps_few_pages_of_the_database_in_memory(hundreds: Path) -> None:
     with Session.open("alice", hundreds) as session:
         store = session._door.vault.store  # its connection's own setting
@@ -90,6 +95,7 @@ def test_a_session_keeps_few_pages_of_the_database_in_memory(hundreds: Path) -> 
     assert -kib == opening.SESSION_CACHE_KIB < opening.BIG_CACHE_KIB
 
 
+@sqlite_only
 def test_the_retention_queue_scans_every_record_through_a_reader(
     hundreds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -108,6 +114,7 @@ def test_the_retention_queue_scans_every_record_through_a_reader(
     assert len(readers) == 1 and len(read) == 300
 
 
+@sqlite_only
 def test_a_caseload_still_adds_up_when_read_a_row_at_a_time(hundreds: Path) -> None:
     with Administration.open(hundreds) as admin:
         admin.assign("R-000001", "bilal")

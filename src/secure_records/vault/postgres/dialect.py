@@ -12,6 +12,10 @@ SQLite spells it, translated here and nowhere else.
   SQLite's dynamic typing allows and PostgreSQL refuses: it runs as one query per
   child table instead, the same rows in the same shape.
 - Parameters as sqlite3 stores them: a bool as 0/1, a str enum as its plain text.
+- A read of every record (or a caseload) is `STREAMED`: psycopg's ordinary cursor
+  holds a whole result in memory (every record's sealed fields at 100,000 records),
+  where SQLite's steps through it; these go through a server-side cursor instead,
+  `STREAM_ROWS` rows at a time.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from psycopg.rows import RowMaker
 from secure_records.core.errors import VaultError
 from secure_records.vault.connection import Cursor
 from secure_records.vault.row_seals import CHILD_TABLES
+from secure_records.vault.sqlite.records import CASELOAD, EVERY_ID, EVERY_RECORD
 from secure_records.vault.sqlite.sealed_sql import CHILD_ROWS
 
 READ_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -44,6 +49,10 @@ _CHILD_QUERIES = tuple(
     + f" FROM {spec.name} WHERE {spec.parent} = %s"
     for spec in CHILD_TABLES
 )
+STREAMED = frozenset({EVERY_ID, EVERY_RECORD, CASELOAD})
+# A record's row is about 1 KB fetched: 512 of them a megabyte or two at once, and a
+# round trip per 512 is nothing beside decrypting them.
+STREAM_ROWS = 512
 _OPEN = frozenset({pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR})
 
 
@@ -120,6 +129,24 @@ class Rows:
         return iter(self._found)
 
 
+class Streamed:
+    """A `STREAMED` read's rows, fetched `STREAM_ROWS` at a time as they are iterated."""
+
+    rowcount = -1  # not known until read through, as sqlite3's for a SELECT
+
+    def __init__(self, db: PgConnection, sql: str, parameters: Sequence[Any]) -> None:
+        self._rows = db.streamed_rows(sql, parameters, STREAM_ROWS)
+
+    def fetchone(self) -> PgRow | None:
+        return next(self._rows, None)
+
+    def fetchall(self) -> list[PgRow]:
+        return list(self._rows)
+
+    def __iter__(self) -> Iterator[PgRow]:
+        return self._rows
+
+
 class TupleCursor:
     """`Connection.cursor()`: the rows already read by position too, so a row factory
     of None changes nothing."""
@@ -130,9 +157,6 @@ class TupleCursor:
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Iterable[Any]:
         return self._db.execute(sql, parameters)
-
-
-_CURSORS = itertools.count()
 
 
 def said(exc: Exception) -> str:
@@ -149,6 +173,7 @@ class PgConnection:
         # isolation_level=None, and nothing is held open between them.
         connection.autocommit = True
         self.raw = connection
+        self._streams = itertools.count()
 
     @property
     def in_transaction(self) -> bool:
@@ -158,6 +183,8 @@ class PgConnection:
         with self._connected():
             if sql == CHILD_ROWS:
                 return self._child_rows(parameters[0])
+            if sql in STREAMED:
+                return Streamed(self, sql, parameters)
             cursor = self.raw.cursor(row_factory=_rows)
             return cursor.execute(translate(sql), _params(parameters))
 
@@ -182,19 +209,35 @@ class PgConnection:
                 "was done: open the vault again."
             ) from None
 
-    def batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        """A query's rows as plain tuples, `size` at a time, through a server-side
-        cursor (which needs a transaction: one read-only snapshot unless one is open)."""
+    def batches(
+        self, sql: str, size: int, parameters: Sequence[Any] = ()
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """A query's rows as plain tuples, `size` at a time (see `streamed_rows`)."""
+        for batch in self._fetched(sql, parameters, size, None):
+            yield [tuple(row) for row in batch]
+
+    def streamed_rows(self, sql: str, parameters: Sequence[Any], size: int) -> Iterator[PgRow]:
+        """A query's rows one at a time, read by name or position, `size` held at once."""
+        for batch in self._fetched(sql, parameters, size, _rows):
+            yield from batch
+
+    def _fetched(
+        self, sql: str, parameters: Sequence[Any], size: int, row_factory: Any
+    ) -> Iterator[list[Any]]:
+        # A server-side cursor needs a transaction: the caller's, or one read-only
+        # snapshot of our own, ended when the rows are read through (or abandoned).
         own = not self.in_transaction
         if own:
-            self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self.raw.execute(READ_SNAPSHOT)
         try:
-            name = f"batches_{next(_CURSORS)}"  # unique: two may be open at once
+            name = f"streamed_{next(self._streams)}"  # one read may run inside another's
             with self._connected(), self.raw.cursor(name=name) as cursor:
+                if row_factory is not None:
+                    cursor.row_factory = row_factory
                 cursor.itersize = size
-                cursor.execute(translate(sql))
+                cursor.execute(translate(sql), _params(parameters))
                 while batch := cursor.fetchmany(size):
-                    yield [tuple(row) for row in batch]
+                    yield batch
         finally:
             if own and self.in_transaction:
                 self.raw.execute("COMMIT")

@@ -14,6 +14,10 @@ from secure_records.vault.rows import NewRecordRows, RecordEntry, RecordKeyRow, 
 from secure_records.vault.sqlite.sealed_rows import Row, SealedRows
 
 KEY_COLUMNS = "id, key_id, key_version, wrapped_key"
+# Reads of every record or a whole caseload: PostgreSQL streams these (its dialect).
+EVERY_ID = "SELECT id FROM records ORDER BY id"
+EVERY_RECORD = "SELECT * FROM records ORDER BY id"
+CASELOAD = "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id"
 
 
 def _key(row: Row) -> RecordKeyRow:
@@ -34,7 +38,7 @@ class RecordTables:
         # Plain tuples: a Row object per record costs a third of a second at 100k.
         cursor = self._db.cursor()
         cursor.row_factory = None
-        return [rid for (rid,) in cursor.execute("SELECT id FROM records ORDER BY id")]
+        return [rid for (rid,) in cursor.execute(EVERY_ID)]
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) AS n FROM records").fetchone()["n"])
@@ -47,9 +51,7 @@ class RecordTables:
         # Checked against their caseload too, from one snapshot: an assignment replayed
         # from an older copy of the vault has a good seal of its own but no longer adds up.
         with self._sealed.snapshot():
-            rows = self._db.execute(
-                "SELECT * FROM assignments WHERE staff = ? ORDER BY record_id", (staff,)
-            )
+            rows = self._db.execute(CASELOAD, (staff,))
             return self._sealed.check_caseload(staff, rows)
 
     def ids_matching(self, match_index: bytes) -> list[str]:
@@ -149,15 +151,19 @@ class RecordTables:
         return RecordRows(_key(row), bytes(row["sealed_fields"]), entries, assigned)
 
     def listing(self, record_ids: Sequence[str] | None) -> Iterator[tuple[RecordKeyRow, bytes]]:
-        query = "SELECT * FROM records "
         if record_ids is None:
-            rows: Iterable[Row] = self._db.execute(query + "ORDER BY id")
-        else:
-            rows = (
-                row
-                for rid in record_ids
-                for row in self._db.execute(query + "WHERE id = ?", (rid,))
-            )
+            # Every record from one snapshot, which PostgreSQL streams inside; a broken
+            # seal is reported once it ends, so that the report can be written.
+            with self._sealed.snapshot():
+                yield from self._checked(self._db.execute(EVERY_RECORD))
+            return
+        yield from self._checked(
+            row
+            for rid in record_ids
+            for row in self._db.execute("SELECT * FROM records WHERE id = ?", (rid,))
+        )
+
+    def _checked(self, rows: Iterable[Row]) -> Iterator[tuple[RecordKeyRow, bytes]]:
         for row in rows:
             self._sealed.check("records", row)
             yield _key(row), bytes(row["sealed_fields"])
