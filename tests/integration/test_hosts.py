@@ -10,11 +10,9 @@ names (SECURE_RECORDS_HOST_NAME)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import keyring
@@ -240,9 +238,14 @@ def test_a_damaged_file_is_refused(cli: Cli, hosts: Hosts, damage: str) -> None:
     assert expected in sentence
 
 
-def test_another_vaults_file_is_refused(cli: Cli, hosts: Hosts) -> None:
+def test_another_vaults_file_is_refused(
+    cli: Cli, hosts: Hosts, vault_backend: str, request: pytest.FixtureRequest
+) -> None:
     other_home = hosts.tmp / "other-vault"
-    init(cli, other_home)
+    with pytest.MonkeyPatch.context() as env:
+        if vault_backend == "postgres":  # its own database (its vault.conf keeps it)
+            env.setenv("SECURE_RECORDS_DATABASE", request.getfixturevalue("postgres_database"))
+        init(cli, other_home)
     target = hosts.tmp / "other.key"
     passphrase = export(cli, other_home, target)
     assert "another vault" in import_refusal(cli, hosts, target, passphrase)
@@ -280,8 +283,10 @@ def test_opening_writes_the_host_row_only_when_it_changed(
     assert opens(hosts.home)
     # init's own opening registered host-a already: nothing changed since.
     assert writes == []
-    with closing(sqlite3.connect(hosts.home / "vault.db")) as db, db:
-        db.execute("UPDATE hosts SET first_seen = ?, last_seen = ?", (LONG_AGO, LONG_AGO))
+    with Administration.open(hosts.home) as admin, admin.vault.store.transaction():
+        [row] = admin.vault.store.hosts()
+        admin.vault.store.forget_host(row.name)  # a put keeps the first sight
+        admin.vault.store.put_host(replace(row, first_seen=LONG_AGO, last_seen=LONG_AGO))
     writes.clear()
     assert opens(hosts.home)
     assert writes == ["host-a"]  # last seen on another day: once
