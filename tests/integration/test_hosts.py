@@ -10,11 +10,9 @@ names (SECURE_RECORDS_HOST_NAME)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import keyring
@@ -24,7 +22,9 @@ from secure_records.admin import Administration
 from secure_records.core.errors import VaultError
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
+from secure_records.vault.envelope import new_key
 from secure_records.vault.hosts import HOST_NAME_ENV
+from secure_records.vault.kek import KeyEncryptionKeys
 from secure_records.vault.rows import HostRow
 from secure_records.vault.sqlite.hosts import HostTable
 from tests.integration.test_recovery import init
@@ -240,9 +240,14 @@ def test_a_damaged_file_is_refused(cli: Cli, hosts: Hosts, damage: str) -> None:
     assert expected in sentence
 
 
-def test_another_vaults_file_is_refused(cli: Cli, hosts: Hosts) -> None:
+def test_another_vaults_file_is_refused(
+    cli: Cli, hosts: Hosts, vault_backend: str, request: pytest.FixtureRequest
+) -> None:
     other_home = hosts.tmp / "other-vault"
-    init(cli, other_home)
+    with pytest.MonkeyPatch.context() as env:
+        if vault_backend == "postgres":  # its own database (its vault.conf keeps it)
+            env.setenv("SECURE_RECORDS_DATABASE", request.getfixturevalue("postgres_database"))
+        init(cli, other_home)
     target = hosts.tmp / "other.key"
     passphrase = export(cli, other_home, target)
     assert "another vault" in import_refusal(cli, hosts, target, passphrase)
@@ -280,8 +285,10 @@ def test_opening_writes_the_host_row_only_when_it_changed(
     assert opens(hosts.home)
     # init's own opening registered host-a already: nothing changed since.
     assert writes == []
-    with closing(sqlite3.connect(hosts.home / "vault.db")) as db, db:
-        db.execute("UPDATE hosts SET first_seen = ?, last_seen = ?", (LONG_AGO, LONG_AGO))
+    with Administration.open(hosts.home) as admin, admin.vault.store.transaction():
+        [row] = admin.vault.store.hosts()
+        admin.vault.store.forget_host(row.name)  # a put keeps the first sight
+        admin.vault.store.put_host(replace(row, first_seen=LONG_AGO, last_seen=LONG_AGO))
     writes.clear()
     assert opens(hosts.home)
     assert writes == ["host-a"]  # last seen on another day: once
@@ -350,3 +357,102 @@ def test_a_retired_host_can_be_forgotten_so_a_commit_stops_waiting(cli: Cli, hos
     assert sorted(host_rows(cli, hosts.home)) == ["host-a"]
     assert [e["host"] for e in logged(hosts.home, LogAction.HOST_FORGOTTEN)] == ["host-b"]
     assert "rotated to version 2" in ok(cli("key", "rotate", "--commit", home=hosts.home)).out
+
+
+def vault_id_of(home: Path) -> str:
+    with Administration.open(home, any_policy=True) as admin:
+        return admin.vault_id
+
+
+def test_commit_waits_for_a_host_whose_keyring_holds_a_different_key_at_that_version(
+    cli: Cli, hosts: Hosts
+) -> None:
+    carry_to_host_b(cli, hosts, "transfer.key")
+    vault_id = vault_id_of(hosts.home)
+    # A leftover entry at the number the rotation will stage (a restored copy rotated).
+    hosts.be("host-b")
+    KeyEncryptionKeys(vault_id).store(2, new_key())
+    hosts.be("host-a")
+    assert "version 2 is staged" in ok(cli("key", "rotate", home=hosts.home)).out
+    hosts.be("host-b")
+    assert opens(hosts.home)
+    assert host_rows(cli, hosts.home)["host-b"]["versions"] == [1]
+    hosts.be("host-a")
+    refusal = refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
+    assert "host-b lacks it" in refusal
+    with Administration.open(hosts.home) as admin:
+        assert admin.vault.kek_version == 1
+    # Once the leftover is gone and the staged key imported, host-b counts as holding it.
+    hosts.be("host-b")
+    KeyEncryptionKeys(vault_id).delete(2)
+    hosts.be("host-a")
+    carry_to_host_b(cli, hosts, "second.key")
+    assert host_rows(cli, hosts.home)["host-b"]["versions"] == [1, 2]
+    assert "rotated to version 2" in ok(cli("key", "rotate", "--commit", home=hosts.home)).out
+    for host in ("host-a", "host-b"):
+        hosts.be(host)
+        assert opens(hosts.home), host
+
+
+def test_commit_refuses_when_this_hosts_own_staged_entry_was_replaced(
+    cli: Cli, hosts: Hosts
+) -> None:
+    carry_to_host_b(cli, hosts, "first.key")
+    ok(cli("key", "rotate", home=hosts.home))
+    carry_to_host_b(cli, hosts, "second.key")
+    KeyEncryptionKeys(vault_id_of(hosts.home)).store(2, new_key())  # on host-a
+    refusal = refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
+    assert "host-a lacks it" in refusal and "host-b" not in refusal
+    with Administration.open(hosts.home) as admin:
+        assert admin.vault.kek_version == 1
+    hosts.be("host-b")
+    assert opens(hosts.home)
+
+
+def test_a_committed_version_counts_only_if_its_key_matches_the_vaults(
+    cli: Cli, hosts: Hosts
+) -> None:
+    ok(cli("key", "rotate", home=hosts.home))  # host-a alone: rotated to 2
+    KeyEncryptionKeys(vault_id_of(hosts.home)).store(1, new_key())
+    assert opens(hosts.home)
+    assert host_rows(cli, hosts.home)["host-a"]["versions"] == [2]
+    # Nor is a key that matches nothing carried to another host.
+    target = hosts.tmp / "transfer.key"
+    export(cli, hosts.home, target)
+    assert logged(hosts.home, LogAction.KEYS_EXPORTED)[-1]["versions"] == [2]
+
+
+def test_two_hosts_staging_at_once_stage_one_version(
+    cli: Cli, hosts: Hosts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    carry_to_host_b(cli, hosts, "transfer.key")
+    free_version = KeyEncryptionKeys.free_version
+    raced: list[Out] = []
+    started: list[bool] = []
+
+    def host_b_stages_meanwhile(self: KeyEncryptionKeys, after: int) -> int:
+        # Host-a has found nothing staged; host-b stages before host-a takes the lock.
+        if not started:
+            started.append(True)
+            hosts.be("host-b")
+            raced.append(cli("key", "rotate", home=hosts.home))
+            hosts.be("host-a")
+        return free_version(self, after)
+
+    monkeypatch.setattr(KeyEncryptionKeys, "free_version", host_b_stages_meanwhile)
+    sentence = refused_in_one_sentence(cli("key", "rotate", home=hosts.home))
+    assert "already staged" in sentence
+    assert "version 2 is staged" in ok(raced[0]).out
+    [entry] = logged(hosts.home, LogAction.KEY_STAGED)
+    assert entry["other_hosts"] == ["host-a"]
+    assert len(hosts.entries("host-a")) == 1  # host-a's own key for 2 never went in
+    # The one staged is host-b's: carried to host-a, it commits there.
+    hosts.be("host-b")
+    passphrase = export(cli, hosts.home, hosts.tmp / "staged.key")
+    hosts.be("host-a")
+    stdin = passphrase + "\n"
+    ok(cli("key", "import", hosts.tmp / "staged.key", home=hosts.home, stdin=stdin))
+    assert "rotated to version 2" in ok(cli("key", "rotate", "--commit", home=hosts.home)).out
+    for host in ("host-a", "host-b"):
+        hosts.be(host)
+        assert opens(hosts.home), host

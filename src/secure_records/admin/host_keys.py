@@ -20,11 +20,14 @@ from secure_records.core.progress import Progress, no_progress
 from secure_records.vault.envelope import new_key
 from secure_records.vault.home import VaultPaths, resolve_home
 from secure_records.vault.hosts import (
+    CHECK_KEY,
     STAGED_KEY,
     held_keks,
     host_name,
+    key_check,
     lacking,
     register_host,
+    staged_check,
     staged_version,
 )
 from secure_records.vault.kek import KeyEncryptionKeys
@@ -37,6 +40,7 @@ from secure_records.vault.recovery import (
     vault_id_at,
 )
 from secure_records.vault.rows import HostRow
+from secure_records.vault.store import Store
 from secure_records.vault.vault import now_utc
 
 OTHER_VAULT = "That transfer file holds another vault's keys, not this one's; nothing was changed."
@@ -178,30 +182,50 @@ def rotate_or_stage(admin: Administration, progress: Progress = no_progress) -> 
     others = [host.name for host in store.hosts() if host.name != here]
     if not others:
         return Rotation(admin.rotate_key(progress), False, [])
+    _refuse_a_second(store)
+    keys = KeyEncryptionKeys(vault.vault_id)
+    newest = max([vault.kek_version, *(row.version for row in store.kek_versions())])
+    version = keys.free_version(newest)
+    kek = new_key()
+    check = key_check(vault.vault_id, version, kek)
+    stored = False
+    try:
+        with admin.recorded(LogAction.KEY_STAGED, version=version, other_hosts=others):
+            # Under the head lock: another host may have staged since the look above.
+            _refuse_a_second(store)
+            if keys.holds(version):
+                raise VaultError(
+                    f"Key-encryption key version {version} was put into the keyring meanwhile "
+                    "(by a copy of this vault); nothing was changed. Try again."
+                )
+            keys.store(version, kek)
+            stored = True
+            store.set_meta(STAGED_KEY, str(version))
+            store.set_meta(CHECK_KEY, check)
+    except BaseException:
+        # Rolled back (not committed): the key stored is nobody's; take it out.
+        if stored:
+            with contextlib.suppress(SecureRecordsError):
+                if staged_check(store) != check:
+                    keys.delete(version)
+        raise
+    register_host(vault)  # this host now holds it
+    return Rotation(version, True, others)
+
+
+def _refuse_a_second(store: Store) -> None:
     already = staged_version(store)
     if already is not None:
         raise BadInput(
             f"Key version {already} is already staged: export it to the other hosts, import "
             "it there, then run 'secure-records key rotate --commit'; nothing was changed."
         )
-    keys = KeyEncryptionKeys(vault.vault_id)
-    newest = max([vault.kek_version, *(row.version for row in store.kek_versions())])
-    version = keys.free_version(newest)
-    keys.store(version, new_key())
-    try:
-        with admin.recorded(LogAction.KEY_STAGED, version=version, other_hosts=others):
-            store.set_meta(STAGED_KEY, str(version))
-    except BaseException:
-        with contextlib.suppress(SecureRecordsError):
-            keys.delete(version)
-        raise
-    register_host(vault)  # this host now holds it
-    return Rotation(version, True, others)
 
 
 def commit_rotation(admin: Administration, progress: Progress = no_progress) -> int:
     """The staged version made the vault's key (every wrapped key re-wrapped under
-    it), only once every registered host holds it; the new version."""
+    it), only once every registered host holds it (its key, not just an entry under
+    its number); the new version."""
     vault = admin.vault
     staged = staged_version(vault.store)
     if staged is None:
@@ -211,6 +235,10 @@ def commit_rotation(admin: Administration, progress: Progress = no_progress) -> 
         )
     register_host(vault)  # this host's own row as it is now
     missing = lacking(vault.store, staged)
+    here = host_name()
+    if here not in missing and staged not in held_keks(vault):
+        # Its row may be stale (a write that failed): the keyring itself, checked again.
+        missing.insert(0, here)
     if missing:
         raise VaultError(
             f"Not every host holds the new key version yet ({', '.join(missing)} "

@@ -75,14 +75,26 @@ class KeyRecovery:
     def live_keks(self) -> dict[int, bytes]:
         """Every version not retired: through the recovery root where it holds one,
         else from the keyring (a vault from before recovery codes)."""
-        root = self._root()
+        recovered = self.recovered_keks()
         keks = {}
         for row in self.live():
-            if root is not None and row.recovery is not None:
-                keks[row.version] = open_kek(self._vault_id, root, row)
+            if row.version in recovered:
+                keks[row.version] = recovered[row.version]
             elif self._keys is not None:
                 keks[row.version] = self._keys.load(row.version)
         return keks
+
+    def recovered_keks(self) -> dict[int, bytes]:
+        """Every version not retired that the recovery root holds a copy of: the
+        vault's own keys, to tell a keyring entry under the same number apart."""
+        root = self._root()
+        if root is None:
+            return {}
+        return {
+            row.version: open_kek(self._vault_id, root, row)
+            for row in self.live()
+            if row.recovery is not None
+        }
 
     def set_up(self, keks: Mapping[int, bytes], now: str) -> str:
         """A new code and a new root sealing `keks`; the code, to be shown once."""
