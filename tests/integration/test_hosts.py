@@ -10,10 +10,8 @@ names (SECURE_RECORDS_HOST_NAME)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from secure_records.vault.sqlite.hosts import HostTable
 from tests.integration.test_recovery import init
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.raw_db import behind_the_back
 
 KEYRING_FILE = "SECURE_RECORDS_TEST_KEYRING_FILE"
 PASS_LINE = "Passphrase: "
@@ -280,7 +279,7 @@ def test_opening_writes_the_host_row_only_when_it_changed(
     assert opens(hosts.home)
     # init's own opening registered host-a already: nothing changed since.
     assert writes == []
-    with closing(sqlite3.connect(hosts.home / "vault.db")) as db, db:
+    with behind_the_back(hosts.home) as db:
         db.execute("UPDATE hosts SET first_seen = ?, last_seen = ?", (LONG_AGO, LONG_AGO))
     writes.clear()
     assert opens(hosts.home)

@@ -165,17 +165,20 @@ def saved(home: Path, table: str, where: str) -> list[dict[str, object]]:
 
 
 def replay(home: Path, older: list[dict[str, object]], table: str, where: str) -> None:
-    """Put back rows of `table` as they were in an older copy of the vault: over the
-    row still there (PostgreSQL holds to foreign keys), else as a new one."""
+    """Put back rows of `table` as they were in an older copy of the vault: one row over
+    the one still there (PostgreSQL holds to foreign keys), else all of them anew."""
     with raw(home) as db:
-        for row in older:
-            values = tuple(row.values())
-            sets = ", ".join(f"{name} = ?" for name in row)
+        now = db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]  # noqa: S608
+        if now == len(older) == 1:
+            sets = ", ".join(f"{name} = ?" for name in older[0])
             put = f"UPDATE {table} SET {sets} WHERE {where}"  # noqa: S608
-            if db.execute(put, values).rowcount == 0:
-                places = ", ".join("?" for _ in row)
-                add = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({places})"  # noqa: S608
-                db.execute(add, values)
+            db.execute(put, tuple(older[0].values()))
+            return
+        db.execute(f"DELETE FROM {table} WHERE {where}")  # noqa: S608
+        for row in older:
+            places = ", ".join("?" for _ in row)
+            add = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({places})"  # noqa: S608
+            db.execute(add, tuple(row.values()))
 
 
 def test_an_assignment_replayed_after_it_was_removed_shows_nothing(populated: Path) -> None:

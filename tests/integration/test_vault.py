@@ -28,7 +28,7 @@ from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.file_keyring import FileKeyring
 from tests.support.insider import insider, resealed
 from tests.support.open_keyring import OpenKeyring
-from tests.support.raw_db import behind_the_back, every_value, on_postgres
+from tests.support.raw_db import behind_the_back, every_value, on_postgres, stored
 
 
 def files_under(home: Path) -> list[Path]:
@@ -86,12 +86,6 @@ def test_sqlite_runs_in_wal_mode_with_secure_delete(
     with Session.open("lead", home):
         assert opened
         assert all(db.execute("PRAGMA secure_delete").fetchone()[0] == 1 for db in opened)
-
-
-def stored(home: Path) -> bytes:
-    """Every byte of the home's files, and on PostgreSQL every value of its rows."""
-    files = b"".join(p.read_bytes() for p in files_under(home))
-    return files + (every_value(home) if on_postgres(home) else b"")
 
 
 def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path) -> None:

@@ -10,18 +10,21 @@ On PostgreSQL the log is the `log_entries` table, not the file audit.log.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import RowMaker
 
-from secure_records.vault.database import DATABASE_ENV, configured
+from secure_records.vault.database import CONFIG_NAME, DATABASE_ENV, DATABASE_KEY, configured
 from secure_records.vault.home import VaultPaths, resolve_home
-from secure_records.vault.postgres.dialect import PgConnection
+from secure_records.vault.postgres.dialect import PgConnection, _params, translate
 
 
 def vault_paths(home: Path | VaultPaths) -> VaultPaths:
@@ -30,6 +33,37 @@ def vault_paths(home: Path | VaultPaths) -> VaultPaths:
 
 def on_postgres(home: Path | VaultPaths) -> bool:
     return configured(vault_paths(home)) is not None
+
+
+class Row(tuple[Any, ...]):
+    """A row that is a plain tuple (so that it compares equal to one, as sqlite3's rows
+    do) and is read by column name too, as the vault's own rows are."""
+
+    _index: dict[str, int]
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+
+def _tuple_rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Row]:
+    index = {column.name: n for n, column in enumerate(cursor.description or ())}
+
+    def make(values: Sequence[Any]) -> Row:
+        row = Row(values)
+        row._index = index
+        return row
+
+    return make
+
+
+class RawPg(PgConnection):
+    """The vault's own PostgreSQL wrapper, its rows plain tuples."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any:
+        cursor = self.raw.cursor(row_factory=_tuple_rows)
+        return cursor.execute(translate(sql), _params(parameters))
 
 
 @contextmanager
@@ -41,7 +75,7 @@ def behind_the_back(home: Path | VaultPaths, *, autocommit: bool = False) -> Ite
     paths = vault_paths(home)
     conninfo = configured(paths)
     if conninfo is not None:
-        db = PgConnection(psycopg.connect(conninfo))
+        db = RawPg(psycopg.connect(conninfo))
         try:
             yield db
         finally:
@@ -95,6 +129,23 @@ def own_database(request: pytest.FixtureRequest) -> Iterator[None]:
         os.environ[DATABASE_ENV] = first
 
 
+def copy_vault(home: Path, to: Path, request: pytest.FixtureRequest) -> None:
+    """A copy of the vault as it is now, as a backup of it would hold it: its home's
+    files and, on PostgreSQL, its database copied by the server into a new one (which
+    the copy's vault.conf then names). No one may be connected to it meanwhile."""
+    shutil.copytree(home, to)
+    conninfo = configured(vault_paths(home))
+    if conninfo is None:
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    source = conninfo_to_dict(conninfo)["dbname"]
+    name = f"{source}_copy_{len(list(to.parent.iterdir()))}"
+    with psycopg.connect(cluster.conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    (to / CONFIG_NAME).write_text(f"{DATABASE_KEY} = {cluster.conninfo(name)}\n")
+
+
 def tables(db: Any) -> list[str]:
     """The vault's tables, on either backend."""
     if isinstance(db, PgConnection):
@@ -117,6 +168,14 @@ def every_value(home: Path | VaultPaths) -> bytes:
                     elif value is not None:
                         found.append(str(value).encode())
     return b"\x00".join(found)
+
+
+def stored(home: Path | VaultPaths) -> bytes:
+    """Every byte of every file under the home and, on PostgreSQL, every value of every
+    row of its database: whatever the vault holds, wherever it holds it."""
+    paths = vault_paths(home)
+    files = b"".join(p.read_bytes() for p in sorted(paths.home.rglob("*")) if p.is_file())
+    return files + (every_value(paths) if on_postgres(paths) else b"")
 
 
 def log_bytes(home: Path | VaultPaths) -> bytes:
