@@ -28,7 +28,7 @@ from secure_records.vault.sqlite.hosts import HostTable
 from tests.integration.test_recovery import init
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out, no_traceback
-from tests.support.raw_db import behind_the_back
+from tests.support.raw_db import behind_the_back, own_database
 
 KEYRING_FILE = "SECURE_RECORDS_TEST_KEYRING_FILE"
 PASS_LINE = "Passphrase: "
@@ -239,9 +239,12 @@ def test_a_damaged_file_is_refused(cli: Cli, hosts: Hosts, damage: str) -> None:
     assert expected in sentence
 
 
-def test_another_vaults_file_is_refused(cli: Cli, hosts: Hosts) -> None:
+def test_another_vaults_file_is_refused(
+    cli: Cli, hosts: Hosts, request: pytest.FixtureRequest
+) -> None:
     other_home = hosts.tmp / "other-vault"
-    init(cli, other_home)
+    with own_database(request):
+        init(cli, other_home)
     target = hosts.tmp / "other.key"
     passphrase = export(cli, other_home, target)
     assert "another vault" in import_refusal(cli, hosts, target, passphrase)
