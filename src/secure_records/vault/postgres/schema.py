@@ -233,7 +233,7 @@ def drop(db: PgConnection) -> None:
     """Every table `create` made, for a vault whose laying out failed: only ever run
     on a schema this process created moments before (PostgresStore.discard)."""
     sql = "\n".join([AT_BASE, *(migration.sql for migration in LATER)])
-    names = re.findall(r"CREATE TABLE (\w+)", sql)
+    names = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql)
     db.raw.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(names))} CASCADE")
 
 
