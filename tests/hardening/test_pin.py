@@ -9,10 +9,8 @@ the database file by hand is refused by the row's seal.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.support import figures
 from tests.support.cli import EXECUTABLE, subprocess_env
 from tests.support.in_process import Cli
+from tests.support.raw_db import behind_the_back
 from tests.support.ssh import Terminal
 
 PIN = "246810"
@@ -218,7 +217,7 @@ def test_staff_unlock_lifts_a_lockout_and_is_logged(pins: Path, cli: Cli) -> Non
 
 def test_a_count_set_back_in_the_database_file_is_refused_by_its_seal(pins: Path) -> None:
     guess_until_locked_out(pins, "alice")
-    with closing(sqlite3.connect(pins / "vault.db", isolation_level=None)) as db:
+    with behind_the_back(pins) as db:
         db.execute("UPDATE staff SET pin_failures = 0, locked_until = NULL WHERE name = 'alice'")
     with pytest.raises(IntegrityError, match="staff row alice does not match its seal"):
         Session.open("alice", pins, pin=PIN)

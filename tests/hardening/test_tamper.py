@@ -8,7 +8,8 @@ intact and name the entry that was touched (`entry N: ...`; a log that ends earl
 says `truncated (head says H entries, log has K)`, which names entry K + 1, the first
 one gone).
 
-The vault: with sqlite3 straight on vault.db, ciphertexts moved between records,
+The vault: straight on its database (sqlite3 on vault.db, or psycopg on PostgreSQL's
+rows), ciphertexts moved between records,
 fields, entries and sharing decisions, and wrapped keys swapped. Reading must fail
 with IntegrityError naming the record (and the field, entry or decision), and never
 hand out another record's value.
@@ -23,12 +24,10 @@ import base64
 import binascii
 import bisect
 import itertools
-import os
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -44,13 +43,22 @@ from secure_records.core.sharing import HowChoices, Requester, SharingFlow
 from secure_records.session import Session
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.log import Verdict
+from secure_records.vault.postgres.store import PostgresStore
 from secure_records.vault.sqlite.store import SqliteStore
 from secure_records.vault.vault import Vault
 from tests.conftest import canaries, canary_row
 from tests.support import figures
 from tests.support.bases import basis
-from tests.support.insider import reseal_all
+from tests.support.insider import EitherStore, reseal_all
 from tests.support.open_keyring import OpenKeyring
+from tests.support.raw_db import (
+    insert_as_was,
+    log_bytes,
+    on_postgres,
+    one_transaction,
+    own_database,
+    raw_log,
+)
 
 RECORDS = ("R-0001", "R-0002", "R-0003")
 # The scalar fields every canary row (tests.conftest.canary_row) has.
@@ -93,11 +101,12 @@ VAULT = Tally()
 
 
 def log_lines(home: Path) -> list[bytes]:
-    return (home / "audit.log").read_bytes().splitlines(keepends=True)
+    return log_bytes(home).splitlines(keepends=True)
 
 
 def write_lines(home: Path, lines: list[bytes]) -> None:
-    (home / "audit.log").write_bytes(b"".join(lines))
+    with raw_log(home) as log:
+        log.write(b"".join(lines))
 
 
 def verify(home: Path) -> Verdict:
@@ -188,7 +197,7 @@ def log_home(populated: Path) -> Path:
         )
         # Cover the spare-bits case in every generated log (3 MACs in 16 end that way).
         for _ in range(100):
-            if same_mac_flips((populated / "audit.log").read_bytes()):
+            if same_mac_flips(log_bytes(populated)):
                 break
             session.records.open_record("R-0003")
     verdict = verify(populated)
@@ -198,10 +207,12 @@ def log_home(populated: Path) -> Path:
 
 
 @pytest.fixture
-def foreign(tmp_path: Path, memory_keyring: OpenKeyring) -> tuple[str, list[bytes]]:
+def foreign(
+    tmp_path: Path, memory_keyring: OpenKeyring, request: pytest.FixtureRequest
+) -> tuple[str, list[bytes]]:
     """A second vault (same keyring) and its log's lines."""
     other = tmp_path / "other"
-    with Administration.init(other) as admin:
+    with own_database(request), Administration.init(other) as admin:
         for name in ("dora", "emil", "fay"):
             admin.add_staff(name, "caseworker")
         vault_id = admin.vault_id
@@ -217,54 +228,47 @@ def test_every_bit_flip_is_named_at_its_entry(log_home: Path) -> None:
     leaves bytes only beyond the head): the last entry no longer ends, and verify says
     `truncated (head says N entries, log has N - 1)`, naming entry N.
     """
-    log = log_home / "audit.log"
-    original = log.read_bytes()
+    original = log_bytes(log_home)
     n = original.count(b"\n")
     newlines = [i for i, byte in enumerate(original) if byte == ord("\n")]
     misses: list[str] = []
     # One vault opened for all: opening never reads the log, and each verify reads the
     # file afresh (measured: 0.3 ms per verify against 7 ms per open).
-    with Administration.open(log_home) as admin:
-        fd = os.open(log, os.O_RDWR)
+    with Administration.open(log_home) as admin, raw_log(log_home) as log:
         started = time.perf_counter()
-        try:
-            for offset, byte in enumerate(original):
-                entry = bisect.bisect_left(newlines, offset) + 1
-                os.pwrite(fd, bytes([byte ^ 0x01]), offset)
-                try:
-                    verdict = admin.verify_log()
-                finally:
-                    os.pwrite(fd, bytes([byte]), offset)
-                exact = truncated(n, n - 1) if offset == len(original) - 1 else None
-                problem = wrong_with(verdict, entry, exact)
-                LOG.add("bit flips", f"offset {offset} (entry {entry})", problem)
-                if problem is not None:
-                    misses.append(f"offset {offset} (entry {entry}): {problem}")
-        finally:
-            os.close(fd)
+        for offset, byte in enumerate(original):
+            entry = bisect.bisect_left(newlines, offset) + 1
+            log.put(offset, byte ^ 0x01)
+            try:
+                verdict = admin.verify_log()
+            finally:
+                log.put(offset, byte)
+            exact = truncated(n, n - 1) if offset == len(original) - 1 else None
+            problem = wrong_with(verdict, entry, exact)
+            LOG.add("bit flips", f"offset {offset} (entry {entry})", problem)
+            if problem is not None:
+                misses.append(f"offset {offset} (entry {entry}): {problem}")
         elapsed = time.perf_counter() - started
-        assert log.read_bytes() == original
+        assert log.read() == original
         assert admin.verify_log().intact
     assert misses == []
     assert elapsed / len(original) < 0.01, "a verify should take milliseconds"
 
 
 def test_a_flip_in_a_macs_spare_bits_is_detected(log_home: Path) -> None:
-    log = log_home / "audit.log"
-    original = log.read_bytes()
+    original = log_bytes(log_home)
     newlines = [i for i, byte in enumerate(original) if byte == ord("\n")]
     offsets = sorted(same_mac_flips(original))
     assert offsets  # the fixture made sure of one
     misses = []
     for offset in offsets:
         entry = bisect.bisect_left(newlines, offset) + 1
-        flipped = bytearray(original)
-        flipped[offset] ^= 0x01
-        log.write_bytes(bytes(flipped))
-        try:
-            problem = wrong_with(verify(log_home), entry)
-        finally:
-            log.write_bytes(original)
+        with raw_log(log_home) as log:
+            log.put(offset, original[offset] ^ 0x01)
+            try:
+                problem = wrong_with(verify(log_home), entry)
+            finally:
+                log.put(offset, original[offset])
         if problem is not None:
             misses.append(f"offset {offset} (entry {entry}): {problem}")
     assert misses == []
@@ -467,7 +471,7 @@ class Check:
 class VaultCase:
     kind: str
     what: str
-    tamper: Callable[[sqlite3.Connection], None]
+    tamper: Callable[[Any], None]
     checks: tuple[Check, ...]
 
 
@@ -555,18 +559,18 @@ def whole_check(rid: str) -> Check:
     )
 
 
-def packed(db: sqlite3.Connection, rid: str) -> dict[str, bytes]:
+def packed(db: Any, rid: str) -> dict[str, bytes]:
     row = db.execute("SELECT sealed_fields FROM records WHERE id = ?", (rid,)).fetchone()
     return unpack_sealed(bytes(row[0]), f"the fields of record {rid}")
 
 
-def set_packed(db: sqlite3.Connection, rid: str, fields: dict[str, bytes]) -> None:
+def set_packed(db: Any, rid: str, fields: dict[str, bytes]) -> None:
     db.execute(
         "UPDATE records SET sealed_fields = ? WHERE id = ?", (pack_sealed(fields.items()), rid)
     )
 
 
-def swap_columns(db: sqlite3.Connection, a: str, b: str, columns: Sequence[str]) -> None:
+def swap_columns(db: Any, a: str, b: str, columns: Sequence[str]) -> None:
     """Swap these columns of two records' rows (key_id is UNIQUE: through a spare id)."""
     names = ", ".join(columns)
     sets = ", ".join(f"{c} = ?" for c in columns)
@@ -578,7 +582,7 @@ def swap_columns(db: sqlite3.Connection, a: str, b: str, columns: Sequence[str])
     db.execute(f"UPDATE records SET {sets} WHERE id = ?", (*row_b, a))  # noqa: S608
 
 
-def entry_sealed(db: sqlite3.Connection, rid: str, kind: str, seq: int) -> bytes:
+def entry_sealed(db: Any, rid: str, kind: str, seq: int) -> bytes:
     row = db.execute(
         "SELECT sealed FROM record_entries WHERE record_id = ? AND kind = ? AND seq = ?",
         (rid, kind, seq),
@@ -586,16 +590,14 @@ def entry_sealed(db: sqlite3.Connection, rid: str, kind: str, seq: int) -> bytes
     return bytes(row[0])
 
 
-def set_entry(db: sqlite3.Connection, rid: str, kind: str, seq: int, sealed: bytes) -> None:
+def set_entry(db: Any, rid: str, kind: str, seq: int, sealed: bytes) -> None:
     db.execute(
         "UPDATE record_entries SET sealed = ? WHERE record_id = ? AND kind = ? AND seq = ?",
         (sealed, rid, kind, seq),
     )
 
 
-def move_entry(
-    db: sqlite3.Connection, rid: str, kind: str, seq: int, to: tuple[str, str, int]
-) -> None:
+def move_entry(db: Any, rid: str, kind: str, seq: int, to: tuple[str, str, int]) -> None:
     db.execute(
         "UPDATE record_entries SET record_id = ?, kind = ?, seq = ? "
         "WHERE record_id = ? AND kind = ? AND seq = ?",
@@ -604,7 +606,7 @@ def move_entry(
 
 
 def field_cases() -> Iterator[VaultCase]:
-    def copy_blob(db: sqlite3.Connection) -> None:
+    def copy_blob(db: Any) -> None:
         set_packed(db, "R-0002", packed(db, "R-0001"))
 
     yield VaultCase(
@@ -615,7 +617,7 @@ def field_cases() -> Iterator[VaultCase]:
     )
     for a, b in itertools.combinations(RECORDS, 2):
 
-        def swap_blobs(db: sqlite3.Connection, a: str = a, b: str = b) -> None:
+        def swap_blobs(db: Any, a: str = a, b: str = b) -> None:
             swap_columns(db, a, b, ["sealed_fields"])
 
         yield VaultCase(
@@ -626,7 +628,7 @@ def field_cases() -> Iterator[VaultCase]:
         )
     for f in SCALARS:
 
-        def one_field(db: sqlite3.Connection, f: str = f) -> None:
+        def one_field(db: Any, f: str = f) -> None:
             theirs = packed(db, "R-0002")
             theirs[f] = packed(db, "R-0001")[f]
             set_packed(db, "R-0002", theirs)
@@ -639,7 +641,7 @@ def field_cases() -> Iterator[VaultCase]:
         )
     for f, g in itertools.combinations(SCALARS, 2):
 
-        def within(db: sqlite3.Connection, f: str = f, g: str = g) -> None:
+        def within(db: Any, f: str = f, g: str = g) -> None:
             fields = packed(db, "R-0001")
             fields[f], fields[g] = fields[g], fields[f]
             set_packed(db, "R-0001", fields)
@@ -651,7 +653,7 @@ def field_cases() -> Iterator[VaultCase]:
             tuple(field_checks("R-0001", [f, g])),
         )
 
-    def new_version(db: sqlite3.Connection) -> None:
+    def new_version(db: Any) -> None:
         db.execute("UPDATE records SET key_version = key_version + 1 WHERE id = 'R-0001'")
 
     yield VaultCase(
@@ -672,7 +674,7 @@ def entry_cases() -> Iterator[VaultCase]:
         for kind, seq in ENTRIES:
 
             def other_record(
-                db: sqlite3.Connection,
+                db: Any,
                 rid: str = rid,
                 kind: str = kind,
                 seq: int = seq,
@@ -687,9 +689,7 @@ def entry_cases() -> Iterator[VaultCase]:
                 (entry_check(to, [f"{kind} {seq + 5}"]), entry_check(rid, None)),
             )
 
-            def other_seq(
-                db: sqlite3.Connection, rid: str = rid, kind: str = kind, seq: int = seq
-            ) -> None:
+            def other_seq(db: Any, rid: str = rid, kind: str = kind, seq: int = seq) -> None:
                 move_entry(db, rid, kind, seq, (rid, kind, seq + 7))
 
             yield VaultCase(
@@ -701,7 +701,7 @@ def entry_cases() -> Iterator[VaultCase]:
             other_kind = "notes" if kind == "consent" else "consent"
 
             def kind_changed(
-                db: sqlite3.Connection,
+                db: Any,
                 rid: str = rid,
                 kind: str = kind,
                 seq: int = seq,
@@ -717,7 +717,7 @@ def entry_cases() -> Iterator[VaultCase]:
             )
 
             def sealed_swapped(
-                db: sqlite3.Connection,
+                db: Any,
                 rid: str = rid,
                 kind: str = kind,
                 seq: int = seq,
@@ -734,7 +734,7 @@ def entry_cases() -> Iterator[VaultCase]:
                 (entry_check(rid, [f"{kind} {seq}"]), entry_check(to, [f"{kind} {seq}"])),
             )
 
-        def notes_swapped(db: sqlite3.Connection, rid: str = rid) -> None:
+        def notes_swapped(db: Any, rid: str = rid) -> None:
             first, second = entry_sealed(db, rid, "notes", 0), entry_sealed(db, rid, "notes", 1)
             set_entry(db, rid, "notes", 0, second)
             set_entry(db, rid, "notes", 1, first)
@@ -762,9 +762,7 @@ def key_cases() -> Iterator[VaultCase]:
     for a, b in itertools.combinations(RECORDS, 2):
         for what, columns in swaps.items():
 
-            def swap(
-                db: sqlite3.Connection, a: str = a, b: str = b, columns: list[str] = columns
-            ) -> None:
+            def swap(db: Any, a: str = a, b: str = b, columns: list[str] = columns) -> None:
                 swap_columns(db, a, b, columns)
 
             yield VaultCase(
@@ -774,7 +772,7 @@ def key_cases() -> Iterator[VaultCase]:
                 (*key_checks(a), *key_checks(b)),
             )
 
-        def copied(db: sqlite3.Connection, a: str = a, b: str = b) -> None:
+        def copied(db: Any, a: str = a, b: str = b) -> None:
             db.execute(
                 "UPDATE records SET wrapped_key = (SELECT wrapped_key FROM records WHERE id = ?) "
                 "WHERE id = ?",
@@ -829,7 +827,7 @@ def decision_cases(made: dict[str, str]) -> Iterator[VaultCase]:
     ids = list(made)
     for a, b in itertools.combinations(ids, 2):
 
-        def swap(db: sqlite3.Connection, a: str = a, b: str = b) -> None:
+        def swap(db: Any, a: str = a, b: str = b) -> None:
             sealed = dict(db.execute("SELECT id, sealed FROM sharing_decisions"))
             db.execute("UPDATE sharing_decisions SET sealed = ? WHERE id = ?", (sealed[b], a))
             db.execute("UPDATE sharing_decisions SET sealed = ? WHERE id = ?", (sealed[a], b))
@@ -844,7 +842,7 @@ def decision_cases(made: dict[str, str]) -> Iterator[VaultCase]:
     for did, rid in made.items():
         to = RECORDS[(RECORDS.index(rid) + 1) % len(RECORDS)]
 
-        def move(db: sqlite3.Connection, did: str = did, to: str = to) -> None:
+        def move(db: Any, did: str = did, to: str = to) -> None:
             db.execute("UPDATE sharing_decisions SET record_id = ? WHERE id = ?", (to, did))
 
         yield VaultCase(
@@ -859,24 +857,25 @@ TABLES = {"records": True, "record_entries": False, "sharing_decisions": True}  
 
 
 @contextmanager
-def vault_db(home: Path) -> Iterator[sqlite3.Connection]:
-    """vault.db straight through sqlite3, one transaction, committed on the way out."""
-    with closing(sqlite3.connect(home / "vault.db")) as db:
-        db.execute("PRAGMA synchronous = OFF")  # a test's tampering need not be durable
-        with db:
-            yield db
+def vault_db(home: Path, *, putting_back: bool = False) -> Iterator[Any]:
+    """The vault's database behind the app's back, one transaction, committed on the
+    way out."""
+    with one_transaction(home, putting_back=putting_back) as db:
+        if not on_postgres(home):
+            db.execute("PRAGMA synchronous = OFF")  # a test's tampering need not be durable
+        yield db
 
 
 @contextmanager
-def tampered(
-    home: Path, tamper: Callable[[sqlite3.Connection], None], store: SqliteStore
-) -> Iterator[None]:
+def tampered(home: Path, tamper: Callable[[Any], None], store: EitherStore) -> Iterator[None]:
     """The tampering applied and every row sealed again as it then stands, so that the
     ciphertexts' own binding is what must catch it (a row edited without the keys is
     refused by its seal before that); then every table it could touch put back."""
     saved: dict[str, tuple[list[str], list[Any]]] = {}
     with vault_db(home) as db:
         for table, rowid in TABLES.items():
+            # PostgreSQL's rowid, where a table has one, is a column of `*`.
+            rowid = rowid and not on_postgres(home)
             cursor = db.execute(f"SELECT {'rowid, ' if rowid else ''}* FROM {table}")  # noqa: S608
             saved[table] = ([d[0] for d in cursor.description], cursor.fetchall())
         tamper(db)
@@ -884,13 +883,14 @@ def tampered(
     try:
         yield
     finally:
-        with vault_db(home) as db:
+        with vault_db(home, putting_back=True) as db:
             for table, (columns, rows) in saved.items():
                 marks = ", ".join("?" * len(columns))
                 db.execute(f"DELETE FROM {table}")  # noqa: S608
                 db.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
-                    rows,
+                    f"INSERT INTO {table} ({', '.join(columns)}) "
+                    f"{insert_as_was(db)}VALUES ({marks})",
+                    [tuple(row) for row in rows],
                 )
         reseal_all(store, TABLES)
 
@@ -920,7 +920,7 @@ def run_vault_cases(home: Path, cases: Sequence[VaultCase]) -> list[str]:
     # One vault opened for all: it reads every row afresh and caches no record.
     with Administration.open(home) as admin:
         store = admin.vault.store
-        assert isinstance(store, SqliteStore)
+        assert isinstance(store, SqliteStore | PostgresStore)
         for case in cases:
             with tampered(home, case.tamper, store):
                 problems = [

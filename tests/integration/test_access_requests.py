@@ -4,7 +4,6 @@ under the record's key where it names a person, and logged."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from secure_records.core.log_words import said
 from secure_records.session import Session
 from secure_records.vault.log import DISPOSED
 from tests.integration.test_disposal import adult, approved, import_rows
+from tests.support.raw_db import behind_the_back
 
 IDENTITY = "CANARY-IDENTITY passport seen at the office"
 WHY = "CANARY-EXTENSION many records held over ten years"
@@ -55,7 +55,7 @@ def test_the_register_is_sealed_under_the_records_key_and_logged(populated: Path
 def test_a_date_moved_by_hand_in_the_file_is_refused(populated: Path) -> None:
     with Session.open("lead", populated) as lead:
         lead.access_requests.record("R-0001", date(2026, 11, 20), IDENTITY)
-    with sqlite3.connect(populated / "vault.db") as db:
+    with behind_the_back(populated) as db:
         db.execute("UPDATE access_requests SET due = '2027-06-01'")
     with Session.open("lead", populated) as lead, pytest.raises(Exception, match="access request"):
         lead.access_requests.register()

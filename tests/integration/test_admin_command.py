@@ -51,6 +51,7 @@ def run_as_it(wrapper: Path, tmp_path: Path, *args: str, stdin: str = "") -> Ran
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_it_backs_up_upgrades_checks_and_retires_keys_through_the_wrapper(
     admin_command: Path, tmp_path: Path
 ) -> None:

@@ -6,7 +6,6 @@ field, logged without values, and erased with the record (issue 19)."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from secure_records.session import Session
 from tests.conftest import canary_row
 from tests.integration.test_disposal import REASON, TODAY, adult, approved, import_rows
 from tests.support.in_process import Cli, no_traceback
+from tests.support.raw_db import behind_the_back, stored
 
 WHY = "Case closed at the review meeting"
 
@@ -188,25 +188,22 @@ def test_the_history_is_sealed_and_erased_with_the_record(home: Path) -> None:
     import_rows(home, [adult("R-0001"), canary_row("R-0002", ["alice"])])
     with Session.open("alice", home) as alice:
         alice.amendments.amend("R-0001", "name", "AMENDED-NAME", "Misspelt at referral")
-    db = sqlite3.connect(home / "vault.db")
-    history = [
-        bytes(s)
-        for (s,) in db.execute(
-            "SELECT sealed FROM record_entries WHERE record_id = 'R-0001' AND kind = 'amendment'"
-        )
-    ]
-    db.close()
+    with behind_the_back(home) as db:
+        history = [
+            bytes(s)
+            for (s,) in db.execute(
+                "SELECT sealed FROM record_entries "
+                "WHERE record_id = 'R-0001' AND kind = 'amendment'"
+            )
+        ]
 
-    def every_file() -> bytes:
-        return b"".join(p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file())
-
-    before = every_file()
+    before = stored(home)  # the files, and on PostgreSQL the rows
     assert len(history) == 1 and history[0] in before
     assert b"Canaryname R-0001" not in before  # the old value, sealed
     with Session.open("it", home) as it:
         it.retention.execute_disposal(approved(home, "R-0001"))
 
-    after = every_file()
+    after = stored(home)
     assert history[0] not in after
     with Administration.open(home) as admin:
         assert admin.vault.amendments.history("R-0001") == []

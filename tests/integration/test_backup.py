@@ -7,12 +7,18 @@ import stat
 import threading
 from pathlib import Path
 
+import pytest
+
 from secure_records.admin import Administration
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row
 from tests.integration.test_disposal_cli import adult_row, approve, import_rows, propose
 from tests.support.in_process import Cli, Out, no_traceback
+
+# Backups on PostgreSQL are the server's own (pg_dump, base backups): `backup create`
+# refuses there (tests/integration/test_postgres_vault.py).
+pytestmark = pytest.mark.not_on_postgres
 
 
 def one_sentence(result: Out, code: int = 1) -> str:

@@ -21,6 +21,10 @@ from tests.integration.test_disposal_cli import adult_row, approve, import_rows,
 from tests.integration.test_restore_drill import Host, backed_up, host, restore_with
 from tests.support.in_process import Cli
 
+# Backups on PostgreSQL are the server's own (pg_dump, base backups): `backup create`
+# refuses there (tests/integration/test_postgres_vault.py).
+pytestmark = pytest.mark.not_on_postgres
+
 __all__ = ["host"]  # the fixture, used by name
 
 B64 = base64.b64encode(b"\0" * 40).decode()

@@ -31,6 +31,7 @@ from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.cli import REPO, run, subprocess_env
 from tests.support.in_process import INSECURE_NOTICE, Cli, Out
 from tests.support.open_keyring import OpenKeyring
+from tests.support.raw_db import on_postgres
 
 SHIPPED_POLICIES = REPO / "policies"
 CANARY = "CANARY-SECRET-xyz"
@@ -263,10 +264,13 @@ def test_init_creates_a_private_vault(
     with Administration.open(home) as admin:
         vault_id = admin.vault_id
     created, code, keep = result.out.splitlines()
-    assert created == f"Created vault {vault_id} at {home}."
+    # On PostgreSQL the sentence goes on to name the database.
+    pg = on_postgres(home)
+    said = f"Created vault {vault_id} at {home}" + (", in the PostgreSQL database " if pg else ".")
+    assert created.startswith(said) and created.endswith(".")
     assert code.startswith("Recovery code: ") and keep.startswith("Write the recovery code down")
     assert mode(home) == 0o700
-    assert mode(home / "vault.db") == 0o600
+    assert mode(home / ("vault.conf" if pg else "vault.db")) == 0o600
     assert mode(home / "policies") == 0o700
     for name in ("records.toml", "roles.toml", "session.toml"):
         copy = home / "policies" / name
@@ -278,7 +282,8 @@ def test_init_creates_a_private_vault(
 def test_second_init_on_the_same_home_is_refused_and_changes_nothing(
     cli: Cli, populated: Path, memory_keyring: OpenKeyring
 ) -> None:
-    database = populated / "vault.db"
+    # The file that names the vault's database, or is it.
+    database = populated / ("vault.conf" if on_postgres(populated) else "vault.db")
     before = stored(populated)
     keys = dict(memory_keyring.entries)
     files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in populated.rglob("*") if p.is_file()}
@@ -668,6 +673,7 @@ def test_no_vault_at_home(cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path)
     assert not home.exists()
 
 
+@pytest.mark.not_on_postgres  # SQLite's file: PostgreSQL's storage is the server's
 def test_a_damaged_database_is_one_sentence_and_left_as_it_was(cli: Cli, home: Path) -> None:
     database = home / "vault.db"
     junk = b"not a database " * 500
@@ -744,7 +750,8 @@ def test_executable_end_to_end(tmp_path: Path) -> None:
         return done.out
 
     assert ok("init").startswith("Created vault ")
-    assert (mode(home), mode(home / "vault.db")) == (0o700, 0o600)
+    database = home / ("vault.conf" if on_postgres(home) else "vault.db")
+    assert (mode(home), mode(database)) == (0o700, 0o600)
     ok("staff", "add", "alice", "--role", "caseworker")
     ok("staff", "pin", "alice", stdin="24680135\n")
     assert ok("import", good) == f"Imported 2 records from {good}.\n"

@@ -5,7 +5,6 @@ typed sealed (in the row and in the log's personal part), never in plain details
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from secure_records.core.errors import AccessRefused, BadInput
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
 from tests.conftest import STAFF
+from tests.support.raw_db import behind_the_back
 
 WHAT = "CANARY-WHAT a laptop with case notes left on the train"
 WHY = "CANARY-WHY the laptop was encrypted and is recovered"
@@ -140,7 +140,7 @@ def test_the_outcome_is_recorded_and_logged_with_the_typed_words_sealed(home: Pa
 def test_a_concern_changed_by_hand_in_the_file_is_refused(home: Path) -> None:
     with Session.open("it", home) as it:
         it.concerns.raise_concern(ConcernKind.BREACH, WHAT, NOW.date(), True, now=NOW)
-    with sqlite3.connect(home / "vault.db") as db:
+    with behind_the_back(home) as db:
         db.execute("UPDATE concerns SET raised_at = '2026-12-05T09:00:00+00:00'")
     with Session.open("lead", home) as lead, pytest.raises(Exception, match="concern"):
         lead.concerns.queue()

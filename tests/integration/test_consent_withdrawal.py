@@ -15,7 +15,7 @@ from secure_records.core.log_actions import LogAction
 from secure_records.core.records import ConsentCapacity
 from secure_records.session import Session
 from tests.conftest import canaries, canary_row
-from tests.integration.test_row_seals import older_copy, replay, sql, verify_lines
+from tests.integration.test_row_seals import replay, saved, sql, verify_lines
 from tests.support.in_process import Cli, no_traceback
 
 GIVEN = date(2024, 5, 1)  # the canary record's consent, in force
@@ -123,8 +123,8 @@ def test_the_vault_verifies_clean_after_a_withdrawal(populated: Path, cli: Cli) 
     assert "records: 3 complete, 0 incomplete" in result.out
 
 
-def test_a_withdrawal_undone_in_the_file_is_caught(populated: Path, tmp_path: Path) -> None:
-    before = older_copy(populated, tmp_path)
+def test_a_withdrawal_undone_in_the_file_is_caught(populated: Path) -> None:
+    before = saved(populated, "record_entries", "record_id = 'R-0001' AND kind = 'consent'")
     with Session.open("alice", populated) as alice:
         alice.records.withdraw_consent("R-0001", 1, ENDED, WHY)
     # The entry as it was before, its own seal good: consent "in force" again.

@@ -11,7 +11,6 @@ the row that way, so that it is the log's proof that refuses.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.cli import run, subprocess_env
 from tests.support.in_process import Cli, no_traceback
 from tests.support.insider import insider, resealed
+from tests.support.raw_db import behind_the_back
 
 REASON = "a reason long enough to record"
 CHILD = "R-0001"  # a child born 2013: not due for review until 2038
@@ -52,10 +52,8 @@ def seed(home: Path, staff: tuple[tuple[str, str], ...] = ()) -> None:
 
 def sql(home: Path, statement: str, *params: str) -> None:
     """A real edit of the vault's database file, as an attacker would make it."""
-    db = sqlite3.connect(home / "vault.db")
-    with db:
+    with behind_the_back(home) as db:
         db.execute(statement, params)
-    db.close()
 
 
 def sql_with_keys(home: Path, disposal_id: str, statement: str, *params: str) -> None:
@@ -144,7 +142,7 @@ def test_a_forged_approved_row_erases_nothing_and_certifies_nothing(
     for value in canaries(canary_row(CHILD, ["alice"])).values():
         assert value not in result.out + result.err
     assert still_there(home, CHILD)
-    with sqlite3.connect(home / "vault.db") as db:  # left for a person to look at
+    with behind_the_back(home) as db:  # left for a person to look at
         statuses = db.execute("SELECT id, status FROM disposals").fetchall()
     assert statuses == [("X-forged", "approved")]
     certificate = run(["--home", str(home), "disposal", "certificate", "X-forged"], env)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
@@ -30,6 +30,7 @@ from secure_records.vault.sqlite.hosts import HostTable
 from tests.integration.test_recovery import init
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.raw_db import behind_the_back, own_database
 
 KEYRING_FILE = "SECURE_RECORDS_TEST_KEYRING_FILE"
 PASS_LINE = "Passphrase: "
@@ -241,12 +242,10 @@ def test_a_damaged_file_is_refused(cli: Cli, hosts: Hosts, damage: str) -> None:
 
 
 def test_another_vaults_file_is_refused(
-    cli: Cli, hosts: Hosts, vault_backend: str, request: pytest.FixtureRequest
+    cli: Cli, hosts: Hosts, request: pytest.FixtureRequest
 ) -> None:
     other_home = hosts.tmp / "other-vault"
-    with pytest.MonkeyPatch.context() as env:
-        if vault_backend == "postgres":  # its own database (its vault.conf keeps it)
-            env.setenv("SECURE_RECORDS_DATABASE", request.getfixturevalue("postgres_database"))
+    with own_database(request):
         init(cli, other_home)
     target = hosts.tmp / "other.key"
     passphrase = export(cli, other_home, target)
@@ -285,10 +284,8 @@ def test_opening_writes_the_host_row_only_when_it_changed(
     assert opens(hosts.home)
     # init's own opening registered host-a already: nothing changed since.
     assert writes == []
-    with Administration.open(hosts.home) as admin, admin.vault.store.transaction():
-        [row] = admin.vault.store.hosts()
-        admin.vault.store.forget_host(row.name)  # a put keeps the first sight
-        admin.vault.store.put_host(replace(row, first_seen=LONG_AGO, last_seen=LONG_AGO))
+    with behind_the_back(hosts.home) as db:
+        db.execute("UPDATE hosts SET first_seen = ?, last_seen = ?", (LONG_AGO, LONG_AGO))
     writes.clear()
     assert opens(hosts.home)
     assert writes == ["host-a"]  # last seen on another day: once

@@ -6,7 +6,6 @@ import errno
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from secure_records.core.records import NoteKind
 from secure_records.session import LockedOut, Session
 from secure_records.vault.log import DISPOSED, LogEntry, LogError
 from tests.support.cli import REPO, subprocess_env
+from tests.support.raw_db import behind_the_back, log_bytes, on_postgres, own_database, raw_log
 
 
 def entries(home: Path) -> list[LogEntry]:
@@ -38,11 +38,12 @@ def verify(home: Path, checkpoint: str | None = None):  # type: ignore[no-untype
 
 
 def log_lines(home: Path) -> list[bytes]:
-    return (home / "audit.log").read_bytes().splitlines(keepends=True)
+    return log_bytes(home).splitlines(keepends=True)
 
 
 def write_lines(home: Path, lines: list[bytes]) -> None:
-    (home / "audit.log").write_bytes(b"".join(lines))
+    with raw_log(home) as log:
+        log.write(b"".join(lines))
 
 
 # What is logged
@@ -167,11 +168,10 @@ def test_a_disposed_records_details_become_unreadable_but_the_chain_verifies(
     with Session.open("lead", populated) as session:
         session.records.reveal("R-0002", "health", "strategy discussion this afternoon")
     # Cryptographic erase by hand: the record and its wrapped key are gone.
-    db = sqlite3.connect(populated / "vault.db")
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("DELETE FROM records WHERE id = 'R-0002'")
-    db.commit()
-    db.close()
+    with behind_the_back(populated) as db:
+        if not on_postgres(populated):
+            db.execute("PRAGMA foreign_keys = ON")
+        db.execute("DELETE FROM records WHERE id = 'R-0002'")
     reveal = [e for e in entries(populated) if e.action == "field_revealed"][-1]
     assert reveal.personal == DISPOSED
     assert reveal.record_id == "R-0002" and reveal.details == {"field": "health"}
@@ -181,6 +181,8 @@ def test_a_disposed_records_details_become_unreadable_but_the_chain_verifies(
 # Fail closed
 
 
+# audit.log's own writes: PostgreSQL's log rows commit with the action or not at all.
+@pytest.mark.not_on_postgres
 def test_an_action_whose_entry_cannot_be_written_does_not_happen(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,23 +226,28 @@ def test_a_damaged_log_stops_sessions_and_is_not_overwritten(
     populated: Path, damage: str, words: str
 ) -> None:
     log = populated / "audit.log"
-    if damage == "missing":
+    if damage == "missing" and on_postgres(populated):
+        with behind_the_back(populated) as db:
+            db.execute("DELETE FROM log_entries")
+    elif damage == "missing":
         log.unlink()
     elif damage == "last_entry":
         lines = log_lines(populated)
         lines[-1] = lines[-1].replace(b'"g":"', b'"g":"AAAA', 1)
         write_lines(populated, lines)
     elif damage == "head":
-        with sqlite3.connect(populated / "vault.db") as db:
+        with behind_the_back(populated) as db:
             db.execute("DELETE FROM log_head")
-        db.close()
     else:
         write_lines(populated, log_lines(populated)[:-1])
-    before = log.read_bytes() if log.exists() else None
+    before = log_bytes(populated) if on_postgres(populated) or log.exists() else None
     with pytest.raises(LogError) as caught:
         Session.open("alice", populated)
+    if damage == "missing" and on_postgres(populated):  # no rows: nothing left of it
+        words = "shorter than its sealed head"
     assert words in str(caught.value)
-    assert (log.read_bytes() if log.exists() else None) == before
+    after = log_bytes(populated) if on_postgres(populated) or log.exists() else None
+    assert after == before
 
 
 # Tampering, on a real log file
@@ -295,9 +302,12 @@ def test_a_cut_tail_is_named_as_truncated(long_log: Path) -> None:
     assert verify(long_log).problem == f"truncated (head says {n} entries, log has {n - 2})"
 
 
-def test_an_entry_from_another_vault_is_named_as_spliced(long_log: Path, tmp_path: Path) -> None:
+def test_an_entry_from_another_vault_is_named_as_spliced(
+    long_log: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     other = tmp_path / "other"
-    Administration.init(other).close()
+    with own_database(request):
+        Administration.init(other).close()
     foreign = log_lines(other)[0]
     lines = log_lines(long_log)
     lines[3] = foreign
@@ -307,6 +317,7 @@ def test_an_entry_from_another_vault_is_named_as_spliced(long_log: Path, tmp_pat
     assert problem.startswith("entry 4: spliced (an entry from another vault")
 
 
+@pytest.mark.not_on_postgres  # a row of PostgreSQL's log is written whole or not at all
 def test_a_torn_final_write_is_told_apart_from_tampering(long_log: Path) -> None:
     log = long_log / "audit.log"
     committed = len(log_lines(long_log))
@@ -324,13 +335,15 @@ def test_a_torn_final_write_is_told_apart_from_tampering(long_log: Path) -> None
     assert after.intact and after.entries == committed + 2
 
 
-def test_a_checkpoint_proves_the_log_still_extends_it(long_log: Path, tmp_path: Path) -> None:
+def test_a_checkpoint_proves_the_log_still_extends_it(
+    long_log: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     with Administration.open(long_log) as admin:
         line = admin.log_checkpoint()
     Session.open("alice", long_log).close()
     assert verify(long_log, line).intact
     other = tmp_path / "other"
-    with Administration.init(other) as admin:
+    with own_database(request), Administration.init(other) as admin:
         assert admin.verify_log(line).problem == "the checkpoint belongs to another vault"
     lines = log_lines(long_log)
     lines[2] = lines[2].replace(b'"g":"', b'"g":"AAAA', 1)
@@ -413,11 +426,12 @@ def test_log_verify_exits_non_zero_on_a_tampered_log(long_log: Path) -> None:
     assert main(["--home", str(long_log), "log", "verify"]) == 0
 
 
+# On PostgreSQL the log is rows of the vault's own database: restored with it, never apart.
+@pytest.mark.not_on_postgres
 def test_a_restored_older_database_is_not_taken_for_a_crash(long_log: Path) -> None:
     db_path = long_log / "vault.db"
-    with sqlite3.connect(db_path) as db:
+    with behind_the_back(long_log) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
     backup = db_path.read_bytes()
     Session.open("alice", long_log).close()  # two more entries after the "backup"
     before = (long_log / "audit.log").read_bytes()
@@ -442,6 +456,8 @@ def test_a_very_long_last_entry_does_not_stop_the_next_session(populated: Path) 
     assert verify(populated).intact
 
 
+# audit.log's own writes: PostgreSQL's log rows commit with the action or not at all.
+@pytest.mark.not_on_postgres
 def test_a_short_write_is_not_committed(populated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     session = Session.open("alice", populated)
     real = os.pwrite

@@ -28,6 +28,7 @@ from tests.integration.test_disposal_cli import adult_row, approve, import_rows,
 from tests.integration.test_ssh_cli import keygen
 from tests.support.cli import REPO, run, subprocess_env
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.raw_db import raw_log
 
 # ---------------------------------------------------------------- helpers
 
@@ -42,9 +43,9 @@ def json_lines(result: Out) -> list[dict[str, Any]]:
 
 def break_the_log(home: Path) -> None:
     """Cut the log's last entry off: the sealed head then says there is one more."""
-    log = home / "audit.log"
-    data = log.read_bytes()
-    log.write_bytes(data[: data.rstrip(b"\n").rfind(b"\n") + 1])
+    with raw_log(home) as log:  # audit.log, or PostgreSQL's log rows
+        data = log.read()
+        log.write(data[: data.rstrip(b"\n").rfind(b"\n") + 1])
 
 
 # ---------------------------------------------------------------- --json

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.integration.test_cli import refused
 from tests.integration.test_release_vaults import release_vault
 from tests.support.in_process import Cli
@@ -29,6 +31,7 @@ def test_upgrade_and_status_say_a_vault_has_no_recovery_code(
     assert not any("recovery code" in p for p in again.problems), again
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_backup_create_errors_are_one_sentence(cli: Cli, home: Path, tmp_path: Path) -> None:
     made = tmp_path / "b1.backup"
     assert cli("backup", "create", made, home=home).code == 0
@@ -50,6 +53,7 @@ def test_backup_create_errors_are_one_sentence(cli: Cli, home: Path, tmp_path: P
     refused(cli("backup", "create", tmp_path, home=home), 2, f"{tmp_path} is a directory")
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_restore_and_verify_refusals_are_one_sentence(cli: Cli, home: Path, tmp_path: Path) -> None:
     made = tmp_path / "b1.backup"
     assert cli("backup", "create", made, home=home).code == 0

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from secure_records.session import Session
 from secure_records.vault.log import LogEntry
 from secure_records.vault.seals import policy_hash
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.raw_db import behind_the_back, own_database
 
 CASEWORKER_NHS = 'nhs_number = { rule = "masked", form = "last4" }'
 
@@ -61,9 +61,8 @@ def one_sentence(result: Out, code: int, needle: str) -> None:
 
 def forget_the_seal(home: Path) -> None:
     """A vault as made before policies were sealed."""
-    with sqlite3.connect(home / "vault.db") as db:
+    with behind_the_back(home) as db:
         db.execute("DELETE FROM meta WHERE key IN ('policy_seal', 'policy_hash')")
-    db.close()
 
 
 # ---------------------------------------------------------------- the attack
@@ -257,26 +256,23 @@ def test_vault_seal_refuses_a_policy_that_does_not_parse(cli: Cli, populated: Pa
 
 
 def test_a_recomputed_hash_or_another_vaults_seal_does_not_open_an_edited_policy(
-    populated: Path, tmp_path: Path
+    populated: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     # A vault the attacker made with the same edited policy has its own seal key.
     other = tmp_path / "other"
-    with Administration.init(other, widened_copy(populated, tmp_path)):
+    with own_database(request), Administration.init(other, widened_copy(populated, tmp_path)):
         pass
     edit_roles_as_the_issue_says(populated / "policies")
     # The hash is public arithmetic: the attacker can recompute it, not the seal.
-    with sqlite3.connect(populated / "vault.db") as db:
+    with behind_the_back(populated) as db:
         db.execute(
             "UPDATE meta SET value = ? WHERE key = 'policy_hash'",
             (policy_hash(files(populated)),),
         )
-    db.close()
-    with sqlite3.connect(other / "vault.db") as db:
+    with behind_the_back(other) as db:
         (forged,) = db.execute("SELECT value FROM meta WHERE key = 'policy_seal'").fetchone()
-    db.close()
-    with sqlite3.connect(populated / "vault.db") as db:
+    with behind_the_back(populated) as db:
         db.execute("UPDATE meta SET value = ? WHERE key = 'policy_seal'", (forged,))
-    db.close()
     with pytest.raises(SecureRecordsError, match="do not match the vault's seal"):
         Session.open("alice", populated)
 

@@ -134,3 +134,23 @@ def test_a_failed_init_takes_its_tables_out_again(
         Administration.init(paths, database=postgres_database)
     assert _tables(postgres_database) == set()
     assert not paths.home.exists()
+
+
+def test_backup_create_on_a_postgresql_vault_is_refused_in_one_sentence(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    env = subprocess_env(tmp_path)
+    home = tmp_path / "home"
+    assert run(["--home", str(home), "init", "--database", postgres_database], env).code == 0
+    target = tmp_path / "backups" / "vault.backup"
+    target.parent.mkdir(mode=0o700)
+    refused = run(["--home", str(home), "backup", "create", str(target)], env)
+    assert refused.code != 0
+    assert "Traceback" not in refused.err and refused.out == ""
+    problems = [line for line in refused.err.splitlines() if line.startswith("secure-records: ")]
+    assert len(problems) == 1, refused.err
+    (said,) = problems
+    assert "PostgreSQL's own tools" in said and said.endswith(".")
+    assert said.count(". ") == 0  # one sentence
+    assert list(target.parent.iterdir()) == []  # no file made, not even a partial one
+    assert not (home / "backups").exists()

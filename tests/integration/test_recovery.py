@@ -4,9 +4,6 @@ its own to put every version of the vault's key back into an emptied keyring;
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from tests.conftest import STAFF, canary_row, write_jsonl
 from tests.integration.test_cli import refused
 from tests.support.in_process import Cli, no_traceback
 from tests.support.open_keyring import OpenKeyring
+from tests.support.raw_db import behind_the_back, copy_vault
 
 CODE_LINE = "Recovery code: "
 TODAY = date.today().isoformat()
@@ -29,7 +27,7 @@ def made_last_year(home: Path) -> None:
     """Every version of the key dated a year back, so that `key retire --before` today
     (a later date is refused) reaches the versions rotated away in the test."""
     last_year = (date.today() - timedelta(days=365)).isoformat()
-    with closing(sqlite3.connect(home / "vault.db")) as db, db:
+    with behind_the_back(home) as db:
         db.execute("UPDATE kek_versions SET created_at = ?", (last_year + "T00:00:00+00:00",))
 
 
@@ -55,11 +53,13 @@ def made(cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path) -> tuple[Path, s
     return home, init(cli, home)
 
 
-def init_and_copy(cli: Cli, tmp_path: Path) -> tuple[Path, str, Path]:
+def init_and_copy(
+    cli: Cli, tmp_path: Path, request: pytest.FixtureRequest
+) -> tuple[Path, str, Path]:
     """`init`'s vault, its code, and a copy of its files taken then (a backup at version 1)."""
     home, backup = tmp_path / "vault", tmp_path / "backup"
     code = init(cli, home)
-    shutil.copytree(home, backup)
+    copy_vault(home, backup, request)
     return home, code, backup
 
 
@@ -127,9 +127,9 @@ def test_a_wiped_keyring_is_refilled_from_the_code_alone_and_sessions_work(
 
 
 def test_after_a_rotation_the_code_recovers_both_versions_and_an_older_backup_opens(
-    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    home, code, backup = init_and_copy(cli, tmp_path)
+    home, code, backup = init_and_copy(cli, tmp_path, request)
     assert cli("key", "rotate", home=home).code == 0
     assert kek_versions(memory_keyring) == [1, 2]  # the older version kept
     memory_keyring.entries.clear()
@@ -140,9 +140,9 @@ def test_after_a_rotation_the_code_recovers_both_versions_and_an_older_backup_op
 
 
 def test_retire_removes_older_versions_logged_never_the_current_one(
-    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
+    cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    home, code, backup = init_and_copy(cli, tmp_path)
+    home, code, backup = init_and_copy(cli, tmp_path, request)
     for _ in range(2):
         assert cli("key", "rotate", home=home).code == 0
     before = cli("key", "retire", "--before", "2000-01-01", home=home)
@@ -202,13 +202,14 @@ def test_a_mistyped_code_says_so_in_one_sentence_and_changes_nothing(
     assert memory_keyring.entries == {}
 
 
+@pytest.mark.not_on_postgres  # every PostgreSQL vault was made with a recovery code
 def test_a_vault_made_before_recovery_codes_gets_one(
     cli: Cli, memory_keyring: OpenKeyring, tmp_path: Path
 ) -> None:
     home = tmp_path / "vault"
     old = init(cli, home)
     # As migration 8 leaves an older vault: its current version listed, nothing sealed.
-    with closing(sqlite3.connect(home / "vault.db")) as db, db:
+    with behind_the_back(home) as db:
         db.executescript(
             "DELETE FROM recovery_code; DELETE FROM vault_keys WHERE name = 'recovery_root';"
             "UPDATE kek_versions SET recovery = NULL;"

@@ -33,6 +33,10 @@ from tests.integration.test_recovery import init, shown_code
 from tests.support.file_keyring import FileKeyring
 from tests.support.in_process import Cli, Out, no_traceback
 
+# Backups on PostgreSQL are the server's own (pg_dump, base backups): `backup create`
+# refuses there (tests/integration/test_postgres_vault.py).
+pytestmark = pytest.mark.not_on_postgres
+
 DRILL_NOTE = "CANARY-DRILL-NOTE written after the backup"
 KEYRING_FILE = "SECURE_RECORDS_TEST_KEYRING_FILE"
 

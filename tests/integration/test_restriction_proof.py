@@ -5,7 +5,6 @@ but not through the log, is sealed, and the log is what refuses it."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from secure_records.core.errors import AccessRefused, IntegrityError
 from secure_records.core.log_actions import LogAction
 from secure_records.session import Session
 from tests.support.insider import insider
+from tests.support.raw_db import behind_the_back
 
 REASON = "a reason long enough to record"
 NOT_IN_LOG = "Record R-0001's restriction is not in the log; nothing was done."
@@ -27,11 +27,9 @@ UNTIL = "2099-01-01T00:00:00+00:00"
 
 def forge_restriction(home: Path) -> None:
     """A restriction row and the lead's grant, written straight into the file."""
-    db = sqlite3.connect(home / "vault.db")
-    with db:
+    with behind_the_back(home) as db:
         db.execute("INSERT INTO restrictions VALUES ('R-0001', 'lead', ?, NULL)", (NOW,))
         db.execute("INSERT INTO grants VALUES ('R-0001', 'lead', ?, 'lead', ?, NULL)", (UNTIL, NOW))
-    db.close()
 
 
 def forge_restriction_with_keys(home: Path) -> None:
@@ -64,10 +62,9 @@ def test_a_forged_restriction_cannot_be_granted_on_or_lifted(populated: Path, ac
     done = actions(populated)
     assert (LogAction.RESTRICTION_REFUSED, {"refused": NOT_IN_LOG}) in done
     assert not {LogAction.ACCESS_GRANTED, LogAction.RESTRICTION_LIFTED} & {a for a, _ in done}
-    with sqlite3.connect(populated / "vault.db") as db:
+    with behind_the_back(populated) as db:
         staff = [s for (s,) in db.execute("SELECT staff FROM grants WHERE record_id = 'R-0001'")]
         restricted = db.execute("SELECT count(*) FROM restrictions").fetchone()
-    db.close()
     assert (staff, restricted) == (["lead"], (1,))  # nothing acted on
     with Administration.open(populated) as admin:
         assert admin.verify_log().intact

@@ -43,6 +43,7 @@ def backed_up_then_retired(cli: Cli, host: Host, tmp_path: Path) -> Path:
     return made
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_a_restore_beside_the_live_vault_does_not_put_a_retired_version_back(
     cli: Cli, host: Host, tmp_path: Path
 ) -> None:
@@ -57,6 +58,7 @@ def test_a_restore_beside_the_live_vault_does_not_put_a_retired_version_back(
     assert host.keyring.read_text() == before
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_a_restore_with_no_live_vault_never_overwrites_a_keyring_entry(
     cli: Cli, host: Host, tmp_path: Path
 ) -> None:
@@ -81,6 +83,7 @@ def test_a_restore_with_no_live_vault_never_overwrites_a_keyring_entry(
     assert keyring_versions(host.keyring) == [1]
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_retire_logs_and_says_a_retired_version_found_in_the_keyring_again(
     cli: Cli, host: Host, tmp_path: Path
 ) -> None:
@@ -138,6 +141,7 @@ def test_a_new_recovery_code_says_old_backups_still_open_with_the_old_one(
     assert result.code == 0 and OLD_BACKUPS in result.out, result
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_restore_refuses_a_missing_parent_directory(cli: Cli, host: Host, tmp_path: Path) -> None:
     made = tmp_path / "b1.backup"
     assert cli("backup", "create", made, home=host.home).code == 0
@@ -147,6 +151,7 @@ def test_restore_refuses_a_missing_parent_directory(cli: Cli, host: Host, tmp_pa
     assert not (tmp_path / "nonexistent").exists()
 
 
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_a_restored_copy_rotating_never_writes_over_the_live_vaults_key(
     cli: Cli, host: Host, tmp_path: Path
 ) -> None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
-from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from secure_records.vault.kek import INSECURE_ENV
 from tests.integration.test_disposal_cli import adult_row, approve, import_rows, propose
 from tests.support.cli import run, subprocess_env
 from tests.support.in_process import Cli, Out, no_traceback
+from tests.support.raw_db import behind_the_back, log_bytes, raw_log
 
 DAY = 24 * 3600
 
@@ -104,20 +103,20 @@ def test_a_backup_older_than_a_day_is_named(cli: Cli, home: Path, backups: Path)
 def test_a_row_edited_in_sqlite_is_named_and_nothing_else_is_read(
     cli: Cli, populated: Path, backups: Path
 ) -> None:
-    with closing(sqlite3.connect(populated / "vault.db", isolation_level=None)) as db:
+    with behind_the_back(populated, autocommit=True) as db:
         db.execute("UPDATE staff SET role = 'safeguarding_lead' WHERE name = 'alice'")
-    before = (populated / "audit.log").read_bytes()
+    before = log_bytes(populated)
     [line] = problems(status(cli, populated, "--backups", backups))
     assert line == (
         "seals: 1 rows that do not match their seal, the first: staff row alice; "
         "run 'secure-records vault verify'"
     )
-    assert (populated / "audit.log").read_bytes() == before  # no refusal logged by status
+    assert log_bytes(populated) == before  # no refusal logged by status
 
 
 def test_a_log_entry_cut_off_is_named(cli: Cli, home: Path, backups: Path) -> None:
-    log = home / "audit.log"
-    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
+    with raw_log(home) as log:
+        log.write(b"".join(log.read().splitlines(keepends=True)[:-1]))
     lines = problems(status(cli, home, "--backups", backups))
     assert lines[0].startswith("the log does not verify: truncated")
     assert all(not line.startswith("disposals") for line in lines)

@@ -148,6 +148,7 @@ def exec_start(path: Path) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.not_on_postgres  # backups on PostgreSQL are the server's own
 def test_the_nightly_backup_copies_the_disposal_ledger_beside_it_for_a_restore(
     rendered: Path, file_keyring_home: Path, tmp_path: Path, cli: Cli
 ) -> None:

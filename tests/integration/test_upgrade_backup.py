@@ -18,6 +18,10 @@ from tests.integration.test_cli import refused
 from tests.integration.test_release_vaults import PIN, release_vault
 from tests.support.in_process import Cli
 
+# Backups on PostgreSQL are the server's own (pg_dump, base backups): `backup create`
+# refuses there (tests/integration/test_postgres_vault.py).
+pytestmark = pytest.mark.not_on_postgres
+
 __all__ = ["release_vault"]  # the fixture, used by name
 
 

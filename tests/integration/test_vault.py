@@ -23,10 +23,12 @@ from secure_records.vault.connection import Connection
 from secure_records.vault.envelope import pack_sealed, unpack_sealed
 from secure_records.vault.kek import SERVICE, TIMEOUT_ENV
 from secure_records.vault.memory_keyring import MemoryKeyring
+from secure_records.vault.tables import VaultTables
 from tests.conftest import canaries, canary_row, write_jsonl
 from tests.support.file_keyring import FileKeyring
 from tests.support.insider import insider, resealed
 from tests.support.open_keyring import OpenKeyring
+from tests.support.raw_db import behind_the_back, every_value, on_postgres, stored
 
 
 def files_under(home: Path) -> list[Path]:
@@ -34,10 +36,13 @@ def files_under(home: Path) -> list[Path]:
 
 
 def fingerprint(home: Path) -> dict[str, str]:
-    return {
+    found = {
         str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in files_under(home)
     }
+    if on_postgres(home):  # the vault's rows are the server's, not files in the home
+        found["(database)"] = hashlib.sha256(every_value(home)).hexdigest()
+    return found
 
 
 def vault_id(home: Path) -> str:
@@ -46,13 +51,10 @@ def vault_id(home: Path) -> str:
 
 
 @contextmanager
-def raw(home: Path) -> Iterator[sqlite3.Connection]:
-    """A plain SQLite connection around the app, as someone with the file would have."""
-    db = sqlite3.connect(home / "vault.db", isolation_level=None)
-    try:
+def raw(home: Path) -> Iterator[Any]:
+    """The vault's database around the app, as someone who can write its rows has it."""
+    with behind_the_back(home, autocommit=True) as db:
         yield db
-    finally:
-        db.close()
 
 
 def test_vault_directory_and_files_are_private(populated: Path) -> None:
@@ -65,6 +67,7 @@ def test_vault_directory_and_files_are_private(populated: Path) -> None:
             assert mode == expected, f"{path} is {oct(mode)}"
 
 
+@pytest.mark.not_on_postgres  # SQLite's own journal and page settings
 def test_sqlite_runs_in_wal_mode_with_secure_delete(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,11 +97,12 @@ def test_no_record_plaintext_is_ever_written_to_disk(home: Path, tmp_path: Path)
         with Session.open("lead", home) as session:
             for n in (1, 7, 20):
                 session.records.reveal(f"R-{n:04d}", "health", "checking the vault for a test run")
-            during = b"".join(p.read_bytes() for p in files_under(home))
+            during = stored(home)
     (tmp_path / "in.jsonl").unlink()
-    with raw(home) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    after = b"".join(p.read_bytes() for p in files_under(home))
+    if not on_postgres(home):
+        with raw(home) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    after = stored(home)
     assert b"vault.db" not in during  # sanity: we read contents, not names
     for value in planted:
         for blob in (during, after):
@@ -166,7 +170,7 @@ def test_a_ciphertext_moved_to_another_field_fails(populated: Path) -> None:
 
 def test_damaged_packed_fields_are_named(populated: Path) -> None:
     with insider(populated) as store, resealed(store, "records", {"id": "R-0001"}) as db:
-        db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
+        db.execute("UPDATE records SET sealed_fields = ? WHERE id = 'R-0001'", (b"\x00\x09",))
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.records.open_record("R-0001")
     assert str(caught.value) == "the fields of record R-0001 are damaged and cannot be read"
@@ -174,7 +178,7 @@ def test_damaged_packed_fields_are_named(populated: Path) -> None:
 
 def test_packed_fields_damaged_in_sqlite_are_refused_by_their_seal(populated: Path) -> None:
     with raw(populated) as db:
-        db.execute("UPDATE records SET sealed_fields = x'0009' WHERE id = 'R-0001'")
+        db.execute("UPDATE records SET sealed_fields = ? WHERE id = 'R-0001'", (b"\x00\x09",))
     with Session.open("lead", populated) as session, pytest.raises(IntegrityError) as caught:
         session.records.open_record("R-0001")
     assert str(caught.value).startswith("The vault's records row R-0001 does not match its seal")
@@ -269,6 +273,7 @@ def test_init_refuses_an_existing_vault(populated: Path) -> None:
     assert fingerprint(populated) == before
 
 
+@pytest.mark.not_on_postgres  # SQLite's file: PostgreSQL's storage is the server's
 def test_a_damaged_database_is_named(home: Path) -> None:
     (home / "vault.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(VaultError) as caught:
@@ -299,21 +304,19 @@ def test_key_rotation_rewraps_every_key_and_keeps_the_old_one_until_retired(
 def test_an_interrupted_rotation_leaves_a_vault_that_opens(
     populated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from secure_records.vault.sqlite.store import SqliteStore
-
     calls = {"n": 0}
-    real = SqliteStore.set_wrapped_key
+    real = VaultTables.set_wrapped_key  # either backend's
 
-    def crash_on_second(self: SqliteStore, record_id: str, wrapped: bytes) -> None:
+    def crash_on_second(self: VaultTables, record_id: str, wrapped: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # as if the process were stopped mid-rotation
         real(self, record_id, wrapped)
 
-    monkeypatch.setattr(SqliteStore, "set_wrapped_key", crash_on_second)
+    monkeypatch.setattr(VaultTables, "set_wrapped_key", crash_on_second)
     with Administration.open(populated) as admin, pytest.raises(KeyboardInterrupt):
         admin.rotate_key()
-    monkeypatch.setattr(SqliteStore, "set_wrapped_key", real)
+    monkeypatch.setattr(VaultTables, "set_wrapped_key", real)
     with Session.open("lead", populated) as session:
         assert [s.id for s in session.records.matching()] == ["R-0001", "R-0002", "R-0003"]
         session.records.open_record("R-0001")
