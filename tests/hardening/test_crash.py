@@ -41,6 +41,7 @@ from secure_records.vault.kek import SERVICE
 from tests.conftest import write_jsonl
 from tests.support import crash_worker, figures
 from tests.support.cli import REPO, subprocess_env
+from tests.support.raw_db import own_database
 from tests.support.soak import scaled
 
 OPERATIONS = ("import", "note", "decision", "disposal", "rotate")
@@ -320,11 +321,12 @@ def crash_runs(
 
 @pytest.mark.slow
 def test_kill_9_at_random_moments_loses_nothing_committed_and_corrupts_nothing(
-    file_keyring_home: Path, tmp_path: Path
+    file_keyring_home: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     homes = {op: tmp_path / f"vault-{op}" for op in OPERATIONS}
     for op, home in homes.items():
-        make_vault(home, op)
+        with own_database(request):  # on PostgreSQL, a database for each vault
+            make_vault(home, op)
     expected = {op: Expected() for op in OPERATIONS}
     tally = Tally()
     # The workers' keyring is the same file as file_keyring_home's.
