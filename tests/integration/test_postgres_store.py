@@ -90,8 +90,36 @@ def test_a_connection_made_over_tcp_without_tls_is_refused(postgres_cluster: Clu
 def test_a_network_connection_or_a_service_is_held_to_verify_full() -> None:
     assert checked_params("postgresql://db.example.org/vault")["sslmode"] == "verify-full"
     assert checked_params("service=vault")["sslmode"] == "verify-full"
-    # A local socket needs no TLS; libpq would ignore it there anyway.
-    assert "sslmode" not in checked_params("host=/run/postgresql dbname=vault")
+    # Given always, so the environment or a service file cannot weaken it (libpq
+    # ignores it on a local socket, which needs no TLS).
+    assert checked_params("host=/run/postgresql dbname=vault")["sslmode"] == "verify-full"
+
+
+@pytest.mark.parametrize("weaker", ["disable", "require"])
+def test_the_environment_cannot_weaken_tls_for_a_service(
+    weaker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The service file names the host, out of this check's sight: PGSSLMODE must not win.
+    monkeypatch.setenv("PGSSLMODE", weaker)
+    assert checked_params("service=vault")["sslmode"] == "verify-full"
+    assert checked_params("host=/run/postgresql service=vault")["sslmode"] == "verify-full"
+
+
+def test_a_socket_connection_is_made_with_verify_full_given(postgres_database: str) -> None:
+    PostgresStore.create(postgres_database, META).close()
+    PostgresStore.connect(postgres_database).close()  # libpq ignores it on the socket
+
+
+def test_init_never_takes_over_or_drops_someone_elses_table(postgres_database: str) -> None:
+    with psycopg.connect(postgres_database, autocommit=True) as db:
+        db.execute("CREATE TABLE hosts (name text)")
+        db.execute("INSERT INTO hosts VALUES ('theirs')")
+        db.execute("CREATE VIEW host_names AS SELECT name FROM hosts")
+    with pytest.raises(VaultError, match="already has tables named hosts"):
+        PostgresStore.create(postgres_database, META)
+    with psycopg.connect(postgres_database) as db:
+        assert db.execute("SELECT name FROM host_names").fetchall() == [("theirs",)]
+        assert db.execute("SELECT to_regclass('meta')").fetchone() == (None,)
 
 
 def test_what_is_neither_a_url_nor_a_service_is_refused() -> None:

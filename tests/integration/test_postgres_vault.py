@@ -154,3 +154,25 @@ def test_backup_create_on_a_postgresql_vault_is_refused_in_one_sentence(
     assert said.count(". ") == 0  # one sentence
     assert list(target.parent.iterdir()) == []  # no file made, not even a partial one
     assert not (home / "backups").exists()
+
+
+def test_a_connection_lost_during_init_still_takes_its_tables_and_files_out(
+    tmp_path: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*_: object) -> str:
+        with psycopg.connect(postgres_database, autocommit=True) as db:
+            db.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        raise VaultError("stopped for the test")
+
+    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
+    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "k.json"))
+    monkeypatch.setattr(KeyRecovery, "set_up", lost)
+    paths = VaultPaths(tmp_path / "home")
+    with pytest.raises(VaultError, match="stopped for the test"):
+        Administration.init(paths, database=postgres_database)
+    assert _tables(postgres_database) == set()
+    assert not paths.home.exists()

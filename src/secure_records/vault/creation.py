@@ -3,6 +3,7 @@ with the vault's own keys, and an empty log. All of it, or (undone) none of it."
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Mapping
 
@@ -79,7 +80,8 @@ def lay_out(
         return store, code
     except BaseException:
         if store is not None:
-            store.discard()
+            with contextlib.suppress(Exception):  # best effort: the first error is the one said
+                store.discard()
         if created_home:
             shutil.rmtree(home, ignore_errors=True)
         else:

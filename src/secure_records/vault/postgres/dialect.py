@@ -246,7 +246,12 @@ class PgConnection:
         return TupleCursor(self)
 
     def rollback(self) -> None:
-        self.raw.execute("ROLLBACK")
+        try:
+            self.raw.execute("ROLLBACK")
+        except psycopg.OperationalError:
+            if not (self.raw.broken or self.raw.closed):
+                raise
+            # The connection is gone: the server rolled back what it had open.
 
     def close(self) -> None:
         self.raw.close()

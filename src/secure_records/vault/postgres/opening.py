@@ -50,11 +50,10 @@ def checked_params(conninfo: str) -> dict[str, Any]:
     network += [a for a in addresses if a]
     if network and sslmode not in (None, "verify-full"):
         raise VaultError(refusal(network[0]))
-    only_sockets = hosts != [""] and not network
-    if sslmode is None and not only_sockets:
-        # Not known to be a socket (a network host, or one a service file names):
-        # TLS checking the server's name, or no connection. libpq ignores it on a socket.
-        params["sslmode"] = "verify-full"
+    # Always, given here so that neither PGSSLMODE nor a service file can weaken it
+    # for a host this check cannot see: TLS checking the server's name, or no
+    # connection. libpq ignores it on a local socket.
+    params["sslmode"] = "verify-full"
     return params
 
 

@@ -229,12 +229,25 @@ def create(db: PgConnection) -> None:
         _record(db, migration)
 
 
+def table_names() -> list[str]:
+    """Every table the schema makes, in the order it makes them."""
+    sql = "\n".join([AT_BASE, *(migration.sql for migration in LATER)])
+    return re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql)
+
+
+def taken(db: PgConnection) -> list[str]:
+    """The schema's table names that the database already has."""
+    rows = db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+    present = {row["tablename"] for row in rows}
+    return [name for name in table_names() if name in present]
+
+
 def drop(db: PgConnection) -> None:
     """Every table `create` made, for a vault whose laying out failed: only ever run
-    on a schema this process created moments before (PostgresStore.discard)."""
-    sql = "\n".join([AT_BASE, *(migration.sql for migration in LATER)])
-    names = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", sql)
-    db.raw.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(names))} CASCADE")
+    on a schema this process created moments before, in a database that held none of
+    these names (PostgresStore._lay_out). No CASCADE: anything else that came to
+    depend on them makes the drop fail, not vanish."""
+    db.raw.execute(f"DROP TABLE IF EXISTS {', '.join(reversed(table_names()))}")
 
 
 def _record(db: PgConnection, migration: Migration) -> None:

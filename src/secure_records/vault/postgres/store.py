@@ -52,6 +52,7 @@ class PostgresStore(VaultTables):
         super().__init__(shared, Path(where), SealedRows(cast(sqlite3.Connection, shared)))
         self._db = connection
         self.where = where
+        self._conninfo = ""
 
     @classmethod
     def connect(cls, conninfo: str, *, upgrade: bool = False) -> PostgresStore:
@@ -78,6 +79,7 @@ class PostgresStore(VaultTables):
     def _opened(cls, conninfo: str, then: Callable[[PostgresStore], None]) -> PostgresStore:
         raw = opening.connect(conninfo)
         store = cls(PgConnection(raw), opening.describe(raw))
+        store._conninfo = conninfo  # for discard() to reconnect
         try:
             then(store)
         except psycopg.Error as exc:
@@ -98,9 +100,15 @@ class PostgresStore(VaultTables):
                 schema.apply(self._db, schema.pending(self._db, self.where))
 
     def _lay_out(self, meta: dict[str, str]) -> None:
-        found = self._db.execute("SELECT to_regclass('meta') IS NOT NULL AS taken").fetchone()
-        if found["taken"]:
+        found = schema.taken(self._db)
+        if "meta" in found:
             raise VaultError(f"{self.where} already holds a vault; nothing was changed.")
+        if found:
+            # Someone else's tables: never taken over, and never dropped on a failure.
+            raise VaultError(
+                f"{self.where} already has tables named {', '.join(found)}; a vault needs an "
+                "empty database. Nothing was changed."
+            )
         # No head row to lock yet: the schema is laid out in one plain transaction.
         self._db.execute(WRITE)
         try:
@@ -116,9 +124,12 @@ class PostgresStore(VaultTables):
         self._db.close()
 
     def discard(self) -> None:
-        """Take out the schema `create` just made (a vault whose laying out failed)."""
+        """Take out the schema `create` just made (a vault whose laying out failed),
+        over a new connection if this one was lost."""
         try:
-            if self._db.in_transaction:
+            if self._db.raw.broken or self._db.raw.closed:
+                self._db = PgConnection(opening.connect(self._conninfo))
+            elif self._db.in_transaction:
                 self._db.rollback()
             schema.drop(self._db)
         finally:
