@@ -17,6 +17,7 @@ from pathlib import Path
 
 from secure_records.admin import Administration
 from secure_records.core.records import ConsentEntry, Note, NoteKind, Record
+from secure_records.vault.database import DATABASE_ENV
 from secure_records.vault.kek import INSECURE_ENV
 from secure_records.vault.memory_keyring import use_memory_keyring
 
@@ -167,6 +168,8 @@ class DemoVault:
 def build_demo_vault(records: int = 500, seed: int = 7) -> DemoVault:
     """A throwaway vault in a temporary directory, its key in a process-only keyring."""
     os.environ[INSECURE_ENV] = "1"
+    # Throwaway, its key in memory only: never in a real database it would use up.
+    os.environ.pop(DATABASE_ENV, None)
     use_memory_keyring()
     tempdir = tempfile.TemporaryDirectory(prefix="secure-records-demo-")
     home = Path(tempdir.name) / "vault"

@@ -5,6 +5,8 @@ vault.conf alone; and the refusals on the way (tests/support/postgres.py)."""
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -176,3 +178,24 @@ def test_a_connection_lost_during_init_still_takes_its_tables_and_files_out(
         Administration.init(paths, database=postgres_database)
     assert _tables(postgres_database) == set()
     assert not paths.home.exists()
+
+
+def test_the_demo_never_makes_its_throwaway_vault_in_the_named_database(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    # Its key lives in memory only: a vault left there could never be read, and the
+    # database, meant for a real init, would be used up.
+    env = subprocess_env(tmp_path) | {database.DATABASE_ENV: postgres_database}
+    ran = run(["demo", "--records", "5", "--summary"], env)
+    assert ran.code == 0, ran.err
+    assert _tables(postgres_database) == set()
+
+
+def test_psycopg_never_prints_its_own_objects_to_stderr() -> None:
+    # What psycopg logs while closing a lost connection: said in one sentence already.
+    code = (
+        "import logging, secure_records.vault.postgres.dialect\n"
+        "logging.getLogger('psycopg').warning('error ignored terminating <psycopg.Pipeline>')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "psycopg.Pipeline" not in done.stderr

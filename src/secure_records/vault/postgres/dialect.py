@@ -21,6 +21,7 @@ SQLite spells it, translated here and nowhere else.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -81,6 +82,12 @@ def _plain(value: object) -> object:
 
 def _params(parameters: Sequence[Any]) -> tuple[object, ...]:
     return tuple(_plain(value) for value in parameters)
+
+
+# psycopg logs what it ignores while closing a lost connection ("error ignored
+# terminating <psycopg.Pipeline [BAD] at 0x...>"), which Python's last-resort handler
+# prints to stderr: the one sentence the person reads says it already.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 class PgRow:

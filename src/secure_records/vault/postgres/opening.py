@@ -34,12 +34,14 @@ def checked_params(conninfo: str) -> dict[str, Any]:
         params = conninfo_to_dict(conninfo)
     except psycopg.ProgrammingError:
         raise VaultError(
-            "The database must be given as a PostgreSQL URL (postgresql://host/dbname) or a "
-            "service (service=name); what was given is neither."
+            "The database must be given as a PostgreSQL URL (postgresql://host/dbname), "
+            "settings (host=... dbname=...) or a service (service=name), unquoted; what was "
+            "given is none of these."
         ) from None
     if params.get("password"):
         raise VaultError(
-            "A database password may not be given in the URL: put it in ~/.pgpass or in a "
+            "A database password may not be given in the connection string: put it in "
+            "~/.pgpass or in a "
             "PostgreSQL service file, readable only by the service account."
         )
     hosts = str(params.get("host") or os.environ.get("PGHOST", "")).split(",")
