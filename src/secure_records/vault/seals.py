@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from secure_records.core.errors import PolicyError, VaultError
 from secure_records.core.policy import Policy
+from secure_records.vault import policy_copy
 from secure_records.vault.policy_files import parse_policy_files, read_policy_files
 from secure_records.vault.store import Store
 
@@ -92,10 +93,16 @@ class PolicySeal:
             return None
 
     def write(self, files: Mapping[str, bytes]) -> str:
-        """Seal these files (inside the transaction that logs why); their hash."""
+        """Seal these files (inside the transaction that logs why), keeping a copy for
+        the other hosts (policy_copy.py); their hash."""
         digest = policy_hash(files)
+        try:
+            replaced: str | None = self._store.meta(POLICY_HASH_META)
+        except VaultError:
+            replaced = None
         self._store.set_meta(POLICY_SEAL_META, self.mac(files))
         self._store.set_meta(POLICY_HASH_META, digest)
+        policy_copy.keep(self._store, files, replaced if replaced != digest else None)
         return digest
 
     def matches(self, files: Mapping[str, bytes]) -> bool:
@@ -112,7 +119,14 @@ class PolicySeal:
         if self.stored() is None:
             return SealedPolicy(digest, None, unsealed_refusal(directory))
         if files is None or not self.matches(files):
-            return SealedPolicy(digest, None, mismatch_refusal(directory))
+            copy = policy_copy.kept(self._store)
+            stale = files is None or digest in policy_copy.earlier(self._store)
+            if copy is None or not stale or not self.matches(copy):
+                refusal = missing_refusal(directory) if files is None else None
+                return SealedPolicy(digest, None, refusal or mismatch_refusal(directory))
+            # Applied on another host (or this host's files are missing): its copy here.
+            policy_copy.replace_files(directory, copy)
+            files, digest = copy, policy_hash(copy)
         try:
             return SealedPolicy(digest, parse_policy_files(directory, files), None)
         except PolicyError as exc:
@@ -124,6 +138,15 @@ def unsealed_refusal(directory: Path) -> str:
     return (
         f"This vault's policy has no seal (the vault was made before policies were sealed); "
         f"nothing was done: check the files in {directory}, then run '{SEAL_COMMAND}' once."
+    )
+
+
+def missing_refusal(directory: Path) -> str:
+    return (
+        f"The policy files in {directory} are missing or cannot be read, and the vault "
+        "holds no copy of them, so nothing was done: copy the policies directory from "
+        "another host's home, or put a checked policy in place with "
+        f"'{APPLY_COMMAND}'."
     )
 
 
