@@ -320,8 +320,13 @@ def test_rotation_waits_until_every_host_holds_the_staged_version(cli: Cli, host
     assert "already staged" in again
     refusal = refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
     assert "host-b lacks it" in refusal and "host-a" not in refusal
+    assert "export it with" in refusal
     with Administration.open(hosts.home) as admin:
         assert admin.vault.kek_version == 1
+    hosts.be("host-b")  # the host that lacks it is told to import, not to export
+    there = refused_in_one_sentence(cli("key", "rotate", "--commit", home=hosts.home))
+    assert "host-b lacks it" in there and "import it here" in there
+    hosts.be("host-a")
 
     imported = carry_to_host_b(cli, hosts, "second.key")
     assert "version 2 of this vault put into" in imported

@@ -240,9 +240,16 @@ def commit_rotation(admin: Administration, progress: Progress = no_progress) -> 
         # Its row may be stale (a write that failed): the keyring itself, checked again.
         missing.insert(0, here)
     if missing:
+        # Said as this host can act on it: export from here, or import here.
+        how = (
+            "import it here with 'secure-records key import FILE' from a file exported on a "
+            "host that holds it"
+            if here in missing
+            else "export it with 'secure-records key export-to-host FILE', import it there"
+        )
         raise VaultError(
             f"Not every host holds the new key version yet ({', '.join(missing)} "
-            f"{'lacks' if len(missing) == 1 else 'lack'} it): export it with 'secure-records "
-            "key export-to-host FILE', import it there, then commit again; nothing was changed."
+            f"{'lacks' if len(missing) == 1 else 'lack'} it): {how}, then commit again; "
+            "nothing was changed."
         )
     return vault.rotate_kek(admin.actor, HOST_ROLE, progress, staged=staged)
