@@ -18,6 +18,7 @@ from secure_records.vault import database
 from secure_records.vault.home import VaultPaths
 from secure_records.vault.recovery import KeyRecovery
 from tests.support.cli import run, subprocess_env
+from tests.support.open_keyring import OpenKeyring
 
 # Picks its backend itself.
 pytestmark = pytest.mark.not_on_postgres
@@ -122,14 +123,15 @@ def test_init_refuses_a_password_and_a_second_database(
 
 
 def test_a_failed_init_takes_its_tables_out_again(
-    tmp_path: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    postgres_database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: OpenKeyring,
 ) -> None:
     def fail(*_: object) -> str:
         raise VaultError("stopped for the test")
 
-    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
-    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "k.json"))
+    # The keyring in this process: the backend an environment names is read only once.
     monkeypatch.setattr(KeyRecovery, "set_up", fail)
     paths = VaultPaths(tmp_path / "home")
     with pytest.raises(VaultError, match="stopped for the test"):
@@ -159,7 +161,10 @@ def test_backup_create_on_a_postgresql_vault_is_refused_in_one_sentence(
 
 
 def test_a_connection_lost_during_init_still_takes_its_tables_and_files_out(
-    tmp_path: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    postgres_database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: OpenKeyring,
 ) -> None:
     def lost(*_: object) -> str:
         with psycopg.connect(postgres_database, autocommit=True) as db:
@@ -169,9 +174,7 @@ def test_a_connection_lost_during_init_still_takes_its_tables_and_files_out(
             )
         raise VaultError("stopped for the test")
 
-    monkeypatch.setenv("SECURE_RECORDS_ALLOW_INSECURE_KEYRING", "1")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.file_keyring.FileKeyring")
-    monkeypatch.setenv("SECURE_RECORDS_TEST_KEYRING_FILE", str(tmp_path / "k.json"))
+    # The keyring in this process: the backend an environment names is read only once.
     monkeypatch.setattr(KeyRecovery, "set_up", lost)
     paths = VaultPaths(tmp_path / "home")
     with pytest.raises(VaultError, match="stopped for the test"):

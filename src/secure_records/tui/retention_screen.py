@@ -187,7 +187,9 @@ class RetentionScreen(SessionScreen):
             self.query_one(f"#{button_id}", Button).disabled = False
         self._show_items()
         self.query_one("#problem", Static).update(literal(self._count_line()))
-        options.focus()
+        # Focus without scrolling: the list is on screen, and the explanation above it
+        # stays in view (scrolling to it, timed against layout, could hide the heading).
+        options.focus(scroll_visible=False)
 
     def _show_items(self) -> None:
         options = self.query_one("#due", OptionList)
